@@ -1,0 +1,351 @@
+"""Finite differences: derivatives from function values alone.
+
+The article's definition of the derivative,
+
+    f'(x) = lim_{h -> 0} (f(x + h) - f(x)) / h,
+
+becomes a numerical method as soon as we stop at a small but finite step ``h``. This module
+implements the three classic difference quotients, gradients and Jacobians built from them,
+the relative error used to compare two derivatives, a gradient checker, and the
+error-versus-step sweep that shows the trade-off between truncation error (``h`` too big)
+and round-off error (``h`` too small).
+
+Conventions:
+- everything is float64; ``f`` receives float64 values;
+- ``derivative`` applies ``f`` to whole arrays (``f`` must be elementwise/vectorized), while
+  ``gradient`` and ``jacobian`` call ``f`` once per perturbed point;
+- our own arithmetic never warns: if ``f`` itself returns inf or NaN (for instance exp
+  overflowing), the difference quotient is non-finite and the caller decides what to show.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import NamedTuple
+
+import numpy as np
+
+ArrayLike = float | Sequence[float] | np.ndarray
+
+METHODS: tuple[str, ...] = ("forward", "backward", "central")
+"""The difference quotients ``derivative`` understands."""
+
+ORDER: Mapping[str, int] = MappingProxyType({"forward": 1, "backward": 1, "central": 2})
+"""Truncation order of each method: the error shrinks like ``h**ORDER[method]``."""
+
+ERROR_FLOOR: float = 1e-20
+"""Smallest error ``error_vs_step`` reports. An error of exactly 0 (the quotient happened to be
+exact in floating point) is shown as this floor, so log-scale plots and log-log fits never take
+``log(0)``. Any error at the floor means "exact to machine precision"."""
+
+
+def _as_float_array(x: ArrayLike) -> np.ndarray:
+    """Return ``x`` as a float64 array (a copy only when a conversion is needed)."""
+    return np.asarray(x, dtype=np.float64)
+
+
+def _check_step(h: float) -> float:
+    """Validate a finite-difference step: a positive, finite number."""
+    h = float(h)
+    if not (math.isfinite(h) and h > 0.0):
+        raise ValueError(f"step h must be a positive finite number, got {h!r}")
+    return h
+
+
+def _scalar(value: object, what: str = "f") -> float:
+    """Convert a one-element result of ``f`` to a Python float."""
+    array = _as_float_array(value)
+    if array.size != 1:
+        raise ValueError(f"{what} must return a single number, got shape {array.shape}")
+    return float(array.reshape(()))
+
+
+def derivative(
+    f: Callable[[np.ndarray], ArrayLike],
+    x: ArrayLike,
+    h: float = 1e-5,
+    method: str = "central",
+) -> float | np.ndarray:
+    """Difference quotient: forward (f(x+h)-f(x))/h, backward (f(x)-f(x-h))/h, central (f(x+h)-f(x-h))/(2h).
+
+    ``x`` may be a scalar (returns a float) or an array (returns an array of the same shape,
+    one derivative per element; ``f`` must then work elementwise on arrays). The forward and
+    backward quotients have error O(h); the central quotient has error O(h²).
+    """
+    h = _check_step(h)
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    x_array = _as_float_array(x)
+    with np.errstate(over="ignore", invalid="ignore"):
+        if method == "forward":
+            result = (_as_float_array(f(x_array + h)) - _as_float_array(f(x_array))) / h
+        elif method == "backward":
+            result = (_as_float_array(f(x_array)) - _as_float_array(f(x_array - h))) / h
+        else:
+            result = (_as_float_array(f(x_array + h)) - _as_float_array(f(x_array - h))) / (2.0 * h)
+    if x_array.ndim == 0:
+        return _scalar(result)
+    return np.asarray(result, dtype=np.float64)
+
+
+def gradient(f: Callable[[np.ndarray], ArrayLike], x: ArrayLike, h: float = 1e-5) -> np.ndarray:
+    """Central-difference gradient of f: R^n -> R, component i = (f(x + h e_i) - f(x - h e_i)) / (2h).
+
+    ``x`` may have any shape; the gradient has the same shape. ``f`` is called 2n times, each
+    time with a perturbed float64 copy of ``x`` (never the caller's array).
+    """
+    h = _check_step(h)
+    x_array = np.array(x, dtype=np.float64)  # a private copy we may perturb
+    grad = np.empty_like(x_array)
+    for i in range(x_array.size):
+        original = x_array.flat[i]
+        x_array.flat[i] = original + h
+        f_plus = _scalar(f(x_array.copy()))
+        x_array.flat[i] = original - h
+        f_minus = _scalar(f(x_array.copy()))
+        x_array.flat[i] = original
+        with np.errstate(over="ignore", invalid="ignore"):
+            grad.flat[i] = (np.float64(f_plus) - np.float64(f_minus)) / (2.0 * h)
+    return grad
+
+
+def jacobian(f: Callable[[np.ndarray], ArrayLike], x: ArrayLike, h: float = 1e-5) -> np.ndarray:
+    """Central-difference Jacobian of f: R^n -> R^m, column j = (f(x + h e_j) - f(x - h e_j)) / (2h).
+
+    Returns an ``(m, n)`` matrix with ``J[i, j] = ∂f_i/∂x_j``; ``x`` and ``f(x)`` are flattened
+    (n = x.size, m = f(x).size), so a scalar-valued ``f`` gives a ``(1, n)`` row.
+    """
+    h = _check_step(h)
+    x_array = np.array(x, dtype=np.float64)
+    columns = []
+    for j in range(x_array.size):
+        original = x_array.flat[j]
+        x_array.flat[j] = original + h
+        f_plus = _as_float_array(f(x_array.copy())).ravel()
+        x_array.flat[j] = original - h
+        f_minus = _as_float_array(f(x_array.copy())).ravel()
+        x_array.flat[j] = original
+        if f_plus.shape != f_minus.shape:
+            raise ValueError("f must return arrays of the same size at every point")
+        with np.errstate(over="ignore", invalid="ignore"):
+            columns.append((f_plus - f_minus) / (2.0 * h))
+    if not columns:
+        m = _as_float_array(f(x_array.copy())).size
+        return np.zeros((m, 0))
+    return np.stack(columns, axis=1)
+
+
+def relative_error(a: ArrayLike, b: ArrayLike) -> float:
+    """Relative error |a - b| / max(|a| + |b|, tiny), with Euclidean norms for arrays.
+
+    Symmetric, between 0 (equal) and 1 (opposite signs or one of them zero). Returns 0.0 when
+    both are zero. Computed after scaling by the largest magnitude, so values near the float64
+    limit (±1e308) neither overflow nor warn. Returns NaN if an input contains NaN or inf:
+    such a comparison has no meaningful size.
+    """
+    a_array, b_array = np.broadcast_arrays(_as_float_array(a), _as_float_array(b))
+    if not (np.all(np.isfinite(a_array)) and np.all(np.isfinite(b_array))):
+        return math.nan
+    scale = max(float(np.max(np.abs(a_array), initial=0.0)), float(np.max(np.abs(b_array), initial=0.0)))
+    if scale == 0.0:
+        return 0.0
+    a_scaled, b_scaled = a_array / scale, b_array / scale
+    numerator = float(np.linalg.norm(a_scaled - b_scaled))
+    denominator = float(np.linalg.norm(a_scaled)) + float(np.linalg.norm(b_scaled))
+    return numerator / max(denominator, np.finfo(np.float64).tiny)
+
+
+def relative_errors(a: ArrayLike, b: ArrayLike) -> np.ndarray:
+    """Elementwise relative error |a_i - b_i| / max(|a_i| + |b_i|, tiny) (0 where both are 0).
+
+    Same conventions as ``relative_error`` but one value per component; NaN where a component
+    of either input is NaN or inf.
+    """
+    a_array, b_array = np.broadcast_arrays(_as_float_array(a), _as_float_array(b))
+    finite = np.isfinite(a_array) & np.isfinite(b_array)
+    a_finite = np.where(finite, a_array, 0.0)
+    b_finite = np.where(finite, b_array, 0.0)
+    scale = np.maximum(np.abs(a_finite), np.abs(b_finite))
+    safe_scale = np.where(scale > 0.0, scale, 1.0)
+    a_scaled, b_scaled = a_finite / safe_scale, b_finite / safe_scale
+    denominator = np.maximum(np.abs(a_scaled) + np.abs(b_scaled), np.finfo(np.float64).tiny)
+    errors = np.abs(a_scaled - b_scaled) / denominator
+    return np.where(finite, errors, np.nan)
+
+
+@dataclass(frozen=True, eq=False)
+class GradientCheck:
+    """The result of ``gradient_check``: both gradients and their per-component relative errors.
+
+    ``errors[i] = |analytic_i - numeric_i| / max(|analytic_i| + |numeric_i|, tiny)``.
+    ``passed`` is True when every component's error is at most ``tolerance``. Rule of thumb
+    (CS231n): below 1e-7 is excellent, around 1e-4 is suspicious unless the function has kinks,
+    above 1e-2 the analytic gradient is almost certainly wrong. A component whose true value is
+    0 can show a large relative error from round-off alone; ``overall`` (norm-wise) is immune.
+    """
+
+    analytic: np.ndarray
+    numeric: np.ndarray
+    errors: np.ndarray
+    overall: float
+    tolerance: float
+
+    @property
+    def max_error(self) -> float:
+        """The largest per-component relative error (NaN if any component is NaN)."""
+        return float(np.max(self.errors)) if self.errors.size else 0.0
+
+    @property
+    def worst_index(self) -> tuple[int, ...]:
+        """Index (into the parameter array) of the component with the largest error."""
+        if self.errors.size == 0:
+            return ()
+        flat = np.where(np.isnan(self.errors), np.inf, self.errors).ravel()
+        return tuple(int(i) for i in np.unravel_index(int(np.argmax(flat)), self.errors.shape))
+
+    @property
+    def passed(self) -> bool:
+        """True when every component's relative error is at most ``tolerance`` (NaN fails)."""
+        return bool(np.all(self.errors <= self.tolerance))
+
+
+def gradient_check(
+    f: Callable[[np.ndarray], ArrayLike],
+    grad_f: Callable[[np.ndarray], ArrayLike],
+    x: ArrayLike,
+    h: float = 1e-7,
+    tolerance: float = 1e-5,
+) -> GradientCheck:
+    """Compare grad_f(x) with central differences: errors_i = |g_i - n_i| / max(|g_i| + |n_i|, tiny).
+
+    ``h = 1e-7`` is the article's epsilon. Returns a ``GradientCheck`` holding the analytic and
+    numeric gradients, the per-component relative errors, the norm-wise ``overall`` error and a
+    ``passed`` verdict at ``tolerance``.
+    """
+    x_array = np.array(x, dtype=np.float64)
+    analytic = np.array(grad_f(x_array.copy()), dtype=np.float64)
+    if analytic.size != x_array.size:
+        raise ValueError(f"grad_f returned {analytic.size} components for {x_array.size} parameters")
+    analytic = analytic.reshape(x_array.shape)
+    numeric = gradient(f, x_array, h=h)
+    return GradientCheck(
+        analytic=analytic,
+        numeric=numeric,
+        errors=relative_errors(analytic, numeric),
+        overall=relative_error(analytic, numeric),
+        tolerance=float(tolerance),
+    )
+
+
+def step_sizes(lo: float = 1e-16, hi: float = 1e-1, per_decade: int = 4) -> np.ndarray:
+    """Log-spaced steps h = 10**k for k from log10(lo) to log10(hi), ``per_decade`` per factor of 10."""
+    lo, hi = _check_step(lo), _check_step(hi)
+    if lo >= hi:
+        raise ValueError("need lo < hi")
+    decades = math.log10(hi) - math.log10(lo)
+    count = max(2, int(round(decades * per_decade)) + 1)
+    return np.logspace(math.log10(lo), math.log10(hi), count)
+
+
+def error_vs_step(
+    f: Callable[[np.ndarray], ArrayLike],
+    df_exact: float | Callable[[float], ArrayLike],
+    x: float,
+    hs: ArrayLike | None = None,
+    methods: Sequence[str] = ("forward", "central"),
+) -> dict[str, np.ndarray]:
+    """Absolute error |D_h f(x) - f'(x)| of each method for each step h (default hs: ``step_sizes()``).
+
+    ``df_exact`` is the exact derivative at ``x`` (a number) or a function returning it. Errors
+    are floored at ``ERROR_FLOOR`` (an exact 0 becomes the floor, safe for log scales) and any
+    non-finite error (f overflowing or leaving its domain at x ± h) is NaN for the caller to mask.
+    Returns ``{method: errors}``, each array aligned with ``hs``.
+    """
+    steps = step_sizes() if hs is None else _as_float_array(hs).ravel()
+    exact = _scalar(df_exact(x) if callable(df_exact) else df_exact, "df_exact")
+    result: dict[str, np.ndarray] = {}
+    for method in methods:
+        errors = np.empty(steps.size)
+        for i, h in enumerate(steps):
+            estimate = derivative(f, float(x), h=float(h), method=method)
+            with np.errstate(over="ignore", invalid="ignore"):
+                errors[i] = abs(np.float64(estimate) - np.float64(exact))
+        errors = np.where(np.isfinite(errors), np.maximum(errors, ERROR_FLOOR), np.nan)
+        result[method] = errors
+    return result
+
+
+class BestStep(NamedTuple):
+    """The step with the smallest error in a sweep, and that error."""
+
+    h: float
+    error: float
+
+
+def best_step(hs: ArrayLike, errors: Mapping[str, ArrayLike]) -> dict[str, BestStep]:
+    """For each method, the h minimizing the error: argmin_h errors[method] (NaN errors ignored).
+
+    Takes the output of ``error_vs_step``. A method whose errors are all NaN gets
+    ``BestStep(nan, nan)``.
+    """
+    steps = _as_float_array(hs).ravel()
+    best: dict[str, BestStep] = {}
+    for method, method_errors in errors.items():
+        values = _as_float_array(method_errors).ravel()
+        if values.shape != steps.shape:
+            raise ValueError(f"errors for {method!r} do not match the steps")
+        finite = np.isfinite(values)
+        if not np.any(finite):
+            best[method] = BestStep(math.nan, math.nan)
+            continue
+        i = int(np.argmin(np.where(finite, values, np.inf)))
+        best[method] = BestStep(float(steps[i]), float(values[i]))
+    return best
+
+
+def suggested_step(method: str = "central", x: float = 1.0) -> float:
+    """Rule-of-thumb step balancing truncation and round-off: ε^(1/2)·max(1,|x|) (one-sided), ε^(1/3)·max(1,|x|) (central).
+
+    ε is float64's machine epsilon (≈ 2.2e-16): about 1.5e-8 for forward/backward and 6e-6
+    for central differences at |x| <= 1.
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    eps = float(np.finfo(np.float64).eps)
+    scale = max(1.0, abs(float(x))) if math.isfinite(float(x)) else 1.0
+    power = 1.0 / (ORDER[method] + 1)
+    return eps**power * scale
+
+
+def fitted_slope(
+    hs: ArrayLike,
+    errors: ArrayLike,
+    h_range: tuple[float, float] | None = None,
+) -> float:
+    """Least-squares slope p of log10(error) = p·log10(h) + c: the observed order of accuracy.
+
+    Only the truncation-dominated region is fitted: steps inside ``h_range = (lo, hi)`` if
+    given, otherwise the steps at least 10× larger than the step with the smallest error.
+    Errors that are NaN or at/below ``ERROR_FLOOR`` (exact zeros) are left out, so no log of 0
+    is ever taken. Needs at least 3 usable points (ValueError otherwise).
+    """
+    steps = _as_float_array(hs).ravel()
+    values = _as_float_array(errors).ravel()
+    if steps.shape != values.shape:
+        raise ValueError("hs and errors must have the same length")
+    usable = np.isfinite(values) & (values > ERROR_FLOOR) & np.isfinite(steps) & (steps > 0.0)
+    if h_range is not None:
+        lo, hi = h_range
+        usable &= (steps >= lo) & (steps <= hi)
+    elif np.any(usable):
+        h_best = steps[usable][int(np.argmin(values[usable]))]
+        usable &= steps >= 10.0 * h_best
+    if int(np.count_nonzero(usable)) < 3:
+        raise ValueError("fewer than 3 usable points in the truncation region")
+    log_h = np.log10(steps[usable])
+    log_e = np.log10(values[usable])
+    centered_h = log_h - log_h.mean()
+    return float(np.sum(centered_h * (log_e - log_e.mean())) / np.sum(centered_h**2))
