@@ -1,0 +1,68 @@
+"""Start here: the training loop of the article and a map of the lab."""
+
+from ui.shell import ensure_entry
+
+ensure_entry()
+
+import streamlit as st
+
+from ui.navigation import available_pages
+from ui.shell import header
+
+header(
+    "Gradient Lab",
+    "Every neural network learns the same way: it makes a prediction, measures how wrong it is, asks "
+    "calculus which way each parameter should move, and takes a small step. This lab turns each idea of "
+    "*Calculus for Deep Learning* into an experiment you can poke at — and every derivative it shows is "
+    "checked on screen by an independent method (analytic vs finite differences vs autodiff).",
+    r"\theta^* = \arg\min_\theta \mathcal{L}(\theta), \qquad "
+    r"\theta_{t+1} = \theta_t - \eta\, \nabla_\theta \mathcal{L}(\theta_t)",
+)
+
+st.subheader("The training loop")
+LOOP = """
+digraph loop {
+  layout=circo; bgcolor="transparent"; mindist=0.9;
+  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=15, penwidth=1.5,
+        color="#c2410c", fillcolor="#fff7ed", fontcolor="#111418"];
+  edge [color="#6b7280", penwidth=1.6, fontname="Helvetica", fontsize=12, fontcolor="#6b7280"];
+  forward [label="1. Forward pass\\nŷ = f(x; θ)"];
+  loss    [label="2. Loss\\nL(ŷ, y)"];
+  back    [label="3. Backward pass\\n∇θ L by the chain rule"];
+  update  [label="4. Update\\nθ ← θ − η ∇θ L"];
+  forward -> loss [label="predictions"]; loss -> back [label="dL/dŷ"];
+  back -> update [label="gradients"]; update -> forward [label="new θ"];
+}
+"""
+left, right = st.columns([1, 1], gap="large")
+with left:
+    st.graphviz_chart(LOOP, width="stretch")
+with right:
+    st.code(
+        "for epoch in range(num_epochs):\n"
+        "    # 1. forward pass\n"
+        "    predictions = model(inputs)\n"
+        "    # 2. loss\n"
+        "    loss = compute_loss(predictions, targets)\n"
+        "    # 3. backward pass (calculus happens here!)\n"
+        "    gradients = compute_gradients(loss, model.parameters)\n"
+        "    # 4. update (gradient descent)\n"
+        "    for param, grad in zip(model.parameters, gradients):\n"
+        "        param -= learning_rate * grad",
+        language="python",
+    )
+    st.caption("The article's simplified training loop. Steps 3 and 4 are where the calculus happens: "
+               "the pages below take them apart one concept at a time.")
+
+st.subheader("Map of the lab")
+pages = [p for p in available_pages() if p.url_path]
+by_section: dict[str, list] = {}
+for p in pages:
+    by_section.setdefault(p.section, []).append(p)
+for section, items in by_section.items():
+    st.markdown(f"##### {section}")
+    cols = st.columns(3)
+    for i, p in enumerate(items):
+        with cols[i % 3].container(border=True):
+            st.page_link(p.file, label=p.title, icon=p.icon)
+            st.caption(p.promise)

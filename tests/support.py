@@ -1,0 +1,58 @@
+"""Shared test helpers: the page list comes from the navigation registry, so new pages are covered."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from ui.navigation import ROOT, PageInfo, available_pages
+
+ENTRY = str(ROOT / "streamlit_app.py")
+PAGES: list[PageInfo] = available_pages()
+PAGE_IDS = [p.url_path or "home" for p in PAGES]
+
+# Values that are malformed for every parameter kind (numbers, choices, on/off, lists);
+# for free-text parameters only the over-long one must be refused.
+MALFORMED = [
+    "abc", "nan", "NaN", "inf", "-inf", "1e308", "-1e308", "1e999", "9" * 400, "", " ",
+    "🙂", "ünïcödé ∂x", "x" * 10_000, "0x1F", "1,2,3", "[1, 2]", "None", "__import__('os')",
+    "<script>alert(1)</script>", "%00", "\x00", "--1", "1..2",
+]
+
+
+def open_page(page: PageInfo, query: dict[str, str] | None = None, timeout: float = 30) -> AppTest:
+    """Run the entry script, then the page (with `query` as its link parameters)."""
+    at = AppTest.from_file(ENTRY, default_timeout=timeout)
+    if page.url_path:
+        at.run()
+        assert_ok(at)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    if page.url_path:
+        at.switch_page(page.file)
+    at.run()
+    return at
+
+
+def assert_ok(at: AppTest) -> None:
+    if at.exception:
+        raise AssertionError("page raised: " + "\n".join(e.value + "\n" + "\n".join(e.stack_trace)
+                                                        for e in at.exception))
+
+
+def url_specs(at: AppTest) -> dict:
+    """The page's URL parameters (name → ui.state.Param), as its widgets registered them."""
+    return dict(at.session_state["_url_specs"]) if "_url_specs" in at.session_state else {}
+
+
+def notices(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning if "Link parameter" in w.value]
+
+
+def badges(at: AppTest) -> list[str]:
+    """Colours of the check badges on the page, in order ('green' / 'orange' / 'red')."""
+    out = []
+    for m in at.markdown:
+        for colour in ("green", "orange", "red"):
+            if f":{colour}-badge[" in m.value:
+                out.append(colour)
+    return out

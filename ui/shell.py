@@ -1,0 +1,116 @@
+"""What every page has: the deep-link guard, a header, check badges and "show the code"."""
+
+from __future__ import annotations
+
+import inspect
+import math
+from collections.abc import Callable, Iterable
+
+import streamlit as st
+
+
+def ensure_entry() -> None:
+    """First line of every page: render through the entry script even when started directly.
+
+    On a fresh server whose first request is a deep link (`/derivatives?x0=2.5`), Streamlit's
+    legacy `pages/` router runs the page file on its own. Then we run the entry (page config,
+    navigation, shared sidebar), which runs this page properly, and stop the direct run.
+    """
+    from ui.app import inside_entry, run_app
+
+    if inside_entry():
+        return
+    run_app()
+    st.stop()
+
+
+def header(title: str, intro: str, formula: str | None = None, *, icon: str | None = None) -> None:
+    """Title, a one-paragraph introduction and the page's key formula in LaTeX."""
+    st.title(f"{icon} {title}" if icon else title)
+    st.markdown(intro)
+    if formula:
+        st.latex(formula)
+
+
+# -- checks ---------------------------------------------------------------------------------
+GOOD, SUSPICIOUS = 1e-7, 1e-4  # the usual gradient-check thresholds on relative error
+
+
+def check_level(rel_err: float, good: float = GOOD, suspicious: float = SUSPICIOUS) -> str:
+    """'green' below `good`, 'orange' up to `suspicious`, 'red' above (or not finite)."""
+    if not math.isfinite(rel_err):
+        return "red"
+    if rel_err < good:
+        return "green"
+    if rel_err <= suspicious:
+        return "orange"
+    return "red"
+
+
+_WORDS = {"green": "agree", "orange": "suspicious", "red": "disagree"}
+_ICONS = {"green": ":material/check_circle:", "orange": ":material/warning:", "red": ":material/error:"}
+
+
+def fmt(x: float, digits: int = 6) -> str:
+    """A number for the screen: fixed for moderate magnitudes, scientific otherwise."""
+    if isinstance(x, int):
+        return str(x)
+    x = float(x)
+    if x == 0 or not math.isfinite(x):
+        return f"{x:g}"
+    return f"{x:.{digits}f}" if 1e-3 <= abs(x) < 1e6 else f"{x:.{max(digits - 2, 1)}e}"
+
+
+def check_badge(label: str, a: float, b: float, rel_err: float, *, a_name: str = "analytic",
+                b_name: str = "numeric", good: float = GOOD, suspicious: float = SUSPICIOUS,
+                container=st, note: str | None = None) -> str:
+    """Two independently computed values, their relative error, and a green/amber/red verdict.
+
+    `rel_err` is passed in (computed by `core.finite_diff.relative_error`) so this module holds no math.
+    Returns the colour, which tests and callers may use.
+    """
+    level = check_level(rel_err, good, suspicious)
+    box = container.container(border=True)
+    box.markdown(
+        f"**{label}** &nbsp; :{level}-badge[{_ICONS[level]} {_WORDS[level]}]  \n"
+        f"{a_name}: `{fmt(a)}` · {b_name}: `{fmt(b)}` · relative error `{rel_err:.1e}`"
+    )
+    if note:
+        box.caption(note)
+    return level
+
+
+def thresholds_caption(good: float = GOOD, suspicious: float = SUSPICIOUS) -> str:
+    return (f"Relative error |a−b| / (|a|+|b|): green below {good:.0e}, amber up to {suspicious:.0e}, "
+            "red above.")
+
+
+# -- show the code ----------------------------------------------------------------------------
+@st.cache_data(show_spinner=False)
+def _source(module: str, qualname: str) -> str:
+    import importlib
+
+    obj = importlib.import_module(module)
+    for part in qualname.split("."):
+        obj = getattr(obj, part)
+    return inspect.getsource(obj)
+
+
+def show_code(*objects: Callable | type, label: str = "Show the code",
+              caption: str | None = None) -> None:
+    """The source of the `core/` functions the page used, in an expander."""
+    with st.expander(label, icon=":material/code:"):
+        st.caption(caption or "The exact `core/` code that produced the numbers on this page.")
+        for obj in objects:
+            name = getattr(obj, "__qualname__", getattr(obj, "__name__", str(obj)))
+            st.code(_source(obj.__module__, name), language="python")
+
+
+def explain(*paragraphs: str) -> None:
+    """Short explanation next to a plot, in the caption style."""
+    for p in paragraphs:
+        st.caption(p)
+
+
+def bullet_list(items: Iterable[str]) -> str:
+    return "\n".join(f"- {i}" for i in items)

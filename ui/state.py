@@ -1,0 +1,233 @@
+"""URL state: every widget's value lives in `st.query_params`, so a link reproduces the page.
+
+A page makes one `UrlState("<url_path>")` and creates its widgets through it. On a widget's first
+render in a session the value comes from the link if the link has a valid one, else from the
+default; a parameter that is malformed (wrong type, out of range, NaN, too long, unknown option)
+falls back to the default and leaves a visible notice. After every render the widget's current
+value is written back to the URL, so the address bar always reproduces what is on screen.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import streamlit as st
+
+MAX_PARAM_CHARS = 500  # longest accepted link value (a typed expression is at most this long)
+RESERVED = ("embed", "embed_options")  # Streamlit's own query parameters
+
+
+@dataclass(frozen=True)
+class Param:
+    """How one URL parameter is read, validated and written."""
+
+    kind: str  # "float" | "int" | "choice" | "multi" | "bool" | "text"
+    default: Any
+    lo: float | None = None
+    hi: float | None = None
+    options: tuple = ()
+    max_len: int = MAX_PARAM_CHARS
+    snap: bool = False  # numeric value snapped to the nearest option (log-scale sliders)
+    max_items: int | None = None
+
+    def format(self, value: Any) -> str:
+        if self.kind == "float":
+            return f"{float(value):.12g}"
+        if self.kind == "int":
+            return str(int(value))
+        if self.kind == "bool":
+            return "1" if value else "0"
+        if self.kind == "multi":
+            return ",".join(str(v) for v in value)
+        return str(value)
+
+    def parse(self, raw: str) -> tuple[Any, str | None]:
+        """(value, None) for a valid link value, else (default, why it was refused)."""
+        if len(raw) > self.max_len:
+            return self.default, f"is {len(raw):,} characters long (at most {self.max_len})"
+        text = raw.strip()
+        if self.kind in ("float", "int"):
+            try:
+                x = float(text)
+            except ValueError:
+                return self.default, f"'{_short(raw)}' is not a number"
+            if not math.isfinite(x):
+                return self.default, f"'{_short(raw)}' is not a finite number"
+            if self.kind == "int":
+                if x != int(x):
+                    return self.default, f"'{_short(raw)}' is not a whole number"
+                x = int(x)
+            if self.snap and self.options:
+                if not (min(self.options) <= x <= max(self.options)):
+                    return self.default, f"{_short(raw)} is outside [{min(self.options):g}, {max(self.options):g}]"
+                x = min(self.options, key=lambda o: abs(math.log(o / x)) if x > 0 and o > 0 else abs(o - x))
+            elif self.lo is not None and self.hi is not None and not (self.lo <= x <= self.hi):
+                return self.default, f"{_short(raw)} is outside [{self.lo:g}, {self.hi:g}]"
+            return x, None
+        if self.kind == "bool":
+            low = text.lower()
+            if low in ("1", "true", "yes", "on"):
+                return True, None
+            if low in ("0", "false", "no", "off"):
+                return False, None
+            return self.default, f"'{_short(raw)}' is not on/off (use 1 or 0)"
+        if self.kind == "choice":
+            if text in self.options:
+                return text, None
+            return self.default, f"'{_short(raw)}' is not one of {', '.join(map(str, self.options))}"
+        if self.kind == "multi":
+            items = [t.strip() for t in text.split(",") if t.strip()]
+            bad = [t for t in items if t not in self.options]
+            if bad:
+                return self.default, f"'{_short(bad[0])}' is not one of {', '.join(map(str, self.options))}"
+            if self.max_items is not None and len(items) > self.max_items:
+                return self.default, f"has {len(items)} items (at most {self.max_items})"
+            if not items:
+                return self.default, "is empty"
+            return list(dict.fromkeys(items)), None
+        if "\x00" in raw:
+            return self.default, "contains a NUL character"
+        return raw, None
+
+
+def _short(text: str, n: int = 40) -> str:
+    text = text.replace("\n", " ")
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+@dataclass
+class UrlState:
+    """The URL-backed widgets of one page; widget keys are `"<page>.<name>"`."""
+
+    page: str
+    specs: dict[str, Param] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._notice_box = st.container()
+        self._notices_key = f"{self.page}._notices"
+        st.session_state.setdefault(self._notices_key, [])
+        for note in st.session_state[self._notices_key]:
+            self._notice_box.warning(note, icon=":material/link_off:")
+        if st.session_state[self._notices_key]:
+            self._notice_box.button("Dismiss", key=f"{self.page}._dismiss", type="tertiary",
+                                    on_click=st.session_state[self._notices_key].clear)
+        st.session_state["_url_specs"] = self.specs  # read by the generic tests
+
+    # -- plumbing -------------------------------------------------------------------------
+    def key(self, name: str) -> str:
+        return f"{self.page}.{name}"
+
+    def _prepare(self, name: str, param: Param) -> str:
+        self.specs[name] = param
+        key = self.key(name)
+        if key not in st.session_state:
+            value = param.default
+            raws = st.query_params.get_all(name)
+            if raws:
+                value, problem = param.parse(raws[-1])
+                if problem:
+                    note = (f"Link parameter `{name}` {problem}; using the default "
+                            f"`{param.format(param.default)}` instead.")
+                    st.session_state[self._notices_key].append(note)
+                    self._notice_box.warning(note, icon=":material/link_off:")
+            st.session_state[key] = value
+        return key
+
+    def _sync(self, name: str, value: Any) -> Any:
+        text = self.specs[name].format(value)
+        if st.query_params.get(name) != text:
+            st.query_params[name] = text
+        return value
+
+    def get(self, name: str) -> Any:
+        return st.session_state[self.key(name)]
+
+    def set(self, name: str, value: Any) -> None:
+        """Set a widget's value; call from a callback (before the widget renders) or before it."""
+        st.session_state[self.key(name)] = value
+
+    def apply(self, values: dict[str, Any]) -> None:
+        for name, value in values.items():
+            self.set(name, value)
+
+    # -- widgets --------------------------------------------------------------------------
+    def slider(self, name: str, label: str, lo: float, hi: float, default: float, step: float | None = None,
+               *, help: str | None = None, format: str | None = None, container=st,
+               on_change: Callable | None = None, disabled: bool = False) -> float:
+        is_int = all(isinstance(v, int) for v in (lo, hi, default)) and (step is None or isinstance(step, int))
+        param = Param("int" if is_int else "float", default, lo, hi)
+        key = self._prepare(name, param)
+        value = container.slider(label, min_value=lo, max_value=hi, step=step, key=key, help=help,
+                                 format=format, on_change=on_change, disabled=disabled)
+        return self._sync(name, value)
+
+    def number(self, name: str, label: str, lo: float, hi: float, default: float, step: float | None = None,
+               *, help: str | None = None, format: str | None = None, container=st) -> float:
+        is_int = all(isinstance(v, int) for v in (lo, hi, default)) and (step is None or isinstance(step, int))
+        param = Param("int" if is_int else "float", default, lo, hi)
+        key = self._prepare(name, param)
+        value = container.number_input(label, min_value=lo, max_value=hi, step=step, key=key, help=help,
+                                       format=format)
+        return self._sync(name, value)
+
+    def log_slider(self, name: str, label: str, options: Sequence[float], default: float, *,
+                   help: str | None = None, container=st, on_change: Callable | None = None) -> float:
+        """A slider over log-spaced values (e.g. learning rates); links snap to the nearest one."""
+        opts = tuple(float(o) for o in options)
+        param = Param("float", float(default), min(opts), max(opts), options=opts, snap=True)
+        key = self._prepare(name, param)
+        value = container.select_slider(label, options=opts, key=key, help=help,
+                                        format_func=lambda v: f"{v:g}", on_change=on_change)
+        return self._sync(name, value)
+
+    def select(self, name: str, label: str, options: Sequence[str], default: str, *,
+               format_func: Callable[[str], str] = str, help: str | None = None, container=st,
+               on_change: Callable | None = None, radio: bool = False) -> str:
+        param = Param("choice", default, options=tuple(options))
+        key = self._prepare(name, param)
+        widget = container.radio if radio else container.selectbox
+        kwargs = {"horizontal": True} if radio else {}
+        value = widget(label, options=list(options), key=key, format_func=format_func, help=help,
+                       on_change=on_change, **kwargs)
+        return self._sync(name, value)
+
+    def multiselect(self, name: str, label: str, options: Sequence[str], default: Sequence[str], *,
+                    format_func: Callable[[str], str] = str, max_selections: int | None = None,
+                    help: str | None = None, container=st) -> list[str]:
+        param = Param("multi", list(default), options=tuple(options), max_items=max_selections)
+        key = self._prepare(name, param)
+        value = container.multiselect(label, options=list(options), key=key, format_func=format_func,
+                                      max_selections=max_selections, help=help)
+        if not value:  # an empty selection is not a useful page state: keep the URL honest
+            return self._sync_empty(name)
+        return self._sync(name, value)
+
+    def _sync_empty(self, name: str) -> list[str]:
+        if name in st.query_params:
+            del st.query_params[name]
+        return []
+
+    def toggle(self, name: str, label: str, default: bool, *, help: str | None = None, container=st,
+               on_change: Callable | None = None) -> bool:
+        param = Param("bool", bool(default))
+        key = self._prepare(name, param)
+        value = container.toggle(label, key=key, help=help, on_change=on_change)
+        return self._sync(name, value)
+
+    def text(self, name: str, label: str, default: str, *, max_len: int = MAX_PARAM_CHARS,
+             help: str | None = None, placeholder: str | None = None, container=st) -> str:
+        param = Param("text", default, max_len=max_len)
+        key = self._prepare(name, param)
+        value = container.text_input(label, key=key, max_chars=max_len, help=help, placeholder=placeholder)
+        return self._sync(name, value)
+
+
+def reset_page(page: str) -> None:
+    """Forget a page's widget values, notices and link parameters (back to the defaults)."""
+    prefix = f"{page}."
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
+        del st.session_state[key]
+    st.query_params.clear()
