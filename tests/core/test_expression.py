@@ -460,10 +460,12 @@ HOSTILE = [
 
 @pytest.mark.parametrize(("text", "problem"), HOSTILE, ids=[repr(t[:24]) for t, _ in HOSTILE])
 def test_hostile_input_is_a_fast_parse_error(text, problem):
-    start = time.perf_counter()
+    # CPU time of this process: the 100 ms bound is about the parser's work, and a shared,
+    # loaded machine must not make it flaky.
+    start = time.process_time()
     with pytest.raises(ParseError) as caught:
         parse(text)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     error = caught.value
     assert problem in str(error)
     assert isinstance(error.message, str) and error.message
