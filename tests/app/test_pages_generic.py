@@ -64,8 +64,10 @@ def _extreme_values(kind, w):
 def _set(at, kind, w, v):
     if kind == "select_slider":
         w.set_value(_select_slider_value(at, w, v))
-    elif kind in ("selectbox", "radio"):
-        w.set_value(w.options[v]) if kind == "radio" else w.select_index(v)
+    elif kind == "selectbox":
+        w.select_index(v)
+    elif kind == "radio":  # options are display labels; the URL spec knows the values
+        w.set_value(url_specs(at)[w.key.split(".", 1)[1]].options[v])
     elif kind == "multiselect":
         opts = _multiselect_values(at, w)
         w.set_value([opts[i] for i in v])
