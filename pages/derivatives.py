@@ -5,7 +5,6 @@ from ui.shell import ensure_entry
 ensure_entry()
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from core import finite_diff
@@ -106,6 +105,26 @@ def analyse(text: str, x0: float, h: float, lo: float, hi: float) -> dict:
     return out
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def tangent_template(text: str, lo: float, hi: float) -> dict:
+    """f and f′ over the range as a Vega-Lite dict, built once per function; x₀ arrives as data."""
+    e = parse(text, variables=("x",))
+    xs = np.linspace(lo, hi, 401)
+    fs, dfs = e.evaluate(x=xs), e.derivative("x").evaluate(x=xs)
+    return charts.vega_spec(charts.function_and_derivative(
+        xs, fs, dfs, f_title="f(x)", df_title="f′(x)", point_slot="point",
+        y_domain=charts.robust_domain(fs, trim=1.0), dy_domain=charts.robust_domain(dfs, trim=1.0)))
+
+
+@st.cache_data(show_spinner=False)
+def error_template() -> dict:
+    """The error-vs-h chart as a Vega-Lite dict with two slots: the errors and the h markers."""
+    lines = charts.lines(charts.alt.NamedData(name="errors"), "h", "error", "method", x_title="step size h (log)",
+                         y_title="|finite difference − exact| (log)", log_x=True, log_y=True,
+                         color_domain=["forward", "central"], height=340)
+    return charts.vega_spec(charts.alt.layer(lines, charts.marker_rules("marks")))
+
+
 r = analyse(text, float(x0), float(h), float(domain[0]), float(domain[1]))
 if not (np.isfinite(r["f0"]) and np.isfinite(r["exact"])):
     st.warning(f"f or f′ is not defined at x₀ = {x0:g} (outside the function's domain). "
@@ -115,11 +134,8 @@ if not (np.isfinite(r["f0"]) and np.isfinite(r["exact"])):
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.subheader("f and its tangent")
-    chart = charts.function_and_derivative(
-        r["xs"], r["fs"], r["dfs"], x0=float(x0), f0=r["f0"], slope0=r["exact"],
-        f_title="f(x)", df_title="f′(x)",
-        y_domain=charts.robust_domain(r["fs"], trim=1.0), dy_domain=charts.robust_domain(r["dfs"], trim=1.0))
-    st.altair_chart(chart, width="stretch")
+    st.vega_lite_chart(charts.fill_slots(tangent_template(text, float(domain[0]), float(domain[1])),
+                                         point=charts.tangent_point(x0, r["f0"], r["exact"])), width="stretch")
     st.caption("Green: the tangent at x₀, whose slope is f′(x₀). Hover anywhere: the dashed tangent and the "
                "dot on f′ follow your pointer (computed in the browser, no rerun).")
 with right:
@@ -137,18 +153,16 @@ with right:
                "chain rules applied to the expression tree — an independent computation from the differences.")
 
 st.subheader("Error vs step size h")
-sweep = r["sweep"]
-rows = [pd.DataFrame({"h": H_SWEEP, "error": sweep[m], "method": m}) for m in ("forward", "central")]
-err_df = pd.concat(rows, ignore_index=True)
-err_chart = charts.lines(err_df, "h", "error", "method", x_title="step size h (log)",
-                         y_title="|finite difference − exact| (log)", log_x=True, log_y=True,
-                         color_domain=["forward", "central"], height=340)
-marks = [charts.vrule(r["best"][m], f"best {m}: {r['best'][m]:.0e}", color, row=i)
-         for i, (m, color) in enumerate((("forward", charts.PALETTE[0]), ("central", charts.PALETTE[1])))]
-marks.append(charts.vrule(float(h), f"your h = {h:g}", "gray", row=2))
 ecol, tcol = st.columns([3, 2], gap="large")
 with ecol:
-    st.altair_chart(charts.alt.layer(err_chart, *marks), width="stretch")
+    n_h = len(H_SWEEP)
+    errors = {"h": np.concatenate([H_SWEEP, H_SWEEP]), "error": np.concatenate([r["sweep"]["forward"],
+              r["sweep"]["central"]]), "method": ["forward"] * n_h + ["central"] * n_h}
+    marks = {"x": [r["best"]["forward"], r["best"]["central"], float(h)],
+             "label": [f"best forward: {r['best']['forward']:.0e}", f"best central: {r['best']['central']:.0e}",
+                       f"your h = {h:g}"],
+             "color": [charts.PALETTE[0], charts.PALETTE[1], "gray"], "row": [0, 1, 2]}
+    st.vega_lite_chart(charts.fill_slots(error_template(), errors=errors, marks=marks), width="stretch")
 with tcol:
     slopes = r["slopes"]
 
