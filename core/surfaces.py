@@ -33,7 +33,10 @@ __all__ = [
     "bowl_grad",
     "coupled",
     "coupled_grad",
+    "directional_derivatives",
+    "fit_factor",
     "get_surface",
+    "gradient_field",
     "grid",
     "himmelblau",
     "himmelblau_grad",
@@ -43,7 +46,11 @@ __all__ = [
     "rosenbrock_grad",
     "saddle",
     "saddle_grad",
+    "scaled_arrow",
+    "slice_along",
     "stable_lr",
+    "steepest_ascent",
+    "unit_vector",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -442,3 +449,107 @@ def grid(surface: Surface | str, n: int = 100) -> tuple[FloatArray, FloatArray, 
     (lo1, hi1), (lo2, hi2) = s.domain
     W1, W2 = np.meshgrid(np.linspace(lo1, hi1, int(n)), np.linspace(lo2, hi2, int(n)))
     return W1, W2, np.asarray(s.f(W1, W2), dtype=np.float64)
+
+
+# ---------------------------------------------------------------------------------------------
+# directions: directional derivatives, slices along a direction, arrow fields
+
+
+def unit_vector(angle_deg: ArrayLike) -> FloatArray:
+    """u(θ) = (cos θ, sin θ) for θ in degrees (θ = 0 points along +w1, 90 along +w2); shape (2, ...)."""
+    theta = np.deg2rad(np.asarray(angle_deg, dtype=np.float64))
+    return np.stack([np.cos(theta), np.sin(theta)])
+
+
+def directional_derivatives(surface: Surface | str, w: ArrayLike, angles_deg: ArrayLike) -> FloatArray:
+    """D_u L(w) = ∇L(w)·u(θ) = ∂L/∂w1·cos θ + ∂L/∂w2·sin θ, one value per angle θ (degrees).
+
+    It is largest, equal to ‖∇L(w)‖, when u points along the gradient: steepest ascent.
+    """
+    g = get_surface(surface).grad(_as_points(w).reshape(2))
+    u = unit_vector(angles_deg)
+    with np.errstate(all="ignore"):
+        return np.asarray(g[0] * u[0] + g[1] * u[1], dtype=np.float64)
+
+
+def steepest_ascent(surface: Surface | str, w: ArrayLike) -> tuple[float, float]:
+    """(θ*, ‖∇L(w)‖): the gradient's direction in degrees, in [0, 360), and its length.
+
+    θ* = atan2(∂L/∂w2, ∂L/∂w1). At a stationary point (∇L = 0) every direction is flat and
+    θ* is reported as 0.
+    """
+    g = get_surface(surface).grad(_as_points(w).reshape(2))
+    norm = float(np.hypot(g[0], g[1]))
+    if norm == 0.0 or not np.isfinite(norm):
+        return 0.0, norm
+    return float(np.rad2deg(np.arctan2(g[1], g[0])) % 360.0), norm
+
+
+def slice_along(surface: Surface | str, w: ArrayLike, u: ArrayLike) -> Callable[[ArrayLike], FloatArray]:
+    """The 1-D slice t ↦ L(w + t·u) (vectorized over t); its derivative at t = 0 is D_u L(w).
+
+    With u = (1, 0) it is L(w1 + t, w2), whose slope is ∂L/∂w1; with u = (0, 1), ∂L/∂w2.
+    """
+    s = get_surface(surface)
+    w1, w2 = (float(v) for v in _as_points(w).reshape(2))
+    u1, u2 = (float(v) for v in np.asarray(u, dtype=np.float64).reshape(2))
+
+    def along(t: ArrayLike) -> FloatArray:
+        t = np.asarray(t, dtype=np.float64)
+        return s.f(w1 + t * u1, w2 + t * u2)
+
+    return along
+
+
+def scaled_arrow(v: ArrayLike, cell: ArrayLike, length: float) -> FloatArray:
+    """The vector v rescaled to ``length`` measured in cells: v·length / ‖(v1/c1, v2/c2)‖.
+
+    A plot whose axes have different units (a cell c1 wide and c2 tall) shows arrows of equal
+    length in cells as equally long on screen; the direction of v is kept. Zero (or non-finite)
+    vectors become zero arrows. ``v`` has shape ``(2, ...)``.
+    """
+    a = np.asarray(v, dtype=np.float64)
+    c1, c2 = (float(c) for c in np.asarray(cell, dtype=np.float64).reshape(2))
+    with np.errstate(all="ignore"):
+        n = np.hypot(a[0] / c1, a[1] / c2)
+        ok = (n > 0) & np.isfinite(n)
+        k = np.where(ok, float(length) / np.where(ok, n, 1.0), 0.0)
+        return np.stack([np.where(ok, a[0] * k, 0.0), np.where(ok, a[1] * k, 0.0)]).astype(np.float64)
+
+
+def gradient_field(surface: Surface | str, n: int = 10, length: float = 0.8) -> dict[str, FloatArray]:
+    """Arrows of −∇L (downhill) at the centres of an n×n grid of cells over the domain.
+
+    Every arrow has the same length (``length`` cells, see :func:`scaled_arrow`): the arrows show
+    the direction only; ``norm`` holds ‖∇L‖ at each tail. Returns flat arrays ``w1, w2`` (tails),
+    ``d1, d2`` (arrow vectors), ``norm``, and ``cell`` = (cell width, cell height).
+    """
+    s = get_surface(surface)
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
+        raise ValueError(f"n must be an integer ≥ 1; got {n!r}")
+    (lo1, hi1), (lo2, hi2) = s.domain
+    cell = np.array([(hi1 - lo1) / n, (hi2 - lo2) / n])
+    W1, W2 = np.meshgrid(lo1 + cell[0] * (np.arange(n) + 0.5), lo2 + cell[1] * (np.arange(n) + 0.5))
+    g = s.grad(np.stack([W1.ravel(), W2.ravel()]))
+    d = scaled_arrow(-g, cell, length)
+    with np.errstate(all="ignore"):
+        norm = np.hypot(g[0], g[1])
+    return {"w1": W1.ravel(), "w2": W2.ravel(), "d1": d[0], "d2": d[1], "norm": norm, "cell": cell}
+
+
+def fit_factor(w: ArrayLike, v: ArrayLike, domain: tuple[tuple[float, float], tuple[float, float]]) -> float:
+    """The largest k in [0, 1] with w + k·v inside the box ``domain`` (w itself assumed inside).
+
+    Used to shorten an arrow drawn from w so that its tip stays on the plot.
+    """
+    p = np.asarray(w, dtype=np.float64).reshape(2)
+    d = np.asarray(v, dtype=np.float64).reshape(2)
+    k = 1.0
+    for i, (lo, hi) in enumerate(domain):
+        if not (np.isfinite(d[i]) and np.isfinite(p[i])):
+            return 0.0
+        if d[i] > 0:
+            k = min(k, max(hi - p[i], 0.0) / d[i])
+        elif d[i] < 0:
+            k = min(k, max(p[i] - lo, 0.0) / -d[i])
+    return float(k)
