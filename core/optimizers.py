@@ -46,6 +46,20 @@ __all__ = [
     "nesterov_step",
     "rmsprop_step",
     "sgd_step",
+    "StepLimit",
+    "StepView",
+    "Diagnosis",
+    "critical_point",
+    "diagnose",
+    "display_arrow",
+    "hessian_at",
+    "last_inside",
+    "loss_gap",
+    "min_loss",
+    "sgd_closed_form",
+    "step_limit",
+    "step_view",
+    "visible_steps",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -455,3 +469,298 @@ def descend(
         hyper=params,
         states={name: _readonly(np.array(vals)) for name, vals in state_log.items()},
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# what a page shows about a run: stability limits, a closed form, a loss gap, display helpers
+
+
+@dataclass(frozen=True)
+class StepLimit:
+    """How the learning rate compares with the curvature, from the (constant or local) Hessian.
+
+    Near a point the loss is ≈ quadratic with Hessian H; along an eigenvector with eigenvalue λ
+    one optimizer step is a fixed linear map of the distance to the critical point. ``rate`` is
+    the largest factor (spectral radius) by which a step multiplies that distance: below 1 the
+    run contracts, above 1 it grows geometrically — divergence (or, when λ < 0, escape).
+
+    Attributes:
+        lam_max, lam_min: the Hessian's largest and smallest eigenvalues.
+        direction: unit eigenvector of ``lam_max``.
+        direction_min: unit eigenvector of ``lam_min`` (where a saddle curves down).
+        lr_max: the η below which this optimizer contracts along ``lam_max`` (``None`` for the
+            adaptive optimizers, whose step is not linear in the gradient, or when λmax ≤ 0).
+        rule: that bound as text (``"2/λmax"``, ``"2(1+β)/λmax"``...), or ``None``.
+        rate: the spectral radius of one step at ``lr`` over all eigen-directions (``None`` for
+            the adaptive optimizers).
+        constant: ``True`` when H is the surface's constant Hessian, ``False`` for a local one
+            (central differences of the analytic gradient at ``point``).
+        point: where a local Hessian was taken (``None`` for a constant one).
+    """
+
+    lam_max: float
+    lam_min: float
+    direction: FloatArray
+    direction_min: FloatArray
+    lr_max: float | None
+    rule: str | None
+    rate: float | None
+    constant: bool
+    point: FloatArray | None = None
+
+
+def hessian_at(surface: Surface | str, point: ArrayLike) -> FloatArray:
+    """The surface's constant Hessian, else central differences of its analytic gradient at ``point``."""
+    surf = get_surface(surface)
+    if surf.hessian is not None:
+        return np.array(surf.hessian, dtype=np.float64)
+    from core.finite_diff import jacobian
+
+    p = np.asarray(point, dtype=np.float64)
+    h = 1e-5 * max(1.0, float(np.max(np.abs(p))))
+    H = jacobian(surf.grad, p, h=h)
+    return 0.5 * (H + H.T)
+
+
+def _linear_rate(key: str, a: float, beta: float) -> float:
+    """Spectral radius of one step along an eigen-direction with a = η·λ (quadratic loss)."""
+    if key == "sgd":  # d ← (1 − a) d
+        return abs(1.0 - a)
+    if key == "momentum":  # (d, ηv) ← ((1 − a)d − β·ηv, a·d + β·ηv)
+        m = np.array([[1.0 - a, -beta], [a, beta]])
+    else:  # nesterov: (d, ηv) ← ((1 − a(1+β))d − β²·ηv, a·d + β·ηv)
+        m = np.array([[1.0 - a * (1.0 + beta), -beta * beta], [a, beta]])
+    return float(np.max(np.abs(np.linalg.eigvals(m))))
+
+
+def _oriented(v: FloatArray) -> FloatArray:
+    """An eigenvector with its largest component positive (eigenvectors have no natural sign)."""
+    return v if v[np.argmax(np.abs(v))] >= 0 else -v
+
+
+def step_limit(
+    surface: Surface | str,
+    optimizer: OptimizerSpec | str,
+    lr: float,
+    point: ArrayLike | None = None,
+    **hyper: float,
+) -> StepLimit | None:
+    """Compare η with the curvature: η_max and the per-step growth factor (see :class:`StepLimit`).
+
+    Plain gradient descent contracts along every direction iff η < 2/λmax; heavy-ball momentum
+    iff η < 2(1+β)/λmax; Nesterov (this module's form) iff η < 2(1+β)/((1+2β)·λmax). For surfaces
+    without a constant Hessian pass ``point`` (the bound is then local); without it, ``None``.
+    """
+    surf = get_surface(surface)
+    spec = get_optimizer(optimizer)
+    params = _check_hyper(spec, hyper)
+    if surf.hessian is None and point is None:
+        return None
+    p = None if surf.hessian is not None else np.asarray(point, dtype=np.float64)
+    H = hessian_at(surf, p if p is not None else (0.0, 0.0))
+    if not _finite(H):
+        return None
+    lams, vecs = np.linalg.eigh(H)
+    lam_min, lam_max = float(lams[0]), float(lams[-1])
+    direction, direction_min = _oriented(vecs[:, -1]), _oriented(vecs[:, 0])
+    lr_f = float(lr)
+    lr_max: float | None = None
+    rule: str | None = None
+    rate: float | None = None
+    if spec.key in ("sgd", "momentum", "nesterov"):
+        beta = params.get("beta", 0.0)
+        rate = max(_linear_rate(spec.key, lr_f * float(lam), beta) for lam in lams)
+        if lam_max > 0:
+            if spec.key == "sgd":
+                lr_max, rule = 2.0 / lam_max, "2/λmax"
+            elif spec.key == "momentum":
+                lr_max, rule = 2.0 * (1.0 + beta) / lam_max, "2(1+β)/λmax"
+            else:
+                lr_max, rule = 2.0 * (1.0 + beta) / ((1.0 + 2.0 * beta) * lam_max), "2(1+β)/((1+2β)·λmax)"
+    return StepLimit(lam_max=lam_max, lam_min=lam_min, direction=_readonly(direction),
+                     direction_min=_readonly(direction_min), lr_max=lr_max,
+                     rule=rule, rate=rate, constant=surf.hessian is not None,
+                     point=None if p is None else _readonly(p))
+
+
+def critical_point(surface: Surface | str) -> FloatArray | None:
+    """θ* with ∇L(θ*) = 0 for a quadratic surface (constant, invertible H): θ* = −H⁻¹ ∇L(0)."""
+    surf = get_surface(surface)
+    if surf.hessian is None:
+        return None
+    H = np.array(surf.hessian, dtype=np.float64)
+    if abs(float(np.linalg.det(H))) < 1e-12:
+        return None
+    return np.linalg.solve(H, -surf.grad(np.zeros(2)))
+
+
+def sgd_closed_form(surface: Surface | str, start: ArrayLike, lr: float, k: int) -> FloatArray | None:
+    """θ_k of plain gradient descent on a quadratic without iterating: θ* + (I − ηH)^k (θ_0 − θ*).
+
+    (∇L(θ) = H(θ − θ*) on a quadratic, so each step multiplies θ − θ* by I − ηH.) ``None`` when the
+    surface has no constant invertible Hessian. An independent check of ``descend``'s loop.
+    """
+    surf = get_surface(surface)
+    theta_star = critical_point(surf)
+    if theta_star is None:
+        return None
+    H = np.array(surf.hessian, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        m = np.linalg.matrix_power(np.eye(2) - float(lr) * H, int(k))
+        return theta_star + m @ (np.asarray(start, dtype=np.float64) - theta_star)
+
+
+def min_loss(surface: Surface | str) -> float | None:
+    """L* = the smallest loss over the surface's known minima (``None`` if it has none)."""
+    surf = get_surface(surface)
+    if not surf.minima:
+        return None
+    return float(min(float(surf.value(np.asarray(m, dtype=np.float64))) for m in surf.minima))
+
+
+def loss_gap(surface: Surface | str, losses: ArrayLike) -> tuple[FloatArray, float | None]:
+    """Losses made positive for a log axis: (L − L*, L*); ``(L, None)`` when there is no minimum.
+
+    Differences at the round-off level of L* (≤ 4·ε·|L*|) are floored there; an exact 0 becomes
+    NaN (a log axis cannot draw it).
+    """
+    values = np.asarray(losses, dtype=np.float64)
+    best = min_loss(surface)
+    if best is None:
+        return values.copy(), None
+    gap = values - best
+    floor = 4.0 * np.finfo(np.float64).eps * abs(best)
+    if floor > 0:
+        gap = np.maximum(gap, floor)
+    return np.where(gap > 0, gap, np.nan), best
+
+
+def visible_steps(points: ArrayLike, spans: tuple[float, float], tol: float = 0.004) -> NDArray[np.int64]:
+    """Indices of the points worth drawing: each moves ≥ ``tol`` (as a fraction of the plotting
+    ``spans``, max-norm) from the previously kept one. The first and last are always kept, so a
+    zigzag wider than ``tol`` keeps every corner while a converged tail collapses to a point.
+    """
+    p = np.asarray(points, dtype=np.float64)
+    n = p.shape[0]
+    if n <= 2:
+        return np.arange(n, dtype=np.int64)
+    scale = np.asarray(spans, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        u = p / scale
+    keep = [0]
+    last = u[0]
+    for i in range(1, n - 1):
+        with np.errstate(all="ignore"):
+            moved = float(np.max(np.abs(u[i] - last)))
+        if not moved < tol:  # NaN/inf counts as moved
+            keep.append(i)
+            last = u[i]
+    keep.append(n - 1)
+    return np.asarray(keep, dtype=np.int64)
+
+
+def display_arrow(
+    point: ArrayLike, vector: ArrayLike, spans: tuple[float, float], length: float = 0.12, aspect: float = 1.5
+) -> tuple[float, float, float] | None:
+    """End (x2, y2) and heading (degrees clockwise from up) of an arrow drawn from ``point`` along
+    ``vector`` with a fixed on-screen length: ``length`` × the plot height, for a plot whose
+    width/height ratio is ``aspect`` and whose axes span ``spans``. ``None`` for a zero vector.
+    """
+    p = np.asarray(point, dtype=np.float64)
+    v = np.asarray(vector, dtype=np.float64)
+    s1, s2 = float(spans[0]), float(spans[1])
+    with np.errstate(all="ignore"):
+        screen = np.array([v[0] / s1 * aspect, v[1] / s2])  # in plot heights
+        norm = float(np.hypot(screen[0], screen[1]))
+    if not (math.isfinite(norm) and norm > 0):
+        return None
+    ux, uy = screen / norm
+    x2 = float(p[0] + length * ux / aspect * s1)
+    y2 = float(p[1] + length * uy * s2)
+    return x2, y2, float(np.degrees(np.arctan2(ux, uy)))
+
+
+def last_inside(points: ArrayLike, domain: tuple[tuple[float, float], tuple[float, float]]) -> int:
+    """Index of the last point inside the plotting ``domain`` (0 if none is)."""
+    p = np.asarray(points, dtype=np.float64)
+    (lo1, hi1), (lo2, hi2) = domain
+    inside = (p[:, 0] >= lo1) & (p[:, 0] <= hi1) & (p[:, 1] >= lo2) & (p[:, 1] <= hi2)
+    idx = np.flatnonzero(inside)
+    return int(idx[-1]) if idx.size else 0
+
+
+@dataclass(frozen=True)
+class StepView:
+    """The numbers of step t of a run: θ_t, L(θ_t), ∇L(θ_t), η∇L(θ_t) and the update applied.
+
+    ``update`` and ``next_point`` are ``None`` at the last stored point (no step was taken from it).
+    """
+
+    t: int
+    point: FloatArray
+    loss: float
+    grad: FloatArray
+    lr_grad: FloatArray
+    update: FloatArray | None
+    next_point: FloatArray | None
+
+
+def step_view(traj: Trajectory, t: int) -> StepView:
+    """The numbers of step ``t`` (clamped to the stored steps) of a trajectory."""
+    k = min(max(int(t), 0), traj.steps_taken)
+    has_next = k < traj.steps_taken
+    return StepView(
+        t=k,
+        point=traj.points[k],
+        loss=float(traj.losses[k]),
+        grad=traj.grads[k],
+        lr_grad=traj.lr * traj.grads[k],
+        update=traj.updates[k] if has_next else None,
+        next_point=traj.points[k + 1] if has_next else None,
+    )
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """What a run's stability story is, for a page to explain (see :func:`diagnose`).
+
+    Attributes:
+        kind: ``None`` (nothing to explain), or one of
+            ``"edge"`` — η is exactly at the bound of a constant Hessian: the run oscillates forever;
+            ``"slow"`` — η is above that bound but the run has not left the bounds yet;
+            ``"adaptive"`` — diverged, and the optimizer has no linear bound (RMSprop, Adam);
+            ``"escape"`` — diverged along negative curvature with η below the positive-curvature
+            bound (a saddle: the loss has no lower bound);
+            ``"large"`` — diverged with η above the bound of the constant Hessian;
+            ``"local"`` — diverged with η above the bound of the local Hessian at ``where``;
+            ``"other"`` — diverged for another reason.
+        limit: the :class:`StepLimit` at ``where`` (``None`` if it could not be computed).
+        where: the last point of the run inside the plotting domain (where a local Hessian is taken).
+    """
+
+    kind: str | None
+    limit: StepLimit | None
+    where: FloatArray
+
+
+def diagnose(traj: Trajectory, domain: tuple[tuple[float, float], tuple[float, float]] | None = None) -> Diagnosis:
+    """Classify a run against its stability limit: why it diverged, or whether it is about to."""
+    surf = get_surface(traj.surface)
+    where = traj.points[last_inside(traj.points, domain or surf.domain)]
+    lim = step_limit(surf, traj.optimizer, traj.lr, point=where, **traj.hyper)
+    linear = lim is not None and lim.rate is not None
+    over = linear and lim.lr_max is not None and traj.lr >= lim.lr_max * (1.0 - 1e-12)
+    kind: str | None
+    if traj.diverged_at is None:
+        kind = None
+        if over and lim.constant:
+            kind = "slow" if lim.rate > 1.0 + 1e-9 else "edge"
+    elif not linear:
+        kind = "adaptive"
+    elif lim.lam_min < 0 and not over:
+        kind = "escape"
+    elif over:
+        kind = "large" if lim.constant else "local"
+    else:
+        kind = "other"
+    return Diagnosis(kind=kind, limit=lim, where=where)

@@ -1,0 +1,287 @@
+"""Interaction tests for the gradient_descent page: article numbers, presets, divergence, step-through."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from tests.support import assert_ok, badges, open_page
+from ui.navigation import page_by_url
+
+pytestmark = pytest.mark.timeout(300)
+
+PAGE = page_by_url("gradient_descent")
+PRESETS = ["article", "too_large", "ravine", "rosenbrock", "saddle"]
+
+
+def charts(at) -> list:
+    return list(at.get("arrow_vega_lite_chart")) + list(at.get("vega_lite_chart"))
+
+
+def dataset(at, name: str) -> dict:
+    """A named chart dataset (e.g. the map's 'paths') as {column: list}."""
+    for chart in charts(at):
+        for d in chart.proto.datasets:
+            if d.name == name:
+                return pa.ipc.open_stream(d.data.data).read_all().to_pydict()
+    raise KeyError(name)
+
+
+def spec_with(at, name: str) -> dict:
+    """The Vega-Lite spec of the chart that carries dataset `name`."""
+    for chart in charts(at):
+        if any(d.name == name for d in chart.proto.datasets):
+            return json.loads(chart.proto.spec)
+    raise KeyError(name)
+
+
+def scale_domains(spec) -> list[list[float]]:
+    out = []
+    if isinstance(spec, dict):
+        scale = spec.get("scale")
+        if isinstance(scale, dict) and isinstance(scale.get("domain"), list):
+            out.append(scale["domain"])
+        for v in spec.values():
+            out += scale_domains(v)
+    elif isinstance(spec, list):
+        for v in spec:
+            out += scale_domains(v)
+    return out
+
+
+def text(at) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def query(at) -> dict:
+    return {k: at.query_params[k] for k in at.query_params}
+
+
+def step_value(at) -> int:
+    return at.session_state["gradient_descent.step"]
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def test_default_is_the_articles_demo_with_its_final_numbers():
+    at = open_page(PAGE)
+    assert_ok(at)
+    q = query(at)
+    assert (q["surface"], q["w1"], q["w2"], q["lr"], q["steps"], q["opts"]) == ("bowl", "4", "3", "0.1", "50", "sgd")
+    body = text(at)
+    # The article prints Final parameters: [5.70899077e-05 2.42484383e-11]; the loss is 3.259e-09
+    assert "(5.7090e-05, 2.4248e-11)" in body
+    assert "3.2593e-09" in body
+    assert "Final parameters: [5.70899077e-05 2.42484383e-11]" in "\n".join(c.value for c in at.caption)
+    assert any("Article demo" in i.value for i in at.info)
+    assert not at.warning
+    assert badges(at) == ["green", "green", "green"]  # ∂L/∂w₁, ∂L/∂w₂ at θ₀; loop vs closed form
+    paths = dataset(at, "paths")
+    assert set(paths["series"]) == {"SGD"} and max(paths["step"]) == 50
+    assert paths["x"][0] == 4.0 and paths["y"][0] == 3.0
+    losses = dataset(at, "losses")
+    assert len(losses["step"]) == 51 and min(losses["value"]) > 0
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_each_preset_changes_the_link_and_the_drawn_paths(preset):
+    # start from a setting no preset uses, so every preset has something to change
+    at = open_page(PAGE, {"surface": "coupled", "w1": "5", "w2": "-1", "lr": "0.2", "steps": "30",
+                          "opts": "nesterov,rmsprop"})
+    assert_ok(at)
+    before_q, before_paths = query(at), dataset(at, "paths")
+    at.button(key=f"gradient_descent.preset_{preset}").click().run()
+    assert_ok(at)
+    after_q, after_paths = query(at), dataset(at, "paths")
+    assert after_q != before_q
+    assert after_paths != before_paths
+    expected = {
+        "article": ("bowl", {"SGD"}, "0.1"),
+        "too_large": ("bowl", {"SGD"}, "0.6"),
+        "ravine": ("ravine", {"SGD", "Momentum"}, "0.03"),
+        "rosenbrock": ("rosenbrock", {"SGD", "Adam"}, "0.002"),
+        "saddle": ("saddle", {"SGD", "Momentum", "Adam"}, "0.05"),
+    }[preset]
+    assert after_q["surface"] == expected[0] and after_q["lr"] == expected[2]
+    assert set(after_paths["series"]) == expected[1]
+    assert int(after_q["step"]) == int(after_q["steps"])  # the whole path is shown
+    # the settings of the optimizers the preset dropped left the link
+    assert not any(k.startswith(("nesterov_", "rmsprop_")) for k in after_q)
+    assert any(preset_label in i.value for i in at.info for preset_label in ("Article demo", "Too large η",
+                                                                             "Ravine", "Rosenbrock", "Saddle"))
+
+
+def test_rosenbrock_preset_gives_each_optimizer_its_own_learning_rate():
+    at = open_page(PAGE)
+    at.button(key="gradient_descent.preset_rosenbrock").click().run()
+    assert_ok(at)
+    q = query(at)
+    assert (q["own_lr"], q["lr_sgd"], q["lr_adam"]) == ("1", "0.002", "0.1")
+    body = text(at)
+    assert "| SGD | 0.002 |" in body and "| Adam | 0.1 |" in body
+    assert not at.warning  # both stay stable
+    # switching the per-optimizer η off removes it from the link and runs both at the shared η
+    at.toggle(key="gradient_descent.own_lr").set_value(False).run()
+    assert_ok(at)
+    assert "lr_sgd" not in query(at) and "| Adam | 0.002 |" in text(at)
+
+
+def test_too_large_a_learning_rate_is_a_lesson_not_a_crash():
+    at = open_page(PAGE, {"lr": "0.6"})
+    assert_ok(at)
+    notes = [w.value for w in at.warning]
+    assert len(notes) == 1
+    assert "diverged at step 22" in notes[0] and "η = 0.6 > 2/λmax = 0.5" in notes[0]
+    assert "λmax = 4" in notes[0] and "the w₂ axis" in notes[0] and "1.4" in notes[0]
+    paths = dataset(at, "paths")
+    assert max(paths["step"]) == 22  # the path stops at the divergence step
+    assert "diverged at step 22" in text(at)
+    # the map keeps the surface's own domain (the bowl's ±5 plus half a cell)
+    for domain in scale_domains(spec_with(at, "paths")):
+        if all(isinstance(v, int | float) for v in domain):
+            assert max(abs(v) for v in domain) < 6, domain
+    losses = dataset(at, "losses")
+    assert np.all(np.isfinite(losses["value"])) and max(losses["value"]) > 1e6
+
+
+@pytest.mark.parametrize("lr", ["0.7", "1", "2"])
+def test_much_larger_learning_rates_too(lr):
+    at = open_page(PAGE, {"lr": lr, "steps": "500", "opts": "sgd,momentum,nesterov,rmsprop,adam"})
+    assert_ok(at)
+    assert any("diverged" in w.value and "2/λmax = 0.5" in w.value for w in at.warning)
+
+
+def test_the_stability_edge_and_just_beyond():
+    at = open_page(PAGE, {"lr": "0.5"})
+    assert_ok(at)
+    assert any("exactly on the edge" in i.value for i in at.info) and not at.warning
+    at = open_page(PAGE, {"lr": "0.51"})
+    assert_ok(at)
+    assert any("diverging slowly" in w.value and "1.04" in w.value for w in at.warning)
+    at = open_page(PAGE, {"lr": "0.49"})
+    assert_ok(at)
+    assert not at.warning and not any("edge" in i.value for i in at.info)
+
+
+def test_momentum_divergence_quotes_its_own_bound():
+    at = open_page(PAGE, {"surface": "ravine", "w1": "-9", "w2": "1.5", "lr": "0.1", "opts": "momentum"})
+    assert_ok(at)
+    assert any("2(1+β)/λmax = 0.076" in w.value and "β = 0.9" in w.value for w in at.warning)
+
+
+def test_saddle_escape_is_explained_and_drawn_on_a_symlog_axis():
+    at = open_page(PAGE)
+    at.button(key="gradient_descent.preset_saddle").click().run()
+    assert_ok(at)
+    assert any("escape, not an instability" in w.value for w in at.warning)
+    assert '"symlog"' in json.dumps(spec_with(at, "losses"))
+    assert any(v < 0 for v in dataset(at, "losses")["value"])
+
+
+def test_rosenbrock_divergence_uses_the_local_curvature():
+    at = open_page(PAGE, {"surface": "rosenbrock", "w1": "-1.2", "w2": "1", "lr": "0.01"})
+    assert_ok(at)
+    notes = [w.value for w in at.warning]
+    assert notes and "central differences of ∇L" in notes[0] and "diverged at step" in notes[0]
+
+
+def test_step_slider_reveals_the_path_and_shows_that_steps_numbers():
+    at = open_page(PAGE)
+    at.slider(key="gradient_descent.step").set_value(1).run()
+    assert_ok(at)
+    assert query(at)["step"] == "1"
+    paths = dataset(at, "paths")
+    assert paths["step"] == [0, 1]
+    assert dataset(at, "current")["step"] == [1]
+    # step 1 of the article's demo: θ₁ = (3.2, 1.8), ∇L(θ₁) = (6.4, 7.2), η∇L = (0.64, 0.72)
+    body = text(at)
+    assert "| SGD | 1 | (3.2000, 1.8000) |" in body and "(6.4000, 7.2000) | (0.6400, 0.7200) |" in body
+    arrows = dataset(at, "arrows")
+    assert arrows["x"] == [3.2] and arrows["x2"][0] < 3.2 and arrows["y2"][0] < 1.8  # downhill
+
+
+def test_step_from_a_link():
+    at = open_page(PAGE, {"steps": "100", "step": "80"})
+    assert_ok(at)
+    assert step_value(at) == 80 and max(dataset(at, "paths")["step"]) == 80
+
+
+def test_fewer_steps_clamp_the_step_slider():
+    at = open_page(PAGE)
+    at.slider(key="gradient_descent.steps").set_value(10).run()
+    assert_ok(at)
+    assert step_value(at) == 10 and query(at)["step"] == "10"
+
+
+def test_play_reveals_step_by_step_then_stops_at_the_end():
+    at = open_page(PAGE, {"steps": "3"})
+    at.button(key="gradient_descent.play").click().run()
+    assert_ok(at)
+    assert at.session_state["gradient_descent._playing"]
+    first = step_value(at)
+    assert 0 < first < 3  # restarted from the beginning, one frame in
+    assert any(b.key == "gradient_descent.pause" for b in at.button)
+    for _ in range(5):
+        at.run()
+        assert_ok(at)
+    assert step_value(at) == 3 and not at.session_state["gradient_descent._playing"]
+    assert any(b.key == "gradient_descent.play" for b in at.button)
+    assert "_playing" not in json.dumps(query(at))  # play state is not part of the link
+
+
+def test_pause_stops_playing():
+    at = open_page(PAGE)
+    at.button(key="gradient_descent.play").click().run()
+    assert_ok(at)
+    at.button(key="gradient_descent.pause").click().run()
+    assert_ok(at)
+    held = step_value(at)
+    assert not at.session_state["gradient_descent._playing"]
+    at.run()
+    assert step_value(at) == held < 50
+
+
+def test_changing_the_surface_resets_the_start():
+    at = open_page(PAGE)
+    at.selectbox(key="gradient_descent.surface").select("ravine").run()
+    assert_ok(at)
+    q = query(at)
+    assert (q["w1"], q["w2"]) == ("-9", "1.5")
+    assert dataset(at, "paths")["x"][0] == -9.0
+
+
+def test_five_optimizers_and_500_steps_stay_small():
+    at = open_page(PAGE, {"steps": "500", "opts": "sgd,momentum,nesterov,rmsprop,adam", "lr": "0.05"})
+    assert_ok(at)
+    total = sum(len(c.proto.spec) + sum(len(d.data.data) for d in c.proto.datasets) for c in charts(at))
+    assert total < 250_000
+    assert len(dataset(at, "paths")["x"]) < 2_000  # converged tails are thinned
+    assert len(set(dataset(at, "paths")["series"])) == 5
+
+
+def test_the_step_slider_follows_the_end_when_it_was_there():
+    at = open_page(PAGE)
+    at.slider(key="gradient_descent.steps").set_value(100).run()
+    assert_ok(at)
+    assert step_value(at) == 100 and max(dataset(at, "paths")["step"]) == 100
+    at.slider(key="gradient_descent.step").set_value(10).run()
+    at.slider(key="gradient_descent.steps").set_value(200).run()
+    assert_ok(at)
+    assert step_value(at) == 10  # a step chosen by hand stays
+
+
+@pytest.mark.parametrize("surface", ["bowl", "coupled", "ravine", "saddle", "rosenbrock", "himmelblau"])
+@pytest.mark.parametrize("lr", ["0.0001", "2"])
+def test_every_surface_with_every_optimizer_at_extreme_learning_rates(surface, lr):
+    at = open_page(PAGE, {"surface": surface, "lr": lr, "steps": "500", "opts": "sgd,momentum,nesterov,rmsprop,adam"})
+    assert_ok(at)
+    assert not at.error
+    if lr == "2":  # far beyond every plain-gradient bound here: explained, never silent
+        assert any("diverged" in w.value or "left the map" in w.value for w in at.warning)
+    for name in ("paths", "current", "losses"):
+        for column in dataset(at, name).values():
+            assert all(np.isfinite(v) for v in column if isinstance(v, float))
