@@ -24,17 +24,21 @@ from core.jacobians import log_softmax, softmax
 
 __all__ = [
     "EPS",
+    "SIGMOID_ROUNDS_TO_ONE",
+    "BceStability",
     "LOSSES",
     "LOSS_TABLE",
     "Loss",
     "LossTableRow",
     "bce_from_logits",
     "bce_naive_from_logit",
+    "bce_stability",
     "binary_cross_entropy",
     "binary_cross_entropy_grad",
     "clip_probabilities",
     "cross_entropy",
     "cross_entropy_grad",
+    "loss_curve",
     "mse",
     "mse_grad",
     "softmax_cross_entropy",
@@ -214,3 +218,70 @@ LOSS_TABLE: tuple[LossTableRow, ...] = (
     ),
 )
 """The article's "Loss Function Derivatives" table, row for row."""
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers for the Losses page
+
+
+def loss_curve(loss: Loss, y: float, y_pred: ArrayLike) -> tuple[FloatArray, FloatArray]:
+    """(L(y, ŷ), ∂L/∂ŷ) for each ŷ in ``y_pred``, each taken as a one-element prediction (n = 1).
+
+    The registry's functions reduce over all elements (MSE divides by n); passing a whole grid of
+    predictions at once would mix them, so each grid point is evaluated on its own.
+    """
+    preds = _as_float(y_pred).ravel()
+    target = np.array([float(y)])
+    values = np.array([loss.fn(target, np.array([p])) for p in preds], dtype=np.float64)
+    grads = np.array([float(np.ravel(loss.grad(target, np.array([p])))[0]) for p in preds], dtype=np.float64)
+    return values, grads
+
+
+SIGMOID_ROUNDS_TO_ONE: float = 53.0 * float(np.log(2.0))
+"""z ≈ 36.74 beyond which 1/(1 + e^(−z)) rounds to exactly 1.0 in float64 (e^(−z) < 2⁻⁵³)."""
+
+
+def _runs(z: FloatArray, mask: NDArray[np.bool_]) -> list[tuple[float, float]]:
+    """Runs of consecutive True in ``mask`` as (first z, last z) pairs."""
+    edges = np.diff(np.concatenate(([0], mask.astype(np.int8), [0])))
+    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    return [(float(z[a]), float(z[b - 1])) for a, b in zip(starts, stops, strict=True)]
+
+
+class BceStability(NamedTuple):
+    """The naive BCE of σ(z) against the stable logits form, on a sorted grid of logits z.
+
+    ``naive`` keeps its inf/nan (that is the demonstration); ``broken`` lists the z-runs where it
+    is not finite. ``lost_above`` is the smallest z ≥ 0 from which on the naive value is wrong
+    (not finite, or relative error against ``stable`` above ``tolerance``) somewhere, and
+    ``lost_below`` the largest such z ≤ 0; ``None`` when the naive value is fine on that side.
+    """
+
+    z: FloatArray
+    naive: FloatArray
+    stable: FloatArray
+    rel_err: FloatArray  # |naive − stable| / (|naive| + |stable|), NaN where naive is not finite
+    broken: list[tuple[float, float, str]]  # (first z, last z, "inf" | "nan")
+    lost_above: float | None
+    lost_below: float | None
+    tolerance: float
+
+
+def bce_stability(y: float, z: ArrayLike, tolerance: float = 1e-6) -> BceStability:
+    """Compare ``bce_naive_from_logit`` with ``bce_from_logits`` for label ``y`` on the sorted logits ``z``."""
+    zs = _as_float(z).ravel()
+    naive = bce_naive_from_logit(y, zs)
+    stable = bce_from_logits(y, zs)
+    finite = np.isfinite(naive)
+    with np.errstate(all="ignore"):
+        denom = np.abs(naive) + np.abs(stable)
+        rel = np.where(finite, np.abs(naive - stable) / np.where(denom > 0, denom, 1.0), np.nan)
+    broken = sorted([(a, b, "nan") for a, b in _runs(zs, np.isnan(naive))]
+                    + [(a, b, "inf") for a, b in _runs(zs, np.isinf(naive))])
+    wrong = ~finite | (rel > tolerance)
+    above = zs[wrong & (zs >= 0)]
+    below = zs[wrong & (zs <= 0)]
+    return BceStability(zs, naive, stable, rel, broken,
+                        float(above.min()) if above.size else None,
+                        float(below.max()) if below.size else None,
+                        float(tolerance))

@@ -1,0 +1,172 @@
+"""Activations: each function and its derivative, where the derivative saturates, checked numerically."""
+
+from ui.shell import ensure_entry
+
+ensure_entry()
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core import finite_diff
+from core.activations import ACTIVATIONS, check_grad, saturation_intervals
+from ui import charts
+from ui.navigation import page_by_url
+from ui.shell import check_badge, header, show_code, thresholds_caption
+from ui.state import UrlState
+
+ARTICLE_FIVE = ["sigmoid", "tanh", "relu", "leaky_relu", "gelu"]  # the article's plots, in its order
+N_POINTS = 300  # even: the symmetric grid never contains x = 0, the kink of ReLU, leaky ReLU and ELU
+SATURATION = 0.01  # shade where |f′| < 1 % of its peak
+H = 1e-5  # central-difference step of the check
+F_AXIS = (-3.0, 3.0)  # f(x) axis limits: ReLU-like curves keep rising, the S-curves stay readable
+COLORS = {"sigmoid": "#1f77b4", "tanh": "#d62728", "relu": "#2ca02c", "leaky_relu": "#9467bd", "gelu": "#ff7f0e",
+          "elu": "#17becf", "softplus": "#8c564b", "silu": "#e377c2"}  # distinct in light and dark themes
+PEAK_LABELS = {"sigmoid": "max ¼"}
+
+header(
+    "Activations",
+    "An activation function bends a layer's output; its derivative decides how much gradient flows back "
+    "through it. Backpropagation multiplies one f′ per layer, so where f′ is tiny (the function is "
+    "*saturated*) almost nothing gets through. Pick activations to overlay, hover the charts, and see "
+    "where each one stops passing gradient.",
+    r"\frac{\partial \mathcal{L}}{\partial z} = \frac{\partial \mathcal{L}}{\partial a}\, f'(z), "
+    r"\qquad a = f(z)",
+)
+
+state = UrlState("activations")
+
+
+def _name(key: str) -> str:
+    return ACTIVATIONS[key].name
+
+
+c1, c2 = st.columns([3, 1.2])
+keys = state.multiselect("acts", "Activations to overlay", list(ACTIVATIONS), ARTICLE_FIVE,
+                         format_func=_name, container=c1,
+                         help="The default is the article's five. Add ELU, softplus or SiLU (swish).")
+half = state.slider("xmax", "x range ±", 2, 20, 8, container=c2,
+                    help="The plotted (and checked) interval is [−x, x]. The article plots ±5.")
+if not keys:
+    st.info("Pick at least one activation above.", icon=":material/touch_app:")
+    st.stop()
+
+params: dict[str, dict[str, float]] = {k: {} for k in keys}
+alpha_cols = st.columns(4)
+slots = iter(alpha_cols)
+if "leaky_relu" in keys:
+    _, lo, hi = ACTIVATIONS["leaky_relu"].params["alpha"]
+    d = ACTIVATIONS["leaky_relu"].defaults()["alpha"]
+    params["leaky_relu"]["alpha"] = state.slider(
+        "leaky_alpha", "Leaky ReLU slope α (x < 0)", lo, hi, d, step=0.01, container=next(slots),
+        help="The slope on the negative side. α = 0 is plain ReLU; the article uses 0.01.")
+if "elu" in keys:
+    _, lo, hi = ACTIVATIONS["elu"].params["alpha"]
+    d = ACTIVATIONS["elu"].defaults()["alpha"]
+    params["elu"]["alpha"] = state.slider(
+        "elu_alpha", "ELU α (x < 0 tends to −α)", lo, hi, d, step=0.05, container=next(slots),
+        help="ELU(x) = α(eˣ − 1) for x ≤ 0. With α ≠ 1 the derivative jumps at 0.")
+
+
+def analyse(key: str, half: int, param_items: tuple[tuple[str, float], ...]) -> dict:
+    """f, f′, saturated stretches, peak and the derivative check of one activation, from core."""
+    act = ACTIVATIONS[key]
+    p = dict(param_items)
+    xs = np.linspace(-half, half, N_POINTS)
+    return {
+        "x": xs, "f": act.fn(xs, **p), "df": act.grad(xs, **p),
+        "bands": saturation_intervals(act, xs, SATURATION, **p),
+        "peak": act.peak_grad_for(**p),
+        "check": check_grad(act, xs, h=H, frac=SATURATION, **p),
+    }
+
+
+def _peak_label(key: str) -> str:
+    act = ACTIVATIONS[key]
+    return PEAK_LABELS.get(key, f"max {act.peak_grad:.3g}")
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def page_data(keys: tuple[str, ...], half: int, all_params: tuple) -> dict:
+    """`analyse` for each activation, and the f / f′ / saturation chart as a Vega-Lite dict (once per setting)."""
+    results = {k: analyse(k, half, items) for k, items in zip(keys, all_params, strict=True)}
+    frames, band_rows, peak_rows = [], [], []
+    for k, items in zip(keys, all_params, strict=True):
+        r = results[k]
+        frames.append(pd.DataFrame({"x": r["x"], "f": r["f"], "df": r["df"], "series": _name(k)}))
+        band_rows += [{"series": _name(k), "x0": a, "x1": b} for a, b in r["bands"]]
+        act = ACTIVATIONS[k]
+        if act.peak_at is not None and not items and -half <= act.peak_at <= half:
+            peak_rows.append({"series": _name(k), "x": act.peak_at, "y": act.peak_grad, "label": _peak_label(k)})
+    data = pd.concat(frames, ignore_index=True)
+    f_all = data["f"].to_numpy()
+    y_domain = [max(float(np.min(f_all)), F_AXIS[0]) - 0.25, min(float(np.max(f_all)), F_AXIS[1]) + 0.25]
+    chart = charts.functions_and_derivatives(
+        data, series=[_name(k) for k in keys], colors=[COLORS.get(k, "#7f7f7f") for k in keys],
+        bands=pd.DataFrame(band_rows, columns=["series", "x0", "x1"]),
+        peaks=pd.DataFrame(peak_rows, columns=["series", "x", "y", "label"]),
+        f_title="f(x)", df_title="f′(x)", band_title=f"saturated, |f′| < {SATURATION:.0%} of its peak",
+        y_domain=y_domain, height=300, shade_panel=len(keys) == 1)
+    return {"results": results, "spec": charts.vega_spec(chart)}
+
+
+param_items = tuple(tuple(sorted(params[k].items())) for k in keys)
+view = page_data(tuple(keys), int(half), param_items)
+results = view["results"]
+f_top = max(float(np.max(results[k]["f"])) for k in keys)
+
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.vega_lite_chart(spec=view["spec"], width="stretch")
+    clipped = " The f(x) axis stops at 3: ReLU-like curves keep rising beyond it." if f_top > F_AXIS[1] else ""
+    shaded = "Shaded on f′, and in the strip below" if len(keys) == 1 else "The strip below, one row each"
+    st.caption("Hover either chart: a dashed tangent on every f and a dot on every f′ follow your pointer "
+               "(in the browser, no rerun) — the tangent's slope is the dot's height. "
+               f"{shaded}: where |f′| is under 1 % of its peak, so a gradient passing through is cut at "
+               f"least a hundredfold — the function is saturated there.{clipped}")
+
+with right:
+    st.subheader("At a glance")
+    rows = []
+    for k in keys:
+        act = ACTIVATIONS[k]
+        where = act.peak_text
+        if k == "elu":  # the registry's text covers both cases; say the one on screen
+            where = "x > 0" if params[k]["alpha"] <= 1 else "x → 0⁻"
+        rng = act.range_text.replace("α", f"{params[k]['alpha']:g}") if "alpha" in params[k] else act.range_text
+        rows.append(f"| **{act.name}** | {rng} | **{results[k]['peak']:.4g}** at {where} | "
+                    f"{act.used_in.split(': ', 1)[-1]} |")
+    st.markdown("| | Range | Peak f′ | Used in |\n|---|---|---|---|\n" + "\n".join(rows))
+    if "sigmoid" in keys:
+        st.markdown(
+            "**Sigmoid's slope never exceeds ¼** (at x = 0). Ten sigmoid layers multiply ten such factors: "
+            "the gradient reaching the first layer is at most (¼)¹⁰ ≈ 10⁻⁶ of what left the loss, before "
+            "the weights even enter. That is the vanishing-gradient problem.")
+    else:
+        st.markdown("Backprop multiplies one f′ per layer: a peak slope below 1 (sigmoid's ¼) shrinks the "
+                    "gradient geometrically with depth — the vanishing-gradient problem.")
+    vg = page_by_url("vanishing_gradients")
+    if vg.exists:
+        st.page_link(vg.file, label="Vanishing gradients, layer by layer", icon=vg.icon)
+    else:
+        st.markdown(f"[Vanishing gradients, layer by layer →](/{vg.url_path})")
+    with st.expander("Formulas", icon=":material/functions:"):
+        for k in keys:
+            st.latex(ACTIVATIONS[k].formula)
+            st.latex(ACTIVATIONS[k].grad_formula)
+
+st.subheader("Check: analytic f′ against central differences")
+cols = st.columns(min(len(keys), 4))
+for i, k in enumerate(keys):
+    c = results[k]["check"]
+    check_badge(f"{_name(k)}, worst of {c.n_points} points", c.analytic, c.numeric, c.rel_err,
+                a_name=f"f′({c.x:.3f})", b_name="central", container=cols[i % len(cols)])
+st.caption(
+    f"Every plotted point: the registry's f′ against (f(x+h) − f(x−h))/2h with h = {H:g}; the badge shows the "
+    f"worst point. The grid of {N_POINTS} points is symmetric with an even count, so it never lands on "
+    "x = 0, where ReLU, leaky ReLU and ELU (α ≠ 1) have a kink and a central difference would average two "
+    "slopes. Inside saturated stretches f′ is tiny and the difference quotient is mostly round-off, so "
+    "the error there is measured against 1 % of the peak instead of against f′ itself. "
+    + thresholds_caption())
+
+show_code(*(ACTIVATIONS[k].grad for k in keys), check_grad, finite_diff.derivative)

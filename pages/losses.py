@@ -1,0 +1,290 @@
+"""Losses: MSE and the cross-entropies with their derivatives; softmax + CE collapsing to p − y."""
+
+from ui.shell import ensure_entry
+
+ensure_entry()
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core import finite_diff
+from core.jacobians import softmax, softmax_ce_grad_long, softmax_jacobian
+from core.losses import (
+    LOSS_TABLE,
+    LOSSES,
+    SIGMOID_ROUNDS_TO_ONE,
+    bce_from_logits,
+    bce_naive_from_logit,
+    bce_stability,
+    loss_curve,
+    softmax_cross_entropy,
+    softmax_cross_entropy_grad,
+)
+from ui import charts
+from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
+from ui.state import UrlState
+
+PRED_GRID = np.linspace(0.005, 0.995, 199)  # predictions ŷ plotted (probabilities: open interval)
+H = 1e-6  # central-difference step of the ŷ check
+MAX_CLASSES = 5
+LOGIT_DEFAULTS = (2.0, 1.0, 0.1, 0.5, -1.0)  # the article's softmax example is [2, 1, 0.1]
+LOGIT_RANGE = 10.0
+Z_GRID = np.linspace(-50.0, 50.0, 1001)  # logits for the stability demo (step 0.1)
+Z_TABLE = (-40.0, -30.0, 0.0, 20.0, 30.0, 36.0, 37.0, 40.0)
+REL_FLOOR = 1e-17  # relative errors of exactly 0 are drawn here on the log axis
+
+header(
+    "Losses",
+    "The loss turns a prediction into one number to minimise, and its derivative is the first factor of "
+    "every backward pass: it is the signal that backpropagation carries to every weight. Below, the "
+    "article's three losses and their derivatives, then its one-line *Simplified!* gradient for softmax "
+    "followed by cross-entropy — proven on screen — and why frameworks compute losses from logits.",
+    r"\frac{\partial}{\partial z}\,\mathrm{CE}\bigl(y, \mathrm{softmax}(z)\bigr) = \mathrm{softmax}(z) - y "
+    r"= p - y",
+)
+
+state = UrlState("losses")
+
+# -- 1. a loss and its derivative -----------------------------------------------------------------
+st.subheader("A loss and its derivative")
+
+
+def _loss_label(key: str) -> str:
+    return LOSSES[key].name
+
+
+c1, c2, c3 = st.columns([2.2, 1.4, 1.4])
+loss_key = state.select("loss", "Loss", list(LOSSES), "bce", format_func=_loss_label, container=c1)
+y = state.slider("y", "Target y", 0.0, 1.0, 1.0, step=0.05, container=c2,
+                 help="The true value. Cross-entropies expect a probability: 0 or 1, or a soft label between.")
+p0 = state.slider("p0", "Prediction ŷ₀", 0.01, 0.99, 0.7, step=0.01, container=c3,
+                  help="Where the tangent and the check are drawn (the article's example predicts 0.7).")
+loss = LOSSES[loss_key]
+
+
+def loss_view(key: str, y: float, p0: float) -> dict:
+    """The loss curve over ŷ with its formula slope, and the same slope by central differences."""
+    ls = LOSSES[key]
+
+    def loss_at(p: np.ndarray) -> np.ndarray:  # elementwise in ŷ, for the difference quotient
+        return loss_curve(ls, y, p)[0]
+
+    values, grads = loss_curve(ls, y, PRED_GRID)
+    (v0,), (g0,) = loss_curve(ls, y, [p0])
+    numeric = finite_diff.derivative(loss_at, PRED_GRID, h=H, method="central")
+    return {"values": values, "grads": grads, "v0": float(v0), "g0": float(g0),
+            "n0": float(finite_diff.derivative(loss_at, p0, h=H, method="central")),
+            "rel": finite_diff.relative_error(grads, numeric)}
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def loss_section(key: str, y: float, p0: float) -> dict:
+    """The numbers of `loss_view` and the loss/derivative chart with the tangent at ŷ₀ (a Vega-Lite dict)."""
+    lv = loss_view(key, y, p0)
+    lv["spec"] = charts.vega_spec(charts.readable(charts.fit_width(charts.function_and_derivative(
+        PRED_GRID, lv["values"], lv["grads"], x0=p0, f0=lv["v0"], slope0=lv["g0"],
+        x_title="prediction ŷ", f_title="loss L(y, ŷ)", df_title="∂L/∂ŷ",
+        y_domain=charts.robust_domain(lv["values"], trim=1.0), dy_domain=charts.robust_domain(lv["grads"], trim=3.0),
+        height=240))))
+    return lv
+
+
+lv = loss_section(loss_key, float(y), float(p0))
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.vega_lite_chart(spec=lv["spec"], width="stretch")
+    st.caption(f"Target y = {y:g}. Green: the tangent at ŷ₀, whose slope is ∂L/∂ŷ. Hover to move a tangent "
+               "along the curve (in the browser, no rerun). One prediction at a time (n = 1).")
+with right:
+    st.latex(loss.formula)
+    st.latex(loss.grad_formula)
+    m1, m2 = st.columns(2)
+    m1.metric(f"L at ŷ₀ = {p0:g}", fmt(lv["v0"], 4))
+    m2.metric("∂L/∂ŷ at ŷ₀", fmt(lv["g0"], 4))
+    check_badge(f"∂L/∂ŷ: formula vs central differences (h = {H:g})", lv["g0"], lv["n0"], lv["rel"],
+                a_name="formula at ŷ₀", b_name="difference at ŷ₀",
+                note=f"The relative error is over the whole curve ({len(PRED_GRID)} points, vector norms), "
+                     "so a slope of exactly 0 at ŷ = y does not make it meaningless.")
+    notes = {
+        "mse": "MSE's slope is a straight line in ŷ: proportional to the error, and bounded — a badly wrong "
+               "prediction gets a push only as strong as it is wrong.",
+        "bce": "BCE's slope blows up as ŷ approaches the wrong end (ŷ → 0 when y = 1): a confident mistake gets "
+               "a huge push. Through a sigmoid output that factor ŷ(1 − ŷ) cancels — the gradient w.r.t. the "
+               "logit is simply ŷ − y.",
+        "ce": "Cross-entropy looks only at the probability of the true class: with y = 0 this output's loss and "
+              "slope are 0 (it still moves through the softmax, see below). With y = 1 the slope is −1/ŷ.",
+    }
+    st.caption(notes[loss_key])
+
+st.markdown("**The article's table** (MSE is a mean over the n outputs, the cross-entropies are sums)")
+st.markdown("| Loss | Formula | Derivative w.r.t. ŷ |\n|---|---|---|\n" + "\n".join(
+    f"| {row.loss} | ${row.formula}$ | ${row.derivative}$ |" for row in LOSS_TABLE))
+
+# -- 2. softmax + cross-entropy -------------------------------------------------------------------
+st.divider()
+st.subheader("Softmax + cross-entropy: the “Simplified!” gradient")
+st.markdown(
+    "The article's `softmax_cross_entropy_derivative` returns just `y_pred - y_true  # Simplified!`. "
+    "Here the same gradient with respect to the logits z is also computed the long way, by the chain rule "
+    "through the softmax Jacobian, and the two are compared.")
+
+
+def _clamp_class() -> None:
+    if int(state.get("cls")) > int(state.get("k")):
+        state.set("cls", "1")
+
+
+def _random_logits() -> None:
+    rng = np.random.default_rng()
+    k = int(state.get("k"))
+    values = np.round(rng.uniform(-LOGIT_RANGE, LOGIT_RANGE, size=k), 1)
+    state.apply({f"z{i + 1}": float(v) for i, v in enumerate(values)})
+    state.set("cls", str(int(rng.integers(1, k + 1))))
+
+
+k1, k2, k3 = st.columns([1.2, 2.4, 1])
+k = state.slider("k", "Number of classes", 3, MAX_CLASSES, 3, container=k1, on_change=_clamp_class)
+true_class = state.select("cls", "True class", [str(i) for i in range(1, k + 1)], "1", radio=True,
+                          container=k2, help="The one-hot target y has its 1 at this class.")
+k3.button("Random logits", key="losses.random", icon=":material/casino:", on_click=_random_logits,
+          help="Draw new logits (and a true class) to try the check on.")
+zcols = st.columns(MAX_CLASSES)
+logits = [state.slider(f"z{i + 1}", f"Logit z{i + 1}", -LOGIT_RANGE, LOGIT_RANGE, LOGIT_DEFAULTS[i], step=0.1,
+                       container=zcols[i]) for i in range(k)]
+
+
+def softmax_view(logits: tuple[float, ...], cls: int) -> dict:
+    """Probabilities, the loss, and ∂CE/∂z the long way and the shortcut way."""
+    z = np.array(logits)
+    y_true = np.zeros(len(z))
+    y_true[cls] = 1.0
+    long_way = softmax_ce_grad_long(y_true, z)
+    shortcut = softmax_cross_entropy_grad(y_true, z)
+    return {"p": softmax(z), "y": y_true, "loss": softmax_cross_entropy(y_true, z), "long": long_way,
+            "short": shortcut, "rel": finite_diff.relative_error(long_way, shortcut)}
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def softmax_section(logits: tuple[float, ...], cls: int) -> dict:
+    """The numbers of `softmax_view` and bar charts of (p, y) and of the two gradients (Vega-Lite dicts)."""
+    sv = softmax_view(logits, cls)
+    k = len(logits)
+    names = [f"class {i + 1}" for i in range(k)]
+    p_names, g_names = ["softmax p", "target y (one-hot)"], ["long way: Jᵀ · (−y / p)", "shortcut: p − y"]
+    probs = pd.DataFrame({"class": names * 2, "value": np.concatenate([sv["p"], sv["y"]]),
+                          "series": [p_names[0]] * k + [p_names[1]] * k})
+    grads = pd.DataFrame({"class": names * 2, "value": np.concatenate([sv["long"], sv["short"]]),
+                          "series": [g_names[0]] * k + [g_names[1]] * k})
+    sv["prob_spec"] = charts.vega_spec(charts.readable(charts.grouped_bars(
+        probs, "class", "value", "series", y_title="probability", group_domain=p_names)))
+    sv["grad_spec"] = charts.vega_spec(charts.readable(charts.grouped_bars(
+        grads, "class", "value", "series", y_title="∂L/∂z", group_domain=g_names)))
+    return sv
+
+
+logit_key = tuple(float(v) for v in logits)
+sv = softmax_section(logit_key, int(true_class) - 1)
+b1, b2 = st.columns(2, gap="large")
+with b1:
+    st.vega_lite_chart(spec=sv["prob_spec"], width="stretch")
+    st.caption(f"Cross-entropy loss −log p{true_class} = **{fmt(sv['loss'], 4)}**.")
+with b2:
+    st.vega_lite_chart(spec=sv["grad_spec"], width="stretch")
+    st.caption("Negative bar: the true class's logit is pushed up; positive bars: the others are pushed down, "
+               "each in proportion to its probability.")
+c = int(true_class) - 1
+check_badge(f"∂L/∂z: chain rule through the softmax Jacobian vs p − y ({k} components)",
+            sv["long"][c], sv["short"][c], sv["rel"], a_name=f"long way, z{true_class}",
+            b_name=f"p − y, z{true_class}",
+            note="Long way: " + ", ".join(fmt(v, 4) for v in sv["long"]) + " · shortcut: "
+                 + ", ".join(fmt(v, 4) for v in sv["short"]) + ". Relative error over the whole vector. "
+                 + thresholds_caption())
+with st.expander("Why they are equal: the chain rule, written out", icon=":material/calculate:"):
+    st.latex(r"\frac{\partial L}{\partial z_j} = \sum_i \frac{\partial L}{\partial p_i}\,"
+             r"\frac{\partial p_i}{\partial z_j} = \sum_i \Bigl(-\frac{y_i}{p_i}\Bigr)\, p_i(\delta_{ij} - p_j)"
+             r" = -y_j + p_j \sum_i y_i = p_j - y_j")
+    st.markdown("The softmax Jacobian is J = diag(p) − p pᵀ; multiplying its transpose by ∂L/∂p = −y/p "
+                "cancels every 1/p, and Σᵢ yᵢ = 1 for a one-hot target. What is left is p − y: cheap, and "
+                "with no division by a probability that could underflow to 0 — which is why frameworks fuse "
+                "softmax and cross-entropy into one operation on the logits.")
+
+# -- 3. numerical stability -----------------------------------------------------------------------
+st.divider()
+st.subheader("Numerical stability: BCE from probabilities vs from logits")
+st.markdown(
+    "Computing σ(z) first and then taking logs — the naive way — fails for large |z|: σ(z) rounds to exactly "
+    "1.0 and log(1 − σ(z)) becomes log 0. The logits form max(z, 0) − z·y + log(1 + e^(−|z|)) never "
+    "rounds a probability and stays exact.")
+st.latex(r"\underbrace{-\bigl[y\log\sigma(z) + (1-y)\log(1-\sigma(z))\bigr]}_{\text{naive}}"
+         r"\quad\text{vs}\quad \underbrace{\max(z, 0) - z\,y + \log\bigl(1 + e^{-|z|}\bigr)}_{\text{from logits}}")
+
+
+stab_y = state.select("label", "Label y", ["1", "0"], "1", radio=True)
+
+
+def stability_view(y: float) -> dict:
+    """The naive and stable BCE over z ∈ [−50, 50], where the naive one breaks, and a few sample values."""
+    r = bce_stability(y, Z_GRID)
+    zt = np.array(Z_TABLE)
+    return {"report": r, "z_table": zt, "naive_table": bce_naive_from_logit(y, zt),
+            "stable_table": bce_from_logits(y, zt)}
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def stability_section(y: float) -> dict:
+    """The numbers of `stability_view` and naive vs stable BCE on a log axis, breakdown marked (Vega-Lite)."""
+    out = stability_view(y)
+    rep = out["report"]
+    naive, stable = "naive: σ(z), then log", "from logits (stable)"
+    plot_naive = np.where(rep.naive > 0, rep.naive, np.nan)  # inf, NaN and exact 0 cannot sit on a log axis
+    df = pd.concat([pd.DataFrame({"z": rep.z, "loss": rep.stable, "computed": stable}),
+                    pd.DataFrame({"z": rep.z, "loss": plot_naive, "computed": naive})], ignore_index=True)
+    top = [charts.lines(df, "z", "loss", "computed", x_title="logit z", y_title="BCE loss (log scale)",
+                        log_y=True, color_domain=[stable, naive], strokeDash="computed", height=260)]
+    err = pd.DataFrame({"z": rep.z, "relative error": np.clip(rep.rel_err, REL_FLOOR, 1.0)})
+    bottom = [charts.lines(err, "z", "relative error", x_title="logit z",
+                           y_title="naive's relative error", log_y=True, y_domain=[REL_FLOOR, 2.0], height=150),
+              charts.hrule(rep.tolerance, f"{rep.tolerance:.0e}", "gray")]
+    for lo, _hi, kind in rep.broken:
+        mark = charts.side_rule(lo, f"naive = {kind} from z = {lo:.1f}", charts.PALETTE[6],
+                                label_y=12 if y > 0.5 else 240)  # away from the curve's high end
+        top.append(mark)
+        bottom.append(charts.side_rule(lo, "", charts.PALETTE[6]))
+    both = charts.alt.vconcat(charts.alt.layer(*top), charts.alt.layer(*bottom))
+    out["spec"] = charts.vega_spec(charts.readable(charts.fit_width(both)))
+    return out
+
+
+sv2 = stability_section(float(stab_y))
+rep = sv2["report"]
+s1, s2 = st.columns([3, 2], gap="large")
+with s1:
+    st.vega_lite_chart(spec=sv2["spec"], width="stretch")
+with s2:
+    lines = []
+    for lo, hi, kind in rep.broken:
+        what = ("NaN: y·log σ(z) is fine, but (1 − y)·log(1 − σ(z)) = 0 · (−∞)" if kind == "nan"
+                else "+∞: log(1 − σ(z)) = log 0 = −∞")
+        lines.append(f"- **Breaks for z ≥ {lo:.1f}** (to {hi:g}): the naive form returns {what}.")
+    if rep.lost_above is not None:
+        lines.append(f"- Already **wrong in the digits from z ≈ {rep.lost_above:.1f}**: relative error above "
+                     f"{rep.tolerance:.0e}, as 1 − σ(z) keeps only a few significant bits.")
+    if rep.lost_below is not None:
+        lines.append(f"- And **for z ≤ {rep.lost_below:.1f}** it is inaccurate too, then exactly 0 where the "
+                     "true loss is about eᶻ: log(1 − σ(z)) = log 1 = 0 once σ(z) < 2⁻⁵³.")
+    if not rep.broken:
+        lines.append("- The naive form stays finite on this range.")
+    st.markdown("\n".join(lines))
+    st.caption(f"σ(z) = 1/(1 + e^(−z)) rounds to exactly 1.0 once e^(−z) < 2⁻⁵³, i.e. for z > 53·ln 2 ≈ "
+               f"{SIGMOID_ROUNDS_TO_ONE:.2f}. Both curves come from `core.losses`; the naive one keeps its "
+               "inf/NaN (drawn as gaps) and never raises a warning. Lower chart: how far the naive value is "
+               "from the stable one, relative (exact agreement drawn at 1e-17).")
+table = "| z | naive | from logits |\n|---|---|---|\n" + "\n".join(
+    f"| {z:g} | `{fmt(a, 4)}` | `{fmt(b, 4)}` |"
+    for z, a, b in zip(sv2["z_table"], sv2["naive_table"], sv2["stable_table"], strict=True))
+with st.expander(f"Sample values, y = {stab_y}", icon=":material/table:"):
+    st.markdown(table)
+
+show_code(softmax_cross_entropy_grad, softmax_ce_grad_long, softmax_jacobian, loss_curve,
+          bce_naive_from_logit, bce_from_logits)
