@@ -170,3 +170,46 @@ def taylor_error(
         step = t * d
         errors[k] = np.linalg.norm(np.asarray(f(x + step), dtype=np.float64) - fx - J @ step)
     return errors
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers for the Jacobians & VJPs page
+
+
+def softmax_jacobian_loop_at(x: ArrayLike, temperature: float = 1.0) -> FloatArray:
+    """The article's double loop at temperature T, by the chain rule through z = x/T: J_loop(x/T) / T.
+
+    Independent of ``softmax_jacobian`` (no ``diag(s) − s sᵀ``): the page compares the two.
+    """
+    t = _check_temperature(temperature)
+    return softmax_jacobian_loop(np.asarray(x, dtype=np.float64) / t) / t
+
+
+def vjp_softmax_full(v: ArrayLike, x: ArrayLike, temperature: float = 1.0) -> FloatArray:
+    """vᵀJ the expensive way: build the n × n softmax Jacobian, then multiply (O(n²) time and memory)."""
+    return np.asarray(v, dtype=np.float64) @ softmax_jacobian(x, temperature)
+
+
+def row_sums_and_asymmetry(J: ArrayLike) -> tuple[float, float]:
+    """(max_i |Σ_j J[i, j]|, max_ij |J − Jᵀ|): both 0 for a softmax Jacobian (up to round-off)."""
+    J = np.asarray(J, dtype=np.float64)
+    return float(np.max(np.abs(np.sum(J, axis=1)))), float(np.max(np.abs(J - J.T)))
+
+
+def random_linear_dx(m: int, n: int, seed: int = 42, scale: float = 1e-3) -> FloatArray:
+    """The article's perturbation ``dx = randn(n) * scale``: the draw after ``random_linear(m, n, seed)``."""
+    rng = np.random.RandomState(seed)
+    rng.randn(m, n)
+    rng.randn(n)
+    return rng.randn(n) * float(scale)
+
+
+def first_order_change(
+    f: Callable[[FloatArray], ArrayLike], J: ArrayLike, x: ArrayLike, dx: ArrayLike
+) -> tuple[FloatArray, FloatArray, float]:
+    """(Δy, J·dx, ‖Δy − J·dx‖₂) with Δy = f(x + dx) − f(x): the article's "actual vs predicted dy"."""
+    x = np.asarray(x, dtype=np.float64)
+    dx = np.asarray(dx, dtype=np.float64)
+    actual = np.asarray(f(x + dx), dtype=np.float64) - np.asarray(f(x), dtype=np.float64)
+    predicted = np.asarray(J, dtype=np.float64) @ dx
+    return actual, predicted, float(np.linalg.norm(actual - predicted))
