@@ -1,0 +1,577 @@
+"""Gradient checking: compare a hand-written gradient with central differences, and catch bugs.
+
+A gradient check evaluates the analytic gradient g (backprop, a symbolic derivative, a
+formula such as softmax-CE's p − y) and the central differences
+
+    n_i = (f(θ + ε e_i) − f(θ − ε e_i)) / 2ε
+
+for every parameter θ_i, and compares them with the relative error
+
+    rel_i = |g_i − n_i| / max(|g_i| + |n_i|, tiny).
+
+Rule of thumb (float64, ε ≈ 1e-6): below 1e-7 the gradient is right, up to 1e-4 suspicious
+(kinks, an ε that is too big or too small), above 1e-4 there is a bug. The error as a
+function of ε is a V on a log-log plot: to the right the truncation error of the difference
+quotient (∝ ε²), to the left round-off (∝ machine-ε·|f| / ε).
+
+A component whose true value is 0 has no meaningful relative error: the numeric estimate is
+pure round-off and rel_i ≈ 1 even for a correct gradient. Such a component — both |g_i| and
+|n_i| below the round-off level ``roundoff_level(f(θ), ε)`` — is scored 0 and flagged with a
+note, the usual absolute-tolerance escape hatch.
+
+This module holds:
+
+- ``check_gradient`` (generic), ``sweep_steps`` (the V) and the three things the Gradient
+  checking page can check: ``expression_problem`` (a typed function of x, y, z),
+  ``network_problem`` (the article's XOR network, its ``backward`` or a planted bug) and
+  ``softmax_ce_problem`` (analytic p − y over the logits);
+- ``BUGS``: realistic mistakes in the network's backward pass, each a full backward with
+  one line wrong, returning the buggy gradient dict;
+- ``flow_weight_check``: backprop through a deep stack (``core.gradient_flow``) against
+  central differences, for one weight, for the Vanishing gradients page.
+
+Pure NumPy and the standard library; nothing prints or warns.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+
+from core import finite_diff
+from core.activations import ACTIVATIONS
+from core.gradient_flow import FlowResult, network_loss
+from core.losses import softmax_cross_entropy, softmax_cross_entropy_grad
+from core.network import PARAM_KEYS, TwoLayerNet, parse_param_name
+
+__all__ = [
+    "GOOD",
+    "SUSPICIOUS",
+    "ROUNDOFF_FACTOR",
+    "LEVELS",
+    "level_of",
+    "roundoff_level",
+    "CheckProblem",
+    "CheckRow",
+    "CheckReport",
+    "check_gradient",
+    "Sweep",
+    "sweep_steps",
+    "expression_problem",
+    "network_problem",
+    "TARGETS",
+    "softmax_ce_logits",
+    "softmax_ce_target",
+    "softmax_ce_problem",
+    "PlantedBug",
+    "BUGS",
+    "correct_backward",
+    "relu_kinks",
+    "FlowWeightCheck",
+    "STACK_STEPS",
+    "flow_weight_check",
+]
+
+GOOD: float = 1e-7
+"""Relative errors below this are 'fine' (the gradient is right)."""
+
+SUSPICIOUS: float = 1e-4
+"""Relative errors up to this are 'suspicious'; above it, 'bug'."""
+
+ROUNDOFF_FACTOR: float = 10.0
+"""Safety factor on the round-off estimate machine-ε·max(1, |f|)/ε of a central difference."""
+
+LEVELS: tuple[str, ...] = ("fine", "suspicious", "bug")
+
+_MACHINE_EPS = float(np.finfo(np.float64).eps)
+
+
+def level_of(rel_error: float, good: float = GOOD, suspicious: float = SUSPICIOUS) -> str:
+    """'fine' if rel < good, 'suspicious' if rel ≤ suspicious, else 'bug' (NaN/inf is a bug)."""
+    if not math.isfinite(rel_error):
+        return "bug"
+    if rel_error < good:
+        return "fine"
+    if rel_error <= suspicious:
+        return "suspicious"
+    return "bug"
+
+
+def roundoff_level(f_value: float, h: float) -> float:
+    """Absolute round-off of a central difference: ROUNDOFF_FACTOR · machine-ε · max(1, |f|) / h."""
+    scale = max(1.0, abs(float(f_value))) if math.isfinite(float(f_value)) else 1.0
+    return ROUNDOFF_FACTOR * _MACHINE_EPS * scale / float(h)
+
+
+# ---------------------------------------------------------------------------------------------
+# the generic check
+
+
+@dataclass(frozen=True, eq=False)
+class CheckProblem:
+    """Something to check: f(θ) → scalar at a flat θ, its analytic gradient and parameter names.
+
+    ``numeric(h)`` returns the central differences at θ (defaults to ``finite_diff.gradient``
+    on ``f``); ``groups`` name the array each scalar belongs to (e.g. "W1" for "W1[0,2]").
+    """
+
+    names: tuple[str, ...]
+    groups: tuple[str, ...]
+    theta: np.ndarray
+    f: Callable[[np.ndarray], float]
+    analytic: np.ndarray
+    numeric_fn: Callable[[float], np.ndarray] | None = None
+
+    def value(self) -> float:
+        """f(θ)."""
+        return float(self.f(self.theta.copy()))
+
+    def numeric(self, h: float) -> np.ndarray:
+        """Central differences (f(θ + h e_i) − f(θ − h e_i)) / 2h for every i."""
+        if self.numeric_fn is not None:
+            return np.asarray(self.numeric_fn(float(h)), dtype=np.float64).ravel()
+        return np.asarray(finite_diff.gradient(self.f, self.theta.copy(), h=float(h)), dtype=np.float64).ravel()
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    """One parameter: analytic vs numeric, raw relative error, the error that is scored, verdict."""
+
+    name: str
+    group: str
+    analytic: float
+    numeric: float
+    rel_error: float  # |a − n| / max(|a| + |n|, tiny)
+    score: float  # rel_error, or 0.0 when both values are below the round-off level
+    level: str  # "fine" | "suspicious" | "bug"
+    note: str  # "" or why the score differs from rel_error
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """All rows of one check at step h, the worst row, the norm-wise error and the verdict."""
+
+    rows: tuple[CheckRow, ...]
+    h: float
+    f_value: float
+    roundoff: float  # absolute round-off level used for the "both ≈ 0" rule
+    overall: float  # ‖a − n‖ / (‖a‖ + ‖n‖)
+
+    @property
+    def worst(self) -> CheckRow:
+        """The row with the largest score (NaN counts as the largest)."""
+        def key(r: CheckRow) -> float:
+            return math.inf if math.isnan(r.score) else r.score
+
+        return max(self.rows, key=key)
+
+    @property
+    def level(self) -> str:
+        """The verdict of the worst row."""
+        return self.worst.level
+
+    @property
+    def affected(self) -> tuple[str, ...]:
+        """Names of the parameters whose check says 'bug'."""
+        return tuple(r.name for r in self.rows if r.level == "bug")
+
+    @property
+    def affected_groups(self) -> tuple[str, ...]:
+        """The arrays (groups) holding at least one 'bug' parameter, in order of appearance."""
+        return tuple(dict.fromkeys(r.group for r in self.rows if r.level == "bug"))
+
+
+def check_gradient(problem: CheckProblem, h: float = 1e-6) -> CheckReport:
+    """Per parameter: rel_i = |g_i − n_i| / max(|g_i| + |n_i|, tiny) with n = central differences at step h."""
+    h = float(h)
+    if not (math.isfinite(h) and h > 0.0):
+        raise ValueError(f"step h must be a positive finite number, got {h!r}")
+    analytic = np.asarray(problem.analytic, dtype=np.float64).ravel()
+    numeric = problem.numeric(h)
+    rel = finite_diff.relative_errors(analytic, numeric)
+    f_value = problem.value()
+    floor = roundoff_level(f_value, h)
+    rows = []
+    for i, name in enumerate(problem.names):
+        a, n, r = float(analytic[i]), float(numeric[i]), float(rel[i])
+        note = ""
+        score = r
+        if math.isfinite(a) and math.isfinite(n) and abs(a) <= floor and abs(n) <= floor and r > 0.0:
+            score = 0.0
+            note = f"both ≈ 0 (below the round-off level {floor:.0e})"
+        rows.append(CheckRow(name, problem.groups[i], a, n, r, score, level_of(score), note))
+    return CheckReport(rows=tuple(rows), h=h, f_value=f_value, roundoff=floor,
+                       overall=finite_diff.relative_error(analytic, numeric))
+
+
+@dataclass(frozen=True, eq=False)
+class Sweep:
+    """The error of the check for each step: norm-wise and worst scored parameter."""
+
+    hs: np.ndarray
+    overall: np.ndarray  # ‖a − n(h)‖ / (‖a‖ + ‖n(h)‖)
+    worst: np.ndarray  # max_i score_i(h)
+
+    @property
+    def best_error(self) -> float:
+        """The smallest norm-wise error over the sweep (NaN if none is finite)."""
+        finite = np.isfinite(self.overall)
+        return float(np.min(self.overall[finite])) if np.any(finite) else math.nan
+
+    @property
+    def best_h(self) -> float:
+        """The step with the smallest norm-wise error (NaN if none is finite)."""
+        finite = np.isfinite(self.overall)
+        if not np.any(finite):
+            return math.nan
+        return float(self.hs[int(np.argmin(np.where(finite, self.overall, np.inf)))])
+
+
+def sweep_steps(problem: CheckProblem, hs: Sequence[float] | np.ndarray) -> Sweep:
+    """The check repeated for every step h: truncation (∝ h²) to the right, round-off (∝ 1/h) to the left."""
+    steps = np.asarray(hs, dtype=np.float64).ravel()
+    overall = np.empty(steps.size)
+    worst = np.empty(steps.size)
+    for k, h in enumerate(steps):
+        report = check_gradient(problem, float(h))
+        overall[k] = report.overall
+        worst[k] = report.worst.score
+    # floor exact zeros so log axes never see 0
+    overall = np.where(np.isfinite(overall), np.maximum(overall, finite_diff.ERROR_FLOOR), np.nan)
+    worst = np.where(np.isfinite(worst), np.maximum(worst, finite_diff.ERROR_FLOOR), np.nan)
+    return Sweep(hs=steps, overall=overall, worst=worst)
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. a typed function of up to three variables
+
+
+def expression_problem(expr, point: Mapping[str, float], variables: Sequence[str] | None = None) -> CheckProblem:
+    """f = a parsed ``core.expression`` Expression at ``point``; analytic ∂f/∂v is its symbolic derivative.
+
+    ``variables`` (default: the keys of ``point``) are the parameters checked, in order; every
+    variable of ``point`` is passed to ``evaluate``. Evaluation runs with NumPy warnings off (a
+    value outside the domain, e.g. log of a negative number, is NaN and the caller reports it).
+    """
+    names = tuple(variables if variables is not None else point)
+    base = {k: float(v) for k, v in point.items()}
+    theta = np.array([base[v] for v in names], dtype=np.float64)
+
+    def f(t: np.ndarray) -> float:
+        env = dict(base)
+        env.update({v: float(t[i]) for i, v in enumerate(names)})
+        with np.errstate(all="ignore"):
+            return float(np.asarray(expr.evaluate(**env), dtype=np.float64).reshape(()))
+
+    with np.errstate(all="ignore"):
+        analytic = np.array([float(np.asarray(expr.derivative(v).evaluate(**base), dtype=np.float64).reshape(()))
+                             for v in names], dtype=np.float64)
+    return CheckProblem(names=names, groups=names, theta=theta, f=f, analytic=analytic)
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. softmax cross-entropy over the logits
+
+
+def softmax_ce_logits(k: int, scale: float = 1.0, seed: int = 0) -> np.ndarray:
+    """k logits z = scale · N(0, 1) draws from ``np.random.default_rng(seed)``."""
+    if isinstance(k, bool) or not 2 <= int(k) <= 64:
+        raise ValueError(f"k must be an integer in [2, 64], got {k!r}")
+    return float(scale) * np.random.default_rng(int(seed)).standard_normal(int(k))
+
+
+TARGETS: tuple[str, ...] = ("largest", "smallest")
+"""Which logit the true class is: the largest (the model is right) or the smallest (it is wrong)."""
+
+
+def softmax_ce_target(logits: Sequence[float] | np.ndarray, which: str = "largest") -> int:
+    """Index of the largest (argmax) or smallest (argmin) logit: the true class of the example."""
+    z = np.asarray(logits, dtype=np.float64).ravel()
+    if which not in TARGETS:
+        raise ValueError(f"which must be one of {TARGETS}, got {which!r}")
+    return int(np.argmax(z) if which == "largest" else np.argmin(z))
+
+
+def softmax_ce_problem(logits: Sequence[float] | np.ndarray, target: int) -> CheckProblem:
+    """L(z) = −log softmax(z)_target; the analytic gradient is p − y (``core.losses``)."""
+    z = np.asarray(logits, dtype=np.float64).ravel()
+    if not 0 <= int(target) < z.size:
+        raise ValueError(f"target must be in [0, {z.size}), got {target!r}")
+    y = np.zeros(z.size)
+    y[int(target)] = 1.0
+
+    def f(t: np.ndarray) -> float:
+        return softmax_cross_entropy(y, t)
+
+    names = tuple(f"z[{i}]" for i in range(z.size))
+    return CheckProblem(names=names, groups=names, theta=z.copy(), f=f,
+                        analytic=np.asarray(softmax_cross_entropy_grad(y, z), dtype=np.float64))
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. the article's XOR network, and bugs planted in its backward pass
+
+Grads = dict[str, np.ndarray]
+
+
+def _forward_parts(net: TwoLayerNet, X: np.ndarray, y: np.ndarray):
+    """X, y as float arrays, m, and the forward values z1, a1, a2 (through ``net.forward``)."""
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64).reshape(X.shape[0], -1)
+    a2 = net.forward(X)
+    return X, y, X.shape[0], net.z1, net.a1, a2
+
+
+def _output_delta(net: TwoLayerNet, a2: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """m·∂L/∂z2: (a2 − y)·σ′(z2) = (a2 − y)·a2(1 − a2) for MSE, a2 − y for BCE."""
+    if net.loss_name == "mse":
+        return (a2 - y) * (a2 * (1.0 - a2))
+    return a2 - y
+
+
+def _hidden_slope(net: TwoLayerNet, z1: np.ndarray) -> np.ndarray:
+    """f′(z1) of the hidden activation (``core.activations``)."""
+    return np.asarray(ACTIVATIONS[net.activation].grad(z1), dtype=np.float64)
+
+
+def correct_backward(net: TwoLayerNet, X: np.ndarray, y: np.ndarray) -> Grads:
+    """The reference backward written out: δ2 = m·∂L/∂z2, δ1 = (δ2 W2ᵀ) ⊙ f′(z1), dW = inputᵀδ/m, db = mean δ."""
+    X, y, m, z1, a1, a2 = _forward_parts(net, X, y)
+    dz2 = _output_delta(net, a2, y)
+    dz1 = (dz2 @ net.W2.T) * _hidden_slope(net, z1)
+    return {"dW1": X.T @ dz1 / m, "db1": dz1.sum(axis=0) / m, "dW2": a1.T @ dz2 / m, "db2": dz2.sum(axis=0) / m}
+
+
+def bug_forget_1_over_m(net: TwoLayerNet, X: np.ndarray, y: np.ndarray) -> Grads:
+    """BUG: the output layer sums over the batch instead of averaging (no / m in dW2 and db2)."""
+    X, y, m, z1, a1, a2 = _forward_parts(net, X, y)
+    dz2 = _output_delta(net, a2, y)
+    dz1 = (dz2 @ net.W2.T) * _hidden_slope(net, z1)
+    return {
+        "dW1": X.T @ dz1 / m,
+        "db1": dz1.sum(axis=0) / m,
+        "dW2": a1.T @ dz2,  # BUG: forgot "/ m"
+        "db2": dz2.sum(axis=0),  # BUG: forgot "/ m"
+    }
+
+
+def bug_drop_hidden_slope(net: TwoLayerNet, X: np.ndarray, y: np.ndarray) -> Grads:
+    """BUG: the hidden layer's activation derivative f′(z1) is left out of δ1."""
+    X, y, m, z1, a1, a2 = _forward_parts(net, X, y)
+    dz2 = _output_delta(net, a2, y)
+    dz1 = dz2 @ net.W2.T  # BUG: should be (dz2 @ W2.T) * f'(z1)
+    return {"dW1": X.T @ dz1 / m, "db1": dz1.sum(axis=0) / m, "dW2": a1.T @ dz2 / m, "db2": dz2.sum(axis=0) / m}
+
+
+def bug_transpose(net: TwoLayerNet, X: np.ndarray, y: np.ndarray) -> Grads:
+    """BUG: a transpose mix-up (W vs Wᵀ) that the shapes let through: dW1 = (δ1ᵀX) forced to W1's shape.
+
+    The literal mistake "W2 instead of W2ᵀ" cannot hide in this network: with one output W2 is
+    a column, ``dz2 @ W2`` raises a shape error, and every shape-compatible use of W2 holds the
+    same numbers as W2ᵀ. The same mix-up slips through where a matrix is not a vector: δ1ᵀX is
+    the transpose of Xᵀδ1 (n_hidden × n_in instead of n_in × n_hidden) and a reshape "fixes" the
+    shape while scrambling the entries (only those on the flattened diagonal stay right).
+    """
+    X, y, m, z1, a1, a2 = _forward_parts(net, X, y)
+    dz2 = _output_delta(net, a2, y)
+    dz1 = (dz2 @ net.W2.T) * _hidden_slope(net, z1)
+    return {
+        "dW1": (dz1.T @ X / m).reshape(net.W1.shape),  # BUG: should be X.T @ dz1 / m
+        "db1": dz1.sum(axis=0) / m,
+        "dW2": a1.T @ dz2 / m,
+        "db2": dz2.sum(axis=0) / m,
+    }
+
+
+def bug_flip_sign(net: TwoLayerNet, X: np.ndarray, y: np.ndarray) -> Grads:
+    """BUG: the error at the output is written y − a2 instead of a2 − y (every gradient flips sign)."""
+    X, y, m, z1, a1, a2 = _forward_parts(net, X, y)
+    if net.loss_name == "mse":
+        dz2 = (y - a2) * (a2 * (1.0 - a2))  # BUG: should be (a2 - y)
+    else:
+        dz2 = y - a2  # BUG: should be a2 - y
+    dz1 = (dz2 @ net.W2.T) * _hidden_slope(net, z1)
+    return {"dW1": X.T @ dz1 / m, "db1": dz1.sum(axis=0) / m, "dW2": a1.T @ dz2 / m, "db2": dz2.sum(axis=0) / m}
+
+
+@dataclass(frozen=True)
+class PlantedBug:
+    """A realistic mistake in the backward pass: its label, explanation and the arrays it corrupts."""
+
+    key: str
+    label: str
+    explanation: str
+    affects: tuple[str, ...]  # parameter arrays whose gradient is wrong ("W1", "b1", "W2", "b2")
+    backward: Callable[[TwoLayerNet, np.ndarray, np.ndarray], Grads] | None  # None: the net's own backward
+
+
+BUGS: Mapping[str, PlantedBug] = MappingProxyType({
+    b.key: b
+    for b in (
+        PlantedBug("none", "No bug (the article's backward)",
+                   "The network's own `backward`: every gradient should agree with central differences.",
+                   (), None),
+        PlantedBug("forget_m", "Forget the 1/m (output layer)",
+                   "dW2 and db2 sum the batch instead of averaging it: they come out m = 4 times too big. "
+                   "Layer 1 still divides by m, so only W2 and b2 are off.",
+                   ("W2", "b2"), bug_forget_1_over_m),
+        PlantedBug("drop_slope", "Drop σ′ in the hidden layer",
+                   "δ1 = δ2 W2ᵀ without ⊙ f′(z1): the chain rule loses the hidden activation's factor. "
+                   "The output layer is untouched; W1 and b1 are wrong.",
+                   ("W1", "b1"), bug_drop_hidden_slope),
+        PlantedBug("transpose", "W instead of Wᵀ (shape-compatible)",
+                   "With one output W2 is a 3×1 column: `dz2 @ W2` fails with a shape error, and any "
+                   "shape-compatible use of W2 holds the same numbers as W2ᵀ — that mistake cannot hide "
+                   "here. The transpose mix-up that does slip through is where a matrix is not a vector: "
+                   "dW1 computed as δ1ᵀX (3×2) and reshaped to W1's 2×3 shape. The entries are scrambled "
+                   "(W1[0,0] and W1[1,2] land in the right place by chance).",
+                   ("W1",), bug_transpose),
+        PlantedBug("flip_sign", "Flip a sign (y − a2)",
+                   "The output error written y − a2 instead of a2 − y: it enters every gradient through the "
+                   "chain rule, so every parameter's gradient points the wrong way (relative error 1).",
+                   ("W1", "b1", "W2", "b2"), bug_flip_sign),
+    )
+})
+
+
+def network_problem(net: TwoLayerNet, X: np.ndarray, y: np.ndarray, bug: str = "none") -> CheckProblem:
+    """Backprop (``net.backward`` or the planted bug's backward) vs ``net.numeric_gradients``, every parameter."""
+    if bug not in BUGS:
+        raise ValueError(f"unknown bug {bug!r}; choose one of {sorted(BUGS)}")
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    work = net.copy()
+    planted = BUGS[bug].backward
+    grads = work.backward(X, y) if planted is None else planted(work, X, y)
+    names = tuple(work.param_names())
+    groups = tuple(parse_param_name(n)[0] for n in names)
+    analytic = np.concatenate([np.asarray(grads["d" + k], dtype=np.float64).ravel() for k in PARAM_KEYS])
+    theta = np.concatenate([np.asarray(getattr(work, k), dtype=np.float64).ravel() for k in PARAM_KEYS])
+    shapes = [getattr(work, k).shape for k in PARAM_KEYS]
+    probe = work.copy()
+
+    def f(t: np.ndarray) -> float:
+        params, start = {}, 0
+        for key, shape in zip(PARAM_KEYS, shapes, strict=True):
+            size = int(np.prod(shape))
+            params[key] = t[start:start + size].reshape(shape)
+            start += size
+        probe.set_params(params)
+        return probe.loss(X, y)
+
+    def numeric(h: float) -> np.ndarray:
+        g = work.numeric_gradients(X, y, h)
+        return np.concatenate([np.asarray(g["d" + k], dtype=np.float64).ravel() for k in PARAM_KEYS])
+
+    return CheckProblem(names=names, groups=groups, theta=theta, f=f, analytic=analytic, numeric_fn=numeric)
+
+
+def relu_kinks(net: TwoLayerNet, X: np.ndarray, h: float) -> tuple[int, ...]:
+    """Hidden units j of a ReLU net with |z1[s, j]| ≤ h for some sample s: the check straddles the kink there.
+
+    ReLU has no derivative at 0; backprop uses ReLU′(0) = 0 while a central difference across
+    the kink averages the two sides (½). Empty for sigmoid and tanh nets.
+    """
+    if net.activation != "relu":
+        return ()
+    X = np.asarray(X, dtype=np.float64)
+    z1 = X @ net.W1 + net.b1
+    close = np.any(np.abs(z1) <= float(h), axis=0)
+    return tuple(int(j) for j in np.flatnonzero(close))
+
+
+# ---------------------------------------------------------------------------------------------
+# deep stacks (Vanishing gradients page): one weight, backprop vs central differences
+
+
+@dataclass(frozen=True)
+class FlowWeightCheck:
+    """∂L/∂W_layer[i, j] by backprop and by central differences through the whole stack."""
+
+    layer: int  # 1-based index of the checked layer
+    index: tuple[int, int]
+    analytic: float
+    numeric: float
+    rel_error: float
+    h: float  # the step used (chosen from ``STACK_STEPS`` without looking at the analytic value)
+    spread: float  # estimated relative error of the numeric value itself (truncation + round-off)
+    roundoff: float  # absolute round-off level of a central difference at step h
+    unresolved: int  # layers below ``layer`` whose gradients are under the resolvable size
+    first_layer_max: float  # max |∂L/∂W_1[i, j]|
+
+    @property
+    def reliable(self) -> bool:
+        """Whether the numeric estimate is trustworthy: its own estimated error ≤ SUSPICIOUS."""
+        return math.isfinite(self.spread) and self.spread <= SUSPICIOUS
+
+
+STACK_STEPS: tuple[float, ...] = (1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8)
+"""Relative steps tried by ``flow_weight_check`` (times max(1, |w|))."""
+
+
+def _stack_roundoff(flow: FlowResult, h: float) -> float:
+    """Round-off of a central difference of L = Σh_L/batch: machine-ε · max(1, |L|, ‖h_L‖·√(width/batch)) / h."""
+    spread = float(flow.activation_norms[-1]) * math.sqrt(flow.width / flow.batch)
+    scale = max(1.0, abs(flow.loss), spread if math.isfinite(spread) else 1.0)
+    return _MACHINE_EPS * scale / h
+
+
+def flow_weight_check(flow: FlowResult, layer: int | None = None, resolvable: float = 1e-6) -> FlowWeightCheck:
+    """Backprop's ∂L/∂W_l[i,j] (largest entry of layer l) vs (L(W + h e_ij) − L(W − h e_ij)) / 2h.
+
+    With ``layer=None`` the layer closest to the input whose largest weight gradient finite
+    differences can resolve — round-off(h = 1e-5) / |g| ≤ ``resolvable`` — is checked (the last
+    layer if none can): a gradient smaller than the round-off of the loss itself cannot be
+    measured by differences; ``unresolved`` counts the layers skipped for that reason.
+
+    The step is chosen from the differences alone (never from the analytic value): among
+    h ∈ ``STACK_STEPS`` (times max(1, |w|)) the one with the smallest estimated error
+    |n(h) − n(h/10)| (truncation) + machine-ε·scale/h (round-off). That estimate, relative, is
+    ``spread``: when it is large the loss is too rough at every step for differences to say anything.
+    """
+    if not flow.finite:
+        raise ValueError("the stack overflowed: no finite gradient to check")
+    depth = flow.depth
+    maxima = [float(np.max(np.abs(g))) for g in flow.weight_grads]
+    noise = _stack_roundoff(flow, 1e-5)
+    if layer is None:
+        layer = next((k + 1 for k, g in enumerate(maxima) if g > 0.0 and noise / g <= resolvable), depth)
+    if not 1 <= int(layer) <= depth:
+        raise ValueError(f"layer must be in [1, {depth}], got {layer!r}")
+    layer = int(layer)
+    grad = np.asarray(flow.weight_grads[layer - 1])
+    i, j = (int(v) for v in np.unravel_index(int(np.argmax(np.abs(grad))), grad.shape))
+    weights = [np.array(w, dtype=np.float64) for w in flow.weights]
+    w0 = float(weights[layer - 1][i, j])
+
+    def central(step: float) -> float:
+        weights[layer - 1][i, j] = w0 + step
+        plus = network_loss(flow.x, weights, flow.biases, flow.activation, flow.residual)
+        weights[layer - 1][i, j] = w0 - step
+        minus = network_loss(flow.x, weights, flow.biases, flow.activation, flow.residual)
+        weights[layer - 1][i, j] = w0
+        with np.errstate(all="ignore"):
+            return float((plus - minus) / (2.0 * step))
+
+    steps = [h * max(1.0, abs(w0)) for h in STACK_STEPS]
+    estimates = [central(s) for s in steps]
+    # estimated error of each estimate: truncation ≈ |n(h) − n(h/10)|, plus round-off ε·scale/h
+    totals = []
+    for k in range(len(steps) - 1):
+        with np.errstate(all="ignore"):
+            total = abs(estimates[k] - estimates[k + 1]) + _stack_roundoff(flow, steps[k])
+        totals.append(total if math.isfinite(total) else math.inf)
+    best = int(np.argmin(totals))
+    size = max(abs(estimates[best]), float(np.finfo(np.float64).tiny))
+    spread = totals[best] / size if math.isfinite(totals[best]) else math.inf
+    analytic = float(grad[i, j])
+    unresolved = sum(1 for g in maxima[: layer - 1] if g == 0.0 or noise / g > resolvable)
+    return FlowWeightCheck(
+        layer=layer, index=(i, j), analytic=analytic, numeric=estimates[best],
+        rel_error=finite_diff.relative_error(analytic, estimates[best]), h=steps[best], spread=spread,
+        roundoff=_stack_roundoff(flow, steps[best]), unresolved=unresolved, first_layer_max=maxima[0],
+    )

@@ -1,0 +1,279 @@
+"""Vanishing and exploding gradients: per-layer gradient norms through a deep stack, and the remedies."""
+
+from ui.shell import ensure_entry
+
+ensure_entry()
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core import gradient_flow as gf
+from core.activations import ACTIVATIONS
+from core.gradient_checking import flow_weight_check
+from ui import charts
+from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
+from ui.state import UrlState
+
+STDS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0)
+CLIPS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
+PROBLEMS = ("vanishing", "exploding")
+REMEDIES = ("relu", "residual", "init", "clipping")
+SERIES_INPUT = "‖∂L/∂h_l‖ (layer output)"
+SERIES_WEIGHT = "‖∂L/∂W_l‖ (weights)"
+SERIES_CLIPPED = "‖∂L/∂W_l‖ after clipping"
+SERIES_BOUND = "bound ‖∂L/∂h_L‖·Π ¼‖W_k‖₂ (σ′ ≤ ¼)"
+SERIES_BASE = "‖∂L/∂h_l‖ before the remedy"
+SHORT = {"vanishing": "Vanishing (sigmoid)", "exploding": "Exploding (ReLU, σ = 1)",
+         "relu": "ReLU instead of sigmoid", "residual": "Residual connections", "init": "Better init (Xavier)",
+         "clipping": "Gradient clipping"}
+
+header(
+    "Vanishing gradients — and exploding ones",
+    "Backpropagation multiplies the gradient by one local Jacobian per layer on its way down. "
+    "Multiply thirty factors that are each a bit smaller than one and the first layers receive "
+    "almost nothing (they stop learning: *vanishing*); a bit larger than one and the update blows up "
+    "(*exploding*). Below, a deep stack of dense layers — pick its depth, width, activation and "
+    "initialisation — and the gradient norm at every layer. Then try the four remedies from the "
+    "article's FAQ, one click each.",
+    r"\frac{\partial L}{\partial h_l} = \frac{\partial L}{\partial h_L}\prod_{k=l+1}^{L} J_k,"
+    r"\qquad J_k = \frac{\partial h_k}{\partial h_{k-1}},\qquad"
+    r"\lVert J_k \rVert \le \max|\sigma'|\,\lVert W_k \rVert",
+)
+
+state = UrlState("vanishing_gradients")
+
+
+def _apply_preset(key: str) -> None:
+    """Set every control to the preset's settings (a button callback, before the widgets render)."""
+    kw = gf.PRESETS[key].kwargs
+    values = {"depth": kw["depth"], "width": kw["width"], "activation": kw["activation"], "init": kw["init"],
+              "residual": bool(kw["residual"]), "clip": kw["clip"] is not None}
+    if kw.get("std") is not None:
+        values["std"] = float(kw["std"])
+    if kw["clip"] is not None:
+        values["threshold"] = float(kw["clip"])
+    state.apply(values)
+
+
+def _preset_button(key: str, container) -> None:
+    p = gf.PRESETS[key]
+    container.button(SHORT[key], key=f"vanishing_gradients.preset_{key}", on_click=_apply_preset, args=(key,),
+                     help=p.explanation, width="stretch",
+                     icon=":material/warning:" if p.role == "problem" else ":material/healing:")
+
+
+with st.container(border=True):
+    label, *pcols = st.columns([0.9, 2, 2, 2, 2], vertical_alignment="center")
+    label.markdown("**Problem**")
+    for col, key in zip(pcols, PROBLEMS, strict=False):
+        _preset_button(key, col)
+    label, *rcols = st.columns([0.9, 2, 2, 2, 2], vertical_alignment="center")
+    label.markdown("**Remedy**")
+    for col, key in zip(rcols, REMEDIES, strict=True):
+        _preset_button(key, col)
+
+c1, c2, c3, c4 = st.columns(4)
+depth = state.slider("depth", "Depth L (layers)", 1, 50, 20, container=c1)
+width = state.slider("width", "Width (units per layer)", 4, 64, 32, container=c2)
+
+
+def _activation_name(key: str) -> str:
+    return ACTIVATIONS[key].name
+
+
+def _init_name(key: str) -> str:
+    return gf.INITS[key].name
+
+
+activation = state.select("activation", "Activation f", list(ACTIVATIONS), "sigmoid",
+                          format_func=_activation_name, container=c3)
+init = state.select("init", "Initialisation", list(gf.INITS), "xavier", format_func=_init_name, container=c4)
+scheme = gf.INITS[init]
+d1, d2, d3, d4 = st.columns(4)
+if scheme.fixed:
+    std = state.log_slider("std", "Weight std σ", STDS, 0.1, container=d1,
+                           help="W_ij ~ N(0, σ²). Small σ shrinks every layer's Jacobian, large σ grows it.")
+else:
+    std = None
+    d1.latex(scheme.formula)
+residual = state.toggle("residual", "Residual connections", False, container=d2,
+                        help="h_l = h_{l−1} + f(h_{l−1}W_l + b_l): adds the identity to every layer's Jacobian, "
+                             "a gradient highway to the first layers.")
+clip_on = state.toggle("clip", "Gradient clipping", False, container=d3,
+                       help="Rescale all weight gradients together so their global norm is at most the threshold.")
+threshold = state.log_slider("threshold", "Clipping threshold c", CLIPS, 1.0, container=d4) if clip_on else None
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def analyse(depth: int, width: int, activation: str, init: str, std: float | None, residual: bool,
+            clip: float | None) -> dict:
+    """The per-layer norms (small arrays) and the finite-difference check of one stack, from core."""
+    flow = gf.gradient_flow(depth=depth, width=width, activation=activation, init=init, std=std,
+                            residual=residual, clip=clip)
+    return {
+        "input": np.array(flow.input_grad_norms), "weight": np.array(flow.weight_grad_norms),
+        "clipped": np.array(flow.clipped_weight_grad_norms),
+        "bound": None if flow.bound is None else np.array(flow.bound),
+        "before": flow.global_norm_before, "after": flow.global_norm_after, "scale": flow.clip_scale,
+        "attenuation": flow.attenuation, "finite": flow.finite, "sigma": flow.std, "peak": flow.peak_grad,
+        "check": flow_weight_check(flow) if flow.finite else None,
+    }
+
+
+def _settings_of(kw) -> tuple:
+    fixed = gf.INITS[kw["init"]].fixed
+    return (int(kw["depth"]), int(kw["width"]), kw["activation"], kw["init"],
+            float(kw["std"]) if fixed and kw.get("std") is not None else None, bool(kw["residual"]),
+            None if kw["clip"] is None else float(kw["clip"]))
+
+
+settings = (int(depth), int(width), activation, init, None if std is None else float(std), bool(residual),
+            None if threshold is None else float(threshold))
+r = analyse(*settings)
+active = next((k for k, p in gf.PRESETS.items() if _settings_of(p.kwargs) == settings), None)
+baseline = None
+if active is not None:
+    preset = gf.PRESETS[active]
+    if preset.role == "remedy" and preset.baseline:
+        baseline = analyse(*_settings_of(gf.PRESETS[preset.baseline].kwargs))
+    icon = ":material/warning:" if preset.role == "problem" else ":material/healing:"
+    st.info(f"**{preset.label}.** {preset.explanation}", icon=icon)
+
+# ---- the chart ------------------------------------------------------------------------------------
+COLORS = {SERIES_INPUT: charts.PALETTE[0], SERIES_WEIGHT: charts.PALETTE[1], SERIES_CLIPPED: charts.PALETTE[2],
+          SERIES_BOUND: "#7f7f7f", SERIES_BASE: charts.PALETTE[3]}
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def views(settings: tuple, active: str | None) -> dict:
+    """The charts of one setting as Vega-Lite specs (built once, then cached) and the series left out."""
+    r = analyse(*settings)
+    depth, activation, clip = settings[0], settings[2], settings[6]
+    layers = np.arange(depth + 1)
+    frames = [pd.DataFrame({"layer": layers, "norm": r["input"], "series": SERIES_INPUT}),
+              pd.DataFrame({"layer": layers[1:], "norm": r["weight"], "series": SERIES_WEIGHT})]
+    order = [SERIES_INPUT, SERIES_WEIGHT]
+    dashed: list[str] = []
+    if clip is not None and r["scale"] < 1.0:
+        frames.append(pd.DataFrame({"layer": layers[1:], "norm": r["clipped"], "series": SERIES_CLIPPED}))
+        order.append(SERIES_CLIPPED)
+    if activation == "sigmoid" and r["bound"] is not None:
+        frames.append(pd.DataFrame({"layer": layers, "norm": r["bound"], "series": SERIES_BOUND}))
+        order.append(SERIES_BOUND)
+        dashed.append(SERIES_BOUND)
+    preset = gf.PRESETS[active] if active else None
+    if preset is not None and preset.role == "remedy" and active != "clipping" and preset.baseline:
+        base = analyse(*_settings_of(gf.PRESETS[preset.baseline].kwargs))
+        if base["input"].size == depth + 1:
+            frames.append(pd.DataFrame({"layer": layers, "norm": base["input"], "series": SERIES_BASE}))
+            order.append(SERIES_BASE)
+            dashed.append(SERIES_BASE)
+    data = pd.concat(frames, ignore_index=True)
+    shown = data[np.isfinite(data["norm"]) & (data["norm"] > 0)]
+    dropped = [str(v) for v in data.loc[~data.index.isin(shown.index), "series"].unique()]
+    chart = charts.series_log(shown, "layer", "norm", "series", dashed=dashed, color_domain=order,
+                              colors=[COLORS[s] for s in order],
+                              x_title="layer l  (0 = network input, L = output)",
+                              y_title="Frobenius norm (log scale)", height=380)
+    out = {"norms": charts.vega_spec(chart), "dropped": dropped, "clip": None}
+    if clip is not None:
+        bars = pd.DataFrame({"global norm": ["before clipping", "after clipping"], "norm": [r["before"], r["after"]]})
+        bars = bars[np.isfinite(bars["norm"]) & (bars["norm"] > 0)]
+        out["clip"] = charts.vega_spec(charts.alt.layer(
+            charts.bars_log(bars, "global norm", "norm", x_title="", y_title="global norm ‖∂L/∂W‖ (log)",
+                            colors=[charts.PALETTE[1], charts.PALETTE[2]], extra_values=[clip]),
+            charts.hrule(clip, f"threshold c = {clip:g}", charts.PALETTE[6])))
+    return out
+
+
+view = views(settings, active)
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.subheader("Gradient norm at every layer")
+    st.vega_lite_chart(view["norms"], width="stretch")
+    st.caption(
+        "Going down one layer multiplies the gradient by that layer's Jacobian J_k = diag(f′(z_k))·W_kᵀ, so the "
+        "gradient reaching layer l is a product of L − l such factors and changes geometrically with depth — "
+        "a straight line on this log axis. For the sigmoid f′ ≤ ¼, so unless ‖W_k‖ > 4 every factor shrinks it "
+        "(the dashed bound), while large weights with a slope-1 activation make every factor exceed one and the "
+        "gradient explodes."
+    )
+    if view["dropped"]:
+        st.caption("Not drawn on the log axis (exactly zero or overflowed): " + ", ".join(view["dropped"]) + ".")
+    if activation != "sigmoid" and not residual:
+        st.caption(f"The analytic bound is drawn for the sigmoid; for {ACTIVATIONS[activation].name} "
+                   f"max|f′| = {r['peak']:.3g}, so it is no tighter than the product of the weight norms.")
+    if residual:
+        st.caption("With residual connections J_k = I + diag(f′)·W_kᵀ: the product no longer has to shrink, "
+                   "and the bound for plain stacks does not apply.")
+
+with right:
+    st.subheader("What reaches the first layer")
+    m1, m2 = st.columns(2)
+    m1.metric("‖∂L/∂h₀‖ (network input)", fmt(float(r["input"][0]), 4))
+    m2.metric("‖∂L/∂h_L‖ (output)", fmt(float(r["input"][-1]), 4))
+    delta = None
+    if baseline is not None and active != "clipping":
+        delta = f"{'up' if r['attenuation'] > baseline['attenuation'] else 'down'} from "\
+                f"{fmt(baseline['attenuation'], 3)}"
+    m3, m4 = st.columns(2)
+    m3.metric("ratio first / last", fmt(r["attenuation"], 4), delta=delta, delta_color="off",
+              help="‖∂L/∂h₀‖ / ‖∂L/∂h_L‖. ≪ 1: vanishing; ≫ 1: exploding; ≈ 1: healthy.")
+    m4.metric("global norm ‖∂L/∂W‖", fmt(r["before"], 4),
+              help="√(Σ_l ‖∂L/∂W_l‖²) before any clipping: the size of one full update direction.")
+    if clip_on:
+        after_delta = None
+        if baseline is not None and active == "clipping":
+            after_delta = f"down from {fmt(baseline['before'], 3)}"
+        m4.metric("global norm after clipping", fmt(r["after"], 4), delta=after_delta, delta_color="off")
+    att = r["attenuation"]
+    if not r["finite"]:
+        st.error("The numbers overflowed float64: this stack explodes beyond 1e308.", icon=":material/error:")
+    elif att < 1e-3:
+        st.markdown(f":red[**Vanishing.**] The first layer gets {fmt(att, 3)} × the output's gradient: "
+                    "its weights barely move.")
+    elif att > 1e3:
+        st.markdown(f":red[**Exploding.**] The first layer gets {fmt(att, 3)} × the output's gradient: "
+                    "one step can throw the weights far away.")
+    else:
+        st.markdown(":green[**Healthy.**] The gradient stays within three orders of magnitude across the stack.")
+
+    chk = r["check"]
+    if chk is not None:
+        i, j = chk.index
+        note = (f"Perturbing W_{chk.layer}[{i},{j}] by ±{chk.h:.0e} and rerunning the whole forward pass "
+                "(no backprop involved); the step is picked from the differences alone.")
+        if chk.unresolved:
+            note += (f" Layers 1–{chk.layer - 1} were skipped: their gradients (max |∂L/∂W₁| = "
+                     f"{chk.first_layer_max:.1e}) are below the round-off of the loss itself "
+                     f"(≈ {chk.roundoff:.0e} per difference) — finite differences cannot measure a gradient "
+                     "that has vanished, backprop can.")
+        if not chk.reliable and chk.rel_error >= 1e-7:
+            note += (f" Here the numeric estimate is itself uncertain (≈ ±{chk.spread:.0e} relative, from how it "
+                     "changes with h): the loss varies too wildly at this scale (a chaotic, exploding regime) for "
+                     "finite differences to judge backprop.")
+        check_badge(f"Backprop vs central differences: ∂L/∂W_{chk.layer}[{i},{j}]", chk.analytic, chk.numeric,
+                    chk.rel_error, a_name="backprop", b_name="(L(W+h) − L(W−h))/2h", note=note)
+        st.caption(thresholds_caption())
+
+# ---- clipping -------------------------------------------------------------------------------------
+if clip_on:
+    st.subheader("Gradient clipping: before and after")
+    b1, b2 = st.columns([2, 3], gap="large")
+    with b1:
+        st.vega_lite_chart(view["clip"], width="stretch")
+    with b2:
+        if r["scale"] < 1.0:
+            st.markdown(f"All weight gradients were multiplied by **{fmt(r['scale'], 3)}** = c / ‖g‖, so the "
+                        f"global norm went from `{fmt(r['before'])}` to `{fmt(r['after'])}`.")
+        else:
+            st.markdown(f"The global norm `{fmt(r['before'])}` is already below c = {threshold:g}: "
+                        "clipping leaves the gradients unchanged.")
+        st.caption("Clipping rescales every layer's gradient by the same factor: the direction and the "
+                   "layer-to-layer ratios stay (the green line is parallel to the red one), only the size of the "
+                   "step is capped. It tames exploding updates; it cannot revive a vanished gradient.")
+elif active == "exploding":
+    st.caption("Try the **gradient clipping** remedy to cap this enormous update.")
+
+show_code(gf.forward_backward, gf.gradient_bound, gf.clip_by_global_norm, flow_weight_check)
