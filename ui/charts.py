@@ -1277,3 +1277,26 @@ def readable(chart: alt.TopLevelMixin, size: int = 13) -> alt.TopLevelMixin:
     """Axis and legend text a size up from Vega-Lite's 10–11 px, for projectors (top-level charts only)."""
     return chart.configure_axis(labelFontSize=size - 1, titleFontSize=size + 1).configure_legend(
         labelFontSize=size, titleFontSize=size)
+
+
+# -- the autodiff page: grouped bars refilled on every step of a step-through ----------------------
+
+
+@functools.lru_cache(maxsize=32)
+def _grouped_bars_template(x: str, y: str, group: str, y_title: str | None, group_domain: tuple[str, ...],
+                           height: int, slanted: bool) -> str:
+    chart = grouped_bars(alt.NamedData("bars"), x, y, group, y_title=y_title, group_domain=group_domain,
+                         height=height)
+    chart.layer[1] = alt.Chart(alt.NamedData("zero")).mark_rule(color="gray").encode(y="v:Q")
+    if slanted:  # many categories: slanted labels, every one of them shown
+        chart.layer[0].encoding.x.axis = alt.Axis(labelAngle=-45, labelFontSize=13, labelOverlap=False)
+    return chart_template(readable(chart))
+
+
+def grouped_bars_spec(df: pd.DataFrame, x: str, y: str, group: str, *, group_domain: Sequence[str],
+                      y_title: str | None = None, height: int = 300, slanted: bool = False) -> dict:
+    """`readable(grouped_bars(...))` as a Vega-Lite dict for `st.vega_lite_chart(spec=...)`, compiled once per
+    layout and refilled with `df`: a few ms per redraw instead of tens (e.g. one redraw per step of a
+    step-through). `slanted` tilts the category labels by 45° so that a dozen or more all show."""
+    template = _grouped_bars_template(x, y, group, y_title, tuple(group_domain), int(height), bool(slanted))
+    return fill_template(template, bars=df, zero={"v": [0.0]})

@@ -1,0 +1,274 @@
+"""Autodiff page: presets and their numbers, typed expressions (good and bad), stepping through backward()."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+
+from core import autodiff_presets as ap
+from core.autodiff import graph, zero_grad
+from core.expression import parse
+from tests.support import assert_ok, badges, notices, open_page
+from ui.graphs import number
+from ui.navigation import page_by_url
+
+PAGE = page_by_url("autodiff")
+pytestmark = pytest.mark.timeout(180)
+
+NODE = re.compile(r"^\s*n(\d+) \[.*?label=<(.*)>(?:, peripheries=2)?\];$", re.M)
+
+
+def dot(at) -> str | None:
+    charts = at.get("graphviz_chart")
+    return charts[0].proto.spec if charts else None
+
+
+def drawn_nodes(at) -> dict[int, dict]:
+    """Node id -> {'name', 'data', 'grad', 'greyed'} read back from the DOT the page drew."""
+    out = {}
+    for m in NODE.finditer(dot(at)):
+        label = m.group(2)
+        grad = re.search(r'<FONT COLOR="([^"]+)">grad ([^<]+)</FONT>', label)
+        data = re.search(r"data ([^<]+)<BR", label)
+        name = re.search(r"<B>([^<]+)</B>", label).group(1)
+        out[int(m.group(1))] = {"name": name, "data": data.group(1) if data else name, "grad": grad.group(2),
+                                "greyed": grad.group(1) in ("#8a93a3", "#7d8799")}
+    return out
+
+
+def text(at) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def table(at) -> dict[str, list[str]]:
+    """The inputs' table: name -> [value, grad at this step, backward(), central difference, rel. error]."""
+    md = next(m.value for m in at.markdown if m.value.startswith("| input |"))
+    rows = {}
+    for line in md.splitlines()[2:]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        rows[cells[0].strip("`")] = cells[1:]
+    return rows
+
+
+def step_slider(at):
+    return at.slider(key="autodiff.step")
+
+
+def choose(at, preset: str):
+    at.selectbox(key="autodiff.preset").select(preset).run()
+    assert_ok(at)
+    return at
+
+
+def backward_of(problem: ap.Problem) -> list:
+    zero_grad(problem.root)
+    problem.root.backward()
+    return graph(problem.root)[0]
+
+
+# --- presets ------------------------------------------------------------------------------------
+
+
+def test_article_example_is_the_default_with_its_numbers():
+    at = open_page(PAGE)
+    assert_ok(at)
+    assert at.selectbox(key="autodiff.preset").value == "article"
+    assert step_slider(at).value == step_slider(at).max == 8  # the finished backward pass
+    nodes = {n["name"]: n for n in drawn_nodes(at).values()}
+    assert nodes["y"]["data"] == "0.1" and nodes["L"]["data"] == "0.01"
+    assert {k: nodes[k]["grad"] for k in ("w1", "w2", "x1", "x2")} == {
+        "w1": "0.4", "w2": "0.6", "x1": "0.1", "x2": "−0.06"}
+    rows = table(at)
+    assert [rows[k][2] for k in ("w1", "w2", "x1", "x2")] == ["0.4000", "0.6000", "0.1000", "-0.0600"]
+    assert [rows[k][3] for k in ("w1", "w2", "x1", "x2")] == ["0.4000", "0.6000", "0.1000", "-0.0600"]
+    assert badges(at) == ["green"]
+    assert not at.error and not at.warning
+
+
+def test_neuron_preset():
+    at = choose(open_page(PAGE), "neuron")
+    nodes = {n["name"]: n for n in drawn_nodes(at).values()}
+    assert nodes["o"]["data"] == "0.7071" and nodes["n"]["data"] == "0.8814"
+    assert {k: nodes[k]["grad"] for k in ("x1", "w1", "x2", "w2", "b")} == {
+        "x1": "−1.5", "w1": "1", "x2": "0.5", "w2": "0", "b": "0.5"}
+    assert badges(at) == ["green"]
+    assert step_slider(at).value == 10
+
+
+def test_mlp_preset_shows_a_summary_instead_of_a_drawing():
+    at = choose(open_page(PAGE), "mlp")
+    assert dot(at) is None
+    assert any("too many to draw" in i.value for i in at.info)
+    metrics = {m.label: m.value for m in at.metric}
+    expected = ap.graph_summary(*graph(ap.mlp_loss(3).root))
+    assert metrics["Nodes (values)"] == str(expected.nodes) and metrics["Depth (longest path)"] == str(expected.depth)
+    assert len(table(at)) == 13
+    assert badges(at) == ["green"]
+    for points in (4, 2):
+        at.slider(key="autodiff.points").set_value(points).run()
+        assert_ok(at)
+        assert step_slider(at).max == step_slider(at).value == len(graph(ap.mlp_loss(points).root)[0])
+        assert dot(at) is None and badges(at) == ["green"]
+    assert at.query_params["points"] in ("2", ["2"])
+
+
+def test_typed_expression_default_and_its_check():
+    at = choose(open_page(PAGE), "expression")
+    nodes = {n["name"]: n for n in drawn_nodes(at).values()}
+    assert set(nodes) >= {"x", "y", "z", "(x·y)", "(x·y + z)", "sin(x)", "f"}
+    assert nodes["f"]["data"] == number(2.0 * math.sin(1.5))
+    assert badges(at) == ["green"]
+    at.text_input(key="autodiff.expr").input("sigmoid(x*y) + log(z**2 + 1) - tanh(x)").run()
+    assert_ok(at)
+    at.slider(key="autodiff.z").set_value(3.0).run()
+    assert_ok(at)
+    assert badges(at) == ["green"]
+    assert at.query_params["expr"] in ("sigmoid(x*y) + log(z**2 + 1) - tanh(x)",
+                                       ["sigmoid(x*y) + log(z**2 + 1) - tanh(x)"])
+
+
+@pytest.mark.parametrize("bad, fragment", [
+    ("2x", "2*x"), ("x*+", ""), ("__import__('os')", ""), ("sin(x", ""), ("", ""), ("q + 1", "q"),
+])
+def test_a_bad_expression_shows_the_message_and_the_page_stays_usable(bad, fragment):
+    at = choose(open_page(PAGE), "expression")
+    at.text_input(key="autodiff.expr").input(bad).run()
+    assert_ok(at)
+    assert at.error and "Could not read f" in at.error[0].value
+    assert fragment in at.error[0].value + "".join(c.value for c in at.code)
+    assert dot(at) is None
+    # Fixing it brings the page back, with no link notice about the forgotten step.
+    at.text_input(key="autodiff.expr").input("x*y").run()
+    assert_ok(at)
+    assert not at.error and not notices(at)
+    assert dot(at) is not None and badges(at) == ["green"]
+    assert step_slider(at).value == step_slider(at).max
+
+
+def test_out_of_domain_point_warns_without_a_check():
+    at = open_page(PAGE, {"preset": "expression", "expr": "log(x) + y", "x": "-2"})
+    assert_ok(at)
+    assert any("not a finite number" in w.value for w in at.warning)
+    assert badges(at) == []
+    assert dot(at) is not None
+
+
+def test_a_large_typed_graph_gets_a_summary_and_can_still_be_stepped():
+    big = " + ".join(f"sin({k}*x*y)" for k in range(1, 16))
+    at = open_page(PAGE, {"preset": "expression", "expr": big})
+    assert_ok(at)
+    assert dot(at) is None and any("too many to draw" in i.value for i in at.info)
+    step_slider(at).set_value(5).run()
+    assert_ok(at)
+    assert "Step 5 of" in text(at)
+    assert badges(at) == ["green"]
+
+
+# --- stepping -----------------------------------------------------------------------------------
+
+
+def _problem_for(preset: str) -> ap.Problem:
+    if preset == "article":
+        return ap.article_example()
+    if preset == "neuron":
+        return ap.tanh_neuron()
+    return ap.expression_problem(parse("(x*y + z) * sin(x)", variables=("x", "y", "z")),
+                                 {"x": 1.5, "y": 2.0, "z": -1.0})
+
+
+@pytest.mark.parametrize("preset", ["article", "neuron", "expression"])
+def test_stepping_to_the_end_gives_backwards_grads(preset):
+    at = choose(open_page(PAGE), preset)
+    step_slider(at).set_value(0).run()
+    assert_ok(at)
+    start = drawn_nodes(at)
+    assert all(n["grad"] == "0" and n["greyed"] for n in start.values())
+    assert "Before the backward pass" in text(at)
+    expected = backward_of(_problem_for(preset))
+    n = int(step_slider(at).max)
+    assert n == len(expected)
+    filled = []
+    for k in range(1, n + 1):
+        at.button(key="autodiff.next").click().run()
+        assert_ok(at)
+        assert step_slider(at).value == k
+        filled.append(sum(not node["greyed"] for node in drawn_nodes(at).values()))
+    assert filled == sorted(filled) and filled[-1] == len(expected)  # grads fill in as we step
+    end = drawn_nodes(at)
+    for node in expected:
+        assert end[node.id]["name"] == node.name
+        assert end[node.id]["grad"] == number(node.grad), node.name
+    rows = table(at)
+    assert all(r[2] == r[3] for r in rows.values())  # grad at this step == backward()'s
+    assert "backward()` is done" in text(at)
+
+
+def test_step_text_writes_the_local_rule_with_its_numbers():
+    at = open_page(PAGE, {"step": "3"})
+    assert_ok(at)
+    md = text(at)
+    assert "Step 3 of 8: node `w2x2`" in md
+    assert "∂w2x2/∂w2 = x2 = 3, so w2.grad += 3 · w2x2.grad = 3 · 0.2 = **0.6**" in md
+    assert "∂w2x2/∂x2 = w2 = −0.3, so x2.grad += −0.3 · w2x2.grad = −0.3 · 0.2 = **−0.06**" in md
+    nodes = {n["name"]: n for n in drawn_nodes(at).values()}
+    assert nodes["w1"]["greyed"] and not nodes["w2"]["greyed"]  # w1 not reached yet, w2 just received 0.6
+    assert "+= 0.6" in dot(at) and "+= −0.06" in dot(at)
+    rows = table(at)
+    assert rows["w2"][1] == "0.6000" and rows["w1"][1] == ":gray[0]"
+
+
+def test_contributions_add_up_for_a_value_used_twice():
+    at = open_page(PAGE, {"preset": "expression", "expr": "x*x", "x": "3"})
+    assert_ok(at)
+    step_slider(at).set_value(1).run()
+    md = text(at)
+    assert md.count("x.grad +=") == 2 and "x.grad is now **6**" in md
+    assert "+= 3, += 3" in dot(at)
+
+
+def test_buttons_move_the_step_and_the_url_follows():
+    at = open_page(PAGE)
+    assert at.button(key="autodiff.next").disabled and at.button(key="autodiff.last").disabled
+    at.button(key="autodiff.first").click().run()
+    assert step_slider(at).value == 0 and at.query_params["step"] in ("0", ["0"])
+    assert at.button(key="autodiff.prev").disabled
+    at.button(key="autodiff.next").click().run()
+    at.button(key="autodiff.next").click().run()
+    at.button(key="autodiff.prev").click().run()
+    assert step_slider(at).value == 1
+    at.button(key="autodiff.last").click().run()
+    assert step_slider(at).value == 8 and at.query_params["step"] in ("8", ["8"])
+
+
+def test_a_new_example_starts_at_the_end_of_its_backward_pass():
+    at = open_page(PAGE, {"step": "2"})
+    assert step_slider(at).value == 2 and not notices(at)
+    choose(at, "neuron")
+    assert step_slider(at).value == step_slider(at).max == 10
+    choose(at, "article")
+    assert step_slider(at).value == 8
+
+
+def test_link_with_an_out_of_range_step_falls_back_with_a_notice():
+    at = open_page(PAGE, {"step": "99"})
+    assert_ok(at)
+    assert any("`step`" in n for n in notices(at))
+    assert step_slider(at).value == 8
+
+
+def test_show_code_lists_the_ops_of_the_graph():
+    at = open_page(PAGE)
+    code = "\n".join(c.value for c in at.code)
+    for name in ("def __mul__", "def __add__", "def __pow__", "def backward", "def _propagate"):
+        assert name in code
+    assert "def tanh" not in code
+    at = choose(at, "neuron")
+    assert "def tanh" in "\n".join(c.value for c in at.code)
+
+
+def test_forward_vs_reverse_note_counts_the_inputs():
+    at = choose(open_page(PAGE), "mlp")
+    md = text(at)
+    assert "all 13" in md and "26 evaluations" in md
