@@ -56,6 +56,9 @@ __all__ = [
     "ChainRuleTerms",
     "GradCheckRow",
     "TwoLayerNet",
+    "accuracy",
+    "gradient_along",
+    "slice_along",
     "parse_param_name",
     "relative_error",
     "xor_data",
@@ -805,3 +808,102 @@ class TwoLayerNet:
             product=float(np.add.reduce(per_sample) / m),
             gradient=float(grads["d" + key][index]),
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# small views for the backprop page
+
+
+def accuracy(predictions: ArrayLike, targets: ArrayLike, threshold: float = 0.5) -> float:
+    """Fraction of samples classified right: every output on the same side of ``threshold`` as its target.
+
+    XOR counts as solved when this is 1.0 (all four predictions on the right side of 0.5).
+    """
+    p = np.asarray(predictions, dtype=np.float64)
+    t = np.asarray(targets, dtype=np.float64).reshape(p.shape)
+    if p.size == 0:
+        raise ValueError("need at least one prediction")
+    right = (p > threshold) == (t > threshold)
+    rows = right.reshape(right.shape[0], -1) if right.ndim > 1 else right.reshape(-1, 1)
+    return float(np.count_nonzero(rows.all(axis=1)) / rows.shape[0])
+
+
+def slice_along(
+    net: TwoLayerNet,
+    param: str,
+    offsets: ArrayLike,
+    X: ArrayLike | None = None,
+    y: ArrayLike | None = None,
+) -> tuple[FloatArray, FloatArray]:
+    """(L(θ + δ), ∂L/∂θ at θ + δ) for each offset δ, moving only the scalar ``param`` (XOR data by default).
+
+    One batched forward and backward pass over all offsets at once (the arithmetic of
+    :meth:`TwoLayerNet.loss` and :meth:`TwoLayerNet.backward`, with a leading offset axis), for
+    drawing the loss along one weight with its slope. Both arrays are shaped like ``offsets``;
+    the network (parameters and cache) is left unchanged.
+    """
+    if X is None or y is None:
+        X, y = xor_data()
+    X, y = net._check_Xy(X, y)
+    key, index = net._locate(param)
+    deltas = np.asarray(offsets, dtype=np.float64)
+    values = getattr(net, key)[index] + deltas.ravel()
+    if not np.all(np.isfinite(values)) or np.any(np.abs(values) > PARAM_LIMIT):
+        raise ValueError(f"offsets must keep {param} finite and within ±{PARAM_LIMIT:g}")
+    k = values.size
+    p = {name: np.repeat(getattr(net, name)[None], k, axis=0) for name in PARAM_KEYS}
+    p[key][(slice(None), *index)] = values
+    m = X.shape[0]
+    z1 = X @ p["W1"] + p["b1"][:, None, :]  # (k, m, hidden)
+    a1 = net._act(z1)
+    z2 = a1 @ p["W2"] + p["b2"][:, None, :]  # (k, m, out)
+    a2 = sigmoid(z2)
+    if net._is_mse:
+        d = a2 - y
+        losses = 0.5 * np.add.reduce((d * d).reshape(k, -1), 1) / m
+    else:
+        losses = np.add.reduce((np.logaddexp(0.0, z2) - y * z2).reshape(k, -1), 1) / m
+    dz2 = net._output_delta(a2, y)
+    if key == "W2":
+        g = np.swapaxes(a1, 1, 2) @ dz2 / m
+    elif key == "b2":
+        g = np.add.reduce(dz2, 1) / m
+    else:
+        dz1 = (dz2 @ np.swapaxes(p["W2"], 1, 2)) * net._slope(z1, a1)
+        g = X.T @ dz1 / m if key == "W1" else np.add.reduce(dz1, 1) / m
+    grads = g[(slice(None), *index)]
+    return losses.reshape(deltas.shape), np.asarray(grads, dtype=np.float64).reshape(deltas.shape)
+
+
+def gradient_along(
+    net: TwoLayerNet,
+    param: str,
+    offsets: ArrayLike,
+    X: ArrayLike | None = None,
+    y: ArrayLike | None = None,
+) -> FloatArray:
+    """∂L/∂θ (from :meth:`TwoLayerNet.backward`) at θ + δ for each offset δ, moving only ``param``.
+
+    The slope of :meth:`TwoLayerNet.loss_along` along the same offsets (XOR data by default).
+    Returns an array shaped like ``offsets``; the parameter is restored bit for bit and the
+    forward cache is cleared afterwards (it held the last moved value).
+    """
+    if X is None or y is None:
+        X, y = xor_data()
+    X, y = net._check_Xy(X, y)
+    key, index = net._locate(param)
+    deltas = np.asarray(offsets, dtype=np.float64)
+    arr = getattr(net, key)
+    original = arr[index]
+    values = original + deltas
+    if not np.all(np.isfinite(values)) or np.any(np.abs(values) > PARAM_LIMIT):
+        raise ValueError(f"offsets must keep {param} finite and within ±{PARAM_LIMIT:g}")
+    out = np.empty(deltas.shape)
+    try:
+        for pos, value in np.ndenumerate(values):
+            arr[index] = value
+            out[pos] = net.backward(X, y)["d" + key][index]
+    finally:
+        arr[index] = original
+        net.z1 = net.a1 = net.z2 = net.a2 = None
+    return out

@@ -858,6 +858,7 @@ def decision_map(
     hx, hy = 0.65 * dx, 0.65 * dy  # cells overlap a little: no hairline seams between them
     cells = {"x": gx, "y": gy, "p": np.asarray(probs, dtype=float).ravel(),
              "x_lo": gx - hx, "x_hi": gx + hx, "y_lo": gy - hy, "y_hi": gy + hy}
+    cells = {k: v.astype(np.float32) for k, v in cells.items()}  # half the bytes; plenty for a picture
     target = points["target"].to_numpy().astype(np.int64)
     pts = {"x": points["x"].to_numpy(dtype=float), "y": points["y"].to_numpy(dtype=float), "target": target,
            "target_name": [f"target {t}" for t in target], "label": [str(s) for s in points["label"]]}
