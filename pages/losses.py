@@ -82,11 +82,11 @@ def loss_view(key: str, y: float, p0: float) -> dict:
 def loss_section(key: str, y: float, p0: float) -> dict:
     """The numbers of `loss_view` and the loss/derivative chart with the tangent at ŷ₀ (a Vega-Lite dict)."""
     lv = loss_view(key, y, p0)
-    lv["spec"] = charts.vega_spec(charts.readable(charts.fit_width(charts.function_and_derivative(
+    lv["spec"] = charts.vega_spec(charts.readable(charts.function_and_derivative(
         PRED_GRID, lv["values"], lv["grads"], x0=p0, f0=lv["v0"], slope0=lv["g0"],
         x_title="prediction ŷ", f_title="loss L(y, ŷ)", df_title="∂L/∂ŷ",
         y_domain=charts.robust_domain(lv["values"], trim=1.0), dy_domain=charts.robust_domain(lv["grads"], trim=3.0),
-        height=240))))
+        height=240)))
     return lv
 
 

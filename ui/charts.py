@@ -121,7 +121,9 @@ def function_and_derivative(
         bottom_layers.append(alt.Chart(pd.DataFrame({"x0": [x0], "s": [slope0]})).mark_point(
             filled=True, size=120, color=PALETTE[2]).encode(x="x0:Q", y=alt.Y("s:Q", scale=dy_scale)))
     bottom = alt.layer(*bottom_layers).properties(height=int(height * 0.75))
-    return alt.vconcat(top, bottom).resolve_scale(x="shared")
+    # Sized to the container's width, axes included: a stretched vconcat otherwise overflows its column.
+    return alt.vconcat(top, bottom).resolve_scale(x="shared").properties(
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
 
 
 def lines(
@@ -684,34 +686,8 @@ SIGN_COLORS = {"positive": PALETTE[0], "negative": PALETTE[1]}
 HIGHLIGHT = "#f2c14e"
 
 
-def chart_template(chart: alt.TopLevelMixin) -> str:
-    """Compile an Altair chart whose data are named slots (`alt.NamedData`) to Vega-Lite JSON."""
-    import json
-
-    return json.dumps(vega_spec(chart))
-
-
-def fill_template(template: str, **datasets: pd.DataFrame | dict) -> dict:
-    """A fresh Vega-Lite dict from a `chart_template`, each named slot holding a DataFrame or {column: values}.
-
-    Columns become an Arrow table directly (no pandas round trip): lists of str stay strings,
-    numeric arrays stay float64/int64, None is null.
-    """
-    import json
-
-    import pyarrow as pa
-
-    spec = json.loads(template)
-    tables = {}
-    for name, data in datasets.items():
-        columns = {str(c): data[c].to_numpy() for c in data.columns} if isinstance(data, pd.DataFrame) else data
-        tables[name] = pa.table({k: pa.array(v if isinstance(v, list) else np.asarray(v)) for k, v in columns.items()})
-    spec["datasets"] = tables
-    return spec
-
-
 @functools.lru_cache(maxsize=32)
-def _network_template(sizes: tuple[int, ...], edge_labels: bool, height: int, background: str) -> str:
+def _network_template(sizes: tuple[int, ...], edge_labels: bool, height: int, background: str) -> dict:
     top = (max(sizes) - 1) / 2 + 0.6
     xs = alt.Scale(domain=[-0.35, len(sizes) - 1 + 0.35], nice=False, zero=False)
     ys = alt.Scale(domain=[-top, top], nice=False, zero=False)
@@ -748,7 +724,7 @@ def _network_template(sizes: tuple[int, ...], edge_labels: bool, height: int, ba
         nodes.mark_text(fontSize=14, fontWeight="bold", color="#222").encode(
             x=x_enc, y=y_enc, text="label:N", tooltip=node_tip),
     ]
-    return chart_template(alt.layer(*layers).properties(height=height))
+    return vega_spec(alt.layer(*layers).properties(height=height))
 
 
 def network_diagram(
@@ -800,7 +776,7 @@ def network_diagram(
              "text": [f"{w:.2f}" for w in weight], "lx": x + t * (x2 - x), "ly": y + t * (y2 - y)}
     hl_edge = [k for k, n in enumerate(enames) if n == highlight]
     hl_node = [k for k, n in enumerate(names) if n == highlight]
-    return fill_template(_network_template(sizes, bool(edge_labels), int(height), str(background)),
+    return fill_slots(_network_template(sizes, bool(edge_labels), int(height), str(background)),
                          edges=edges, nodes=nodes,
                          hl_edges={c: edges[c][hl_edge] for c in ("x", "y", "x2", "y2")},
                          hl_nodes={c: nodes[c][hl_node] for c in ("x", "y")})
@@ -808,7 +784,7 @@ def network_diagram(
 
 @functools.lru_cache(maxsize=16)
 def _decision_template(x_domain: tuple[float, float], y_domain: tuple[float, float],
-                       x_title: str, y_title: str, value_title: str, height: int) -> str:
+                       x_title: str, y_title: str, value_title: str, height: int) -> dict:
     xsc = alt.Scale(domain=list(x_domain), nice=False, zero=False)
     ysc = alt.Scale(domain=list(y_domain), nice=False, zero=False)
     colors = alt.Scale(domain=[0.0, 0.5, 1.0], range=[PALETTE[0], "#f7f7f7", PALETTE[4]])
@@ -831,7 +807,7 @@ def _decision_template(x_domain: tuple[float, float], y_domain: tuple[float, flo
                           strokeWidth=4, color="white").encode(text="label:N")
     text = base.mark_text(align="left", dx=17, dy=-15, fontSize=16, fontWeight="bold", color="#111").encode(
         text="label:N")
-    return chart_template(alt.layer(cells, ring, dots, halo, text).properties(height=height))
+    return vega_spec(alt.layer(cells, ring, dots, halo, text).properties(height=height))
 
 
 def decision_map(
@@ -865,11 +841,11 @@ def decision_map(
     x_domain = (float(xs[0]), float(xs[-1]))  # the grid's extent: the same axes at any resolution
     y_domain = (float(ys[0]), float(ys[-1]))
     template = _decision_template(x_domain, y_domain, x_title, y_title, value_title, int(height))
-    return fill_template(template, cells=cells, points=pts)
+    return fill_slots(template, cells=cells, points=pts)
 
 
 @functools.lru_cache(maxsize=8)
-def _loss_curve_template(marker: float | None, marker_label: str, height: int) -> str:
+def _loss_curve_template(marker: float | None, marker_label: str, height: int) -> dict:
     curve = alt.Chart(alt.NamedData("curve"))
     tip = [alt.Tooltip("epoch:Q", format=","), alt.Tooltip("loss:Q", format=".6f")]
     layers = [curve.mark_line(strokeWidth=3, color=PALETTE[0], clip=True).encode(
@@ -882,7 +858,7 @@ def _loss_curve_template(marker: float | None, marker_label: str, height: int) -
             x=alt.datum(marker), y=alt.value(10), text=alt.datum(marker_label)))
     layers.append(alt.Chart(alt.NamedData("now")).mark_point(filled=True, size=110, color=PALETTE[1]).encode(
         x="epoch:Q", y="loss:Q", tooltip=tip))
-    return chart_template(alt.layer(*layers).properties(height=height))
+    return vega_spec(alt.layer(*layers).properties(height=height))
 
 
 def loss_curve(epochs: np.ndarray, losses: np.ndarray, *, marker: float | None = None,
@@ -896,12 +872,12 @@ def loss_curve(epochs: np.ndarray, losses: np.ndarray, *, marker: float | None =
     keep = np.isfinite(v) & (v > 0)
     template = _loss_curve_template(None if marker is None else float(marker), marker_label, int(height))
     e, v = e[keep], v[keep]
-    return fill_template(template, curve={"epoch": e, "loss": v}, now={"epoch": e[-1:], "loss": v[-1:]},
+    return fill_slots(template, curve={"epoch": e, "loss": v}, now={"epoch": e[-1:], "loss": v[-1:]},
                          one={"k": [0.0]})
 
 
 @functools.lru_cache(maxsize=64)
-def _slice_templates(x_title: str, f_title: str, df_title: str, height: int) -> tuple[str, str]:
+def _slice_templates(x_title: str, f_title: str, df_title: str, height: int) -> tuple[dict, dict]:
     x_enc = alt.X("x:Q", title=x_title, scale=alt.Scale(nice=False, zero=False))
     tip = [alt.Tooltip("x:Q", title=x_title, format=".4f"), alt.Tooltip("f:Q", title=f_title, format=".6g"),
            alt.Tooltip("df:Q", title=df_title, format=".6g")]
@@ -938,7 +914,7 @@ def _slice_templates(x_title: str, f_title: str, df_title: str, height: int) -> 
         y="df:Q", tooltip=tip)
     dhere = point.mark_point(filled=True, size=140, color=PALETTE[2]).encode(x="x0:Q", y="s:Q", tooltip=here_tip)
     bottom = alt.layer(dcurve, dcatcher, zero, ddot, dhere).properties(height=int(height * 0.7))
-    return chart_template(top), chart_template(bottom)
+    return vega_spec(top), vega_spec(bottom)
 
 
 def loss_slice(x: np.ndarray, f: np.ndarray, df: np.ndarray, *, x0: float, f0: float, slope0: float,
@@ -955,7 +931,7 @@ def loss_slice(x: np.ndarray, f: np.ndarray, df: np.ndarray, *, x0: float, f0: f
     point = {"x0": [float(x0)], "f0": [float(f0)], "s": [float(slope0)], "xa": [x0 - w], "xb": [x0 + w],
              "ya": [f0 - slope0 * w], "yb": [f0 + slope0 * w]}
     top, bottom = _slice_templates(x_title, f_title, df_title, int(height))
-    return fill_template(top, curve=curve, point=point), fill_template(bottom, curve=curve, point=point)
+    return fill_slots(top, curve=curve, point=point), fill_slots(bottom, curve=curve, point=point)
 
 
 def vega_spec(chart: alt.TopLevelMixin) -> dict:
@@ -1108,8 +1084,9 @@ def loss_curves(
 
 
 def fill_slots(template: dict, **datasets: pd.DataFrame | dict | list) -> dict:
-    """Like `fill_template`, for a `vega_spec` dict that also carries inline data (e.g. `surface_map`'s
-    cells, which stay): a shallow copy with the named slots added to its datasets.
+    """A `vega_spec` template with its named slots (`alt.NamedData`) filled: a shallow copy whose datasets
+    gain the slots; inline data the template carries (e.g. `surface_map`'s cells) stay. The template is
+    never mutated, so one cached template serves every rerun.
 
     A slot may be a DataFrame, a dict of equal-length columns or a list of row dicts; the last two
     become Arrow tables directly, skipping pandas (≈50× cheaper per redraw than a DataFrame).
@@ -1239,13 +1216,8 @@ def fit_width(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
 
 def vrules(xs: Sequence[float], labels: Sequence[str], colors: Sequence[str]) -> alt.LayerChart:
     """Several labelled vertical marker lines; the labels are stacked (one text row each) so they never overlap."""
-    layers = []
-    for i, (x, label, color) in enumerate(zip(xs, labels, colors, strict=True)):
-        d = pd.DataFrame({"x": [float(x)], "label": [label]})
-        layers.append(alt.Chart(d).mark_rule(color=color, strokeDash=[5, 3], strokeWidth=2).encode(x="x:Q"))
-        layers.append(alt.Chart(d).mark_text(align="left", dx=4, color=color, fontSize=13, fontWeight="bold")
-                      .encode(x="x:Q", y=alt.value(10 + 17 * i), text="label:N"))
-    return alt.layer(*layers)
+    return alt.layer(*(vrule(float(x), label, color, row=i)
+                       for i, (x, label, color) in enumerate(zip(xs, labels, colors, strict=True))))
 
 
 def scaling_chart(
@@ -1285,13 +1257,13 @@ def readable(chart: alt.TopLevelMixin, size: int = 13) -> alt.TopLevelMixin:
 
 @functools.lru_cache(maxsize=32)
 def _grouped_bars_template(x: str, y: str, group: str, y_title: str | None, group_domain: tuple[str, ...],
-                           height: int, slanted: bool) -> str:
+                           height: int, slanted: bool) -> dict:
     chart = grouped_bars(alt.NamedData("bars"), x, y, group, y_title=y_title, group_domain=group_domain,
                          height=height)
     chart.layer[1] = alt.Chart(alt.NamedData("zero")).mark_rule(color="gray").encode(y="v:Q")
     if slanted:  # many categories: slanted labels, every one of them shown
         chart.layer[0].encoding.x.axis = alt.Axis(labelAngle=-45, labelFontSize=13, labelOverlap=False)
-    return chart_template(readable(chart))
+    return vega_spec(readable(chart))
 
 
 def grouped_bars_spec(df: pd.DataFrame, x: str, y: str, group: str, *, group_domain: Sequence[str],
@@ -1300,4 +1272,4 @@ def grouped_bars_spec(df: pd.DataFrame, x: str, y: str, group: str, *, group_dom
     layout and refilled with `df`: a few ms per redraw instead of tens (e.g. one redraw per step of a
     step-through). `slanted` tilts the category labels by 45° so that a dozen or more all show."""
     template = _grouped_bars_template(x, y, group, y_title, tuple(group_domain), int(height), bool(slanted))
-    return fill_template(template, bars=df, zero={"v": [0.0]})
+    return fill_slots(template, bars=df, zero={"v": [0.0]})
