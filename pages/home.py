@@ -23,9 +23,9 @@ st.subheader("The training loop")
 LOOP = """
 digraph loop {
   layout=circo; bgcolor="transparent"; mindist=0.9;
-  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=15, penwidth=1.5,
+  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=18, penwidth=2,
         color="#c2410c", fillcolor="#fff7ed", fontcolor="#111418"];
-  edge [color="#6b7280", penwidth=1.6, fontname="Helvetica", fontsize=12, fontcolor="#6b7280"];
+  edge [color="#8b95a5", penwidth=2, fontname="Helvetica", fontsize=15, fontcolor="#c2410c"];
   forward [label="1. Forward pass\\nŷ = f(x; θ)"];
   loss    [label="2. Loss\\nL(ŷ, y)"];
   back    [label="3. Backward pass\\n∇θ L by the chain rule"];
@@ -34,7 +34,7 @@ digraph loop {
   back -> update [label="gradients"]; update -> forward [label="new θ"];
 }
 """
-left, right = st.columns([1, 1], gap="large")
+left, right = st.columns([4, 5], gap="large")
 with left:
     st.graphviz_chart(LOOP, width="stretch")
 with right:
@@ -50,6 +50,7 @@ with right:
         "    for param, grad in zip(model.parameters, gradients):\n"
         "        param -= learning_rate * grad",
         language="python",
+        wrap_lines=True,
     )
     st.caption("The article's simplified training loop. Steps 3 and 4 are where the calculus happens: "
                "the pages below take them apart one concept at a time.")
