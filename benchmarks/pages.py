@@ -7,6 +7,7 @@ like with like on a shared, noisy machine.
 
 from __future__ import annotations
 
+import logging
 import statistics
 import sys
 import tempfile
@@ -71,6 +72,11 @@ def toggle_widget(kind: str, key: str):
 
 
 def main() -> None:
+    # AppTest runs scripts "bare": Streamlit logs a harmless ScriptRunContext warning per run.
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith("streamlit"):
+            logging.getLogger(name).setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory() as tmp:
         base_script = Path(tmp) / "baseline.py"
         base_script.write_text("import streamlit as st\nst.write('baseline')\n")
