@@ -644,6 +644,26 @@ class TwoLayerNet:
         Returns an array shaped like ``offsets``. The parameter and the cache are left unchanged.
         Offsets that would push the value beyond ±PARAM_LIMIT are rejected.
         """
+        return self._along(param, offsets, X, y, self._loss_at)
+
+    def _loss_at(self, X: FloatArray, y: FloatArray, key: str, index: tuple[int, ...]) -> float:
+        """L at the current parameters, without touching the forward cache."""
+        _, _, z2, a2 = self._forward(X)
+        return self._loss_from(z2, a2, y)
+
+    def _along(
+        self,
+        param: str,
+        offsets: ArrayLike,
+        X: ArrayLike | None,
+        y: ArrayLike | None,
+        measure: Callable[[FloatArray, FloatArray, str, tuple[int, ...]], float],
+    ) -> FloatArray:
+        """measure(X, y, key, index) at θ + δ for each offset δ, moving only the scalar ``param``.
+
+        XOR data by default. The parameter is restored bit for bit; offsets that would push it
+        beyond ±PARAM_LIMIT (or make it non-finite) are rejected.
+        """
         if X is None or y is None:
             X, y = xor_data()
         X, y = self._check_Xy(X, y)
@@ -658,8 +678,7 @@ class TwoLayerNet:
         try:
             for pos, value in np.ndenumerate(values):
                 arr[index] = value
-                _, _, z2, a2 = self._forward(X)
-                out[pos] = self._loss_from(z2, a2, y)
+                out[pos] = measure(X, y, key, index)
         finally:
             arr[index] = original
         return out
@@ -888,22 +907,10 @@ def gradient_along(
     Returns an array shaped like ``offsets``; the parameter is restored bit for bit and the
     forward cache is cleared afterwards (it held the last moved value).
     """
-    if X is None or y is None:
-        X, y = xor_data()
-    X, y = net._check_Xy(X, y)
-    key, index = net._locate(param)
-    deltas = np.asarray(offsets, dtype=np.float64)
-    arr = getattr(net, key)
-    original = arr[index]
-    values = original + deltas
-    if not np.all(np.isfinite(values)) or np.any(np.abs(values) > PARAM_LIMIT):
-        raise ValueError(f"offsets must keep {param} finite and within ±{PARAM_LIMIT:g}")
-    out = np.empty(deltas.shape)
+    def grad_at(X: FloatArray, y: FloatArray, key: str, index: tuple[int, ...]) -> float:
+        return float(net.backward(X, y)["d" + key][index])
+
     try:
-        for pos, value in np.ndenumerate(values):
-            arr[index] = value
-            out[pos] = net.backward(X, y)["d" + key][index]
+        return net._along(param, offsets, X, y, grad_at)
     finally:
-        arr[index] = original
         net.z1 = net.a1 = net.z2 = net.a2 = None
-    return out
