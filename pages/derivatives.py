@@ -17,7 +17,7 @@ from ui.state import UrlState
 CUSTOM = "custom"
 CUSTOM_DOMAIN = (-5.0, 5.0)
 STEP_SIZES = tuple(float(f"1e{k}") for k in range(-12, 0))  # h from 1e-12 to 1e-1
-H_SWEEP = np.logspace(-16, -1, 61)
+H_SWEEP = np.geomspace(1e-16, 1e-1, 61)
 
 header(
     "Derivatives",

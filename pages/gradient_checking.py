@@ -18,7 +18,7 @@ from ui.shell import check_badge, header, show_code, thresholds_caption
 from ui.state import UrlState
 
 EPSILONS = tuple(float(f"1e{k}") for k in range(-12, 0))  # ε from 1e-12 to 1e-1
-SWEEP = np.logspace(-1, -12, 23)  # half-decade steps for the V
+SWEEP = np.geomspace(1e-1, 1e-12, 23)  # half-decade steps for the V
 VARIABLES = ("x", "y", "z")
 SCALES = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
 MODES = {"network": "The article's XOR network", "function": "A function you type",
@@ -151,7 +151,7 @@ if mode == "network":
     analytic_name = "backprop" if bug == "none" else "buggy backprop"
 elif mode == "function":
     c1, c2 = st.columns([3, 1.2])
-    text = state.text("expr", "f(x, y, z) =", "x**2 * y + sin(y * z)", container=c1,
+    text = state.text("expr", "f(x, y, z) =", "x**3 * y + sin(y * z)", container=c1,
                       help=f"Use x, y, z, numbers, + - * / ** and ( ). Functions: {', '.join(FUNCTION_NAMES)}. "
                            "Constants: pi, e. Write 2*x, not 2x.")
     eps = state.log_slider("eps", "Step ε", EPSILONS, 1e-6, container=c2,

@@ -18,7 +18,7 @@ MAX_SIZE = 8
 EPS_OPTIONS = tuple(float(f"1e{k}") for k in range(-8, 1))  # ‖dx‖ scale from 1e-8 to 1
 T_OPTIONS = (0.1, 0.15, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 5.0, 7.0, 10.0)
 LOGIT_DEFAULTS = (2.0, 1.0, 0.1, -1.0, 0.5, 1.5, -0.5, 0.0)  # the article's [2, 1, 0.1], then more
-TAYLOR_STEPS = np.logspace(-8, 0, 33)
+TAYLOR_STEPS = np.geomspace(1e-8, 1.0, 33)
 FD_STEP = 1e-5  # central-difference step for the numeric Jacobians
 ROUNDOFF = 1e-13  # below this a Taylor remainder is round-off, not truncation: left out of the fit
 
