@@ -13,7 +13,7 @@ from core import autodiff_presets as presets
 from core.expression import FUNCTION_NAMES, ParseError, parse
 from ui import charts
 from ui.graphs import computation_graph, number, op_text
-from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
+from ui.shell import check_badge, fmt, header, show_code, show_parse_error, thresholds_caption
 from ui.state import UrlState
 
 PAGE = "autodiff"
@@ -88,12 +88,7 @@ if preset == "expression":
     try:
         expr = parse(text, variables=VARIABLES)
     except ParseError as err:
-        hint = f" {err.hint}" if err.hint else ""
-        st.error(f"**Could not read f:** {err.message} (at character {err.position + 1}).{hint}",
-                 icon=":material/error:")
-        st.code(f"{text}\n{' ' * err.position}^", language=None)
-        st.info("Fix the expression above; the graph will follow.", icon=":material/edit:")
-        st.stop()
+        show_parse_error(err, text, "f", "the graph")
     st.latex(f"f(x, y, z) = {expr.latex()}")
 
 

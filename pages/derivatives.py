@@ -11,7 +11,7 @@ from core import finite_diff
 from core.catalogue import COMMON_DERIVATIVES, FUNCTIONS
 from core.expression import FUNCTION_NAMES, ParseError, parse
 from ui import charts
-from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
+from ui.shell import check_badge, fmt, header, show_code, show_parse_error, thresholds_caption
 from ui.state import UrlState
 
 CUSTOM = "custom"
@@ -64,12 +64,7 @@ x0 = state.slider("x0", "Point x₀", domain[0], domain[1], x0_default, step=(do
 try:
     expr = parse(text, variables=("x",))
 except ParseError as err:
-    hint = f" {err.hint}" if err.hint else ""
-    st.error(f"**Could not read f(x):** {err.message} (at character {err.position + 1}).{hint}",
-             icon=":material/error:")
-    st.code(f"{text}\n{' ' * err.position}^", language=None)
-    st.info("Fix the expression above; the rest of the page will follow.", icon=":material/edit:")
-    st.stop()
+    show_parse_error(err, text, "f(x)", "the rest of the page")
 
 
 def _truncation_slope(errors: np.ndarray, exact: float) -> float | None:

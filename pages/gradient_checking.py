@@ -14,7 +14,7 @@ from core.activations import ACTIVATIONS
 from core.expression import FUNCTION_NAMES, ParseError, parse
 from core.network import ACTIVATION_CHOICES, LOSS_CHOICES, TwoLayerNet, xor_data
 from ui import charts
-from ui.shell import check_badge, header, show_code, thresholds_caption
+from ui.shell import check_badge, header, show_code, show_parse_error, thresholds_caption
 from ui.state import UrlState
 
 EPSILONS = tuple(float(f"1e{k}") for k in range(-12, 0))  # ε from 1e-12 to 1e-1
@@ -162,10 +162,7 @@ elif mode == "function":
     try:
         parse(text, variables=VARIABLES)
     except ParseError as err:
-        st.error(f"**Could not read f:** {err.message}", icon=":material/error:")
-        st.code(f"{text}\n{' ' * err.position}^", language=None)
-        st.info("Fix the formula above; the check will follow.", icon=":material/edit:")
-        st.stop()
+        show_parse_error(err, text, "f", "the check")
     try:
         result = function_check(text, point, float(eps))
     except ValueError as err:  # e.g. a derivative too large to build

@@ -8,6 +8,9 @@ from collections.abc import Callable, Iterable
 
 import streamlit as st
 
+from core.expression import ParseError
+from core.gradient_checking import GOOD, SUSPICIOUS, level_of
+
 
 def ensure_entry() -> None:
     """First line of every page: render through the entry script even when started directly.
@@ -33,18 +36,14 @@ def header(title: str, intro: str, formula: str | None = None, *, icon: str | No
 
 
 # -- checks ---------------------------------------------------------------------------------
-GOOD, SUSPICIOUS = 1e-7, 1e-4  # the usual gradient-check thresholds on relative error
+# One classification of relative error for the whole app: core.gradient_checking's thresholds
+# (below 1e-7 fine, up to 1e-4 suspicious, above a bug), shown as green / amber / red.
+_COLOURS = {"fine": "green", "suspicious": "orange", "bug": "red"}
 
 
 def check_level(rel_err: float, good: float = GOOD, suspicious: float = SUSPICIOUS) -> str:
-    """'green' below `good`, 'orange' up to `suspicious`, 'red' above (or not finite)."""
-    if not math.isfinite(rel_err):
-        return "red"
-    if rel_err < good:
-        return "green"
-    if rel_err <= suspicious:
-        return "orange"
-    return "red"
+    """The badge colour of a relative error: 'green', 'orange' or 'red' (core's level_of)."""
+    return _COLOURS[level_of(rel_err, good, suspicious)]
 
 
 _WORDS = {"green": "agree", "orange": "suspicious", "red": "disagree"}
@@ -83,6 +82,20 @@ def check_badge(label: str, a: float, b: float, rel_err: float, *, a_name: str =
 def thresholds_caption(good: float = GOOD, suspicious: float = SUSPICIOUS) -> str:
     return (f"Relative error |a−b| / (|a|+|b|): green below {good:.0e}, amber up to {suspicious:.0e}, "
             "red above.")
+
+
+# -- typed formulas ---------------------------------------------------------------------------
+def show_parse_error(err: ParseError, text: str, what: str, then: str) -> None:
+    """The parser's message, its hint and a caret under the position; then stop the page run.
+
+    `what` names the formula ("f(x)"), `then` what follows once it is fixed ("the graph").
+    """
+    hint = f" {err.hint}" if err.hint else ""
+    st.error(f"**Could not read {what}:** {err.message} (at character {err.position + 1}).{hint}",
+             icon=":material/error:")
+    st.code(f"{text}\n{' ' * err.position}^", language=None)
+    st.info(f"Fix the formula above; {then} will follow.", icon=":material/edit:")
+    st.stop()
 
 
 # -- show the code ----------------------------------------------------------------------------
