@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
 from ui.navigation import ROOT, PageInfo, available_pages
@@ -56,3 +57,23 @@ def badges(at: AppTest) -> list[str]:
             if f":{colour}-badge[" in m.value:
                 out.append(colour)
     return out
+
+
+def charts(at: AppTest) -> list:
+    """Every Vega-Lite chart on the page (from st.altair_chart or st.vega_lite_chart), in order."""
+    return list(at.get("arrow_vega_lite_chart")) + list(at.get("vega_lite_chart"))
+
+
+def chart_tables(chart) -> list[pa.Table]:
+    """One chart's datasets, decoded from the Arrow IPC bytes Streamlit sends to the browser."""
+    return [pa.ipc.open_stream(d.data.data).read_all() for d in chart.proto.datasets]
+
+
+def chart_datasets(chart) -> dict[str, pa.Table]:
+    """One chart's datasets by name (a template's named slots, e.g. 'paths')."""
+    return {d.name: table for d, table in zip(chart.proto.datasets, chart_tables(chart), strict=True)}
+
+
+def page_tables(at: AppTest) -> list[pa.Table]:
+    """Every dataset of every chart on the page."""
+    return [table for chart in charts(at) for table in chart_tables(chart)]

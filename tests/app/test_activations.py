@@ -9,7 +9,7 @@ import pyarrow as pa
 import pytest
 
 from core.activations import ACTIVATIONS
-from tests.support import assert_ok, badges, notices, open_page
+from tests.support import assert_ok, badges, chart_tables, charts, notices, open_page
 from ui.navigation import page_by_url
 
 pytestmark = pytest.mark.timeout(300)
@@ -19,13 +19,13 @@ ARTICLE_FIVE = ["sigmoid", "tanh", "relu", "leaky_relu", "gelu"]
 
 
 def _chart(at):
-    charts = at.get("arrow_vega_lite_chart") + at.get("vega_lite_chart")
-    assert len(charts) == 1, "the page draws one (concatenated) chart"
-    return charts[0]
+    drawn = charts(at)
+    assert len(drawn) == 1, "the page draws one (concatenated) chart"
+    return drawn[0]
 
 
 def _tables(at) -> list[pa.Table]:
-    return [pa.ipc.open_stream(d.data.data).read_all() for d in _chart(at).proto.datasets]
+    return chart_tables(_chart(at))
 
 
 def _table_with(at, *columns: str):

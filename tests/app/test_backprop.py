@@ -9,7 +9,7 @@ import pyarrow as pa
 import pytest
 
 from core.network import TwoLayerNet, xor_data
-from tests.support import assert_ok, badges, notices, open_page
+from tests.support import assert_ok, badges, chart_datasets, charts, notices, open_page
 from ui import training
 from ui.navigation import page_by_url
 
@@ -41,11 +41,11 @@ def _click(at, name: str):
 
 
 def _charts(at) -> list:
-    return at.get("arrow_vega_lite_chart") + at.get("vega_lite_chart")
+    return charts(at)
 
 
 def _datasets(chart) -> dict[str, pa.Table]:
-    return {d.name: pa.ipc.open_stream(d.data.data).read_all() for d in chart.proto.datasets}
+    return chart_datasets(chart)
 
 
 def _chart_with(at, dataset: str) -> dict[str, pa.Table]:

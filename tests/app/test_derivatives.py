@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import math
 
-import pyarrow as pa
 import pytest
 
-from tests.support import assert_ok, badges, notices, open_page
+from tests.support import assert_ok, badges, notices, open_page, page_tables
 from ui.navigation import page_by_url
 
 PAGE = page_by_url("derivatives")
@@ -20,11 +18,7 @@ def metric(at, label):
 
 
 def chart_frames(at):
-    frames = []
-    for c in at.get("arrow_vega_lite_chart") + at.get("vega_lite_chart"):
-        for d in c.proto.datasets:
-            frames.append(pa.ipc.open_stream(io.BytesIO(d.data.data)).read_all().to_pandas())
-    return frames
+    return [table.to_pandas() for table in page_tables(at)]
 
 
 def test_article_example_is_the_default():

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import pyarrow as pa
 import pytest
 
 from core import gradient_checking as gc
 from core.network import TwoLayerNet, xor_data
-from tests.support import assert_ok, badges, open_page
+from tests.support import assert_ok, badges, open_page, page_tables
 from ui.navigation import page_by_url
 
 pytestmark = pytest.mark.timeout(180)
@@ -17,11 +16,7 @@ REAL_BUGS = [b for b in gc.BUGS if b != "none"]
 
 
 def _chart_rows(at) -> list[dict]:
-    rows = []
-    for chart in at.get("arrow_vega_lite_chart") + at.get("vega_lite_chart"):
-        for d in chart.proto.datasets:
-            rows += pa.ipc.open_stream(d.data.data).read_all().to_pylist()
-    return rows
+    return [row for table in page_tables(at) for row in table.to_pylist()]
 
 
 def _bar_levels(at) -> dict[str, str]:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 
 import numpy as np
-import pyarrow as pa
 import pytest
 
-from tests.support import assert_ok, badges, open_page
+from tests.support import assert_ok, badges, chart_datasets, charts, open_page
 from ui.navigation import page_by_url
 
 pytestmark = pytest.mark.timeout(300)
@@ -17,16 +16,12 @@ PAGE = page_by_url("gradient_descent")
 PRESETS = ["article", "too_large", "ravine", "rosenbrock", "saddle"]
 
 
-def charts(at) -> list:
-    return list(at.get("arrow_vega_lite_chart")) + list(at.get("vega_lite_chart"))
-
-
 def dataset(at, name: str) -> dict:
     """A named chart dataset (e.g. the map's 'paths') as {column: list}."""
     for chart in charts(at):
-        for d in chart.proto.datasets:
-            if d.name == name:
-                return pa.ipc.open_stream(d.data.data).read_all().to_pydict()
+        data = chart_datasets(chart)
+        if name in data:
+            return data[name].to_pydict()
     raise KeyError(name)
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from core import surfaces
 from core.surfaces import SURFACES
-from tests.support import assert_ok, badges, notices, open_page
+from tests.support import assert_ok, badges, chart_tables, charts, notices, open_page
 from ui.navigation import page_by_url
 
 pytestmark = pytest.mark.timeout(300)
@@ -22,11 +22,11 @@ def _metrics(at) -> dict[str, str]:
 
 
 def _charts(at) -> list:
-    return at.get("arrow_vega_lite_chart") + at.get("vega_lite_chart")
+    return charts(at)
 
 
 def _tables(chart) -> list[pa.Table]:
-    return [pa.ipc.open_stream(d.data.data).read_all() for d in chart.proto.datasets]
+    return chart_tables(chart)
 
 
 def _direction_sweep(at) -> pa.Table:

@@ -8,7 +8,7 @@ import pyarrow as pa
 import pytest
 import streamlit as st
 
-from tests.support import assert_ok, badges, open_page
+from tests.support import assert_ok, badges, open_page, page_tables
 from ui import timing
 from ui.navigation import page_by_url
 
@@ -32,11 +32,7 @@ def _badge(at, title: str) -> str:
 
 
 def _chart_tables(at) -> list[pa.Table]:
-    tables = []
-    for chart in at.get("arrow_vega_lite_chart") + at.get("vega_lite_chart"):
-        for d in chart.proto.datasets:
-            tables.append(pa.ipc.open_stream(d.data.data).read_all())
-    return tables
+    return page_tables(at)
 
 
 @pytest.fixture(scope="module")

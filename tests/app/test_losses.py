@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 
 import numpy as np
-import pyarrow as pa
 import pytest
 
 from core.jacobians import softmax
 from core.losses import LOSS_TABLE, LOSSES
-from tests.support import assert_ok, badges, notices, open_page
+from tests.support import assert_ok, badges, notices, open_page, page_tables
 from ui.navigation import page_by_url
 
 pytestmark = pytest.mark.timeout(300)
@@ -34,11 +33,7 @@ def _badge(at, title: str) -> str:
 
 
 def _tables(at) -> list:
-    out = []
-    for chart in at.get("arrow_vega_lite_chart") + at.get("vega_lite_chart"):
-        for d in chart.proto.datasets:
-            out.append(pa.ipc.open_stream(d.data.data).read_all().to_pandas())
-    return out
+    return [table.to_pandas() for table in page_tables(at)]
 
 
 def _series_values(at, label: str) -> np.ndarray:
