@@ -82,11 +82,11 @@ def loss_view(key: str, y: float, p0: float) -> dict:
 def loss_section(key: str, y: float, p0: float) -> dict:
     """The numbers of `loss_view` and the loss/derivative chart with the tangent at ŷ₀ (a Vega-Lite dict)."""
     lv = loss_view(key, y, p0)
-    lv["spec"] = charts.vega_spec(charts.readable(charts.function_and_derivative(
+    lv["spec"] = charts.vega_spec(charts.function_and_derivative(
         PRED_GRID, lv["values"], lv["grads"], x0=p0, f0=lv["v0"], slope0=lv["g0"],
         x_title="prediction ŷ", f_title="loss L(y, ŷ)", df_title="∂L/∂ŷ",
         y_domain=charts.robust_domain(lv["values"], trim=1.0), dy_domain=charts.robust_domain(lv["grads"], trim=3.0),
-        height=240)))
+        height=240))
     return lv
 
 
@@ -176,10 +176,10 @@ def softmax_section(logits: tuple[float, ...], cls: int) -> dict:
                           "series": [p_names[0]] * k + [p_names[1]] * k})
     grads = pd.DataFrame({"class": names * 2, "value": np.concatenate([sv["long"], sv["short"]]),
                           "series": [g_names[0]] * k + [g_names[1]] * k})
-    sv["prob_spec"] = charts.vega_spec(charts.readable(charts.grouped_bars(
-        probs, "class", "value", "series", y_title="probability", group_domain=p_names)))
-    sv["grad_spec"] = charts.vega_spec(charts.readable(charts.grouped_bars(
-        grads, "class", "value", "series", y_title="∂L/∂z", group_domain=g_names)))
+    sv["prob_spec"] = charts.vega_spec(charts.grouped_bars(
+        probs, "class", "value", "series", y_title="probability", group_domain=p_names))
+    sv["grad_spec"] = charts.vega_spec(charts.grouped_bars(
+        grads, "class", "value", "series", y_title="∂L/∂z", group_domain=g_names))
     return sv
 
 
@@ -252,7 +252,7 @@ def stability_section(y: float) -> dict:
         top.append(mark)
         bottom.append(charts.side_rule(lo, "", charts.PALETTE[6]))
     both = charts.alt.vconcat(charts.alt.layer(*top), charts.alt.layer(*bottom))
-    out["spec"] = charts.vega_spec(charts.readable(charts.fit_width(both)))
+    out["spec"] = charts.vega_spec(charts.fit_width(both))
     return out
 
 

@@ -669,7 +669,7 @@ def functions_and_derivatives(
             x=alt.X("x:Q", title=bottom_title, scale=x_scale))
         charts.append(alt.layer(strip, srule, height=26 * max(len(series), 1)))
     chart = alt.vconcat(*charts, data=d, spacing=8, autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
-    return readable(chart.resolve_scale(x="shared", color="shared"))
+    return chart.resolve_scale(x="shared", color="shared")
 
 
 # -- the backprop page: a network drawn by its weights, a classifier's decision map -----------------
@@ -934,6 +934,14 @@ def loss_slice(x: np.ndarray, f: np.ndarray, df: np.ndarray, *, x0: float, f0: f
     return fill_slots(top, curve=curve, point=point), fill_slots(bottom, curve=curve, point=point)
 
 
+# Vega-Lite's axis and legend text is 10–11 px: too small on a projector. vega_spec() applies these to
+# every chart (every chart on every page goes through it); a chart's own config still takes precedence.
+PROJECTOR_TEXT = {
+    "axis": {"labelFontSize": 12, "titleFontSize": 14},
+    "legend": {"labelFontSize": 13, "titleFontSize": 13},
+}
+
+
 def vega_spec(chart: alt.TopLevelMixin) -> dict:
     """The chart as a Vega-Lite dict with its data as Arrow bytes, for `st.vega_lite_chart(spec=...)`.
 
@@ -958,6 +966,10 @@ def vega_spec(chart: alt.TopLevelMixin) -> dict:
         spec["config"].pop("view", None)
         if not spec["config"]:
             del spec["config"]
+    config = spec.setdefault("config", {})  # projector-size text for every chart; a chart's own settings win
+    for part, sizes in PROJECTOR_TEXT.items():
+        for key, value in sizes.items():
+            config.setdefault(part, {}).setdefault(key, value)
     from streamlit import dataframe_util
 
     for name, records in spec.get("datasets", {}).items():  # Arrow once, not on every rerun
@@ -1246,12 +1258,6 @@ def scaling_chart(
     ).properties(height=height)
 
 
-def readable(chart: alt.TopLevelMixin, size: int = 13) -> alt.TopLevelMixin:
-    """Axis and legend text a size up from Vega-Lite's 10–11 px, for projectors (top-level charts only)."""
-    return chart.configure_axis(labelFontSize=size - 1, titleFontSize=size + 1).configure_legend(
-        labelFontSize=size, titleFontSize=size)
-
-
 # -- the autodiff page: grouped bars refilled on every step of a step-through ----------------------
 
 
@@ -1263,12 +1269,12 @@ def _grouped_bars_template(x: str, y: str, group: str, y_title: str | None, grou
     chart.layer[1] = alt.Chart(alt.NamedData("zero")).mark_rule(color="gray").encode(y="v:Q")
     if slanted:  # many categories: slanted labels, every one of them shown
         chart.layer[0].encoding.x.axis = alt.Axis(labelAngle=-45, labelFontSize=13, labelOverlap=False)
-    return vega_spec(readable(chart))
+    return vega_spec(chart)
 
 
 def grouped_bars_spec(df: pd.DataFrame, x: str, y: str, group: str, *, group_domain: Sequence[str],
                       y_title: str | None = None, height: int = 300, slanted: bool = False) -> dict:
-    """`readable(grouped_bars(...))` as a Vega-Lite dict for `st.vega_lite_chart(spec=...)`, compiled once per
+    """`grouped_bars(...)` as a Vega-Lite dict for `st.vega_lite_chart(spec=...)`, compiled once per
     layout and refilled with `df`: a few ms per redraw instead of tens (e.g. one redraw per step of a
     step-through). `slanted` tilts the category labels by 45° so that a dozen or more all show."""
     template = _grouped_bars_template(x, y, group, y_title, tuple(group_domain), int(height), bool(slanted))
