@@ -187,6 +187,29 @@ def solve_largest_weight_gradient() -> Solved:
                   {"value": float(a_vals[i]), "runner_up": float(np.sort(np.abs(a_vals))[-2])})
 
 
+def solve_output_gradient(row: int = 1) -> Solved:
+    """∂L/∂a₂ for one XOR input (the article's L = ½·mean((a₂ − y)²)), at initialization;
+    check: a central difference of the loss in that output alone."""
+    from core.network import TwoLayerNet, xor_data
+
+    net = TwoLayerNet()
+    X, y = xor_data()
+    a2 = np.asarray(net.forward(X), dtype=np.float64)
+    m = a2.shape[0]
+    value = float((a2[row, 0] - y[row, 0]) / m)
+
+    def loss(v: float) -> float:
+        out = a2.copy()
+        out[row, 0] = v
+        return float(0.5 * np.mean((out - y) ** 2))
+
+    numeric = float(finite_diff.derivative(loss, float(a2[row, 0]), h=1e-6, method="central"))
+    rel = finite_diff.relative_error(value, numeric)
+    return Solved(_num(value, 4), Check(f"∂L/∂a₂ for input {X[row].tolist()}", "(a₂ − y)/m", _num(value),
+                                        "central difference of L", _num(numeric), rel < 1e-6, rel),
+                  {"value": value, "a2": float(a2[row, 0]), "y": float(y[row, 0]), "m": m})
+
+
 def weight_gradients(net, grads: Mapping[str, np.ndarray], numeric: Mapping[str, np.ndarray],
                      ) -> tuple[list[str], np.ndarray, np.ndarray]:
     """The weights' names (W1 then W2) with their backprop and numeric gradients, flattened."""

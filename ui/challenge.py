@@ -164,6 +164,19 @@ CHALLENGES: tuple[Challenge, ...] = (
                               "hidden weight's gradient."),
     ),
     Challenge(
+        id="backprop.output_gradient", page="backprop", title="∂L/∂a₂ for input [0, 1]", kind=NUMBER,
+        question=lambda s: ("The article's XOR network at its initial weights, loss $L = \\tfrac12\\,"
+                            "\\mathrm{mean}((a_2 - y)^2)$ over the 4 examples: what is $\\partial L/\\partial a_2$ "
+                            "for the input [0, 1] (target y = 1)?"),
+        solve=lambda s: cc.solve_output_gradient(1),
+        judge=_number_judge("backprop.output_gradient", "core's ∂L/∂a₂"),
+        explain=lambda s, r: (f"The network outputs a₂ = {r.numbers['a2']:.4f} for [0, 1]; the ½ cancels the "
+                              f"square's 2 and the mean divides by m = {r.numbers['m']}: (a₂ − y)/m = "
+                              f"{r.numbers['value']:.4f}. It is negative because the output is below its target: "
+                              "raising a₂ lowers the loss."),
+        placeholder="a number, e.g. -0.1",
+    ),
+    Challenge(
         id="jacobians.softmax_rows", page="jacobians", title="Softmax Jacobian row sums", kind=CHOICE,
         question=lambda s: r"What does each row of the softmax Jacobian $J = \mathrm{diag}(s) - s s^\top$ sum to?",
         solve=lambda s: cc.solve_softmax_row_sums(),
@@ -368,11 +381,14 @@ def challenge_panel(page: str, **defaults: str) -> None:
 
 def _render(challenge: Challenge, locked: bool, defaults: Mapping[str, str], notices: list[str]) -> None:
     cid = challenge.id
-    for s in challenge.settings:  # the page's state as the default, if the link did not set one
+    for s in challenge.settings:  # follow the page's state (e.g. its function) unless the link set one
         value = defaults.get(s.name)
-        key = _key(cid, s.name)
-        if key not in st.session_state and value in s.options and st.query_params.get("challenge") != cid:
-            st.session_state[key] = value
+        key, seen = _key(cid, s.name), _key(cid, s.name + "._page")
+        if value in s.options and st.session_state.get(seen) != value:
+            first = key not in st.session_state
+            if not (first and st.query_params.get("challenge") == cid and f"c_{s.name}" in st.query_params):
+                st.session_state[key] = value
+            st.session_state[seen] = value
     before = len(notices)
     _settings_from_link(challenge, notices)
     for note in notices[before:]:

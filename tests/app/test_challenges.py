@@ -21,11 +21,16 @@ CONCEPT_PAGES = [p for p in available_pages() if p.url_path]
 IDS = [c.id for c in CHALLENGES]
 
 
-def _answers(challenge) -> tuple[str, str]:
-    """(a right answer, a wrong answer) at the challenge's default settings."""
-    result: Solved = solved(challenge.id, tuple(sorted(challenge.defaults().items())))
+def _settings(at, challenge) -> dict[str, str]:
+    """The settings the page shows for the challenge (defaults, the page's state or the link's)."""
+    return {s.name: at.session_state[f"challenge.{challenge.id}.{s.name}"] for s in challenge.settings}
+
+
+def _answers(challenge, settings) -> tuple[str, str]:
+    """(a right answer, a wrong answer) at the given settings."""
+    result: Solved = solved(challenge.id, tuple(sorted(settings.items())))
     if challenge.kind == CHOICE:
-        wrong = next(o for o in challenge.options(challenge.defaults()) if o != result.answer)
+        wrong = next(o for o in challenge.options(settings) if o != result.answer)
         return result.answer, wrong
     if challenge.kind == NUMBER:
         return result.answer, repr(float(result.answer) + 1.0)
@@ -76,8 +81,8 @@ def test_core_check_agrees_with_the_answer(challenge):
 
 @pytest.mark.parametrize("challenge", CHALLENGES, ids=IDS)
 def test_right_then_wrong_answer_on_the_page(challenge):
-    right, wrong = _answers(challenge)
     at = _open(challenge)
+    right, wrong = _answers(challenge, _settings(at, challenge))
     assert _counter(at) == "0 of 1 answered" if len(for_page(challenge.page)) == 1 else True
     # Before answering: no verdict, no reveal.
     assert _verdicts(at) == ([], [], [])
@@ -142,6 +147,14 @@ def test_unlocked_panel_can_reveal_without_answering():
     assert_ok(at)
     assert any("**0**" in m.value for m in at.markdown)
     assert _counter(at).startswith("0 of")  # revealing is not answering
+
+
+def test_derivatives_challenge_follows_the_pages_function():
+    at = open_page(page_by_url("derivatives"), {"fn": "cube"})
+    assert at.selectbox(key="challenge.derivatives.fprime.fn").value == "cube"
+    at.selectbox(key="derivatives.fn").set_value("exp").run()
+    assert_ok(at)
+    assert at.selectbox(key="challenge.derivatives.fprime.fn").value == "exp"
 
 
 @pytest.mark.parametrize("query", [{"challenge": "nope<script>"}, {"challenge": "gradient_descent.fate",
