@@ -8,6 +8,7 @@ questions lives in ``ui/challenge.py``; nothing here knows about Streamlit.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -288,8 +289,11 @@ def solve_sigmoid_peak() -> Solved:
 
 
 # -- Losses --------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=4)
 def softmax_ce_samples(n: int = 120, k: int = 4, seed: int = 3) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Points (p = softmax(z), y one-hot, flattened) and core's ∂L/∂z at them, for the judge."""
+    """Points (p = softmax(z), y one-hot, flattened) and core's ∂L/∂z at them, for the judge.
+
+    Cached (the same sample serves every judgement); the arrays are read-only."""
     from core.jacobians import softmax
     from core.losses import softmax_cross_entropy_grad
 
@@ -298,7 +302,10 @@ def softmax_ce_samples(n: int = 120, k: int = 4, seed: int = 3) -> tuple[dict[st
     y = np.eye(k)[rng.integers(0, k, size=n)]
     p = np.array([softmax(row) for row in z])
     grad = np.array([softmax_cross_entropy_grad(t, row) for t, row in zip(y, z, strict=True)])
-    return {"p": p.ravel(), "y": y.ravel()}, grad.ravel()
+    out = {"p": p.ravel(), "y": y.ravel()}, grad.ravel()
+    for a in (*out[0].values(), out[1]):
+        a.flags.writeable = False
+    return out
 
 
 def judge_softmax_ce(answer: str) -> Verdict:

@@ -37,6 +37,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.random  # noqa: F401 - loaded now, not inside the first timed judgement
 
 from core.expression import Expression, ParseError, parse
 
