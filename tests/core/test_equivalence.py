@@ -137,3 +137,32 @@ def test_same_answer_same_verdict():
 def test_any_text_is_judged_without_raising(text):
     verdict = judge_derivative("x**2", text)
     assert verdict.kind in {RIGHT, WRONG, UNREADABLE, FREE_NAME, "undecided"}
+
+
+_LEAVES = st.sampled_from(["x", "2", "0.5", "pi", "(x+1)", "(3-x)"])
+
+
+def _combine(children):
+    unary = st.tuples(st.sampled_from(["sin", "cos", "exp", "tanh", "sigmoid"]), children).map(
+        lambda t: f"{t[0]}({t[1]})")
+    binary = st.tuples(children, st.sampled_from(["+", "-", "*"]), children).map(lambda t: f"({t[0]}{t[1]}{t[2]})")
+    square = children.map(lambda c: f"({c})**2")
+    return unary | binary | square
+
+
+FORMULAS = st.recursive(_LEAVES, _combine, max_leaves=6)
+
+
+@settings(max_examples=150, deadline=None)
+@given(FORMULAS)
+def test_core_derivative_of_any_formula_is_accepted_and_a_shifted_one_rejected(text):
+    f = parse(text)
+    fprime = f.derivative()
+    values = fprime.evaluate(x=np.linspace(-5.0, 5.0, 101))
+    if not np.all(np.isfinite(values)) or np.max(np.abs(values)) > 1e12:
+        return  # exp(exp(...)) can overflow on the domain; the corpus covers overflow separately
+    # The derivative's text, re-read, and the same formula with its terms reordered by addition of 0.
+    assert judge_derivative(f, str(fprime)).kind == RIGHT
+    assert judge_derivative(f, f"0 + ({fprime})").kind == RIGHT
+    assert judge_derivative(f, f"({fprime}) + 1").kind == WRONG
+    assert judge_derivative(f, f"({fprime}) + 0.001*x").kind == WRONG  # a small local slope
