@@ -170,3 +170,7 @@ st.caption(
     + thresholds_caption())
 
 show_code(*(ACTIVATIONS[k].grad for k in keys), check_grad, finite_diff.derivative)
+
+from ui.challenge import challenge_panel
+
+challenge_panel("activations")

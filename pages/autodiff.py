@@ -307,3 +307,7 @@ st.markdown(
 show_code(*presets.methods_for_ops(result["ops"]),
           caption="The `Value` operations this graph uses (each stores its local derivatives in the forward pass) "
                   "and the backward pass that applies them.")
+
+from ui.challenge import challenge_panel
+
+challenge_panel("autodiff")

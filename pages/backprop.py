@@ -356,3 +356,7 @@ with g2:
 
 show_code(TwoLayerNet.backward, TwoLayerNet.chain_rule_terms, TwoLayerNet.gradient_check,
           TwoLayerNet.numeric_gradients, slice_along)
+
+from ui.challenge import challenge_panel
+
+challenge_panel("backprop")

@@ -187,3 +187,7 @@ table = "| Function | Formula | Derivative | Used in |\n|---|---|---|---|\n" + "
 st.markdown(table)
 
 show_code(finite_diff.derivative, finite_diff.relative_error, type(expr).derivative)
+
+from ui.challenge import challenge_panel
+
+challenge_panel("derivatives", fn=fn)

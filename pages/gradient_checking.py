@@ -292,3 +292,7 @@ elif mode == "function":
     show_code(gc.check_gradient, gc.expression_problem, finite_diff.gradient)
 else:
     show_code(gc.check_gradient, gc.softmax_ce_problem, finite_diff.gradient)
+
+from ui.challenge import challenge_panel
+
+challenge_panel("gradient_checking")

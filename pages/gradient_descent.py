@@ -419,3 +419,7 @@ else:
                "coupled, ravine, saddle): select SGD on one of them to check the update loop against it.")
 
 show_code(descend, *[OPTIMIZERS[k].step for k in chosen], opt.step_limit, opt.sgd_closed_form)
+
+from ui.challenge import challenge_panel
+
+challenge_panel("gradient_descent")

@@ -287,3 +287,7 @@ with dr:
 
 show_code(surfaces.directional_derivatives, surfaces.slice_along, surfaces.steepest_ascent, finite_diff.gradient,
           finite_diff.derivative, getattr(surfaces, key), getattr(surfaces, f"{key}_grad"))
+
+from ui.challenge import challenge_panel
+
+challenge_panel("gradients")

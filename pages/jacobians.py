@@ -287,3 +287,7 @@ with cr:
 
 show_code(jac.linear_jacobian, jac.softmax_jacobian, jac.softmax_jacobian_loop, jac.vjp_softmax,
           jac.taylor_error, finite_diff.jacobian)
+
+from ui.challenge import challenge_panel
+
+challenge_panel("jacobians")

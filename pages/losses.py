@@ -288,3 +288,7 @@ with st.expander(f"Sample values, y = {stab_y}", icon=":material/table:"):
 
 show_code(softmax_cross_entropy_grad, softmax_ce_grad_long, softmax_jacobian, loss_curve,
           bce_naive_from_logit, bce_from_logits)
+
+from ui.challenge import challenge_panel
+
+challenge_panel("losses")

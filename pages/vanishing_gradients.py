@@ -277,3 +277,7 @@ elif active == "exploding":
     st.caption("Try the **gradient clipping** remedy to cap this enormous update.")
 
 show_code(gf.forward_backward, gf.gradient_bound, gf.clip_by_global_norm, flow_weight_check)
+
+from ui.challenge import challenge_panel
+
+challenge_panel("vanishing_gradients")
