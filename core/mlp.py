@@ -129,7 +129,7 @@ def _softmax(z: FloatArray) -> FloatArray:
 class ChainStep:
     """One link of a weight's chain: a named quantity with its value for each sample (``(m,)``)."""
 
-    symbol: str  # LaTeX
+    symbol: str  # plain text, e.g. "δ2[1]" (a0 is the input x)
     meaning: str
     values: FloatArray
 
@@ -381,7 +381,10 @@ class MLP:
             d = a - T
             return float(0.5 * (np.add.reduce((d * d).ravel()) / m))
         if self.output == "sigmoid":
-            return float(np.add.reduce((np.logaddexp(0.0, z) - T * z).ravel()) / m)
+            # softplus(z) − T·z written as T·softplus(−z) + (1 − T)·softplus(z): equal, but without the
+            # cancellation between two large terms once the net is confident (|z| ≫ 1), so a small loss keeps
+            # its relative precision (and central differences of it stay accurate).
+            return float(np.add.reduce((T * np.logaddexp(0.0, -z) + (1.0 - T) * np.logaddexp(0.0, z)).ravel()) / m)
         zmax = z.max(axis=1, keepdims=True)
         lse = np.log(np.exp(z - zmax).sum(axis=1, keepdims=True)) + zmax
         return float(np.add.reduce(lse[:, 0] * T.sum(axis=1) - (T * z).sum(axis=1)) / m)
@@ -532,6 +535,8 @@ class MLP:
         if self.loss_name == "mse":
             flat = (out - T).ravel()
             loss = 0.5 * float(flat @ flat) / m
+        elif self.output == "sigmoid":  # TwoLayerNet's form, so the two report the same losses
+            loss = float(np.add.reduce((np.logaddexp(0.0, z) - T * z).ravel())) / m
         else:
             loss = self._data_loss(z, out, T)
         regs = [self._reg_grad(w) for w in self.W] if (self.l1 or self.l2) else None
@@ -631,7 +636,7 @@ class MLP:
         out_unit = 0
         if self.n_layers == layer:
             out_unit = j
-        steps.append(ChainStep(rf"\delta_{{{self.n_layers}}}[{out_unit}] = \partial L/\partial z_{{{self.n_layers}}}",
+        steps.append(ChainStep(f"δ{self.n_layers}[{out_unit}] = ∂L/∂z{self.n_layers}[{out_unit}]",
                                "output error" + (" a − y" if self.loss_name == "ce" else " (a − y)·σ′(z)"
                                                   if self.output == "sigmoid" else " Jᵀ(a − y)"),
                                deltas[-1][:, out_unit]))
@@ -647,22 +652,21 @@ class MLP:
             up = deltas[lay]  # (m, n_{lay+1}) for layer lay+1
             back = up @ self.W[lay].T  # m·∂L/∂a_lay
             slope = self._slopes[lay - 1](zs[lay - 1], acts[lay])
-            steps.append(ChainStep(rf"\partial L/\partial a_{{{lay}}}[{u}] = \sum_k W_{{{lay + 1}}}[{u},k]\,"
-                                   rf"\delta_{{{lay + 1}}}[k]",
+            steps.append(ChainStep(f"∂L/∂a{lay}[{u}] = Σₖ W{lay + 1}[{u},k]·δ{lay + 1}[k]",
                                    f"error reaching hidden unit {u} of layer {lay} (all paths above summed)",
                                    back[:, u]))
-            steps.append(ChainStep(rf"f'(z_{{{lay}}}[{u}])", f"{self.activations[lay - 1]} slope of that unit",
+            steps.append(ChainStep(f"f′(z{lay}[{u}])", f"{self.activations[lay - 1]} slope of that unit",
                                    slope[:, u]))
-            steps.append(ChainStep(rf"\delta_{{{lay}}}[{u}]", "their product: ∂L/∂z of the unit",
+            steps.append(ChainStep(f"δ{lay}[{u}]", "their product: ∂L/∂z of the unit",
                                    deltas[lay - 1][:, u]))
         if key[0] == "W":
             i = index[0]
             local = acts[layer - 1][:, i]
-            steps.append(ChainStep(rf"\partial z_{{{layer}}}[{j}]/\partial W_{{{layer}}}[{i},{j}] = a_{{{layer - 1}}}[{i}]",
+            steps.append(ChainStep(f"∂z{layer}[{j}]/∂W{layer}[{i},{j}] = a{layer - 1}[{i}]",
                                    "the input this weight multiplies" if layer > 1 else f"the input x[{i}]", local))
         else:
             local = np.ones(m)
-            steps.append(ChainStep(rf"\partial z_{{{layer}}}[{j}]/\partial b_{{{layer}}}[{j}] = 1",
+            steps.append(ChainStep(f"∂z{layer}[{j}]/∂b{layer}[{j}] = 1",
                                    "a bias adds straight in", local))
         per_sample = deltas[layer - 1][:, j] * local
         value = float(self._array(key)[index])

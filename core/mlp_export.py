@@ -182,7 +182,7 @@ def loss_of(X, T):
         d = a - T
         data = float(0.5 * (np.add.reduce((d * d).ravel()) / m))
     elif not SOFTMAX:
-        data = float(np.add.reduce((np.logaddexp(0.0, z) - T * z).ravel()) / m)
+        data = float(np.add.reduce((T * np.logaddexp(0.0, -z) + (1.0 - T) * np.logaddexp(0.0, z)).ravel()) / m)
     else:
         zmax = z.max(axis=1, keepdims=True)
         lse = np.log(np.exp(z - zmax).sum(axis=1, keepdims=True)) + zmax
