@@ -259,7 +259,8 @@ with left:
     with chosen_slot:
         st.vega_lite_chart(playground_charts.network_with_maps(
             shown_sizes, shown_weights, [net.b[k] for k in range(net.n_layers)], shown_grads,
-            _unit_maps(history, frame, data.extent), highlight=chosen, layer_titles=titles, height=360),
+            _unit_maps(history, frame, data.extent), highlight=chosen, layer_titles=titles,
+            last_column=settings.n_out - 1, height=360),
             width="stretch")
         st.caption("Each square is one unit's output over the input plane (blue −1 … white 0 … orange +1; the "
                    "output square is 2·P(class 1) − 1). Edges: colour = sign of the weight, width = |w|; hover for "

@@ -66,6 +66,7 @@ def network_with_maps(
     *,
     highlight: str | None = None,
     layer_titles: Sequence[str] | None = None,
+    last_column: int = 0,
     height: int = 420,
 ) -> dict:
     """The network as TensorFlow Playground draws it: every unit a small map of its output over the input
@@ -108,7 +109,8 @@ def network_with_maps(
         ex2.append(np.full(i.size, (layer + 1) * GAP - NODE / 2))
         ey.append(pos[layer][i])
         ey2.append(pos[layer + 1][j])
-        en += [f"W{layer + 1}[{a},{b}]" for a, b in zip(i, j, strict=True)]
+        shift = last_column if layer == len(weights) - 1 else 0
+        en += [f"W{layer + 1}[{a},{b + shift}]" for a, b in zip(i, j, strict=True)]
         ew.append(np.asarray(w, dtype=float).ravel())
         eg.append(np.full(i.size, np.nan) if weight_grads is None else np.asarray(weight_grads[layer]).ravel())
     weight = np.concatenate(ew)

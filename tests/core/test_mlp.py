@@ -235,3 +235,18 @@ def test_a_confident_nets_small_loss_keeps_its_precision() -> None:
     for name in ("W1[0,0]", "W2[3,1]", "b3[0]"):
         path = net.chain_path(d.X_train, d.y_train, name)
         assert relative_error(path.total, net.numeric_gradient(d.X_train, d.y_train, name, h=1e-6)) < 1e-8
+
+
+@pytest.mark.parametrize(
+    ("name", "n", "hidden", "epochs"),
+    [("circles", 200, [6, 6], 200), ("moons", 200, [6, 6], 200), ("xor", 200, [6, 6], 200),
+     ("gaussian", 200, [6, 6], 200), ("spirals", 400, [8, 8, 8], 300)],
+)
+def test_the_pages_settings_reach_95_percent_test_accuracy(name, n, hidden, epochs) -> None:
+    """The playground's defaults (tanh, CE, Xavier, η = 0.3, batches of 10) and its Spirals preset."""
+    d = make_dataset(name, n, 0.1, 0)
+    net = MLP([2, *hidden, 1], "tanh", "ce", init="xavier", seed=1)
+    h = train_history(net, d.X_train, d.y_train, d.X_test, d.y_test, epochs, 0.3, 10, frames=3, grid_n=2,
+                      extent=d.extent)
+    assert h.test_acc[-1] >= 0.95
+    assert int(np.argmax(h.test_acc >= 0.95)) <= epochs // 2  # reached in the first half of the replay
