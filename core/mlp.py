@@ -174,7 +174,11 @@ class MLP:
         seed: int = 42,
         l1: float = 0.0,
         l2: float = 0.0,
+        output: str | None = None,
     ) -> None:
+        """``output``: "sigmoid" (one probability per output unit: binary, or multi-label like ``TwoLayerNet``
+        with several outputs) or "softmax" (one distribution over the classes); by default sigmoid for one
+        output unit and softmax for two or more."""
         sizes = list(sizes)
         if not 2 <= len(sizes) <= MAX_LAYERS + 1:
             raise ValueError(f"sizes needs 2 to {MAX_LAYERS + 1} layer widths, got {len(sizes)}")
@@ -206,7 +210,11 @@ class MLP:
         self.l2 = float(l2)
         self.n_layers = len(self.sizes) - 1
         self.n_in, self.n_out = self.sizes[0], self.sizes[-1]
-        self.output = "sigmoid" if self.n_out == 1 else "softmax"
+        if output is None:
+            output = "sigmoid" if self.n_out == 1 else "softmax"
+        if output not in ("sigmoid", "softmax") or (output == "softmax" and self.n_out < 2):
+            raise ValueError(f"output must be 'sigmoid' or (with 2+ output units) 'softmax', got {output!r}")
+        self.output = output
         self._fns = [ACTIVATIONS[a].fn for a in self.activations]
         self._slopes = [_slope_fn(a) for a in self.activations]
         self._clip = any(a not in _BOUNDED for a in self.activations)
@@ -262,7 +270,7 @@ class MLP:
     def config(self) -> dict[str, Any]:
         """The constructor arguments: ``MLP(**net.config)`` is this net freshly initialised."""
         return {"sizes": list(self.sizes), "activation": list(self.activations), "loss": self.loss_name,
-                "init": self.init, "seed": self.seed, "l1": self.l1, "l2": self.l2}
+                "init": self.init, "seed": self.seed, "l1": self.l1, "l2": self.l2, "output": self.output}
 
     @property
     def n_params(self) -> int:

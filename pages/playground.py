@@ -22,6 +22,7 @@ FRAMES = 51  # frames of every replay: epoch 0, then every 1/50 of the run
 GRID_N = 24  # decision map: 24 × 24 cells
 UNIT_STRIDE = 2  # each unit's small map: every 2nd grid point (12 × 12)
 MAX_HIDDEN_LAYERS = 4
+MAX_STEPS = 12_000  # gradient steps per run at most (≈1 s for 4 × 8 units): tiny batches get fewer epochs
 MAX_LINK_POINTS_CHARS = 1500  # hand-placed points go into the link when their text fits
 POINTS_KEY = f"{PAGE}._points"  # (X, y) of the user's points, once accepted
 POINTS_ERROR_KEY = f"{PAGE}._points_error"
@@ -155,6 +156,16 @@ notice = st.empty()  # one fixed slot above the stage (its charts keep their pla
 if dataset == "points" and points is None:
     notice.info("No points yet: paste `x1,x2,label` rows under **Your own points** below. Showing Circles.",
                 icon=":material/info:")
+n_train = -(-len(settings.points) // 2) if using_points and len(settings.points) >= 10 else (
+    len(settings.points) if using_points else (4 if settings.dataset == "xor_article" else -(-settings.n // 2)))
+steps_per_epoch = 1 if settings.batch_size is None else -(-n_train // settings.batch_size)
+if settings.epochs * steps_per_epoch > MAX_STEPS:
+    capped = MAX_STEPS // steps_per_epoch
+    capped = capped - capped % 50 if capped >= 50 else max(capped, 1)
+    notice.info(f"{settings.epochs} epochs in batches of {settings.batch_size} would be "
+                f"{settings.epochs * steps_per_epoch:,} gradient steps; the playground trains {capped} epochs "
+                f"(at most {MAX_STEPS:,} steps). Choose a larger batch for longer runs.", icon=":material/speed:")
+    settings = RunSettings(**{**settings.__dict__, "epochs": capped})
 
 
 # -- the run: one history per settings ------------------------------------------------------------------
@@ -196,7 +207,7 @@ net = _net(settings)
 net.set_params(history.params[frame])
 
 m1, m2, m3, m4, m5 = st.columns(5)
-m1.metric("Epoch", f"{epoch} / {settings.epochs}")
+m1.metric(f"Epoch (of {settings.epochs})", f"{epoch}")
 m2.metric("Train loss", fmt(history.train_loss[epoch], 4))
 m3.metric("Test loss", fmt(history.test_loss[epoch], 4))
 m4.metric("Train accuracy", f"{100 * history.train_acc[epoch]:.1f} %")

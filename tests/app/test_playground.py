@@ -31,7 +31,7 @@ def _use(at, text: str):
 def test_defaults_train_and_the_chain_rule_checks() -> None:
     at = open_page(PAGE)
     assert_ok(at)
-    assert _metric(at, "Epoch") == "200 / 200"
+    assert _metric(at, "Epoch (of 200)") == "200"
     assert float(_metric(at, "Test accuracy").split()[0]) >= 95.0
     assert badges(at) == ["green"]
 
@@ -95,3 +95,10 @@ def test_export_script_prints_the_pages_final_loss(tmp_path) -> None:
     out = subprocess.run([sys.executable, "-I", str(path)], capture_output=True, text=True, timeout=120,
                          cwd=tmp_path, check=True).stdout
     assert re.search(r"final train loss (\S+)", out).group(1) == page_loss
+
+
+def test_tiny_batches_are_capped_with_a_notice() -> None:
+    at = open_page(PAGE, {"batch": "1", "epochs": "1000", "n": "500", "layers": "1", "w1": "2"})
+    assert_ok(at)
+    assert any("gradient steps" in i.value for i in at.info)
+    assert _metric(at, "Epoch (of 48)") == "48"  # 12 000 steps // 250 samples per epoch

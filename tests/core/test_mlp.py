@@ -62,6 +62,21 @@ def test_two_layer_configuration_equals_two_layer_net_bit_for_bit(activation, lo
     assert new.param_names() == old.param_names()
 
 
+def test_several_sigmoid_outputs_equal_two_layer_net() -> None:
+    """TwoLayerNet with n_out > 1 has one sigmoid per output (multi-label): output="sigmoid" is that net."""
+    X, _ = xor_data()
+    Y = np.array([[0.0, 1.0], [1.0, 1.0], [1.0, 0.0], [0.0, 0.0]])
+    for old_loss, new_loss in (("mse", "mse"), ("bce", "ce")):
+        old = TwoLayerNet(n_hidden=4, n_out=2, loss=old_loss, activation="tanh", init="xavier", seed=3)
+        new = MLP([2, 4, 2], "tanh", new_loss, init="xavier", seed=3, output="sigmoid")
+        g_old, g_new = old.backward(X, Y), new.backward(X, Y)
+        for key in g_old:
+            np.testing.assert_array_equal(g_new[key], g_old[key])
+        assert new.train(X, Y, 200, 0.5) == old.train(X, Y, 200, 0.5)
+    with pytest.raises(ValueError, match="softmax"):
+        MLP([2, 3, 1], output="softmax")
+
+
 # -- gradients against central differences, random architectures -----------------------------
 
 ACTS = sorted(ACTIVATIONS)
