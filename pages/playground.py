@@ -244,7 +244,10 @@ def _weight_choice() -> str:
     for name, opts in (("wl", layer_opts),):
         if st.session_state.get(state.key(name), "1") not in opts:
             state.set(name, "1")
-    c1, c2, c3 = st.columns(3)
+    c1, c2, c3, c4 = st.columns(4)
+    state.select("edge", "Edge width", ("w", "grad"), "w", container=c4,
+                 format_func=lambda o: "|w|" if o == "w" else "|∂L/∂w|",
+                 help="Draw each edge as thick as its weight, or as its current gradient.")
     wl = int(state.select("wl", "Weight of layer", layer_opts, "1", container=c1))
     from_opts = tuple(str(i) for i in range(sizes[wl - 1]))
     to_opts = tuple(str(j) for j in range(sizes[wl]))
@@ -271,10 +274,10 @@ with left:
         st.vega_lite_chart(playground_charts.network_with_maps(
             shown_sizes, shown_weights, [net.b[k] for k in range(net.n_layers)], shown_grads,
             _unit_maps(history, frame, data.extent), highlight=chosen, layer_titles=titles,
-            last_column=settings.n_out - 1, height=360),
+            last_column=settings.n_out - 1, size_by_grad=state.get("edge") == "grad", height=360),
             width="stretch")
         st.caption("Each square is one unit's output over the input plane (blue −1 … white 0 … orange +1; the "
-                   "output square is 2·P(class 1) − 1). Edges: colour = sign of the weight, width = |w|; hover for "
+                   "output square is 2·P(class 1) − 1). Edges: colour = sign of the weight, width = |w| or |∂L/∂w|; hover for "
                    "the value and ∂L/∂w. The highlighted edge is the weight opened up below.")
 
 st.vega_lite_chart(playground_charts.loss_curves(history.train_loss, history.test_loss, epoch), width="stretch")

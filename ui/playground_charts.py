@@ -67,6 +67,7 @@ def network_with_maps(
     highlight: str | None = None,
     layer_titles: Sequence[str] | None = None,
     last_column: int = 0,
+    size_by_grad: bool = False,
     height: int = 420,
 ) -> dict:
     """The network as TensorFlow Playground draws it: every unit a small map of its output over the input
@@ -115,7 +116,8 @@ def network_with_maps(
         eg.append(np.full(i.size, np.nan) if weight_grads is None else np.asarray(weight_grads[layer]).ravel())
     weight = np.concatenate(ew)
     edges = {"x": np.concatenate(ex), "y": np.concatenate(ey), "x2": np.concatenate(ex2), "y2": np.concatenate(ey2),
-             "name": en, "weight": weight, "grad": np.concatenate(eg), "size": np.abs(weight),
+             "name": en, "weight": weight, "grad": np.concatenate(eg),
+             "size": np.abs(np.nan_to_num(np.concatenate(eg))) if size_by_grad else np.abs(weight),
              "sign": ["positive" if v >= 0 else "negative" for v in weight]}
     hl = [n == highlight for n in en]
     hl_edges = {c: np.asarray(edges[c])[hl] for c in ("x", "y", "x2", "y2")}

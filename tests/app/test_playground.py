@@ -102,3 +102,16 @@ def test_tiny_batches_are_capped_with_a_notice() -> None:
     assert_ok(at)
     assert any("gradient steps" in i.value for i in at.info)
     assert _metric(at, "Epoch (of 48)") == "48"  # 12 000 steps // 250 samples per epoch
+
+
+def test_edges_sized_by_weight_or_by_gradient() -> None:
+    import numpy as np
+
+    from tests.support import chart_datasets, charts
+
+    for mode, column in (("w", "weight"), ("grad", "grad")):
+        at = open_page(PAGE, {"edge": mode})
+        assert_ok(at)
+        edges = next(chart_datasets(c)["edges"] for c in charts(at) if "edges" in chart_datasets(c))
+        np.testing.assert_allclose(edges.column("size").to_numpy(), np.abs(edges.column(column).to_numpy()))
+        assert len(edges) == 2 * 6 + 6 * 6 + 6 * 1
