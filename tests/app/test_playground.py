@@ -20,6 +20,11 @@ def _metric(at, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
 
+def _plain(markdown: str) -> str:
+    """A message without the backslashes that keep pasted text inert."""
+    return markdown.replace("\\", "")
+
+
 def _use(at, text: str):
     at.text_area(key=CSV_BOX).set_value(text)
     at.button(key="playground.use_points").click()
@@ -40,16 +45,20 @@ def test_bad_csv_names_row_and_column_and_keeps_the_data() -> None:
     at = open_page(PAGE)
     before = _metric(at, "Train loss")
     _use(at, "0,0,0\n1,1,1\n0.5,oops,1")
-    errors = [e.value for e in at.error]
+    errors = [_plain(e.value) for e in at.error]
     assert len(errors) == 1 and "Row 3, column 2 (x2)" in errors[0] and "'oops' is not a number" in errors[0]
     assert at.session_state["playground.dataset"] == "circles"
     assert _metric(at, "Train loss") == before
     _use(at, "0,0,1\n1,1,1")  # one class only
-    assert "each class" in at.error[0].value and "column 3 (label)" in at.error[0].value.lower()
+    assert "each class" in _plain(at.error[0].value) and "column 3 (label)" in _plain(at.error[0].value).lower()
     _use(at, "\n".join("0,0,0" for _ in range(301)))
-    assert "Row 301" in at.error[0].value and "at most 300" in at.error[0].value
+    assert "Row 301" in _plain(at.error[0].value) and "at most 300" in _plain(at.error[0].value)
     _use(at, "1,2\n")
-    assert "Row 1" in at.error[0].value and "3 columns" in at.error[0].value
+    assert "Row 1" in _plain(at.error[0].value) and "3 columns" in _plain(at.error[0].value)
+    _use(at, "0,0,0\n1,**x**<b>[a](javascript:1),1")  # pasted text stays inert in the message
+    shown = at.error[0].value
+    assert "\\*\\*x\\*\\*\\<b\\>\\[a\\]\\(javascri" in shown  # the cell, cut at 20 characters
+    assert "**" not in shown.replace("\\*", "") and "<b>" not in shown and "](" not in shown
 
 
 def test_good_points_are_used_and_put_in_the_link() -> None:
@@ -71,7 +80,7 @@ def test_points_from_a_link_and_a_bad_link() -> None:
     assert "Points in use: 5" in " ".join(c.value for c in at.caption)
     bad = open_page(PAGE, {"dataset": "points", "pts": "0,0,0;0,1,7"})
     assert_ok(bad)
-    assert any("`pts`" in w.value and "Row 2, column 3" in w.value for w in bad.warning)
+    assert any("`pts`" in w.value and "Row 2, column 3" in _plain(w.value) for w in bad.warning)
     assert "pts" not in bad.query_params
 
 
