@@ -215,12 +215,6 @@ epoch = int(history.frame_epochs[frame])
 net = _net(settings)
 net.set_params(history.params[frame])
 
-m1, m2, m3, m4, m5 = st.columns(5)
-m1.metric(f"Epoch (of {settings.epochs})", f"{epoch}")
-m2.metric("Train loss", fmt(history.train_loss[epoch], 4))
-m3.metric("Test loss", fmt(history.test_loss[epoch], 4))
-m4.metric("Train accuracy", f"{100 * history.train_acc[epoch]:.1f} %")
-m5.metric("Test accuracy", f"{100 * history.test_acc[epoch]:.1f} %")
 
 
 # -- the stage ------------------------------------------------------------------------------------------
@@ -289,6 +283,12 @@ with left:
                    "output square is 2·P(class 1) − 1). Edges: colour = sign of the weight, width = |w| or |∂L/∂w|; hover for "
                    "the value and ∂L/∂w. The highlighted edge is the weight opened up below.")
 
+m1, m2, m3, m4, m5 = st.columns(5)
+m1.metric(f"Epoch (of {settings.epochs})", f"{epoch}")
+m2.metric("Train loss", fmt(history.train_loss[epoch], 4))
+m3.metric("Test loss", fmt(history.test_loss[epoch], 4))
+m4.metric("Train accuracy", f"{100 * history.train_acc[epoch]:.1f} %")
+m5.metric("Test accuracy", f"{100 * history.test_acc[epoch]:.1f} %")
 st.vega_lite_chart(playground_charts.loss_curves(history.train_loss, history.test_loss, epoch), width="stretch")
 st.caption(f"History computed in {history.seconds:.2f} s: {settings.epochs} epochs, {history.n_frames} frames.")
 
@@ -300,7 +300,9 @@ for step_ in path.steps:
     vals = step_.values
     rows.append({"link": step_.symbol, "what it is": step_.meaning, "mean over samples": float(np.mean(vals)),
                  **{f"sample {k + 1}": float(vals[k]) for k in range(min(3, len(vals)))}})
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+table = pd.DataFrame(rows)
+st.dataframe(table, hide_index=True, width="stretch",
+             column_config={c: st.column_config.NumberColumn(format="%.4g") for c in table.columns[2:]})
 m = len(path.per_sample)
 st.markdown(
     f"Backprop multiplies the links sample by sample: each hidden δ is *∂L/∂a × f′(z)*, and the weight's gradient "

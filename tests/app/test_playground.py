@@ -39,6 +39,9 @@ def test_defaults_train_and_the_chain_rule_checks() -> None:
     assert _metric(at, "Epoch (of 200)") == "200"
     assert float(_metric(at, "Test accuracy").split()[0]) >= 95.0
     assert badges(at) == ["green"]
+    first = open_page(PAGE, {"frame": "0"})  # the frame is in the link too: frame 0 = the untrained net
+    assert _metric(first, "Epoch (of 200)") == "0"
+    assert float(_metric(first, "Test accuracy").split()[0]) < 95.0
 
 
 def test_bad_csv_names_row_and_column_and_keeps_the_data() -> None:
