@@ -37,6 +37,8 @@ PAGES: tuple[PageInfo, ...] = (
              "Train the article's XOR network live and open up the chain rule for any weight."),
     PageInfo("jacobians", "pages/jacobians.py", "Jacobians & VJPs", ":material/grid_on:", "Backpropagation",
              "Matrices of partial derivatives, and why backprop never builds them."),
+    PageInfo("playground", "pages/playground.py", "Network playground", ":material/bubble_chart:",
+             "Backpropagation", "Any small network on 2-D data or your own points; every weight's chain rule."),
     PageInfo("autodiff", "pages/autodiff.py", "Autodiff", ":material/account_tree:", "Backpropagation",
              "A micrograd-style engine: see the graph and step through the backward pass."),
     PageInfo("activations", "pages/activations.py", "Activations", ":material/ssid_chart:", "Building blocks",

@@ -1,0 +1,787 @@
+"""A general multilayer perceptron, written once: any widths, any activations, MSE or cross-entropy.
+
+Forward pass (one row per sample, ``m`` samples, ``L`` weight layers, ``a₀ = X``)::
+
+    z_l = a_{l−1} W_l + b_l        a_l = f_l(z_l)   (l = 1 … L−1, hidden)
+    z_L = a_{L−1} W_L + b_L        a_L = σ(z_L) with 1 output unit, softmax(z_L) with 2 or more
+
+``W_l`` has shape ``(n_{l−1}, n_l)`` (inputs along rows, as in the article and ``TwoLayerNet``), and
+the parameters are named ``W1, b1, …, WL, bL``. Hidden activations come from
+``core.activations.ACTIVATIONS`` (one per hidden layer, or one for all).
+
+Losses (``m`` samples, targets ``y`` of shape ``(m, n_out)``; class labels are turned into them):
+
+- ``"mse"``: ``½·Σ(a_L − y)²/m`` — the article's ``½·mean((a₂ − y)²)`` with one output;
+- ``"ce"``: cross-entropy from the logits, ``Σ(softplus(z) − y·z)/m`` for a sigmoid output (binary
+  cross-entropy, never ``log 0``) and ``Σ(logsumexp(z) − y·z)/m`` for a softmax output;
+
+plus the regularisation penalty ``l1·Σ|W| + ½·l2·ΣW²`` over the weights (not the biases).
+
+Backward pass (the chain rule, layer by layer)::
+
+    δ_L = m·∂L/∂z_L                          (a_L − y for cross-entropy; (a_L − y)⊙σ′ or Jᵀ(a_L − y) for MSE)
+    ∂L/∂W_l = a_{l−1}ᵀ δ_l / m + l1·sign(W_l) + l2·W_l        ∂L/∂b_l = Σ_samples δ_l / m
+    δ_{l−1} = (δ_l W_lᵀ) ⊙ f′_{l−1}(z_{l−1})
+
+Configured as the article's network — ``MLP([2, 3, 1], "sigmoid", "mse", init="article", seed=42)`` —
+it draws the article's weights (``RandomState(42).randn``, W1 then W2, ×0.5, zero biases) and trains to
+the article's losses (0.133791 … 0.105993 over 1000 epochs at lr = 1): the same arithmetic as
+``core.network.TwoLayerNet``.
+
+Numerical safety: the output is a sigmoid or softmax, so every loss is bounded and finite. With an
+unbounded hidden activation (ReLU, ELU, GELU…) or a regulariser (whose ``lr·l2·W`` step can overshoot
+geometrically) the parameters are clipped to ``±PARAM_LIMIT`` after each update, so a diverging run
+stays finite through four hidden layers (no inf/NaN, no warnings); no sane run comes near the clip.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from core.activations import ACTIVATIONS, sigmoid
+
+__all__ = [
+    "DATA_LIMIT",
+    "INIT_CHOICES",
+    "LOSS_CHOICES",
+    "LR_LIMIT",
+    "MAX_LAYERS",
+    "MAX_WIDTH",
+    "PARAM_LIMIT",
+    "ChainPath",
+    "ChainStep",
+    "History",
+    "MLP",
+    "parse_param_name",
+    "train_history",
+]
+
+FloatArray = NDArray[np.float64]
+Grads = dict[str, FloatArray]
+
+LOSS_CHOICES: tuple[str, ...] = ("mse", "ce")
+"""``"mse"`` = ½·Σ(a − y)²/m (the article's); ``"ce"`` = cross-entropy (binary for 1 output, softmax for 2+)."""
+
+INIT_CHOICES: tuple[str, ...] = ("article", "xavier", "he")
+"""N(0, 0.5²) (the article's), Glorot/Xavier normal √(2/(fan_in+fan_out)), He normal √(2/fan_in)."""
+
+MAX_LAYERS = 8
+"""Most weight layers (hidden layers + 1)."""
+
+MAX_WIDTH = 64
+"""Widest layer."""
+
+PARAM_LIMIT = 1e6
+"""Largest parameter magnitude after an update when a hidden activation is unbounded."""
+
+LR_LIMIT = 1e6
+"""Largest accepted learning rate."""
+
+DATA_LIMIT = 1e6
+"""Largest accepted |input| and |target|."""
+
+_BOUNDED = ("sigmoid", "tanh")
+_NAME_RE = re.compile(r"\s*([Wb])([1-9][0-9]?)\s*\[\s*([0-9]+)\s*(?:,\s*([0-9]+)\s*)?\]\s*")
+
+
+def parse_param_name(name: str) -> tuple[str, tuple[int, ...]]:
+    """"W2[0,1]" → ("W2", (0, 1)), "b3[2]" → ("b3", (2,)); weights take two indices, biases one."""
+    match = _NAME_RE.fullmatch(name) if isinstance(name, str) and len(name) <= 64 else None
+    if match is None:
+        raise ValueError(f"not a parameter name: {name!r} (expected e.g. 'W1[0,1]' or 'b2[0]')")
+    kind, layer, i, j = match.group(1), match.group(2), int(match.group(3)), match.group(4)
+    key = f"{kind}{layer}"
+    if kind == "W":
+        if j is None:
+            raise ValueError(f"{name!r}: a weight needs two indices, like '{key}[0,1]'")
+        return key, (i, int(j))
+    if j is not None:
+        raise ValueError(f"{name!r}: a bias takes one index, like '{key}[0]'")
+    return key, (i,)
+
+
+# Hidden slopes read off the forward cache where that is exact and cheap (σ′ = a(1 − a), tanh′ = 1 − a²,
+# ReLU′ = 1[z > 0], the formulas of core.network); every other activation uses its registry derivative.
+def _slope_fn(name: str) -> Callable[[FloatArray, FloatArray], FloatArray]:
+    if name == "sigmoid":
+        return lambda z, a: a * (1.0 - a)
+    if name == "tanh":
+        return lambda z, a: 1.0 - a * a
+    if name == "relu":
+        return lambda z, a: (z > 0.0).astype(np.float64)
+    grad = ACTIVATIONS[name].grad
+    return lambda z, a: grad(z)
+
+
+def _softmax(z: FloatArray) -> FloatArray:
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+@dataclass(frozen=True)
+class ChainStep:
+    """One link of a weight's chain: a named quantity with its value for each sample (``(m,)``)."""
+
+    symbol: str  # plain text, e.g. "δ2[1]" (a0 is the input x)
+    meaning: str
+    values: FloatArray
+
+
+@dataclass(frozen=True)
+class ChainPath:
+    """∂L/∂θ for one scalar parameter, built link by link from the output back to the parameter.
+
+    ``steps`` run from the loss back to θ: the output error δ_L, then for each layer on the way the
+    backpropagated ``∂L/∂a`` of the unit the path passes, its slope ``f′(z)``, their product
+    ``δ = ∂L/∂z``, and last ``∂z/∂θ`` (the input activation, or 1 for a bias). ``per_sample`` is
+    ``δ·∂z/∂θ`` for each sample, ``data_part`` their mean, ``penalty_part`` the regulariser's share,
+    ``total = data_part + penalty_part``, ``gradient`` the same number from :meth:`MLP.backward`.
+    """
+
+    param: str
+    value: float
+    steps: tuple[ChainStep, ...]
+    per_sample: FloatArray
+    data_part: float
+    penalty_part: float
+    gradient: float
+
+    @property
+    def total(self) -> float:
+        return self.data_part + self.penalty_part
+
+
+class MLP:
+    """A multilayer perceptron ``sizes[0] → … → sizes[-1]``; see the module docstring for the maths.
+
+    ``MLP([2, 3, 1])`` is the article's network (2 → 3 sigmoid → 1 sigmoid, MSE, seed-42 weights).
+    Parameters are ``net.W1, net.b1, …`` (arrays, edited in place by training) or ``net.params()``.
+    """
+
+    def __init__(
+        self,
+        sizes: Sequence[int] = (2, 3, 1),
+        activation: str | Sequence[str] = "sigmoid",
+        loss: str = "mse",
+        init: str = "article",
+        seed: int = 42,
+        l1: float = 0.0,
+        l2: float = 0.0,
+        output: str | None = None,
+    ) -> None:
+        """``output``: "sigmoid" (one probability per output unit: binary, or multi-label like ``TwoLayerNet``
+        with several outputs) or "softmax" (one distribution over the classes); by default sigmoid for one
+        output unit and softmax for two or more."""
+        sizes = list(sizes)
+        if not 2 <= len(sizes) <= MAX_LAYERS + 1:
+            raise ValueError(f"sizes needs 2 to {MAX_LAYERS + 1} layer widths, got {len(sizes)}")
+        for n in sizes:
+            if isinstance(n, bool) or not isinstance(n, int | np.integer) or not 1 <= n <= MAX_WIDTH:
+                raise ValueError(f"every width must be an integer in [1, {MAX_WIDTH}], got {n!r}")
+        n_hidden_layers = len(sizes) - 2
+        acts = [activation] * n_hidden_layers if isinstance(activation, str) else list(activation)
+        if len(acts) != n_hidden_layers:
+            raise ValueError(f"need {n_hidden_layers} hidden activations, got {len(acts)}")
+        for a in acts:
+            if a not in ACTIVATIONS:
+                raise ValueError(f"activation must be one of {tuple(ACTIVATIONS)}, got {a!r}")
+        if loss not in LOSS_CHOICES:
+            raise ValueError(f"loss must be one of {LOSS_CHOICES}, got {loss!r}")
+        if init not in INIT_CHOICES:
+            raise ValueError(f"init must be one of {INIT_CHOICES}, got {init!r}")
+        if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or not 0 <= seed < 2**32:
+            raise ValueError(f"seed must be an integer in [0, 2**32), got {seed!r}")
+        for label, value in (("l1", l1), ("l2", l2)):
+            if not (math.isfinite(float(value)) and 0.0 <= float(value) <= 1e3):
+                raise ValueError(f"{label} must be in [0, 1000], got {value!r}")
+        self.sizes: tuple[int, ...] = tuple(int(n) for n in sizes)
+        self.activations: tuple[str, ...] = tuple(acts)
+        self.loss_name = loss
+        self.init = init
+        self.seed = int(seed)
+        self.l1 = float(l1)
+        self.l2 = float(l2)
+        self.n_layers = len(self.sizes) - 1
+        self.n_in, self.n_out = self.sizes[0], self.sizes[-1]
+        if output is None:
+            output = "sigmoid" if self.n_out == 1 else "softmax"
+        if output not in ("sigmoid", "softmax") or (output == "softmax" and self.n_out < 2):
+            raise ValueError(f"output must be 'sigmoid' or (with 2+ output units) 'softmax', got {output!r}")
+        self.output = output
+        self._fns = [ACTIVATIONS[a].fn for a in self.activations]
+        self._slopes = [_slope_fn(a) for a in self.activations]
+        self._clip = any(a not in _BOUNDED for a in self.activations)
+        self.W: list[FloatArray] = []
+        self.b: list[FloatArray] = []
+        self.zs: list[FloatArray] | None = None
+        self.acts: list[FloatArray] | None = None
+        self.epochs_trained = 0
+        self.reset()
+
+    # -- construction and state ---------------------------------------------------------------
+
+    def _scale(self, fan_in: int, fan_out: int) -> float:
+        if self.init == "article":
+            return 0.5
+        if self.init == "xavier":
+            return math.sqrt(2.0 / (fan_in + fan_out))
+        return math.sqrt(2.0 / fan_in)
+
+    def reset(self) -> None:
+        """The seed's initial weights: W_l = RandomState(seed).randn(n_{l−1}, n_l)·std, W1 first; b = 0."""
+        rng = np.random.RandomState(self.seed)
+        self.W = [rng.randn(a, b) * self._scale(a, b) for a, b in zip(self.sizes, self.sizes[1:], strict=False)]
+        self.b = [np.zeros(n) for n in self.sizes[1:]]
+        # The last layer's W and b live in one (n_{L−1} + 1, n_out) block [W; b] (see _step); W[-1] and
+        # b[-1] are views of it.
+        self._P = np.vstack([self.W[-1], self.b[-1][None, :]])
+        self.W[-1], self.b[-1] = self._P[:-1], self._P[-1]
+        self._A: FloatArray = np.ones((0, self.sizes[-2] + 1))  # [a_{L−1} 1] scratch
+        self.zs = self.acts = None
+        self.epochs_trained = 0
+
+    @property
+    def param_keys(self) -> tuple[str, ...]:
+        return tuple(k for layer in range(1, self.n_layers + 1) for k in (f"W{layer}", f"b{layer}"))
+
+    def __getattr__(self, name: str) -> FloatArray:
+        # net.W1, net.b2 … — the arrays themselves (views: in-place edits change the net)
+        match = re.fullmatch(r"([Wb])([1-9][0-9]?)", name)
+        if match is not None and "W" in self.__dict__:
+            layer = int(match.group(2))
+            if layer <= self.n_layers:
+                return (self.W if match.group(1) == "W" else self.b)[layer - 1]
+        raise AttributeError(name)
+
+    def _array(self, key: str) -> FloatArray:
+        layer = int(key[1:])
+        if not 1 <= layer <= self.n_layers:
+            raise ValueError(f"{key!r}: this network has layers 1 to {self.n_layers}")
+        return (self.W if key[0] == "W" else self.b)[layer - 1]
+
+    @property
+    def config(self) -> dict[str, Any]:
+        """The constructor arguments: ``MLP(**net.config)`` is this net freshly initialised."""
+        return {"sizes": list(self.sizes), "activation": list(self.activations), "loss": self.loss_name,
+                "init": self.init, "seed": self.seed, "l1": self.l1, "l2": self.l2, "output": self.output}
+
+    @property
+    def n_params(self) -> int:
+        return sum(w.size + b.size for w, b in zip(self.W, self.b, strict=True))
+
+    def params(self) -> dict[str, FloatArray]:
+        """Copies of the parameters by name: {"W1", "b1", …}."""
+        return {k: self._array(k).copy() for k in self.param_keys}
+
+    def set_params(self, params: Mapping[str, ArrayLike]) -> None:
+        """Replace the named parameters (copied into place; shapes must match; finite)."""
+        new = {}
+        for key, value in params.items():
+            if key not in self.param_keys:
+                raise ValueError(f"unknown parameter {key!r}; expected one of {self.param_keys}")
+            arr = np.array(value, dtype=np.float64)
+            if arr.shape != self._array(key).shape:
+                raise ValueError(f"{key} must have shape {self._array(key).shape}, got {arr.shape}")
+            if not np.all(np.isfinite(arr)):
+                raise ValueError(f"{key} must be finite")
+            new[key] = arr
+        for key, arr in new.items():
+            self._array(key)[...] = arr
+        self.zs = self.acts = None
+
+    def copy(self) -> MLP:
+        clone = MLP(**self.config)
+        clone.set_params(self.params())
+        clone.epochs_trained = self.epochs_trained
+        return clone
+
+    def param_names(self) -> list[str]:
+        """Every scalar parameter: "W1[0,0]", …, "b1[0]", …, layer by layer, row-major."""
+        names: list[str] = []
+        for layer, (a, b) in enumerate(zip(self.sizes, self.sizes[1:], strict=False), start=1):
+            names += [f"W{layer}[{i},{j}]" for i in range(a) for j in range(b)]
+            names += [f"b{layer}[{j}]" for j in range(b)]
+        return names
+
+    def _locate(self, name: str) -> tuple[str, tuple[int, ...]]:
+        key, index = parse_param_name(name)
+        shape = self._array(key).shape
+        if any(i >= n for i, n in zip(index, shape, strict=True)):
+            raise ValueError(f"{name!r} is out of range: {key} has shape {shape}")
+        return key, index
+
+    def get_param(self, name: str) -> float:
+        key, index = self._locate(name)
+        return float(self._array(key)[index])
+
+    def set_param(self, name: str, value: float) -> None:
+        key, index = self._locate(name)
+        if not math.isfinite(float(value)):
+            raise ValueError(f"{name} must be finite")
+        self._array(key)[index] = float(value)
+        self.zs = self.acts = None
+
+    # -- data ---------------------------------------------------------------------------------
+
+    def check_X(self, X: ArrayLike) -> FloatArray:
+        """X as a float64 (m, n_in) array, finite with |X| ≤ DATA_LIMIT (a single sample becomes (1, n_in))."""
+        X = np.asarray(X, dtype=np.float64)
+        if X.ndim == 1:
+            X = X.reshape(1, -1)
+        if X.ndim != 2 or X.shape[1] != self.n_in or X.shape[0] == 0:
+            raise ValueError(f"X must have shape (m, {self.n_in}) with m ≥ 1, got {X.shape}")
+        if not np.abs(X).max() <= DATA_LIMIT:
+            raise ValueError(f"X must be finite with |X| ≤ {DATA_LIMIT:g}")
+        return X
+
+    def targets(self, y: ArrayLike, m: int | None = None) -> FloatArray:
+        """Targets as (m, n_out) floats: class labels (m,) of ints become a 0/1 column (1 output) or
+        one-hot rows (softmax); float arrays of shape (m, n_out) (or (m,) with 1 output) pass through."""
+        y = np.asarray(y)
+        if y.ndim == 1 and self.n_out > 1:
+            labels = y.astype(np.int64)
+            if not np.array_equal(labels, y) or labels.min(initial=0) < 0 or labels.max(initial=0) >= self.n_out:
+                raise ValueError(f"class labels must be integers in [0, {self.n_out - 1}]")
+            T = np.zeros((labels.size, self.n_out))
+            T[np.arange(labels.size), labels] = 1.0
+        else:
+            T = np.asarray(y, dtype=np.float64)
+            if T.ndim == 1:
+                T = T.reshape(-1, 1)
+        if T.ndim != 2 or T.shape[1] != self.n_out or (m is not None and T.shape[0] != m):
+            raise ValueError(f"y must have shape ({m if m is not None else 'm'}, {self.n_out}), got {T.shape}")
+        if not np.abs(T).max(initial=0.0) <= DATA_LIMIT:
+            raise ValueError(f"y must be finite with |y| ≤ {DATA_LIMIT:g}")
+        return T
+
+    def _check_Xy(self, X: ArrayLike, y: ArrayLike) -> tuple[FloatArray, FloatArray]:
+        Xc = self.check_X(X)
+        return Xc, self.targets(y, Xc.shape[0])
+
+    # -- forward, loss, backward (the one implementation) ---------------------------------------
+
+    def _forward(self, X: FloatArray) -> tuple[list[FloatArray], list[FloatArray]]:
+        """(zs, acts) with acts[0] = X, acts[l] = f_l(zs[l−1]); the last act is σ or softmax of the logits."""
+        zs, acts = [], [X]
+        a = X
+        last = self.n_layers - 1
+        for layer in range(self.n_layers):
+            z = a @ self.W[layer]
+            z += self.b[layer]
+            if layer < last:
+                a = self._fns[layer](z)
+            else:
+                a = sigmoid(z) if self.output == "sigmoid" else _softmax(z)
+            zs.append(z)
+            acts.append(a)
+        return zs, acts
+
+    def _data_loss(self, z: FloatArray, a: FloatArray, T: FloatArray) -> float:
+        m = z.shape[0]
+        if self.loss_name == "mse":
+            d = a - T
+            return float(0.5 * (np.add.reduce((d * d).ravel()) / m))
+        if self.output == "sigmoid":
+            # softplus(z) − T·z written as T·softplus(−z) + (1 − T)·softplus(z): equal, but without the
+            # cancellation between two large terms once the net is confident (|z| ≫ 1), so a small loss keeps
+            # its relative precision (and central differences of it stay accurate).
+            return float(np.add.reduce((T * np.logaddexp(0.0, -z) + (1.0 - T) * np.logaddexp(0.0, z)).ravel()) / m)
+        zmax = z.max(axis=1, keepdims=True)
+        lse = np.log(np.exp(z - zmax).sum(axis=1, keepdims=True)) + zmax
+        return float(np.add.reduce(lse[:, 0] * T.sum(axis=1) - (T * z).sum(axis=1)) / m)
+
+    def penalty(self) -> float:
+        """The regulariser l1·Σ|W| + ½·l2·ΣW² (weights only)."""
+        total = 0.0
+        if self.l1:
+            total += self.l1 * sum(float(np.abs(w).sum()) for w in self.W)
+        if self.l2:
+            total += 0.5 * self.l2 * sum(float((w * w).sum()) for w in self.W)
+        return total
+
+    def _output_delta(self, a: FloatArray, T: FloatArray) -> FloatArray:
+        """m·∂L/∂z_L."""
+        if self.loss_name == "ce":
+            return a - T
+        d = a - T
+        if self.output == "sigmoid":
+            return d * (a * (1.0 - a))
+        return a * (d - (d * a).sum(axis=1, keepdims=True))  # softmax Jacobianᵀ·d
+
+    def forward(self, X: ArrayLike) -> FloatArray:
+        """The output a_L (m, n_out); caches zs and acts."""
+        self.zs, self.acts = self._forward(self.check_X(X))
+        return self.acts[-1]
+
+    def predict(self, X: ArrayLike) -> FloatArray:
+        """The output probabilities (m, n_out), cache untouched."""
+        return self._forward(self.check_X(X))[1][-1]
+
+    def classify(self, X: ArrayLike) -> NDArray[np.int64]:
+        """Class labels: p > 0.5 for one output, argmax for softmax."""
+        p = self.predict(X)
+        return (p[:, 0] > 0.5).astype(np.int64) if self.n_out == 1 else p.argmax(axis=1)
+
+    def accuracy(self, X: ArrayLike, y: ArrayLike) -> float:
+        """Fraction of samples whose predicted class equals the target class."""
+        T = self.targets(y)
+        truth = (T[:, 0] > 0.5).astype(np.int64) if self.n_out == 1 else T.argmax(axis=1)
+        return float(np.mean(self.classify(X) == truth))
+
+    def data_loss(self, X: ArrayLike, y: ArrayLike) -> float:
+        X, T = self._check_Xy(X, y)
+        zs, acts = self._forward(X)
+        return self._data_loss(zs[-1], acts[-1], T)
+
+    def loss(self, X: ArrayLike, y: ArrayLike) -> float:
+        """Data loss + penalty; runs (and caches) the forward pass."""
+        X, T = self._check_Xy(X, y)
+        self.zs, self.acts = self._forward(X)
+        return self._data_loss(self.zs[-1], self.acts[-1], T) + self.penalty()
+
+    def _deltas(self, zs: list[FloatArray], acts: list[FloatArray], T: FloatArray) -> list[FloatArray]:
+        """m·∂L/∂z_l for every layer (first layer first)."""
+        delta = self._output_delta(acts[-1], T)
+        out = [delta]
+        for layer in range(self.n_layers - 1, 0, -1):
+            delta = (delta @ self.W[layer].T) * self._slopes[layer - 1](zs[layer - 1], acts[layer])
+            out.append(delta)
+        return out[::-1]
+
+    def _reg_grad(self, w: FloatArray) -> FloatArray | None:
+        if not (self.l1 or self.l2):
+            return None
+        g = np.zeros_like(w)
+        if self.l1:
+            g += self.l1 * np.sign(w)
+        if self.l2:
+            g += self.l2 * w
+        return g
+
+    def backward(self, X: ArrayLike, y: ArrayLike) -> Grads:
+        """∂L/∂θ for every parameter: {"dW1", "db1", …} with the parameters' shapes (forward run and cached)."""
+        X, T = self._check_Xy(X, y)
+        zs, acts = self._forward(X)
+        self.zs, self.acts = zs, acts
+        m = X.shape[0]
+        grads: Grads = {}
+        for layer, delta in enumerate(self._deltas(zs, acts, T)):
+            dW = acts[layer].T @ delta / m
+            reg = self._reg_grad(self.W[layer])
+            if reg is not None:
+                dW = dW + reg
+            grads[f"dW{layer + 1}"] = dW
+            grads[f"db{layer + 1}"] = np.add.reduce(delta, 0) / m
+        return grads
+
+    def numeric_gradients(self, X: ArrayLike, y: ArrayLike, h: float = 1e-6) -> Grads:
+        """Central differences (L(θ + h) − L(θ − h)) / 2h for every scalar θ (restored bit for bit)."""
+        X, T = self._check_Xy(X, y)
+        grads: Grads = {}
+        for key in self.param_keys:
+            arr = self._array(key)
+            g = np.empty(arr.shape)
+            for index in np.ndindex(arr.shape):
+                g[index] = self._central(X, T, arr, index, h)
+            grads["d" + key] = g
+        return grads
+
+    def _central(self, X: FloatArray, T: FloatArray, arr: FloatArray, index: tuple[int, ...], h: float) -> float:
+        original = arr[index]
+        try:
+            arr[index] = original + h
+            zs, acts = self._forward(X)
+            plus = self._data_loss(zs[-1], acts[-1], T) + self.penalty()
+            arr[index] = original - h
+            zs, acts = self._forward(X)
+            minus = self._data_loss(zs[-1], acts[-1], T) + self.penalty()
+        finally:
+            arr[index] = original
+        return (plus - minus) / (2.0 * h)
+
+    def numeric_gradient(self, X: ArrayLike, y: ArrayLike, name: str, h: float = 1e-6) -> float:
+        """Central difference for one named scalar parameter."""
+        X, T = self._check_Xy(X, y)
+        key, index = self._locate(name)
+        return self._central(X, T, self._array(key), index, h)
+
+    # -- training -----------------------------------------------------------------------------
+
+    def _step(self, X: FloatArray, T: FloatArray, lr: float) -> float:
+        """One gradient-descent step on validated arrays; returns the loss (data + penalty) before it.
+
+        The arithmetic of :meth:`backward` followed by ``θ −= lr·dθ``, arranged as ``TwoLayerNet``'s step
+        (so both give the same numbers to the last bit): the last hidden activations are copied next to
+        a column of ones, so ``[a 1] @ [W; b]`` gives the logits and ``[a 1]ᵀ δ`` gives [dW; db] in one
+        product each, and ``lr·(g/m)`` is fused into ``(lr/m)·g``.
+        """
+        m = X.shape[0]
+        last = self.n_layers - 1
+        A = self._A
+        if A.shape[0] != m:
+            A = self._A = np.ones((m, self.sizes[-2] + 1))
+        zs, acts = [], [X]
+        a = X
+        for layer in range(last):
+            z = a @ self.W[layer]
+            z += self.b[layer]
+            a = self._fns[layer](z)
+            zs.append(z)
+            acts.append(a)
+        A[:, :-1] = a
+        z = A @ self._P
+        out = sigmoid(z) if self.output == "sigmoid" else _softmax(z)
+        zs.append(z)
+        acts.append(out)
+        if self.loss_name == "mse":
+            flat = (out - T).ravel()
+            loss = 0.5 * float(flat @ flat) / m
+        elif self.output == "sigmoid":  # TwoLayerNet's form, so the two report the same losses
+            loss = float(np.add.reduce((np.logaddexp(0.0, z) - T * z).ravel())) / m
+        else:
+            loss = self._data_loss(z, out, T)
+        regs = [self._reg_grad(w) for w in self.W] if (self.l1 or self.l2) else None
+        if regs is not None:
+            loss += self.penalty()
+        deltas = self._deltas(zs, acts, T)
+        step = lr / m
+        self._P -= step * (A.T @ deltas[-1])
+        for layer in range(last):
+            delta = deltas[layer]
+            self.W[layer] -= step * (acts[layer].T @ delta)
+            self.b[layer] -= step * np.add.reduce(delta, 0)
+        if regs is not None:
+            for w, r in zip(self.W, regs, strict=True):
+                w -= lr * r
+        if self._clip or regs is not None:
+            for p in (*self.W[:-1], *self.b[:-1], self._P):
+                np.clip(p, -PARAM_LIMIT, PARAM_LIMIT, out=p)
+        self.zs, self.acts = zs, acts
+        return loss
+
+    @staticmethod
+    def _check_lr(lr: float) -> float:
+        lr = float(lr)
+        if not 0.0 <= lr <= LR_LIMIT:
+            raise ValueError(f"lr must be in [0, {LR_LIMIT:g}], got {lr!r}")
+        return lr
+
+    def train_step(self, X: ArrayLike, y: ArrayLike, lr: float = 0.1) -> float:
+        """One full-batch step θ ← θ − lr·∂L/∂θ; returns L before the update."""
+        X, T = self._check_Xy(X, y)
+        loss = self._step(X, T, self._check_lr(lr))
+        self.epochs_trained += 1
+        return loss
+
+    def epoch(self, X: FloatArray, T: FloatArray, lr: float, batch_size: int | None,
+              rng: np.random.RandomState) -> float | None:
+        """One epoch on validated arrays. Full batch: one step, returns the loss before it. Mini-batches:
+        samples in the order of ``rng.permutation(m)``, one step per batch; returns None."""
+        m = X.shape[0]
+        if batch_size is None or batch_size >= m:
+            loss = self._step(X, T, lr)
+            self.epochs_trained += 1
+            return loss
+        order = rng.permutation(m)
+        for start in range(0, m, batch_size):
+            idx = order[start:start + batch_size]
+            self._step(X[idx], T[idx], lr)
+        self.epochs_trained += 1
+        return None
+
+    def train(self, X: ArrayLike, y: ArrayLike, epochs: int, lr: float, batch_size: int | None = None,
+              shuffle_seed: int = 0) -> list[float]:
+        """Train ``epochs`` epochs; returns L(θ) at the start of each epoch (full training set).
+
+        Full batch (``batch_size`` None or ≥ m): one step per epoch, exactly ``TwoLayerNet.train``.
+        """
+        if isinstance(epochs, bool) or not isinstance(epochs, int | np.integer) or epochs < 0:
+            raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
+        X, T = self._check_Xy(X, y)
+        lr = self._check_lr(lr)
+        rng = np.random.RandomState(shuffle_seed)
+        history = []
+        for _ in range(int(epochs)):
+            before = None
+            if batch_size is not None and batch_size < X.shape[0]:
+                zs, acts = self._forward(X)
+                before = self._data_loss(zs[-1], acts[-1], T) + self.penalty()
+            loss = self.epoch(X, T, lr, batch_size, rng)
+            history.append(loss if before is None else before)
+        return history
+
+    # -- views --------------------------------------------------------------------------------
+
+    def unit_outputs(self, X: ArrayLike) -> list[FloatArray]:
+        """Every layer's activations for X: [a_1, …, a_L] (hidden layers, then the output)."""
+        return self._forward(self.check_X(X))[1][1:]
+
+    def chain_path(self, X: ArrayLike, y: ArrayLike, name: str) -> ChainPath:
+        """The chain rule for one scalar parameter, from the loss back to it, with per-sample numbers.
+
+        For θ = W_l[i,j]: ∂L/∂θ = (1/m)·Σ_samples δ_l[j]·a_{l−1}[i] (+ the penalty's share), where
+        δ_l[j] = f′_l(z_l[j])·Σ_k W_{l+1}[j,k]·δ_{l+1}[k] — every path from unit j to the output summed
+        layer by layer. The steps list, for each layer on the way, the δ of the unit the chosen
+        weight's own path reaches in that layer (unit j in layer l; the strongest link onward above it).
+        """
+        X, T = self._check_Xy(X, y)
+        key, index = self._locate(name)
+        grads = self.backward(X, T)
+        zs, acts = self._forward(X)
+        m = X.shape[0]
+        deltas = self._deltas(zs, acts, T)
+        layer = int(key[1:])  # 1-based
+        j = index[-1]
+        steps: list[ChainStep] = []
+        # the output end
+        out_unit = 0
+        if self.n_layers == layer:
+            out_unit = j
+        steps.append(ChainStep(f"δ{self.n_layers}[{out_unit}] = ∂L/∂z{self.n_layers}[{out_unit}]",
+                               "output error" + (" a − y" if self.loss_name == "ce" else " (a − y)·σ′(z)"
+                                                  if self.output == "sigmoid" else " Jᵀ(a − y)"),
+                               deltas[-1][:, out_unit]))
+        # back through the hidden layers above `layer`, following the unit on the path
+        path_units = {}
+        cur = j
+        for lay in range(layer, self.n_layers):  # units on the way up from (layer, j)
+            path_units[lay] = cur
+            if lay + 1 < self.n_layers:
+                cur = int(np.argmax(np.abs(self.W[lay][cur])))
+        for lay in range(self.n_layers - 1, layer - 1, -1):  # hidden layer `lay` (1-based), down to `layer`
+            u = path_units[lay]
+            up = deltas[lay]  # (m, n_{lay+1}) for layer lay+1
+            back = up @ self.W[lay].T  # m·∂L/∂a_lay
+            slope = self._slopes[lay - 1](zs[lay - 1], acts[lay])
+            steps.append(ChainStep(f"∂L/∂a{lay}[{u}] = Σₖ W{lay + 1}[{u},k]·δ{lay + 1}[k]",
+                                   f"error reaching hidden unit {u} of layer {lay} (all paths above summed)",
+                                   back[:, u]))
+            steps.append(ChainStep(f"f′(z{lay}[{u}])", f"{self.activations[lay - 1]} slope of that unit",
+                                   slope[:, u]))
+            steps.append(ChainStep(f"δ{lay}[{u}]", "their product: ∂L/∂z of the unit",
+                                   deltas[lay - 1][:, u]))
+        if key[0] == "W":
+            i = index[0]
+            local = acts[layer - 1][:, i]
+            steps.append(ChainStep(f"∂z{layer}[{j}]/∂W{layer}[{i},{j}] = a{layer - 1}[{i}]",
+                                   "the input this weight multiplies" if layer > 1 else f"the input x[{i}]", local))
+        else:
+            local = np.ones(m)
+            steps.append(ChainStep(f"∂z{layer}[{j}]/∂b{layer}[{j}] = 1",
+                                   "a bias adds straight in", local))
+        per_sample = deltas[layer - 1][:, j] * local
+        value = float(self._array(key)[index])
+        penalty_part = 0.0
+        if key[0] == "W":
+            penalty_part = self.l1 * float(np.sign(value)) + self.l2 * value
+        return ChainPath(name, value, tuple(steps), per_sample, float(np.add.reduce(per_sample) / m),
+                         penalty_part, float(grads["d" + key][index]))
+
+
+# ---------------------------------------------------------------------------------------------
+# the training history a replay player plays
+
+
+@dataclass(frozen=True)
+class History:
+    """Everything a replay of one training run shows, computed in one call.
+
+    Per epoch e = 0 … E (θ_e = the parameters at the start of epoch e; e = E is the end):
+        ``train_loss``, ``test_loss``, ``train_acc``, ``test_acc`` — arrays of E + 1 values.
+    Per frame f (epochs ``frame_epochs[f]``, 0 and E included):
+        ``params[f]`` — {"W1": …} copies; ``output_maps[f]`` (n, n) the output (P(class 1)) on the grid;
+        ``unit_maps[f]`` — one (n, n, width) float32 array per hidden layer.
+    ``xs``, ``ys``: the grid (value at row i, column j is at (xs[j], ys[i])).
+    """
+
+    frame_epochs: NDArray[np.int64]
+    train_loss: FloatArray
+    test_loss: FloatArray
+    train_acc: FloatArray
+    test_acc: FloatArray
+    params: list[dict[str, FloatArray]]
+    output_maps: NDArray[np.float32]
+    unit_maps: list[list[NDArray[np.float32]]]
+    xs: FloatArray
+    ys: FloatArray
+    seconds: float
+
+    @property
+    def n_frames(self) -> int:
+        return len(self.frame_epochs)
+
+
+def train_history(
+    net: MLP,
+    X: ArrayLike,
+    y: ArrayLike,
+    X_test: ArrayLike,
+    y_test: ArrayLike,
+    epochs: int,
+    lr: float,
+    batch_size: int | None = None,
+    shuffle_seed: int = 0,
+    frames: int = 61,
+    grid_n: int = 24,
+    extent: tuple[float, float, float, float] = (-1.5, 1.5, -1.5, 1.5),
+) -> History:
+    """Train ``net`` in place for ``epochs`` epochs and record the replay (see :class:`History`).
+
+    The training is ``net.train(X, y, epochs, lr, batch_size, shuffle_seed)`` step for step; losses and
+    accuracies are measured on the full train and test sets at every epoch; frames are spread evenly.
+    """
+    import time
+
+    t0 = time.perf_counter()
+    if isinstance(epochs, bool) or not isinstance(epochs, int | np.integer) or not 0 <= epochs <= 100_000:
+        raise ValueError(f"epochs must be an integer in [0, 100000], got {epochs!r}")
+    if not 2 <= int(grid_n) <= 100 or not 2 <= int(frames) <= 1000:
+        raise ValueError("grid_n must be in [2, 100] and frames in [2, 1000]")
+    Xc, T = net._check_Xy(X, y)
+    Xt, Tt = net._check_Xy(X_test, y_test)
+    lr = net._check_lr(lr)
+    x0, x1, y0, y1 = (float(v) for v in extent)
+    xs, ys = np.linspace(x0, x1, int(grid_n)), np.linspace(y0, y1, int(grid_n))
+    gx, gy = np.meshgrid(xs, ys)
+    grid = np.column_stack([gx.ravel(), gy.ravel()])
+    frame_epochs = np.unique(np.round(np.linspace(0, epochs, min(int(frames), epochs + 1))).astype(np.int64))
+    want = set(frame_epochs.tolist())
+    rng = np.random.RandomState(shuffle_seed)
+    n = int(grid_n)
+
+    def truth(T_: FloatArray) -> NDArray[np.int64]:
+        return (T_[:, 0] > 0.5).astype(np.int64) if net.n_out == 1 else T_.argmax(axis=1)
+
+    def label(p: FloatArray) -> NDArray[np.int64]:
+        return (p[:, 0] > 0.5).astype(np.int64) if net.n_out == 1 else p.argmax(axis=1)
+
+    cls_train, cls_test = truth(T), truth(Tt)
+    losses = np.empty((4, epochs + 1))
+    params: list[dict[str, FloatArray]] = []
+    out_maps = []
+    unit_maps: list[list[NDArray[np.float32]]] = []
+    for e in range(epochs + 1):
+        penalty = net.penalty() if (net.l1 or net.l2) else 0.0
+        zs, acts = net._forward(Xc)
+        losses[0, e] = net._data_loss(zs[-1], acts[-1], T) + penalty
+        losses[2, e] = np.mean(label(acts[-1]) == cls_train)
+        zt, at = net._forward(Xt)
+        losses[1, e] = net._data_loss(zt[-1], at[-1], Tt) + penalty
+        losses[3, e] = np.mean(label(at[-1]) == cls_test)
+        if e in want:
+            params.append(net.params())
+            outs = net._forward(grid)[1][1:]
+            p = outs[-1][:, 0] if net.n_out == 1 else outs[-1][:, 1]
+            out_maps.append(p.reshape(n, n).astype(np.float32))
+            unit_maps.append([h.reshape(n, n, -1).astype(np.float32) for h in outs[:-1]])
+        if e < epochs:
+            net.epoch(Xc, T, lr, batch_size, rng)
+    return History(frame_epochs, losses[0], losses[1], losses[2], losses[3], params,
+                   np.stack(out_maps), unit_maps, xs, ys, time.perf_counter() - t0)

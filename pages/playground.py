@@ -1,0 +1,357 @@
+"""Network playground: any small network on 2-D data (or your own points), each unit's map, any weight's chain rule."""
+
+from ui.shell import ensure_entry
+
+ensure_entry()
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core.activations import ACTIVATIONS
+from core.datasets import DATASETS, PointsError, make_dataset, parse_points, points_dataset, points_to_text
+from core.finite_diff import relative_error
+from core.mlp import INIT_CHOICES, MLP, History, train_history
+from core.mlp_export import RunSettings, export_script
+from ui import playground_charts
+from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
+from ui.state import UrlState
+
+PAGE = "playground"
+FRAMES = 51  # frames of every replay: epoch 0, then every 1/50 of the run
+GRID_N = 24  # decision map: 24 × 24 cells
+UNIT_STRIDE = 2  # each unit's small map: every 2nd grid point (12 × 12)
+MAX_HIDDEN_LAYERS = 4
+MAX_STEPS = 12_000  # gradient steps per run at most (≈1 s for 4 × 8 units): tiny batches get fewer epochs
+MAX_LINK_POINTS_CHARS = 1500  # hand-placed points go into the link when their text fits
+POINTS_KEY = f"{PAGE}._points"  # (X, y) of the user's points, once accepted
+POINTS_ERROR_KEY = f"{PAGE}._points_error"
+CSV_BOX = "playground_csv_text"  # the text area (not a URL parameter: the points travel as `pts`)
+LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+REG_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
+BATCHES = ("1", "5", "10", "20", "50", "full")
+EPOCHS = ("50", "100", "200", "300", "500", "1000")
+DATASET_OPTIONS = (*DATASETS, "points")
+DEFAULTS = {"dataset": "circles", "noise": 0.1, "n": 200, "dseed": 0, "layers": 2, "w1": 6, "w2": 6, "w3": 6,
+            "w4": 6, "activation": "tanh", "loss": "ce", "output": "1", "init": "xavier", "seed": 1, "lr": 0.3,
+            "reg": "none", "reg_rate": 0.001, "batch": "10", "epochs": "200"}
+PRESETS = {
+    "default": DEFAULTS,
+    "spirals": {**DEFAULTS, "dataset": "spirals", "n": 400, "layers": 3, "w1": 8, "w2": 8, "w3": 8, "epochs": "300"},
+    "article": {**DEFAULTS, "dataset": "xor_article", "layers": 1, "w1": 3, "activation": "sigmoid", "loss": "mse",
+                "init": "article", "seed": 42, "lr": 1.0, "batch": "full", "epochs": "1000"},
+}
+LABELS = {"ce": "cross-entropy", "mse": "MSE ½(a − y)²", "1": "1 sigmoid unit", "2": "2 softmax units",
+          "article": "article N(0, 0.5²)", "xavier": "Xavier (Glorot)", "he": "He", "none": "none",
+          "l1": "L1  λΣ|w|", "l2": "L2  ½λΣw²", "full": "full batch", "points": "Your points (paste below)",
+          **{k: spec.label for k, spec in DATASETS.items()}, **{k: a.name for k, a in ACTIVATIONS.items()}}
+
+header(
+    "Network playground",
+    "Any small network on real 2-D data — or on your own points. Every hidden unit draws what it has learned "
+    "over the input plane, edges show each weight's sign and size, and any weight's gradient can be opened up "
+    "through the chain rule and checked against finite differences. Settings live in the link; **Copy as "
+    "Python** gives a NumPy script that trains to the same numbers.",
+    r"\frac{\partial L}{\partial W_l[i,j]} = \frac{1}{m}\sum_{\text{samples}} a_{l-1}[i]\,\delta_l[j],\qquad "
+    r"\delta_{l}= \bigl(\delta_{l+1} W_{l+1}^{\top}\bigr)\odot f'(z_{l})",
+)
+
+state = UrlState(PAGE)
+
+
+def _label(option: str) -> str:
+    return LABELS.get(option, option)
+
+
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:&=")
+
+
+def _inert(text: str) -> str:
+    """Pasted or linked text for Markdown, as plain characters: every Markdown/HTML sign backslash-escaped.
+    (To be replaced by the app's one escaping helper in ui/ when it lands.)"""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text.replace("\n", " "))
+
+
+# -- the user's points: text area → validated points; the link carries them as `pts` ------------------
+def _load_points_from_link() -> None:
+    """Once per session: points from the link's `pts` (bad content: a notice, and the built-in data)."""
+    if POINTS_KEY in st.session_state:
+        return
+    st.session_state[POINTS_KEY] = None
+    raw = st.query_params.get("pts")
+    if not raw:
+        return
+    try:
+        st.session_state[POINTS_KEY] = parse_points(raw)
+        st.session_state[CSV_BOX] = raw.replace(";", "\n")
+    except PointsError as err:
+        note = f"Link parameter `pts` could not be read ({_inert(str(err))}); the link's points were left out."
+        st.session_state[state._notices_key].append(note)
+        state._notice_box.warning(note, icon=":material/link_off:")
+        del st.query_params["pts"]
+
+
+def _use_points() -> None:
+    """Validate the pasted text; on success switch to the points, else keep the previous data and say why."""
+    try:
+        st.session_state[POINTS_KEY] = parse_points(st.session_state.get(CSV_BOX, ""))
+    except PointsError as err:
+        st.session_state[POINTS_ERROR_KEY] = _inert(str(err))
+        return
+    st.session_state[POINTS_ERROR_KEY] = None
+    state.set("dataset", "points")
+
+
+def _apply_preset(name: str) -> None:
+    state.apply(PRESETS[name])
+    state.set("frame", FRAMES - 1)
+
+
+_load_points_from_link()
+
+# -- controls: the main ones beside each other, the rest folded ---------------------------------------------
+c1, c2, c3, c4, c5 = st.columns([1.5, 1, 1, 1, 1.1])
+dataset = state.select("dataset", "Dataset", DATASET_OPTIONS, DEFAULTS["dataset"], format_func=_label, container=c1)
+noise = state.slider("noise", "Noise", 0.0, 1.0, DEFAULTS["noise"], 0.05, container=c2)
+n_layers = state.slider("layers", "Hidden layers", 0, MAX_HIDDEN_LAYERS, DEFAULTS["layers"], container=c3)
+activation = state.select("activation", "Activation", tuple(ACTIVATIONS), DEFAULTS["activation"],
+                          format_func=_label, container=c4, help="Every hidden layer uses it.")
+lr = state.log_slider("lr", "Learning rate η", LEARNING_RATES, DEFAULTS["lr"], container=c5)
+
+cols = st.columns(5)
+widths = [state.slider(f"w{k}", f"Units in layer {k}", 1, 8, DEFAULTS[f"w{k}"], container=col)
+          for k, col in zip(range(1, n_layers + 1), cols[:4], strict=False)]
+epochs = state.select("epochs", "Epochs", EPOCHS, DEFAULTS["epochs"], container=cols[4])
+
+with st.expander("More settings: loss, output, initialisation, regularisation, batch size, seeds",
+                 icon=":material/tune:"):
+    c1, c2, c3, c4, c5 = st.columns(5)
+    loss = state.select("loss", "Loss", ("ce", "mse"), DEFAULTS["loss"], format_func=_label, container=c1)
+    output = state.select("output", "Output", ("1", "2"), DEFAULTS["output"], format_func=_label, container=c2,
+                          help="One sigmoid unit gives P(class 1); two softmax units give both class probabilities.")
+    init = state.select("init", "Initial weights", INIT_CHOICES, DEFAULTS["init"], format_func=_label,
+                        container=c3)
+    seed = state.number("seed", "Weight seed", 0, 9999, DEFAULTS["seed"], 1, container=c4)
+    batch = state.select("batch", "Batch size", BATCHES, DEFAULTS["batch"], format_func=_label, container=c5)
+    c1, c2, c3, c4 = st.columns([1, 1.3, 1.2, 1])
+    reg = state.select("reg", "Regularisation", ("none", "l1", "l2"), DEFAULTS["reg"], format_func=_label,
+                       container=c1)
+    reg_rate = state.log_slider("reg_rate", "Regularisation rate λ", REG_RATES, DEFAULTS["reg_rate"], container=c2)
+    n_points = state.slider("n", "Points", 50, 500, DEFAULTS["n"], 50, container=c3,
+                            help="How many points are drawn; half train, half test.")
+    data_seed = state.number("dseed", "Data seed", 0, 9999, DEFAULTS["dseed"], 1, container=c4)
+
+frame_col, b1, b2, b3 = st.columns([3.2, 1, 1, 1], vertical_alignment="bottom")
+b1.button("Defaults", key=f"{PAGE}.preset_default", on_click=_apply_preset, args=("default",), width="stretch",
+          icon=":material/restart_alt:",
+          help="Circles, 2 hidden layers of 6 tanh units, cross-entropy, η = 0.3, batches of 10, 200 epochs.")
+b2.button("Spirals", key=f"{PAGE}.preset_spirals", on_click=_apply_preset, args=("spirals",), width="stretch",
+          icon=":material/cyclone:", help="400 spiral points, 3 hidden layers of 8 tanh units, 300 epochs.")
+b3.button("Article", key=f"{PAGE}.preset_article", on_click=_apply_preset, args=("article",), width="stretch",
+          icon=":material/menu_book:",
+          help="The article's 2-3-1 sigmoid network on its four XOR points: MSE, seed 42, η = 1, full batch.")
+
+points = st.session_state.get(POINTS_KEY)
+using_points = dataset == "points" and points is not None
+settings = RunSettings(
+    dataset="points" if using_points else ("circles" if dataset == "points" else dataset),
+    n=int(n_points), noise=float(noise), data_seed=int(data_seed), hidden=tuple(int(w) for w in widths),
+    activation=activation, loss=loss, n_out=int(output), init=init, seed=int(seed), lr=float(lr),
+    l1=float(reg_rate) if reg == "l1" else 0.0, l2=float(reg_rate) if reg == "l2" else 0.0,
+    batch_size=None if batch == "full" else int(batch), epochs=int(epochs),
+    points=tuple((float(x), float(y), int(c)) for (x, y), c in zip(*points, strict=True)) if using_points else (),
+)
+notice = st.empty()  # one fixed slot above the stage (its charts keep their place)
+if dataset == "points" and points is None:
+    notice.info("No points yet: paste `x1,x2,label` rows under **Your own points** below. Showing Circles.",
+                icon=":material/info:")
+n_train = -(-len(settings.points) // 2) if using_points and len(settings.points) >= 10 else (
+    len(settings.points) if using_points else (4 if settings.dataset == "xor_article" else -(-settings.n // 2)))
+steps_per_epoch = 1 if settings.batch_size is None else -(-n_train // settings.batch_size)
+if settings.epochs * steps_per_epoch > MAX_STEPS:
+    capped = MAX_STEPS // steps_per_epoch
+    capped = capped - capped % 50 if capped >= 50 else max(capped, 1)
+    notice.info(f"{settings.epochs} epochs in batches of {settings.batch_size} would be "
+                f"{settings.epochs * steps_per_epoch:,} gradient steps; the playground trains {capped} epochs "
+                f"(at most {MAX_STEPS:,} steps). Choose a larger batch for longer runs.", icon=":material/speed:")
+    settings = RunSettings(**{**settings.__dict__, "epochs": capped})
+
+
+# -- the run: one history per settings ------------------------------------------------------------------
+def _dataset(s: RunSettings):
+    if s.dataset == "points":
+        X = np.array([p[:2] for p in s.points], dtype=np.float64)
+        y = np.array([p[2] for p in s.points], dtype=np.int64)
+        return points_dataset(X, y, s.test_fraction, s.data_seed)
+    return make_dataset(s.dataset, s.n, s.noise, s.data_seed, s.test_fraction)
+
+
+def _net(s: RunSettings) -> MLP:
+    return MLP(s.sizes, s.activation, s.loss, s.init, s.seed, s.l1, s.l2)
+
+
+@st.cache_data(max_entries=16, show_spinner="Training…")
+def run(s: RunSettings):
+    """The dataset and the whole training history (every frame) for the settings."""
+    data = _dataset(s)
+    history = train_history(_net(s), data.X_train, data.y_train, data.X_test, data.y_test, s.epochs, s.lr,
+                            s.batch_size, s.shuffle_seed, frames=FRAMES, grid_n=GRID_N, extent=data.extent)
+    return data, history
+
+
+data, history = run(settings)
+
+
+def frame_index(h: History) -> int:
+    """The frame on screen. Today a server-side slider (one rerun per release); the replay player will
+    supply it instead (it reports the frame on pause/step/scrub)."""
+    value = state.slider("frame", "Frame (drag to replay the training)", 0, FRAMES - 1, FRAMES - 1,
+                         container=frame_col, help="Frame 0 is the untrained network; the last frame is the end of training.")
+    return min(int(value), h.n_frames - 1)
+
+
+frame = frame_index(history)
+epoch = int(history.frame_epochs[frame])
+net = _net(settings)
+net.set_params(history.params[frame])
+
+
+
+# -- the stage ------------------------------------------------------------------------------------------
+def _unit_maps(h: History, f: int, extent) -> list[np.ndarray]:
+    """[-1, 1]-scaled maps for every layer: the inputs, each hidden unit, the output (2p − 1)."""
+    xs, ys = h.xs[::UNIT_STRIDE], h.ys[::UNIT_STRIDE]
+    gx, gy = np.meshgrid(xs, ys)
+    scale = lambda g, lo, hi: (2 * (g - lo) / (hi - lo) - 1)[:, :, None]  # noqa: E731
+    maps = [np.concatenate([scale(gx, extent[0], extent[1]), scale(gy, extent[2], extent[3])], axis=2)]
+    maps += [u[::UNIT_STRIDE, ::UNIT_STRIDE, :] for u in h.unit_maps[f]]
+    maps.append((2 * h.output_maps[f][::UNIT_STRIDE, ::UNIT_STRIDE] - 1)[:, :, None])
+    return maps
+
+
+left, right = st.columns([1.25, 1])
+weight_grads = net.backward(data.X_train, data.y_train)
+shown_sizes = [*settings.sizes[:-1], 1]  # the output drawn as one map: P(class 1)
+shown_weights = [net.W[k] for k in range(net.n_layers)]
+shown_grads = [weight_grads[f"dW{k + 1}"] for k in range(net.n_layers)]
+if settings.n_out == 2:  # two softmax units drawn as one map: show the weights into the class-1 unit
+    shown_weights[-1] = shown_weights[-1][:, 1:]
+    shown_grads[-1] = shown_grads[-1][:, 1:]
+titles = ["inputs", *[f"layer {k}" for k in range(1, n_layers + 1)], "output"]
+
+
+def _weight_choice() -> str:
+    """The chosen weight W_l[i,j] (layer, from, to), each kept inside the current architecture."""
+    sizes = settings.sizes
+    layer_opts = tuple(str(k) for k in range(1, len(sizes)))
+    for name, opts in (("wl", layer_opts),):
+        if st.session_state.get(state.key(name), "1") not in opts:
+            state.set(name, "1")
+    c1, c2, c3, c4 = st.columns(4)
+    state.select("edge", "Edge width", ("w", "grad"), "w", container=c4,
+                 format_func=lambda o: "|w|" if o == "w" else "|∂L/∂w|",
+                 help="Draw each edge as thick as its weight, or as its current gradient.")
+    wl = int(state.select("wl", "Weight of layer", layer_opts, "1", container=c1))
+    from_opts = tuple(str(i) for i in range(sizes[wl - 1]))
+    to_opts = tuple(str(j) for j in range(sizes[wl]))
+    for name, opts in (("wi", from_opts), ("wj", to_opts)):
+        if st.session_state.get(state.key(name), "0") not in opts:
+            state.set(name, "0")
+    wi = state.select("wi", "from unit", from_opts, "0", container=c2)
+    wj = state.select("wj", "to unit", to_opts, "0", container=c3)
+    return f"W{wl}[{wi},{wj}]"
+
+
+with right:
+    st.vega_lite_chart(playground_charts.decision_map(history.xs, history.ys, history.output_maps[frame],
+                                                      data.X_train, data.y_train, data.X_test, data.y_test,
+                                                      extent=data.extent, height=380), width="stretch")
+    st.caption("The network's P(class 1) over the plane (blue class 0, orange class 1, white the boundary), "
+               "with the training points (●) and the held-out test points (▲).")
+with left:
+    chosen_slot = st.container()
+    with st.container():
+        st.markdown("**Open one weight's chain rule**")
+        chosen = _weight_choice()
+    with chosen_slot:
+        st.vega_lite_chart(playground_charts.network_with_maps(
+            shown_sizes, shown_weights, [net.b[k] for k in range(net.n_layers)], shown_grads,
+            _unit_maps(history, frame, data.extent), highlight=chosen, layer_titles=titles,
+            last_column=settings.n_out - 1, size_by_grad=state.get("edge") == "grad", height=360),
+            width="stretch")
+        st.caption("Each square is one unit's output over the input plane (blue −1 … white 0 … orange +1; the "
+                   "output square is 2·P(class 1) − 1). Edges: colour = sign of the weight, width = |w| or |∂L/∂w|; hover for "
+                   "the value and ∂L/∂w. The highlighted edge is the weight opened up below.")
+
+m1, m2, m3, m4, m5 = st.columns(5)
+m1.metric(f"Epoch (of {settings.epochs})", f"{epoch}")
+m2.metric("Train loss", fmt(history.train_loss[epoch], 4))
+m3.metric("Test loss", fmt(history.test_loss[epoch], 4))
+m4.metric("Train accuracy", f"{100 * history.train_acc[epoch]:.1f} %")
+m5.metric("Test accuracy", f"{100 * history.test_acc[epoch]:.1f} %")
+st.vega_lite_chart(playground_charts.loss_curves(history.train_loss, history.test_loss, epoch), width="stretch")
+st.caption(f"History computed in {history.seconds:.2f} s: {settings.epochs} epochs, {history.n_frames} frames.")
+
+# -- the chain rule for the chosen weight, at this frame ----------------------------------------------------
+st.subheader(f"The chain rule for {chosen} at epoch {epoch}")
+path = net.chain_path(data.X_train, data.y_train, chosen)
+rows = []
+for step_ in path.steps:
+    vals = step_.values
+    rows.append({"link": step_.symbol, "what it is": step_.meaning, "mean over samples": float(np.mean(vals)),
+                 **{f"sample {k + 1}": float(vals[k]) for k in range(min(3, len(vals)))}})
+table = pd.DataFrame(rows)
+st.dataframe(table, hide_index=True, width="stretch",
+             column_config={c: st.column_config.NumberColumn(format="%.4g") for c in table.columns[2:]})
+m = len(path.per_sample)
+st.markdown(
+    f"Backprop multiplies the links sample by sample: each hidden δ is *∂L/∂a × f′(z)*, and the weight's gradient "
+    f"is the mean over the {m} training samples of δ × (the input it multiplies)"
+    + (" plus the regulariser's share" if settings.l1 or settings.l2 else "") + ":  \n"
+    f"∂L/∂{chosen} = `{fmt(path.data_part, 8)}`"
+    + (f" + `{fmt(path.penalty_part, 8)}`" if settings.l1 or settings.l2 else "")
+    + f" = `{fmt(path.total, 8)}` (backward pass: `{fmt(path.gradient, 8)}`)."
+)
+st.caption("Above the chosen layer the table follows one unit per layer (the strongest weight onward); its "
+           "∂L/∂a already sums every path to the output — that sum is what backpropagation saves you from "
+           "enumerating.")
+numeric = net.numeric_gradient(data.X_train, data.y_train, chosen, h=1e-6)
+check_badge(f"∂L/∂{chosen}: chain rule vs central differences at this frame", path.total, numeric,
+            relative_error(path.total, numeric), a_name="chain rule", b_name="(L(w+h) − L(w−h))/2h, h = 1e-6")
+st.caption(thresholds_caption())
+
+# -- your own points --------------------------------------------------------------------------------------
+with st.expander("Your own points (paste CSV)", icon=":material/scatter_plot:", expanded=dataset == "points"):
+    st.caption("One point per line: `x1,x2,label` with label 0 or 1 (a header line `x1,x2,label` is fine). "
+               "At most 300 points, coordinates within ±100. With 10 or more points half are held out for testing.")
+    st.text_area("Points", key=CSV_BOX, height=140, placeholder="0,0,0\n0,1,1\n1,0,1\n1,1,0")
+    st.button("Use these points", key=f"{PAGE}.use_points", on_click=_use_points, icon=":material/upload:")
+    problem = st.session_state.get(POINTS_ERROR_KEY)
+    if problem:
+        st.error(f"Could not use these points — {problem}. The previous data are kept.", icon=":material/error:")
+    if points is not None:
+        st.caption(f"Points in use: {len(points[1])}.")
+
+# the points in the link, when they fit
+if using_points:
+    compact = points_to_text(*points, sep=";")
+    if len(compact) <= MAX_LINK_POINTS_CHARS:
+        if st.query_params.get("pts") != compact:
+            st.query_params["pts"] = compact
+    else:
+        if "pts" in st.query_params:
+            del st.query_params["pts"]
+        notice.info(f"Your {len(points[1])} points are too many for the link ({len(compact):,} characters, at "
+                    f"most {MAX_LINK_POINTS_CHARS:,}): a shared link opens with the other settings but without "
+                    "the points.", icon=":material/link_off:")
+elif "pts" in st.query_params and dataset != "points":
+    del st.query_params["pts"]
+
+# -- export -------------------------------------------------------------------------------------------------
+with st.expander("Copy as Python", icon=":material/content_copy:"):
+    st.caption("A standalone NumPy script (no Streamlit, no Gradient Lab) that rebuilds this dataset and network "
+               f"and trains it to the same numbers: it prints final train loss "
+               f"`{history.train_loss[-1]:.12g}`. Use the copy button at the code's top right.")
+    st.code(export_script(settings), language="python")
+
+show_code(MLP.backward, MLP._deltas, MLP.chain_path, train_history)
