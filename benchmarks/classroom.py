@@ -211,7 +211,8 @@ class Student:
         status, _, cookies = await loop.run_in_executor(None, http_get, self.base, "/" + self.page)
         if status != 200:
             raise RuntimeError(f"GET /{self.page}: HTTP {status}")
-        await loop.run_in_executor(None, http_get, self.base, "/_stcore/health", cookies)
+        # like the browser: poll health before connecting (it also sets Streamlit's xsrf cookie)
+        cookies.update((await loop.run_in_executor(None, http_get, self.base, "/_stcore/health", cookies))[2])
         u = urllib.parse.urlsplit(self.base)
         ws_url = f"ws://{u.netloc}{u.path.rstrip('/')}/_stcore/stream"
         protocols = ["streamlit"] + ([cookies["_streamlit_xsrf"]] if "_streamlit_xsrf" in cookies else [])
@@ -369,6 +370,7 @@ class Row:
     rss: float  # RSS with the whole class connected (MB)
     rss_before: float
     rss_after: float  # after everyone left
+    sessions_during: float  # Streamlit's active_sessions near the end of the class
     sessions_after: float
     state_after: float
     load: str
@@ -387,20 +389,21 @@ async def run_class(base: str, pages: dict[str, str], n: int, duration: float, i
     # RSS with everyone connected: sample near the end of the class
     await asyncio.sleep(max(0.0, ramp + duration - 1.0))
     rss = rss_mb(pids) if pids else float("nan")
+    during = await asyncio.get_running_loop().run_in_executor(None, server_metrics, base)
     await asyncio.gather(*tasks)
     cpu = (cpu_seconds(pids) if pids else 0.0) - cpu0
     wall = time.perf_counter() - t0
     await asyncio.sleep(2.0)  # let the server drop the sessions
     m = await asyncio.get_running_loop().run_in_executor(None, server_metrics, base)
     rss_after = rss_mb(pids) if pids else float("nan")
-    return Row("", n, stats, cpu, wall, rss, rss_before, rss_after, m["active_sessions"],
-               m["session_state_bytes"], load_average())
+    return Row("", n, stats, cpu, wall, rss, rss_before, rss_after, during["active_sessions"],
+               m["active_sessions"], m["session_state_bytes"], load_average())
 
 
 def print_rows(rows: list[Row], floor: dict[int, Row]) -> None:
     head = (f"{'app':6} {'N':>4} {'inter':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'load p50':>8} "
             f"{'load p95':>8} {'err':>4} {'CPU %':>6} {'CPU ms/int':>10} {'RSS MB':>7} {'MB/sess':>7} "
-            f"{'p95/floor':>9} {'left':>5}  loadavg")
+            f"{'p95/floor':>9} {'open':>5} {'left':>5}  loadavg")
     print(head)
     print("-" * len(head))
     for r in rows:
@@ -414,12 +417,13 @@ def print_rows(rows: list[Row], floor: dict[int, Row]) -> None:
         print(f"{r.app:6} {r.n:4d} {len(s.interactions):6d} {1000 * pct(s.interactions, 50):7.0f} "
               f"{1000 * p95:7.0f} {1000 * pct(s.interactions, 99):7.0f} {1000 * pct(s.loads, 50):8.0f} "
               f"{1000 * pct(s.loads, 95):8.0f} {len(s.errors):4d} {100 * r.cpu / r.wall:6.0f} {cpu_per:10.1f} "
-              f"{r.rss:7.0f} {per_sess:7.2f} {ratio:9.2f} {int(r.sessions_after):5d}  {r.load}")
+              f"{r.rss:7.0f} {per_sess:7.2f} {ratio:9.2f} {int(r.sessions_during):5d} {int(r.sessions_after):5d}  {r.load}")
         for e in sorted(set(s.errors))[:3]:
             print(f"         error x{s.errors.count(e)}: {e[:160]}")
     print("inter = interactions completed; CPU ms/int = server CPU / (interactions + page loads); "
-          "MB/sess = (RSS with the class connected - RSS before) / N; left = sessions still open on the "
-          "server 2 s after everyone disconnected.")
+          "MB/sess = (RSS with the class connected - RSS before) / N; open / left = Streamlit's active sessions "
+          "near the end of the class / 2 s after everyone disconnected (/_stcore/metrics; behind a proxy: one "
+          "backend's).")
 
 
 def by_page_table(rows: list[Row]) -> None:
@@ -508,7 +512,13 @@ def browser_counts(base: str, pages: dict[str, str]) -> dict[str, dict[str, int]
         for page in pages:
             tab = browser.new_page(viewport={"width": 1280, "height": 900})
             tab.goto(f"{base}/{page}")
-            tab.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=60_000)
+            tab.wait_for_function(  # connected, script finished, a title drawn, no skeleton left
+                """() => {
+                    const app = document.querySelector('[data-testid=stApp]');
+                    return app && app.getAttribute('data-test-script-state') === 'notRunning'
+                        && !document.querySelector('[data-testid=stSkeleton]')
+                        && document.querySelector('h1') !== null;
+                }""", timeout=60_000)
             tab.wait_for_timeout(1500)
             out[page] = {
                 "vega_lite_chart": tab.locator("[data-testid=stVegaLiteChart]").count(),
