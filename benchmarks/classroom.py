@@ -12,6 +12,7 @@ Run (prints tables; takes ~2 x (len(N) x duration + warm-up)):
     python benchmarks/classroom.py -n 1,10 -d 8              # a quick run
     python benchmarks/classroom.py --per-page                # CPU per interaction per page vs floor
     python benchmarks/classroom.py --soak 10000              # RSS after 10 000 interactions vs after 1 000
+    python benchmarks/classroom.py --memory -n ""                # RSS per session at 1, 30, 100 sessions
     python benchmarks/classroom.py --validate                # same elements as a real browser (Playwright)
     python benchmarks/classroom.py --url http://127.0.0.1:8500 --pids 123,456 -n 120   # behind a proxy
     python benchmarks/classroom.py --set runner.postScriptGC=true   # A/B a server option
@@ -382,6 +383,7 @@ async def run_class(base: str, pages: dict[str, str], n: int, duration: float, i
     names = list(pages)
     rss_before = rss_mb(pids) if pids else float("nan")
     cpu0, t0 = (cpu_seconds(pids) if pids else 0.0), time.perf_counter()
+    each0 = [cpu_seconds([p]) for p in pids]
     tasks = [asyncio.create_task(student_session(base, names[i % len(names)], pages[names[i % len(names)]],
                                                  duration, interval, seed * 1000 + i, stats,
                                                  start_delay=ramp * i / max(n, 1)))
@@ -392,6 +394,9 @@ async def run_class(base: str, pages: dict[str, str], n: int, duration: float, i
     during = await asyncio.get_running_loop().run_in_executor(None, server_metrics, base)
     await asyncio.gather(*tasks)
     cpu = (cpu_seconds(pids) if pids else 0.0) - cpu0
+    if len(pids) > 1:  # several processes behind a proxy: did the class spread over them?
+        print("  server CPU s by process: " + ", ".join(
+            f"{p}: {cpu_seconds([p]) - c:.1f}" for p, c in zip(pids, each0, strict=True)), flush=True)
     wall = time.perf_counter() - t0
     await asyncio.sleep(2.0)  # let the server drop the sessions
     m = await asyncio.get_running_loop().run_in_executor(None, server_metrics, base)
@@ -489,6 +494,39 @@ async def soak(base: str, pages: dict[str, str], pids: list[int], total: int, st
               f"{100 * (last / first - 1):+.1f} % (target within 10 %)")
 
 
+# -- memory per session ---------------------------------------------------------------------------------
+
+async def memory(base: str, pages: dict[str, str], pids: list[int], levels: list[int], seed: int) -> None:
+    """RSS with 1, 30, 100... sessions open on their pages (each loaded once), after all leave, and after
+    a second class of the largest size came and left (memory reused, not kept per session)."""
+    names = list(pages)
+    await asyncio.sleep(1.0)
+    base_rss = rss_mb(pids)
+    print(f"  0 sessions: RSS {base_rss:.1f} MB")
+    for round_levels in (levels, levels[-1:]):
+        open_: list[Student] = []
+        for level in round_levels:
+            while len(open_) < level:
+                batch = []
+                for _ in range(min(10, level - len(open_))):
+                    i = len(open_) + len(batch)
+                    batch.append(Student(base, names[i % len(names)], pages[names[i % len(names)]],
+                                         random.Random(seed + i)))
+                await asyncio.gather(*(st.open() for st in batch))
+                open_ += batch
+            await asyncio.sleep(2.0)
+            m = await asyncio.get_running_loop().run_in_executor(None, server_metrics, base)
+            r = rss_mb(pids)
+            print(f"  {level:3d} sessions: RSS {r:.1f} MB, {(r - base_rss) / level:.2f} MB per session "
+                  f"(active_sessions {m['active_sessions']:.0f})  load {load_average()}", flush=True)
+        await asyncio.gather(*(st.close() for st in open_))
+        await asyncio.sleep(3.0)
+        m = await asyncio.get_running_loop().run_in_executor(None, server_metrics, base)
+        r = rss_mb(pids)
+        print(f"  after all {len(open_)} left: RSS {r:.1f} MB ({r - base_rss:+.1f} MB vs before), "
+              f"active_sessions {m['active_sessions']:.0f}", flush=True)
+
+
 # -- validation against a real browser -------------------------------------------------------------
 
 async def ws_counts(base: str, pages: dict[str, str]) -> dict[str, dict[str, int]]:
@@ -549,6 +587,7 @@ def main() -> None:
     ap.add_argument("--moves", type=int, default=30, help="with --per-page: moves per page")
     ap.add_argument("--soak", type=int, default=0, metavar="INTERACTIONS", help="RSS soak test")
     ap.add_argument("--soak-students", type=int, default=20)
+    ap.add_argument("--memory", action="store_true", help="RSS per open session at 1, 30, 100 sessions")
     ap.add_argument("--validate", action="store_true", help="compare element counts with a real browser")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
@@ -598,11 +637,15 @@ def main() -> None:
                 for page, (cpu, lat) in results.items():
                     print(f"  {page:18} {cpu:7.1f} ms CPU/interaction  ({cpu / floor_cpu:4.1f}x floor)  "
                           f"median latency {lat:6.0f} ms")
+            if args.memory:
+                name, base, pids, pg, _ = targets[0]
+                print(f"\nmemory on {name}: sessions opened, each on its page, none moving")
+                await memory(base, pg, pids, [1, 30, 100], args.seed)
             if args.soak:
                 name, base, pids, pg, _ = targets[0]
                 print(f"\nsoak: {args.soak} interactions on {name}")
                 await soak(base, pg, pids, args.soak, args.soak_students, args.seed)
-            if sizes and not (args.soak or args.per_page or args.validate) or args.students != ap.get_default(
+            if sizes and not (args.soak or args.per_page or args.validate or args.memory) or args.students != ap.get_default(
                     "students"):
                 rows: list[Row] = []
                 floor: dict[int, Row] = {}
