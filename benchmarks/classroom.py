@@ -645,8 +645,8 @@ def main() -> None:
                 name, base, pids, pg, _ = targets[0]
                 print(f"\nsoak: {args.soak} interactions on {name}")
                 await soak(base, pg, pids, args.soak, args.soak_students, args.seed)
-            if sizes and not (args.soak or args.per_page or args.validate or args.memory) or args.students != ap.get_default(
-                    "students"):
+            modes = args.soak or args.per_page or args.validate or args.memory
+            if sizes and (not modes or args.students != ap.get_default("students")):
                 rows: list[Row] = []
                 floor: dict[int, Row] = {}
                 for n in sizes:
