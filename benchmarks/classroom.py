@@ -384,6 +384,7 @@ async def run_class(base: str, pages: dict[str, str], n: int, duration: float, i
     rss_before = rss_mb(pids) if pids else float("nan")
     cpu0, t0 = (cpu_seconds(pids) if pids else 0.0), time.perf_counter()
     each0 = [cpu_seconds([p]) for p in pids]
+    me0 = sum(os.times()[:2])
     tasks = [asyncio.create_task(student_session(base, names[i % len(names)], pages[names[i % len(names)]],
                                                  duration, interval, seed * 1000 + i, stats,
                                                  start_delay=ramp * i / max(n, 1)))
@@ -394,6 +395,8 @@ async def run_class(base: str, pages: dict[str, str], n: int, duration: float, i
     during = await asyncio.get_running_loop().run_in_executor(None, server_metrics, base)
     await asyncio.gather(*tasks)
     cpu = (cpu_seconds(pids) if pids else 0.0) - cpu0
+    client = sum(os.times()[:2]) - me0
+    print(f"  load generator CPU {100 * client / (time.perf_counter() - t0):.0f} % of a core", flush=True)
     if len(pids) > 1:  # several processes behind a proxy: did the class spread over them?
         print("  server CPU s by process: " + ", ".join(
             f"{p}: {cpu_seconds([p]) - c:.1f}" for p, c in zip(pids, each0, strict=True)), flush=True)
