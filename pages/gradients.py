@@ -167,8 +167,9 @@ m[0].metric(f"L({w1:g}, {w2:g})", _num(r["L"]))
 m[1].metric("∂L/∂w₁", _num(g[0]), help="Slope of the loss along w₁ with w₂ held fixed.")
 m[2].metric("∂L/∂w₂", _num(g[1]), help="Slope of the loss along w₂ with w₁ held fixed.")
 m[3].metric("‖∇L‖ (steepest slope)", _num(r["norm"]), help="The length of the gradient vector.")
+article_note = st.empty()  # always there, filled only at the article's point: charts below keep their places
 if key == "coupled" and (w1, w2) == (1.0, 1.0):
-    st.caption("This is the article's example: `loss_2d(1, 1)` = 6 with ∂L/∂w₁ = 2(1 − 2) + 1 = −1 and "
+    article_note.caption("This is the article's example: `loss_2d(1, 1)` = 6 with ∂L/∂w₁ = 2(1 − 2) + 1 = −1 and "
                "∂L/∂w₂ = 2(1 − 3) + 1 = −3. Both partials are negative: increasing either weight lowers the loss.")
 
 # Sections in reading order; the direction slider (last section) is read before the map is drawn.

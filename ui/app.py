@@ -12,6 +12,7 @@ from itertools import groupby
 
 import streamlit as st
 
+from ui import gc_policy
 from ui.navigation import available_pages
 
 _local = threading.local()
@@ -58,3 +59,4 @@ def run_app() -> None:
         pg.run()
     finally:
         _local.inside_entry = False
+    gc_policy.after_run()

@@ -8,6 +8,7 @@ is done with Altair params so it runs in the browser without a rerun.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Sequence
 
 import altair as alt
@@ -957,8 +958,11 @@ def vega_spec(chart: alt.TopLevelMixin) -> dict:
         from contextlib import nullcontext as lock_factory
 
         lock = lock_factory()
+    # Altair's JSON-schema validation is ~70 % of to_dict (a profile of Activations under load). The
+    # test suite validates every chart it builds; a live server skips it.
+    validate = "PYTEST_CURRENT_TEST" in os.environ
     with lock, alt.data_transformers.enable("default"):
-        spec = chart.to_dict()
+        spec = chart.to_dict(validate=validate)
     view = spec.get("config", {}).get("view", {})
     for key in ("continuousWidth", "continuousHeight"):
         view.pop(key, None)

@@ -1,0 +1,33 @@
+"""deploy/: the nginx configuration cluster.py writes is one nginx accepts, with the parts a class needs."""
+
+import importlib.util
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+def _cluster():
+    spec = importlib.util.spec_from_file_location("cluster", ROOT / "deploy" / "cluster.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_generated_config_passes_nginx_t(tmp_path):
+    if not Path(NGINX).exists():
+        pytest.skip("nginx is not installed")
+    conf = _cluster().write_config(tmp_path, "127.0.0.1:8599", [8601, 8602])
+    text = conf.read_text()
+    assert "server 127.0.0.1:8601" in text and "server 127.0.0.1:8602" in text
+    assert "hash $gradientlab_route consistent" in text  # sticky by cookie: a class shares one NAT address
+    assert "proxy_set_header Upgrade $http_upgrade" in text
+    assert not re.search(r"@(PREFIX|LISTEN|SERVERS)@", text)  # every placeholder filled
+    out = subprocess.run([NGINX, "-t", "-p", str(tmp_path), "-c", str(conf)], capture_output=True, text=True,
+                         timeout=30)
+    assert out.returncode == 0, out.stderr
