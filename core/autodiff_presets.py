@@ -33,12 +33,12 @@ from core.autodiff import (
     BackwardStep,
     GraphNode,
     Value,
-    _propagate,
     backward_steps,
     graph,
     topological_order,
     zero_grad,
 )
+from core.autodiff.engine import _propagate
 
 __all__ = [
     "Problem",
@@ -268,6 +268,9 @@ def _sub_expression(v: Value, written: Mapping[Value, str]) -> str:
         if b.startswith("1/"):
             return f"{_wrap(a)}/{b[2:]}"
         return f"{_wrap(a)}·{_wrap(b)}"
+    if op == "/":
+        a, b = parts
+        return f"{_wrap(a)}/{b if b.isalnum() else _as_label(b)}"
     if op.startswith("**"):
         exponent = op[2:]
         try:
@@ -415,7 +418,7 @@ def graph_summary(nodes: Sequence[GraphNode], edges: Sequence[tuple[int, int]]) 
 
 def methods_for_ops(ops: Sequence[str]) -> tuple[Callable, ...]:
     """The ``Value`` code behind the ops of a graph (for "show the code"), then the backward pass."""
-    named = {"+": Value.__add__, "*": Value.__mul__, "ReLU": Value.relu, "tanh": Value.tanh, "exp": Value.exp,
+    named = {"+": Value.__add__, "*": Value.__mul__, "/": Value.__truediv__, "ReLU": Value.relu, "tanh": Value.tanh, "exp": Value.exp,
              "log": Value.log, "sigmoid": Value.sigmoid, "sin": Value.sin, "cos": Value.cos}
     out: list[Callable] = []
     for op in ops:

@@ -35,7 +35,7 @@ PALETTES: dict[str, dict[str, str]] = {
     },
 }
 
-_OPS = {"+": "+", "*": "×", "sigmoid": "σ"}
+_OPS = {"+": "+", "*": "×", "/": "÷", "sigmoid": "σ"}
 
 
 def number(x: float) -> str:

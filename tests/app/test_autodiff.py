@@ -272,3 +272,11 @@ def test_forward_vs_reverse_note_counts_the_inputs():
     at = choose(open_page(PAGE), "mlp")
     md = text(at)
     assert "all 13" in md and "26 evaluations" in md
+
+
+@pytest.mark.parametrize("expr", ["x/0", "x/(1-1)", "sin(x)/(1-1)", "y/(pi-pi)", "x/1e-320"])
+def test_division_by_a_zero_or_subnormal_constant_warns_instead_of_crashing(expr):
+    at = open_page(PAGE, {"preset": "expression", "expr": expr})
+    assert_ok(at)
+    assert any("division by zero" in w.value for w in at.warning)
+    assert badges(at) == []

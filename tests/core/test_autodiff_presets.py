@@ -108,7 +108,8 @@ def test_expression_problem_names_and_values():
 
 @pytest.mark.parametrize("text, expected", [
     ("x - y", ["x", "y", "v2", "(−y)", "f"]),
-    ("x/y", ["x", "y", "(1/y)", "f"]),
+    ("x/y", ["x", "y", "f"]),  # one division node
+    ("x/(y*z) + z", ["x", "y", "z", "(y·z)", "(x/(y·z))", "f"]),
     ("sin(x)*cos(y)", ["x", "sin(x)", "y", "cos(y)", "f"]),
     ("(x+y)**2", ["x", "y", "(x + y)", "f"]),
     ("sigmoid(x*y)", ["x", "y", "(x·y)", "f"]),
