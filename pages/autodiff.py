@@ -9,7 +9,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from core import autodiff_presets as presets
+from core.autodiff import examples as presets
 from core.expression import FUNCTION_NAMES, ParseError, parse
 from ui import charts
 from ui.graphs import computation_graph, number, op_text

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from core import finite_diff
-from core import gradient_checking as gc
+from core import gradient_check as gc
 from core.activations import ACTIVATIONS
 from core.expression import FUNCTION_NAMES, ParseError, parse
 from core.network import ACTIVATION_CHOICES, LOSS_CHOICES, TwoLayerNet, xor_data

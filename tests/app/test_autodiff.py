@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from core import autodiff_presets as ap
+from core.autodiff import examples as ap
 from core.autodiff import graph, zero_grad
 from core.expression import parse
 from tests.support import assert_ok, badges, notices, open_page

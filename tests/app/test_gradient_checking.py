@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core import gradient_checking as gc
+from core import gradient_check as gc
 from core.network import TwoLayerNet, xor_data
 from tests.support import assert_ok, badges, open_page, page_tables
 from ui.navigation import page_by_url

@@ -1,4 +1,4 @@
-"""Tests for core.autodiff_presets: the Autodiff page's example graphs, their plain-float twins,
+"""Tests for core.autodiff.examples: the Autodiff page's example graphs, their plain-float twins,
 the traced backward pass, the gradient check and the summary of large graphs."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core import autodiff_presets as ap
 from core.autodiff import Value, graph, zero_grad
+from core.autodiff import examples as ap
 from core.expression import parse
 
 VARS = ("x", "y", "z")

@@ -14,7 +14,7 @@ are an independent check of what ``root.backward()`` computes.
 
 ``trace`` runs the backward pass and returns plain data for drawing and stepping (no ``Value``
 objects: safe to cache); ``check`` compares every input's grad with central differences
-(``core.gradient_checking``); ``graph_summary`` describes graphs too big to draw.
+(``core.gradient_check``); ``graph_summary`` describes graphs too big to draw.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core import gradient_checking
+from core import gradient_check
 from core.autodiff import (
     MLP,
     BackwardStep,
@@ -374,10 +374,10 @@ def trace(problem: Problem, full_grads: int = 60, max_nodes: int = 2000) -> Trac
                  input_grads=tuple(input_grads))
 
 
-def check(problem: Problem, h: float = 1e-6) -> gradient_checking.CheckReport:
+def check(problem: Problem, h: float = 1e-6) -> gradient_check.CheckReport:
     """Every input's ``backward()`` grad against central differences of the plain-float ``f``.
 
-    Uses ``core.gradient_checking.check_gradient`` (relative error per input; an input whose
+    Uses ``core.gradient_check.check_gradient`` (relative error per input; an input whose
     grad and estimate are both below the round-off level scores 0).
     """
     root = problem.root
@@ -385,9 +385,9 @@ def check(problem: Problem, h: float = 1e-6) -> gradient_checking.CheckReport:
     root.backward()
     analytic = np.array([v.grad for v in problem.inputs], dtype=np.float64)
     names = problem.names
-    cp = gradient_checking.CheckProblem(names=names, groups=names, theta=problem.theta, f=problem.f,
+    cp = gradient_check.CheckProblem(names=names, groups=names, theta=problem.theta, f=problem.f,
                                         analytic=analytic)
-    return gradient_checking.check_gradient(cp, h=h)
+    return gradient_check.check_gradient(cp, h=h)
 
 
 @dataclass(frozen=True)

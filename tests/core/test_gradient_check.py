@@ -1,4 +1,4 @@
-"""core.gradient_checking: the per-parameter check, the ε sweep, planted bugs and the deep-stack check."""
+"""core.gradient_check: the per-parameter check, the ε sweep, planted bugs and the deep-stack check."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from core import gradient_checking as gc
+from core import gradient_check as gc
 from core.expression import parse
 from core.gradient_flow import PRESETS, gradient_flow
 from core.network import ACTIVATION_CHOICES, LOSS_CHOICES, TwoLayerNet, xor_data
