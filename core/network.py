@@ -11,8 +11,9 @@ Forward pass (one row per sample, ``m`` samples)::
   (∂L/∂a2 = a2 − y, then ``/m`` when forming dW and db). With one output the mean is over
   the ``m`` samples, exactly the article's ``np.mean``; with several outputs the squared errors
   are summed over outputs and averaged over samples, so the gradient stays exact.
-- ``"bce"``: the mean binary cross-entropy, computed from the logits as
-  ``softplus(z2) − y·z2`` (never ``log(0)``), whose gradient w.r.t. z2 is ``(a2 − y)/m``.
+- ``"bce"``: the binary cross-entropy averaged over the ``m`` samples and summed over outputs
+  (with one output, the mean BCE), computed from the logits as ``softplus(z2) − y·z2`` (never
+  ``log(0)``), whose gradient w.r.t. z2 is ``(a2 − y)/m``.
 
 With the defaults (``init="article"``, ``seed=42``) the weights are the article's to the last
 bit (``RandomState(42).randn`` draws the same numbers as ``np.random.seed(42); np.random.randn``)
@@ -71,7 +72,7 @@ ACTIVATION_CHOICES: tuple[str, ...] = ("sigmoid", "tanh", "relu")
 """Hidden activations the network supports (keys of ``core.activations.ACTIVATIONS``)."""
 
 LOSS_CHOICES: tuple[str, ...] = ("mse", "bce")
-"""``"mse"`` = ½·mean((a2 − y)²) (the article's); ``"bce"`` = mean binary cross-entropy."""
+"""``"mse"`` = ½·mean((a2 − y)²) (the article's); ``"bce"`` = binary cross-entropy, mean over samples, summed over outputs."""
 
 INIT_CHOICES: tuple[str, ...] = ("article", "xavier", "he")
 """Weight initialisations: N(0, 0.5²) (the article's), Glorot/Xavier normal, He normal."""
@@ -473,7 +474,7 @@ class TwoLayerNet:
         return z1, a1, z2, sigmoid(z2)
 
     def _loss_from(self, z2: FloatArray, a2: FloatArray, y: FloatArray) -> float:
-        """mse: ½·Σ(a2 − y)²/m; bce: Σ(softplus(z2) − y·z2)/m (= −mean[y ln a2 + (1−y) ln(1−a2)])."""
+        """mse: ½·Σ(a2 − y)²/m; bce: Σ(softplus(z2) − y·z2)/m = −(1/m)·Σ[y ln a2 + (1−y) ln(1−a2)] (Σ over samples and outputs)."""
         m = z2.shape[0]
         if self._is_mse:
             d = a2 - y
@@ -492,6 +493,9 @@ class TwoLayerNet:
 
     def loss(self, X: ArrayLike, y: ArrayLike) -> float:
         """L = ½·Σ(a2 − y)²/m (mse; = the article's ½·mean((a2 − y)²) with one output), Σ(softplus(z2) − y·z2)/m (bce).
+
+        Both sum over outputs and average over the m samples: with one output, bce is the mean
+        binary cross-entropy −mean[y ln a2 + (1−y) ln(1−a2)]; with several it is that mean summed over outputs.
 
         Runs (and caches) the forward pass on ``X``.
         """

@@ -124,6 +124,8 @@ class OptimizerSpec:
             steps from 1, ``state`` starts as ``{}``; θ_{t+1} = θ_t + Δθ.
         default_lr: a learning rate that behaves well on the default surfaces.
         description: one sentence a student reads.
+        short: the name in legends and tables (``"SGD"``).
+        note: what differs from a framework's version of this optimizer (shown with the formula).
     """
 
     key: str
@@ -133,6 +135,8 @@ class OptimizerSpec:
     step: StepFn
     default_lr: float
     description: str
+    short: str = ""
+    note: str = ""
 
     def defaults(self) -> dict[str, float]:
         """The default hyperparameters, ``{name: default}``."""
@@ -232,6 +236,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             step=sgd_step,
             default_lr=0.1,
             description="The article's update rule: step against the gradient, scaled by the learning rate.",
+            short="SGD",
         ),
         OptimizerSpec(
             key="momentum",
@@ -244,6 +249,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             step=momentum_step,
             default_lr=0.02,
             description="Accumulates a velocity from past gradients: it speeds up along consistent directions and overshoots.",
+            short="Momentum",
         ),
         OptimizerSpec(
             key="nesterov",
@@ -256,6 +262,8 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             step=nesterov_step,
             default_lr=0.02,
             description="Momentum that corrects with a look-ahead, so it overshoots less than the heavy ball.",
+            short="Nesterov",
+            note="With β = 0 this is plain gradient descent: PyTorch refuses Nesterov without momentum (β > 0).",
         ),
         OptimizerSpec(
             key="rmsprop",
@@ -269,6 +277,8 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             step=rmsprop_step,
             default_lr=0.05,
             description="Divides each coordinate's step by a running RMS of its gradients: steep and flat directions move alike.",
+            short="RMSprop",
+            note="The default decay β = 0.9 is Hinton's and Keras' choice; PyTorch's RMSprop defaults to α = 0.99 (its name for β).",
         ),
         OptimizerSpec(
             key="adam",
@@ -287,6 +297,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             step=adam_step,
             default_lr=0.1,
             description="Momentum plus RMSprop with bias correction: early steps have size ≈ η whatever the gradient's scale.",
+            short="Adam",
         ),
     )
 }

@@ -27,7 +27,7 @@ GRID_N = 41  # map cells per axis
 TICK = 0.25  # seconds between frames while playing
 FRAMES = 60  # a play-through shows about this many frames, whatever the number of steps
 ARROW = {"length": 0.13, "aspect": 1.25}  # −∇L arrows: share of the map's height; map width/height
-SHORT = {"sgd": "SGD", "momentum": "Momentum", "nesterov": "Nesterov", "rmsprop": "RMSprop", "adam": "Adam"}
+SHORT = {key: spec.short or spec.name for key, spec in OPTIMIZERS.items()}
 SYMBOLS = {"beta": "β", "beta1": "β₁", "beta2": "β₂", "eps": "ε"}
 PLAY = f"{PAGE}._playing"  # session state only: a link never starts playing
 SEEN = f"{PAGE}._steps_seen"  # the number of steps the step slider last ended at
@@ -223,6 +223,8 @@ shown: set[str] = set()
 for col, key in zip(tuning.columns(max(len(chosen), 1)), chosen, strict=False):
     col.markdown(f"**{OPTIMIZERS[key].name}**")
     col.latex(OPTIMIZERS[key].formula)
+    if OPTIMIZERS[key].note:
+        col.caption(OPTIMIZERS[key].note)
     key_lr = state.log_slider(f"lr_{key}", "η", LRS, OPTIMIZERS[key].default_lr, container=col) if own_lr else lr
     settings[key] = (float(key_lr), {h: _hyper_widget(col, key, h) for h in OPTIMIZERS[key].hyper})
     shown.update([f"lr_{key}"] * bool(own_lr) + [f"{key}_{h}" for h in OPTIMIZERS[key].hyper])

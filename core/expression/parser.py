@@ -178,6 +178,12 @@ class Parser:
         self.leave()
         node = self.make(BinOp("**", base, exponent), token.position)
         exponent_value = self.constant(exponent)
+        if exponent_value is not None and math.isnan(exponent_value):
+            raise ParseError(
+                "the exponent is not a number (it works out to NaN, e.g. 0/0)",
+                token.position,
+                "use an exponent that is a number, such as 2 or 0.5",
+            )
         if exponent_value is not None and not abs(exponent_value) <= MAX_EXPONENT:
             shown = f"{exponent_value:.6g}" if math.isfinite(exponent_value) else "too large to compute"
             raise ParseError(

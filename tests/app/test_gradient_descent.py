@@ -280,3 +280,9 @@ def test_every_surface_with_every_optimizer_at_extreme_learning_rates(surface, l
     for name in ("paths", "current", "losses"):
         for column in dataset(at, name).values():
             assert all(np.isfinite(v) for v in column if isinstance(v, float))
+
+
+def test_framework_notes_are_shown_next_to_the_formulas():
+    at = open_page(PAGE, {"opts": "nesterov,rmsprop"})
+    captions = " ".join(c.value for c in at.caption)
+    assert "0.99" in captions and "PyTorch refuses Nesterov" in captions

@@ -567,3 +567,11 @@ def test_one_function_table_lists_every_function_once():
     for name, entry in TABLE.items():
         rule = parse(entry.derivative, ("u",), allow_internal=True)  # every rule is a formula of the grammar
         assert rule.variables == ("u",), name
+
+
+@pytest.mark.parametrize("text", ["x**(0/0)", "x**(0*log(0))", "2**(0/0)"])
+def test_a_nan_exponent_is_refused_as_not_a_number_not_as_too_large(text):
+    with pytest.raises(ParseError) as caught:
+        parse(text)
+    assert "not a number" in caught.value.message
+    assert "too large" not in str(caught.value)

@@ -591,3 +591,14 @@ def test_validation() -> None:
         net.numeric_gradients(X, y, h=0.0)
     assert net.train_step(X, y.ravel(), 0.1) > 0  # y as (m,) is accepted for one output
     assert net.train_step(X.tolist(), y.tolist(), 0.1) > 0
+
+
+def test_bce_with_several_outputs_is_the_mean_over_samples_summed_over_outputs_as_documented():
+    net = TwoLayerNet(n_in=2, n_hidden=3, n_out=2, loss="bce", seed=3)
+    X = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    y = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    a2 = net.forward(X)
+    per_output = -np.mean(y * np.log(a2) + (1 - y) * np.log(1 - a2), axis=0)
+    assert net.loss(X, y) == pytest.approx(per_output.sum(), rel=1e-12)
+    doc = " ".join(TwoLayerNet.loss.__doc__.split())
+    assert "summed over outputs" in doc  # the docstring said "−mean[…]", off by the number of outputs

@@ -343,3 +343,18 @@ def test_spec_objects_are_accepted_directly():
     a = descend(SURFACES["ravine"], spec, (-9.0, 1.5), lr=0.01, steps=30)
     b = descend("ravine", "nesterov", (-9.0, 1.5), lr=0.01, steps=30)
     np.testing.assert_array_equal(a.points, b.points)
+
+
+def test_framework_differences_are_stated_on_the_registry_entries():
+    """RMSprop's default decay 0.9 vs PyTorch's 0.99, and Nesterov at β = 0 being SGD (issue 11)."""
+    assert OPTIMIZERS["rmsprop"].hyper["beta"].default == 0.9
+    assert "0.99" in OPTIMIZERS["rmsprop"].note and "PyTorch" in OPTIMIZERS["rmsprop"].note
+    assert "β = 0" in OPTIMIZERS["nesterov"].note and "gradient descent" in OPTIMIZERS["nesterov"].note
+    start = np.array([1.0, 1.0])
+    plain = descend("bowl", "sgd", start, lr=0.1, steps=20)
+    nesterov0 = descend("bowl", "nesterov", start, lr=0.1, steps=20, beta=0.0)
+    np.testing.assert_array_equal(plain.points, nesterov0.points)  # what the note says
+
+
+def test_every_optimizer_has_a_short_name():
+    assert all(spec.short for spec in OPTIMIZERS.values())
