@@ -410,7 +410,7 @@ class TwoLayerNet:
     def _locate(self, name: str) -> tuple[str, tuple[int, ...]]:
         """Parse ``name`` and check its indices against this net's shapes."""
         key, index = parse_param_name(name)
-        shape = getattr(self, key).shape
+        shape: tuple[int, ...] = getattr(self, key).shape
         if any(i >= n for i, n in zip(index, shape, strict=True)):
             raise ValueError(f"{name!r} is out of range: {key} has shape {shape}")
         return key, index
@@ -875,7 +875,8 @@ def slice_along(
         raise ValueError(f"offsets must keep {param} finite and within ±{PARAM_LIMIT:g}")
     k = values.size
     p = {name: np.repeat(getattr(net, name)[None], k, axis=0) for name in PARAM_KEYS}
-    p[key][(slice(None), *index)] = values
+    where: tuple[Any, ...] = (slice(None), *index)
+    p[key][where] = values
     m = X.shape[0]
     z1 = X @ p["W1"] + p["b1"][:, None, :]  # (k, m, hidden)
     a1 = net._act(z1)

@@ -602,7 +602,7 @@ def critical_point(surface: Surface | str) -> FloatArray | None:
     H = np.array(surf.hessian, dtype=np.float64)
     if abs(float(np.linalg.det(H))) < 1e-12:
         return None
-    return np.linalg.solve(H, -surf.grad(np.zeros(2)))
+    return np.asarray(np.linalg.solve(H, -surf.grad(np.zeros(2))), dtype=np.float64)
 
 
 def sgd_closed_form(surface: Surface | str, start: ArrayLike, lr: float, k: int) -> FloatArray | None:
@@ -759,15 +759,15 @@ def diagnose(traj: Trajectory, domain: tuple[tuple[float, float], tuple[float, f
     surf = get_surface(traj.surface)
     where = traj.points[last_inside(traj.points, domain or surf.domain)]
     lim = step_limit(surf, traj.optimizer, traj.lr, point=where, **traj.hyper)
-    linear = lim is not None and lim.rate is not None
-    over = linear and lim.lr_max is not None and traj.lr >= lim.lr_max * (1.0 - 1e-12)
     kind: str | None
+    if lim is None or lim.rate is None:  # no linear model of the step (adaptive optimizers)
+        kind = None if traj.diverged_at is None else "adaptive"
+        return Diagnosis(kind=kind, limit=lim, where=where)
+    over = lim.lr_max is not None and traj.lr >= lim.lr_max * (1.0 - 1e-12)
     if traj.diverged_at is None:
         kind = None
         if over and lim.constant:
             kind = "slow" if lim.rate > 1.0 + 1e-9 else "edge"
-    elif not linear:
-        kind = "adaptive"
     elif lim.lam_min < 0 and not over:
         kind = "escape"
     elif over:

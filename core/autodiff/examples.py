@@ -24,6 +24,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -149,7 +150,7 @@ def _mlp_labels(sizes: Sequence[int]) -> list[str]:
     return names
 
 
-def _mlp_output(theta: Sequence[float], sizes: Sequence[int], x: Sequence[float]) -> float:
+def _mlp_output(theta: Sequence[float] | np.ndarray, sizes: Sequence[int], x: Sequence[float]) -> float:
     """The MLP's output with plain floats: tanh hidden layers, a linear last layer."""
     k = 0
     a = [float(v) for v in x]
@@ -182,17 +183,18 @@ def mlp_loss(points: int = 3, seed: int = MLP_SEED) -> Problem:
     for p, name in zip(params, _mlp_labels(MLP_SIZES), strict=True):
         p.label = name
     hidden, output = model.layers
-    loss = None
-    for p in range(points):
-        tag = f"p{p + 1}"
-        xs = [_leaf(v, f"{tag}.x{i + 1}") for i, v in enumerate(MLP_POINTS[p])]
-        hs = hidden(xs)
+    loss: Value | None = None
+    for k in range(points):
+        tag = f"p{k + 1}"
+        xs = [_leaf(v, f"{tag}.x{i + 1}") for i, v in enumerate(MLP_POINTS[k])]
+        hs: Any = hidden(xs)
         for j, h in enumerate(hs):
             _named(h, f"{tag}.h{j + 1}")
             _named(h._prev[0], f"{tag}.z{j + 1}")
-        out = _named(output(hs), f"ŷ{p + 1}")
-        term = _named((out - MLP_TARGETS[p]) ** 2, f"ℓ{p + 1}")
+        out: Any = _named(output(hs), f"ŷ{k + 1}")  # type: ignore[arg-type]  # one output: a Value
+        term = _named((out - MLP_TARGETS[k]) ** 2, f"ℓ{k + 1}")
         loss = term if loss is None else loss + term
+    assert loss is not None
     loss = _named(loss, "L")
 
     def f(theta: np.ndarray) -> float:
@@ -418,9 +420,9 @@ def graph_summary(nodes: Sequence[GraphNode], edges: Sequence[tuple[int, int]]) 
 
 def methods_for_ops(ops: Sequence[str]) -> tuple[Callable, ...]:
     """The ``Value`` code behind the ops of a graph (for "show the code"), then the backward pass."""
-    named = {"+": Value.__add__, "*": Value.__mul__, "/": Value.__truediv__, "ReLU": Value.relu, "tanh": Value.tanh, "exp": Value.exp,
+    named: dict[str, Callable[..., Any]] = {"+": Value.__add__, "*": Value.__mul__, "/": Value.__truediv__, "ReLU": Value.relu, "tanh": Value.tanh, "exp": Value.exp,
              "log": Value.log, "sigmoid": Value.sigmoid, "sin": Value.sin, "cos": Value.cos}
-    out: list[Callable] = []
+    out: list[Callable[..., Any]] = []
     for op in ops:
         if op in named:
             method = named[op]

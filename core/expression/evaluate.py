@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from core.expression.functions import CONSTANT_VALUES, FUNCTIONS
-from core.expression.tree import Call, Const, Neg, Node, Num, Var, fold_tree, variables_in
+from core.expression.tree import BinOp, Call, Const, Neg, Node, Num, Var, fold_tree, variables_in
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from core.autodiff import Value
@@ -27,6 +27,8 @@ def apply(node: Node, args: list[Any]) -> Any:
         return np.negative(args[0])
     if isinstance(node, Call):
         return numpy_function(node.func)(args[0])
+    if not isinstance(node, BinOp):
+        raise TypeError(f"not an operation: {node!r}")
     left, right = args
     if node.op == "+":
         return np.add(left, right)

@@ -176,9 +176,9 @@ def same(a: Node, b: Node) -> bool:
             if x != y:
                 return False
             continue
-        if isinstance(x, BinOp) and x.op != y.op:
+        if isinstance(x, BinOp) and isinstance(y, BinOp) and x.op != y.op:
             return False
-        if isinstance(x, Call) and x.func != y.func:
+        if isinstance(x, Call) and isinstance(y, Call) and x.func != y.func:
             return False
         stack.extend(zip(children(x), children(y), strict=True))
     return True
