@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from core import finite_diff, surfaces
+from core.formatting import short_number
 from core.surfaces import SURFACES
 from ui import charts
 from ui.shell import check_badge, header, show_code, thresholds_caption
@@ -64,7 +65,7 @@ def _keep_inside(name: str, lo: float, hi: float, default: float) -> None:
 
 def _num(x: float) -> str:
     """A short number with a typographic minus, for metrics and labels."""
-    return f"{float(x):.6g}".replace("-", "−")
+    return short_number(x, 6)
 
 
 def _set_angle(angle: float) -> None:

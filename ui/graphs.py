@@ -14,6 +14,8 @@ import html
 from collections.abc import Collection, Mapping, Sequence
 from typing import Protocol
 
+from core.formatting import short_number
+
 
 class _Node(Protocol):
     id: int
@@ -40,8 +42,7 @@ _OPS = {"+": "+", "*": "×", "/": "÷", "sigmoid": "σ"}
 
 def number(x: float) -> str:
     """A compact number for a graph or a sentence: 4 significant digits (0.4, −0.06, 6.881, 1e-10)."""
-    text = f"{float(x):.4g}"
-    return "0" if text == "-0" else text.replace("-", "−")
+    return short_number(x)
 
 
 def op_text(op: str) -> str:

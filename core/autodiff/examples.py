@@ -40,6 +40,7 @@ from core.autodiff import (
     zero_grad,
 )
 from core.autodiff.engine import _propagate
+from core.formatting import short_number
 
 __all__ = [
     "Problem",
@@ -214,7 +215,7 @@ _FUNCTION_NAMES = {"ReLU": "relu", "sigmoid": "σ"}
 
 
 def _number(x: float) -> str:
-    return f"{x:.4g}".replace("-", "−")
+    return short_number(x)
 
 
 def _is_sum(text: str) -> bool:

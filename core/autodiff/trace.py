@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from core.autodiff.engine import Value, topological_order
+from core.formatting import short_number
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +82,7 @@ class BackwardStep:
 
 
 def _fmt(x: float) -> str:
-    return f"{x:.6g}"
+    return short_number(x, 6, "-")
 
 
 def _local_formula(v: Value, k: int, out: str, terms: list[str]) -> str:
