@@ -14,7 +14,7 @@ import html
 from collections.abc import Collection, Mapping, Sequence
 from typing import Protocol
 
-from core.formatting import short_number
+from core.formatting import number_or_text, short_number
 
 
 class _Node(Protocol):
@@ -50,19 +50,9 @@ def op_text(op: str) -> str:
     if op in _OPS:
         return _OPS[op]
     if op.startswith("**"):
-        exponent = op[2:]
-        try:
-            exponent = number(float(exponent))
-        except ValueError:
-            pass
-        return "^" + exponent
+        return "^" + number_or_text(op[2:])
     if op.endswith("**"):
-        base = op[:-2]
-        try:
-            base = number(float(base))
-        except ValueError:
-            pass
-        return base + "^·"
+        return number_or_text(op[:-2]) + "^·"
     return op
 
 

@@ -40,7 +40,7 @@ from core.autodiff import (
     zero_grad,
 )
 from core.autodiff.engine import _propagate
-from core.formatting import short_number
+from core.formatting import number_or_text, short_number
 
 __all__ = [
     "Problem",
@@ -275,11 +275,7 @@ def _sub_expression(v: Value, written: Mapping[Value, str]) -> str:
         a, b = parts
         return f"{_wrap(a)}/{b if b.isalnum() else _as_label(b)}"
     if op.startswith("**"):
-        exponent = op[2:]
-        try:
-            exponent = _number(float(exponent))
-        except ValueError:
-            pass
+        exponent = number_or_text(op[2:])
         if exponent == "−1":
             return f"1/{_wrap(parts[0])}"
         base = parts[0]

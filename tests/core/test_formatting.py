@@ -13,3 +13,10 @@ from core.formatting import short_number
 ])
 def test_short_number(x, digits, minus, text):
     assert short_number(x, digits, minus) == text
+
+
+@pytest.mark.parametrize(("text", "shown"), [("2", "2"), ("2.0", "2"), ("-1", "−1"), ("0.5", "0.5"), ("x", "x")])
+def test_number_or_text(text, shown):
+    from core.formatting import number_or_text
+
+    assert number_or_text(text) == shown
