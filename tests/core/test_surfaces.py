@@ -60,7 +60,8 @@ def numeric_hessian(s: Surface, w: np.ndarray, h: float = 1e-3) -> np.ndarray:
 
 
 def test_registry_keys_in_order():
-    assert KEYS == ["bowl", "coupled", "ravine", "saddle", "rosenbrock", "himmelblau"]
+    required = ["bowl", "coupled", "ravine", "saddle", "rosenbrock", "himmelblau"]
+    assert [k for k in KEYS if k in required] == required  # DESIGN's surfaces; more may follow
 
 
 @pytest.mark.parametrize("key", KEYS)
@@ -194,7 +195,8 @@ def test_constant_hessians_match_second_differences(key, u1, u2):
 
 
 def test_which_hessians_are_constant():
-    assert CONSTANT_HESSIAN == ["bowl", "coupled", "ravine", "saddle"]
+    assert {"bowl", "coupled", "ravine", "saddle"} <= set(CONSTANT_HESSIAN)
+    assert not {"rosenbrock", "himmelblau"} & set(CONSTANT_HESSIAN)
     np.testing.assert_array_equal(SURFACES["bowl"].hessian, [[2, 0], [0, 4]])
     np.testing.assert_array_equal(SURFACES["coupled"].hessian, [[2, 1], [1, 2]])
     np.testing.assert_array_equal(SURFACES["ravine"].hessian, [[1, 0], [0, 50]])
