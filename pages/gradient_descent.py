@@ -12,7 +12,7 @@ from core import finite_diff
 from core import optimizers as opt
 from core.optimizers import OPTIMIZERS, descend
 from core.surfaces import SURFACES, grid
-from ui import charts
+from ui import charts, geometry
 from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
 from ui.state import UrlState
 
@@ -247,7 +247,7 @@ def run(surface: str, key: str, start: tuple, lr: float, steps: int, hyper: tupl
     (a, b), (c, d) = SURFACES[surface].domain
     values, best = opt.loss_gap(surface, traj.losses)
     keep = np.isfinite(values)
-    return {"traj": traj, "visible": opt.visible_steps(traj.points, (b - a, d - c)), "best": best,
+    return {"traj": traj, "visible": geometry.visible_steps(traj.points, (b - a, d - c)), "best": best,
             "losses": {"step": np.arange(len(values))[keep], "value": values[keep],
                        "series": np.full(int(keep.sum()), SHORT[key])}}
 
@@ -329,7 +329,7 @@ def _step_rows(key: str, t: int) -> tuple[dict, dict, list, str]:
     path = {"x": traj.points[idx, 0], "y": traj.points[idx, 1], "step": idx, "series": np.full(len(idx), SHORT[key]),
             "loss": traj.losses[idx]}
     cur = {"x": float(view.point[0]), "y": float(view.point[1]), "series": SHORT[key], "step": view.t}
-    head = opt.display_arrow(view.point, -view.grad, spans, **ARROW)
+    head = geometry.display_arrow(view.point, -view.grad, spans, **ARROW)
     arrow = [{"x": cur["x"], "y": cur["y"], "x2": head[0], "y2": head[1]}] if head else []
     stopped = f" (stopped: diverged at step {traj.diverged_at})" if view.t < t else ""
     update = _vec(view.update, 4) if view.update is not None else "— (last point)"

@@ -17,7 +17,6 @@ from core.surfaces import (
     _derivative_terms,
     _poly_scaled,
     directional_derivatives,
-    fit_factor,
     get_surface,
     gradient_field,
     grid,
@@ -408,16 +407,6 @@ def test_gradient_field_rejects_bad_sizes():
         gradient_field("bowl", 0)
     with pytest.raises(ValueError):
         gradient_field("bowl", True)
-
-
-def test_fit_factor():
-    box = ((-1.0, 1.0), (-2.0, 2.0))
-    assert fit_factor((0.0, 0.0), (0.5, 0.5), box) == 1.0
-    assert fit_factor((0.0, 0.0), (2.0, 0.0), box) == pytest.approx(0.5)
-    assert fit_factor((0.0, 1.0), (0.0, 4.0), box) == pytest.approx(0.25)
-    assert fit_factor((0.0, 0.0), (-4.0, -1.0), box) == pytest.approx(0.25)
-    assert fit_factor((1.0, 0.0), (1.0, 0.0), box) == 0.0  # on the edge, pointing out
-    assert fit_factor((0.0, 0.0), (np.nan, 0.0), box) == 0.0
 
 
 def test_extreme_points():
