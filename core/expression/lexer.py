@@ -32,6 +32,12 @@ _UNICODE_HINTS: Mapping[str, str] = MappingProxyType(
 )
 
 
+_ONE_CHARACTER: Mapping[str, str] = MappingProxyType(
+    {"+": "OP", "-": "OP", "*": "OP", "/": "OP", "(": "LPAREN", ")": "RPAREN", ",": "COMMA"}
+)
+"""Tokens of one character, by kind."""
+
+
 @dataclass(frozen=True, slots=True)
 class Token:
     """One token. ``kind`` is NUM, NAME, OP, LPAREN, RPAREN, COMMA, END or BAD (a lexical error)."""
@@ -111,20 +117,8 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token("OP", "**", i))  # a student's ^ means power, as in LaTeX
             i += 1
             continue
-        if c in "+-*/":
-            tokens.append(Token("OP", c, i))
-            i += 1
-            continue
-        if c == "(":
-            tokens.append(Token("LPAREN", c, i))
-            i += 1
-            continue
-        if c == ")":
-            tokens.append(Token("RPAREN", c, i))
-            i += 1
-            continue
-        if c == ",":
-            tokens.append(Token("COMMA", c, i))
+        if c in _ONE_CHARACTER:
+            tokens.append(Token(_ONE_CHARACTER[c], c, i))
             i += 1
             continue
         tokens.append(lexical_error(text, i, tokens))
