@@ -402,11 +402,10 @@ def bug_flip_sign(net: TwoLayerNet, X: np.ndarray, y: np.ndarray) -> Grads:
 
 @dataclass(frozen=True)
 class PlantedBug:
-    """A realistic mistake in the backward pass: its label, explanation and the arrays it corrupts."""
+    """A realistic mistake in the backward pass: its label and the arrays it corrupts (the page explains it)."""
 
     key: str
     label: str
-    explanation: str
     affects: tuple[str, ...]  # parameter arrays whose gradient is wrong ("W1", "b1", "W2", "b2")
     backward: Callable[[TwoLayerNet, np.ndarray, np.ndarray], Grads] | None  # None: the net's own backward
 
@@ -414,28 +413,11 @@ class PlantedBug:
 BUGS: Mapping[str, PlantedBug] = MappingProxyType({
     b.key: b
     for b in (
-        PlantedBug("none", "No bug (the article's backward)",
-                   "The network's own `backward`: every gradient should agree with central differences.",
-                   (), None),
-        PlantedBug("forget_m", "Forget the 1/m (output layer)",
-                   "dW2 and db2 sum the batch instead of averaging it: they come out m = 4 times too big. "
-                   "Layer 1 still divides by m, so only W2 and b2 are off.",
-                   ("W2", "b2"), bug_forget_1_over_m),
-        PlantedBug("drop_slope", "Drop σ′ in the hidden layer",
-                   "δ1 = δ2 W2ᵀ without ⊙ f′(z1): the chain rule loses the hidden activation's factor. "
-                   "The output layer is untouched; W1 and b1 are wrong.",
-                   ("W1", "b1"), bug_drop_hidden_slope),
-        PlantedBug("transpose", "W instead of Wᵀ (shape-compatible)",
-                   "With one output W2 is a 3×1 column: `dz2 @ W2` fails with a shape error, and any "
-                   "shape-compatible use of W2 holds the same numbers as W2ᵀ — that mistake cannot hide "
-                   "here. The transpose mix-up that does slip through is where a matrix is not a vector: "
-                   "dW1 computed as δ1ᵀX (3×2) and reshaped to W1's 2×3 shape. The entries are scrambled "
-                   "(W1[0,0] and W1[1,2] land in the right place by chance).",
-                   ("W1",), bug_transpose),
-        PlantedBug("flip_sign", "Flip a sign (y − a2)",
-                   "The output error written y − a2 instead of a2 − y: it enters every gradient through the "
-                   "chain rule, so every parameter's gradient points the wrong way (relative error 1).",
-                   ("W1", "b1", "W2", "b2"), bug_flip_sign),
+        PlantedBug("none", "No bug (the article's backward)", (), None),
+        PlantedBug("forget_m", "Forget the 1/m (output layer)", ("W2", "b2"), bug_forget_1_over_m),
+        PlantedBug("drop_slope", "Drop σ′ in the hidden layer", ("W1", "b1"), bug_drop_hidden_slope),
+        PlantedBug("transpose", "W instead of Wᵀ (shape-compatible)", ("W1",), bug_transpose),
+        PlantedBug("flip_sign", "Flip a sign (y − a2)", ("W1", "b1", "W2", "b2"), bug_flip_sign),
     )
 })
 
