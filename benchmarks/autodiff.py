@@ -143,7 +143,33 @@ def main(argv: list[str] | None = None) -> int:
             f"   speed-up {t_mg / t_ours:5.2f}x"
         )
     print(f"speed-up (worst of the two): {min(ratios):.2f}x")
+    chain(MgValue)
     return 0
+
+
+def chain(mg_value: type, depth: int = 1_000_000) -> None:
+    """A chain of ``depth`` additions: ours backpropagates it; micrograd's recursive sort cannot."""
+    x = OurValue(0.5)
+    out = x
+    start = time.perf_counter()
+    for _ in range(depth):
+        out = out + 1.0
+    built = time.perf_counter()
+    out.backward()
+    done = time.perf_counter()
+    assert x.grad == 1.0 and out.data == depth + 0.5, (x.grad, out.data)
+    print(f"{depth:,}-node chain: core.autodiff builds it in {built - start:.2f} s, backward {done - built:.2f} s, "
+          f"x.grad = {x.grad:g}")
+    small = 10_000  # micrograd on a chain 100x shorter, as the baseline
+    m = mg_value(0.5)
+    mout = m
+    for _ in range(small):
+        mout = mout + 1.0
+    try:
+        mout.backward()
+        print(f"  micrograd on a {small:,}-node chain: x.grad = {m.grad:g}")
+    except RecursionError:
+        print(f"  micrograd on a {small:,}-node chain: RecursionError (its topological sort is recursive)")
 
 
 if __name__ == "__main__":

@@ -199,6 +199,15 @@ def silu_grad(x: ArrayLike) -> FloatArray:
 # registry
 
 
+class Slider(NamedTuple):
+    """How a hyperparameter is set on screen: its label, slider step, tooltip and URL parameter name."""
+
+    label: str
+    step: float
+    help: str
+    url: str
+
+
 @dataclass(frozen=True)
 class Activation:
     """One activation with everything the Activations page and the tests need.
@@ -217,6 +226,7 @@ class Activation:
         peak_text: where the peak is, as text (``"x = 0"``, ``"x > 0"``, ``"x → +∞"``).
         used_in: where the activation is used, in a few words.
         params: hyperparameter name → ``(default, lo, hi)`` for a slider; empty when none.
+        sliders: hyperparameter name → its slider (label, step, help, URL key); one per ``params`` entry.
     """
 
     key: str
@@ -231,6 +241,7 @@ class Activation:
     peak_text: str
     used_in: str
     params: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+    sliders: dict[str, Slider] = field(default_factory=dict)
 
     def defaults(self) -> dict[str, float]:
         """The default value of each hyperparameter: {name: default}."""
@@ -300,6 +311,9 @@ ACTIVATIONS: dict[str, Activation] = {
         peak_text="x > 0",
         used_in="Leaky ReLU: keeps a small gradient for x < 0 (no dead units)",
         params={"alpha": (0.01, 0.0, 0.5)},
+        sliders={"alpha": Slider("Leaky ReLU slope α (x < 0)", 0.01,
+                                 "The slope on the negative side. α = 0 is plain ReLU; the article uses 0.01.",
+                                 "leaky_alpha")},
     ),
     "gelu": Activation(
         key="gelu",
@@ -333,6 +347,8 @@ ACTIVATIONS: dict[str, Activation] = {
         peak_text="x ≥ 0 (for α ≤ 1; x → 0⁻ with peak α when α > 1)",
         used_in="ELU: smooth negative side pushes mean activations toward zero",
         params={"alpha": (1.0, 0.1, 3.0)},
+        sliders={"alpha": Slider("ELU α (x < 0 tends to −α)", 0.05,
+                                 "ELU(x) = α(eˣ − 1) for x ≤ 0. With α ≠ 1 the derivative jumps at 0.", "elu_alpha")},
     ),
     "softplus": Activation(
         key="softplus",

@@ -1,4 +1,4 @@
-"""The function catalogue: the Derivatives page's presets and the tests' list of known functions.
+"""A catalogue of common functions of deep learning with their exact derivatives (and where each is smooth).
 
 Each entry's ``text`` is a formula in ``core.expression``'s grammar (variable ``x``); its exact
 derivative comes from ``parse(entry.text).derivative()``, so the catalogue never states a

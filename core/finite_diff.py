@@ -55,7 +55,7 @@ def _check_step(h: float) -> float:
     return h
 
 
-def _scalar(value: object, what: str = "f") -> float:
+def _scalar(value: ArrayLike, what: str = "f") -> float:
     """Convert a one-element result of ``f`` to a Python float."""
     array = _as_float_array(value)
     if array.size != 1:

@@ -16,6 +16,9 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from core.losses import cross_entropy_grad
+from core.softmax import check_temperature, log_softmax, softmax
+
 __all__ = [
     "linear",
     "linear_jacobian",
@@ -33,31 +36,8 @@ __all__ = [
 FloatArray = NDArray[np.float64]
 
 
-def _check_temperature(temperature: float) -> float:
-    t = float(temperature)
-    if not t > 0 or not np.isfinite(t):
-        raise ValueError(f"temperature must be a positive finite number, got {temperature!r}")
-    return t
-
-
 # ---------------------------------------------------------------------------------------------
 # softmax
-
-
-def softmax(x: ArrayLike, temperature: float = 1.0) -> FloatArray:
-    """softmax(x)_i = e^(x_i/T) / Σ_j e^(x_j/T), over the last axis, shifted by the max for stability."""
-    t = _check_temperature(temperature)
-    z = np.asarray(x, dtype=np.float64) / t
-    e = np.exp(z - np.max(z, axis=-1, keepdims=True))
-    return e / np.sum(e, axis=-1, keepdims=True)
-
-
-def log_softmax(x: ArrayLike, temperature: float = 1.0) -> FloatArray:
-    """log softmax(x)_i = x_i/T − logΣ_j e^(x_j/T), via log-sum-exp over the last axis (no log(0))."""
-    t = _check_temperature(temperature)
-    z = np.asarray(x, dtype=np.float64) / t
-    shifted = z - np.max(z, axis=-1, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
 
 
 def softmax_jacobian(x: ArrayLike, temperature: float = 1.0) -> FloatArray:
@@ -65,7 +45,7 @@ def softmax_jacobian(x: ArrayLike, temperature: float = 1.0) -> FloatArray:
 
     For a batch ``x`` of shape (..., n) the result has shape (..., n, n).
     """
-    t = _check_temperature(temperature)
+    t = check_temperature(temperature)
     s = softmax(x, t)
     col = s[..., :, None]
     return (col * np.eye(s.shape[-1]) - col * s[..., None, :]) / t
@@ -87,7 +67,7 @@ def softmax_jacobian_loop(x: ArrayLike) -> FloatArray:
 
 def vjp_softmax(v: ArrayLike, x: ArrayLike, temperature: float = 1.0) -> FloatArray:
     """vᵀJ = s ⊙ (v − v·s) / T with s = softmax(x / T): O(n), the n × n Jacobian is never formed."""
-    t = _check_temperature(temperature)
+    t = check_temperature(temperature)
     s = softmax(x, t)
     v = np.asarray(v, dtype=np.float64)
     return s * (v - np.sum(v * s, axis=-1, keepdims=True)) / t
@@ -101,9 +81,6 @@ def softmax_ce_grad_long(y: ArrayLike, logits: ArrayLike) -> FloatArray:
     saturated logits the long way breaks down, which is why frameworks fuse softmax and CE.
     For 1-D ``y`` and ``logits``.
     """
-    # Imported here because core.losses imports softmax from this module.
-    from core.losses import cross_entropy_grad
-
     z = np.asarray(logits, dtype=np.float64)
     return softmax_jacobian(z).T @ cross_entropy_grad(y, softmax(z))
 
@@ -181,7 +158,7 @@ def softmax_jacobian_loop_at(x: ArrayLike, temperature: float = 1.0) -> FloatArr
 
     Independent of ``softmax_jacobian`` (no ``diag(s) − s sᵀ``): the page compares the two.
     """
-    t = _check_temperature(temperature)
+    t = check_temperature(temperature)
     return softmax_jacobian_loop(np.asarray(x, dtype=np.float64) / t) / t
 
 

@@ -20,7 +20,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from core.jacobians import log_softmax, softmax
+from core.softmax import log_softmax, softmax
 
 __all__ = [
     "EPS",

@@ -11,8 +11,9 @@ Forward pass (one row per sample, ``m`` samples)::
   (∂L/∂a2 = a2 − y, then ``/m`` when forming dW and db). With one output the mean is over
   the ``m`` samples, exactly the article's ``np.mean``; with several outputs the squared errors
   are summed over outputs and averaged over samples, so the gradient stays exact.
-- ``"bce"``: the mean binary cross-entropy, computed from the logits as
-  ``softplus(z2) − y·z2`` (never ``log(0)``), whose gradient w.r.t. z2 is ``(a2 − y)/m``.
+- ``"bce"``: the binary cross-entropy averaged over the ``m`` samples and summed over outputs
+  (with one output, the mean BCE), computed from the logits as ``softplus(z2) − y·z2`` (never
+  ``log(0)``), whose gradient w.r.t. z2 is ``(a2 − y)/m``.
 
 With the defaults (``init="article"``, ``seed=42``) the weights are the article's to the last
 bit (``RandomState(42).randn`` draws the same numbers as ``np.random.seed(42); np.random.randn``)
@@ -43,6 +44,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from core.activations import ACTIVATIONS, sigmoid
+from core.finite_diff import relative_error
+from core.gradient_flow import INITS
 
 __all__ = [
     "ACTIVATION_CHOICES",
@@ -71,7 +74,7 @@ ACTIVATION_CHOICES: tuple[str, ...] = ("sigmoid", "tanh", "relu")
 """Hidden activations the network supports (keys of ``core.activations.ACTIVATIONS``)."""
 
 LOSS_CHOICES: tuple[str, ...] = ("mse", "bce")
-"""``"mse"`` = ½·mean((a2 − y)²) (the article's); ``"bce"`` = mean binary cross-entropy."""
+"""``"mse"`` = ½·mean((a2 − y)²) (the article's); ``"bce"`` = binary cross-entropy, mean over samples, summed over outputs."""
 
 INIT_CHOICES: tuple[str, ...] = ("article", "xavier", "he")
 """Weight initialisations: N(0, 0.5²) (the article's), Glorot/Xavier normal, He normal."""
@@ -96,12 +99,6 @@ def xor_data() -> tuple[FloatArray, FloatArray]:
     X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
     y = np.array([[0.0], [1.0], [1.0], [0.0]])
     return X, y
-
-
-def relative_error(a: float, b: float) -> float:
-    """rel(a, b) = |a − b| / max(|a| + |b|, tiny); 0 when both are 0."""
-    denom = max(abs(a) + abs(b), np.finfo(np.float64).tiny)
-    return abs(a - b) / denom
 
 
 def parse_param_name(name: str) -> tuple[str, tuple[int, ...]]:
@@ -149,6 +146,48 @@ _SLOPES: dict[str, Callable[[FloatArray, FloatArray], FloatArray]] = {
     "tanh": _tanh_slope,
     "relu": _relu_slope,
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# the loss and the backward pass, written once (training, slices, factors and checks use them)
+#
+# Arrays may carry leading batch axes (slice_along stacks one network per offset): samples and
+# outputs are always the last two axes.
+
+
+def batch_loss(z2: FloatArray, a2: FloatArray, y: FloatArray, mse: bool) -> FloatArray:
+    """L over the last two axes: ½·Σ(a2 − y)²/m (mse) or Σ(softplus(z2) − y·z2)/m (bce, from the logits)."""
+    m = z2.shape[-2]
+    if mse:
+        d = a2 - y
+        return 0.5 * (np.add.reduce((d * d).reshape(d.shape[:-2] + (-1,)), -1) / m)
+    terms = np.logaddexp(0.0, z2) - y * z2
+    return np.add.reduce(terms.reshape(terms.shape[:-2] + (-1,)), -1) / m
+
+
+def output_delta(a2: FloatArray, y: FloatArray, mse: bool) -> FloatArray:
+    """m·∂L/∂z2: (a2 − y)·a2(1 − a2) for mse (the article's dL_da2·da2_dz2); a2 − y for bce."""
+    if mse:
+        return (a2 - y) * (a2 * (1.0 - a2))
+    return a2 - y
+
+
+def backprop(X: FloatArray, W2: FloatArray, a1: FloatArray, dz2: FloatArray, slope: FloatArray) -> Grads:
+    """∂L/∂θ by the chain rule from δ2 = m·∂L/∂z2 and f′(z1): dW2 = a1ᵀδ2/m, δ1 = (δ2 W2ᵀ)⊙f′(z1), dW1 = Xᵀδ1/m."""
+    m = dz2.shape[-2]
+    dz1 = dz2 @ _transposed(W2)
+    dz1 *= slope
+    return {
+        "dW1": _transposed(X) @ dz1 / m,
+        "db1": np.add.reduce(dz1, -2) / m,
+        "dW2": _transposed(a1) @ dz2 / m,
+        "db2": np.add.reduce(dz2, -2) / m,
+    }
+
+
+def _transposed(a: FloatArray) -> FloatArray:
+    """The last two axes swapped (``a.T`` for a matrix)."""
+    return a.T if a.ndim == 2 else np.swapaxes(a, -1, -2)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -278,7 +317,6 @@ class TwoLayerNet:
         self._P2 = np.zeros((self.n_hidden + 1, self.n_out))
         self._W2: FloatArray = self._P2[:-1]
         self._b2: FloatArray = self._P2[-1]
-        self._A1 = np.ones((0, self.n_hidden + 1))  # [a1 1] scratch for _step
         self._seen: tuple[Any, Any, FloatArray, FloatArray] | None = None  # last validated (X, y)
         self.z1: FloatArray | None = None
         self.a1: FloatArray | None = None
@@ -293,12 +331,8 @@ class TwoLayerNet:
         """Std of W1 and W2: 0.5 (article), √(2/(fan_in+fan_out)) (xavier), √(2/fan_in) (he)."""
         if self.init == "article":
             return 0.5, 0.5
-        if self.init == "xavier":
-            return (
-                math.sqrt(2.0 / (self.n_in + self.n_hidden)),
-                math.sqrt(2.0 / (self.n_hidden + self.n_out)),
-            )
-        return math.sqrt(2.0 / self.n_in), math.sqrt(2.0 / self.n_hidden)
+        scheme = INITS[self.init]
+        return scheme.std(self.n_in, self.n_hidden), scheme.std(self.n_hidden, self.n_out)
 
     def reset(self) -> None:
         """Restore the seed's initial weights: W = RandomState(seed).randn(shape)·std (W1 first), b = 0."""
@@ -409,7 +443,7 @@ class TwoLayerNet:
     def _locate(self, name: str) -> tuple[str, tuple[int, ...]]:
         """Parse ``name`` and check its indices against this net's shapes."""
         key, index = parse_param_name(name)
-        shape = getattr(self, key).shape
+        shape: tuple[int, ...] = getattr(self, key).shape
         if any(i >= n for i, n in zip(index, shape, strict=True)):
             raise ValueError(f"{name!r} is out of range: {key} has shape {shape}")
         return key, index
@@ -473,12 +507,8 @@ class TwoLayerNet:
         return z1, a1, z2, sigmoid(z2)
 
     def _loss_from(self, z2: FloatArray, a2: FloatArray, y: FloatArray) -> float:
-        """mse: ½·Σ(a2 − y)²/m; bce: Σ(softplus(z2) − y·z2)/m (= −mean[y ln a2 + (1−y) ln(1−a2)])."""
-        m = z2.shape[0]
-        if self._is_mse:
-            d = a2 - y
-            return float(0.5 * (np.add.reduce((d * d).ravel()) / m))
-        return float(np.add.reduce((np.logaddexp(0.0, z2) - y * z2).ravel()) / m)
+        """mse: ½·Σ(a2 − y)²/m; bce: Σ(softplus(z2) − y·z2)/m = −(1/m)·Σ[y ln a2 + (1−y) ln(1−a2)] (Σ over samples and outputs)."""
+        return float(batch_loss(z2, a2, y, self._is_mse))
 
     def forward(self, X: ArrayLike) -> FloatArray:
         """a2 = σ(f(X W1 + b1) W2 + b2); caches z1, a1, z2, a2 (fresh arrays) and returns a2."""
@@ -493,6 +523,9 @@ class TwoLayerNet:
     def loss(self, X: ArrayLike, y: ArrayLike) -> float:
         """L = ½·Σ(a2 − y)²/m (mse; = the article's ½·mean((a2 − y)²) with one output), Σ(softplus(z2) − y·z2)/m (bce).
 
+        Both sum over outputs and average over the m samples: with one output, bce is the mean
+        binary cross-entropy −mean[y ln a2 + (1−y) ln(1−a2)]; with several it is that mean summed over outputs.
+
         Runs (and caches) the forward pass on ``X``.
         """
         X, y = self._check_Xy(X, y)
@@ -500,10 +533,8 @@ class TwoLayerNet:
         return self._loss_from(self.z2, self.a2, y)
 
     def _output_delta(self, a2: FloatArray, y: FloatArray) -> FloatArray:
-        """m·∂L/∂z2: (a2 − y)·a2(1 − a2) for mse (the article's dL_da2·da2_dz2); a2 − y for bce."""
-        if self._is_mse:
-            return (a2 - y) * (a2 * (1.0 - a2))
-        return a2 - y
+        """m·∂L/∂z2 for this net's loss (see ``output_delta``)."""
+        return output_delta(a2, y, self._is_mse)
 
     def backward(self, X: ArrayLike, y: ArrayLike) -> Grads:
         """∂L/∂θ by the chain rule: dW2 = a1ᵀδ2/m, δ1 = (δ2 W2ᵀ)⊙f′(z1), dW1 = Xᵀδ1/m (db = mean of δ).
@@ -514,15 +545,7 @@ class TwoLayerNet:
         X, y = self._check_Xy(X, y)
         z1, a1, z2, a2 = self._forward(X)
         self.z1, self.a1, self.z2, self.a2 = z1, a1, z2, a2
-        m = X.shape[0]
-        dz2 = self._output_delta(a2, y)
-        dz1 = (dz2 @ self.W2.T) * self._slope(z1, a1)
-        return {
-            "dW1": X.T @ dz1 / m,
-            "db1": np.add.reduce(dz1, 0) / m,
-            "dW2": a1.T @ dz2 / m,
-            "db2": np.add.reduce(dz2, 0) / m,
-        }
+        return backprop(X, self.W2, a1, self._output_delta(a2, y), self._slope(z1, a1))
 
     # -- training -----------------------------------------------------------------------------
 
@@ -537,37 +560,18 @@ class TwoLayerNet:
     def _step(self, X: FloatArray, y: FloatArray, lr: float) -> float:
         """One gradient-descent step on validated arrays; returns the loss before the update.
 
-        The arithmetic of :meth:`backward` followed by ``θ −= lr·dθ``, arranged for speed: a1 is
-        copied next to a column of ones so that ``[a1 1] @ [W2; b2]`` gives z2 and
-        ``[a1 1]ᵀ δ2`` gives [dW2; db2] in one product each, and ``lr·(g/m)`` is fused into
-        ``(lr/m)·g``. The results equal the article's to ~1e-16 per step.
+        :meth:`loss` and :meth:`backward`'s arithmetic (``batch_loss``, ``backprop``), then
+        ``θ −= lr·dθ`` in place. The results equal the article's to ~1e-16 per step.
         """
-        W1, b1 = self.W1, self.b1
-        m = X.shape[0]
-        A1 = self._A1
-        if A1.shape[0] != m:
-            A1 = self._A1 = np.ones((m, self.n_hidden + 1))
-        z1 = X @ W1
-        z1 += b1
-        a1 = self._act(z1)
-        A1[:, :-1] = a1
-        z2 = A1 @ self._P2
-        a2 = sigmoid(z2)
+        z1, a1, z2, a2 = self._forward(X)
         self.z1, self.a1, self.z2, self.a2 = z1, a1, z2, a2
-        if self._is_mse:
-            d = a2 - y
-            flat = d.ravel()
-            loss = 0.5 * float(flat @ flat) / m
-            dz2 = d * (a2 * (1.0 - a2))
-        else:
-            loss = float(np.add.reduce((np.logaddexp(0.0, z2) - y * z2).ravel())) / m
-            dz2 = a2 - y
-        dz1 = dz2 @ self._W2.T
-        dz1 *= self._slope(z1, a1)
-        step = lr / m
-        self._P2 -= step * (A1.T @ dz2)
-        W1 -= step * (X.T @ dz1)
-        b1 -= step * np.add.reduce(dz1, 0)
+        loss = float(batch_loss(z2, a2, y, self._is_mse))
+        grads = backprop(X, self._W2, a1, self._output_delta(a2, y), self._slope(z1, a1))
+        W1, b1 = self.W1, self.b1
+        W1 -= lr * grads["dW1"]
+        b1 -= lr * grads["db1"]
+        self._W2 -= lr * grads["dW2"]
+        self._b2 -= lr * grads["db2"]
         if self._clip:
             # Only a ReLU hidden layer can grow its weights geometrically (a1 is unbounded);
             # sigmoid/tanh keep a1 in [−1, 1] and the gradients bounded, so no clip is needed.
@@ -871,26 +875,15 @@ def slice_along(
         raise ValueError(f"offsets must keep {param} finite and within ±{PARAM_LIMIT:g}")
     k = values.size
     p = {name: np.repeat(getattr(net, name)[None], k, axis=0) for name in PARAM_KEYS}
-    p[key][(slice(None), *index)] = values
-    m = X.shape[0]
+    where: tuple[Any, ...] = (slice(None), *index)
+    p[key][where] = values
     z1 = X @ p["W1"] + p["b1"][:, None, :]  # (k, m, hidden)
     a1 = net._act(z1)
     z2 = a1 @ p["W2"] + p["b2"][:, None, :]  # (k, m, out)
     a2 = sigmoid(z2)
-    if net._is_mse:
-        d = a2 - y
-        losses = 0.5 * np.add.reduce((d * d).reshape(k, -1), 1) / m
-    else:
-        losses = np.add.reduce((np.logaddexp(0.0, z2) - y * z2).reshape(k, -1), 1) / m
-    dz2 = net._output_delta(a2, y)
-    if key == "W2":
-        g = np.swapaxes(a1, 1, 2) @ dz2 / m
-    elif key == "b2":
-        g = np.add.reduce(dz2, 1) / m
-    else:
-        dz1 = (dz2 @ np.swapaxes(p["W2"], 1, 2)) * net._slope(z1, a1)
-        g = X.T @ dz1 / m if key == "W1" else np.add.reduce(dz1, 1) / m
-    grads = g[(slice(None), *index)]
+    losses = batch_loss(z2, a2, y, net._is_mse)
+    g = backprop(X, p["W2"], a1, net._output_delta(a2, y), net._slope(z1, a1))["d" + key]
+    grads = g[where]
     return losses.reshape(deltas.shape), np.asarray(grads, dtype=np.float64).reshape(deltas.shape)
 
 

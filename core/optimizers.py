@@ -51,7 +51,6 @@ __all__ = [
     "Diagnosis",
     "critical_point",
     "diagnose",
-    "display_arrow",
     "hessian_at",
     "last_inside",
     "loss_gap",
@@ -59,7 +58,6 @@ __all__ = [
     "sgd_closed_form",
     "step_limit",
     "step_view",
-    "visible_steps",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -124,6 +122,8 @@ class OptimizerSpec:
             steps from 1, ``state`` starts as ``{}``; θ_{t+1} = θ_t + Δθ.
         default_lr: a learning rate that behaves well on the default surfaces.
         description: one sentence a student reads.
+        short: the name in legends and tables (``"SGD"``).
+        note: what differs from a framework's version of this optimizer (shown with the formula).
     """
 
     key: str
@@ -133,6 +133,8 @@ class OptimizerSpec:
     step: StepFn
     default_lr: float
     description: str
+    short: str = ""
+    note: str = ""
 
     def defaults(self) -> dict[str, float]:
         """The default hyperparameters, ``{name: default}``."""
@@ -232,6 +234,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             step=sgd_step,
             default_lr=0.1,
             description="The article's update rule: step against the gradient, scaled by the learning rate.",
+            short="SGD",
         ),
         OptimizerSpec(
             key="momentum",
@@ -244,6 +247,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             step=momentum_step,
             default_lr=0.02,
             description="Accumulates a velocity from past gradients: it speeds up along consistent directions and overshoots.",
+            short="Momentum",
         ),
         OptimizerSpec(
             key="nesterov",
@@ -256,6 +260,8 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             step=nesterov_step,
             default_lr=0.02,
             description="Momentum that corrects with a look-ahead, so it overshoots less than the heavy ball.",
+            short="Nesterov",
+            note="With β = 0 this is plain gradient descent: PyTorch refuses Nesterov without momentum (β > 0).",
         ),
         OptimizerSpec(
             key="rmsprop",
@@ -269,6 +275,8 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             step=rmsprop_step,
             default_lr=0.05,
             description="Divides each coordinate's step by a running RMS of its gradients: steep and flat directions move alike.",
+            short="RMSprop",
+            note="The default decay β = 0.9 is Hinton's and Keras' choice; PyTorch's RMSprop defaults to α = 0.99 (its name for β).",
         ),
         OptimizerSpec(
             key="adam",
@@ -287,6 +295,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             step=adam_step,
             default_lr=0.1,
             description="Momentum plus RMSprop with bias correction: early steps have size ≈ η whatever the gradient's scale.",
+            short="Adam",
         ),
     )
 }
@@ -591,7 +600,7 @@ def critical_point(surface: Surface | str) -> FloatArray | None:
     H = np.array(surf.hessian, dtype=np.float64)
     if abs(float(np.linalg.det(H))) < 1e-12:
         return None
-    return np.linalg.solve(H, -surf.grad(np.zeros(2)))
+    return np.asarray(np.linalg.solve(H, -surf.grad(np.zeros(2))), dtype=np.float64)
 
 
 def sgd_closed_form(surface: Surface | str, start: ArrayLike, lr: float, k: int) -> FloatArray | None:
@@ -633,51 +642,6 @@ def loss_gap(surface: Surface | str, losses: ArrayLike) -> tuple[FloatArray, flo
     if floor > 0:
         gap = np.maximum(gap, floor)
     return np.where(gap > 0, gap, np.nan), best
-
-
-def visible_steps(points: ArrayLike, spans: tuple[float, float], tol: float = 0.004) -> NDArray[np.int64]:
-    """Indices of the points worth drawing: each moves ≥ ``tol`` (as a fraction of the plotting
-    ``spans``, max-norm) from the previously kept one. The first and last are always kept, so a
-    zigzag wider than ``tol`` keeps every corner while a converged tail collapses to a point.
-    """
-    p = np.asarray(points, dtype=np.float64)
-    n = p.shape[0]
-    if n <= 2:
-        return np.arange(n, dtype=np.int64)
-    scale = np.asarray(spans, dtype=np.float64)
-    with np.errstate(all="ignore"):
-        u = p / scale
-    keep = [0]
-    last = u[0]
-    for i in range(1, n - 1):
-        with np.errstate(all="ignore"):
-            moved = float(np.max(np.abs(u[i] - last)))
-        if not moved < tol:  # NaN/inf counts as moved
-            keep.append(i)
-            last = u[i]
-    keep.append(n - 1)
-    return np.asarray(keep, dtype=np.int64)
-
-
-def display_arrow(
-    point: ArrayLike, vector: ArrayLike, spans: tuple[float, float], length: float = 0.12, aspect: float = 1.5
-) -> tuple[float, float, float] | None:
-    """End (x2, y2) and heading (degrees clockwise from up) of an arrow drawn from ``point`` along
-    ``vector`` with a fixed on-screen length: ``length`` × the plot height, for a plot whose
-    width/height ratio is ``aspect`` and whose axes span ``spans``. ``None`` for a zero vector.
-    """
-    p = np.asarray(point, dtype=np.float64)
-    v = np.asarray(vector, dtype=np.float64)
-    s1, s2 = float(spans[0]), float(spans[1])
-    with np.errstate(all="ignore"):
-        screen = np.array([v[0] / s1 * aspect, v[1] / s2])  # in plot heights
-        norm = float(np.hypot(screen[0], screen[1]))
-    if not (math.isfinite(norm) and norm > 0):
-        return None
-    ux, uy = screen / norm
-    x2 = float(p[0] + length * ux / aspect * s1)
-    y2 = float(p[1] + length * uy * s2)
-    return x2, y2, float(np.degrees(np.arctan2(ux, uy)))
 
 
 def last_inside(points: ArrayLike, domain: tuple[tuple[float, float], tuple[float, float]]) -> int:
@@ -748,15 +712,15 @@ def diagnose(traj: Trajectory, domain: tuple[tuple[float, float], tuple[float, f
     surf = get_surface(traj.surface)
     where = traj.points[last_inside(traj.points, domain or surf.domain)]
     lim = step_limit(surf, traj.optimizer, traj.lr, point=where, **traj.hyper)
-    linear = lim is not None and lim.rate is not None
-    over = linear and lim.lr_max is not None and traj.lr >= lim.lr_max * (1.0 - 1e-12)
     kind: str | None
+    if lim is None or lim.rate is None:  # no linear model of the step (adaptive optimizers)
+        kind = None if traj.diverged_at is None else "adaptive"
+        return Diagnosis(kind=kind, limit=lim, where=where)
+    over = lim.lr_max is not None and traj.lr >= lim.lr_max * (1.0 - 1e-12)
     if traj.diverged_at is None:
         kind = None
         if over and lim.constant:
             kind = "slow" if lim.rate > 1.0 + 1e-9 else "edge"
-    elif not linear:
-        kind = "adaptive"
     elif lim.lam_min < 0 and not over:
         kind = "escape"
     elif over:

@@ -34,7 +34,6 @@ __all__ = [
     "coupled",
     "coupled_grad",
     "directional_derivatives",
-    "fit_factor",
     "get_surface",
     "gradient_field",
     "grid",
@@ -535,21 +534,3 @@ def gradient_field(surface: Surface | str, n: int = 10, length: float = 0.8) -> 
     with np.errstate(all="ignore"):
         norm = np.hypot(g[0], g[1])
     return {"w1": W1.ravel(), "w2": W2.ravel(), "d1": d[0], "d2": d[1], "norm": norm, "cell": cell}
-
-
-def fit_factor(w: ArrayLike, v: ArrayLike, domain: tuple[tuple[float, float], tuple[float, float]]) -> float:
-    """The largest k in [0, 1] with w + k·v inside the box ``domain`` (w itself assumed inside).
-
-    Used to shorten an arrow drawn from w so that its tip stays on the plot.
-    """
-    p = np.asarray(w, dtype=np.float64).reshape(2)
-    d = np.asarray(v, dtype=np.float64).reshape(2)
-    k = 1.0
-    for i, (lo, hi) in enumerate(domain):
-        if not (np.isfinite(d[i]) and np.isfinite(p[i])):
-            return 0.0
-        if d[i] > 0:
-            k = min(k, max(hi - p[i], 0.0) / d[i])
-        elif d[i] < 0:
-            k = min(k, max(p[i] - lo, 0.0) / -d[i])
-    return float(k)

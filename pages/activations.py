@@ -4,6 +4,8 @@ from ui.shell import ensure_entry
 
 ensure_entry()
 
+import itertools
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -52,20 +54,11 @@ if not keys:
     st.stop()
 
 params: dict[str, dict[str, float]] = {k: {} for k in keys}
-alpha_cols = st.columns(4)
-slots = iter(alpha_cols)
-if "leaky_relu" in keys:
-    _, lo, hi = ACTIVATIONS["leaky_relu"].params["alpha"]
-    d = ACTIVATIONS["leaky_relu"].defaults()["alpha"]
-    params["leaky_relu"]["alpha"] = state.slider(
-        "leaky_alpha", "Leaky ReLU slope α (x < 0)", lo, hi, d, step=0.01, container=next(slots),
-        help="The slope on the negative side. α = 0 is plain ReLU; the article uses 0.01.")
-if "elu" in keys:
-    _, lo, hi = ACTIVATIONS["elu"].params["alpha"]
-    d = ACTIVATIONS["elu"].defaults()["alpha"]
-    params["elu"]["alpha"] = state.slider(
-        "elu_alpha", "ELU α (x < 0 tends to −α)", lo, hi, d, step=0.05, container=next(slots),
-        help="ELU(x) = α(eˣ − 1) for x ≤ 0. With α ≠ 1 the derivative jumps at 0.")
+slots = itertools.cycle(st.columns(4))
+for k in (k for k in ACTIVATIONS if k in keys):  # one slider per hyperparameter, from the registry
+    for name, (d, lo, hi) in ACTIVATIONS[k].params.items():
+        s = ACTIVATIONS[k].sliders[name]
+        params[k][name] = state.slider(s.url, s.label, lo, hi, d, step=s.step, container=next(slots), help=s.help)
 
 
 def analyse(key: str, half: int, param_items: tuple[tuple[str, float], ...]) -> dict:

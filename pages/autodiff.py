@@ -9,7 +9,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from core import autodiff_presets as presets
+from core.autodiff import examples as presets
 from core.expression import FUNCTION_NAMES, ParseError, parse
 from ui import charts
 from ui.graphs import computation_graph, number, op_text
@@ -270,7 +270,7 @@ def _inputs_section() -> None:
         st.vega_lite_chart(spec=grad_bars(tuple(names), tuple(so_far), numeric, out_name), width="stretch")
 
     if not all(math.isfinite(v) for v in (*finals, result["output"])):
-        st.warning(f"{out_name} or a gradient is not a finite number at this point (e.g. log of a negative number, "
+        st.warning(f"{out_name} or a gradient is not a finite number at this point (e.g. a division by zero, log of a negative number, "
                    "or an overflow): the check has nothing to compare. Move the sliders.", icon=":material/block:")
         return
     worst = report.worst

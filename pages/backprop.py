@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from core import finite_diff
+from core.formatting import short_number
 from core.network import (
     ACTIVATION_CHOICES,
     INIT_CHOICES,
@@ -104,7 +105,7 @@ def _reset() -> None:
 
 def _num(v: float) -> str:
     """A factor's value in 4 significant digits (−0 shown as 0)."""
-    return f"{float(v) + 0.0:.4g}"
+    return short_number(v, 4, "-")
 
 
 def _label(option: str) -> str:

@@ -9,11 +9,11 @@ import pandas as pd
 import streamlit as st
 
 from core import finite_diff
-from core import gradient_checking as gc
+from core import gradient_check as gc
 from core.activations import ACTIVATIONS
 from core.expression import FUNCTION_NAMES, ParseError, parse
 from core.network import ACTIVATION_CHOICES, LOSS_CHOICES, TwoLayerNet, xor_data
-from ui import charts
+from ui import charts, wording
 from ui.shell import check_badge, header, show_code, show_parse_error, thresholds_caption
 from ui.state import UrlState
 
@@ -144,7 +144,7 @@ if mode == "network":
                            format_func=_bug_name, radio=True,
                            help="Each option replaces the network's backward with a copy that has one realistic "
                                 "mistake. The numeric gradient never uses backward, so it stays right.")
-        st.caption(gc.BUGS[bug].explanation)
+        st.caption(wording.BUG_EXPLANATIONS[bug])
     st.caption("The 2 → 3 → 1 network of the article (weights from seed 42, zero biases) on the four XOR "
                "inputs: 13 parameters, each checked on its own.")
     result = network_check(activation, loss, bug, float(eps))

@@ -12,7 +12,7 @@ from core import finite_diff
 from core import optimizers as opt
 from core.optimizers import OPTIMIZERS, descend
 from core.surfaces import SURFACES, grid
-from ui import charts
+from ui import charts, geometry
 from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
 from ui.state import UrlState
 
@@ -27,7 +27,7 @@ GRID_N = 41  # map cells per axis
 TICK = 0.25  # seconds between frames while playing
 FRAMES = 60  # a play-through shows about this many frames, whatever the number of steps
 ARROW = {"length": 0.13, "aspect": 1.25}  # −∇L arrows: share of the map's height; map width/height
-SHORT = {"sgd": "SGD", "momentum": "Momentum", "nesterov": "Nesterov", "rmsprop": "RMSprop", "adam": "Adam"}
+SHORT = {key: spec.short or spec.name for key, spec in OPTIMIZERS.items()}
 SYMBOLS = {"beta": "β", "beta1": "β₁", "beta2": "β₂", "eps": "ε"}
 PLAY = f"{PAGE}._playing"  # session state only: a link never starts playing
 SEEN = f"{PAGE}._steps_seen"  # the number of steps the step slider last ended at
@@ -223,6 +223,8 @@ shown: set[str] = set()
 for col, key in zip(tuning.columns(max(len(chosen), 1)), chosen, strict=False):
     col.markdown(f"**{OPTIMIZERS[key].name}**")
     col.latex(OPTIMIZERS[key].formula)
+    if OPTIMIZERS[key].note:
+        col.caption(OPTIMIZERS[key].note)
     key_lr = state.log_slider(f"lr_{key}", "η", LRS, OPTIMIZERS[key].default_lr, container=col) if own_lr else lr
     settings[key] = (float(key_lr), {h: _hyper_widget(col, key, h) for h in OPTIMIZERS[key].hyper})
     shown.update([f"lr_{key}"] * bool(own_lr) + [f"{key}_{h}" for h in OPTIMIZERS[key].hyper])
@@ -245,7 +247,7 @@ def run(surface: str, key: str, start: tuple, lr: float, steps: int, hyper: tupl
     (a, b), (c, d) = SURFACES[surface].domain
     values, best = opt.loss_gap(surface, traj.losses)
     keep = np.isfinite(values)
-    return {"traj": traj, "visible": opt.visible_steps(traj.points, (b - a, d - c)), "best": best,
+    return {"traj": traj, "visible": geometry.visible_steps(traj.points, (b - a, d - c)), "best": best,
             "losses": {"step": np.arange(len(values))[keep], "value": values[keep],
                        "series": np.full(int(keep.sum()), SHORT[key])}}
 
@@ -327,7 +329,7 @@ def _step_rows(key: str, t: int) -> tuple[dict, dict, list, str]:
     path = {"x": traj.points[idx, 0], "y": traj.points[idx, 1], "step": idx, "series": np.full(len(idx), SHORT[key]),
             "loss": traj.losses[idx]}
     cur = {"x": float(view.point[0]), "y": float(view.point[1]), "series": SHORT[key], "step": view.t}
-    head = opt.display_arrow(view.point, -view.grad, spans, **ARROW)
+    head = geometry.display_arrow(view.point, -view.grad, spans, **ARROW)
     arrow = [{"x": cur["x"], "y": cur["y"], "x2": head[0], "y2": head[1]}] if head else []
     stopped = f" (stopped: diverged at step {traj.diverged_at})" if view.t < t else ""
     update = _vec(view.update, 4) if view.update is not None else "— (last point)"

@@ -9,8 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from core import finite_diff, surfaces
+from core.formatting import short_number
 from core.surfaces import SURFACES
-from ui import charts
+from ui import charts, geometry
 from ui.shell import check_badge, header, show_code, thresholds_caption
 from ui.state import UrlState
 
@@ -64,7 +65,7 @@ def _keep_inside(name: str, lo: float, hi: float, default: float) -> None:
 
 def _num(x: float) -> str:
     """A short number with a typographic minus, for metrics and labels."""
-    return f"{float(x):.6g}".replace("-", "−")
+    return short_number(x, 6)
 
 
 def _set_angle(angle: float) -> None:
@@ -192,7 +193,7 @@ def _arrow(v: np.ndarray, length: float, label: str) -> dict:
     tip = surfaces.scaled_arrow(v, cell, length)
     beyond = surfaces.scaled_arrow(v, cell, length + LABEL_GAP)
     room = surfaces.scaled_arrow(v, cell, length + LABEL_GAP + LABEL_ROOM)
-    k = max(surfaces.fit_factor((w1, w2), room, surface.domain), 1 / 3)
+    k = max(geometry.fit_factor((w1, w2), room, surface.domain), 1 / 3)
     return {"x": w1, "y": w2, "x2": w1 + k * float(tip[0]), "y2": w2 + k * float(tip[1]),
             "lx": w1 + k * float(beyond[0]), "ly": w2 + k * float(beyond[1]), "label": label}
 

@@ -10,7 +10,7 @@ import streamlit as st
 
 from core import gradient_flow as gf
 from core.activations import ACTIVATIONS
-from core.gradient_checking import flow_weight_check
+from core.gradient_check import flow_weight_check
 from ui import charts
 from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
 from ui.state import UrlState

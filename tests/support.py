@@ -5,10 +5,11 @@ from __future__ import annotations
 import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
-from ui.navigation import ROOT, PageInfo, available_pages
+from ui.navigation import PAGES as REGISTERED
+from ui.navigation import ROOT, PageInfo
 
 ENTRY = str(ROOT / "streamlit_app.py")
-PAGES: list[PageInfo] = available_pages()
+PAGES: list[PageInfo] = list(REGISTERED)  # every registered page: a missing file fails its tests
 PAGE_IDS = [p.url_path or "home" for p in PAGES]
 
 # Values that are malformed for every parameter kind (numbers, choices, on/off, lists);

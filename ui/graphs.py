@@ -14,6 +14,8 @@ import html
 from collections.abc import Collection, Mapping, Sequence
 from typing import Protocol
 
+from core.formatting import number_or_text, short_number
+
 
 class _Node(Protocol):
     id: int
@@ -35,13 +37,12 @@ PALETTES: dict[str, dict[str, str]] = {
     },
 }
 
-_OPS = {"+": "+", "*": "×", "sigmoid": "σ"}
+_OPS = {"+": "+", "*": "×", "/": "÷", "sigmoid": "σ"}
 
 
 def number(x: float) -> str:
     """A compact number for a graph or a sentence: 4 significant digits (0.4, −0.06, 6.881, 1e-10)."""
-    text = f"{float(x):.4g}"
-    return "0" if text == "-0" else text.replace("-", "−")
+    return short_number(x)
 
 
 def op_text(op: str) -> str:
@@ -49,19 +50,9 @@ def op_text(op: str) -> str:
     if op in _OPS:
         return _OPS[op]
     if op.startswith("**"):
-        exponent = op[2:]
-        try:
-            exponent = number(float(exponent))
-        except ValueError:
-            pass
-        return "^" + exponent
+        return "^" + number_or_text(op[2:])
     if op.endswith("**"):
-        base = op[:-2]
-        try:
-            base = number(float(base))
-        except ValueError:
-            pass
-        return base + "^·"
+        return number_or_text(op[:-2]) + "^·"
     return op
 
 

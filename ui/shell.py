@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 import streamlit as st
 
 from core.expression import ParseError
-from core.gradient_checking import GOOD, SUSPICIOUS, level_of
+from core.gradient_check import GOOD, SUSPICIOUS, level_of
 
 
 def ensure_entry() -> None:
@@ -36,7 +36,7 @@ def header(title: str, intro: str, formula: str | None = None, *, icon: str | No
 
 
 # -- checks ---------------------------------------------------------------------------------
-# One classification of relative error for the whole app: core.gradient_checking's thresholds
+# One classification of relative error for the whole app: core.gradient_check's thresholds
 # (below 1e-7 fine, up to 1e-4 suspicious, above a bug), shown as green / amber / red.
 _COLOURS = {"fine": "green", "suspicious": "orange", "bug": "red"}
 

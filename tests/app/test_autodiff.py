@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from core import autodiff_presets as ap
+from core.autodiff import examples as ap
 from core.autodiff import graph, zero_grad
 from core.expression import parse
 from tests.support import assert_ok, badges, notices, open_page
@@ -272,3 +272,11 @@ def test_forward_vs_reverse_note_counts_the_inputs():
     at = choose(open_page(PAGE), "mlp")
     md = text(at)
     assert "all 13" in md and "26 evaluations" in md
+
+
+@pytest.mark.parametrize("expr", ["x/0", "x/(1-1)", "sin(x)/(1-1)", "y/(pi-pi)", "x/1e-320"])
+def test_division_by_a_zero_or_subnormal_constant_warns_instead_of_crashing(expr):
+    at = open_page(PAGE, {"preset": "expression", "expr": expr})
+    assert_ok(at)
+    assert any("division by zero" in w.value for w in at.warning)
+    assert badges(at) == []

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from core import gradient_checking as gc
+from core import gradient_check as gc
 from core.network import TwoLayerNet, xor_data
 from tests.support import assert_ok, badges, open_page, page_tables
 from ui.navigation import page_by_url
+from ui.wording import BUG_EXPLANATIONS
 
 pytestmark = pytest.mark.timeout(180)
 PAGE = page_by_url("gradient_checking")
@@ -78,7 +79,7 @@ def test_each_planted_bug_turns_red_and_points_at_its_parameters(bug):
     # parameters the bug does not touch stay green
     untouched = [p for p in levels if p.split("[")[0] not in gc.BUGS[bug].affects]
     assert all(levels[p] == "fine" for p in untouched)
-    assert any(gc.BUGS[bug].explanation[:40] in c.value for c in at.caption)
+    assert any(BUG_EXPLANATIONS[bug][:40] in c.value for c in at.caption)
     # back to no bug: green again
     at.radio(key=f"{K}bug").set_value("none").run()
     assert_ok(at)

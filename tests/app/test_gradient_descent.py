@@ -7,6 +7,8 @@ import json
 import numpy as np
 import pytest
 
+from core.optimizers import OPTIMIZERS
+from core.surfaces import SURFACES
 from tests.support import assert_ok, badges, chart_datasets, charts, open_page
 from ui.navigation import page_by_url
 
@@ -269,10 +271,10 @@ def test_the_step_slider_follows_the_end_when_it_was_there():
     assert step_value(at) == 10  # a step chosen by hand stays
 
 
-@pytest.mark.parametrize("surface", ["bowl", "coupled", "ravine", "saddle", "rosenbrock", "himmelblau"])
+@pytest.mark.parametrize("surface", list(SURFACES))
 @pytest.mark.parametrize("lr", ["0.0001", "2"])
 def test_every_surface_with_every_optimizer_at_extreme_learning_rates(surface, lr):
-    at = open_page(PAGE, {"surface": surface, "lr": lr, "steps": "500", "opts": "sgd,momentum,nesterov,rmsprop,adam"})
+    at = open_page(PAGE, {"surface": surface, "lr": lr, "steps": "500", "opts": ",".join(OPTIMIZERS)})
     assert_ok(at)
     assert not at.error
     if lr == "2":  # far beyond every plain-gradient bound here: explained, never silent
@@ -280,3 +282,9 @@ def test_every_surface_with_every_optimizer_at_extreme_learning_rates(surface, l
     for name in ("paths", "current", "losses"):
         for column in dataset(at, name).values():
             assert all(np.isfinite(v) for v in column if isinstance(v, float))
+
+
+def test_framework_notes_are_shown_next_to_the_formulas():
+    at = open_page(PAGE, {"opts": "nesterov,rmsprop"})
+    captions = " ".join(c.value for c in at.caption)
+    assert "0.99" in captions and "PyTorch refuses Nesterov" in captions

@@ -156,3 +156,13 @@ def test_malformed_links_fall_back_with_a_notice(page):
         for name, raw in query.items():
             if specs[name].kind not in ("text",) and raw not in ("1", "0"):
                 assert name in refused, (name, raw)
+
+
+def test_every_registered_page_has_its_file_and_every_page_file_is_registered():
+    from ui.navigation import PAGES as REGISTERED
+    from ui.navigation import ROOT
+
+    missing = [p.file for p in REGISTERED if not p.exists]
+    assert not missing, f"registered in ui/navigation.py but missing: {missing}"
+    files = {str(path.relative_to(ROOT)) for path in (ROOT / "pages").glob("*.py")}
+    assert files == {p.file for p in REGISTERED}, files ^ {p.file for p in REGISTERED}

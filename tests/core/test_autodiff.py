@@ -577,3 +577,39 @@ def test_backward_steps_formulas() -> None:
         assert term.formula.startswith(f"∂{step.name}/∂x = ") and "?" not in term.formula
     (step, *_) = backward_steps(x * 3)
     assert step.terms[0].formula.endswith("/∂x = 3")
+
+
+# -- division is its own node (issue 11) -----------------------------------------------------------
+
+
+def test_division_of_tiny_numbers_does_not_overflow_through_the_reciprocal():
+    a, b = Value(1e-160), Value(1e-160)
+    q = a / b
+    q.backward()
+    assert (q.data, a.grad, b.grad) == (1.0, 1e160, -1e160)  # exact: 1/b and −(a/b)/b
+
+
+def test_x_over_x_at_a_tiny_x_has_gradient_zero():
+    x = Value(1e-170)
+    y = x / x
+    y.backward()
+    assert (y.data, x.grad) == (1.0, 0.0)
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [(2.0, 0.0, math.inf), (-2.0, 0.0, -math.inf), (2.0, -0.0, -math.inf)])
+def test_division_by_a_constant_zero_is_infinite_not_an_exception(a, b, expected):
+    assert (Value(a) / b).data == expected
+    assert (a / Value(b)).data == expected
+    assert math.isnan((Value(0.0) / 0).data)
+
+
+def test_division_by_a_subnormal_constant_does_not_raise():
+    q = Value(1.0) / 1e-320
+    q.backward()
+    assert math.isinf(q.data)
+
+
+def test_division_node_local_derivatives_are_1_over_b_and_minus_q_over_b():
+    a, b = Value(3.0), Value(4.0)
+    q = a / b
+    assert q._op == "/" and q._local == (0.25, -0.1875)

@@ -24,7 +24,7 @@ from core.expression import (
 )
 from core.finite_diff import derivative as finite_derivative
 
-SOURCE = Path(__file__).resolve().parents[2] / "core" / "expression.py"
+SOURCE = Path(__file__).resolve().parents[2] / "core" / "expression"
 
 
 def _sigmoid(x):
@@ -533,7 +533,45 @@ def test_parse_error_pickles():
 
 
 def test_module_never_evaluates_text():
-    source = SOURCE.read_text(encoding="utf-8")
+    source = "\n".join(path.read_text(encoding="utf-8") for path in sorted(SOURCE.glob("*.py")))
     assert not re.search(r"\b(eval|exec|compile)\s*\(", source)
     for forbidden in ("literal_eval", "__import__(", "importlib", "sympy", "getattr(", "import ast"):
         assert forbidden not in source
+
+
+# ---------------------------------------------------------------------------------------------
+# One stable sigmoid/tanh derivative for the language and core.activations (issue 11)
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "grad"), [("sigmoid(x)", "sigmoid_grad"), ("tanh(x)", "tanh_grad")])
+def test_sigmoid_and_tanh_derivatives_evaluate_like_core_activations_in_the_tails(text, grad):
+    from core import activations
+
+    x = np.array([-800.0, -40.0, -37.5, -30.0, -1.0, 0.0, 0.5, 30.0, 37.5, 40.0, 800.0])
+    derivative = parse(text).derivative()
+    assert str(derivative) in ("sigmoid(x)*(1 - sigmoid(x))", "1 - tanh(x)**2")  # the taught form is shown
+    np.testing.assert_array_equal(derivative.evaluate(x=x), getattr(activations, grad)(x))
+    assert derivative.evaluate(x=40.0) > 0  # σ(1−σ) gave exactly 0 from x ≈ 37 on
+
+
+def test_stable_derivative_is_used_inside_a_chain_rule():
+    d = parse("sigmoid(2*x)").derivative()
+    assert float(d.evaluate(x=20.0)) == pytest.approx(2 * math.exp(-40.0), rel=1e-12)
+
+
+def test_one_function_table_lists_every_function_once():
+    from core.expression import FUNCTIONS as TABLE
+
+    assert set(FUNCTION_NAMES) <= set(TABLE)
+    for name, entry in TABLE.items():
+        rule = parse(entry.derivative, ("u",), allow_internal=True)  # every rule is a formula of the grammar
+        assert rule.variables == ("u",), name
+
+
+@pytest.mark.parametrize("text", ["x**(0/0)", "x**(0*log(0))", "2**(0/0)"])
+def test_a_nan_exponent_is_refused_as_not_a_number_not_as_too_large(text):
+    with pytest.raises(ParseError) as caught:
+        parse(text)
+    assert "not a number" in caught.value.message
+    assert "too large" not in str(caught.value)

@@ -14,7 +14,7 @@ are an independent check of what ``root.backward()`` computes.
 
 ``trace`` runs the backward pass and returns plain data for drawing and stepping (no ``Value``
 objects: safe to cache); ``check`` compares every input's grad with central differences
-(``core.gradient_checking``); ``graph_summary`` describes graphs too big to draw.
+(``core.gradient_check``); ``graph_summary`` describes graphs too big to draw.
 """
 
 from __future__ import annotations
@@ -24,21 +24,23 @@ import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from core import gradient_checking
+from core import gradient_check
 from core.autodiff import (
     MLP,
     BackwardStep,
     GraphNode,
     Value,
-    _propagate,
     backward_steps,
     graph,
     topological_order,
     zero_grad,
 )
+from core.autodiff.engine import _propagate
+from core.formatting import number_or_text, short_number
 
 __all__ = [
     "Problem",
@@ -149,7 +151,7 @@ def _mlp_labels(sizes: Sequence[int]) -> list[str]:
     return names
 
 
-def _mlp_output(theta: Sequence[float], sizes: Sequence[int], x: Sequence[float]) -> float:
+def _mlp_output(theta: Sequence[float] | np.ndarray, sizes: Sequence[int], x: Sequence[float]) -> float:
     """The MLP's output with plain floats: tanh hidden layers, a linear last layer."""
     k = 0
     a = [float(v) for v in x]
@@ -182,17 +184,18 @@ def mlp_loss(points: int = 3, seed: int = MLP_SEED) -> Problem:
     for p, name in zip(params, _mlp_labels(MLP_SIZES), strict=True):
         p.label = name
     hidden, output = model.layers
-    loss = None
-    for p in range(points):
-        tag = f"p{p + 1}"
-        xs = [_leaf(v, f"{tag}.x{i + 1}") for i, v in enumerate(MLP_POINTS[p])]
-        hs = hidden(xs)
+    loss: Value | None = None
+    for k in range(points):
+        tag = f"p{k + 1}"
+        xs = [_leaf(v, f"{tag}.x{i + 1}") for i, v in enumerate(MLP_POINTS[k])]
+        hs: Any = hidden(xs)
         for j, h in enumerate(hs):
             _named(h, f"{tag}.h{j + 1}")
             _named(h._prev[0], f"{tag}.z{j + 1}")
-        out = _named(output(hs), f"ŷ{p + 1}")
-        term = _named((out - MLP_TARGETS[p]) ** 2, f"ℓ{p + 1}")
+        out: Any = _named(output(hs), f"ŷ{k + 1}")  # type: ignore[arg-type]  # one output: a Value
+        term = _named((out - MLP_TARGETS[k]) ** 2, f"ℓ{k + 1}")
         loss = term if loss is None else loss + term
+    assert loss is not None
     loss = _named(loss, "L")
 
     def f(theta: np.ndarray) -> float:
@@ -212,7 +215,7 @@ _FUNCTION_NAMES = {"ReLU": "relu", "sigmoid": "σ"}
 
 
 def _number(x: float) -> str:
-    return f"{x:.4g}".replace("-", "−")
+    return short_number(x)
 
 
 def _is_sum(text: str) -> bool:
@@ -268,12 +271,11 @@ def _sub_expression(v: Value, written: Mapping[Value, str]) -> str:
         if b.startswith("1/"):
             return f"{_wrap(a)}/{b[2:]}"
         return f"{_wrap(a)}·{_wrap(b)}"
+    if op == "/":
+        a, b = parts
+        return f"{_wrap(a)}/{b if b.isalnum() else _as_label(b)}"
     if op.startswith("**"):
-        exponent = op[2:]
-        try:
-            exponent = _number(float(exponent))
-        except ValueError:
-            pass
+        exponent = number_or_text(op[2:])
         if exponent == "−1":
             return f"1/{_wrap(parts[0])}"
         base = parts[0]
@@ -371,10 +373,10 @@ def trace(problem: Problem, full_grads: int = 60, max_nodes: int = 2000) -> Trac
                  input_grads=tuple(input_grads))
 
 
-def check(problem: Problem, h: float = 1e-6) -> gradient_checking.CheckReport:
+def check(problem: Problem, h: float = 1e-6) -> gradient_check.CheckReport:
     """Every input's ``backward()`` grad against central differences of the plain-float ``f``.
 
-    Uses ``core.gradient_checking.check_gradient`` (relative error per input; an input whose
+    Uses ``core.gradient_check.check_gradient`` (relative error per input; an input whose
     grad and estimate are both below the round-off level scores 0).
     """
     root = problem.root
@@ -382,9 +384,9 @@ def check(problem: Problem, h: float = 1e-6) -> gradient_checking.CheckReport:
     root.backward()
     analytic = np.array([v.grad for v in problem.inputs], dtype=np.float64)
     names = problem.names
-    cp = gradient_checking.CheckProblem(names=names, groups=names, theta=problem.theta, f=problem.f,
+    cp = gradient_check.CheckProblem(names=names, groups=names, theta=problem.theta, f=problem.f,
                                         analytic=analytic)
-    return gradient_checking.check_gradient(cp, h=h)
+    return gradient_check.check_gradient(cp, h=h)
 
 
 @dataclass(frozen=True)
@@ -415,9 +417,9 @@ def graph_summary(nodes: Sequence[GraphNode], edges: Sequence[tuple[int, int]]) 
 
 def methods_for_ops(ops: Sequence[str]) -> tuple[Callable, ...]:
     """The ``Value`` code behind the ops of a graph (for "show the code"), then the backward pass."""
-    named = {"+": Value.__add__, "*": Value.__mul__, "ReLU": Value.relu, "tanh": Value.tanh, "exp": Value.exp,
+    named: dict[str, Callable[..., Any]] = {"+": Value.__add__, "*": Value.__mul__, "/": Value.__truediv__, "ReLU": Value.relu, "tanh": Value.tanh, "exp": Value.exp,
              "log": Value.log, "sigmoid": Value.sigmoid, "sin": Value.sin, "cos": Value.cos}
-    out: list[Callable] = []
+    out: list[Callable[..., Any]] = []
     for op in ops:
         if op in named:
             method = named[op]

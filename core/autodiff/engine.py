@@ -11,7 +11,9 @@ constructor ``Value(data, _children=(), _op='')``, ``data``/``grad``/``_prev``/`
 attributes, operators and ``relu``/``backward``), and ``Neuron``/``Layer``/``MLP`` mirror
 ``micrograd.nn``. Differences from micrograd, all deliberate:
 
-- ``tanh exp log sigmoid sin cos`` (and ``number ** Value``) are built in.
+- ``tanh exp log sigmoid sin cos`` (and ``number ** Value``) are built in, and division is its own
+  node (∂(a/b)/∂a = 1/b, ∂/∂b = −(a/b)/b): no overflow through b⁻¹ for tiny b, and a
+  division by a constant 0 gives ±inf/nan like every other out-of-domain input.
 - Graph traversal is iterative: a graph a million operations deep backpropagates without
   ``RecursionError``. A training step is several times faster than micrograd's
   (``benchmarks/autodiff.py``).
@@ -32,37 +34,37 @@ attributes, operators and ``relu``/``backward``), and ``Neuron``/``Layer``/``MLP
 - As in any engine, two threads must not run ``backward`` on one graph at the same time;
   the read-only helpers below are safe to share.
 
-Module functions: ``topological_order``, ``graph`` (for drawing), ``backward_steps`` (the
-ordered local chain-rule steps, for a step-through view) and ``zero_grad``.
+Here: ``Value``, ``topological_order`` and ``zero_grad``. ``core.autodiff.trace`` reads a graph
+(``graph`` for drawing, ``backward_steps`` for a step-through view); ``core.autodiff.nn`` is
+micrograd.nn's ``Neuron``/``Layer``/``MLP``.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
-import random
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from operator import attrgetter
-
-__all__ = [
-    "Value",
-    "GraphNode",
-    "BackwardTerm",
-    "BackwardStep",
-    "topological_order",
-    "graph",
-    "backward_steps",
-    "zero_grad",
-    "Module",
-    "Neuron",
-    "Layer",
-    "MLP",
-]
 
 _INF = math.inf
 _NAN = math.nan
 _new = object.__new__
+
+
+def _node(data: float, a: Value | None, b: Value | None, da: float, db: float, op: str) -> Value:
+    """A new node: its value ``data`` from operands ``a``, ``b`` with local derivatives ``da``, ``db``."""
+    out = _new(Value)
+    out.data = data
+    out.grad = 0.0
+    out._a = a
+    out._b = b
+    out._da = da
+    out._db = db
+    out._op = op
+    out.label = ""
+    out._mark = None  # traversal scratch: see _count_uses
+    out._cnt = 0
+    return out
 
 
 def _pow(base: float, exponent: float) -> float:
@@ -77,6 +79,16 @@ def _pow(base: float, exponent: float) -> float:
     if type(r) is complex:  # negative base, fractional exponent
         return _NAN
     return float(r)
+
+
+def _div(a: float, b: float) -> float:
+    """``a / b`` with IEEE results: ±inf for a nonzero a over ±0, nan for 0/0."""
+    try:
+        return a / b
+    except ZeroDivisionError:
+        if a == 0 or a != a:
+            return _NAN
+        return math.copysign(_INF, a) * math.copysign(1.0, b)
 
 
 class Value:
@@ -102,6 +114,8 @@ class Value:
     _db: float
     _op: str
     label: str
+    _mark: object
+    _cnt: int
 
     def __init__(self, data: float, _children: Iterable[Value] = (), _op: str = "", label: str = "") -> None:
         self.data = float(data)
@@ -110,7 +124,7 @@ class Value:
         self._da = self._db = 0.0
         self._op = _op
         self.label = label
-        self._mark = None  # traversal scratch: see _count_uses
+        self._mark = None
         self._cnt = 0
         if _children:
             children = tuple(_children)
@@ -136,48 +150,29 @@ class Value:
             return ()
         return (self._da,) if self._b is None else (self._da, self._db)
 
-    # -- primitives: forward value and local derivatives side by side -------------------
-    # (add and mul build their node inline: they are most of any network's graph)
+    # -- primitives: the forward value, then the local derivative of each operand ---------
 
     def __add__(self, other: Value | float) -> Value:
         """a + b.  ∂/∂a = 1, ∂/∂b = 1."""
-        if type(other) is not Value:
-            other = _coerce(other)
-            if other is NotImplemented:
-                return NotImplemented
-        out = _new(Value)
-        out.data = self.data + other.data
-        out.grad = 0.0
-        out._a = self
-        out._b = other
-        out._da = 1.0
-        out._db = 1.0
-        out._op = "+"
-        out.label = ""
-        out._mark = None
-        out._cnt = 0
-        return out
+        b = other if type(other) is Value else _coerce(other)
+        if b is NotImplemented:
+            return NotImplemented
+        return _node(self.data + b.data, self, b, 1.0, 1.0, "+")
 
     def __mul__(self, other: Value | float) -> Value:
         """a · b.  ∂/∂a = b, ∂/∂b = a."""
-        if type(other) is not Value:
-            other = _coerce(other)
-            if other is NotImplemented:
-                return NotImplemented
-        a = self.data
-        b = other.data
-        out = _new(Value)
-        out.data = a * b
-        out.grad = 0.0
-        out._a = self
-        out._b = other
-        out._da = b
-        out._db = a
-        out._op = "*"
-        out.label = ""
-        out._mark = None
-        out._cnt = 0
-        return out
+        b = other if type(other) is Value else _coerce(other)
+        if b is NotImplemented:
+            return NotImplemented
+        return _node(self.data * b.data, self, b, b.data, self.data, "*")
+
+    def __truediv__(self, other: Value | float) -> Value:
+        """a / b.  ∂/∂a = 1/b, ∂/∂b = −(a/b)/b."""
+        b = other if type(other) is Value else _coerce(other)
+        if b is NotImplemented:
+            return NotImplemented
+        q = _div(self.data, b.data)
+        return _node(q, self, b, _div(1.0, b.data), _div(-q, b.data), "/")
 
     def __pow__(self, other: float) -> Value:
         """a ** k for a number k.  ∂/∂a = k · a^(k−1)."""
@@ -185,18 +180,12 @@ class Value:
             raise TypeError(
                 "only int/float powers are supported: for x ** y with y a Value use (y * x.log()).exp()"
             )
-        a = self.data
-        k = other
+        a, k = self.data, other
         if k == 2:
-            y, d = a * a, 2.0 * a
-        elif k == -1:
-            y = _pow(a, -1.0)
-            d = -(y * y)
-        elif k == 0:
-            y, d = 1.0, 0.0
-        else:
-            y, d = _pow(a, k), k * _pow(a, k - 1)
-        return _unary(self, y, d, f"**{other}")
+            return _node(a * a, self, None, 2.0 * a, 0.0, f"**{other}")
+        if k == 0:
+            return _node(1.0, self, None, 0.0, 0.0, f"**{other}")
+        return _node(_pow(a, k), self, None, k * _pow(a, k - 1), 0.0, f"**{other}")
 
     def __rpow__(self, other: float) -> Value:
         """c ** a for a number c.  ∂/∂a = c^a · ln c."""
@@ -210,17 +199,18 @@ class Value:
             d = 0.0 if self.data > 0 else _NAN
         else:
             d = _NAN
-        return _unary(self, y, d, f"{other}**")
+        return _node(y, self, None, d, 0.0, f"{other}**")
 
     def relu(self) -> Value:
         """max(0, a).  ∂/∂a = 1 if a > 0 else 0."""
         a = self.data
-        return _unary(self, 0.0 if a < 0 else a, 1.0 if a > 0 else 0.0, "ReLU")
+        return _node(0.0 if a < 0 else a, self, None, 1.0 if a > 0 else 0.0, 0.0, "ReLU")
 
     def tanh(self) -> Value:
-        """tanh(a).  ∂/∂a = 1 − tanh(a)²."""
-        t = math.tanh(self.data)
-        return _unary(self, t, 1.0 - t * t, "tanh")
+        """tanh(a).  ∂/∂a = 1 − tanh(a)², computed as 4e^(−2|a|)/(1 + e^(−2|a|))² (exact in the tails)."""
+        a = self.data
+        e = math.exp(-2.0 * min(abs(a), 1000.0))
+        return _node(math.tanh(a), self, None, min(4.0 * e / (1.0 + e) ** 2, 1.0), 0.0, "tanh")
 
     def exp(self) -> Value:
         """e^a (inf past float range).  ∂/∂a = e^a."""
@@ -228,42 +218,35 @@ class Value:
             e = math.exp(self.data)
         except OverflowError:
             e = _INF
-        return _unary(self, e, e, "exp")
+        return _node(e, self, None, e, 0.0, "exp")
 
     def log(self) -> Value:
         """ln a (−inf at 0, nan below).  ∂/∂a = 1/a."""
         a = self.data
         if a > 0:
-            return _unary(self, math.log(a), 1.0 / a, "log")
-        if a == 0:
-            return _unary(self, -_INF, _INF, "log")
-        return _unary(self, _NAN, _NAN, "log")  # negative or nan
+            return _node(math.log(a), self, None, 1.0 / a, 0.0, "log")
+        return _node(-_INF if a == 0 else _NAN, self, None, _INF if a == 0 else _NAN, 0.0, "log")
 
     def sigmoid(self) -> Value:
-        """σ(a) = 1 / (1 + e^−a), computed without overflow.  ∂/∂a = σ(a)(1 − σ(a))."""
+        """σ(a) = 1 / (1 + e^−a).  ∂/∂a = σ(a)(1 − σ(a)) = e^−|a| / (1 + e^−|a|)², both without overflow."""
         a = self.data
-        if a >= 0:
-            s = 1.0 / (1.0 + math.exp(-a))
-        elif a < 0:
-            e = math.exp(a)
-            s = e / (1.0 + e)
-        else:  # nan
-            s = _NAN
-        return _unary(self, s, s * (1.0 - s), "sigmoid")
+        e = math.exp(-abs(a))  # in (0, 1]; nan stays nan
+        s = 1.0 / (1.0 + e) if a >= 0 else e / (1.0 + e)
+        return _node(s, self, None, min(e / (1.0 + e) ** 2, 0.25), 0.0, "sigmoid")
 
     def sin(self) -> Value:
         """sin(a) (nan at ±inf).  ∂/∂a = cos(a)."""
         a = self.data
         if math.isinf(a):
-            return _unary(self, _NAN, _NAN, "sin")
-        return _unary(self, math.sin(a), math.cos(a), "sin")
+            return _node(_NAN, self, None, _NAN, 0.0, "sin")
+        return _node(math.sin(a), self, None, math.cos(a), 0.0, "sin")
 
     def cos(self) -> Value:
         """cos(a) (nan at ±inf).  ∂/∂a = −sin(a)."""
         a = self.data
         if math.isinf(a):
-            return _unary(self, _NAN, _NAN, "cos")
-        return _unary(self, math.cos(a), -math.sin(a), "cos")
+            return _node(_NAN, self, None, _NAN, 0.0, "cos")
+        return _node(math.cos(a), self, None, -math.sin(a), 0.0, "cos")
 
     # -- derived operations: built from the primitives, no backward of their own --------
 
@@ -287,13 +270,12 @@ class Value:
         """c · a = a · c."""
         return self * other
 
-    def __truediv__(self, other: Value | float) -> Value:
-        """a / b = a · b^−1."""
-        return self * other**-1
-
     def __rtruediv__(self, other: float) -> Value:
-        """c / a = c · a^−1."""
-        return other * self**-1
+        """c / a, a division node with the constant c on top."""
+        c = _coerce(other)
+        if c is NotImplemented:
+            return NotImplemented
+        return c / self
 
     # -- reverse mode ----------------------------------------------------------------------
 
@@ -334,42 +316,12 @@ _get_grad = attrgetter("grad")
 def _coerce(x: object) -> Value:
     """``x`` itself if it is a Value, a constant leaf for a real number, else NotImplemented."""
     if type(x) is float or type(x) is int:  # fast path before the slower ABC check
-        return _const(x)
+        return _node(float(x), None, None, 0.0, 0.0, "")
     if isinstance(x, Value):
         return x
     if isinstance(x, numbers.Real):  # bool, NumPy scalars, fractions...
-        return _const(x)
+        return _node(float(x), None, None, 0.0, 0.0, "")
     return NotImplemented
-
-
-def _const(x: float) -> Value:
-    """A leaf Value for a Python number that appears in an expression (``2 * x``)."""
-    v = _new(Value)
-    v.data = float(x)
-    v.grad = 0.0
-    v._a = v._b = None
-    v._da = v._db = 0.0
-    v._op = ""
-    v.label = ""
-    v._mark = None
-    v._cnt = 0
-    return v
-
-
-def _unary(a: Value, y: float, d: float, op: str) -> Value:
-    """A node with output ``y`` of the single operand ``a``, local derivative ``d``."""
-    out = _new(Value)
-    out.data = y
-    out.grad = 0.0
-    out._a = a
-    out._b = None
-    out._da = d
-    out._db = 0.0
-    out._op = op
-    out.label = ""
-    out._mark = None
-    out._cnt = 0
-    return out
 
 
 # -- graph traversal (iterative: no recursion, any depth) ---------------------------------------
@@ -483,268 +435,3 @@ def zero_grad(root: Value) -> None:
         v.grad = 0.0
 
 
-@dataclass(frozen=True, slots=True)
-class GraphNode:
-    """One node of ``graph(root)``: ``id`` is its index in ``topological_order(root)``.
-
-    ``name`` is ``label`` if set, else ``f"v{id}"``; ``op`` is ``''`` for inputs and constants.
-    """
-
-    id: int
-    name: str
-    label: str
-    op: str
-    data: float
-    grad: float
-
-
-def _names(topo: Sequence[Value]) -> list[str]:
-    return [v.label or f"v{i}" for i, v in enumerate(topo)]
-
-
-def graph(root: Value) -> tuple[list[GraphNode], list[tuple[int, int]]]:
-    """Nodes and edges of the graph ending at ``root``, for drawing (e.g. with graphviz).
-
-    Nodes are in topological order (inputs first); an edge ``(child_id, parent_id)`` runs from
-    an operand to the node that used it, one edge per operand slot (``a * a`` gives two).
-    """
-    topo = topological_order(root)
-    index = {v: i for i, v in enumerate(topo)}
-    names = _names(topo)
-    nodes = [
-        GraphNode(id=i, name=names[i], label=v.label, op=v._op, data=v.data, grad=v.grad)
-        for i, v in enumerate(topo)
-    ]
-    edges = [(index[c], i) for i, v in enumerate(topo) for c in v._prev]
-    return nodes, edges
-
-
-@dataclass(frozen=True, slots=True)
-class BackwardTerm:
-    """One operand's share of a backward step: ``input.grad += local · upstream``.
-
-    ``formula`` is symbolic, e.g. ``"∂c/∂a = b"``; ``local`` its value; ``upstream`` the
-    processed node's grad; ``contribution = local · upstream``; ``grad_after`` the operand's
-    grad once the contribution is added.
-    """
-
-    input_id: int
-    input_name: str
-    local: float
-    formula: str
-    upstream: float
-    contribution: float
-    grad_after: float
-
-
-@dataclass(frozen=True, slots=True)
-class BackwardStep:
-    """Processing one node in backward order: its (now final) ``grad`` flows to its operands.
-
-    ``node_id`` indexes ``topological_order(root)`` / ``graph(root)``; ``terms`` has one entry
-    per operand (empty for inputs and constants); ``grads`` is every node's grad, indexed by id,
-    after this step.
-    """
-
-    node_id: int
-    name: str
-    op: str
-    data: float
-    grad: float
-    terms: tuple[BackwardTerm, ...]
-    grads: tuple[float, ...]
-
-
-def _fmt(x: float) -> str:
-    return f"{x:.6g}"
-
-
-def _local_formula(v: Value, k: int, out: str, terms: list[str]) -> str:
-    """Symbolic ∂out/∂(operand k) for node ``v``; ``terms`` are the operands as they'd be written."""
-    op = v._op
-    a = terms[k]
-    head = f"∂{out}/∂{a} = "
-    if op == "+":
-        return head + "1"
-    if op == "*":
-        return head + terms[1 - k] if len(terms) == 2 else head + "?"
-    if op.startswith("**"):
-        p = float(op[2:])
-        if p == 2:
-            return head + f"2·{a}"
-        q = _fmt(p - 1) if p >= 1 else f"({_fmt(p - 1)})"
-        return head + f"{_fmt(p)}·{a}^{q}"
-    if op.endswith("**"):
-        c = op[:-2]
-        return head + f"{c}^{a}·ln {c} = {out}·ln {c}"
-    rules = {
-        "ReLU": f"[{a} > 0]",
-        "tanh": f"1 − tanh({a})² = 1 − {out}²",
-        "exp": f"exp({a}) = {out}",
-        "log": f"1/{a}",
-        "sigmoid": f"σ({a})·(1 − σ({a})) = {out}·(1 − {out})",
-        "sin": f"cos({a})",
-        "cos": f"−sin({a})",
-    }
-    return head + rules.get(op, "?")
-
-
-def backward_steps(root: Value, max_nodes: int = 2000) -> list[BackwardStep]:
-    """The chain-rule steps ``root.backward()`` takes, one per node, root first (grad 1).
-
-    Same order as ``backward()`` (the reverse of ``topological_order(root)``), computed on the
-    side from the stored data and local derivatives as one backward pass from zero grads: the
-    graph's own ``grad`` fields are not touched. Each step copies all grads (O(nodes²) in
-    total), so graphs larger than ``max_nodes`` raise ``ValueError``: this is for the small
-    graphs of a step-through view.
-    """
-    topo = topological_order(root)
-    if len(topo) > max_nodes:
-        raise ValueError(
-            f"backward_steps is for small graphs: this one has {len(topo)} nodes (max_nodes={max_nodes})"
-        )
-    index = {v: i for i, v in enumerate(topo)}
-    names = _names(topo)
-    # How an operand is written inside a formula: its name, or its number for a constant.
-    written = [names[i] if (v.label or v._prev) else _fmt(v.data) for i, v in enumerate(topo)]
-    grads = [0.0] * len(topo)
-    grads[-1] = 1.0
-    steps: list[BackwardStep] = []
-    for i in range(len(topo) - 1, -1, -1):
-        v = topo[i]
-        up = grads[i]
-        operands = [index[c] for c in v._prev]
-        operand_terms = [written[j] for j in operands]
-        terms = []
-        for k, (j, d) in enumerate(zip(operands, v._local, strict=False)):
-            contribution = d * up
-            grads[j] += contribution
-            terms.append(
-                BackwardTerm(
-                    input_id=j,
-                    input_name=names[j],
-                    local=d,
-                    formula=_local_formula(v, k, names[i], operand_terms),
-                    upstream=up,
-                    contribution=contribution,
-                    grad_after=grads[j],
-                )
-            )
-        steps.append(
-            BackwardStep(
-                node_id=i,
-                name=names[i],
-                op=v._op,
-                data=v.data,
-                grad=up,
-                terms=tuple(terms),
-                grads=tuple(grads),
-            )
-        )
-    return steps
-
-
-# -- a tiny neural-network library (micrograd.nn's API) ----------------------------------------
-
-
-class Module:
-    """Base class: ``parameters()`` and ``zero_grad()``."""
-
-    def zero_grad(self) -> None:
-        """Set every parameter's grad to 0."""
-        for p in self.parameters():
-            p.grad = 0.0
-
-    def parameters(self) -> list[Value]:
-        """All trainable Values."""
-        return []
-
-
-_ACTIVATIONS = ("relu", "tanh", "sigmoid")
-
-
-class Neuron(Module):
-    """``act(b + Σ wᵢ·xᵢ)``; weights uniform in [−1, 1] from ``rng``, bias 0 (as micrograd)."""
-
-    def __init__(
-        self,
-        nin: int,
-        nonlin: bool = True,
-        *,
-        activation: str = "relu",
-        rng: random.Random | None = None,
-    ) -> None:
-        if activation not in _ACTIVATIONS:
-            raise ValueError(f"activation must be one of {_ACTIVATIONS}, got {activation!r}")
-        rng = rng if rng is not None else random.Random(0)
-        self.w = [Value(rng.uniform(-1, 1)) for _ in range(nin)]
-        self.b = Value(0)
-        self.nonlin = nonlin
-        self.activation = activation
-
-    def __call__(self, x: Sequence[Value | float]) -> Value:
-        act = sum((wi * xi for wi, xi in zip(self.w, x, strict=False)), self.b)
-        if not self.nonlin:
-            return act
-        if self.activation == "relu":
-            return act.relu()
-        return act.tanh() if self.activation == "tanh" else act.sigmoid()
-
-    def parameters(self) -> list[Value]:
-        return self.w + [self.b]
-
-    def __repr__(self) -> str:
-        kind = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid"}[self.activation]
-        return f"{kind if self.nonlin else 'Linear'}Neuron({len(self.w)})"
-
-
-class Layer(Module):
-    """``nout`` neurons reading the same inputs; one output is returned bare (as micrograd)."""
-
-    def __init__(
-        self,
-        nin: int,
-        nout: int,
-        nonlin: bool = True,
-        *,
-        activation: str = "relu",
-        rng: random.Random | None = None,
-    ) -> None:
-        rng = rng if rng is not None else random.Random(0)
-        self.neurons = [Neuron(nin, nonlin, activation=activation, rng=rng) for _ in range(nout)]
-
-    def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
-        out = [n(x) for n in self.neurons]
-        return out[0] if len(out) == 1 else out
-
-    def parameters(self) -> list[Value]:
-        return [p for n in self.neurons for p in n.parameters()]
-
-    def __repr__(self) -> str:
-        return f"Layer of [{', '.join(str(n) for n in self.neurons)}]"
-
-
-class MLP(Module):
-    """``MLP(nin, nouts)``: layers of sizes ``nouts``, nonlinear except the last (as micrograd).
-
-    Weights come from ``random.Random(seed)``: the same seed gives the same network.
-    """
-
-    def __init__(self, nin: int, nouts: Sequence[int], *, activation: str = "relu", seed: int = 0) -> None:
-        rng = random.Random(seed)
-        sz = [nin, *nouts]
-        self.layers = [
-            Layer(sz[i], sz[i + 1], nonlin=i != len(nouts) - 1, activation=activation, rng=rng)
-            for i in range(len(nouts))
-        ]
-
-    def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
-        for layer in self.layers:
-            x = layer(x)
-        return x
-
-    def parameters(self) -> list[Value]:
-        return [p for layer in self.layers for p in layer.parameters()]
-
-    def __repr__(self) -> str:
-        return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"
