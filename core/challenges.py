@@ -251,7 +251,7 @@ AUTODIFF_NODES: tuple[str, ...] = ("w1", "w2", "x1", "x2")
 
 def solve_autodiff_grad(node: str) -> Solved:
     """The grad of an input of the article's y = w1·x1 + w2·x2, L = y²; check: central differences."""
-    from core.autodiff_presets import article_example, check
+    from core.autodiff.examples import article_example, check
 
     problem = article_example()
     report = check(problem)
@@ -347,7 +347,7 @@ def magnitude_label(k: int) -> str:
 
 def solve_vanishing(depth: int = 20, activation: str = "sigmoid", init: str = "xavier") -> Solved:
     """‖∂L/∂W₁‖ / ‖∂L/∂W_L‖ through a deep stack; check: the largest layer-1 entry by finite differences."""
-    from core.gradient_checking import flow_weight_check
+    from core.gradient_check import flow_weight_check
     from core.gradient_flow import gradient_flow
 
     flow = gradient_flow(depth=depth, activation=activation, init=init)
@@ -371,7 +371,7 @@ BUG_GROUPS: tuple[str, ...] = ("W1 and b1", "W1 only", "W2 and b2", "all four: W
 def solve_planted_bug(bug: str) -> Solved:
     """Which parameter arrays a planted bug corrupts, measured by gradient checking; check: the bug's
     declared ``affects``."""
-    from core.gradient_checking import BUGS, check_gradient, network_problem
+    from core.gradient_check import BUGS, check_gradient, network_problem
     from core.network import TwoLayerNet, xor_data
 
     X, y = xor_data()
