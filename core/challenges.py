@@ -393,3 +393,26 @@ def _groups_label(groups: tuple[str, ...]) -> str:
         if key == want:
             return label
     return ", ".join(groups) or "none"
+
+
+# -- Playground ----------------------------------------------------------------------------------
+CIRCLE_FATES: tuple[str, ...] = ("yes: above 95 %", "no: far below 95 %")
+
+
+def solve_no_hidden_layer(epochs: int = 300, lr: float = 1.0, seed: int = 0) -> Solved:
+    """Can a network with no hidden layer (one sigmoid unit) classify circles? Trained by core.mlp;
+    check: the same data and training with one hidden layer of 6 tanh units, which must succeed."""
+    from core.datasets import make_dataset
+    from core.mlp import MLP
+
+    data = make_dataset("circles", n=200, noise=0.1, seed=seed)
+    accs = []
+    for sizes in ((2, 1), (2, 6, 1)):
+        net = MLP(list(sizes), activation="tanh", loss="ce", init="xavier", seed=seed)
+        net.train(data.X_train, data.y_train, epochs, lr)
+        accs.append(net.accuracy(data.X_test, data.y_test))
+    flat, hidden = accs
+    answer = CIRCLE_FATES[0] if flat >= 0.95 else CIRCLE_FATES[1]
+    return Solved(answer, Check("test accuracy", "no hidden layer", f"{flat:.0%}", "one hidden layer of 6",
+                                f"{hidden:.0%}", flat < 0.95 <= hidden),
+                  {"flat": float(flat), "hidden": float(hidden), "epochs": float(epochs)})

@@ -355,3 +355,7 @@ with st.expander("Copy as Python", icon=":material/content_copy:"):
     st.code(export_script(settings), language="python")
 
 show_code(MLP.backward, MLP._deltas, MLP.chain_path, train_history)
+
+from ui.challenge import challenge_panel
+
+challenge_panel("playground")

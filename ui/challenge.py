@@ -243,6 +243,18 @@ CHALLENGES: tuple[Challenge, ...] = (
                               f"The worst relative error here is {r.numbers['worst_rel']:.2f}, far above 1e-4."),
         settings=(Setting("bug", "Planted bug", tuple(_GC_BUGS), "drop_slope"),),
     ),
+    Challenge(
+        id="playground.no_hidden", page="playground", title="Circles without a hidden layer?", kind=CHOICE,
+        question=lambda s: ("Two rings of points, one class inside the other (the circles dataset). A network with "
+                            "**no hidden layer** — one sigmoid unit on x₁, x₂ — trains for 300 epochs. Will it reach "
+                            "95 % test accuracy?"),
+        solve=lambda s: cc.solve_no_hidden_layer(),
+        options=lambda s: cc.CIRCLE_FATES,
+        explain=lambda s, r: (f"Measured: {r.numbers['flat']:.0%} with no hidden layer, {r.numbers['hidden']:.0%} "
+                              "with one hidden layer of 6 tanh units on the same points. One unit can only draw a "
+                              "straight boundary, and no straight line separates a ring from its centre: hidden "
+                              "units bend the boundary."),
+    ),
 )
 
 BY_ID: dict[str, Challenge] = {c.id: c for c in CHALLENGES}
