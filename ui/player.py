@@ -126,11 +126,14 @@ def map_panel(title: str, maps: np.ndarray, extent: Sequence[float], *, points: 
             "paths": [{"name": n, "color": c, "points": blob(p), "length": int(len(p))} for n, c, p in paths]}
 
 
-def curve_panel(title: str, series: Sequence[tuple[str, str, np.ndarray]], *, log: bool = False,
+def curve_panel(title: str, series: Sequence[tuple[str, str, np.ndarray]], *, log: bool = False, symlog: bool = False,
                 marks: Sequence[tuple[int, str]] = (), xlabel: str = "", alt: str = "",
                 aspect: float = 0.4) -> dict[str, Any]:
-    """One value per frame per series, the whole curve drawn once, a moving marker at the current frame."""
-    return {"type": "curve", "title": title, "log": log, "xlabel": xlabel, "alt": alt, "aspect": aspect,
+    """One value per frame per series, the whole curve drawn once, a moving marker at the current frame.
+
+    ``log``: a log y axis (values > 0); ``symlog``: sign(v)·log10(1 + |v|) (values of both signs).
+    """
+    return {"type": "curve", "title": title, "log": log, "symlog": symlog, "xlabel": xlabel, "alt": alt, "aspect": aspect,
             "series": [{"name": n, "color": c, "values": blob(v), "length": int(len(v))} for n, c, v in series],
             "marks": [{"frame": int(f), "label": text} for f, text in marks]}
 
@@ -160,12 +163,14 @@ def player(key: str, *, n_frames: int, panels: Sequence[dict[str, Any]], columns
            col_widths: Sequence[float] | None = None, first: int = 0, every: int = 1, label: str = "Epoch",
            readout: tuple[str, np.ndarray] | None = None, pause_at: int | None = None, autoplay: bool = False,
            start: int = 0, url_param: str | None = None, legend: str = "", fps: int = FPS,
-           history_id: str | None = None) -> int:
+           history_id: str | None = None, follow_end: bool = False) -> int:
     """Mount the player under ``key`` and return the frame the learner is on (last Pause/Step/scrub).
 
     Frame i stands for ``first + i·every`` (shown under ``label``). ``start`` is the frame of a fresh
     session (a link's ``?url_param=`` overrides it); the URL then follows the reported frame. Call it
     inside an ``@st.fragment``. ``pause_at`` (an epoch) shows the "pause at" box with that default.
+    When the history changes the player stays on the same epoch (clamped); with ``follow_end`` a player
+    that was on the last frame moves to the new last frame.
     """
     n_frames = int(n_frames)
     to_frame = lambda e: int(np.clip(round((e - first) / every), 0, n_frames - 1))  # noqa: E731
@@ -185,6 +190,7 @@ def player(key: str, *, n_frames: int, panels: Sequence[dict[str, Any]], columns
         "panels": list(panels), "columns": [list(c) for c in columns],
         "colWidths": list(col_widths) if col_widths else None, "palette": PALETTE, "legend": legend,
         "fps": int(fps), "frame": target, "autoplay": bool(autoplay), "follow": True, "seek": token,
+        "followEnd": bool(follow_end),
     }
     if pause_at is not None:
         data["pauseAt"] = int(pause_at)
@@ -196,6 +202,10 @@ def player(key: str, *, n_frames: int, panels: Sequence[dict[str, Any]], columns
     frame = getattr(result, "frame", None)
     if sought or not isinstance(frame, int | float):
         frame = target
+    last_n = st.session_state.get(f"{key}._n", n_frames)
+    if follow_end and not sought and int(frame) == last_n - 1:
+        frame = n_frames - 1
+    st.session_state[f"{key}._n"] = n_frames
     frame = int(np.clip(int(frame), 0, n_frames - 1))
     if url_param:
         value = str(first + frame * every)

@@ -197,8 +197,9 @@ function mapPanel(spec, arrays, P) {
 
 function curvePanel(spec, arrays, P, nFrames) {
   let cache = null, cacheKey = "";
-  const log = !!spec.log;
-  const tf = (v) => (log ? Math.log10(Math.max(v, 1e-300)) : v);
+  const log = !!spec.log, symlog = !!spec.symlog;
+  const tf = (v) => (log ? Math.log10(Math.max(v, 1e-300)) : symlog ? Math.sign(v) * Math.log10(1 + Math.abs(v)) : v);
+  const inv = (u) => (log ? Math.pow(10, u) : symlog ? Math.sign(u) * (Math.pow(10, Math.abs(u)) - 1) : u);
   let lo = Infinity, hi = -Infinity;
   arrays.series.forEach((vals, r) => {
     const len = spec.series[r].length || nFrames;
@@ -219,7 +220,7 @@ function curvePanel(spec, arrays, P, nFrames) {
       const cg = cache.getContext("2d"); cg.setTransform(dpr, 0, 0, dpr, 0, 0);
       cg.strokeStyle = th.border; cg.lineWidth = 1; cg.strokeRect(pad.l, pad.t, pw, ph);
       cg.fillStyle = th.text; cg.font = "11px " + th.font; cg.textAlign = "right"; cg.textBaseline = "middle";
-      const lab = (v) => (log ? fmtNum(Math.pow(10, v), 3) : fmtNum(v, 3));
+      const lab = (v) => fmtNum(inv(v), 3);
       cg.fillText(lab(hi), pad.l - 3, pad.t + 5); cg.fillText(lab(lo), pad.l - 3, pad.t + ph - 5);
       cg.textAlign = "center"; cg.textBaseline = "top";
       cg.fillText(spec.xlabel || "", pad.l + pw / 2, pad.t + ph + 3);
@@ -356,7 +357,10 @@ export default function (component) {
     root.querySelector(".glp-pauseat-wrap").style.display = data.pauseAt === undefined ? "none" : "";
     if (!sameHistory && data.pauseAt !== undefined && data.pauseAt !== null) pa.value = String(data.pauseAt);
     pa.step = String(epochs.every); pa.max = String(S.epochOf(S.n - 1));
-    const start = keepEpoch !== null && data.follow && !sought ? S.frameOf(keepEpoch) : Math.min(data.frame || 0, S.n - 1);
+    const wasAtEnd = keepEpoch !== null && S.oldLast === S.frame;
+    let start = keepEpoch !== null && data.follow && !sought ? S.frameOf(keepEpoch) : Math.min(data.frame || 0, S.n - 1);
+    if (wasAtEnd && data.followEnd && !sought) start = S.n - 1;
+    S.oldLast = S.n - 1;
     const wasPlaying = S.playing && data.follow && !sought;
     stop(S, false);
     S.frame = start;
