@@ -199,15 +199,15 @@ def stage() -> None:
     specs = list(panels(config, _lr()))
     specs[0] = {**specs[0], "highlight": _highlight(param, int(state.get("hidden")))}
     with top:
-        frame = _player(h, specs, config)
+        frame = _player(h, specs, f"backprop:{config}:{_lr()!r}:{specs[0]['highlight']}")
     frame_panels(h, frame, config)
 
 
-def _player(h: TrainingHistory, specs: list, config: tuple) -> int:
+def _player(h: TrainingHistory, specs: list, history_id: str) -> int:
     return player.player(PLAYER_KEY, n_frames=h.n_frames, every=h.every, label="Epoch", panels=specs,
                           columns=[[0], [1], [2, 3]], col_widths=[1, 1, 1.15], readout=("Loss", h.loss),
                           pause_at=ARTICLE_EPOCHS, autoplay=True, url_param="epoch",
-                          history_id=f"backprop:{config}:{_lr()!r}",
+                          history_id=history_id,
                           legend="Space plays/pauses, ← → step 10 epochs, Home/End jump. The map: blue → 0, "
                                  "orange → 1, white = 0.5 (the decision boundary); dots are the four XOR samples "
                                  "in their target's colour. The highlighted edge is the weight opened up below.")

@@ -60,7 +60,7 @@ PALETTE: dict[str, Any] = {
     "diverging": ["#0072B2", "#f7f7f7", "#E69F00"],
     "sequential": ["#1b1f3a", "#2c4f8a", "#3a8fb7", "#9fd3c7", "#f7f3c2"],
 }
-FPS = 40  # frames of history per second at 1× (0.25×–4× from the speed menu)
+FPS = 60  # frames of history per second at 1× (0.25×–4× from the speed menu)
 
 
 @cache

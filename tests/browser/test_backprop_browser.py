@@ -71,6 +71,7 @@ def test_keyboard_play_pause_step_home_end_and_scrub(page, server) -> None:
     _wait_metric(page, 10_000)
     root.press("Home")
     _wait_metric(page, 0)
+    page.locator(".glp-pauseat").fill("")  # no stop at 1000 racing the second Space
     root.focus()
     root.press("Space")
     page.wait_for_timeout(1500)
@@ -117,4 +118,25 @@ def test_a_link_with_an_epoch_opens_on_that_frame(page, server) -> None:
     assert page.locator(PLAYER).get_attribute("data-epoch") == "2500"
     assert _metric_epoch(page) == 2500
     assert page.get_by_text("The chain rule for one weight, at epoch 2,500").count() == 1
+    assert not errors, errors
+
+
+def test_gradient_descent_player_plays_every_optimizer_and_reports_the_step(page, server) -> None:
+    errors = _open(page, f"{server}/gradient_descent?opts=sgd,momentum&steps=50")
+    assert _state(page)[:2] == (50, False)  # opens on the whole path
+    root = page.locator(PLAYER)
+    root.focus()
+    root.press("Home")
+    page.wait_for_function("() => document.body.innerText.includes('Step t = 0:')", timeout=30_000)
+    root.press("Space")
+    page.wait_for_function("() => !window.__glPlayers[0].playing && window.__glPlayers[0].frame === 50",
+                           timeout=30_000)  # played to the end, then stopped and reported
+    page.wait_for_function("() => document.body.innerText.includes('Step t = 50:')", timeout=30_000)
+    root.press("ArrowLeft")
+    page.wait_for_function("() => document.body.innerText.includes('Step t = 49:')", timeout=30_000)
+    assert "step=49" in page.url
+    assert page.get_by_text("| Momentum | 49 |").count() == 0  # a markdown table, not raw text
+    assert page.locator("table").filter(has_text="Momentum").count() >= 1
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "gradient-descent-player.png"))
     assert not errors, errors

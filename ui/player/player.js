@@ -412,7 +412,7 @@ function play(root, S) {
   S.stopAt = target !== null && target > S.frame && root.querySelector(".glp-pauseat-wrap").style.display !== "none" ? target : S.n - 1;
   S.t0 = performance.now(); S.f0 = S.frame;
   setPlaying(root, S, true);
-  const fps = (S.data.fps || 40) * S.speed;
+  const fps = (S.data.fps || 60) * S.speed;
   const tick = (now) => {
     if (!S.playing) return;
     const f = Math.min(S.f0 + Math.floor((Math.max(0, now - S.t0) * fps) / 1000), S.stopAt);
@@ -435,6 +435,8 @@ function goto(root, S, f, report) {
 function wire(root, S) {
   S.root = root;
   S.redraw = () => render(root, S);
+  S.play = () => play(root, S);  // for benchmarks and tests: the same as pressing Play
+  S.pause = () => { if (S.playing) stop(S, true); };
   root.addEventListener("click", (ev) => {
     const btn = ev.target.closest("button");
     if (!btn) return;
