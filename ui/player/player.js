@@ -169,7 +169,12 @@ function mapPanel(spec, arrays, P) {
     g.fillStyle = th.text; g.font = "11px " + th.font;
     g.textAlign = "center"; g.textBaseline = "top";
     g.fillText(spec.xlabel || "", pad.l + pw / 2, pad.t + ph + 5);
-    g.fillText(String(x0), pad.l + 6, pad.t + ph + 5); g.fillText(String(x1), pad.l + pw - 8, pad.t + ph + 5);
+    const tick = (v) => String(Number(v.toPrecision(3)));
+    g.textAlign = "left"; g.fillText(tick(x0), pad.l, pad.t + ph + 5);
+    g.textAlign = "right"; g.fillText(tick(x1), pad.l + pw, pad.t + ph + 5);
+    g.save(); g.translate(pad.l - 4, pad.t + ph); g.rotate(-Math.PI / 2); g.textAlign = "left"; g.textBaseline = "bottom";
+    g.fillText(tick(y0), 0, 0); g.textAlign = "right"; g.fillText(tick(y1), ph, 0); g.restore();
+    g.textAlign = "center";
     g.save(); g.translate(10, pad.t + ph / 2); g.rotate(-Math.PI / 2); g.textBaseline = "middle";
     g.fillText(spec.ylabel || "", 0, 0); g.restore();
     (spec.points || []).forEach((p) => {  // fixed points (XOR samples with their target colours, minima)
