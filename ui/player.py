@@ -178,8 +178,8 @@ def player(key: str, *, n_frames: int, panels: Sequence[dict[str, Any]], columns
     if init_key not in st.session_state:
         linked = url_frame(url_param, to_frame) if url_param else None
         st.session_state[init_key] = linked if linked is not None else int(start)
-        if linked is not None:
-            autoplay = False
+        st.session_state[f"{key}._autoplay"] = autoplay and linked is None  # a link opens paused on its frame
+    autoplay = bool(st.session_state.get(f"{key}._autoplay", False))
     initial = min(int(st.session_state[init_key]), n_frames - 1)
     token, target = st.session_state.get(f"{key}._seek", (0, initial))
     sought = st.session_state.get(f"{key}._sought", 0) != token

@@ -140,3 +140,14 @@ def test_gradient_descent_player_plays_every_optimizer_and_reports_the_step(page
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "gradient-descent-player.png"))
     assert not errors, errors
+
+
+def test_article_defaults_brings_the_player_back_to_epoch_0(page, server) -> None:
+    errors = _open(page, f"{server}/backprop?epoch=3000&lr=0.5")
+    assert _state(page)[:2] == (300, False)
+    page.get_by_role("button", name="Article defaults").click()
+    _wait_metric(page, 0)
+    page.wait_for_function("() => window.__glPlayers[0].frame === 0 && !window.__glPlayers[0].playing")
+    assert page.locator(PLAYER).get_attribute("data-epoch") == "0"
+    assert "epoch=0" in page.url and "lr=1" in page.url
+    assert not errors, errors

@@ -373,7 +373,9 @@ export default function (component) {
     if (sought) S.report(S.frame);
     const reduced = window.matchMedia && window.matchMedia(REDUCED).matches;
     root.dataset.reducedMotion = String(!!reduced);
-    if ((wasPlaying || (data.autoplay && !S.autoplayed)) && !reduced) { S.autoplayed = true; play(root, S); }
+    const first = !S.autoplayed;  // autoplay is for the first history a page shows, never after a change
+    S.autoplayed = true;
+    if ((wasPlaying || (data.autoplay && first)) && !reduced) play(root, S);
   });
 }
 
