@@ -12,7 +12,7 @@ from core import finite_diff
 from core import optimizers as opt
 from core.optimizers import OPTIMIZERS, descend
 from core.surfaces import SURFACES, grid
-from ui import charts, geometry
+from ui import charts, player
 from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
 from ui.state import UrlState
 
@@ -23,15 +23,10 @@ LRS = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.03, 0.04, 0.05, 0.1, 0.
        0.5, 0.51, 0.55, 0.6, 0.7, 1.0, 2.0)
 EPSILONS = (1e-10, 1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2)
 MAX_STEPS = 500
-GRID_N = 41  # map cells per axis
-TICK = 0.25  # seconds between frames while playing
-FRAMES = 60  # a play-through shows about this many frames, whatever the number of steps
-ARROW = {"length": 0.13, "aspect": 1.25}  # −∇L arrows: share of the map's height; map width/height
+MAP_N = 80  # map cells per axis (sent to the browser once per surface)
+PLAYER_KEY = f"{PAGE}.player"
 SHORT = {key: spec.short or spec.name for key, spec in OPTIMIZERS.items()}
 SYMBOLS = {"beta": "β", "beta1": "β₁", "beta2": "β₂", "eps": "ε"}
-PLAY = f"{PAGE}._playing"  # session state only: a link never starts playing
-SEEN = f"{PAGE}._steps_seen"  # the number of steps the step slider last ended at
-TIMER = f"{PAGE}._timer"  # whether the last full run registered the fragment with a timer
 TUNING = tuple([f"lr_{k}" for k in OPTIMIZERS] + [f"{k}_{h}" for k in OPTIMIZERS for h in OPTIMIZERS[k].hyper])
 BOUND = "|L| passed 10⁶ × (1 + |L(θ₀)|) or a coordinate passed 10⁶"
 
@@ -119,18 +114,8 @@ def _apply_preset(name: str) -> None:
         st.session_state.pop(state.key(param), None)
         st.query_params.pop(param, None)
     values = {"own_lr": False, **PRESETS[name][1]}
-    state.apply({**values, "step": values["steps"]})
-    st.session_state[PLAY] = False
-
-
-def _play() -> None:
-    if st.session_state.get(state.key("step"), 0) >= st.session_state.get(state.key("steps"), 0):
-        st.session_state[state.key("step")] = 0
-    st.session_state[PLAY] = True
-
-
-def _pause() -> None:
-    st.session_state[PLAY] = False
+    state.apply(values)
+    player.seek(PLAYER_KEY, values["steps"])  # the whole path, ready to be replayed
 
 
 def _keep_inside(name: str, lo: float, hi: float, default: float) -> None:
@@ -174,6 +159,7 @@ def _hyper_widget(col, key: str, name: str) -> float:
 
 
 # -- presets and controls ---------------------------------------------------------------------------
+stage_box = st.container()  # the player goes first, filled once the runs below are known
 st.markdown("**Presets for class** — one click sets everything below:")
 bar = st.container(horizontal=True, wrap=True)
 for key in PRESETS:
@@ -242,14 +228,10 @@ if not chosen:
 # -- the runs -----------------------------------------------------------------------------------------
 @st.cache_data(show_spinner=False, max_entries=256)
 def run(surface: str, key: str, start: tuple, lr: float, steps: int, hyper: tuple) -> dict:
-    """One descent (core.optimizers.descend) and the columns the charts need from it."""
+    """One descent (core.optimizers.descend) and the lowest loss of its surface (None: unbounded below)."""
     traj = descend(surface, key, start, lr, steps, **dict(hyper))
-    (a, b), (c, d) = SURFACES[surface].domain
-    values, best = opt.loss_gap(surface, traj.losses)
-    keep = np.isfinite(values)
-    return {"traj": traj, "visible": geometry.visible_steps(traj.points, (b - a, d - c)), "best": best,
-            "losses": {"step": np.arange(len(values))[keep], "value": values[keep],
-                       "series": np.full(int(keep.sum()), SHORT[key])}}
+    _, best = opt.loss_gap(surface, traj.losses)
+    return {"traj": traj, "best": best}
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -263,26 +245,8 @@ def map_extent(surface: str, n: int) -> tuple:
     return charts.map_extent(surface_frame(surface, n))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def map_template(surface: str, labels: tuple, n: int) -> dict:
-    """The map as a Vega-Lite dict: cells inline; paths, points and arrows are slots filled per rerun."""
-    frame = surface_frame(surface, n)
-    extent = charts.map_extent(frame)
-    extra = charts.path_layers("paths", extent=extent, color_domain=list(labels), current="current",
-                               arrows="arrows", marks="marks")
-    return charts.vega_spec(charts.surface_map(frame, domain=extent, extra=extra, height=440,
-                                               log_color=bool(SURFACES[surface].minima)))
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def loss_template(labels: tuple, y_title: str, symlog: bool) -> dict:
-    return charts.vega_spec(charts.loss_curves("losses", color_domain=list(labels), y_title=y_title,
-                                               symlog=symlog, current="now", height=330))
-
-
 runs = {k: run(surface_key, k, start, settings[k][0], int(steps), tuple(sorted(settings[k][1].items())))
         for k in chosen}
-labels = tuple(SHORT[k] for k in chosen)
 
 
 def _notice_values(key: str, traj: opt.Trajectory, lim: opt.StepLimit | None, where) -> dict:
@@ -307,81 +271,75 @@ matched = [p for p in PRESETS.values() if all(current.get(k) == v for k, v in {"
 if matched:
     lesson_box.info(f"**{matched[0][0]}.** {matched[0][2]}", icon=":material/school:")
 
-# -- the map and the loss, step by step --------------------------------------------------------------
-extent = map_extent(surface_key, GRID_N)
-spans = (extent[0][1] - extent[0][0], extent[1][1] - extent[1][0])
-marks = [{"x": start[0], "y": start[1], "label": "start θ₀", "shape": "circle"}] + [
-    {"x": m[0], "y": m[1], "label": "minimum", "shape": "diamond"} for m in surf.minima]
+# -- the map and the loss, step by step: the player --------------------------------------------------
 best = runs[chosen[0]]["best"]
-loss_title = "L(θₜ)  (symlog axis: no minimum, L < 0)" if best is None else f"L(θₜ) − L*  (log axis, L* = {best:.4g})"
-loss_cols = {c: np.concatenate([runs[k]["losses"][c] for k in chosen]) for c in ("step", "value", "series")}
-map_tpl = map_template(surface_key, labels, GRID_N)
-loss_tpl = loss_template(labels, loss_title, best is None)
 STEP_HEAD = ("| optimizer | t | θₜ | L(θₜ) | ∇L(θₜ) | η∇L(θₜ) | update θₜ₊₁ − θₜ |\n"
              "|---|---|---|---|---|---|---|\n")
 
 
-def _step_rows(key: str, t: int) -> tuple[dict, dict, list, str]:
-    """Step t of one run: its path so far, its current point, its −∇L arrow, its row of numbers."""
-    r = runs[key]
-    traj, view = r["traj"], opt.step_view(r["traj"], t)
-    idx = np.unique(np.append(r["visible"][r["visible"] <= view.t], view.t))
-    path = {"x": traj.points[idx, 0], "y": traj.points[idx, 1], "step": idx, "series": np.full(len(idx), SHORT[key]),
-            "loss": traj.losses[idx]}
-    cur = {"x": float(view.point[0]), "y": float(view.point[1]), "series": SHORT[key], "step": view.t}
-    head = geometry.display_arrow(view.point, -view.grad, spans, **ARROW)
-    arrow = [{"x": cur["x"], "y": cur["y"], "x2": head[0], "y2": head[1]}] if head else []
+def _step_row(key: str, t: int) -> str:
+    """Step t of one run: its row of numbers."""
+    traj = runs[key]["traj"]
+    view = opt.step_view(traj, t)
     stopped = f" (stopped: diverged at step {traj.diverged_at})" if view.t < t else ""
     update = _vec(view.update, 4) if view.update is not None else "— (last point)"
-    row = (f"| {SHORT[key]} | {view.t}{stopped} | {_vec(view.point, 4)} | {fmt(view.loss, 5)} | "
-           f"{_vec(view.grad, 4)} | {_vec(view.lr_grad, 4)} | {update} |")
-    return path, cur, arrow, row
+    return (f"| {SHORT[key]} | {view.t}{stopped} | {_vec(view.point, 4)} | {fmt(view.loss, 5)} | "
+            f"{_vec(view.grad, 4)} | {_vec(view.lr_grad, 4)} | {update} |")
 
 
-st.session_state.setdefault(PLAY, False)
-st.session_state[TIMER] = st.session_state[PLAY]
+@st.cache_data(show_spinner=False, max_entries=16)
+def background(surface: str, n: int) -> tuple[np.ndarray, tuple[float, float, float, float]]:
+    """The map's colours as uint8 (row r: w₂ from the bottom), sent to the player once, and its extent."""
+    W1, W2, Z = grid(surface, n)
+    Z = np.where(np.isfinite(Z), Z, np.nanmax(np.where(np.isfinite(Z), Z, np.nan)))
+    if SURFACES[surface].minima:  # log of the height above the lowest cell: dark = low
+        d = Z - Z.min()
+        v = np.log10(d + 1e-6 * (float(d.max()) + 1.0))
+    else:
+        v = Z
+    v = (v - v.min()) / max(float(v.max() - v.min()), 1e-300)
+    (a, b), (c, d2) = map_extent(surface, n)
+    return np.rint(v * 255).astype(np.uint8), (a, b, c, d2)
 
 
-@st.fragment(run_every=TICK if st.session_state[PLAY] else None)
+def _gaps(key: str) -> np.ndarray:
+    """The loss curve drawn for one run: L − L* (≥ 1e-15, log axis), or L itself when there is no minimum."""
+    values, _ = opt.loss_gap(surface_key, runs[key]["traj"].losses)
+    values = np.where(np.isfinite(values), values, np.nan)
+    return np.maximum(values, 1e-15) if best is not None else values
+
+
+@st.fragment
 def stepper() -> None:
-    """Play/Pause, the step slider, the map drawn up to step t, the loss curves and step t's numbers."""
-    if st.session_state[PLAY] != st.session_state[TIMER]:
-        st.rerun()  # Play or Pause was pressed: a full run (re)registers this fragment's timer
-    n, skey = int(steps), state.key("step")
-    if skey in st.session_state:  # at the end it follows the end; else it is clamped (a first run reads the link)
-        at_end = st.session_state[skey] >= st.session_state.get(SEEN, n)
-        st.session_state[skey] = n if at_end else min(int(st.session_state[skey]), n)
-    st.session_state[SEEN] = n
-    if st.session_state[PLAY]:  # the next frame
-        st.session_state[skey] = min(int(st.session_state.get(skey, n)) + max(1, -(-n // FRAMES)), n)
-        st.session_state[PLAY] = st.session_state[skey] < n
-    b, s = st.columns([1, 7], vertical_alignment="bottom")
-    b.button("Pause" if st.session_state[PLAY] else "Play", key=f"{PAGE}.{'pause' if st.session_state[PLAY] else 'play'}",
-             on_click=_pause if st.session_state[PLAY] else _play, width="stretch",
-             icon=":material/pause:" if st.session_state[PLAY] else ":material/play_arrow:",
-             help="Reveal the path step by step (from the start when the slider is at the end).")
-    t = int(state.slider("step", "Step t (the path is drawn up to here)", 0, n, n, container=s))
-    parts = [_step_rows(k, t) for k in chosen]
-    slots = {"paths": {c: np.concatenate([p[0][c] for p in parts]) for c in parts[0][0]}, "marks": marks,
-             "current": [p[1] for p in parts], "arrows": [a for p in parts for a in p[2]]}
-    left, right = st.columns([5, 3], gap="medium")
-    left.vega_lite_chart(charts.fill_slots(map_tpl, **slots), width="stretch")
-    left.caption(("Colour: the loss (dark = low)." if best is None else "Colour: log of the loss above its "
-                  "lowest value on the map (dark = low).") + " Dots: θ₀ … θₜ; big dots: θₜ; white arrows: −∇L(θₜ), "
-                 "the steepest way down (drawn at a fixed length). Paths that leave the map are cut at its edge.")
-    now = [{"x": float(t), "label": f"t = {t}"}]
-    right.vega_lite_chart(charts.fill_slots(loss_tpl, losses=loss_cols, now=now), width="stretch")
-    right.caption("This surface has no minimum (L → −∞ along w₂), so L itself is drawn on a symlog axis: "
-                  "logarithmic for large |L|, linear near 0." if best is None else
-                  "The loss above its minimum L*, on a log axis: a straight falling line is linear convergence "
-                  "(a constant factor per step); a rising one is divergence.")
+    """The player (every optimizer's path and loss, advancing together) and step t's numbers."""
+    n = int(steps)
+    colours = player.PALETTE["series"]
+    bg, box = background(surface_key, MAP_N)
+    paths = [(SHORT[k], colours[i % len(colours)], np.asarray(runs[k]["traj"].points)) for i, k in enumerate(chosen)]
+    marks = [{"x": float(start[0]), "y": float(start[1]), "label": "θ₀"}] + [
+        {"x": float(m[0]), "y": float(m[1]), "label": "min"} for m in surf.minima]
+    panels = [
+        player.map_panel(f"{surf.name}: paths θ₀ … θₜ", bg, box, static=True, sequential=True, points=marks,
+                         paths=paths, xlabel="w₁", ylabel="w₂", aspect=0.62,
+                         alt="The loss surface with each optimizer's path up to step t"),
+        player.curve_panel(f"L(θₜ) − L* (log axis, L* = {best:.4g})" if best is not None else "L(θₜ) (symlog axis: no minimum)",
+                           [(SHORT[k], colours[i % len(colours)], _gaps(k)) for i, k in enumerate(chosen)],
+                           log=best is not None, symlog=best is None, xlabel=f"step 0 … {n}", aspect=0.72,
+                           alt="Each optimizer's loss against the step"),
+    ]
+    legend = " · ".join(f"{SHORT[k]} = {('blue', 'orange', 'green', 'pink', 'red')[i]}" for i, k in enumerate(chosen))
+    t = player.player(PLAYER_KEY, n_frames=n + 1, every=1, label="Step t", panels=panels, columns=[[0], [1]],
+                      col_widths=[1.25, 1], start=n, url_param="step", follow_end=True, fps=int(np.clip(n / 5, 8, 40)),
+                      history_id=f"gd:{surface_key}:{start}:{n}:{sorted(settings.items())}",
+                      legend=f"{legend}. Colour: {'log of the loss above its lowest value' if best is not None else 'the loss'}"
+                             " (dark = low). Space plays/pauses, ← → step, Home/End jump; the table below shows "
+                             "the step you pause on.")
     st.markdown(f"**Step t = {t}:** the numbers each optimizer used (SGD's update is exactly −η∇L; the others "
-                "mix in their running averages).\n\n" + STEP_HEAD + "\n".join(p[3] for p in parts))
-    if st.session_state[PLAY] != st.session_state[TIMER]:
-        st.rerun()  # the last frame: a full run drops the timer
+                "mix in their running averages).\n\n" + STEP_HEAD + "\n".join(_step_row(k, t) for k in chosen))
 
 
-stepper()
+with stage_box:
+    stepper()
 
 # -- results and checks -------------------------------------------------------------------------------
 st.subheader(f"After {int(steps)} steps")

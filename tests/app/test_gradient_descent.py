@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import re
+import zlib
 
 import numpy as np
 import pytest
 
 from core.optimizers import OPTIMIZERS
 from core.surfaces import SURFACES
-from tests.support import assert_ok, badges, chart_datasets, charts, open_page
+from tests.support import assert_ok, badges, open_page
 from ui.navigation import page_by_url
 
 pytestmark = pytest.mark.timeout(300)
@@ -18,35 +21,47 @@ PAGE = page_by_url("gradient_descent")
 PRESETS = ["article", "too_large", "ravine", "rosenbrock", "saddle"]
 
 
+PLAYER = "gradient_descent.player"
+
+
+def player_data(at) -> dict:
+    """The data the page hands the player component (AppTest sees the component as an element)."""
+    def walk(node):
+        for child in getattr(node, "children", {}).values():
+            if type(child).__name__ == "UnknownElement" and child.type == "bidi_component":
+                yield child
+            yield from walk(child)
+
+    return json.loads(next(e for e in walk(at.main) if e.key == PLAYER).proto.json)
+
+
+def _floats(blob: dict) -> np.ndarray:
+    raw = base64.b64decode(blob["b64"])
+    return np.frombuffer(zlib.decompress(raw) if blob["z"] else raw, dtype="<f4").astype(np.float64)
+
+
 def dataset(at, name: str) -> dict:
-    """A named chart dataset (e.g. the map's 'paths') as {column: list}."""
-    for chart in charts(at):
-        data = chart_datasets(chart)
-        if name in data:
-            return data[name].to_pydict()
+    """What the player draws at the current step t, as {column: list}: 'paths' (θ₀ … θₜ per optimizer),
+    'current' (θₜ), 'losses' (every step's loss per optimizer)."""
+    data, t = player_data(at), step_value(at)
+    map_panel, curve = data["panels"]
+    out: dict[str, list] = {}
+    if name in ("paths", "current"):
+        for path in map_panel["paths"]:
+            points = _floats(path["points"]).reshape(-1, 2)
+            steps = list(range(min(t, len(points) - 1) + 1)) if name == "paths" else [min(t, len(points) - 1)]
+            for c, values in (("series", [path["name"]] * len(steps)), ("step", steps),
+                              ("x", [float(points[i, 0]) for i in steps]), ("y", [float(points[i, 1]) for i in steps])):
+                out.setdefault(c, []).extend(values)
+        return out
+    if name == "losses":
+        for series in curve["series"]:
+            values = _floats(series["values"])
+            out.setdefault("series", []).extend([series["name"]] * len(values))
+            out.setdefault("step", []).extend(range(len(values)))
+            out.setdefault("value", []).extend(float(v) for v in values)
+        return out
     raise KeyError(name)
-
-
-def spec_with(at, name: str) -> dict:
-    """The Vega-Lite spec of the chart that carries dataset `name`."""
-    for chart in charts(at):
-        if any(d.name == name for d in chart.proto.datasets):
-            return json.loads(chart.proto.spec)
-    raise KeyError(name)
-
-
-def scale_domains(spec) -> list[list[float]]:
-    out = []
-    if isinstance(spec, dict):
-        scale = spec.get("scale")
-        if isinstance(scale, dict) and isinstance(scale.get("domain"), list):
-            out.append(scale["domain"])
-        for v in spec.values():
-            out += scale_domains(v)
-    elif isinstance(spec, list):
-        for v in spec:
-            out += scale_domains(v)
-    return out
 
 
 def text(at) -> str:
@@ -58,7 +73,8 @@ def query(at) -> dict:
 
 
 def step_value(at) -> int:
-    return at.session_state["gradient_descent.step"]
+    """The step the page shows (the player's reported frame): read off the step table's heading."""
+    return int(re.search(r"\*\*Step t = (\d+):\*\*", text(at)).group(1))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -138,9 +154,7 @@ def test_too_large_a_learning_rate_is_a_lesson_not_a_crash():
     assert max(paths["step"]) == 22  # the path stops at the divergence step
     assert "diverged at step 22" in text(at)
     # the map keeps the surface's own domain (the bowl's ±5 plus half a cell)
-    for domain in scale_domains(spec_with(at, "paths")):
-        if all(isinstance(v, int | float) for v in domain):
-            assert max(abs(v) for v in domain) < 6, domain
+    assert max(abs(v) for v in player_data(at)["panels"][0]["extent"]) < 6
     losses = dataset(at, "losses")
     assert np.all(np.isfinite(losses["value"])) and max(losses["value"]) > 1e6
 
@@ -175,7 +189,7 @@ def test_saddle_escape_is_explained_and_drawn_on_a_symlog_axis():
     at.button(key="gradient_descent.preset_saddle").click().run()
     assert_ok(at)
     assert any("escape, not an instability" in w.value for w in at.warning)
-    assert '"symlog"' in json.dumps(spec_with(at, "losses"))
+    assert player_data(at)["panels"][1]["symlog"] is True
     assert any(v < 0 for v in dataset(at, "losses")["value"])
 
 
@@ -186,9 +200,10 @@ def test_rosenbrock_divergence_uses_the_local_curvature():
     assert notes and "central differences of ∇L" in notes[0] and "diverged at step" in notes[0]
 
 
-def test_step_slider_reveals_the_path_and_shows_that_steps_numbers():
+def test_a_reported_step_reveals_the_path_and_shows_that_steps_numbers():
     at = open_page(PAGE)
-    at.slider(key="gradient_descent.step").set_value(1).run()
+    at.session_state[PLAYER] = {"frame": 1}  # what the player's Step/Pause/scrub reports
+    at.run()
     assert_ok(at)
     assert query(at)["step"] == "1"
     paths = dataset(at, "paths")
@@ -197,49 +212,35 @@ def test_step_slider_reveals_the_path_and_shows_that_steps_numbers():
     # step 1 of the article's demo: θ₁ = (3.2, 1.8), ∇L(θ₁) = (6.4, 7.2), η∇L = (0.64, 0.72)
     body = text(at)
     assert "| SGD | 1 | (3.2000, 1.8000) |" in body and "(6.4000, 7.2000) | (0.6400, 0.7200) |" in body
-    arrows = dataset(at, "arrows")
-    assert arrows["x"] == [3.2] and arrows["x2"][0] < 3.2 and arrows["y2"][0] < 1.8  # downhill
 
 
 def test_step_from_a_link():
     at = open_page(PAGE, {"steps": "100", "step": "80"})
     assert_ok(at)
     assert step_value(at) == 80 and max(dataset(at, "paths")["step"]) == 80
+    assert player_data(at)["frame"] == 80 and player_data(at)["n"] == 101
 
 
-def test_fewer_steps_clamp_the_step_slider():
+def test_fewer_steps_clamp_the_step():
     at = open_page(PAGE)
     at.slider(key="gradient_descent.steps").set_value(10).run()
     assert_ok(at)
     assert step_value(at) == 10 and query(at)["step"] == "10"
 
 
-def test_play_reveals_step_by_step_then_stops_at_the_end():
-    at = open_page(PAGE, {"steps": "3"})
-    at.button(key="gradient_descent.play").click().run()
-    assert_ok(at)
-    assert at.session_state["gradient_descent._playing"]
-    first = step_value(at)
-    assert 0 < first < 3  # restarted from the beginning, one frame in
-    assert any(b.key == "gradient_descent.pause" for b in at.button)
-    for _ in range(5):
-        at.run()
-        assert_ok(at)
-    assert step_value(at) == 3 and not at.session_state["gradient_descent._playing"]
-    assert any(b.key == "gradient_descent.play" for b in at.button)
-    assert "_playing" not in json.dumps(query(at))  # play state is not part of the link
-
-
-def test_pause_stops_playing():
-    at = open_page(PAGE)
-    at.button(key="gradient_descent.play").click().run()
-    assert_ok(at)
-    at.button(key="gradient_descent.pause").click().run()
-    assert_ok(at)
-    held = step_value(at)
-    assert not at.session_state["gradient_descent._playing"]
+def test_the_player_gets_every_run_once_and_a_preset_replays_from_the_end():
+    at = open_page(PAGE, {"opts": "sgd,adam"})
+    data = player_data(at)
+    assert data["label"] == "Step t" and data["autoplay"] is False and data["frame"] == 50
+    assert [p["name"] for p in data["panels"][0]["paths"]] == ["SGD", "Adam"]
+    assert data["panels"][0]["static"] is True  # the map's background is one image, not one per frame
+    at.session_state[PLAYER] = {"frame": 7}
     at.run()
-    assert step_value(at) == held < 50
+    assert step_value(at) == 7
+    at.button(key="gradient_descent.preset_ravine").click().run()
+    assert_ok(at)
+    assert step_value(at) == 100 and player_data(at)["seek"] == 1 and player_data(at)["frame"] == 100
+    assert "_playing" not in json.dumps(query(at))
 
 
 def test_changing_the_surface_resets_the_start():
@@ -254,18 +255,17 @@ def test_changing_the_surface_resets_the_start():
 def test_five_optimizers_and_500_steps_stay_small():
     at = open_page(PAGE, {"steps": "500", "opts": "sgd,momentum,nesterov,rmsprop,adam", "lr": "0.05"})
     assert_ok(at)
-    total = sum(len(c.proto.spec) + sum(len(d.data.data) for d in c.proto.datasets) for c in charts(at))
-    assert total < 250_000
-    assert len(dataset(at, "paths")["x"]) < 2_000  # converged tails are thinned
+    assert len(json.dumps(player_data(at))) < 250_000  # 5 paths of 501 points and the map, once
     assert len(set(dataset(at, "paths")["series"])) == 5
 
 
-def test_the_step_slider_follows_the_end_when_it_was_there():
+def test_the_step_follows_the_end_when_it_was_there():
     at = open_page(PAGE)
     at.slider(key="gradient_descent.steps").set_value(100).run()
     assert_ok(at)
     assert step_value(at) == 100 and max(dataset(at, "paths")["step"]) == 100
-    at.slider(key="gradient_descent.step").set_value(10).run()
+    at.session_state[PLAYER] = {"frame": 10}
+    at.run()
     at.slider(key="gradient_descent.steps").set_value(200).run()
     assert_ok(at)
     assert step_value(at) == 10  # a step chosen by hand stays

@@ -36,6 +36,9 @@ def test_page_loads_and_draws(browser, server, page, scheme):
         wait_ready(pg)
         _assert_page(pg, page)
         n = wait_charts_drawn(pg)
+        if pg.locator(".glp").count():  # the replay player draws on canvas (ui/player)
+            pg.wait_for_function("() => (window.__glPlayers || []).every(s => s.draws > 0)", timeout=30_000)
+            n += pg.locator(".glp canvas").count()
         if page.url_path:
             assert n >= 1, "every concept page draws at least one chart"
         SHOTS.mkdir(exist_ok=True)

@@ -1,0 +1,214 @@
+"""The replay player: one Streamlit component (components v2) that plays a precomputed history in the browser.
+
+The page computes a history once (``core.history``, cached with ``st.cache_data``), describes what to draw
+with the panel builders below and mounts :func:`player` inside an ``@st.fragment``. The browser draws every
+frame (canvas, ``requestAnimationFrame``) and sends nothing while playing; Pause, Step, scrub, Reset and
+"pause at" report the frame index once, which reruns that fragment only. :func:`player` returns that index.
+
+Wire format: arrays travel as base64 strings inside the component's JSON data — float32 for values the
+browser only draws (the page itself keeps float64), uint8 for maps, zlib-compressed (the browser inflates
+them with ``DecompressionStream``); maps are sent as frame-to-frame differences, which compress ~18×. The
+element's data is identical from one rerun to the next while the history is the same, so Streamlit's
+message cache sends it once per page load (later reruns send a reference).
+
+Python API (reused by other pages)::
+
+    frame = player(key, n_frames=F, panels=[...], columns=[[0], [1], [2, 3]], every=10, label="Epoch",
+                   readout=("Loss", losses), pause_at=1000, url_param="epoch")
+
+    network_panel(title, layers, weights, labels=..., highlight=(layer, i, j), values=bool, wmax=float)
+    map_panel(title, maps, extent, points=[...], paths=[(name, colour, (F, 2) points)], static=bool)
+    curve_panel(title, series=[(name, colour, (F,) values)], log=bool, marks=[(frame, label)])
+    bars_panel(title, labels, targets, values)          # values (F, k) in [0, 1]
+
+Colours: ``PALETTE`` (the only colours here; theme colours come from Streamlit's ``--st-*`` variables).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import zlib
+from collections.abc import Callable, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+__all__ = [
+    "PALETTE",
+    "bars_panel",
+    "blob",
+    "curve_panel",
+    "map_panel",
+    "network_panel",
+    "player",
+    "seek",
+    "url_frame",
+]
+
+ASSETS = Path(__file__).with_name("player")
+# Okabe–Ito: blue (negative / class 0) and orange (positive / class 1), the series colours, a highlight.
+PALETTE: dict[str, Any] = {
+    "neg": "#0072B2",
+    "pos": "#E69F00",
+    "highlight": "#CC79A7",
+    "series": ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442"],
+    "diverging": ["#0072B2", "#f7f7f7", "#E69F00"],
+    "sequential": ["#1b1f3a", "#2c4f8a", "#3a8fb7", "#9fd3c7", "#f7f3c2"],
+}
+FPS = 60  # frames of history per second at 1× (0.25×–4× from the speed menu)
+
+
+@cache
+def _component() -> Callable[..., Any]:
+    return st.components.v2.component(
+        "gradient_lab.player",
+        html=(ASSETS / "player.html").read_text(encoding="utf-8"),
+        css=(ASSETS / "player.css").read_text(encoding="utf-8"),
+        js=(ASSETS / "player.js").read_text(encoding="utf-8"),
+    )
+
+
+def blob(values: np.ndarray, *, dtype: str = "f32", delta: bool = False, compress: bool = True) -> dict[str, Any]:
+    """An array as {b64, dtype, z, delta, size}: float32 ("f32") or uint8 ("u8"), row-major.
+
+    ``delta`` (uint8, ≥ 2-D): frame 0 then differences mod 256 of each frame from the previous one.
+    """
+    arr = np.asarray(values)
+    if dtype == "f32":
+        raw = np.ascontiguousarray(arr, dtype="<f4").tobytes()
+        size = int(arr[0].size) if arr.ndim > 1 else 1
+    else:
+        u8 = np.ascontiguousarray(arr, dtype=np.uint8)
+        size = int(u8[0].size) if u8.ndim > 1 else int(u8.size)
+        if delta and u8.ndim > 1:
+            u8 = np.diff(u8.astype(np.int16), axis=0, prepend=0).astype(np.uint8)
+        raw = u8.tobytes()
+    if compress:
+        raw = zlib.compress(raw, 9)
+    return {"b64": base64.b64encode(raw).decode("ascii"), "dtype": dtype, "z": compress,
+            "delta": bool(delta and dtype == "u8"), "size": size}
+
+
+def network_panel(title: str, layers: Sequence[int], weights: Sequence[np.ndarray], *,
+                  labels: Sequence[Sequence[str]] | None = None, highlight: tuple[int, int, int] | None = None,
+                  values: bool = False, wmax: float | None = None, alt: str = "") -> dict[str, Any]:
+    """Nodes in layers, edges coloured by sign (orange +, blue −) with width ∝ |w| (up to ``wmax``).
+
+    ``weights[l]`` is (F, layers[l], layers[l+1]); ``highlight`` = (layer, i, j) outlines one edge.
+    """
+    top = wmax if wmax is not None else max(float(np.max(np.abs(w))) for w in weights)
+    return {"type": "network", "title": title, "layers": [int(n) for n in layers],
+            "weights": [blob(w) for w in weights], "labels": [list(x) for x in labels] if labels else None,
+            "highlight": list(highlight) if highlight else None, "values": values, "wmax": max(top, 1e-9),
+            "alt": alt, "aspect": 0.8}
+
+
+def map_panel(title: str, maps: np.ndarray, extent: Sequence[float], *, points: Sequence[dict] = (),
+              paths: Sequence[tuple[str, str, np.ndarray]] = (), static: bool = False, sequential: bool = False,
+              xlabel: str = "", ylabel: str = "", alt: str = "", aspect: float = 0.8) -> dict[str, Any]:
+    """A uint8 map per frame (F, n, m) — or one map (n, m) with ``static`` — on ``extent`` = (x0, x1, y0, y1).
+
+    Row r of a map is y = y0 + r·dy (bottom to top). ``points``: {x, y, t (target 0/1) or label}.
+    ``paths``: (name, colour, (F, 2) points) drawn up to the current frame with a dot at its end.
+    """
+    grid = np.asarray(maps, dtype=np.uint8)
+    if static:
+        grid = grid[None]
+    return {"type": "map", "title": title, "maps": blob(grid, dtype="u8", delta=not static),
+            "n": int(grid.shape[1]), "m": int(grid.shape[2]), "extent": [float(v) for v in extent],
+            "static": static, "sequential": sequential, "points": list(points), "xlabel": xlabel,
+            "ylabel": ylabel, "alt": alt, "aspect": aspect,
+            "paths": [{"name": n, "color": c, "points": blob(p), "length": int(len(p))} for n, c, p in paths]}
+
+
+def curve_panel(title: str, series: Sequence[tuple[str, str, np.ndarray]], *, log: bool = False, symlog: bool = False,
+                marks: Sequence[tuple[int, str]] = (), xlabel: str = "", alt: str = "",
+                aspect: float = 0.4) -> dict[str, Any]:
+    """One value per frame per series, the whole curve drawn once, a moving marker at the current frame.
+
+    ``log``: a log y axis (values > 0); ``symlog``: sign(v)·log10(1 + |v|) (values of both signs).
+    """
+    return {"type": "curve", "title": title, "log": log, "symlog": symlog, "xlabel": xlabel, "alt": alt, "aspect": aspect,
+            "series": [{"name": n, "color": c, "values": blob(v), "length": int(len(v))} for n, c, v in series],
+            "marks": [{"frame": int(f), "label": text} for f, text in marks]}
+
+
+def bars_panel(title: str, labels: Sequence[str], targets: Sequence[float], values: np.ndarray, *,
+               alt: str = "", aspect: float = 0.36) -> dict[str, Any]:
+    """k bars per frame (values (F, k) in [0, 1]) with a tick at each target."""
+    return {"type": "bars", "title": title, "labels": list(labels), "targets": [float(t) for t in targets],
+            "values": blob(values), "alt": alt, "aspect": aspect}
+
+
+def url_frame(param: str, to_frame: Callable[[int], int | None]) -> int | None:
+    """The frame a link asks for (``?param=N``, N an epoch or step), or None if absent or not a number."""
+    raw = st.query_params.get(param)
+    if raw is None or not raw.strip().lstrip("-").isdigit() or len(raw) > 9:
+        return None
+    return to_frame(int(raw))
+
+
+def seek(key: str, frame: int) -> None:
+    """Move the player under ``key`` to ``frame`` on its next run (call from a callback, e.g. a preset)."""
+    token = int(st.session_state.get(f"{key}._seek", (0, 0))[0]) + 1
+    st.session_state[f"{key}._seek"] = (token, int(frame))
+
+
+def player(key: str, *, n_frames: int, panels: Sequence[dict[str, Any]], columns: Sequence[Sequence[int]],
+           col_widths: Sequence[float] | None = None, first: int = 0, every: int = 1, label: str = "Epoch",
+           readout: tuple[str, np.ndarray] | None = None, pause_at: int | None = None, autoplay: bool = False,
+           start: int = 0, url_param: str | None = None, legend: str = "", fps: int = FPS,
+           history_id: str | None = None, follow_end: bool = False) -> int:
+    """Mount the player under ``key`` and return the frame the learner is on (last Pause/Step/scrub).
+
+    Frame i stands for ``first + i·every`` (shown under ``label``). ``start`` is the frame of a fresh
+    session (a link's ``?url_param=`` overrides it); the URL then follows the reported frame. Call it
+    inside an ``@st.fragment``. ``pause_at`` (an epoch) shows the "pause at" box with that default.
+    When the history changes the player stays on the same epoch (clamped); with ``follow_end`` a player
+    that was on the last frame moves to the new last frame.
+    """
+    n_frames = int(n_frames)
+    to_frame = lambda e: int(np.clip(round((e - first) / every), 0, n_frames - 1))  # noqa: E731
+    init_key = f"{key}._start"
+    if init_key not in st.session_state:
+        linked = url_frame(url_param, to_frame) if url_param else None
+        st.session_state[init_key] = linked if linked is not None else int(start)
+        st.session_state[f"{key}._autoplay"] = autoplay and linked is None  # a link opens paused on its frame
+    autoplay = bool(st.session_state.get(f"{key}._autoplay", False))
+    initial = min(int(st.session_state[init_key]), n_frames - 1)
+    token, target = st.session_state.get(f"{key}._seek", (0, initial))
+    sought = st.session_state.get(f"{key}._sought", 0) != token
+    st.session_state[f"{key}._sought"] = token
+    target = min(int(target), n_frames - 1)
+    data: dict[str, Any] = {
+        "n": n_frames, "epochs": {"first": int(first), "every": int(every)}, "label": label,
+        "panels": list(panels), "columns": [list(c) for c in columns],
+        "colWidths": list(col_widths) if col_widths else None, "palette": PALETTE, "legend": legend,
+        "fps": int(fps), "frame": target, "autoplay": bool(autoplay), "follow": True, "seek": token,
+        "followEnd": bool(follow_end),
+    }
+    if pause_at is not None:
+        data["pauseAt"] = int(pause_at)
+    if readout is not None:
+        data["readout"] = {"label": readout[0], "values": blob(readout[1]), "digits": 6}
+    data["id"] = history_id or hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+    result = _component()(key=key, data=data, default={"frame": initial}, on_frame_change=lambda: None,
+                          height="content")
+    frame = getattr(result, "frame", None)
+    if sought or not isinstance(frame, int | float):
+        frame = target
+    last_n = st.session_state.get(f"{key}._n", n_frames)
+    if follow_end and not sought and int(frame) == last_n - 1:
+        frame = n_frames - 1
+    st.session_state[f"{key}._n"] = n_frames
+    frame = int(np.clip(int(frame), 0, n_frames - 1))
+    if url_param:
+        value = str(first + frame * every)
+        if st.query_params.get(url_param) != value:
+            st.query_params[url_param] = value
+    return frame
