@@ -431,3 +431,41 @@ def step_error_thresholds(expected: StepError, exact: float, factor: float = 10.
     base = max(expected.total, 4.0 * np.finfo(np.float64).eps * abs(float(exact)))
     good = factor * base / scale
     return float(good), float(max(factor * good, good))
+
+
+class ShownRange(NamedTuple):
+    """Where a sampled function stays inside float64 with room to spare (for plotting and for words)."""
+
+    lo: float
+    hi: float
+    clipped: bool  # the range was narrowed because f or f′ overflowed or exceeded `limit`
+    reason: str  # e.g. "|f| exceeds 1e+100 (or overflows to inf) for x ≤ -1.72 and x ≥ 1.72"
+    limit: float
+
+
+def representable_range(xs: ArrayLike, fs: ArrayLike, dfs: ArrayLike | None = None,
+                        limit: float = 1e100) -> ShownRange:
+    """The sample grid ``xs`` trimmed at both ends where |f| (or |f′|) is infinite or above ``limit``.
+
+    Only the ends are trimmed: the function runs off float64 towards the edges of the range (exp(x¹⁰)).
+    An isolated pole inside (1/x, log x at 0) and NaN outside a domain (log of a negative) are not
+    overflows of the range and leave it as it is.
+    """
+    x = _as_float_array(xs)
+    vals = [_as_float_array(fs)] + ([] if dfs is None else [_as_float_array(dfs)])
+    with np.errstate(all="ignore"):
+        bad = np.zeros(x.shape, dtype=bool)
+        for v in vals:
+            bad |= np.isinf(v) | (np.abs(np.nan_to_num(v, nan=0.0, posinf=0.0, neginf=0.0)) > limit)
+    good = np.flatnonzero(~bad)
+    if x.size < 2 or good.size < 2 or (good[0] == 0 and good[-1] == x.size - 1):
+        return ShownRange(float(x[0]), float(x[-1]), False, "", limit)
+    start, end = int(good[0]), int(good[-1])
+    where = []
+    if start > 0:
+        where.append(f"x ≤ {x[start - 1]:.4g}")
+    if end < x.size - 1:
+        where.append(f"x ≥ {x[end + 1]:.4g}")
+    what = "|f| or |f′|" if dfs is not None else "|f|"
+    reason = f"{what} exceeds {limit:.0e} (or overflows to inf) for {' and '.join(where)}"
+    return ShownRange(float(x[start]), float(x[end]), True, reason, limit)

@@ -343,3 +343,22 @@ def test_forward_difference_at_the_default_is_graded_fine_by_its_own_rule():
     assert level_of(rel, good, suspicious) == "fine"
     wrong = 4.0 * (1 + 1e-3)  # an error 100× the expected one is not fine
     assert level_of(relative_error(wrong, 4.0), good, suspicious) != "fine"
+
+
+def test_representable_range_clips_where_f_leaves_float64():
+    from core.finite_diff import representable_range
+
+    xs = np.linspace(-5, 5, 401)
+    with np.errstate(all="ignore"):
+        fs = np.exp(xs**10)
+        dfs = 10 * xs**9 * fs
+    r = representable_range(xs, fs, dfs)
+    assert r.clipped and -1.72 < r.lo < -1.5 and 1.5 < r.hi < 1.72 and "x ≥" in r.reason
+    assert np.all(np.abs(np.exp(np.linspace(r.lo, r.hi, 50) ** 10)) < 1e100)
+    with np.errstate(all="ignore"):
+        logs = np.log(xs)  # NaN for x < 0 is a domain, not an overflow
+    assert not representable_range(xs, logs).clipped
+    assert not representable_range(xs, xs**3).clipped
+    with np.errstate(all="ignore"):
+        assert not representable_range(xs, 1 / xs).clipped  # a pole inside is not the range's edge
+        assert representable_range(xs, np.exp(200 * xs)).hi < 1.2  # exp(200x) > 1e100 from x ≈ 1.15
