@@ -13,7 +13,7 @@ from core import autodiff_presets as presets
 from core.expression import FUNCTION_NAMES, ParseError, parse
 from ui import charts
 from ui.graphs import computation_graph, number, op_text
-from ui.shell import check_badge, fmt, header, show_code, show_parse_error, thresholds_caption
+from ui.shell import check_badge, fmt, formula, header, show_code, show_parse_error, thresholds_caption
 from ui.state import UrlState
 
 PAGE = "autodiff"
@@ -89,7 +89,7 @@ if preset == "expression":
         expr = parse(text, variables=VARIABLES)
     except ParseError as err:
         show_parse_error(err, text, "f", "the graph")
-    st.latex(f"f(x, y, z) = {expr.latex()}")
+    formula(f"f(x, y, z) = {expr.latex()}", f"f(x, y, z) = {text}")
 
 
 def _problem(preset: str, text: str, values: tuple[float, ...], points: int) -> presets.Problem:

@@ -14,7 +14,7 @@ from core.activations import ACTIVATIONS
 from core.expression import FUNCTION_NAMES, ParseError, parse
 from core.network import ACTIVATION_CHOICES, LOSS_CHOICES, TwoLayerNet, xor_data
 from ui import charts
-from ui.shell import check_badge, header, show_code, show_parse_error, thresholds_caption
+from ui.shell import check_badge, formula, header, show_code, show_parse_error, thresholds_caption
 from ui.state import UrlState
 
 EPSILONS = tuple(float(f"1e{k}") for k in range(-12, 0))  # ε from 1e-12 to 1e-1
@@ -168,10 +168,10 @@ elif mode == "function":
     except ValueError as err:  # e.g. a derivative too large to build
         st.error(f"**Could not differentiate f:** {err}", icon=":material/error:")
         st.stop()
-    st.latex(f"f(x, y, z) = {result['latex']}")
+    formula(f"f(x, y, z) = {result['latex']}", f"f(x, y, z) = {text}")
     if result["partials"]:
-        st.latex(r",\quad ".join(rf"\frac{{\partial f}}{{\partial {v}}} = {tex}"
-                                 for v, tex in result["partials"].items()))
+        formula(r",\quad ".join(rf"\frac{{\partial f}}{{\partial {v}}} = {tex}"
+                                for v, tex in result["partials"].items()))
     if not result["used"]:
         st.info("This f uses none of x, y, z: its gradient is empty, there is nothing to check.",
                 icon=":material/info:")

@@ -58,3 +58,6 @@ def run_app() -> None:
         pg.run()
     finally:
         _local.inside_entry = False
+        from ui import state
+
+        state.flush()  # the page's URL parameters, in one write (one browser history entry)
