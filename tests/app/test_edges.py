@@ -93,3 +93,25 @@ def test_a_typo_keeps_the_last_valid_page_visible():
     assert_ok(at)
     assert at.error and "last formula that worked" in at.info[0].value
     assert len(charts(at)) == n_charts > 0, "the page is still drawn (greyed), not blanked"
+
+
+def test_gradient_checking_names_a_kink_and_does_not_grade_it():
+    gcp = page_by_url("gradient_checking")
+    at = open_page(gcp, {"mode": "function", "expr": "abs(x) + y**2 * z", "x": "0"})
+    assert_ok(at)
+    warn = next(w.value for w in at.warning if "Not differentiable" in w.value)
+    assert "∂f/∂x: one-sided slopes -1 and 1" in warn and "∂f/∂y" not in warn
+    assert not badges(at) and not at.success
+    at = open_page(gcp, {"mode": "function", "expr": "abs(x) + y**2 * z", "x": "0.5"})
+    assert not [w for w in at.warning if "Not differentiable" in w.value] and badges(at) == ["green"]
+
+
+def test_autodiff_names_a_kink_and_does_not_grade_it():
+    adp = page_by_url("autodiff")
+    at = open_page(adp, {"preset": "expression", "expr": "relu(x) + y*z", "x": "0"})
+    assert_ok(at)
+    warn = next(w.value for w in at.warning if "Not differentiable" in w.value)
+    assert "/∂x: one-sided slopes 0 and 1" in warn
+    assert not badges(at)
+    at = open_page(adp, {"preset": "expression", "expr": "relu(x) + y*z", "x": "0.5"})
+    assert not [w for w in at.warning if "Not differentiable" in w.value] and badges(at) == ["green"]
