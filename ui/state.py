@@ -113,7 +113,10 @@ class UrlState:
         # The link of this run, compared with the address this page left the last time it ran:
         # a different one (a new link, Back/Forward) is read afresh and owns the notices shown.
         self._incoming = {k: st.query_params.get_all(k) for k in st.query_params if k not in RESERVED}
-        self._link_changed = self._incoming != ss.get(f"{self.page}._url")
+        self._last = ss.get(f"{self.page}._url") or {}
+        # A run that st.rerun() started continues the last one: its address is the one just written
+        # (AppTest even sends the one before), never a new link.
+        self._link_changed = self._incoming != ss.get(f"{self.page}._url") and not ss.pop("_url_rerun", False)
         self._arrived = ss.get("_url_last_page") != self.page  # back from another page (or first visit)
         self._last_rendered = ss.get(f"{self.page}._rendered", set()) if not self._arrived else set()
         if self._link_changed:
@@ -136,7 +139,7 @@ class UrlState:
         self.specs[name] = param
         key = self.key(name)
         raws = self._incoming.get(name) if self._link_changed else None
-        if raws:  # a link (or Back/Forward) brought a value: it wins over what the session had
+        if raws and raws != self._last.get(name):  # a link (or Back/Forward) brought a new value: it wins
             value, problem = param.parse(raws[-1])
             if problem:
                 note = (f"Link parameter `{name}` {problem}; using the default "
@@ -156,6 +159,8 @@ class UrlState:
     def _sync(self, name: str, value: Any) -> Any:
         self._kept[name] = value
         self._pending[name] = self.specs[name].format(value)
+        if getattr(_run, "state", None) is not self:  # a fragment's rerun: no end-of-run flush follows
+            self.flush()
         return value
 
     def flush(self) -> None:
@@ -170,7 +175,9 @@ class UrlState:
         if target != current:
             st.query_params.from_dict({k: v if len(v) != 1 else v[0] for k, v in target.items()})
         st.session_state[f"{self.page}._url"] = target
-        st.session_state[f"{self.page}._rendered"] = set(self._pending)
+        if getattr(_run, "state", None) is self or not st.session_state.get(f"{self.page}._rendered"):
+            st.session_state[f"{self.page}._rendered"] = set(self._pending)
+        self._incoming, self._last, self._link_changed = target, target, False  # fragments rerun after this
 
     def get(self, name: str) -> Any:
         return st.session_state[self.key(name)]
@@ -238,6 +245,8 @@ class UrlState:
     def _sync_empty(self, name: str) -> list[str]:
         self._kept[name] = []
         self._pending[name] = None
+        if getattr(_run, "state", None) is not self:
+            self.flush()
         return []
 
     def toggle(self, name: str, label: str, default: bool, *, help: str | None = None, container=st,
@@ -263,8 +272,12 @@ def reset_page(page: str) -> None:
     st.query_params.clear()
 
 
-def flush() -> None:
-    """End of a script run (called by the entry): the page's URL parameters, written in one go."""
+def flush(rerun: bool = False) -> None:
+    """End of a script run (called by the entry): the page's URL parameters, written in one go.
+
+    `rerun`: the run ended in st.rerun(); the next run continues it (its link is not a new one).
+    """
+    st.session_state["_url_rerun"] = rerun
     pending = getattr(_run, "state", None)
     _run.state = None
     if pending is not None:
