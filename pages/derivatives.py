@@ -156,8 +156,8 @@ with right:
     sides = r["sides"]
     if sides.kink:
         m2.metric("f′(x₀)", "undefined", help="A kink: the slopes from the left and from the right differ.")
-        st.warning(f"**Not differentiable at x₀ = {x0:g}**: one-sided slopes {fmt(sides.left, 4)} and "
-                   f"{fmt(sides.right, 4)}. f has a corner here, so there is no single tangent; the symbolic "
+        st.warning(f"**Not differentiable at x₀ = {x0:g}**: one-sided slopes {sides.left:.4g} and "
+                   f"{sides.right:.4g}. f has a corner here, so there is no single tangent; the symbolic "
                    f"rule returns {fmt(r['exact'], 4)} by convention, and finite differences are not graded.",
                    icon=":material/call_split:")
         s1, s2 = st.columns(2)

@@ -132,11 +132,12 @@ def show_parse_error(err: ParseError, text: str, what: str, then: str, *, fallba
     if fallback is None or fallback == text:
         st.info(f"Fix the formula above; {then} will follow.", icon=":material/edit:")
         st.stop()
-    st.info(f"Fix the formula above. Until then, {then} shows the last formula that worked, greyed: "
-            f"{inert(fallback, limit=80)}.", icon=":material/edit:")
     marker = "stale-formula"
-    st.container(key=marker)  # an empty marker: everything after it on the page is drawn faded
-    st.html(f"<style>.st-key-{marker} ~ div {{ opacity: 0.45; filter: grayscale(0.6); }}</style>")
+    with st.container(key=marker):  # the marker: everything after it on the page is drawn faded
+        st.info(f"Fix the formula above. Until then, {then} shows the last formula that worked, greyed: "
+                f"{inert(fallback, limit=80)}.", icon=":material/edit:")
+    st.html(f"<style>.st-key-{marker} ~ div, div:has(> .st-key-{marker}) ~ div "
+            "{ opacity: 0.45; filter: grayscale(0.6); }</style>")
     return fallback
 
 

@@ -57,6 +57,7 @@ def test_a_kink_is_named_with_both_one_sided_slopes_and_not_graded(text):
     warn = next(w.value for w in at.warning if "Not differentiable" in w.value)
     assert f"x₀ = {x0}" in warn
     left, right = (-1, 1) if "abs" in text else (0, 1)
+    assert f"one-sided slopes {left} and {right}" in warn
     labels = {m.label: m.value for m in at.metric}
     assert float(labels["slope from the left"]) == pytest.approx(left, abs=1e-6)
     assert float(labels["slope from the right"]) == pytest.approx(right, abs=1e-6)
