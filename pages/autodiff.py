@@ -88,8 +88,10 @@ expr = None
 if preset == "expression":
     try:
         expr = parse(text, variables=VARIABLES)
+        st.session_state["autodiff._last_valid"] = text
     except ParseError as err:
-        show_parse_error(err, text, "f", "the graph")
+        text = show_parse_error(err, text, "f", "the graph", fallback=st.session_state.get("autodiff._last_valid"))
+        expr = parse(text, variables=VARIABLES)
     formula(f"f(x, y, z) = {expr.latex()}", f"f(x, y, z) = {text}")
 
 

@@ -166,8 +166,10 @@ elif mode == "function":
                   for v, default, col in zip(VARIABLES, (1.0, -0.5, 2.0), (s1, s2, s3), strict=True))
     try:
         parse(text, variables=VARIABLES)
+        st.session_state["gradient_checking._last_valid"] = text
     except ParseError as err:
-        show_parse_error(err, text, "f", "the check")
+        text = show_parse_error(err, text, "f", "the check",
+                                fallback=st.session_state.get("gradient_checking._last_valid"))
     try:
         result = function_check(text, point, float(eps))
     except ValueError as err:  # e.g. a derivative too large to build

@@ -138,7 +138,8 @@ def test_a_bad_expression_shows_the_message_and_the_page_stays_usable(bad, fragm
     assert_ok(at)
     assert at.error and "Could not read f" in at.error[0].value
     assert fragment in at.error[0].value + "".join(c.value for c in at.code)
-    assert dot(at) is None
+    # the last graph that parsed stays on the page, greyed, under the message
+    assert any("last formula that worked" in i.value for i in at.info) and dot(at) is not None
     # Fixing it brings the page back, with no link notice about the forgotten step.
     at.text_input(key="autodiff.expr").input("x*y").run()
     assert_ok(at)

@@ -116,3 +116,14 @@ def test_autodiff_names_a_kink_and_does_not_grade_it():
     assert not badges(at)
     at = open_page(adp, {"preset": "expression", "expr": "relu(x) + y*z", "x": "0.5"})
     assert not [w for w in at.warning if "Not differentiable" in w.value] and badges(at) == ["green"]
+
+
+@pytest.mark.parametrize(("page", "query"), [("autodiff", {"preset": "expression", "expr": "x*y"}),
+                                             ("gradient_checking", {"mode": "function", "expr": "x*y"})])
+def test_a_typo_keeps_the_last_valid_state_on_the_other_formula_pages(page, query):
+    at = open_page(page_by_url(page), query)
+    n_charts = len(charts(at))
+    at.text_input(key=f"{page}.expr").set_value("x*y +").run()
+    assert_ok(at)
+    assert at.error and any("last formula that worked" in i.value for i in at.info)
+    assert len(charts(at)) == n_charts > 0
