@@ -349,3 +349,123 @@ def fitted_slope(
     log_e = np.log10(values[usable])
     centered_h = log_h - log_h.mean()
     return float(np.sum(centered_h * (log_e - log_e.mean())) / np.sum(centered_h**2))
+
+
+# -- kinks and the expected error of a difference quotient ---------------------------------------
+
+
+class OneSided(NamedTuple):
+    """The one-sided slopes of f at x, and whether they disagree like a kink's (|x| at 0: −1 and 1)."""
+
+    left: float  # (f(x) − f(x − h)) / h
+    right: float  # (f(x + h) − f(x)) / h
+    kink: bool  # the gap right − left does not shrink with h: f has no derivative at (or within h of) x
+
+
+def one_sided_slopes(f: Callable[[float], float], x: float, h: float = 1e-6) -> OneSided:
+    """Left and right difference quotients at x, and a kink test that needs no formula.
+
+    For a smooth f the gap right − left ≈ f''(x)·h shrinks in proportion to h; at a kink (|x|, relu
+    at 0) it tends to the jump of the slope. The gap is measured at 100·h and at h: a kink when the
+    small-step gap keeps at least half of the large-step one and is above round-off
+    (≈ 4ε·max(1, |f(x)|)/h) by a wide margin. Non-finite values are never called a kink.
+    """
+    h = _check_step(h)
+    x = float(x)
+    with np.errstate(all="ignore"):
+        f0 = _scalar(f(x))
+
+        def slopes(step: float) -> tuple[float, float]:
+            return (f0 - _scalar(f(x - step))) / step, (_scalar(f(x + step)) - f0) / step
+
+        left, right = slopes(h)
+        big_left, big_right = slopes(100.0 * h)
+    gap, big_gap = right - left, big_right - big_left
+    noise = 4.0 * np.finfo(np.float64).eps * max(1.0, abs(f0)) / h
+    finite = all(math.isfinite(v) for v in (left, right, big_left, big_right, f0))
+    kink = finite and abs(gap) > 1e3 * noise and abs(gap) >= 0.5 * abs(big_gap) and abs(gap) > 1e-6 * max(
+        1.0, abs(left), abs(right))
+    return OneSided(float(left), float(right), bool(kink))
+
+
+class StepError(NamedTuple):
+    """The error a difference quotient should have at step h: truncation + round-off, and which rules."""
+
+    truncation: float  # |f''|·h/2 (forward, backward) or |f'''|·h²/6 (central)
+    roundoff: float  # ≈ ε·|f(x)|/h: the cancellation in f(x+h) − f(x)
+    total: float
+    regime: str  # "truncation" or "round-off": the larger of the two
+
+
+def expected_step_error(f: Callable[[float], float], x: float, h: float, method: str = "central") -> StepError:
+    """The expected error of ``derivative(f, x, h, method)``, from f alone (never from the exact value).
+
+    Forward and backward differences are first order: error ≈ |f''(x)|·h/2. The central difference
+    is second order: ≈ |f'''(x)|·h²/6. Either way round-off adds ≈ ε·|f(x)|/h. f'' and f''' are
+    estimated by wide central differences (step s = 1e-2·max(1, |x|)).
+    """
+    if method not in ("forward", "backward", "central"):
+        raise ValueError(f"method must be 'forward', 'backward' or 'central', got {method!r}")
+    h = _check_step(h)
+    x = float(x)
+    s = 1e-2 * max(1.0, abs(x))
+    with np.errstate(all="ignore"):
+        v = {k: _scalar(f(x + k * s)) for k in (-2, -1, 0, 1, 2)}
+        f2 = (v[1] - 2.0 * v[0] + v[-1]) / s**2
+        f3 = (v[2] - 2.0 * v[1] + 2.0 * v[-1] - v[-2]) / (2.0 * s**3)
+        truncation = abs(f2) * h / 2.0 if method != "central" else abs(f3) * h * h / 6.0
+        roundoff = np.finfo(np.float64).eps * max(abs(v[0]), np.finfo(np.float64).tiny) / h
+    truncation = float(truncation) if math.isfinite(truncation) else math.inf
+    roundoff = float(roundoff) if math.isfinite(roundoff) else math.inf
+    regime = "truncation" if truncation >= roundoff else "round-off"
+    return StepError(truncation, roundoff, truncation + roundoff, regime)
+
+
+def step_error_thresholds(expected: StepError, exact: float, factor: float = 10.0) -> tuple[float, float]:
+    """Relative-error thresholds (fine, suspicious) for grading a difference quotient by its own rule.
+
+    Fine: within ``factor`` × the expected error; suspicious: within ``factor``² ×; beyond: wrong.
+    Expressed relative to |exact| the way ``relative_error`` measures (|a−b| / (|a|+|b|) ≈ err/2|exact|).
+    """
+    scale = max(2.0 * abs(float(exact)), np.finfo(np.float64).tiny)
+    base = max(expected.total, 4.0 * np.finfo(np.float64).eps * abs(float(exact)))
+    good = factor * base / scale
+    return float(good), float(max(factor * good, good))
+
+
+class ShownRange(NamedTuple):
+    """Where a sampled function stays inside float64 with room to spare (for plotting and for words)."""
+
+    lo: float
+    hi: float
+    clipped: bool  # the range was narrowed because f or f′ overflowed or exceeded `limit`
+    reason: str  # e.g. "|f| exceeds 1e+100 (or overflows to inf) for x ≤ -1.72 and x ≥ 1.72"
+    limit: float
+
+
+def representable_range(xs: ArrayLike, fs: ArrayLike, dfs: ArrayLike | None = None,
+                        limit: float = 1e100) -> ShownRange:
+    """The sample grid ``xs`` trimmed at both ends where |f| (or |f′|) is infinite or above ``limit``.
+
+    Only the ends are trimmed: the function runs off float64 towards the edges of the range (exp(x¹⁰)).
+    An isolated pole inside (1/x, log x at 0) and NaN outside a domain (log of a negative) are not
+    overflows of the range and leave it as it is.
+    """
+    x = _as_float_array(xs)
+    vals = [_as_float_array(fs)] + ([] if dfs is None else [_as_float_array(dfs)])
+    with np.errstate(all="ignore"):
+        bad = np.zeros(x.shape, dtype=bool)
+        for v in vals:
+            bad |= np.isinf(v) | (np.abs(np.nan_to_num(v, nan=0.0, posinf=0.0, neginf=0.0)) > limit)
+    good = np.flatnonzero(~bad)
+    if x.size < 2 or good.size < 2 or (good[0] == 0 and good[-1] == x.size - 1):
+        return ShownRange(float(x[0]), float(x[-1]), False, "", limit)
+    start, end = int(good[0]), int(good[-1])
+    where = []
+    if start > 0:
+        where.append(f"x ≤ {x[start - 1]:.4g}")
+    if end < x.size - 1:
+        where.append(f"x ≥ {x[end + 1]:.4g}")
+    what = "|f| or |f′|" if dfs is not None else "|f|"
+    reason = f"{what} exceeds {limit:.0e} (or overflows to inf) for {' and '.join(where)}"
+    return ShownRange(float(x[start]), float(x[end]), True, reason, limit)

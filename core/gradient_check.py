@@ -534,9 +534,9 @@ def flow_weight_check(flow: FlowResult, layer: int | None = None, resolvable: fl
 
     def central(step: float) -> float:
         weights[layer - 1][i, j] = w0 + step
-        plus = network_loss(flow.x, weights, flow.biases, flow.activation, flow.residual)
+        plus = network_loss(flow.x, weights, flow.biases, flow.activation, flow.residual, flow.batch_norm)
         weights[layer - 1][i, j] = w0 - step
-        minus = network_loss(flow.x, weights, flow.biases, flow.activation, flow.residual)
+        minus = network_loss(flow.x, weights, flow.biases, flow.activation, flow.residual, flow.batch_norm)
         weights[layer - 1][i, j] = w0
         with np.errstate(all="ignore"):
             return float((plus - minus) / (2.0 * step))

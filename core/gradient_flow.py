@@ -66,6 +66,9 @@ __all__ = [
     "network_loss",
     "forward_backward",
     "clip_by_global_norm",
+    "BN_EPS",
+    "batch_norm_forward",
+    "batch_norm_backward",
     "gradient_bound",
     "gradient_flow",
 ]
@@ -239,19 +242,72 @@ def _act(activation: str) -> tuple[Callable[[np.ndarray], np.ndarray], Callable[
     return entry.fn, entry.grad
 
 
+BN_EPS = 1e-5  # the ε of batch normalization (PyTorch's default)
+
+
+def batch_norm_forward(
+    z: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float = BN_EPS
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Batch normalization (training mode): y = γ ⊙ ẑ + β, ẑ = (z − μ) / √(σ² + ε) per unit over the batch.
+
+    μ and σ² are the batch mean and (biased) variance of each column of ``z`` (batch × width); γ
+    (learnable scale) and β (learnable shift) have one entry per unit. Returns (y, cache for backward).
+    """
+    z = np.asarray(z, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        mu = z.mean(axis=0)
+        centred = z - mu
+        var = np.mean(centred * centred, axis=0)
+        inv_std = 1.0 / np.sqrt(var + eps)
+        z_hat = centred * inv_std
+        y = np.asarray(gamma, dtype=np.float64) * z_hat + np.asarray(beta, dtype=np.float64)
+    return y, (z_hat, inv_std, np.asarray(gamma, dtype=np.float64))
+
+
+def batch_norm_backward(
+    dy: np.ndarray, cache: tuple[np.ndarray, np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Backward pass of ``batch_norm_forward``: (∂L/∂z, ∂L/∂γ, ∂L/∂β) from ∂L/∂y.
+
+    ∂L/∂β = Σ_batch ∂L/∂y,  ∂L/∂γ = Σ_batch ∂L/∂y ⊙ ẑ,  and with g = ∂L/∂y ⊙ γ (per unit, N = batch)
+    ∂L/∂z = (1/√(σ²+ε)) · (g − mean(g) − ẑ ⊙ mean(g ⊙ ẑ)): μ and σ² depend on every row, so each
+    row's gradient loses its share of the batch mean and of the spread.
+    """
+    z_hat, inv_std, gamma = cache
+    dy = np.asarray(dy, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        dbeta = dy.sum(axis=0)
+        dgamma = np.sum(dy * z_hat, axis=0)
+        g = dy * gamma
+        dz = inv_std * (g - g.mean(axis=0) - z_hat * np.mean(g * z_hat, axis=0))
+    return dz, dgamma, dbeta
+
+
 def network_loss(
     x: np.ndarray,
     weights: Sequence[np.ndarray],
     biases: Sequence[np.ndarray],
     activation: str = "sigmoid",
     residual: bool = False,
+    batch_norm: bool = False,
+    gammas: Sequence[np.ndarray] | None = None,
+    betas: Sequence[np.ndarray] | None = None,
 ) -> float:
-    """Forward pass only: L = Σ h_L / batch with h_l = f(h_{l-1} W_l + b_l) (+ h_{l-1} if residual)."""
+    """Forward pass only: L = Σ h_L / batch with h_l = f(BN(h_{l-1} W_l + b_l)) (+ h_{l-1} if residual).
+
+    BN is batch normalization when ``batch_norm`` (scales ``gammas``, default 1, shifts ``betas``, default 0).
+    """
     fn, _ = _act(activation)
     h = np.asarray(x, dtype=np.float64)
+    width = h.shape[1]
+    gs = list(gammas) if gammas is not None else [np.ones(width)] * len(weights)
+    bs = list(betas) if betas is not None else [np.zeros(width)] * len(weights)
     with np.errstate(all="ignore"):
-        for w, b in zip(weights, biases, strict=True):
-            a = fn(h @ w + b)
+        for layer, (w, b) in enumerate(zip(weights, biases, strict=True)):
+            z = h @ w + b
+            if batch_norm:
+                z, _ = batch_norm_forward(z, gs[layer], bs[layer])
+            a = fn(z)
             h = h + a if residual else a
         return float(np.sum(h) / h.shape[0])
 
@@ -267,6 +323,8 @@ class Backprop:
     weight_grads: tuple[np.ndarray, ...]  # ∂L/∂W_1 .. ∂L/∂W_L  L × (width, width)
     bias_grads: tuple[np.ndarray, ...]  # ∂L/∂b_1 .. ∂L/∂b_L    L × (width,)
     local_grads: tuple[np.ndarray, ...]  # f'(z_1) .. f'(z_L)  L × (batch, width)
+    gamma_grads: tuple[np.ndarray, ...] = ()  # ∂L/∂γ_1 .. ∂L/∂γ_L (batch normalization only)
+    beta_grads: tuple[np.ndarray, ...] = ()  # ∂L/∂β_1 .. ∂L/∂β_L
 
 
 def forward_backward(
@@ -275,16 +333,29 @@ def forward_backward(
     biases: Sequence[np.ndarray],
     activation: str = "sigmoid",
     residual: bool = False,
+    batch_norm: bool = False,
+    gammas: Sequence[np.ndarray] | None = None,
+    betas: Sequence[np.ndarray] | None = None,
 ) -> Backprop:
-    """Backprop of L = Σh_L/batch: ∂L/∂h_{l-1} = (∂L/∂h_l ⊙ f'(z_l)) W_lᵀ (+ ∂L/∂h_l if residual)."""
+    """Backprop of L = Σh_L/batch: ∂L/∂h_{l-1} = (∂L/∂h_l ⊙ f'(z_l)) W_lᵀ (+ ∂L/∂h_l if residual).
+
+    With ``batch_norm`` each layer is h_l = f(BN(h_{l-1}W_l + b_l)) and the backward pass goes through
+    ``batch_norm_backward`` between f' and W_lᵀ; ``pre_activations`` then hold the normalized values.
+    """
     fn, grad = _act(activation)
     h = np.asarray(x, dtype=np.float64)
-    batch = h.shape[0]
+    batch, width = h.shape
+    gs = list(gammas) if gammas is not None else [np.ones(width)] * len(weights)
+    bs = list(betas) if betas is not None else [np.zeros(width)] * len(weights)
     hs: list[np.ndarray] = [h]
     zs: list[np.ndarray] = []
+    caches: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     with np.errstate(all="ignore"):
-        for w, b in zip(weights, biases, strict=True):
+        for layer, (w, b) in enumerate(zip(weights, biases, strict=True)):
             z = h @ w + b
+            if batch_norm:
+                z, cache = batch_norm_forward(z, gs[layer], bs[layer])
+                caches.append(cache)
             a = np.asarray(fn(z), dtype=np.float64)
             h = h + a if residual else a
             zs.append(z)
@@ -296,9 +367,15 @@ def forward_backward(
         weight_grads: list[np.ndarray] = []
         bias_grads: list[np.ndarray] = []
         local_grads: list[np.ndarray] = []
+        gamma_grads: list[np.ndarray] = []
+        beta_grads: list[np.ndarray] = []
         for layer in range(len(weights) - 1, -1, -1):
             fprime = np.asarray(grad(zs[layer]), dtype=np.float64)
             dz = g * fprime
+            if batch_norm:
+                dz, dgamma, dbeta = batch_norm_backward(dz, caches[layer])
+                gamma_grads.append(dgamma)
+                beta_grads.append(dbeta)
             weight_grads.append(hs[layer].T @ dz)
             bias_grads.append(dz.sum(axis=0))
             local_grads.append(fprime)
@@ -306,7 +383,7 @@ def forward_backward(
             g = g_prev + g if residual else g_prev
             input_grads.append(g)
 
-    for arr in (*hs, *zs, *input_grads, *weight_grads, *bias_grads, *local_grads):
+    for arr in (*hs, *zs, *input_grads, *weight_grads, *bias_grads, *local_grads, *gamma_grads, *beta_grads):
         arr.flags.writeable = False
     return Backprop(
         loss=loss,
@@ -316,6 +393,8 @@ def forward_backward(
         weight_grads=tuple(reversed(weight_grads)),
         bias_grads=tuple(reversed(bias_grads)),
         local_grads=tuple(reversed(local_grads)),
+        gamma_grads=tuple(reversed(gamma_grads)),
+        beta_grads=tuple(reversed(beta_grads)),
     )
 
 
@@ -411,6 +490,7 @@ class FlowResult:
     weight_grads: tuple[np.ndarray, ...] = field(repr=False)  # before clipping
     clipped_weight_grads: tuple[np.ndarray, ...] = field(repr=False)
     bias_grads: tuple[np.ndarray, ...] = field(repr=False)
+    batch_norm: bool = False  # batch normalization after every linear layer (γ = 1, β = 0 at init)
 
     @property
     def clipped(self) -> bool:
@@ -438,6 +518,7 @@ def gradient_flow(
     clip: float | None = None,
     batch: int = 32,
     seed: int = 0,
+    batch_norm: bool = False,
 ) -> FlowResult:
     """Per-layer norms ‖∂L/∂h_l‖ for L = Σ h_L / batch through h_l = f(h_{l-1}W_l + b_l) (+ h_{l-1}).
 
@@ -445,7 +526,9 @@ def gradient_flow(
     ``init`` a key of ``INITS``; ``std`` (1e-6–100) overrides the std of the fixed schemes
     ("small", "large") and is ignored by Xavier/He. ``clip`` (positive) clips the weight
     gradients by their global norm. The input X (batch × width, standard normal) is drawn
-    first from ``np.random.default_rng(seed)``, then W_1 … W_L; biases are zero.
+    first from ``np.random.default_rng(seed)``, then W_1 … W_L; biases are zero. ``batch_norm``
+    normalizes every layer's pre-activation over the batch (γ = 1, β = 0): the bound, which
+    assumes a plain stack, is then ``None``.
     """
     depth = _check_int("depth", depth, *DEPTH_RANGE)
     width = _check_int("width", width, *WIDTH_RANGE)
@@ -468,13 +551,14 @@ def gradient_flow(
             raise ValueError(f"clip must be a positive finite number or None, got {clip!r}")
         clip = float(clip)
     residual = bool(residual)
+    batch_norm = bool(batch_norm)
 
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((batch, width))
     weights, sigma = init_weights(depth, width, init, std, rng)
     biases = [np.zeros(width) for _ in range(depth)]
 
-    bp = forward_backward(x, weights, biases, activation, residual)
+    bp = forward_backward(x, weights, biases, activation, residual, batch_norm)
 
     input_grad_norms = _norms(bp.input_grads)
     weight_grad_norms = _norms(bp.weight_grads)
@@ -484,7 +568,8 @@ def gradient_flow(
         mean_local = np.array([float(np.mean(np.abs(fp))) for fp in bp.local_grads])
     mean_local = np.where(np.isfinite(mean_local), mean_local, np.inf)
     peak = peak_grad(activation)
-    bound = None if residual else gradient_bound(float(input_grad_norms[-1]), w_norms, peak)
+    plain = not (residual or batch_norm)
+    bound = gradient_bound(float(input_grad_norms[-1]), w_norms, peak) if plain else None
 
     if clip is None:
         clipped_grads = list(bp.weight_grads)
@@ -530,6 +615,7 @@ def gradient_flow(
         weight_grads=bp.weight_grads,
         clipped_weight_grads=tuple(clipped_grads),
         bias_grads=bp.bias_grads,
+        batch_norm=batch_norm,
     )
 
 
@@ -596,6 +682,16 @@ PRESETS: Mapping[str, Preset] = MappingProxyType(
                 "remedy",
                 "vanishing",
                 **{**_VANISHING, "activation": "tanh", "init": "xavier", "std": None},
+            ),
+            _preset(
+                "batchnorm",
+                "Remedy: batch normalization",
+                "Normalizing each layer's pre-activations over the batch (mean 0, variance 1, then a "
+                "learnable scale γ and shift β) keeps the sigmoid in its steep middle whatever the weights' "
+                "scale, and the backward pass through the normalization undoes the small weights' shrinkage.",
+                "remedy",
+                "vanishing",
+                **{**_VANISHING, "batch_norm": True},
             ),
             _preset(
                 "exploding",

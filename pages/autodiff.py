@@ -9,11 +9,12 @@ import math
 import pandas as pd
 import streamlit as st
 
+from core import finite_diff
 from core.autodiff import examples as presets
 from core.expression import FUNCTION_NAMES, ParseError, parse
 from ui import charts
 from ui.graphs import computation_graph, number, op_text
-from ui.shell import check_badge, fmt, header, show_code, show_parse_error, thresholds_caption
+from ui.shell import check_badge, fmt, formula, header, show_code, show_parse_error, thresholds_caption
 from ui.state import UrlState
 
 PAGE = "autodiff"
@@ -87,9 +88,11 @@ expr = None
 if preset == "expression":
     try:
         expr = parse(text, variables=VARIABLES)
+        st.session_state["autodiff._last_valid"] = text
     except ParseError as err:
-        show_parse_error(err, text, "f", "the graph")
-    st.latex(f"f(x, y, z) = {expr.latex()}")
+        text = show_parse_error(err, text, "f", "the graph", fallback=st.session_state.get("autodiff._last_valid"))
+        expr = parse(text, variables=VARIABLES)
+    formula(f"f(x, y, z) = {expr.latex()}", f"f(x, y, z) = {text}")
 
 
 def _problem(preset: str, text: str, values: tuple[float, ...], points: int) -> presets.Problem:
@@ -108,9 +111,16 @@ def analyse(preset: str, text: str, values: tuple[float, ...], points: int) -> d
     problem = _problem(preset, text, values, points)
     tr = presets.trace(problem, full_grads=DRAW_LIMIT)
     report = presets.check(problem)
+    kinks = {}
+    if preset == "expression":  # a kink along an input (abs, relu at 0): no derivative there to check
+        expr, point = parse(text, variables=VARIABLES), dict(zip(VARIABLES, values, strict=True))
+        for v in expr.used_variables:
+            sides = finite_diff.one_sided_slopes(lambda t, v=v: expr.evaluate(**{**point, v: t}), point[v])
+            if sides.kink:
+                kinks[v] = sides
     return {"trace": tr, "report": report, "names": problem.names, "theta": tuple(problem.theta),
             "output": problem.root.data, "summary": presets.graph_summary(tr.nodes, tr.edges),
-            "ops": tuple(sorted({n.op for n in tr.nodes if n.op}))}
+            "ops": tuple(sorted({n.op for n in tr.nodes if n.op})), "kinks": kinks}
 
 
 def grad_bars(names: tuple[str, ...], so_far: tuple[float, ...], numeric: tuple[float, ...], out: str) -> dict:
@@ -272,6 +282,13 @@ def _inputs_section() -> None:
     if not all(math.isfinite(v) for v in (*finals, result["output"])):
         st.warning(f"{out_name} or a gradient is not a finite number at this point (e.g. a division by zero, log of a negative number, "
                    "or an overflow): the check has nothing to compare. Move the sliders.", icon=":material/block:")
+        return
+    if result["kinks"]:
+        where = "; ".join(f"∂{out_name}/∂{v}: one-sided slopes {k.left:.4g} and {k.right:.4g}"
+                          for v, k in result["kinks"].items())
+        st.warning(f"**Not differentiable at this point** — {where}. A kink (abs or relu at 0) has no derivative: "
+                   "`backward()` uses a convention and central differences average both sides, so there is "
+                   "nothing to grade. Move the point off the kink.", icon=":material/call_split:")
         return
     worst = report.worst
     note = f"Worst of the {len(report.rows)} inputs: `{worst.name}`. Central differences with h = {report.h:g}."

@@ -11,7 +11,7 @@ from core import finite_diff
 from core.catalogue import COMMON_DERIVATIVES, FUNCTIONS
 from core.expression import FUNCTION_NAMES, ParseError, parse
 from ui import charts
-from ui.shell import check_badge, fmt, header, show_code, show_parse_error, thresholds_caption
+from ui.shell import check_badge, fmt, formula, header, show_code, show_parse_error
 from ui.state import UrlState
 
 CUSTOM = "custom"
@@ -63,8 +63,11 @@ x0 = state.slider("x0", "Point x₀", domain[0], domain[1], x0_default, step=(do
 
 try:
     expr = parse(text, variables=("x",))
+    st.session_state["derivatives._last_valid"] = text
 except ParseError as err:
-    show_parse_error(err, text, "f(x)", "the rest of the page")
+    text = show_parse_error(err, text, "f(x)", "the rest of the page",
+                            fallback=st.session_state.get("derivatives._last_valid"))
+    expr = parse(text, variables=("x",))
 
 
 def _truncation_slope(errors: np.ndarray, exact: float) -> float | None:
@@ -97,6 +100,11 @@ def analyse(text: str, x0: float, h: float, lo: float, hi: float) -> dict:
     out["slopes"] = {m: _truncation_slope(sweep[m], out["exact"]) for m in sweep}
     out["rel_forward"] = finite_diff.relative_error(out["exact"], out["forward"])
     out["rel_central"] = finite_diff.relative_error(out["exact"], out["central"])
+    out["sides"] = finite_diff.one_sided_slopes(f, x0)
+    for m in ("forward", "central"):  # each method graded by its own expected error, not the gradient check's
+        out[f"expected_{m}"] = finite_diff.expected_step_error(f, x0, h, m)
+        out[f"limits_{m}"] = finite_diff.step_error_thresholds(out[f"expected_{m}"], out["exact"])
+    out["range"] = finite_diff.representable_range(xs, out["fs"], out["dfs"])
     return out
 
 
@@ -121,6 +129,12 @@ def error_template() -> dict:
 
 
 r = analyse(text, float(x0), float(h), float(domain[0]), float(domain[1]))
+shown = r["range"]
+if shown.clipped:
+    st.warning(f"f leaves float64 on this range: {shown.reason}. The charts show x in "
+               f"[{shown.lo:.4g}, {shown.hi:.4g}], where f and f′ stay below {shown.limit:.0e}.",
+               icon=":material/data_alert:")
+    domain = (shown.lo, shown.hi)
 if not (np.isfinite(r["f0"]) and np.isfinite(r["exact"])):
     st.warning(f"f or f′ is not defined at x₀ = {x0:g} (outside the function's domain). "
                "Move the point x₀.", icon=":material/block:")
@@ -135,17 +149,33 @@ with left:
                "dot on f′ follow your pointer (computed in the browser, no rerun).")
 with right:
     st.subheader(f"At x₀ = {x0:g}")
-    st.latex(f"f(x) = {r['f_latex']}")
-    st.latex(f"f'(x) = {r['df_latex']}")
+    formula(f"f(x) = {r['f_latex']}", f"f(x) = {text}")
+    formula(f"f'(x) = {r['df_latex']}", f"f'(x) = {r['df_text']}")
     m1, m2 = st.columns(2)
     m1.metric("f(x₀)", fmt(r["f0"]))
-    m2.metric("f′(x₀), symbolic", fmt(r["exact"]))
-    check_badge(f"Forward difference, h = {h:g}", r["exact"], r["forward"], r["rel_forward"],
-                a_name="symbolic", b_name="(f(x₀+h) − f(x₀))/h")
-    check_badge(f"Central difference, h = {h:g}", r["exact"], r["central"], r["rel_central"],
-                a_name="symbolic", b_name="(f(x₀+h) − f(x₀−h))/2h")
-    st.caption(thresholds_caption() + " The symbolic derivative comes from the sum, product, quotient and "
-               "chain rules applied to the expression tree — an independent computation from the differences.")
+    sides = r["sides"]
+    if sides.kink:
+        m2.metric("f′(x₀)", "undefined", help="A kink: the slopes from the left and from the right differ.")
+        st.warning(f"**Not differentiable at x₀ = {x0:g}**: one-sided slopes {sides.left:.4g} and "
+                   f"{sides.right:.4g}. f has a corner here, so there is no single tangent; the symbolic "
+                   f"rule returns {fmt(r['exact'], 4)} by convention, and finite differences are not graded.",
+                   icon=":material/call_split:")
+        s1, s2 = st.columns(2)
+        s1.metric("slope from the left", fmt(sides.left, 4))
+        s2.metric("slope from the right", fmt(sides.right, 4))
+    else:
+        m2.metric("f′(x₀), symbolic", fmt(r["exact"]))
+        for m, quotient in (("forward", "(f(x₀+h) − f(x₀))/h"), ("central", "(f(x₀+h) − f(x₀−h))/2h")):
+            e = r[f"expected_{m}"]
+            good, suspicious = r[f"limits_{m}"]
+            order = "|f″|·h/2" if m == "forward" else "|f‴|·h²/6"
+            check_badge(f"{m.capitalize()} difference, h = {h:g}", r["exact"], r[m], r[f"rel_{m}"],
+                        a_name="symbolic", b_name=quotient, good=good, suspicious=suspicious,
+                        note=f"Expected error ≈ {e.total:.1e} ({order} ≈ {e.truncation:.1e} + round-off "
+                             f"ε·|f|/h ≈ {e.roundoff:.1e}): the {e.regime} regime.")
+        st.caption("Each difference is graded against its own expected error: green within 10× of it, amber "
+                   "within 100×, red beyond. The symbolic derivative comes from the sum, product, quotient and "
+                   "chain rules applied to the expression tree — an independent computation from the differences.")
 
 st.subheader("Error vs step size h")
 ecol, tcol = st.columns([3, 2], gap="large")

@@ -14,7 +14,7 @@ from core.activations import ACTIVATIONS
 from core.expression import FUNCTION_NAMES, ParseError, parse
 from core.network import ACTIVATION_CHOICES, LOSS_CHOICES, TwoLayerNet, xor_data
 from ui import charts, wording
-from ui.shell import check_badge, header, show_code, show_parse_error, thresholds_caption
+from ui.shell import check_badge, formula, header, show_code, show_parse_error, thresholds_caption
 from ui.state import UrlState
 
 EPSILONS = tuple(float(f"1e{k}") for k in range(-12, 0))  # ε from 1e-12 to 1e-1
@@ -118,6 +118,11 @@ def function_check(text: str, point: tuple[float, float, float], h: float) -> di
     problem = gc.expression_problem(expr, values, used)
     report, sweep = gc.check_gradient(problem, h), gc.sweep_steps(problem, SWEEP)
     out.update(report=report, sweep=sweep, **_views(report, sweep, h))
+    out["axis_kinks"] = {}
+    for v in used:  # a kink along one variable (abs, relu at 0): that partial derivative does not exist
+        sides = finite_diff.one_sided_slopes(lambda t, v=v: expr.evaluate(**{**values, v: t}), values[v])
+        if sides.kink:
+            out["axis_kinks"][v] = sides
     return out
 
 
@@ -161,17 +166,19 @@ elif mode == "function":
                   for v, default, col in zip(VARIABLES, (1.0, -0.5, 2.0), (s1, s2, s3), strict=True))
     try:
         parse(text, variables=VARIABLES)
+        st.session_state["gradient_checking._last_valid"] = text
     except ParseError as err:
-        show_parse_error(err, text, "f", "the check")
+        text = show_parse_error(err, text, "f", "the check",
+                                fallback=st.session_state.get("gradient_checking._last_valid"))
     try:
         result = function_check(text, point, float(eps))
     except ValueError as err:  # e.g. a derivative too large to build
         st.error(f"**Could not differentiate f:** {err}", icon=":material/error:")
         st.stop()
-    st.latex(f"f(x, y, z) = {result['latex']}")
+    formula(f"f(x, y, z) = {result['latex']}", f"f(x, y, z) = {text}")
     if result["partials"]:
-        st.latex(r",\quad ".join(rf"\frac{{\partial f}}{{\partial {v}}} = {tex}"
-                                 for v, tex in result["partials"].items()))
+        formula(r",\quad ".join(rf"\frac{{\partial f}}{{\partial {v}}} = {tex}"
+                                for v, tex in result["partials"].items()))
     if not result["used"]:
         st.info("This f uses none of x, y, z: its gradient is empty, there is nothing to check.",
                 icon=":material/info:")
@@ -201,37 +208,45 @@ else:
 report: gc.CheckReport = result["report"]
 sweep: gc.Sweep = result["sweep"]
 worst = report.worst
-top, side = st.columns([3, 2], gap="large")
-with side:
-    note = (f"Norm-wise over all {len(report.rows)} parameters: ‖g − n‖ / (‖g‖ + ‖n‖) = {report.overall:.1e}. "
-            + (worst.note if worst.note else ""))
-    check_badge(f"Worst relative error: {worst.name} (ε = {eps:g})", worst.analytic, worst.numeric, worst.score,
-                a_name=analytic_name, b_name="central difference", note=note)
-    st.caption(thresholds_caption())
-with top:
-    affected = report.affected
-    if affected:
-        groups = ", ".join(report.affected_groups)
-        st.error(f"**The check caught a problem** in {len(affected)} of {len(report.rows)} parameters: "
-                 f"{', '.join(affected)} (arrays: {groups}). Highlighted in the table below.",
-                 icon=":material/bug_report:")
-    elif report.level == "suspicious":
-        st.warning("**Suspicious, not conclusive**: some parameter errors lie between 1e-7 and 1e-4 — typical of "
-                   "a step ε that is too large or too small, of kinks, or of tiny gradients meeting round-off.",
-                   icon=":material/warning:")
-    else:
-        st.success(f"**All {len(report.rows)} gradients agree** with central differences.",
-                   icon=":material/check_circle:")
-    if mode == "network" and result["kinks"]:
-        units = ", ".join(f"{j}" for j in result["kinks"])
-        st.warning(
-            f"**ReLU kink.** Hidden unit(s) {units} have |z1| ≤ ε on some input — for the input (0, 0) with zero "
-            "biases z1 = 0 exactly. ReLU has no derivative there: backprop uses ReLU′(0) = 0, while the central "
-            "difference straddles the kink and averages both sides (½). Flags on b1 here are the kink, not a "
-            "bug in backward; a smooth activation (sigmoid, tanh) has none.", icon=":material/show_chart:")
-    if bug != "none":
-        st.caption(f"Planted: **{gc.BUGS[bug].label}** — expected to break "
-                   f"{', '.join(gc.BUGS[bug].affects)}.")
+kinks_hit = result.get("axis_kinks") or {}
+if kinks_hit:
+    where = "; ".join(f"∂f/∂{v}: one-sided slopes {k.left:.4g} and {k.right:.4g}" for v, k in kinks_hit.items())
+    st.warning(f"**Not differentiable at this point** — {where}. f has a kink here (abs or relu at 0), so "
+               "there is no gradient to check: the central difference averages the two sides and the symbolic "
+               "rule picks one by convention. The verdict is left out; move the point off the kink.",
+               icon=":material/call_split:")
+if not kinks_hit:  # at a kink there is nothing to grade
+    top, side = st.columns([3, 2], gap="large")
+    with side:
+        note = (f"Norm-wise over all {len(report.rows)} parameters: ‖g − n‖ / (‖g‖ + ‖n‖) = {report.overall:.1e}. "
+                + (worst.note if worst.note else ""))
+        check_badge(f"Worst relative error: {worst.name} (ε = {eps:g})", worst.analytic, worst.numeric, worst.score,
+                    a_name=analytic_name, b_name="central difference", note=note)
+        st.caption(thresholds_caption())
+    with top:
+        affected = report.affected
+        if affected:
+            groups = ", ".join(report.affected_groups)
+            st.error(f"**The check caught a problem** in {len(affected)} of {len(report.rows)} parameters: "
+                     f"{', '.join(affected)} (arrays: {groups}). Highlighted in the table below.",
+                     icon=":material/bug_report:")
+        elif report.level == "suspicious":
+            st.warning("**Suspicious, not conclusive**: some parameter errors lie between 1e-7 and 1e-4 — typical of "
+                       "a step ε that is too large or too small, of kinks, or of tiny gradients meeting round-off.",
+                       icon=":material/warning:")
+        else:
+            st.success(f"**All {len(report.rows)} gradients agree** with central differences.",
+                       icon=":material/check_circle:")
+        if mode == "network" and result["kinks"]:
+            units = ", ".join(f"{j}" for j in result["kinks"])
+            st.warning(
+                f"**ReLU kink.** Hidden unit(s) {units} have |z1| ≤ ε on some input — for the input (0, 0) with zero "
+                "biases z1 = 0 exactly. ReLU has no derivative there: backprop uses ReLU′(0) = 0, while the central "
+                "difference straddles the kink and averages both sides (½). Flags on b1 here are the kink, not a "
+                "bug in backward; a smooth activation (sigmoid, tanh) has none.", icon=":material/show_chart:")
+        if bug != "none":
+            st.caption(f"Planted: **{gc.BUGS[bug].label}** — expected to break "
+                       f"{', '.join(gc.BUGS[bug].affects)}.")
 
 # ---- per-parameter table and bars --------------------------------------------------------------------
 HIGHLIGHT = {"fine": "{}", "suspicious": ":orange-background[{}]", "bug": ":red-background[{}]"}

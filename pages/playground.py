@@ -16,6 +16,7 @@ from core.mlp_export import RunSettings, export_script
 from ui import playground_charts
 from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
 from ui.state import UrlState
+from ui.text import plain
 
 PAGE = "playground"
 FRAMES = 51  # frames of every replay: epoch 0, then every 1/50 of the run
@@ -63,15 +64,6 @@ def _label(option: str) -> str:
     return LABELS.get(option, option)
 
 
-_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:&=")
-
-
-def _inert(text: str) -> str:
-    """Pasted or linked text for Markdown, as plain characters: every Markdown/HTML sign backslash-escaped.
-    (To be replaced by the app's one escaping helper in ui/ when it lands.)"""
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text.replace("\n", " "))
-
-
 # -- the user's points: text area → validated points; the link carries them as `pts` ------------------
 def _load_points_from_link() -> None:
     """Once per session: points from the link's `pts` (bad content: a notice, and the built-in data)."""
@@ -85,7 +77,7 @@ def _load_points_from_link() -> None:
         st.session_state[POINTS_KEY] = parse_points(raw)
         st.session_state[CSV_BOX] = raw.replace(";", "\n")
     except PointsError as err:
-        note = f"Link parameter `pts` could not be read ({_inert(str(err))}); the link's points were left out."
+        note = f"Link parameter `pts` could not be read ({plain(str(err))}); the link's points were left out."
         st.session_state[state._notices_key].append(note)
         state._notice_box.warning(note, icon=":material/link_off:")
         del st.query_params["pts"]
@@ -96,7 +88,7 @@ def _use_points() -> None:
     try:
         st.session_state[POINTS_KEY] = parse_points(st.session_state.get(CSV_BOX, ""))
     except PointsError as err:
-        st.session_state[POINTS_ERROR_KEY] = _inert(str(err))
+        st.session_state[POINTS_ERROR_KEY] = plain(str(err))
         return
     st.session_state[POINTS_ERROR_KEY] = None
     state.set("dataset", "points")

@@ -18,7 +18,7 @@ from ui.state import UrlState
 STDS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0)
 CLIPS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
 PROBLEMS = ("vanishing", "exploding")
-REMEDIES = ("relu", "residual", "init", "clipping")
+REMEDIES = ("relu", "residual", "batchnorm", "init", "clipping")
 SERIES_INPUT = "‖∂L/∂h_l‖ (layer output)"
 SERIES_WEIGHT = "‖∂L/∂W_l‖ (weights)"
 SERIES_CLIPPED = "‖∂L/∂W_l‖ after clipping"
@@ -26,7 +26,7 @@ SERIES_BOUND = "bound ‖∂L/∂h_L‖·Π ¼‖W_k‖₂ (σ′ ≤ ¼)"
 SERIES_BASE = "‖∂L/∂h_l‖ before the remedy"
 SHORT = {"vanishing": "Vanishing (sigmoid)", "exploding": "Exploding (ReLU, σ = 1)",
          "relu": "ReLU instead of sigmoid", "residual": "Residual connections", "init": "Better init (Xavier)",
-         "clipping": "Gradient clipping"}
+         "clipping": "Gradient clipping", "batchnorm": "Batch normalization"}
 
 header(
     "Vanishing gradients — and exploding ones",
@@ -48,7 +48,8 @@ def _apply_preset(key: str) -> None:
     """Set every control to the preset's settings (a button callback, before the widgets render)."""
     kw = gf.PRESETS[key].kwargs
     values = {"depth": kw["depth"], "width": kw["width"], "activation": kw["activation"], "init": kw["init"],
-              "residual": bool(kw["residual"]), "clip": kw["clip"] is not None}
+              "residual": bool(kw["residual"]), "clip": kw["clip"] is not None,
+              "batchnorm": bool(kw.get("batch_norm", False))}
     if kw.get("std") is not None:
         values["std"] = float(kw["std"])
     if kw["clip"] is not None:
@@ -64,11 +65,11 @@ def _preset_button(key: str, container) -> None:
 
 
 with st.container(border=True):
-    label, *pcols = st.columns([0.9, 2, 2, 2, 2], vertical_alignment="center")
+    label, *pcols = st.columns([0.9, 2, 2, 2, 2, 2], vertical_alignment="center")
     label.markdown("**Problem**")
     for col, key in zip(pcols, PROBLEMS, strict=False):
         _preset_button(key, col)
-    label, *rcols = st.columns([0.9, 2, 2, 2, 2], vertical_alignment="center")
+    label, *rcols = st.columns([0.9, 2, 2, 2, 2, 2], vertical_alignment="center")
     label.markdown("**Remedy**")
     for col, key in zip(rcols, REMEDIES, strict=True):
         _preset_button(key, col)
@@ -103,14 +104,17 @@ residual = state.toggle("residual", "Residual connections", False, container=d2,
 clip_on = state.toggle("clip", "Gradient clipping", False, container=d3,
                        help="Rescale all weight gradients together so their global norm is at most the threshold.")
 threshold = state.log_slider("threshold", "Clipping threshold c", CLIPS, 1.0, container=d4) if clip_on else None
+batch_norm = state.toggle("batchnorm", "Batch normalization", False, container=d2,
+                          help="z ← γ·(z − μ_batch)/√(σ²_batch + ε) + β before every activation (γ = 1, β = 0 "
+                               "at the start): each layer's input to f is centred and scaled, whatever W does.")
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def analyse(depth: int, width: int, activation: str, init: str, std: float | None, residual: bool,
-            clip: float | None) -> dict:
+            clip: float | None, batch_norm: bool = False) -> dict:
     """The per-layer norms (small arrays) and the finite-difference check of one stack, from core."""
     flow = gf.gradient_flow(depth=depth, width=width, activation=activation, init=init, std=std,
-                            residual=residual, clip=clip)
+                            residual=residual, clip=clip, batch_norm=batch_norm)
     return {
         "input": np.array(flow.input_grad_norms), "weight": np.array(flow.weight_grad_norms),
         "clipped": np.array(flow.clipped_weight_grad_norms),
@@ -125,11 +129,11 @@ def _settings_of(kw) -> tuple:
     fixed = gf.INITS[kw["init"]].fixed
     return (int(kw["depth"]), int(kw["width"]), kw["activation"], kw["init"],
             float(kw["std"]) if fixed and kw.get("std") is not None else None, bool(kw["residual"]),
-            None if kw["clip"] is None else float(kw["clip"]))
+            None if kw["clip"] is None else float(kw["clip"]), bool(kw.get("batch_norm", False)))
 
 
 settings = (int(depth), int(width), activation, init, None if std is None else float(std), bool(residual),
-            None if threshold is None else float(threshold))
+            None if threshold is None else float(threshold), bool(batch_norm))
 r = analyse(*settings)
 active = next((k for k, p in gf.PRESETS.items() if _settings_of(p.kwargs) == settings), None)
 baseline = None
@@ -207,6 +211,10 @@ with left:
     if residual:
         st.caption("With residual connections J_k = I + diag(f′)·W_kᵀ: the product no longer has to shrink, "
                    "and the bound for plain stacks does not apply.")
+    if batch_norm:
+        st.caption("With batch normalization each layer's pre-activations have mean 0 and variance 1 over the "
+                   "batch (then γ, β): the sigmoid works in its steep middle, and the backward pass through "
+                   "1/√(σ² + ε) divides out the small weights' scale — the bound for plain stacks does not apply.")
 
 with right:
     st.subheader("What reaches the first layer")

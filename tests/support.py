@@ -21,6 +21,57 @@ MALFORMED = [
 ]
 
 
+# Hostile link values: each must show up, if at all, only as inert text (ui.text.inert). With each value,
+# the substrings that would be live markup (a link, LaTeX, an icon, HTML, formatting, a heading) if rendered
+# unescaped in Markdown.
+INJECTION: dict[str, tuple[str, ...]] = {
+    "[log in](https://evil.example)": ("](https", "evil.example"),
+    "<https://evil.example>": ("<https", "evil.example"),
+    "www.evil.example/login": ("www.evil", "evil.example"),
+    "user@evil.example": ("evil.example",),
+    "$\\Huge\\text{HACKED}$": ("$\\Huge",),
+    ":material/warning: :red[ALERT]": (":material/warning: :red", ":red[ALERT"),
+    ":blue-background[hi] :smile:": (":blue-background[", ":smile:"),
+    "**bold** __under__ ~~gone~~": ("**bold", "__under", "~~gone"),
+    "x\r\n# Heading\n- item": ("\n# Heading", "\r", "\n- item"),
+    "<script>alert(1)</script>": ("<script",),
+    "<img src=x onerror=alert(1)>": ("<img",),
+    "&lt;b&gt;bold&lt;/b&gt;": ("&lt;",),
+    "zero\u200bwidth\u200d": ("\u200b", "\u200d"),
+    "\u202eevil\u202c rtl": ("\u202e", "\u202c"),
+    "`code` | table | ---": ("`code`",),
+}
+
+
+def markdown_texts(at: AppTest) -> list[str]:
+    """Every string the page hands to Streamlit's Markdown renderer (not code blocks, which are inert)."""
+    out = []
+    for kind in ("markdown", "caption", "warning", "error", "info", "success", "title", "header", "subheader",
+                 "exception"):
+        for el in at.get(kind):
+            value = getattr(el, "value", None) or getattr(el, "body", None)
+            if isinstance(value, str):
+                out.append(value)
+    return out
+
+
+def live_markup(at: AppTest, raw: str) -> list[tuple[str, str]]:
+    """(signature, text) for each place where a piece of `raw` would render as live markup.
+
+    A signature counts unless a backslash escapes its first character (Markdown then shows it literally).
+    """
+    found = []
+    for text in markdown_texts(at):
+        for sig in INJECTION[raw]:
+            start = text.find(sig)
+            while start != -1:
+                if start == 0 or text[start - 1] != "\\":
+                    found.append((sig, text))
+                    break
+                start = text.find(sig, start + 1)
+    return found
+
+
 def open_page(page: PageInfo, query: dict[str, str] | None = None, timeout: float = 30) -> AppTest:
     """Run the entry script, then the page (with `query` as its link parameters)."""
     at = AppTest.from_file(ENTRY, default_timeout=timeout)

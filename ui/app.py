@@ -55,8 +55,14 @@ def run_app() -> None:
     current = next((p for p in infos if p.title == pg.title), infos[0])
     _sidebar_footer(current.url_path)
     _local.inside_entry = True
+    from ui import state
+
     try:
         pg.run()
-    finally:
+    except BaseException as exc:  # st.stop / st.rerun end a run by raising
         _local.inside_entry = False
+        state.flush(rerun=type(exc).__name__ == "RerunException")
+        raise
+    _local.inside_entry = False
+    state.flush()  # the page's URL parameters, in one write (one browser history entry)
     gc_policy.after_run()

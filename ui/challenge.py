@@ -13,15 +13,14 @@ Teacher links: ``?challenge=<id>`` opens that challenge on its page; its setting
 hides the answer until the student has committed one. Progress ("k of n answered") lives in the
 session only: nothing is stored on the server beyond the session, no accounts.
 
-Anything the learner typed is shown back as inert text: in a code block, or through ``_inert``
-(the one Markdown escape of this module, until ui/text.py's ``inert()`` is merged).
+Anything the learner typed is shown back as inert text: in a code block, or through ui/text.py's ``plain``
+(the app's one Markdown escape).
 """
 
 from __future__ import annotations
 
 import functools
 import math
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -29,6 +28,7 @@ import streamlit as st
 
 from core import challenges as cc
 from core.equivalence import Verdict
+from ui.text import plain
 
 FORMULA, NUMBER, CHOICE = "formula", "number", "choice"
 LOG_KEY = "_challenge.log"  # {challenge id: Record}
@@ -289,17 +289,6 @@ def verdict_for(challenge: Challenge, settings: Mapping[str, str], answer: str |
     return challenge.judge(settings, answer)
 
 
-# -- inert text ----------------------------------------------------------------------------------
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|<>~$:&])")
-
-
-def _inert(text: str) -> str:
-    """User-derived text made inert for st.markdown: every Markdown/HTML/LaTeX/directive character
-    backslash-escaped, newlines flattened. The one escape of this module (ui/text.py's `inert()`
-    replaces it once merged)."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text).replace("\r", " ").replace("\n", " "))
-
-
 # -- session state -------------------------------------------------------------------------------
 def _log() -> dict[str, Record]:
     return st.session_state.setdefault(LOG_KEY, {})
@@ -327,7 +316,7 @@ def _present() -> bool:
 
 
 def _link_notice(text: str) -> None:
-    st.caption(":material/link_off: " + _inert(text))
+    st.caption(":material/link_off: " + plain(text))
 
 
 def _settings_from_link(challenge: Challenge, notices: list[str]) -> None:
@@ -479,7 +468,7 @@ def _retry(cid: str) -> None:
 
 
 def _show_unreadable(verdict: Verdict, text: str) -> None:
-    st.warning(_inert(verdict.message), icon=VERDICT_ICONS["unreadable"])
+    st.warning(plain(verdict.message), icon=VERDICT_ICONS["unreadable"])
     if verdict.position is not None and text:
         pos = max(0, min(verdict.position, len(text)))
         st.code(f"{text}\n{' ' * pos}^", language=None)
@@ -488,14 +477,14 @@ def _show_unreadable(verdict: Verdict, text: str) -> None:
 def _show_verdict(challenge: Challenge, record: Record) -> None:
     verdict = record.verdict
     if verdict.right:
-        st.success(_inert(verdict.message), icon=VERDICT_ICONS["right"])
+        st.success(plain(verdict.message), icon=VERDICT_ICONS["right"])
     else:
-        st.error(_inert(verdict.message), icon=VERDICT_ICONS["wrong"])
+        st.error(plain(verdict.message), icon=VERDICT_ICONS["wrong"])
     if challenge.kind != CHOICE:
         st.caption("You answered:")
         st.code(record.answer, language=None)
     else:
-        st.caption("You predicted: " + _inert(record.answer))
+        st.caption("You predicted: " + plain(record.answer))
 
 
 def _show_reveal(challenge: Challenge, settings: Mapping[str, str], frozen: tuple) -> None:
@@ -506,7 +495,7 @@ def _show_reveal(challenge: Challenge, settings: Mapping[str, str], frozen: tupl
     if result.latex is not None:
         st.latex(result.latex)
     elif challenge.kind == CHOICE:
-        st.markdown(f"**{_inert(result.answer)}**")
+        st.markdown(f"**{plain(result.answer)}**")
     else:
         st.code(result.answer, language=None)
     chk = result.check
@@ -519,6 +508,6 @@ def _show_reveal(challenge: Challenge, settings: Mapping[str, str], frozen: tupl
     word = "agree" if chk.agree else "disagree"
     if not chk.agree:
         level = "red"
-    st.markdown(f"**Check — {_inert(chk.label)}** &nbsp; :{level}-badge[{word}]  \n"
-                f"{_inert(chk.a_name)}: `{chk.a}` · {_inert(chk.b_name)}: `{chk.b}`{tail}")
+    st.markdown(f"**Check — {plain(chk.label)}** &nbsp; :{level}-badge[{word}]  \n"
+                f"{plain(chk.a_name)}: `{chk.a}` · {plain(chk.b_name)}: `{chk.b}`{tail}")
     st.caption(challenge.explain(settings, result))

@@ -5,11 +5,13 @@ from __future__ import annotations
 import inspect
 import math
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 import streamlit as st
 
 from core.expression import ParseError
 from core.gradient_check import GOOD, SUSPICIOUS, level_of
+from ui.text import inert, plain
 
 
 def ensure_entry() -> None:
@@ -85,17 +87,58 @@ def thresholds_caption(good: float = GOOD, suspicious: float = SUSPICIOUS) -> st
 
 
 # -- typed formulas ---------------------------------------------------------------------------
-def show_parse_error(err: ParseError, text: str, what: str, then: str) -> None:
-    """The parser's message, its hint and a caret under the position; then stop the page run.
+MAX_LATEX = 3000  # characters of LaTeX sent to the browser for one formula (KaTeX draws this in well under 1 s)
+MAX_FORMULA_TEXT = 600  # characters of the plain-text fallback shown
 
-    `what` names the formula ("f(x)"), `then` what follows once it is fixed ("the graph").
+
+def formula(tex: str, text: str | None = None, *, container=st, limit: int = MAX_LATEX) -> bool:
+    """A formula in LaTeX if it is small enough to typeset quickly, else a plain-text excerpt.
+
+    A derivative of an accepted formula can be huge (`x/x/…/x` has a 116 kB LaTeX derivative, which
+    blocks a browser tab for seconds): only the size is said, plus the start of `text` as code.
+    Returns True when the LaTeX was drawn.
     """
-    hint = f" {err.hint}" if err.hint else ""
-    st.error(f"**Could not read {what}:** {err.message} (at character {err.position + 1}).{hint}",
+    if len(tex) <= limit:
+        container.latex(tex)
+        return True
+    container.caption(f"Too large to typeset ({len(tex):,} characters of LaTeX); "
+                      + ("its beginning as text:" if text else "the numbers below are unaffected."))
+    if text:
+        cut = text if len(text) <= MAX_FORMULA_TEXT else text[:MAX_FORMULA_TEXT] + f" … ({len(text):,} characters)"
+        container.code(cut, language=None, wrap_lines=True)
+    return False
+
+
+def _sentence(text: str) -> str:
+    """A hint as a sentence: capital first letter, final full stop."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def show_parse_error(err: ParseError, text: str, what: str, then: str, *, fallback: str | None = None) -> str:
+    """The parser's message, its hint and a caret under the position.
+
+    `what` names the formula ("f(x)"), `then` what follows once it is fixed ("the graph"). Without a
+    `fallback` the page run stops here. With one (the last formula that parsed), the page goes on with
+    it, greyed out below the message, so a typo does not blank the page: returns the text to use.
+    """
+    hint = f" {plain(_sentence(err.hint))}" if err.hint else ""
+    st.error(f"**Could not read {what}:** {plain(err.message)} (at character {err.position + 1}).{hint}",
              icon=":material/error:")
     st.code(f"{text}\n{' ' * err.position}^", language=None)
-    st.info(f"Fix the formula above; {then} will follow.", icon=":material/edit:")
-    st.stop()
+    if fallback is None or fallback == text:
+        st.info(f"Fix the formula above; {then} will follow.", icon=":material/edit:")
+        st.stop()
+    marker = "stale-formula"
+    with st.container(key=marker):  # the marker: everything after it on the page is drawn faded
+        st.info(f"Fix the formula above. Until then, {then} shows the last formula that worked, greyed: "
+                f"{inert(fallback, limit=80)}.", icon=":material/edit:")
+    st.html(f"<style>.st-key-{marker} ~ div, div:has(> .st-key-{marker}) ~ div "
+            "{ opacity: 0.45; filter: grayscale(0.6); }</style>")
+    return fallback
 
 
 # -- show the code ----------------------------------------------------------------------------
@@ -109,14 +152,36 @@ def _source(module: str, qualname: str) -> str:
     return inspect.getsource(obj)
 
 
+SNIPPETS = Path(__file__).resolve().parent / "snippets"  # one short, runnable teaching version per page
+
+
+def teaching_snippet(page: str) -> str | None:
+    """The page's teaching version (`ui/snippets/<page>.py`): NumPy only, 10–30 lines, runs on its own."""
+    path = SNIPPETS / f"{page}.py"
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
 def show_code(*objects: Callable | type, label: str = "Show the code",
-              caption: str | None = None) -> None:
-    """The source of the `core/` functions the page used, in an expander."""
+              caption: str | None = None, page: str | None = None) -> None:
+    """A short teaching version of the page's computation, and the exact `core/` source one click further.
+
+    The teaching version is `ui/snippets/<page>.py` (page = the calling page file's name by default).
+    """
+    if page is None:
+        caller = inspect.currentframe()
+        page = Path(caller.f_back.f_code.co_filename).stem if caller and caller.f_back else ""
+    snippet = teaching_snippet(page)
     with st.expander(label, icon=":material/code:"):
-        st.caption(caption or "The exact `core/` code that produced the numbers on this page.")
+        if snippet is not None:
+            teach, full = st.tabs(["Teaching version", "Full core source"])
+            teach.caption("The same computation in a few lines of NumPy: copy it into a file and run it.")
+            teach.code(snippet, language="python")
+        else:
+            full = st.container()
+        full.caption(caption or "The exact `core/` code that produced the numbers on this page.")
         for obj in objects:
             name = getattr(obj, "__qualname__", getattr(obj, "__name__", str(obj)))
-            st.code(_source(obj.__module__, name), language="python")
+            full.code(_source(obj.__module__, name), language="python")
 
 
 def explain(*paragraphs: str) -> None:

@@ -10,14 +10,18 @@ value is written back to the URL, so the address bar always reproduces what is o
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
 
+from ui.text import inert
+
 MAX_PARAM_CHARS = 500  # longest accepted link value (a typed expression is at most this long)
 RESERVED = ("embed", "embed_options")  # Streamlit's own query parameters
+_run = threading.local()  # the UrlState of the current script run (one script thread per run)
 
 
 @dataclass(frozen=True)
@@ -53,19 +57,20 @@ class Param:
             try:
                 x = float(text)
             except ValueError:
-                return self.default, f"'{_short(raw)}' is not a number"
+                return self.default, f"{inert(raw)} is not a number"
             if not math.isfinite(x):
-                return self.default, f"'{_short(raw)}' is not a finite number"
+                return self.default, f"{inert(raw)} is not a finite number"
+            x += 0.0  # -0 from a link is 0 (printed as "0", not "-0")
             if self.kind == "int":
                 if x != int(x):
-                    return self.default, f"'{_short(raw)}' is not a whole number"
+                    return self.default, f"{inert(raw)} is not a whole number"
                 x = int(x)
             if self.snap and self.options:
                 if not (min(self.options) <= x <= max(self.options)):
-                    return self.default, f"{_short(raw)} is outside [{min(self.options):g}, {max(self.options):g}]"
+                    return self.default, f"{inert(raw)} is outside [{min(self.options):g}, {max(self.options):g}]"
                 x = min(self.options, key=lambda o: abs(math.log(o / x)) if x > 0 and o > 0 else abs(o - x))
             elif self.lo is not None and self.hi is not None and not (self.lo <= x <= self.hi):
-                return self.default, f"{_short(raw)} is outside [{self.lo:g}, {self.hi:g}]"
+                return self.default, f"{inert(raw)} is outside [{self.lo:g}, {self.hi:g}]"
             return x, None
         if self.kind == "bool":
             low = text.lower()
@@ -73,29 +78,24 @@ class Param:
                 return True, None
             if low in ("0", "false", "no", "off"):
                 return False, None
-            return self.default, f"'{_short(raw)}' is not on/off (use 1 or 0)"
+            return self.default, f"{inert(raw)} is not on/off (use 1 or 0)"
         if self.kind == "choice":
             if text in self.options:
                 return text, None
-            return self.default, f"'{_short(raw)}' is not one of {', '.join(map(str, self.options))}"
+            return self.default, f"{inert(raw)} is not one of {', '.join(map(str, self.options))}"
         if self.kind == "multi":
-            items = [t.strip() for t in text.split(",") if t.strip()]
+            items = list(dict.fromkeys(t.strip() for t in text.split(",") if t.strip()))  # duplicates once
             bad = [t for t in items if t not in self.options]
             if bad:
-                return self.default, f"'{_short(bad[0])}' is not one of {', '.join(map(str, self.options))}"
+                return self.default, f"{inert(bad[0])} is not one of {', '.join(map(str, self.options))}"
             if self.max_items is not None and len(items) > self.max_items:
                 return self.default, f"has {len(items)} items (at most {self.max_items})"
             if not items:
                 return self.default, "is empty"
-            return list(dict.fromkeys(items)), None
+            return items, None
         if "\x00" in raw:
             return self.default, "contains a NUL character"
         return raw, None
-
-
-def _short(text: str, n: int = 40) -> str:
-    text = text.replace("\n", " ")
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 @dataclass
@@ -106,15 +106,30 @@ class UrlState:
     specs: dict[str, Param] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        ss = st.session_state
         self._notice_box = st.container()
         self._notices_key = f"{self.page}._notices"
-        st.session_state.setdefault(self._notices_key, [])
-        for note in st.session_state[self._notices_key]:
+        self._kept = ss.setdefault(f"{self.page}._kept", {})  # survives Streamlit's widget clean-up
+        # The link of this run, compared with the address this page left the last time it ran:
+        # a different one (a new link, Back/Forward) is read afresh and owns the notices shown.
+        self._incoming = {k: st.query_params.get_all(k) for k in st.query_params if k not in RESERVED}
+        self._last = ss.get(f"{self.page}._url") or {}
+        # A run that st.rerun() started continues the last one: its address is the one just written
+        # (AppTest even sends the one before), never a new link.
+        self._link_changed = self._incoming != ss.get(f"{self.page}._url") and not ss.pop("_url_rerun", False)
+        self._arrived = ss.get("_url_last_page") != self.page  # back from another page (or first visit)
+        self._last_rendered = ss.get(f"{self.page}._rendered", set()) if not self._arrived else set()
+        if self._link_changed:
+            ss[self._notices_key] = []
+        ss.setdefault(self._notices_key, [])
+        for note in ss[self._notices_key]:
             self._notice_box.warning(note, icon=":material/link_off:")
-        if st.session_state[self._notices_key]:
+        if ss[self._notices_key]:
             self._notice_box.button("Dismiss", key=f"{self.page}._dismiss", type="tertiary",
-                                    on_click=st.session_state[self._notices_key].clear)
-        st.session_state["_url_specs"] = self.specs  # read by the generic tests
+                                    on_click=ss[self._notices_key].clear)
+        self._pending: dict[str, str | None] = {}
+        _run.state = self  # its parameters are written once, at the end of the run (flush)
+        ss["_url_specs"] = self.specs  # read by the generic tests
 
     # -- plumbing -------------------------------------------------------------------------
     def key(self, name: str) -> str:
@@ -123,24 +138,46 @@ class UrlState:
     def _prepare(self, name: str, param: Param) -> str:
         self.specs[name] = param
         key = self.key(name)
-        if key not in st.session_state:
-            value = param.default
-            raws = st.query_params.get_all(name)
-            if raws:
-                value, problem = param.parse(raws[-1])
-                if problem:
-                    note = (f"Link parameter `{name}` {problem}; using the default "
-                            f"`{param.format(param.default)}` instead.")
-                    st.session_state[self._notices_key].append(note)
-                    self._notice_box.warning(note, icon=":material/link_off:")
-            st.session_state[key] = value
+        raws = self._incoming.get(name) if self._link_changed else None
+        if raws and raws != self._last.get(name):  # a link (or Back/Forward) brought a new value: it wins
+            value, problem = param.parse(raws[-1])
+            if problem:
+                note = (f"Link parameter `{name}` {problem}; using the default "
+                        f"`{param.format(param.default)}` instead.")
+                st.session_state[self._notices_key].append(note)
+                self._notice_box.warning(note, icon=":material/link_off:")
+            if st.session_state.get(key) != value:
+                st.session_state[key] = value
+        elif key not in st.session_state:
+            # Streamlit forgot the value because the widget was not drawn (another page was shown, or the
+            # page stopped early on a typo, or the widget was hidden): restore it. A widget drawn in the
+            # last run whose value is gone was reset on purpose (a preset): its default.
+            kept = name not in self._last_rendered
+            st.session_state[key] = self._kept.get(name, param.default) if kept else param.default
         return key
 
     def _sync(self, name: str, value: Any) -> Any:
-        text = self.specs[name].format(value)
-        if st.query_params.get(name) != text:
-            st.query_params[name] = text
+        self._kept[name] = value
+        self._pending[name] = self.specs[name].format(value)
+        if getattr(_run, "state", None) is not self:  # a fragment's rerun: no end-of-run flush follows
+            self.flush()
         return value
+
+    def flush(self) -> None:
+        """Write every parameter of this run to the address at once: one history entry, not one each."""
+        current = {k: st.query_params.get_all(k) for k in st.query_params if k not in RESERVED}
+        target = dict(current)
+        for name, text in self._pending.items():
+            if text is None:
+                target.pop(name, None)
+            else:
+                target[name] = [text]
+        if target != current:
+            st.query_params.from_dict({k: v if len(v) != 1 else v[0] for k, v in target.items()})
+        st.session_state[f"{self.page}._url"] = target
+        if getattr(_run, "state", None) is self or not st.session_state.get(f"{self.page}._rendered"):
+            st.session_state[f"{self.page}._rendered"] = set(self._pending)
+        self._incoming, self._last, self._link_changed = target, target, False  # fragments rerun after this
 
     def get(self, name: str) -> Any:
         return st.session_state[self.key(name)]
@@ -206,8 +243,10 @@ class UrlState:
         return self._sync(name, value)
 
     def _sync_empty(self, name: str) -> list[str]:
-        if name in st.query_params:
-            del st.query_params[name]
+        self._kept[name] = []
+        self._pending[name] = None
+        if getattr(_run, "state", None) is not self:
+            self.flush()
         return []
 
     def toggle(self, name: str, label: str, default: bool, *, help: str | None = None, container=st,
@@ -231,3 +270,16 @@ def reset_page(page: str) -> None:
     for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
         del st.session_state[key]
     st.query_params.clear()
+
+
+def flush(rerun: bool = False) -> None:
+    """End of a script run (called by the entry): the page's URL parameters, written in one go.
+
+    `rerun`: the run ended in st.rerun(); the next run continues it (its link is not a new one).
+    """
+    st.session_state["_url_rerun"] = rerun
+    pending = getattr(_run, "state", None)
+    _run.state = None
+    if pending is not None:
+        pending.flush()
+    st.session_state["_url_last_page"] = pending.page if pending is not None else None

@@ -96,10 +96,13 @@ class Parser:
         before = self.previous()
         left = before.text if before is not None and before.kind in ("NUM", "NAME") else "(...)"
         right = token.text if token.kind in ("NUM", "NAME") else "(...)"
+        typed = f"{left}{right}"
+        if before is not None and before.kind in ("NUM", "NAME") and token.kind in ("NUM", "NAME"):
+            typed = self.text[before.position : token.position + len(token.text)]  # as the student typed it
         return ParseError(
             f"missing operator before '{token.text}'",
             token.position,
-            f"multiplication must be written out: write {left}*{right}, not {left}{right}",
+            f"multiplication must be written out: write {left}*{right}, not {typed}",
         )
 
     def unexpected(self, token: Token, context: str) -> ParseError:

@@ -6,8 +6,19 @@ import math
 
 import pytest
 
-from tests.support import MALFORMED, PAGE_IDS, PAGES, assert_ok, notices, open_page, url_specs
+from tests.support import (
+    INJECTION,
+    MALFORMED,
+    PAGE_IDS,
+    PAGES,
+    assert_ok,
+    live_markup,
+    notices,
+    open_page,
+    url_specs,
+)
 from ui.state import Param
+from ui.text import inert
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -166,3 +177,93 @@ def test_every_registered_page_has_its_file_and_every_page_file_is_registered():
     assert not missing, f"registered in ui/navigation.py but missing: {missing}"
     files = {str(path.relative_to(ROOT)) for path in (ROOT / "pages").glob("*.py")}
     assert files == {p.file for p in REGISTERED}, files ^ {p.file for p in REGISTERED}
+
+
+SUB_PAGES = [p for p in PAGES if p.url_path]
+SUB_IDS = [i for i in PAGE_IDS if i != "home"]
+
+
+@pytest.mark.parametrize("page", SUB_PAGES, ids=SUB_IDS)
+def test_hostile_links_show_only_inert_text(page):
+    """Every parameter set to a link/HTML/LaTeX/icon/bidi payload: nothing of it renders as live markup."""
+    specs = url_specs(open_page(page))
+    if not specs:
+        pytest.skip("page has no URL parameters")
+    for raw in INJECTION:
+        at = open_page(page, {name: raw for name in specs})
+        assert_ok(at)
+        assert not live_markup(at, raw), (raw, live_markup(at, raw)[:2])
+        shown = notices(at)
+        for name, spec in specs.items():
+            if _is_refused(spec, raw):
+                quoted = [n for n in shown if f"`{name}`" in n]
+                assert quoted and inert(raw) in quoted[0], (name, raw, shown)
+                assert len(quoted[0]) < 200 + len(", ".join(map(str, spec.options))), "the value is quoted short"
+
+
+def _bad_value(spec: Param) -> str | None:
+    return None if spec.kind == "text" else "abc"
+
+
+@pytest.mark.parametrize("page", SUB_PAGES, ids=SUB_IDS)
+def test_a_notice_belongs_to_its_link(page):
+    """Bad link → its notice; then a clean link → none; then another bad link → exactly one, not two."""
+    specs = url_specs(open_page(page))
+    name = next((n for n, sp in specs.items() if _bad_value(sp)), None)
+    if name is None:
+        pytest.skip("no parameter that can be malformed")
+    at = open_page(page, {name: "abc"})
+    assert len([n for n in notices(at) if f"`{name}`" in n]) == 1
+    at.query_params.clear()
+    at.query_params[name] = specs[name].format(specs[name].default)
+    at.run()
+    assert_ok(at)
+    assert not notices(at), notices(at)
+    at.query_params[name] = "not-a-value"
+    at.run()
+    assert_ok(at)
+    assert len(notices(at)) == 1, notices(at)
+    at.run()  # a plain rerun (a widget moved) keeps the notice of the link that is still current
+    assert len(notices(at)) == 1, notices(at)
+
+
+def _changed_value(kind, w, current):
+    for v in _extreme_values(kind, w):
+        if kind == "text_input":
+            v = "x"
+        if v != current and not (kind in ("selectbox", "radio") and isinstance(current, str)):
+            return v
+    return None
+
+
+@pytest.mark.parametrize("page", SUB_PAGES, ids=SUB_IDS)
+def test_leaving_a_page_and_coming_back_keeps_its_work(page):
+    """Change every widget, go to another page through the navigation, come back: all as it was left."""
+    at = open_page(page)
+    for kind, key in list(_widgets(at)):
+        w = _find(at, kind, key)
+        if w is None:
+            continue
+        v = _changed_value(kind, w, w.value)
+        if v is None:
+            continue
+        _set(at, kind, w, v)
+        at.run()
+        assert_ok(at)
+    names = url_specs(at)
+    left = {n: at.session_state[f"{page.url_path}.{n}"] for n in names
+            if f"{page.url_path}.{n}" in at.session_state}
+    url_left = {k: at.query_params[k] for k in at.query_params}
+    assert left
+    other = next(p for p in PAGES if p.url_path != page.url_path)
+    at.query_params.clear()  # the browser drops a page's parameters when the navigation changes page
+    at.switch_page(other.file).run()
+    assert_ok(at)
+    at.query_params.clear()
+    at.switch_page(page.file).run()
+    assert_ok(at)
+    back = {n: at.session_state[f"{page.url_path}.{n}"] for n in left}
+    assert back == left
+    url_back = {k: at.query_params[k] for k in at.query_params}
+    assert url_back and all(url_left.get(k) == v for k, v in url_back.items()), "the address shows it again"
+    assert {k for k in url_back} >= {n for n in left if n in url_left and n in url_specs(at)}

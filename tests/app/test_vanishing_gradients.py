@@ -69,12 +69,13 @@ def test_each_preset_renders_and_sets_its_controls(preset):
     assert at.selectbox(key=f"{K}init").value == kw["init"]
     assert at.toggle(key=f"{K}residual").value == kw["residual"]
     assert at.toggle(key=f"{K}clip").value == (kw["clip"] is not None)
+    assert at.toggle(key=f"{K}batchnorm").value == bool(kw.get("batch_norm", False))
     assert any(PRESETS[preset].label in i.value for i in at.info), "the preset's explanation is shown"
     assert badges(at) and badges(at)[0] in ("green", "orange", "red")
     assert at.query_params["depth"] in (str(kw["depth"]), [str(kw["depth"])])  # the link follows the preset
 
 
-@pytest.mark.parametrize("remedy", ["relu", "residual", "init"])
+@pytest.mark.parametrize("remedy", ["relu", "residual", "init", "batchnorm"])
 def test_remedy_lifts_the_ratio_of_first_to_last_layer(remedy):
     at = _click(open_page(PAGE), PRESETS[remedy].baseline)
     problem = _metric(at, "ratio")

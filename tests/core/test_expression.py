@@ -431,6 +431,7 @@ HOSTILE = [
     ("x < 1", "comparisons"),
     ("{}", "curly braces"),
     ("2x", "write 2*x, not 2x"),
+    ("x**3 y", "write 3*y, not 3 y"),  # the hint quotes what was typed (the space included)
     ("2(x+1)", "write 2*(...)"),
     ("(x)(x)", "missing operator"),
     ("x(2)", "'x' is a variable, not a function"),

@@ -301,3 +301,64 @@ def test_gradient_check_on_matrix_parameters_and_shape_mismatch():
     assert check.errors.shape == (2, 3) and check.passed
     with pytest.raises(ValueError):
         gradient_check(lambda m: np.sum(m), lambda m: np.ones(2), W)
+
+
+# -- kinks and each method's own expected error (issue 11) ------------------------------------------
+
+
+def test_one_sided_slopes_find_kinks_and_only_kinks():
+    from core.finite_diff import one_sided_slopes
+
+    k = one_sided_slopes(abs, 0.0)
+    assert k.kink and k.left == pytest.approx(-1.0) and k.right == pytest.approx(1.0)
+    assert one_sided_slopes(lambda x: max(x, 0.0), 0.0) == pytest.approx((0.0, 1.0, True))
+    for f, x in ((np.sin, 0.3), (lambda x: np.sin(1000 * x), 0.3), (lambda x: x**2, 1e8), (np.exp, 700.0),
+                 (abs, 1.0), (lambda x: 1e-300 * x, 0.0)):
+        assert not one_sided_slopes(f, x).kink, (f, x)
+
+
+@pytest.mark.parametrize("method", ["forward", "backward", "central"])
+def test_expected_step_error_predicts_the_actual_error(method):
+    from core.finite_diff import expected_step_error
+
+    for f, fprime, x in ((np.sin, np.cos, 0.7), (np.exp, np.exp, 1.3), (lambda x: (x - 3) ** 2 + 1, lambda x: 2 * (x - 3), 5.0)):
+        for h in (1e-3, 1e-5, 1e-9):
+            actual = abs(derivative(f, x, h=h, method=method) - fprime(x))
+            e = expected_step_error(f, x, h, method)
+            assert actual <= 10 * e.total + 1e-15, (method, h, actual, e)
+    assert expected_step_error(np.exp, 1.0, 1e-3, "forward").regime == "truncation"
+    assert expected_step_error(np.exp, 1.0, 1e-12, "central").regime == "round-off"
+
+
+def test_forward_difference_at_the_default_is_graded_fine_by_its_own_rule():
+    """(x−3)²+1 at 5, h = 1e-5: forward error 1e-5 is exactly O(h) — not 'suspicious'."""
+    from core.finite_diff import expected_step_error, step_error_thresholds
+    from core.gradient_check import level_of
+
+    f = lambda x: (x - 3) ** 2 + 1  # noqa: E731
+    num = derivative(f, 5.0, h=1e-5, method="forward")
+    rel = relative_error(num, 4.0)
+    assert level_of(rel) == "suspicious"  # the gradient-check rule misjudges it
+    good, suspicious = step_error_thresholds(expected_step_error(f, 5.0, 1e-5, "forward"), 4.0)
+    assert level_of(rel, good, suspicious) == "fine"
+    wrong = 4.0 * (1 + 1e-3)  # an error 100× the expected one is not fine
+    assert level_of(relative_error(wrong, 4.0), good, suspicious) != "fine"
+
+
+def test_representable_range_clips_where_f_leaves_float64():
+    from core.finite_diff import representable_range
+
+    xs = np.linspace(-5, 5, 401)
+    with np.errstate(all="ignore"):
+        fs = np.exp(xs**10)
+        dfs = 10 * xs**9 * fs
+    r = representable_range(xs, fs, dfs)
+    assert r.clipped and -1.72 < r.lo < -1.5 and 1.5 < r.hi < 1.72 and "x ≥" in r.reason
+    assert np.all(np.abs(np.exp(np.linspace(r.lo, r.hi, 50) ** 10)) < 1e100)
+    with np.errstate(all="ignore"):
+        logs = np.log(xs)  # NaN for x < 0 is a domain, not an overflow
+    assert not representable_range(xs, logs).clipped
+    assert not representable_range(xs, xs**3).clipped
+    with np.errstate(all="ignore"):
+        assert not representable_range(xs, 1 / xs).clipped  # a pole inside is not the range's edge
+        assert representable_range(xs, np.exp(200 * xs)).hi < 1.2  # exp(200x) > 1e100 from x ≈ 1.15
