@@ -350,8 +350,9 @@ st.markdown("| optimizer | η | hyperparameters | steps run | final θ | final l
                 f"{_vec(r['traj'].final_point, 6)} | {fmt(r['traj'].final_loss, 6)} | {_vec(r['traj'].grads[-1], 4)} | "
                 + (f"diverged at step {r['traj'].diverged_at}" if r["traj"].diverged else
                    OUTCOMES[r["traj"].converged(1e-6)]) + " |" for k, r in runs.items()))
+article_note = st.empty()  # a fixed slot: the note comes and goes without shifting the charts below
 if surface_key == "bowl" and start == (4.0, 3.0) and settings.get("sgd", (0,))[0] == 0.1 and steps == 50:
-    st.caption("The article's script prints `Final parameters: [5.70899077e-05 2.42484383e-11]` and "
+    article_note.caption("The article's script prints `Final parameters: [5.70899077e-05 2.42484383e-11]` and "
                "`Final loss: 0.000000` — six decimals of the 3.26e-09 above.")
 
 st.subheader("Check")
