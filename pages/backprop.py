@@ -16,7 +16,7 @@ from core.network import (
     TwoLayerNet,
     slice_along,
 )
-from ui import charts, training
+from ui import charts, palette, training
 from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
 from ui.state import UrlState
 
@@ -32,7 +32,7 @@ GRID_LO, GRID_HI = -0.5, 1.5
 LEARNING_RATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
 TRAIN_NOW = ("100", "1000", "5000")
 DEFAULT_PARAM = "W1[0,1]"
-DARK_BACKGROUND = "#0e1117"  # Streamlit's dark theme background
+DARK_BACKGROUND = palette.BACKGROUND["dark"]  # Streamlit's dark theme background
 ALONG_SPAN = 3.0  # the loss-along-one-weight chart spans θ ± 3
 ARTICLE = {"hidden": 3, "activation": "sigmoid", "loss": "mse", "init": "article", "seed": 42, "lr": 1.0}
 ARTICLE_NET = {"n_hidden": 3, "activation": "sigmoid", "loss": "mse", "init": "article", "seed": 42}
@@ -160,7 +160,7 @@ b7.button("Article defaults", key="backprop.preset_article", icon=":material/men
 # -- the live training panel ------------------------------------------------------------------
 def _background() -> str:
     """The page background of the active theme (the halo behind the weight labels)."""
-    return DARK_BACKGROUND if st.context.theme.type == "dark" else "#ffffff"
+    return DARK_BACKGROUND if st.context.theme.type == "dark" else palette.BACKGROUND["light"]
 
 
 def _network_chart(t: training.Trainer, highlight: str | None) -> None:
@@ -171,7 +171,7 @@ def _network_chart(t: training.Trainer, highlight: str | None) -> None:
                                    [grads["db1"], grads["db2"]], node_labels=labels, highlight=highlight,
                                    edge_labels=net.n_hidden <= 3, background=_background(), height=380)
     st.vega_lite_chart(chart, width="stretch")
-    st.caption("Edge thickness = |weight|, colour = sign. Hover an edge or a node for its value and its current "
+    st.caption("Edge thickness = |weight|; sign = colour and line: solid orange positive, dashed blue negative. Hover an edge or a node for its value and its current "
                "gradient ∂L/∂θ. The highlighted edge is the weight opened up in the chain rule below.")
 
 
