@@ -101,6 +101,8 @@ def function_and_derivative(
     hover_d = alt.selection_point(name="hover_d", on="pointerover", nearest=True, fields=["x"], empty=False,
                                   clear="pointerout")  # the same, hovering the f′ chart
     on = hover | hover_d
+    # Split panels are separate charts: each can only follow the pointer over itself.
+    on_top, on_bottom = (hover, hover_d) if split else (on, on)
     bottom_title = f"{x_title}   (strip: {band_title})" if bands is not None else x_title
     base = alt.Chart().encode(x=alt.X("x:Q", title=None if not split else x_title, scale=x_scale))
     tips = [alt.Tooltip("series:N", title=" "), alt.Tooltip("x:Q", title=x_title, format=".4g"),
@@ -116,12 +118,12 @@ def function_and_derivative(
     catcher = base.mark_point(opacity=0, size=250, clip=True).encode(
         y=alt.Y("f:Q", scale=y_scale), tooltip=tips).add_params(hover)
     tangent = coloured(
-        base.transform_filter(on)
+        base.transform_filter(on_top)
         .transform_calculate(xa=f"datum.x - {w}", xb=f"datum.x + {w}", ya=f"datum.f - datum.df * {w}",
                              yb=f"datum.f + datum.df * {w}")
         .mark_rule(strokeDash=[6, 4], strokeWidth=2.5, clip=True)
         .encode(x="xa:Q", x2="xb:Q", y=alt.Y("ya:Q", scale=y_scale), y2="yb:Q"), moving=True)
-    dots = coloured(base.transform_filter(on).mark_point(filled=True, size=110, opacity=1, clip=True).encode(
+    dots = coloured(base.transform_filter(on_top).mark_point(filled=True, size=110, opacity=1, clip=True).encode(
         y=alt.Y("f:Q", scale=y_scale), tooltip=tips), moving=True)
     top_layers = [curves, catcher, tangent, dots]
 
@@ -131,8 +133,8 @@ def function_and_derivative(
         **({"color": alt.value(palette.category(3))} if single else {"color": color, "strokeDash": dash}))
     zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=palette.muted(), strokeDash=[2, 2]).encode(
         y=alt.Y("y:Q", scale=dy_scale))
-    drule = dbase.transform_filter(on).mark_rule(color=palette.muted(), strokeDash=[4, 4]).encode()
-    ddots = coloured(dbase.transform_filter(on).mark_point(filled=True, size=110, opacity=1, clip=True).encode(
+    drule = dbase.transform_filter(on_bottom).mark_rule(color=palette.muted(), strokeDash=[4, 4]).encode()
+    ddots = coloured(dbase.transform_filter(on_bottom).mark_point(filled=True, size=110, opacity=1, clip=True).encode(
         y=alt.Y("df:Q", scale=dy_scale), tooltip=tips), moving=True)
     dcatcher = dbase.mark_point(opacity=0, size=250, clip=True).encode(
         y=alt.Y("df:Q", scale=dy_scale), tooltip=tips).add_params(hover_d)

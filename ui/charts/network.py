@@ -60,7 +60,8 @@ def _network_template(sizes: tuple[int, ...], edge_labels: bool, height: int) ->
         nodes.mark_circle(size=1400, opacity=1, color=palette.NODE["fill"], stroke=palette.NODE["stroke"],
                           strokeWidth=2).encode(
             x=x_enc, y=y_enc, tooltip=node_tip),
-        nodes.mark_text(fontSize=14, fontWeight="bold", color=palette.NODE["text"]).encode(
+        nodes.mark_text(fontSize=14, fontWeight="bold", color=palette.NODE["text"], stroke=palette.NODE["fill"],
+                        strokeWidth=3).encode(  # on its light disc in both themes: the disc is its halo
             x=x_enc, y=y_enc, text="label:N", tooltip=node_tip),
     ]
     return vega_spec(alt.layer(*layers).properties(height=height), description=(
