@@ -46,12 +46,34 @@ def _sidebar_footer(page_url_path: str) -> None:
 # Streamlit draws a few things below WCAG's 4.5:1 or in grey; one style block, in the sidebar (no shift
 # of the page's own elements): captions teach, so they use the body colour; a slider's value is written
 # in the primary colour, which cannot also carry white text (tags, buttons) on the dark theme; code
-# keywords are a blue under 4.5:1 on the code background in both themes (they stay bold).
+# keywords (blue) and comments (grey) are under 4.5:1 on the code background (they stay bold / italic),
+# and so is inline code in a caption.
 A11Y_CSS = """<style>
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: inherit; }
-[data-testid="stSliderThumbValue"] { color: inherit; }
-.token.keyword, .token.tag { color: inherit; font-weight: 700; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: inherit !important; }
+[data-testid="stSliderThumbValue"] { color: inherit !important; }
+.token.keyword, .token.tag { color: inherit !important; font-weight: 700; }
+.token.comment { color: inherit !important; font-style: italic; }
+[data-testid="stCaptionContainer"] code { color: inherit !important; opacity: 1 !important; }
 </style>"""
+# A formula wider than its column scrolls sideways; a keyboard user must be able to reach it (axe:
+# scrollable-region-focusable). Streamlit's KaTeX box takes no focus, so the boxes that overflow get
+# tabindex=0 — in the browser, whenever the page changes (an inline component, no iframe).
+FOCUSABLE_SCROLLERS_JS = """
+export default function(component) {
+  const fix = () => document.querySelectorAll('.katex-display').forEach(el => {
+    if (el.scrollWidth > el.clientWidth + 1 && !el.hasAttribute('tabindex')) el.setAttribute('tabindex', '0');
+  });
+  fix();
+  if (!window.__gradientLabScrollers) {
+    let queued = false;
+    const later = () => { if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; fix(); }); } };
+    window.__gradientLabScrollers = new MutationObserver(later);
+    window.__gradientLabScrollers.observe(document.body, {childList: true, subtree: true});
+    window.addEventListener('resize', later);
+  }
+}
+"""
+_focusable_scrollers = st.components.v2.component("gradient_lab_focusable_scrollers", js=FOCUSABLE_SCROLLERS_JS)
 
 
 def _sidebar_navigation(sections: dict[str, list]) -> None:
@@ -59,6 +81,7 @@ def _sidebar_navigation(sections: dict[str, list]) -> None:
     inside <ul>/<li> (axe-core: list/listitem, serious); page links are single <a> elements."""
     with st.sidebar:
         st.html(A11Y_CSS)
+        _focusable_scrollers(key="a11y.scrollers")
         for section, pages in sections.items():
             st.markdown(f"**{section}**")
             for page in pages:
