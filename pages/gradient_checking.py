@@ -88,7 +88,7 @@ def _views(report: gc.CheckReport, sweep: gc.Sweep, h: float) -> dict:
         labels.append(f"best ≈ {sweep.best_h:.0e}")
         colors.append(charts.PALETTE[3])
     vee = charts.alt.layer(charts.error_bands(gc.GOOD, gc.SUSPICIOUS, labels=False), lines,
-                           charts.vrules(xs, labels, colors)).resolve_scale(color="independent")
+                           charts.vrules(xs, labels, colors)).resolve_scale(color="independent", strokeDash="independent")
     return {"bars": charts.vega_spec(bars), "vee": charts.vega_spec(vee)}
 
 

@@ -74,8 +74,8 @@ def error_bars(
         color=alt.Color(f"{level}:N", title="verdict (✓ fine, ? suspicious, ✗ bug)", scale=scale,
                         legend=alt.Legend(orient="top", labelExpr="datum.label")),
         tooltip=[alt.Tooltip(f"{name}:N"), alt.Tooltip(f"{error}:Q", format=".2e"), alt.Tooltip(f"{level}:N")])
-    return alt.layer(error_bands(good, suspicious, floor, 1.0, labels=False), bars_, marks).properties(
-        height=height)
+    return alt.layer(error_bands(good, suspicious, floor, 1.0, labels=False), bars_, marks).resolve_legend(
+        color="independent").properties(height=height)  # the bands' "no legend" must not hide the bars' one
 
 
 def bars_log(
