@@ -22,8 +22,8 @@ N_POINTS = 300  # even: the symmetric grid never contains x = 0, the kink of ReL
 SATURATION = 0.01  # shade where |f′| < 1 % of its peak
 H = 1e-5  # central-difference step of the check
 F_AXIS = (-3.0, 3.0)  # f(x) axis limits: ReLU-like curves keep rising, the S-curves stay readable
-COLORS = {"sigmoid": "#1f77b4", "tanh": "#d62728", "relu": "#2ca02c", "leaky_relu": "#9467bd", "gelu": "#ff7f0e",
-          "elu": "#17becf", "softplus": "#8c564b", "silu": "#e377c2"}  # distinct in light and dark themes
+# Each activation keeps its palette colour and dash (its place in the registry) whichever are shown.
+STYLES = {k: i for i, k in enumerate(ACTIVATIONS)}
 PEAK_LABELS = {"sigmoid": "max ¼"}
 
 header(
@@ -94,8 +94,8 @@ def page_data(keys: tuple[str, ...], half: int, all_params: tuple) -> dict:
     data = pd.concat(frames, ignore_index=True)
     f_all = data["f"].to_numpy()
     y_domain = [max(float(np.min(f_all)), F_AXIS[0]) - 0.25, min(float(np.max(f_all)), F_AXIS[1]) + 0.25]
-    chart = charts.functions_and_derivatives(
-        data, series=[_name(k) for k in keys], colors=[COLORS.get(k, "#7f7f7f") for k in keys],
+    chart = charts.function_and_derivative(
+        data, series=[_name(k) for k in keys], styles=[STYLES[k] for k in keys],
         bands=pd.DataFrame(band_rows, columns=["series", "x0", "x1"]),
         peaks=pd.DataFrame(peak_rows, columns=["series", "x", "y", "label"]),
         f_title="f(x)", df_title="f′(x)", band_title=f"saturated, |f′| < {SATURATION:.0%} of its peak",

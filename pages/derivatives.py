@@ -115,7 +115,7 @@ def tangent_template(text: str, lo: float, hi: float) -> dict:
     xs = np.linspace(lo, hi, 401)
     fs, dfs = e.evaluate(x=xs), e.derivative("x").evaluate(x=xs)
     return charts.vega_spec(charts.function_and_derivative(
-        xs, fs, dfs, f_title="f(x)", df_title="f′(x)", point_slot="point",
+        charts.curve_frame(xs, fs, dfs), f_title="f(x)", df_title="f′(x)", fixed="point",
         y_domain=charts.robust_domain(fs, trim=1.0), dy_domain=charts.robust_domain(dfs, trim=1.0)))
 
 
@@ -186,7 +186,7 @@ with ecol:
     marks = {"x": [r["best"]["forward"], r["best"]["central"], float(h)],
              "label": [f"best forward: {r['best']['forward']:.0e}", f"best central: {r['best']['central']:.0e}",
                        f"your h = {h:g}"],
-             "color": [charts.PALETTE[0], charts.PALETTE[1], "gray"], "row": [0, 1, 2]}
+             "color": [charts.PALETTE[0], charts.PALETTE[1], charts.PALETTE[4]], "row": [0, 1, 2]}
     st.vega_lite_chart(charts.fill_slots(error_template(), errors=errors, marks=marks), width="stretch")
 with tcol:
     slopes = r["slopes"]

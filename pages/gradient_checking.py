@@ -82,13 +82,13 @@ def _views(report: gc.CheckReport, sweep: gc.Sweep, h: float) -> dict:
     lines = charts.lines(sweep_df, "eps", "error", "measure", x_title="step ε (log)",
                          y_title="relative error (log)", log_x=True, log_y=True, points=True,
                          color_domain=list(SWEEP_NAMES), height=340, y_domain=[1e-17, 1.0])
-    xs, labels, colors = [float(h)], [f"your ε = {h:g}"], ["gray"]
+    xs, labels, colors = [float(h)], [f"your ε = {h:g}"], [charts.MUTED]
     if np.isfinite(sweep.best_h) and sweep.best_error <= gc.SUSPICIOUS:
         xs.append(sweep.best_h)
         labels.append(f"best ≈ {sweep.best_h:.0e}")
         colors.append(charts.PALETTE[3])
     vee = charts.alt.layer(charts.error_bands(gc.GOOD, gc.SUSPICIOUS, labels=False), lines,
-                           charts.vrules(xs, labels, colors)).resolve_scale(color="independent")
+                           charts.vrules(xs, labels, colors)).resolve_scale(color="independent", strokeDash="independent")
     return {"bars": charts.vega_spec(bars), "vee": charts.vega_spec(vee)}
 
 

@@ -11,7 +11,7 @@ import streamlit as st
 from core import finite_diff, surfaces
 from core.formatting import short_number
 from core.surfaces import SURFACES
-from ui import charts, geometry
+from ui import charts, geometry, palette
 from ui.shell import check_badge, header, show_code, thresholds_caption
 from ui.state import UrlState
 
@@ -26,9 +26,9 @@ LABEL_GAP = 0.55  # a label's distance beyond its arrow's tip, in cells
 LABEL_ROOM = 0.4  # room kept between a label and the plot's edge, in cells
 SLICE_N = 201
 ANGLES = np.arange(0, 361, 1)  # degrees, for the directional-derivative sweep
-GRAD_COLOR = "#ff2d95"
-U_COLOR = "#ffb000"
-MIN_COLOR = "#3d9be9"  # readable on both themes
+GRAD_COLOR = palette.ON_MAP["gradient"]
+U_COLOR = palette.ON_MAP["direction"]
+MIN_COLOR = palette.ON_MAP["minimum"]  # readable on both themes
 
 header(
     "Gradients",
@@ -139,12 +139,13 @@ def map_template(key: str) -> dict:
     """The surface map as a Vega-Lite dict, built once per surface: cells and the arrow field inline;
     the point, its ∇L arrow and the u arrow are slots filled on every rerun."""
     pic = surface_picture(key)
-    extra = charts.arrow_layers(pic["arrows"], color="white", width=1.6, head=45,
+    extra = [charts.arrow_layers(pic["arrows"], width=1.6, head=45,
                                 tooltip=[charts.alt.Tooltip("norm", type="quantitative", title="‖∇L‖ here",
-                                                            format=".4g")])
-    extra += charts.arrow_layers("u", color=U_COLOR, width=3, head=110, outline="#111418", labels=True)
-    extra += charts.arrow_layers("grad", color=GRAD_COLOR, width=4.5, head=170, outline="#111418", labels=True)
-    extra.append(charts.dot_layer("point", color=GRAD_COLOR))
+                                                            format=".4g")])]
+    outline = palette.ON_MAP["outline"]
+    extra += [charts.arrow_layers("u", color=U_COLOR, width=3, head=110, outline=outline, labels=True),
+              charts.arrow_layers("grad", color=GRAD_COLOR, width=4.5, head=170, outline=outline, labels=True),
+              charts.dot_layer("point", color=GRAD_COLOR)]
     return charts.vega_spec(charts.surface_map(pic["heat"], x="w1", y="w2", value="loss", extra=extra, height=470,
                                                domain=SURFACES[key].domain))
 

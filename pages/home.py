@@ -6,6 +6,7 @@ ensure_entry()
 
 import streamlit as st
 
+from ui import palette
 from ui.navigation import available_pages
 from ui.shell import header
 
@@ -20,19 +21,19 @@ header(
 )
 
 st.subheader("The training loop")
-LOOP = """
-digraph loop {
+LOOP = f"""
+digraph loop {{
   layout=circo; bgcolor="transparent"; mindist=0.9;
   node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=18, penwidth=2,
-        color="#c2410c", fillcolor="#fff7ed", fontcolor="#111418"];
-  edge [color="#8b95a5", penwidth=2, fontname="Helvetica", fontsize=15, fontcolor="#c2410c"];
+        color="{palette.LOOP['node']}", fillcolor="{palette.LOOP['fill']}", fontcolor="{palette.LOOP['text']}"];
+  edge [color="{palette.LOOP['edge']}", penwidth=2, fontname="Helvetica", fontsize=15, fontcolor="{palette.LOOP['node']}"];
   forward [label="1. Forward pass\\nŷ = f(x; θ)"];
   loss    [label="2. Loss\\nL(ŷ, y)"];
   back    [label="3. Backward pass\\n∇θ L by the chain rule"];
   update  [label="4. Update\\nθ ← θ − η ∇θ L"];
   forward -> loss [label="predictions"]; loss -> back [label="dL/dŷ"];
   back -> update [label="gradients"]; update -> forward [label="new θ"];
-}
+}}
 """
 left, right = st.columns([4, 5], gap="large")
 with left:

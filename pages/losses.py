@@ -83,7 +83,7 @@ def loss_section(key: str, y: float, p0: float) -> dict:
     """The numbers of `loss_view` and the loss/derivative chart with the tangent at ŷ₀ (a Vega-Lite dict)."""
     lv = loss_view(key, y, p0)
     lv["spec"] = charts.vega_spec(charts.function_and_derivative(
-        PRED_GRID, lv["values"], lv["grads"], x0=p0, f0=lv["v0"], slope0=lv["g0"],
+        charts.curve_frame(PRED_GRID, lv["values"], lv["grads"]), fixed=charts.tangent_point(p0, lv["v0"], lv["g0"]),
         x_title="prediction ŷ", f_title="loss L(y, ŷ)", df_title="∂L/∂ŷ",
         y_domain=charts.robust_domain(lv["values"], trim=1.0), dy_domain=charts.robust_domain(lv["grads"], trim=3.0),
         height=240))
@@ -241,16 +241,16 @@ def stability_section(y: float) -> dict:
     df = pd.concat([pd.DataFrame({"z": rep.z, "loss": rep.stable, "computed": stable}),
                     pd.DataFrame({"z": rep.z, "loss": plot_naive, "computed": naive})], ignore_index=True)
     top = [charts.lines(df, "z", "loss", "computed", x_title="logit z", y_title="BCE loss (log scale)",
-                        log_y=True, color_domain=[stable, naive], strokeDash="computed", height=260)]
+                        log_y=True, color_domain=[stable, naive], height=260)]
     err = pd.DataFrame({"z": rep.z, "relative error": np.clip(rep.rel_err, REL_FLOOR, 1.0)})
     bottom = [charts.lines(err, "z", "relative error", x_title="logit z",
                            y_title="naive's relative error", log_y=True, y_domain=[REL_FLOOR, 2.0], height=150),
-              charts.hrule(rep.tolerance, f"{rep.tolerance:.0e}", "gray")]
+              charts.hrule(rep.tolerance, f"{rep.tolerance:.0e}")]
     for lo, _hi, kind in rep.broken:
-        mark = charts.side_rule(lo, f"naive = {kind} from z = {lo:.1f}", charts.PALETTE[6],
+        mark = charts.side_rule(lo, f"naive = {kind} from z = {lo:.1f}", charts.PALETTE[1],
                                 label_y=12 if y > 0.5 else 240)  # away from the curve's high end
         top.append(mark)
-        bottom.append(charts.side_rule(lo, "", charts.PALETTE[6]))
+        bottom.append(charts.side_rule(lo, "", charts.PALETTE[1]))
     both = charts.alt.vconcat(charts.alt.layer(*top), charts.alt.layer(*bottom))
     out["spec"] = charts.vega_spec(charts.fit_width(both))
     return out

@@ -145,8 +145,7 @@ if active is not None:
     st.info(f"**{preset.label}.** {preset.explanation}", icon=icon)
 
 # ---- the chart ------------------------------------------------------------------------------------
-COLORS = {SERIES_INPUT: charts.PALETTE[0], SERIES_WEIGHT: charts.PALETTE[1], SERIES_CLIPPED: charts.PALETTE[2],
-          SERIES_BOUND: "#7f7f7f", SERIES_BASE: charts.PALETTE[3]}
+STYLES = {SERIES_INPUT: 0, SERIES_WEIGHT: 1, SERIES_CLIPPED: 2, SERIES_BOUND: 4, SERIES_BASE: 3}  # palette index
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -177,7 +176,7 @@ def views(settings: tuple, active: str | None) -> dict:
     shown = data[np.isfinite(data["norm"]) & (data["norm"] > 0)]
     dropped = [str(v) for v in data.loc[~data.index.isin(shown.index), "series"].unique()]
     chart = charts.series_log(shown, "layer", "norm", "series", dashed=dashed, color_domain=order,
-                              colors=[COLORS[s] for s in order],
+                              styles=[STYLES[s] for s in order],
                               x_title="layer l  (0 = network input, L = output)",
                               y_title="Frobenius norm (log scale)", height=380)
     out = {"norms": charts.vega_spec(chart), "dropped": dropped, "clip": None}
@@ -186,8 +185,8 @@ def views(settings: tuple, active: str | None) -> dict:
         bars = bars[np.isfinite(bars["norm"]) & (bars["norm"] > 0)]
         out["clip"] = charts.vega_spec(charts.alt.layer(
             charts.bars_log(bars, "global norm", "norm", x_title="", y_title="global norm ‖∂L/∂W‖ (log)",
-                            colors=[charts.PALETTE[1], charts.PALETTE[2]], extra_values=[clip]),
-            charts.hrule(clip, f"threshold c = {clip:g}", charts.PALETTE[6])))
+                            styles=[1, 2], extra_values=[clip]),
+            charts.hrule(clip, f"threshold c = {clip:g}", charts.PALETTE[1])))
     return out
 
 

@@ -1,4 +1,4 @@
-"""The app's entry: page config, navigation with sections, the shared sidebar.
+"""The app's entry: page config, navigation (links under section names), the shared sidebar.
 
 `streamlit_app.py` calls `run_app()`. So does `ui.shell.ensure_entry()` when Streamlit's legacy
 `pages/` router starts a page file directly (a fresh server's first request is a deep link):
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from itertools import groupby
+from pathlib import Path
 
 import streamlit as st
 
@@ -16,6 +17,8 @@ from ui import gc_policy
 from ui.navigation import available_pages
 
 _local = threading.local()
+# Shipped with the app: a material-icon favicon is fetched from a font CDN and fails offline.
+FAVICON = str(Path(__file__).resolve().parent / "assets" / "favicon.png")
 
 ARTICLE_NOTE = (
     "Built from *Calculus for Deep Learning: Derivatives, Gradients, and Chain Rule Explained*: "
@@ -41,8 +44,53 @@ def _sidebar_footer(page_url_path: str) -> None:
         st.caption("Every number about a derivative is checked on screen by an independent method.")
 
 
+# Streamlit draws a few things below WCAG's 4.5:1 or in grey; one style block, in the sidebar (no shift
+# of the page's own elements): captions teach, so they use the body colour; a slider's value is written
+# in the primary colour, which cannot also carry white text (tags, buttons) on the dark theme; code
+# keywords (blue) and comments (grey) are under 4.5:1 on the code background (they stay bold / italic),
+# and so is inline code in a caption.
+A11Y_CSS = """<style>
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: inherit !important; }
+[data-testid="stSliderThumbValue"] { color: inherit !important; }
+.token.keyword, .token.tag { color: inherit !important; font-weight: 700; }
+.token.comment { color: inherit !important; font-style: italic; }
+[data-testid="stCaptionContainer"] code { color: inherit !important; opacity: 1 !important; }
+</style>"""
+# A formula wider than its column scrolls sideways; a keyboard user must be able to reach it (axe:
+# scrollable-region-focusable). Streamlit's KaTeX box takes no focus, so the boxes that overflow get
+# tabindex=0 — in the browser, whenever the page changes (an inline component, no iframe).
+FOCUSABLE_SCROLLERS_JS = """
+export default function(component) {
+  const fix = () => document.querySelectorAll('.katex-display').forEach(el => {
+    if (el.scrollWidth > el.clientWidth + 1 && !el.hasAttribute('tabindex')) el.setAttribute('tabindex', '0');
+  });
+  fix();
+  if (!window.__gradientLabScrollers) {
+    let queued = false;
+    const later = () => { if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; fix(); }); } };
+    window.__gradientLabScrollers = new MutationObserver(later);
+    window.__gradientLabScrollers.observe(document.body, {childList: true, subtree: true});
+    window.addEventListener('resize', later);
+  }
+}
+"""
+_focusable_scrollers = st.components.v2.component("gradient_lab_focusable_scrollers", js=FOCUSABLE_SCROLLERS_JS)
+
+
+def _sidebar_navigation(sections: dict[str, list]) -> None:
+    """The page list as plain links under section names. Streamlit's own sectioned menu nests <div>s
+    inside <ul>/<li> (axe-core: list/listitem, serious); page links are single <a> elements."""
+    with st.sidebar:
+        st.html(A11Y_CSS)
+        _focusable_scrollers(key="a11y.scrollers")
+        for section, pages in sections.items():
+            st.markdown(f"**{section}**")
+            for page in pages:
+                st.page_link(page)
+
+
 def run_app() -> None:
-    st.set_page_config(page_title="Gradient Lab", page_icon=":material/function:", layout="wide",
+    st.set_page_config(page_title="Gradient Lab", page_icon=FAVICON, layout="wide",
                        initial_sidebar_state="expanded")
     infos = available_pages()
     sections: dict[str, list] = {}
@@ -51,7 +99,8 @@ def run_app() -> None:
             st.Page(p.file, title=p.title, icon=p.icon, url_path=p.url_path or None, default=p.url_path == "")
             for p in group
         ]
-    pg = st.navigation(sections, position="sidebar", expanded=True)
+    pg = st.navigation(sections, position="hidden")
+    _sidebar_navigation(sections)
     current = next((p for p in infos if p.title == pg.title), infos[0])
     _sidebar_footer(current.url_path)
     _local.inside_entry = True

@@ -15,6 +15,7 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Protocol
 
 from core.formatting import number_or_text, short_number
+from ui import palette
 
 
 class _Node(Protocol):
@@ -24,18 +25,7 @@ class _Node(Protocol):
     data: float
 
 
-PALETTES: dict[str, dict[str, str]] = {
-    "light": {
-        "text": "#111418", "muted": "#8a93a3", "edge": "#5b6574", "border": "#5b6574",
-        "value": "#f1f3f6", "input": "#dbeafe", "input_border": "#1d4ed8", "const": "#ffffff",
-        "op": "#ffffff", "current": "#fed7aa", "current_border": "#c2410c", "flow": "#c2410c",
-    },
-    "dark": {
-        "text": "#f5f7fa", "muted": "#7d8799", "edge": "#a3acbd", "border": "#a3acbd",
-        "value": "#1c2230", "input": "#1e3a5f", "input_border": "#93c5fd", "const": "#0e1117",
-        "op": "#0e1117", "current": "#7c2d12", "current_border": "#fb923c", "flow": "#fb923c",
-    },
-}
+PALETTES: dict[str, dict[str, str]] = palette.GRAPH
 
 _OPS = {"+": "+", "*": "×", "/": "÷", "sigmoid": "σ"}
 

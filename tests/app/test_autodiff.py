@@ -11,6 +11,7 @@ from core.autodiff import examples as ap
 from core.autodiff import graph, zero_grad
 from core.expression import parse
 from tests.support import assert_ok, badges, notices, open_page
+from ui import palette
 from ui.graphs import number
 from ui.navigation import page_by_url
 
@@ -34,7 +35,7 @@ def drawn_nodes(at) -> dict[int, dict]:
         data = re.search(r"data ([^<]+)<BR", label)
         name = re.search(r"<B>([^<]+)</B>", label).group(1)
         out[int(m.group(1))] = {"name": name, "data": data.group(1) if data else name, "grad": grad.group(2),
-                                "greyed": grad.group(1) in ("#8a93a3", "#7d8799")}
+                                "greyed": grad.group(1) in {p["muted"] for p in palette.GRAPH.values()}}
     return out
 
 

@@ -53,7 +53,7 @@ def test_sidebar_navigation(page, server):
     wait_ready(page)
     targets = [p for p in PAGES if p.url_path][:3]
     for target in targets:
-        page.locator("[data-testid=stSidebarNavLink]").filter(has_text=target.title).first.click()
+        page.locator("[data-testid=stSidebar] [data-testid=stPageLink-NavLink]").filter(has_text=target.title).first.click()
         page.wait_for_url(f"**/{target.url_path}**")
         wait_ready(page)
         _assert_page(page, target)
@@ -114,7 +114,7 @@ def test_fresh_server_first_request_is_a_deep_link(browser, page):
             _assert_page(pg, page)
             # Rendered through the entry: the shared sidebar footer and the app's navigation are there.
             assert pg.get_by_role("button", name="Reset this page").count() == 1
-            assert pg.locator("[data-testid=stSidebarNavLink]").count() == len(PAGES)
+            assert pg.locator("[data-testid=stSidebar] [data-testid=stPageLink-NavLink]").count() == len(PAGES)
             assert "Gradient Lab" in pg.title()
             if param:
                 got = parse_qs(urlparse(pg.url).query)
