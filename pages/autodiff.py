@@ -13,6 +13,7 @@ from core import autodiff_presets as presets
 from core.expression import FUNCTION_NAMES, ParseError, parse
 from ui import charts
 from ui.graphs import computation_graph, number, op_text
+from ui.layout import stage_chart, stage_control
 from ui.shell import check_badge, fmt, header, show_code, show_parse_error, thresholds_caption
 from ui.state import UrlState
 
@@ -149,7 +150,7 @@ def _move(delta: int, last: int) -> None:
 
 
 st.subheader("Step through the backward pass")
-s1, s2 = st.columns([3, 2], vertical_alignment="bottom")
+s1, s2 = stage_control().columns([1, 1.3], vertical_alignment="bottom")
 step = int(state.slider("step", f"Backward step (0 = before backward(), {n_steps} = done)", 0, n_steps, n_steps,
                         container=s1, help="backward() visits the nodes in reverse topological order: "
                                            "a node only after every node that uses it."))
@@ -211,8 +212,6 @@ def _rule_lines(step: int) -> list[str]:
     return lines
 
 
-with st.container(border=True):
-    st.markdown("\n\n".join(_rule_lines(step)))
 
 grads = current.grads if current is not None else (0.0,) * len(nodes)
 received: dict[int, list[float]] = {}
@@ -223,7 +222,7 @@ if len(nodes) <= DRAW_LIMIT:
     dot = computation_graph(nodes, tr.edges, grads, inputs=inputs,
                             current=current.node_id if current else None, done=processed, touched=touched,
                             received=received, theme=theme)
-    st.graphviz_chart(dot, width="stretch" if len(nodes) >= 6 else "content")
+    stage_chart().graphviz_chart(dot, width="stretch" if len(nodes) >= 6 else "content")
     st.caption("Boxes are values (name, data, grad), circles the operations that made them; inputs in blue, "
                "constants by their value, the output on the right (double border). Orange: the node whose grad "
                "is being passed back along the orange arrows; “+= …” under a grad is what this step adds to it. "
@@ -242,6 +241,10 @@ else:
     m4.metric("Leaves", summary.leaves)
     ops = [(f"`{op_text(op)}`" if op else "leaves", count) for op, count in summary.ops]
     st.markdown("**Nodes by operation:** " + " · ".join(f"{op}: **{count}**" for op, count in ops))
+
+# What this step does, under the graph it happens in (controls and graph share the first screen).
+with st.container(border=True):
+    st.markdown("\n\n".join(_rule_lines(step)))
 
 st.subheader("Every input's gradient")
 report = result["report"]

@@ -11,6 +11,7 @@ import streamlit as st
 from core import finite_diff, surfaces
 from core.surfaces import SURFACES
 from ui import charts
+from ui.layout import stage_chart, stage_control
 from ui.shell import check_badge, header, show_code, thresholds_caption
 from ui.state import UrlState
 
@@ -71,7 +72,7 @@ def _set_angle(angle: float) -> None:
     state.set("angle", int(round(angle)) % 360)
 
 
-c1, c2, c3 = st.columns([2.2, 1.4, 1.4], gap="medium")
+c1, c2, c3 = stage_control().columns([2.2, 1.4, 1.4], gap="medium")
 key = state.select("surface", "Loss surface L(w₁, w₂)", list(SURFACES), "coupled", format_func=_surface_name,
                    container=c1, on_change=_reset_point,
                    help="Changing the surface moves the point to that surface's usual starting point.")
@@ -160,19 +161,19 @@ r = at_point(key, float(w1), float(w2))
 pic = surface_picture(key)
 g, numeric = r["g"], r["numeric"]
 
-# -- the numbers at the point -------------------------------------------------------------------
-st.latex(surface.formula + r"\qquad " + surface.grad_formula)
-m = st.columns(4)
-m[0].metric(f"L({w1:g}, {w2:g})", _num(r["L"]))
-m[1].metric("∂L/∂w₁", _num(g[0]), help="Slope of the loss along w₁ with w₂ held fixed.")
-m[2].metric("∂L/∂w₂", _num(g[1]), help="Slope of the loss along w₂ with w₁ held fixed.")
-m[3].metric("‖∇L‖ (steepest slope)", _num(r["norm"]), help="The length of the gradient vector.")
-if key == "coupled" and (w1, w2) == (1.0, 1.0):
-    st.caption("This is the article's example: `loss_2d(1, 1)` = 6 with ∂L/∂w₁ = 2(1 − 2) + 1 = −1 and "
-               "∂L/∂w₂ = 2(1 − 3) + 1 = −3. Both partials are negative: increasing either weight lowers the loss.")
-
 # Sections in reading order; the direction slider (last section) is read before the map is drawn.
-map_section, slice_section, direction_section = st.container(), st.container(), st.container()
+map_section, numbers_section = st.container(), st.container()
+slice_section, direction_section = st.container(), st.container()
+with numbers_section:
+    st.latex(surface.formula + r"\qquad " + surface.grad_formula)
+    m = st.columns(4)
+    m[0].metric(f"L({w1:g}, {w2:g})", _num(r["L"]))
+    m[1].metric("∂L/∂w₁", _num(g[0]), help="Slope of the loss along w₁ with w₂ held fixed.")
+    m[2].metric("∂L/∂w₂", _num(g[1]), help="Slope of the loss along w₂ with w₁ held fixed.")
+    m[3].metric("‖∇L‖ (steepest slope)", _num(r["norm"]), help="The length of the gradient vector.")
+    if key == "coupled" and (w1, w2) == (1.0, 1.0):
+        st.caption("This is the article's example: `loss_2d(1, 1)` = 6 with ∂L/∂w₁ = 2(1 − 2) + 1 = −1 and "
+                   "∂L/∂w₂ = 2(1 − 3) + 1 = −3. Both partials are negative: increasing either weight lowers the loss.")
 with direction_section:
     st.subheader("Directional derivative: the slope in any direction")
     dl, dr = st.columns([2, 3], gap="large")
@@ -202,7 +203,7 @@ slots = {
     "point": [{"x": w1, "y": w2, "label": f"({w1:g}, {w2:g}): L = {_num(r['L'])}"}],
 }
 left, right = map_section.columns([3, 2], gap="large")
-left.vega_lite_chart(charts.fill_slots(map_template(key), **slots), width="stretch")
+stage_chart(left).vega_lite_chart(charts.fill_slots(map_template(key), **slots), width="stretch")
 with right:
     st.markdown(
         f"- **White arrows**: −∇L on a {FIELD_N}×{FIELD_N} grid — the downhill direction, where gradient "

@@ -11,6 +11,7 @@ import streamlit as st
 from core import finite_diff
 from core import jacobians as jac
 from ui import charts, timing
+from ui.layout import stage_chart, stage_control
 from ui.shell import GOOD, check_badge, header, show_code, thresholds_caption
 from ui.state import UrlState
 
@@ -58,7 +59,7 @@ def _vector(values: np.ndarray, digits: int = 3) -> str:
 # =============================================================================================
 st.header("1 · A linear layer: J = W", divider="gray")
 
-c1, c2, c3, c4 = st.columns(4)
+c1, c2, c3, c4 = stage_control().columns(4)
 m = state.slider("m", "Outputs m", 1, MAX_SIZE, 3, container=c1, help="Rows of W: y has m entries.")
 n = state.slider("n", "Inputs n", 1, MAX_SIZE, 4, container=c2, help="Columns of W: x has n entries.")
 seed = state.slider("seed", "Random seed", 0, 999, 42, container=c3,
@@ -90,7 +91,7 @@ lin = linear_case(int(m), int(n), int(seed), float(eps))
 left, right = st.columns([1, 1], gap="large")
 with left:
     st.markdown("**J = ∂y/∂x = W** (row i = output yᵢ, column j = input xⱼ)")
-    st.vega_lite_chart(spec=lin["spec"], width="content")
+    stage_chart().vega_lite_chart(spec=lin["spec"], width="content")
     st.caption("For y = Wx + b, output i changes by W[i, j] per unit of input j: the Jacobian *is* W, "
                "whatever x is. Red is positive, blue negative.")
 with right:
