@@ -29,8 +29,9 @@ MAIN_CHART = "main_chart"
 _BASE_CSS = """
 <style>
 /* compact top: less blank space above the title */
-.stMainBlockContainer { padding-top: 3rem; padding-bottom: 4rem; }
+.stMainBlockContainer { padding-top: 3.6rem; padding-bottom: 4rem; }
 .stMainBlockContainer h1 { font-size: 2.1rem; padding-top: 0; padding-bottom: 0.25rem; }
+.st-key-page_header { gap: 0.4rem; }
 .st-key-page_header [data-testid=stMarkdownContainer] p { margin-bottom: 0; }
 .st-key-page_header .katex-display { margin: 0.35em 0; }
 /* formulas never clip: they scroll sideways in their own box (made focusable by the script) */
@@ -66,6 +67,9 @@ html { font-size: 150%; }
 .stMainBlockContainer { padding: 2.2rem 1.5rem 2rem 1.5rem; max-width: 100%; }
 .stMainBlockContainer h1 { font-size: 1.5rem; }
 .st-key-page_intro { display: none; }
+.stMainBlockContainer h2 { font-size: 1.3rem; padding: 0.3rem 0; }
+.stMainBlockContainer h3 { font-size: 1.1rem; padding: 0.2rem 0; }
+.stMainBlockContainer h5 { font-size: 0.9rem; }
 </style>
 """
 
