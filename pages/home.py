@@ -23,17 +23,17 @@ header(
 st.subheader("The training loop")
 LOOP = """
 digraph loop {
-  rankdir=LR; bgcolor="transparent"; nodesep=0.5; ranksep=0.9;
-  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=20, penwidth=2, margin="0.25,0.12",
+  rankdir=LR; bgcolor="transparent"; nodesep=0.3; ranksep=0.3;
+  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=17, penwidth=2, margin="0.12,0.06",
         color="#c2410c", fillcolor="#fff7ed", fontcolor="#111418"];
-  edge [color="#8b95a5", penwidth=2, fontname="Helvetica", fontsize=18, fontcolor="#c2410c"];
+  edge [color="#8b95a5", penwidth=2, fontname="Helvetica", fontsize=15, fontcolor="#c2410c"];
   forward [label="1. Forward pass\\nŷ = f(x; θ)"];
   loss    [label="2. Loss\\nL(ŷ, y)"];
-  back    [label="3. Backward pass\\n∇θ L by the chain rule"];
+  back    [label="3. Backward pass\\n∇θ L, by the chain rule"];
   update  [label="4. Update\\nθ ← θ − η ∇θ L"];
   forward -> loss [label="predictions"]; loss -> back [label="dL/dŷ"];
   back -> update [label="gradients"];
-  update -> forward [label="new θ, next batch", constraint=false];
+  update -> forward [label="new θ", constraint=false];
 }
 """
 # The diagram is the stage: a row across the page, so its letters stay large (a circle squeezed into a

@@ -67,6 +67,8 @@ html { font-size: 150%; }
 .stMainBlockContainer { padding: 2.2rem 1.5rem 2rem 1.5rem; max-width: 100%; }
 .stMainBlockContainer h1 { font-size: 1.5rem; }
 .st-key-page_intro { display: none; }
+/* chart text 1.5x: Vega draws SVG whose text sizes are attributes, which CSS can read and scale */
+[data-testid=stVegaLiteChart] svg text { font-size: calc(attr(font-size type(<length>), 12px) * 1.5); }
 .stMainBlockContainer h2 { font-size: 1.3rem; padding: 0.3rem 0; }
 .stMainBlockContainer h3 { font-size: 1.1rem; padding: 0.2rem 0; }
 .stMainBlockContainer h5 { font-size: 0.9rem; }

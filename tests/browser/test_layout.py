@@ -64,6 +64,15 @@ MEASURE = r"""(vh) => {
     width: Math.max(document.documentElement.scrollWidth, main.scrollWidth),
     sidebarOpen: !!sbRect && sbRect.width > 50 && sbRect.right > 50,
     h1: parseFloat(getComputedStyle(document.querySelector('h1')).fontSize),
+    diagramText: (() => {  // the smallest rendered letter of a Graphviz diagram (its fonts are in viewBox units)
+      const svg = first(main, '[data-testid=stGraphVizChart] svg');
+      if (!svg || !svg.viewBox.baseVal || !svg.viewBox.baseVal.width) return null;
+      const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      const sizes = [...svg.querySelectorAll('text')].map(t => parseFloat(t.getAttribute('font-size')) * scale);
+      return sizes.length ? Math.round(Math.min(...sizes) * 10) / 10 : null; })(),
+    chartTextScale: (() => {  // rendered size of a chart's text against the size its chart asked for
+      const t = first(main, '[data-testid=stVegaLiteChart] svg text[font-size]');
+      return t ? parseFloat(getComputedStyle(t).fontSize) / parseFloat(t.getAttribute('font-size')) : null; })(),
     root: parseFloat(getComputedStyle(document.documentElement).fontSize),
   };
 }"""
@@ -136,6 +145,8 @@ def _pass(browser, server, *, width, height, query="", phone=False):
                         problems.append(f"{name}: page is {m['width']} px wide")
                     continue
                 problems += [f"{name}: label cut to {c!r}" for c in m["cut"]]
+                if not page.url_path and not query and (m["diagramText"] or 0) < 14:
+                    problems.append(f"{name}: the training-loop diagram's letters are {m['diagramText']} px (< 14)")
                 if page.url_path and _id(page) not in STAGE_PENDING:  # home has no control: its stage is a diagram
                     stage = _stage_problem(m, height)
                     if stage:
@@ -146,7 +157,8 @@ def _pass(browser, server, *, width, height, query="", phone=False):
         ctx.close()
     print(f"\n{width}x{height}{query}: " + "; ".join(
         f"{k} chart@{(v['chart'] or {}).get('top')} control@{(v['control'] or {}).get('top')}-"
-        f"{(v['control'] or {}).get('bottom')} width {v['width']}" for k, v in figures.items() if "light" in k))
+        f"{(v['control'] or {}).get('bottom')} width {v['width']}"
+        + (f" diagram text {v['diagramText']} px" if v.get("diagramText") else "") for k, v in figures.items() if "light" in k))
     return problems, figures
 
 
@@ -161,6 +173,8 @@ def test_presentation_mode_stage(browser, server):
     for name, m in figures.items():
         assert not m["sidebarOpen"], f"{name}: the sidebar is open in presentation mode"
         assert m["root"] == 1.5 * 16, f"{name}: root font {m['root']} px in presentation mode"
+        if m["chartTextScale"] is not None:
+            assert m["chartTextScale"] == pytest.approx(1.5), f"{name}: chart text ×{m['chartTextScale']}"
 
 
 def test_phone_sidebar_closed_and_no_sideways_page(browser, server):
