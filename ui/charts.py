@@ -800,7 +800,8 @@ def _decision_template(x_domain: tuple[float, float], y_domain: tuple[float, flo
     dots = base.mark_point(filled=True, size=460, strokeWidth=3, stroke="white", opacity=1).encode(
         color=alt.Color("target_name:N", title="data",
                         scale=alt.Scale(domain=["target 0", "target 1"], range=[PALETTE[0], PALETTE[4]]),
-                        legend=alt.Legend(orient="top", labelFontSize=14, titleFontSize=14)),
+                        legend=alt.Legend(orient="top", direction="vertical", labelFontSize=14,
+                                          titleFontSize=14)),  # stacked: room for every label
         tooltip=[alt.Tooltip("x:Q", title=x_title), alt.Tooltip("y:Q", title=y_title),
                  alt.Tooltip("target:Q"), alt.Tooltip("label:N", title="prediction")])
     halo = base.mark_text(align="left", dx=17, dy=-15, fontSize=16, fontWeight="bold", stroke="white",
@@ -1173,7 +1174,7 @@ def matrix_heatmap(
         tooltip=[alt.Tooltip("i:O", title="row i"), alt.Tooltip("j:O", title="column j"),
                  alt.Tooltip("v:Q", title=value, format=".6g")])
     cells = base.mark_rect(stroke="white", strokeWidth=0.5).encode(
-        color=alt.Color("v:Q", title=value, scale=alt.Scale(scheme="redblue", domain=[m, -m]),
+        color=alt.Color("v:Q", title=value, scale=alt.Scale(scheme="redblue", domain=[-m, m], reverse=True),  # legend: low at the bottom
                         legend=alt.Legend(gradientLength=max(80, int(cell * 0.62 * A.shape[0]) - 10),
                                           format=".2~g")))
     text = base.mark_text(fontSize=12 if cell >= 52 else 10).encode(
