@@ -13,7 +13,7 @@ from core import autodiff_presets as presets
 from core.expression import FUNCTION_NAMES, ParseError, parse
 from ui import charts
 from ui.graphs import computation_graph, number, op_text
-from ui.layout import stage_chart, stage_control
+from ui.layout import stage_chart, stage_control, titled
 from ui.shell import check_badge, fmt, header, show_code, show_parse_error, thresholds_caption
 from ui.state import UrlState
 
@@ -270,7 +270,8 @@ def _inputs_section() -> None:
         st.caption(f"Output {out_name} = {fmt(result['output'])}. The third column fills in as you step; at step "
                    f"{n_steps} it equals what `backward()` computes in one call.")
     with t2:
-        st.vega_lite_chart(spec=grad_bars(tuple(names), tuple(so_far), numeric, out_name), width="stretch")
+        st.vega_lite_chart(spec=titled(grad_bars(tuple(names), tuple(so_far), numeric, out_name),
+                                          "Each input's gradient: so far vs numeric"), width="stretch")
 
     if not all(math.isfinite(v) for v in (*finals, result["output"])):
         st.warning(f"{out_name} or a gradient is not a finite number at this point (e.g. log of a negative number, "

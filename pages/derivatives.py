@@ -11,7 +11,7 @@ from core import finite_diff
 from core.catalogue import COMMON_DERIVATIVES, FUNCTIONS
 from core.expression import FUNCTION_NAMES, ParseError, parse
 from ui import charts
-from ui.layout import stage_chart, stage_control
+from ui.layout import stage_chart, stage_control, titled
 from ui.shell import check_badge, fmt, header, show_code, show_parse_error, thresholds_caption
 from ui.state import UrlState
 
@@ -132,8 +132,9 @@ if not (np.isfinite(r["f0"]) and np.isfinite(r["exact"])):
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.subheader("f and its tangent")
-    stage_chart().vega_lite_chart(charts.fill_slots(tangent_template(text, float(domain[0]), float(domain[1])),
-                                                    point=charts.tangent_point(x0, r["f0"], r["exact"])), width="stretch")
+    stage_chart().vega_lite_chart(titled(charts.fill_slots(tangent_template(text, float(domain[0]), float(domain[1])),
+                                                           point=charts.tangent_point(x0, r["f0"], r["exact"])),
+                                         "f(x), its tangent at x₀, and f′(x) below"), width="stretch")
     st.caption("Green: the tangent at x₀, whose slope is f′(x₀). Hover anywhere: the dashed tangent and the "
                "dot on f′ follow your pointer (computed in the browser, no rerun).")
 with right:
@@ -160,7 +161,8 @@ with ecol:
              "label": [f"best forward: {r['best']['forward']:.0e}", f"best central: {r['best']['central']:.0e}",
                        f"your h = {h:g}"],
              "color": [charts.PALETTE[0], charts.PALETTE[1], "gray"], "row": [0, 1, 2]}
-    st.vega_lite_chart(charts.fill_slots(error_template(), errors=errors, marks=marks), width="stretch")
+    st.vega_lite_chart(titled(charts.fill_slots(error_template(), errors=errors, marks=marks),
+                              "Finite-difference error against step size h"), width="stretch")
 with tcol:
     slopes = r["slopes"]
 

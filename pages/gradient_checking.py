@@ -14,7 +14,7 @@ from core.activations import ACTIVATIONS
 from core.expression import FUNCTION_NAMES, ParseError, parse
 from core.network import ACTIVATION_CHOICES, LOSS_CHOICES, TwoLayerNet, xor_data
 from ui import charts
-from ui.layout import stage_chart, stage_control
+from ui.layout import stage_chart, stage_control, titled
 from ui.shell import check_badge, header, show_code, show_parse_error, thresholds_caption
 from ui.state import UrlState
 
@@ -133,7 +133,6 @@ def softmax_check(k: int, scale: float, which: str, h: float) -> dict:
 # ---- controls ----------------------------------------------------------------------------------
 # The stage: controls on the left, the per-parameter verdict chart beside them (first screen).
 ctrl_col, chart_col = st.columns([2, 3], gap="large")
-chart_col.markdown("**Relative error, parameter by parameter** (log scale)")
 bars_slot = stage_chart(chart_col)
 with stage_control(ctrl_col):
     mode = state.select("mode", "What to check", list(MODES), "network", format_func=_mode_name, radio=True)
@@ -257,7 +256,7 @@ def _table(rows: tuple[gc.CheckRow, ...], analytic: str) -> str:
     return "\n".join(lines)
 
 
-bars_slot.vega_lite_chart(result["bars"], width="stretch")
+bars_slot.vega_lite_chart(titled(result["bars"], "Relative error, parameter by parameter"), width="stretch")
 with chart_col:
     st.caption("Shaded bands: green below 1e-7 (correct), amber up to 1e-4 (suspicious), red above (a bug). "
                "A bar at the very bottom means exact agreement.")
@@ -269,7 +268,7 @@ st.markdown(_table(report.rows, analytic_name))
 st.subheader("The role of ε: truncation against round-off")
 vcol, ecol = st.columns([3, 2], gap="large")
 with vcol:
-    st.vega_lite_chart(result["vee"], width="stretch")
+    st.vega_lite_chart(titled(result["vee"], "Norm-wise error against step ε"), width="stretch")
 with ecol:
     if sweep.best_error <= gc.SUSPICIOUS:
         st.markdown(f"Smallest norm-wise error `{sweep.best_error:.1e}` at ε ≈ `{sweep.best_h:.0e}`; at your "

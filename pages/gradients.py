@@ -11,7 +11,7 @@ import streamlit as st
 from core import finite_diff, surfaces
 from core.surfaces import SURFACES
 from ui import charts
-from ui.layout import stage_chart, stage_control
+from ui.layout import stage_chart, stage_control, titled
 from ui.shell import check_badge, header, show_code, thresholds_caption
 from ui.state import UrlState
 
@@ -203,7 +203,8 @@ slots = {
     "point": [{"x": w1, "y": w2, "label": f"({w1:g}, {w2:g}): L = {_num(r['L'])}"}],
 }
 left, right = map_section.columns([3, 2], gap="large")
-stage_chart(left).vega_lite_chart(charts.fill_slots(map_template(key), **slots), width="stretch")
+stage_chart(left).vega_lite_chart(titled(charts.fill_slots(map_template(key), **slots), "L(w₁, w₂) from above, −∇L arrows"),
+                                  width="stretch")
 with right:
     st.markdown(
         f"- **White arrows**: −∇L on a {FIELD_N}×{FIELD_N} grid — the downhill direction, where gradient "
@@ -239,8 +240,8 @@ for col, i, name, other, xs, fs, dfs in (
         x0 = w1 if i == 0 else w2
         top, bottom = charts.loss_slice(xs, fs, dfs, x0=float(x0), f0=r["L"], slope0=float(g[i]), x_title=name,
                                         f_title=f"L along {name}", df_title=f"∂L/∂{name}", height=230)
-        st.vega_lite_chart(top, width="stretch")
-        st.vega_lite_chart(bottom, width="stretch")
+        st.vega_lite_chart(titled(top, f"L along {name}"), width="stretch")
+        st.vega_lite_chart(titled(bottom, f"∂L/∂{name} along {name}"), width="stretch")
         check_badge(f"∂L/∂{name} at ({w1:g}, {w2:g})", float(g[i]), float(numeric[i]), r["rel"][i],
                     a_name="analytic", b_name=f"central difference (h = {H:g})")
 slice_section.caption(thresholds_caption() + " The analytic partials are the hand-derived formulas above; the central "
@@ -279,7 +280,8 @@ with dr:
                       "color": MIN_COLOR, "place": "below"})
     marks.append({"x": float(angle), "y": d["analytic"], "label": "", "color": U_COLOR, "place": "above"})
     st.markdown(f"**Slope in every direction** — your θ = {angle}° (amber dot): D_u L = {_num(d['analytic'])}")
-    st.vega_lite_chart(charts.fill_slots(direction_template(), sweep={"theta": ANGLES, "D": d["sweep"]}, marks=marks),
+    st.vega_lite_chart(titled(charts.fill_slots(direction_template(), sweep={"theta": ANGLES, "D": d["sweep"]},
+                                                marks=marks), "Directional derivative against direction θ"),
                        width="stretch")
     st.caption(
         "Over all directions the slope is ‖∇L‖·cos φ, φ being the angle between u and ∇L: largest (= ‖∇L‖) "

@@ -12,7 +12,7 @@ from core import gradient_flow as gf
 from core.activations import ACTIVATIONS
 from core.gradient_checking import flow_weight_check
 from ui import charts
-from ui.layout import stage_chart, stage_control
+from ui.layout import stage_chart, stage_control, titled
 from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
 from ui.state import UrlState
 
@@ -193,7 +193,7 @@ with st.container(border=True):
         _preset_button(key, col)
 with left:
     st.subheader("Gradient norm at every layer")
-    stage_chart().vega_lite_chart(view["norms"], width="stretch")
+    stage_chart().vega_lite_chart(titled(view["norms"], "Gradient norm per layer (log scale)"), width="stretch")
     st.caption(
         "Going down one layer multiplies the gradient by that layer's Jacobian J_k = diag(f′(z_k))·W_kᵀ, so the "
         "gradient reaching layer l is a product of L − l such factors and changes geometrically with depth — "
@@ -264,7 +264,7 @@ if clip_on:
     st.subheader("Gradient clipping: before and after")
     b1, b2 = st.columns([2, 3], gap="large")
     with b1:
-        st.vega_lite_chart(view["clip"], width="stretch")
+        st.vega_lite_chart(titled(view["clip"], "Gradient norms before and after clipping"), width="stretch")
     with b2:
         if r["scale"] < 1.0:
             st.markdown(f"All weight gradients were multiplied by **{fmt(r['scale'], 3)}** = c / ‖g‖, so the "

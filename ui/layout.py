@@ -228,3 +228,8 @@ def stage_control(container=st):
 def stage_chart(container=st):
     """A container for the page's main chart (its key marks it for the layout tests)."""
     return container.container(key=MAIN_CHART)
+
+
+def titled(spec: dict, title: str) -> dict:
+    """A Vega-Lite dict with a title of its own (a copy: cached specs stay untouched)."""
+    return {**spec, "title": {"text": title, "anchor": "start", "fontSize": 15, "offset": 8}}
