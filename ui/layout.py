@@ -67,8 +67,8 @@ html { font-size: 150%; }
 .stMainBlockContainer { padding: 2.2rem 1.5rem 2rem 1.5rem; max-width: 100%; }
 .stMainBlockContainer h1 { font-size: 1.5rem; }
 .st-key-page_intro { display: none; }
-/* chart text 1.5x: Vega draws SVG whose text sizes are attributes, which CSS can read and scale */
-[data-testid=stVegaLiteChart] svg text { font-size: calc(attr(font-size type(<length>), 12px) * 1.5); }
+/* chart text 1.5x (the rule that reads it is added by the script: see _SCRIPT) */
+:root { --gl-chart-text: 1.5; }
 .stMainBlockContainer h2 { font-size: 1.3rem; padding: 0.3rem 0; }
 .stMainBlockContainer h3 { font-size: 1.1rem; padding: 0.2rem 0; }
 .stMainBlockContainer h5 { font-size: 0.9rem; }
@@ -84,6 +84,14 @@ _SCRIPT = """
   const w = doc.defaultView || window;
   if (w.__gradientLabLayout) return;
   w.__gradientLabLayout = true;
+  // Chart text scaled by --gl-chart-text (1.5 in presentation mode): Vega draws SVG whose font sizes
+  // are attributes, which CSS attr() can read. Built here because st.html's sanitiser drops a style
+  // whose text holds a "<" (as in the type() argument).
+  const lt = String.fromCharCode(60), gt = String.fromCharCode(62);
+  const rule = doc.createElement('style');
+  rule.textContent = '[data-testid=stVegaLiteChart] svg text[font-size] { font-size: calc(attr(font-size type('
+    + lt + 'length' + gt + '), 12px) * var(--gl-chart-text, 1)); }';
+  doc.head.appendChild(rule);
   const mark = () => {
     doc.querySelectorAll('.katex-display, [data-testid=stMarkdownContainer] p:has(> .katex), '
       + '[data-testid=stMarkdownContainer] table').forEach(el => {

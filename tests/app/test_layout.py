@@ -47,3 +47,12 @@ def test_header_keeps_the_old_call_and_hides_the_intro_behind_a_popover():
     # the long introduction is inside the "About this page" popover, not in the page flow
     assert any("Every neural network learns the same way" in t for t in texts)
     assert at.get("popover"), "the introduction sits in a popover"
+
+
+def test_injected_css_and_script_survive_the_html_sanitiser():
+    """st.html's sanitiser removes a style or script whose text holds '<' followed by a letter or '/'."""
+    import re
+
+    for name in ("_BASE_CSS", "_PRESENT_CSS", "_SCRIPT"):
+        inner = re.sub(r"</?(style|script)>", "", getattr(layout, name))
+        assert not re.findall(r"<[/\w]", inner), name

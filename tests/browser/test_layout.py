@@ -134,12 +134,13 @@ def _pass(browser, server, *, width, height, query="", phone=False):
                     wait_charts_drawn(pg)
                     pg.wait_for_timeout(250)
                     m = pg.evaluate(MEASURE, height)
-                    pg.emulate_media(color_scheme="light")
                 name = f"{_id(page)} ({scheme})"
                 figures[name] = m
                 suffix = f"{width}x{height}-{scheme}" + ("-present" if query else "")
                 SHOTS.mkdir(exist_ok=True)
                 pg.screenshot(path=str(SHOTS / f"layout-{_id(page)}-{suffix}.png"))
+                if scheme == "dark":
+                    pg.emulate_media(color_scheme="light")  # the next page loads in the light theme
                 problems += [f"{name}: formula {f}" for f in m["formulas"]]
                 if phone:
                     if m["sidebarOpen"] and scheme == "light":  # on load
@@ -213,5 +214,22 @@ def test_presentation_mode_survives_navigation_and_toggles(browser, server):
         wait_ready(pg)
         pg.wait_for_function("() => !location.search.includes('present=1')")
         assert pg.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)") == normal
+    finally:
+        ctx.close()
+
+
+def test_home_cards_are_links(browser, server):
+    """Clicking anywhere on a card of the map (here: its one-line promise) opens that page."""
+    target = next(p for p in PAGES if p.url_path == "losses")
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    pg = ctx.new_page()
+    try:
+        pg.goto(server)
+        wait_ready(pg)
+        card = pg.locator(f".st-key-card_{target.url_path}")
+        card.get_by_text(target.promise).click()
+        pg.wait_for_url(f"**/{target.url_path}**")
+        wait_ready(pg)
+        assert target.title in pg.locator("h1").first.inner_text()
     finally:
         ctx.close()
