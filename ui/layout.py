@@ -47,7 +47,8 @@ _BASE_CSS = """
 [data-testid=stWidgetLabel] p, [data-testid=stWidgetLabel] div { white-space: normal; text-overflow: clip; }
 /* home: each card is one link (the page link's hit area covers the card) */
 [class*="st-key-card_"] { position: relative; }
-[class*="st-key-card_"] [data-testid=stPageLink] a::after { content: ""; position: absolute; inset: 0; }
+[class*="st-key-card_"] * { position: static; }
+[class*="st-key-card_"] [data-testid=stPageLink] a::after { content: ""; position: absolute; inset: 0; z-index: 1; }
 [class*="st-key-card_"]:hover { border-color: currentColor; }
 /* wide tables and code scroll inside their own box; nothing makes the page wider than the screen */
 [data-testid=stMarkdownContainer] table { display: block; overflow-x: auto; max-width: 100%; }
@@ -64,6 +65,8 @@ _PRESENT_CSS = """
 <style>
 html { font-size: 150%; }
 [data-testid=stHeader] { background: transparent; height: 2.2rem; }
+[data-testid=stHeader], [data-testid=stHeader] *:not(button):not(a) { pointer-events: none; }
+[data-testid=stHeader] button, [data-testid=stHeader] a { pointer-events: auto; }
 .stMainBlockContainer { padding: 2.2rem 1.5rem 2rem 1.5rem; max-width: 100%; }
 .stMainBlockContainer h1 { font-size: 1.5rem; }
 .st-key-page_intro { display: none; }
