@@ -138,7 +138,7 @@ with stage_control(ctrl_col):
     mode = state.select("mode", "What to check", list(MODES), "network", format_func=_mode_name, radio=True)
     bug = "none"
     if mode == "network":
-        c1, c2, c3 = st.columns([1, 1.4, 1.6])
+        c1, c2, c3 = st.container(), st.container(), st.container()  # stacked: long option names fit
         activation = state.select("activation", "Hidden activation", list(ACTIVATION_CHOICES), "sigmoid",
                                   format_func=_activation_name, container=c1)
         loss = state.select("loss", "Loss", list(LOSS_CHOICES), "mse", format_func=_loss_name, container=c2)
@@ -187,7 +187,7 @@ with stage_control(ctrl_col):
             st.stop()
         analytic_name = "symbolic"
     else:
-        c1, c2, c3, c4 = st.columns(4)
+        c1, c2, c3, c4 = (*st.columns(2), *st.columns(2))
         k = state.slider("classes", "Classes K", 2, 10, 4, container=c1)
         scale = state.log_slider("scale", "Logit scale", SCALES, 1.0, container=c2,
                                  help="Logits z = scale · N(0, 1) draws (seed 0). Large scales saturate the softmax.")

@@ -57,7 +57,7 @@ MEASURE = r"""(vh) => {
     if (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).textOverflow === 'ellipsis'
         && e.textContent.trim()) cut.push(e.textContent.trim().slice(0, 50));
   }
-  for (const e of main.querySelectorAll('[data-baseweb=select] input')) {  // a select shows its value in an input
+  for (const e of main.querySelectorAll('[data-testid=stSelectbox] input, [data-testid=stMultiSelect] input')) {  // value in an input
     if (e.scrollWidth > e.clientWidth + 1) cut.push('select value ' + (e.value || e.getAttribute('value') || ''));
   }
   const sb = document.querySelector('[data-testid=stSidebar]');
