@@ -63,7 +63,7 @@ def _preset_label(key: str) -> str:
     return PRESETS[key]
 
 
-c1, c2 = st.columns([1.2, 2], gap="medium")
+c1, c2 = st.columns([1.5, 2], gap="medium")  # room for the longest example name
 preset = state.select("preset", "Example", list(PRESETS), "article", format_func=_preset_label, container=c1)
 text = ""
 values = (0.0, 0.0, 0.0)
