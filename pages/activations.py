@@ -13,6 +13,7 @@ import streamlit as st
 from core import finite_diff
 from core.activations import ACTIVATIONS, check_grad, saturation_intervals
 from ui import charts
+from ui.layout import stage_chart, stage_control, titled
 from ui.navigation import page_by_url
 from ui.shell import check_badge, header, show_code, thresholds_caption
 from ui.state import UrlState
@@ -43,7 +44,7 @@ def _name(key: str) -> str:
     return ACTIVATIONS[key].name
 
 
-c1, c2 = st.columns([3, 1.2])
+c1, c2 = stage_control().columns([3, 1.2])
 keys = state.multiselect("acts", "Activations to overlay", list(ACTIVATIONS), ARTICLE_FIVE,
                          format_func=_name, container=c1,
                          help="The default is the article's five. Add ELU, softplus or SiLU (swish).")
@@ -110,7 +111,7 @@ f_top = max(float(np.max(results[k]["f"])) for k in keys)
 
 left, right = st.columns([3, 2], gap="large")
 with left:
-    st.vega_lite_chart(spec=view["spec"], width="stretch")
+    stage_chart().vega_lite_chart(spec=titled(view["spec"], "Each activation f(x) and its derivative f′(x)"), width="stretch")
     clipped = " The f(x) axis stops at 3: ReLU-like curves keep rising beyond it." if f_top > F_AXIS[1] else ""
     shaded = "Shaded on f′, and in the strip below" if len(keys) == 1 else "The strip below, one row each"
     st.caption("Hover either chart: a dashed tangent on every f and a dot on every f′ follow your pointer "

@@ -14,6 +14,7 @@ from core.autodiff import examples as presets
 from core.expression import FUNCTION_NAMES, ParseError, parse
 from ui import charts
 from ui.graphs import computation_graph, number, op_text
+from ui.layout import stage_chart, stage_control, titled
 from ui.shell import check_badge, fmt, formula, header, show_code, show_parse_error, thresholds_caption
 from ui.state import UrlState
 
@@ -63,7 +64,7 @@ def _preset_label(key: str) -> str:
     return PRESETS[key]
 
 
-c1, c2 = st.columns([1.2, 2], gap="medium")
+c1, c2 = st.columns([1.5, 2], gap="medium")  # room for the longest example name
 preset = state.select("preset", "Example", list(PRESETS), "article", format_func=_preset_label, container=c1)
 text = ""
 values = (0.0, 0.0, 0.0)
@@ -159,7 +160,7 @@ def _move(delta: int, last: int) -> None:
 
 
 st.subheader("Step through the backward pass")
-s1, s2 = st.columns([3, 2], vertical_alignment="bottom")
+s1, s2 = stage_control().columns([1, 1.3], vertical_alignment="bottom")
 step = int(state.slider("step", f"Backward step (0 = before backward(), {n_steps} = done)", 0, n_steps, n_steps,
                         container=s1, help="backward() visits the nodes in reverse topological order: "
                                            "a node only after every node that uses it."))
@@ -221,8 +222,6 @@ def _rule_lines(step: int) -> list[str]:
     return lines
 
 
-with st.container(border=True):
-    st.markdown("\n\n".join(_rule_lines(step)))
 
 grads = current.grads if current is not None else (0.0,) * len(nodes)
 received: dict[int, list[float]] = {}
@@ -233,7 +232,7 @@ if len(nodes) <= DRAW_LIMIT:
     dot = computation_graph(nodes, tr.edges, grads, inputs=inputs,
                             current=current.node_id if current else None, done=processed, touched=touched,
                             received=received, theme=theme)
-    st.graphviz_chart(dot, width="stretch" if len(nodes) >= 6 else "content")
+    stage_chart().graphviz_chart(dot, width="stretch" if len(nodes) >= 6 else "content")
     st.caption("Boxes are values (name, data, grad), circles the operations that made them; inputs in blue, "
                "constants by their value, the output on the right (double border). Orange: the node whose grad "
                "is being passed back along the orange arrows; “+= …” under a grad is what this step adds to it. "
@@ -252,6 +251,10 @@ else:
     m4.metric("Leaves", summary.leaves)
     ops = [(f"`{op_text(op)}`" if op else "leaves", count) for op, count in summary.ops]
     st.markdown("**Nodes by operation:** " + " · ".join(f"{op}: **{count}**" for op, count in ops))
+
+# What this step does, under the graph it happens in (controls and graph share the first screen).
+with st.container(border=True):
+    st.markdown("\n\n".join(_rule_lines(step)))
 
 st.subheader("Every input's gradient")
 report = result["report"]
@@ -277,7 +280,8 @@ def _inputs_section() -> None:
         st.caption(f"Output {out_name} = {fmt(result['output'])}. The third column fills in as you step; at step "
                    f"{n_steps} it equals what `backward()` computes in one call.")
     with t2:
-        st.vega_lite_chart(spec=grad_bars(tuple(names), tuple(so_far), numeric, out_name), width="stretch")
+        st.vega_lite_chart(spec=titled(grad_bars(tuple(names), tuple(so_far), numeric, out_name),
+                                          "Each input's gradient: so far vs numeric"), width="stretch")
 
     if not all(math.isfinite(v) for v in (*finals, result["output"])):
         st.warning(f"{out_name} or a gradient is not a finite number at this point (e.g. a division by zero, log of a negative number, "

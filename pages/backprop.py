@@ -37,8 +37,8 @@ ARTICLE_NET = {"n_hidden": 3, "activation": "sigmoid", "loss": "mse", "init": "a
 INPUTS = ("[0, 0]", "[0, 1]", "[1, 0]", "[1, 1]")
 
 ACTIVATION_LABELS = {"sigmoid": "sigmoid σ", "tanh": "tanh", "relu": "ReLU"}
-LOSS_LABELS = {"mse": "MSE (article)", "bce": "cross-entropy"}
-INIT_LABELS = {"article": "article N(0, 0.5²)", "xavier": "Xavier (Glorot)", "he": "He"}
+LOSS_LABELS = {"mse": "MSE", "bce": "cross-entropy"}  # short: the help names the article's choice
+INIT_LABELS = {"article": "N(0, 0.5²)", "xavier": "Xavier (Glorot)", "he": "He"}
 LABELS = {**ACTIVATION_LABELS, **LOSS_LABELS, **INIT_LABELS}
 
 header(

@@ -11,6 +11,7 @@ from core import finite_diff
 from core.catalogue import COMMON_DERIVATIVES, FUNCTIONS
 from core.expression import FUNCTION_NAMES, ParseError, parse
 from ui import charts
+from ui.layout import stage_chart, stage_control, titled
 from ui.shell import check_badge, fmt, formula, header, show_code, show_parse_error
 from ui.state import UrlState
 
@@ -41,7 +42,8 @@ def _label(key: str) -> str:
 
 
 options = [*FUNCTIONS, CUSTOM]
-c1, c2, c3 = st.columns([2, 2, 1.4])
+stage = stage_control()
+c1, c2, c3 = stage.columns([2, 2, 1.4])
 fn = state.select("fn", "Function f(x)", options, "article_loss",
                   format_func=_label,
                   container=c1, on_change=_reset_x0)
@@ -59,7 +61,8 @@ else:
     c2.markdown(f"$f(x) = {entry.latex}$")
 h = state.log_slider("h", "Step size h", STEP_SIZES, 1e-5, container=c3,
                      help="The finite-difference step. Smaller is not always better: see the chart below.")
-x0 = state.slider("x0", "Point x₀", domain[0], domain[1], x0_default, step=(domain[1] - domain[0]) / 200)
+x0 = state.slider("x0", "Point x₀", domain[0], domain[1], x0_default, step=(domain[1] - domain[0]) / 200,
+                  container=stage)
 
 try:
     expr = parse(text, variables=("x",))
@@ -143,8 +146,9 @@ if not (np.isfinite(r["f0"]) and np.isfinite(r["exact"])):
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.subheader("f and its tangent")
-    st.vega_lite_chart(charts.fill_slots(tangent_template(text, float(domain[0]), float(domain[1])),
-                                         point=charts.tangent_point(x0, r["f0"], r["exact"])), width="stretch")
+    stage_chart().vega_lite_chart(titled(charts.fill_slots(tangent_template(text, float(domain[0]), float(domain[1])),
+                                                           point=charts.tangent_point(x0, r["f0"], r["exact"])),
+                                         "f(x), its tangent at x₀, and f′(x) below"), width="stretch")
     st.caption("Green: the tangent at x₀, whose slope is f′(x₀). Hover anywhere: the dashed tangent and the "
                "dot on f′ follow your pointer (computed in the browser, no rerun).")
 with right:
@@ -187,7 +191,8 @@ with ecol:
              "label": [f"best forward: {r['best']['forward']:.0e}", f"best central: {r['best']['central']:.0e}",
                        f"your h = {h:g}"],
              "color": [charts.PALETTE[0], charts.PALETTE[1], charts.PALETTE[4]], "row": [0, 1, 2]}
-    st.vega_lite_chart(charts.fill_slots(error_template(), errors=errors, marks=marks), width="stretch")
+    st.vega_lite_chart(titled(charts.fill_slots(error_template(), errors=errors, marks=marks),
+                              "Finite-difference error against step size h"), width="stretch")
 with tcol:
     slopes = r["slopes"]
 

@@ -14,6 +14,7 @@ from core.activations import ACTIVATIONS
 from core.expression import FUNCTION_NAMES, ParseError, parse
 from core.network import ACTIVATION_CHOICES, LOSS_CHOICES, TwoLayerNet, xor_data
 from ui import charts, wording
+from ui.layout import stage_chart, stage_control, titled
 from ui.shell import check_badge, formula, header, show_code, show_parse_error, thresholds_caption
 from ui.state import UrlState
 
@@ -63,7 +64,6 @@ def _target_name(key: str) -> str:
     return TARGET_NAMES[key]
 
 
-mode = state.select("mode", "What to check", list(MODES), "network", format_func=_mode_name, radio=True)
 
 
 # ---- the three problems (cached: core results and the chart specs built from them) --------------
@@ -136,73 +136,78 @@ def softmax_check(k: int, scale: float, which: str, h: float) -> dict:
 
 
 # ---- controls ----------------------------------------------------------------------------------
-bug = "none"
-if mode == "network":
-    c1, c2, c3 = st.columns([1, 1.4, 1.6])
-    activation = state.select("activation", "Hidden activation", list(ACTIVATION_CHOICES), "sigmoid",
-                              format_func=_activation_name, container=c1)
-    loss = state.select("loss", "Loss", list(LOSS_CHOICES), "mse", format_func=_loss_name, container=c2)
-    eps = state.log_slider("eps", "Step ε", EPSILONS, 1e-6, container=c3,
-                           help="The finite-difference step. The article uses 1e-7; see the V below.")
-    with st.container(border=True):
-        bug = state.select("bug", "Plant a bug in the backward pass", list(gc.BUGS), "none",
-                           format_func=_bug_name, radio=True,
-                           help="Each option replaces the network's backward with a copy that has one realistic "
-                                "mistake. The numeric gradient never uses backward, so it stays right.")
-        st.caption(wording.BUG_EXPLANATIONS[bug])
-    st.caption("The 2 → 3 → 1 network of the article (weights from seed 42, zero biases) on the four XOR "
-               "inputs: 13 parameters, each checked on its own.")
-    result = network_check(activation, loss, bug, float(eps))
-    analytic_name = "backprop" if bug == "none" else "buggy backprop"
-elif mode == "function":
-    c1, c2 = st.columns([3, 1.2])
-    text = state.text("expr", "f(x, y, z) =", "x**3 * y + sin(y * z)", container=c1,
-                      help=f"Use x, y, z, numbers, + - * / ** and ( ). Functions: {', '.join(FUNCTION_NAMES)}. "
-                           "Constants: pi, e. Write 2*x, not 2x.")
-    eps = state.log_slider("eps", "Step ε", EPSILONS, 1e-6, container=c2,
-                           help="The finite-difference step. See the V below.")
-    s1, s2, s3 = st.columns(3)
-    point = tuple(float(state.slider(v, f"{v}", -3.0, 3.0, default, step=0.01, container=col))
-                  for v, default, col in zip(VARIABLES, (1.0, -0.5, 2.0), (s1, s2, s3), strict=True))
-    try:
-        parse(text, variables=VARIABLES)
-        st.session_state["gradient_checking._last_valid"] = text
-    except ParseError as err:
-        text = show_parse_error(err, text, "f", "the check",
-                                fallback=st.session_state.get("gradient_checking._last_valid"))
-    try:
-        result = function_check(text, point, float(eps))
-    except ValueError as err:  # e.g. a derivative too large to build
-        st.error(f"**Could not differentiate f:** {err}", icon=":material/error:")
-        st.stop()
-    formula(f"f(x, y, z) = {result['latex']}", f"f(x, y, z) = {text}")
-    if result["partials"]:
-        formula(r",\quad ".join(rf"\frac{{\partial f}}{{\partial {v}}} = {tex}"
-                                for v, tex in result["partials"].items()))
-    if not result["used"]:
-        st.info("This f uses none of x, y, z: its gradient is empty, there is nothing to check.",
-                icon=":material/info:")
-        st.stop()
-    if not np.isfinite(result["report"].f_value):
-        st.warning(f"f is not defined at (x, y, z) = {point} (outside its domain, or it overflows). "
-                   "Move the point.", icon=":material/block:")
-        st.stop()
-    analytic_name = "symbolic"
-else:
-    c1, c2, c3, c4 = st.columns(4)
-    k = state.slider("classes", "Classes K", 2, 10, 4, container=c1)
-    scale = state.log_slider("scale", "Logit scale", SCALES, 1.0, container=c2,
-                             help="Logits z = scale · N(0, 1) draws (seed 0). Large scales saturate the softmax.")
-    which = state.select("target", "True class", list(gc.TARGETS), "largest", format_func=_target_name,
-                         container=c3)
-    eps = state.log_slider("eps", "Step ε", EPSILONS, 1e-6, container=c4)
-    result = softmax_check(int(k), float(scale), which, float(eps))
-    st.caption("L(z) = −log softmax(z)_c for the true class c. Its gradient is the famous p − y "
-               "(probabilities minus the one-hot target); the numeric side differentiates the "
-               "log-sum-exp loss itself.")
-    logit_text = ", ".join(f"{v:.3g}" for v in result["logits"])
-    st.markdown(f"Logits z = ({logit_text}); true class c = {result['target']}.")
-    analytic_name = "p − y"
+# The stage: controls on the left, the per-parameter verdict chart beside them (first screen).
+ctrl_col, chart_col = st.columns([2, 3], gap="large")
+bars_slot = stage_chart(chart_col)
+with stage_control(ctrl_col):
+    mode = state.select("mode", "What to check", list(MODES), "network", format_func=_mode_name, radio=True)
+    bug = "none"
+    if mode == "network":
+        c1, c2, c3 = st.container(), st.container(), st.container()  # stacked: long option names fit
+        activation = state.select("activation", "Hidden activation", list(ACTIVATION_CHOICES), "sigmoid",
+                                  format_func=_activation_name, container=c1)
+        loss = state.select("loss", "Loss", list(LOSS_CHOICES), "mse", format_func=_loss_name, container=c2)
+        eps = state.log_slider("eps", "Step ε", EPSILONS, 1e-6, container=c3,
+                               help="The finite-difference step. The article uses 1e-7; see the V below.")
+        with st.container(border=True):
+            bug = state.select("bug", "Plant a bug in the backward pass", list(gc.BUGS), "none",
+                               format_func=_bug_name, radio=True,
+                               help="Each option replaces the network's backward with a copy that has one realistic "
+                                    "mistake. The numeric gradient never uses backward, so it stays right.")
+            st.caption(wording.BUG_EXPLANATIONS[bug])
+        st.caption("The 2 → 3 → 1 network of the article (weights from seed 42, zero biases) on the four XOR "
+                   "inputs: 13 parameters, each checked on its own.")
+        result = network_check(activation, loss, bug, float(eps))
+        analytic_name = "backprop" if bug == "none" else "buggy backprop"
+    elif mode == "function":
+        c1, c2 = st.columns([3, 1.2])
+        text = state.text("expr", "f(x, y, z) =", "x**3 * y + sin(y * z)", container=c1,
+                          help=f"Use x, y, z, numbers, + - * / ** and ( ). Functions: {', '.join(FUNCTION_NAMES)}. "
+                               "Constants: pi, e. Write 2*x, not 2x.")
+        eps = state.log_slider("eps", "Step ε", EPSILONS, 1e-6, container=c2,
+                               help="The finite-difference step. See the V below.")
+        s1, s2, s3 = st.columns(3)
+        point = tuple(float(state.slider(v, f"{v}", -3.0, 3.0, default, step=0.01, container=col))
+                      for v, default, col in zip(VARIABLES, (1.0, -0.5, 2.0), (s1, s2, s3), strict=True))
+        try:
+            parse(text, variables=VARIABLES)
+            st.session_state["gradient_checking._last_valid"] = text
+        except ParseError as err:
+            text = show_parse_error(err, text, "f", "the check",
+                                    fallback=st.session_state.get("gradient_checking._last_valid"))
+        try:
+            result = function_check(text, point, float(eps))
+        except ValueError as err:  # e.g. a derivative too large to build
+            st.error(f"**Could not differentiate f:** {err}", icon=":material/error:")
+            st.stop()
+        formula(f"f(x, y, z) = {result['latex']}", f"f(x, y, z) = {text}")
+        if result["partials"]:
+            formula(r",\quad ".join(rf"\frac{{\partial f}}{{\partial {v}}} = {tex}"
+                                    for v, tex in result["partials"].items()))
+        if not result["used"]:
+            st.info("This f uses none of x, y, z: its gradient is empty, there is nothing to check.",
+                    icon=":material/info:")
+            st.stop()
+        if not np.isfinite(result["report"].f_value):
+            st.warning(f"f is not defined at (x, y, z) = {point} (outside its domain, or it overflows). "
+                       "Move the point.", icon=":material/block:")
+            st.stop()
+        analytic_name = "symbolic"
+    else:
+        c1, c2, c3, c4 = (*st.columns(2), *st.columns(2))
+        k = state.slider("classes", "Classes K", 2, 10, 4, container=c1)
+        scale = state.log_slider("scale", "Logit scale", SCALES, 1.0, container=c2,
+                                 help="Logits z = scale · N(0, 1) draws (seed 0). Large scales saturate the softmax.")
+        which = state.select("target", "True class", list(gc.TARGETS), "largest", format_func=_target_name,
+                             container=c3)
+        eps = state.log_slider("eps", "Step ε", EPSILONS, 1e-6, container=c4)
+        result = softmax_check(int(k), float(scale), which, float(eps))
+        st.caption("L(z) = −log softmax(z)_c for the true class c. Its gradient is the famous p − y "
+                   "(probabilities minus the one-hot target); the numeric side differentiates the "
+                   "log-sum-exp loss itself.")
+        logit_text = ", ".join(f"{v:.3g}" for v in result["logits"])
+        st.markdown(f"Logits z = ({logit_text}); true class c = {result['target']}.")
+        analytic_name = "p − y"
 
 # ---- verdict ---------------------------------------------------------------------------------------
 report: gc.CheckReport = result["report"]
@@ -266,20 +271,19 @@ def _table(rows: tuple[gc.CheckRow, ...], analytic: str) -> str:
     return "\n".join(lines)
 
 
-st.subheader("Parameter by parameter")
-tcol, bcol = st.columns([3, 2], gap="large")
-with tcol:
-    st.markdown(_table(report.rows, analytic_name))
-with bcol:
-    st.vega_lite_chart(result["bars"], width="stretch")
+bars_slot.vega_lite_chart(titled(result["bars"], "Relative error, parameter by parameter"), width="stretch")
+with chart_col:
     st.caption("Shaded bands: green below 1e-7 (correct), amber up to 1e-4 (suspicious), red above (a bug). "
                "A bar at the very bottom means exact agreement.")
+
+st.subheader("Parameter by parameter")
+st.markdown(_table(report.rows, analytic_name))
 
 # ---- the ε sweep ---------------------------------------------------------------------------------
 st.subheader("The role of ε: truncation against round-off")
 vcol, ecol = st.columns([3, 2], gap="large")
 with vcol:
-    st.vega_lite_chart(result["vee"], width="stretch")
+    st.vega_lite_chart(titled(result["vee"], "Norm-wise error against step ε"), width="stretch")
 with ecol:
     if sweep.best_error <= gc.SUSPICIOUS:
         st.markdown(f"Smallest norm-wise error `{sweep.best_error:.1e}` at ε ≈ `{sweep.best_h:.0e}`; at your "

@@ -12,6 +12,7 @@ from core import finite_diff, surfaces
 from core.formatting import short_number
 from core.surfaces import SURFACES
 from ui import charts, geometry, palette
+from ui.layout import stage_chart, stage_control, titled
 from ui.shell import check_badge, header, show_code, thresholds_caption
 from ui.state import UrlState
 
@@ -72,7 +73,7 @@ def _set_angle(angle: float) -> None:
     state.set("angle", int(round(angle)) % 360)
 
 
-c1, c2, c3 = st.columns([2.2, 1.4, 1.4], gap="medium")
+c1, c2, c3 = stage_control().columns([2.2, 1.4, 1.4], gap="medium")
 key = state.select("surface", "Loss surface L(w₁, w₂)", list(SURFACES), "coupled", format_func=_surface_name,
                    container=c1, on_change=_reset_point,
                    help="Changing the surface moves the point to that surface's usual starting point.")
@@ -162,20 +163,21 @@ r = at_point(key, float(w1), float(w2))
 pic = surface_picture(key)
 g, numeric = r["g"], r["numeric"]
 
-# -- the numbers at the point -------------------------------------------------------------------
-st.latex(surface.formula + r"\qquad " + surface.grad_formula)
-m = st.columns(4)
-m[0].metric(f"L({w1:g}, {w2:g})", _num(r["L"]))
-m[1].metric("∂L/∂w₁", _num(g[0]), help="Slope of the loss along w₁ with w₂ held fixed.")
-m[2].metric("∂L/∂w₂", _num(g[1]), help="Slope of the loss along w₂ with w₁ held fixed.")
-m[3].metric("‖∇L‖ (steepest slope)", _num(r["norm"]), help="The length of the gradient vector.")
-article_note = st.empty()  # always there, filled only at the article's point: charts below keep their places
-if key == "coupled" and (w1, w2) == (1.0, 1.0):
-    article_note.caption("This is the article's example: `loss_2d(1, 1)` = 6 with ∂L/∂w₁ = 2(1 − 2) + 1 = −1 and "
-               "∂L/∂w₂ = 2(1 − 3) + 1 = −3. Both partials are negative: increasing either weight lowers the loss.")
-
 # Sections in reading order; the direction slider (last section) is read before the map is drawn.
-map_section, slice_section, direction_section = st.container(), st.container(), st.container()
+map_section, numbers_section = st.container(), st.container()
+slice_section, direction_section = st.container(), st.container()
+with numbers_section:
+    st.latex(surface.formula + r"\qquad " + surface.grad_formula)
+    m = st.columns(4)
+    m[0].metric(f"L({w1:g}, {w2:g})", _num(r["L"]))
+    m[1].metric("∂L/∂w₁", _num(g[0]), help="Slope of the loss along w₁ with w₂ held fixed.")
+    m[2].metric("∂L/∂w₂", _num(g[1]), help="Slope of the loss along w₂ with w₁ held fixed.")
+    m[3].metric("‖∇L‖ (steepest slope)", _num(r["norm"]), help="The length of the gradient vector.")
+    article_note = st.empty()  # always there, filled only at the article's point: charts below keep their places
+    if key == "coupled" and (w1, w2) == (1.0, 1.0):
+        article_note.caption("This is the article's example: `loss_2d(1, 1)` = 6 with ∂L/∂w₁ = 2(1 − 2) + 1 = −1 "
+                             "and ∂L/∂w₂ = 2(1 − 3) + 1 = −3. Both partials are negative: increasing either weight "
+                             "lowers the loss.")
 with direction_section:
     st.subheader("Directional derivative: the slope in any direction")
     dl, dr = st.columns([2, 3], gap="large")
@@ -205,7 +207,8 @@ slots = {
     "point": [{"x": w1, "y": w2, "label": f"({w1:g}, {w2:g}): L = {_num(r['L'])}"}],
 }
 left, right = map_section.columns([3, 2], gap="large")
-left.vega_lite_chart(charts.fill_slots(map_template(key), **slots), width="stretch")
+stage_chart(left).vega_lite_chart(titled(charts.fill_slots(map_template(key), **slots), "L(w₁, w₂) from above, −∇L arrows"),
+                                  width="stretch")
 with right:
     st.markdown(
         f"- **White arrows**: −∇L on a {FIELD_N}×{FIELD_N} grid — the downhill direction, where gradient "
@@ -241,8 +244,8 @@ for col, i, name, other, xs, fs, dfs in (
         x0 = w1 if i == 0 else w2
         top, bottom = charts.loss_slice(xs, fs, dfs, x0=float(x0), f0=r["L"], slope0=float(g[i]), x_title=name,
                                         f_title=f"L along {name}", df_title=f"∂L/∂{name}", height=230)
-        st.vega_lite_chart(top, width="stretch")
-        st.vega_lite_chart(bottom, width="stretch")
+        st.vega_lite_chart(titled(top, f"L along {name}"), width="stretch")
+        st.vega_lite_chart(titled(bottom, f"∂L/∂{name} along {name}"), width="stretch")
         check_badge(f"∂L/∂{name} at ({w1:g}, {w2:g})", float(g[i]), float(numeric[i]), r["rel"][i],
                     a_name="analytic", b_name=f"central difference (h = {H:g})")
 slice_section.caption(thresholds_caption() + " The analytic partials are the hand-derived formulas above; the central "
@@ -281,7 +284,8 @@ with dr:
                       "color": MIN_COLOR, "place": "below"})
     marks.append({"x": float(angle), "y": d["analytic"], "label": "", "color": U_COLOR, "place": "above"})
     st.markdown(f"**Slope in every direction** — your θ = {angle}° (amber dot): D_u L = {_num(d['analytic'])}")
-    st.vega_lite_chart(charts.fill_slots(direction_template(), sweep={"theta": ANGLES, "D": d["sweep"]}, marks=marks),
+    st.vega_lite_chart(titled(charts.fill_slots(direction_template(), sweep={"theta": ANGLES, "D": d["sweep"]},
+                                                marks=marks), "Directional derivative against direction θ"),
                        width="stretch")
     st.caption(
         "Over all directions the slope is ‖∇L‖·cos φ, φ being the angle between u and ∇L: largest (= ‖∇L‖) "

@@ -11,6 +11,7 @@ import streamlit as st
 from core import finite_diff
 from core import jacobians as jac
 from ui import charts, timing
+from ui.layout import stage_chart, stage_control, titled
 from ui.shell import GOOD, check_badge, header, show_code, thresholds_caption
 from ui.state import UrlState
 
@@ -58,7 +59,7 @@ def _vector(values: np.ndarray, digits: int = 3) -> str:
 # =============================================================================================
 st.header("1 · A linear layer: J = W", divider="gray")
 
-c1, c2, c3, c4 = st.columns(4)
+c1, c2, c3, c4 = stage_control().columns(4)
 m = state.slider("m", "Outputs m", 1, MAX_SIZE, 3, container=c1, help="Rows of W: y has m entries.")
 n = state.slider("n", "Inputs n", 1, MAX_SIZE, 4, container=c2, help="Columns of W: x has n entries.")
 seed = state.slider("seed", "Random seed", 0, 999, 42, container=c3,
@@ -90,7 +91,7 @@ lin = linear_case(int(m), int(n), int(seed), float(eps))
 left, right = st.columns([1, 1], gap="large")
 with left:
     st.markdown("**J = ∂y/∂x = W** (row i = output yᵢ, column j = input xⱼ)")
-    st.vega_lite_chart(spec=lin["spec"], width="content")
+    stage_chart().vega_lite_chart(spec=titled(lin["spec"], "J = W"), width="content")
     st.caption("For y = Wx + b, output i changes by W[i, j] per unit of input j: the Jacobian *is* W, "
                "whatever x is. Red is positive, blue negative.")
 with right:
@@ -163,7 +164,7 @@ sm = softmax_case(tuple(float(v) for v in logits), float(T))
 st.markdown(f"s = softmax(z / T) = `{_vector(sm['s'])}` — sums to 1")
 left, right = st.columns([1, 1], gap="large")
 with left:
-    st.vega_lite_chart(spec=sm["heat_spec"], width="content")
+    st.vega_lite_chart(spec=titled(sm["heat_spec"], "Softmax Jacobian ∂sᵢ/∂zⱼ"), width="content")
     st.caption("Positive on the diagonal (raising zᵢ raises sᵢ), negative elsewhere (it takes probability "
                "from the others). Every output depends on every input — the matrix is full.")
 with right:
@@ -193,7 +194,7 @@ def _slope(value: float | None) -> str:
 slopes = sm["slopes"]
 tl, tr = st.columns([3, 2], gap="large")
 with tl:
-    st.vega_lite_chart(spec=sm["taylor_spec"], width="stretch")
+    st.vega_lite_chart(spec=titled(sm["taylor_spec"], "Δs against J·dx as dx shrinks"), width="stretch")
 with tr:
     st.markdown(f"- **‖Δs‖**, the actual change of the probabilities: {_slope(slopes['change'])} — "
                 "first order, it shrinks like ‖dx‖.\n"
@@ -270,7 +271,7 @@ def cost_view() -> dict:
 cost = cost_view()
 cl, cr = st.columns([3, 2], gap="large")
 with cl:
-    st.vega_lite_chart(spec=cost["spec"], width="stretch")
+    st.vega_lite_chart(spec=titled(cost["spec"], "Cost of one vᵀJ as n grows"), width="stretch")
 with cr:
     st.markdown(
         f"- **Full Jacobian**: fitted slope **{cost['slope'][timing.VJP_FULL]:.1f}** for n ≥ 200 — O(n²) "

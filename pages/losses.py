@@ -22,6 +22,7 @@ from core.losses import (
     softmax_cross_entropy_grad,
 )
 from ui import charts
+from ui.layout import stage_chart, stage_control, titled
 from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
 from ui.state import UrlState
 
@@ -54,7 +55,7 @@ def _loss_label(key: str) -> str:
     return LOSSES[key].name
 
 
-c1, c2, c3 = st.columns([2.2, 1.4, 1.4])
+c1, c2, c3 = stage_control().columns([2.2, 1.4, 1.4])
 loss_key = state.select("loss", "Loss", list(LOSSES), "bce", format_func=_loss_label, container=c1)
 y = state.slider("y", "Target y", 0.0, 1.0, 1.0, step=0.05, container=c2,
                  help="The true value. Cross-entropies expect a probability: 0 or 1, or a soft label between.")
@@ -93,7 +94,7 @@ def loss_section(key: str, y: float, p0: float) -> dict:
 lv = loss_section(loss_key, float(y), float(p0))
 left, right = st.columns([3, 2], gap="large")
 with left:
-    st.vega_lite_chart(spec=lv["spec"], width="stretch")
+    stage_chart().vega_lite_chart(spec=titled(lv["spec"], "The loss against the prediction ŷ"), width="stretch")
     st.caption(f"Target y = {y:g}. Green: the tangent at ŷ₀, whose slope is ∂L/∂ŷ. Hover to move a tangent "
                "along the curve (in the browser, no rerun). One prediction at a time (n = 1).")
 with right:
@@ -187,10 +188,10 @@ logit_key = tuple(float(v) for v in logits)
 sv = softmax_section(logit_key, int(true_class) - 1)
 b1, b2 = st.columns(2, gap="large")
 with b1:
-    st.vega_lite_chart(spec=sv["prob_spec"], width="stretch")
+    st.vega_lite_chart(spec=titled(sv["prob_spec"], "Softmax probabilities p"), width="stretch")
     st.caption(f"Cross-entropy loss −log p{true_class} = **{fmt(sv['loss'], 4)}**.")
 with b2:
-    st.vega_lite_chart(spec=sv["grad_spec"], width="stretch")
+    st.vega_lite_chart(spec=titled(sv["grad_spec"], "Gradient ∂L/∂z = p − y"), width="stretch")
     st.caption("Negative bar: the true class's logit is pushed up; positive bars: the others are pushed down, "
                "each in proportion to its probability.")
 c = int(true_class) - 1
@@ -260,7 +261,7 @@ sv2 = stability_section(float(stab_y))
 rep = sv2["report"]
 s1, s2 = st.columns([3, 2], gap="large")
 with s1:
-    st.vega_lite_chart(spec=sv2["spec"], width="stretch")
+    st.vega_lite_chart(spec=titled(sv2["spec"], "Naive against stable formula"), width="stretch")
 with s2:
     lines = []
     for lo, hi, kind in rep.broken:

@@ -12,6 +12,7 @@ from core import gradient_flow as gf
 from core.activations import ACTIVATIONS
 from core.gradient_check import flow_weight_check
 from ui import charts
+from ui.layout import stage_chart, stage_control, titled
 from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
 from ui.state import UrlState
 
@@ -64,17 +65,8 @@ def _preset_button(key: str, container) -> None:
                      icon=":material/warning:" if p.role == "problem" else ":material/healing:")
 
 
-with st.container(border=True):
-    label, *pcols = st.columns([0.9, 2, 2, 2, 2, 2], vertical_alignment="center")
-    label.markdown("**Problem**")
-    for col, key in zip(pcols, PROBLEMS, strict=False):
-        _preset_button(key, col)
-    label, *rcols = st.columns([0.9, 2, 2, 2, 2, 2], vertical_alignment="center")
-    label.markdown("**Remedy**")
-    for col, key in zip(rcols, REMEDIES, strict=True):
-        _preset_button(key, col)
-
-c1, c2, c3, c4 = st.columns(4)
+stage = stage_control()
+c1, c2, c3, c4 = stage.columns(4)
 depth = state.slider("depth", "Depth L (layers)", 1, 50, 20, container=c1)
 width = state.slider("width", "Width (units per layer)", 4, 64, 32, container=c2)
 
@@ -91,7 +83,7 @@ activation = state.select("activation", "Activation f", list(ACTIVATIONS), "sigm
                           format_func=_activation_name, container=c3)
 init = state.select("init", "Initialisation", list(gf.INITS), "xavier", format_func=_init_name, container=c4)
 scheme = gf.INITS[init]
-d1, d2, d3, d4 = st.columns(4)
+d1, d2, d3, d4 = stage.columns(4)
 if scheme.fixed:
     std = state.log_slider("std", "Weight std σ", STDS, 0.1, container=d1,
                            help="W_ij ~ N(0, σ²). Small σ shrinks every layer's Jacobian, large σ grows it.")
@@ -192,9 +184,19 @@ def views(settings: tuple, active: str | None) -> dict:
 
 view = views(settings, active)
 left, right = st.columns([3, 2], gap="large")
+# The presets sit under the chart they change (the stage above keeps the chart on the first screen).
+with st.container(border=True):
+    label, *pcols = st.columns([0.9, 2, 2, 2, 2, 2], vertical_alignment="center")
+    label.markdown("**Problem**")
+    for col, key in zip(pcols, PROBLEMS, strict=False):
+        _preset_button(key, col)
+    label, *rcols = st.columns([0.9, 2, 2, 2, 2, 2], vertical_alignment="center")
+    label.markdown("**Remedy**")
+    for col, key in zip(rcols, REMEDIES, strict=True):
+        _preset_button(key, col)
 with left:
     st.subheader("Gradient norm at every layer")
-    st.vega_lite_chart(view["norms"], width="stretch")
+    stage_chart().vega_lite_chart(titled(view["norms"], "Gradient norm per layer (log scale)"), width="stretch")
     st.caption(
         "Going down one layer multiplies the gradient by that layer's Jacobian J_k = diag(f′(z_k))·W_kᵀ, so the "
         "gradient reaching layer l is a product of L − l such factors and changes geometrically with depth — "
@@ -269,7 +271,7 @@ if clip_on:
     st.subheader("Gradient clipping: before and after")
     b1, b2 = st.columns([2, 3], gap="large")
     with b1:
-        st.vega_lite_chart(view["clip"], width="stretch")
+        st.vega_lite_chart(titled(view["clip"], "Gradient norms before and after clipping"), width="stretch")
     with b2:
         if r["scale"] < 1.0:
             st.markdown(f"All weight gradients were multiplied by **{fmt(r['scale'], 3)}** = c / ‖g‖, so the "

@@ -90,8 +90,12 @@ def _sidebar_navigation(sections: dict[str, list]) -> None:
 
 
 def run_app() -> None:
+    from ui import layout
+
+    presenting = layout.init_presentation()
+    # "auto": collapsed on a phone, open on a wide screen; presentation mode hides it.
     st.set_page_config(page_title="Gradient Lab", page_icon=FAVICON, layout="wide",
-                       initial_sidebar_state="expanded")
+                       initial_sidebar_state="collapsed" if presenting else "auto")
     infos = available_pages()
     sections: dict[str, list] = {}
     for section, group in groupby(infos, key=lambda p: p.section):
@@ -102,7 +106,9 @@ def run_app() -> None:
     pg = st.navigation(sections, position="hidden")
     _sidebar_navigation(sections)
     current = next((p for p in infos if p.title == pg.title), infos[0])
+    layout.sidebar_controls()
     _sidebar_footer(current.url_path)
+    layout.inject_assets()
     _local.inside_entry = True
     from ui import state
 

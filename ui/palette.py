@@ -73,6 +73,17 @@ GRAPH = {
 # Home page's training-loop diagram (Graphviz, light discs in both themes).
 LOOP = {"node": "#c2410c", "fill": "#fff7ed", "text": "#111418", "edge": "#8b95a5"}
 
+# The replay player (canvas, ui/player/): signs and classes blue/orange, series in Okabe–Ito order,
+# a highlight, and its own diverging and sequential ramps (the canvas cannot use Vega's schemes).
+PLAYER = {
+    "neg": "#0072B2",
+    "pos": "#E69F00",
+    "highlight": "#CC79A7",
+    "series": list(CATEGORICAL["dark"]),
+    "diverging": ["#0072B2", "#f7f7f7", "#E69F00"],
+    "sequential": ["#1b1f3a", "#2c4f8a", "#3a8fb7", "#9fd3c7", "#f7f3c2"],
+}
+
 # True in the browser when the chart sits on a light background (Streamlit's theme sets `background`).
 IS_LIGHT = "luminance(background) > 0.5"
 

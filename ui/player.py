@@ -38,6 +38,8 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
+from ui import palette
+
 __all__ = [
     "PALETTE",
     "bars_panel",
@@ -51,15 +53,7 @@ __all__ = [
 ]
 
 ASSETS = Path(__file__).with_name("player")
-# Okabe–Ito: blue (negative / class 0) and orange (positive / class 1), the series colours, a highlight.
-PALETTE: dict[str, Any] = {
-    "neg": "#0072B2",
-    "pos": "#E69F00",
-    "highlight": "#CC79A7",
-    "series": ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442"],
-    "diverging": ["#0072B2", "#f7f7f7", "#E69F00"],
-    "sequential": ["#1b1f3a", "#2c4f8a", "#3a8fb7", "#9fd3c7", "#f7f3c2"],
-}
+PALETTE: dict[str, Any] = palette.PLAYER  # the app's one palette (ui/palette.py)
 FPS = 60  # frames of history per second at 1× (0.25×–4× from the speed menu)
 
 

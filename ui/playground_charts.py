@@ -13,7 +13,11 @@ from collections.abc import Sequence
 import altair as alt
 import numpy as np
 
-from ui.charts import HIGHLIGHT, PALETTE, SIGN_COLORS, fill_slots, vega_spec
+from ui import palette
+from ui.charts import PALETTE, fill_slots, vega_spec
+
+HIGHLIGHT = palette.HIGHLIGHT
+SIGN_COLORS = {"positive": palette.SIGN["positive"]["light"], "negative": palette.SIGN["negative"]["light"]}
 
 NEG, POS, MID = PALETTE[0], PALETTE[4], "white"
 CLASS_COLORS = {"class 0": NEG, "class 1": POS}
@@ -180,7 +184,7 @@ def _curves_template(height: int) -> dict:
         tooltip=tip)
     now = alt.Chart(alt.NamedData("now")).mark_rule(color="gray", strokeDash=[4, 3], strokeWidth=2).encode(
         x="epoch:Q")
-    label = alt.Chart(alt.NamedData("now")).mark_text(align="left", dx=4, color="gray", fontSize=13).encode(
+    label = alt.Chart(alt.NamedData("now")).mark_text(align="left", dx=4, color="gray", fontSize=14).encode(
         x="epoch:Q", y=alt.value(10), text="text:N")
     return vega_spec(alt.layer(lines, now, label).properties(height=height))
 

@@ -29,12 +29,15 @@ def ensure_entry() -> None:
     st.stop()
 
 
-def header(title: str, intro: str, formula: str | None = None, *, icon: str | None = None) -> None:
-    """Title, a one-paragraph introduction and the page's key formula in LaTeX."""
-    st.title(f"{icon} {title}" if icon else title)
-    st.markdown(intro)
-    if formula:
-        st.latex(formula)
+def header(title: str, intro: str, formula: str | None = None, *, icon: str | None = None,
+           promise: str | None = None) -> None:
+    """Title, one-line promise, the page's key formula; the introduction behind "About this page".
+
+    The page pattern lives in `ui.layout` (this name is kept for the pages that call it).
+    """
+    from ui import layout
+
+    layout.header(title, intro, formula, icon=icon, promise=promise)
 
 
 # -- checks ---------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ for epoch in range(10001):
     dW2, db2 = a1.T @ dz2, dz2.sum(0, keepdims=True)
     dz1 = dz2 @ W2.T * a1 * (1 - a1)  # back through W2, then σ'(z1)
     dW1, db1 = X.T @ dz1, dz1.sum(0, keepdims=True)
-    W1, b1, W2, b2 = W1 - 2.0 * dW1, b1 - 2.0 * db1, W2 - 2.0 * dW2, b2 - 2.0 * db2
+    W1, b1, W2, b2 = W1 - 1.0 * dW1, b1 - 1.0 * db1, W2 - 1.0 * dW2, b2 - 1.0 * db2  # η = 1.0
     if epoch % 2000 == 0:
         print(f"epoch {epoch:5d}  loss {loss:.6f}")
 print("predictions", a2.ravel().round(3))
