@@ -199,7 +199,7 @@ def solve_output_gradient(row: int = 1) -> Solved:
     m = a2.shape[0]
     value = float((a2[row, 0] - y[row, 0]) / m)
 
-    def loss(v: float) -> float:
+    def loss(v: np.ndarray) -> float:
         out = a2.copy()
         out[row, 0] = v
         return float(0.5 * np.mean((out - y) ** 2))

@@ -46,7 +46,7 @@ from core import finite_diff
 from core.activations import ACTIVATIONS
 from core.gradient_flow import FlowResult, network_loss
 from core.losses import softmax_cross_entropy, softmax_cross_entropy_grad
-from core.network import PARAM_KEYS, TwoLayerNet, output_delta, parse_param_name
+from core.network import PARAM_KEYS, TwoLayerNet, parse_param_name
 
 __all__ = [
     "GOOD",
@@ -334,8 +334,8 @@ def _forward_parts(net: TwoLayerNet, X: np.ndarray, y: np.ndarray):
 
 
 def _output_delta(net: TwoLayerNet, a2: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """m·∂L/∂z2, as the network's backward pass computes it (``core.network.output_delta``)."""
-    return output_delta(a2, y, net.loss_name == "mse")
+    """m·∂L/∂z2, as the network's backward pass computes it (``core.mlp.output_delta``)."""
+    return net._output_delta(a2, y)
 
 
 def _hidden_slope(net: TwoLayerNet, z1: np.ndarray) -> np.ndarray:
