@@ -223,7 +223,6 @@ class Activation:
         peak_grad: sup over x of |f′(x)| at the default parameters.
         peak_at: a point where |f′| reaches ``peak_grad``, or ``None`` when the sup is reached on a
             whole half-line (ReLU, leaky ReLU, ELU) or only in the limit x → +∞ (softplus).
-        peak_text: where the peak is, as text (``"x = 0"``, ``"x > 0"``, ``"x → +∞"``).
         used_in: where the activation is used, in a few words.
         params: hyperparameter name → ``(default, lo, hi)`` for a slider; empty when none.
         sliders: hyperparameter name → its slider (label, step, help, URL key); one per ``params`` entry.
@@ -238,7 +237,6 @@ class Activation:
     range_text: str
     peak_grad: float
     peak_at: float | None
-    peak_text: str
     used_in: str
     params: dict[str, tuple[float, float, float]] = field(default_factory=dict)
     sliders: dict[str, Slider] = field(default_factory=dict)
@@ -269,7 +267,6 @@ ACTIVATIONS: dict[str, Activation] = {
         range_text="(0, 1)",
         peak_grad=0.25,
         peak_at=0.0,
-        peak_text="x = 0",
         used_in="Sigmoid: binary outputs and gates (LSTM/GRU); vanishes in deep stacks",
     ),
     "tanh": Activation(
@@ -282,7 +279,6 @@ ACTIVATIONS: dict[str, Activation] = {
         range_text="(-1, 1)",
         peak_grad=1.0,
         peak_at=0.0,
-        peak_text="x = 0",
         used_in="Tanh: RNNs; zero-centred but still saturates",
     ),
     "relu": Activation(
@@ -295,7 +291,6 @@ ACTIVATIONS: dict[str, Activation] = {
         range_text="[0, ∞)",
         peak_grad=1.0,
         peak_at=None,
-        peak_text="x > 0",
         used_in="ReLU: the default for hidden layers",
     ),
     "leaky_relu": Activation(
@@ -308,7 +303,6 @@ ACTIVATIONS: dict[str, Activation] = {
         range_text="(-∞, ∞)",
         peak_grad=1.0,
         peak_at=None,
-        peak_text="x > 0",
         used_in="Leaky ReLU: keeps a small gradient for x < 0 (no dead units)",
         params={"alpha": (0.01, 0.0, 0.5)},
         sliders={"alpha": Slider("Leaky ReLU slope α (x < 0)", 0.01,
@@ -331,7 +325,6 @@ ACTIVATIONS: dict[str, Activation] = {
         range_text="[≈ -0.17, ∞)",
         peak_grad=1.1289930686587717,
         peak_at=1.41850,
-        peak_text="x ≈ 1.4185",
         used_in="GELU: transformers (BERT, GPT)",
     ),
     "elu": Activation(
@@ -344,7 +337,6 @@ ACTIVATIONS: dict[str, Activation] = {
         range_text="(-α, ∞)",
         peak_grad=1.0,
         peak_at=None,
-        peak_text="x ≥ 0 (for α ≤ 1; x → 0⁻ with peak α when α > 1)",
         used_in="ELU: smooth negative side pushes mean activations toward zero",
         params={"alpha": (1.0, 0.1, 3.0)},
         sliders={"alpha": Slider("ELU α (x < 0 tends to −α)", 0.05,
@@ -360,7 +352,6 @@ ACTIVATIONS: dict[str, Activation] = {
         range_text="(0, ∞)",
         peak_grad=1.0,
         peak_at=None,
-        peak_text="x → +∞",
         used_in="Softplus: a smooth ReLU; keeps outputs positive (e.g. variances)",
     ),
     "silu": Activation(
@@ -373,7 +364,6 @@ ACTIVATIONS: dict[str, Activation] = {
         range_text="[≈ -0.28, ∞)",
         peak_grad=1.0998393201288668,
         peak_at=2.39936,
-        peak_text="x ≈ 2.3994",
         used_in="SiLU/swish: modern CNNs and LLM feed-forward blocks",
     ),
 }

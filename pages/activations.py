@@ -12,7 +12,7 @@ import streamlit as st
 
 from core import finite_diff
 from core.activations import ACTIVATIONS, check_grad, saturation_intervals
-from ui import charts
+from ui import charts, wording
 from ui.navigation import page_by_url
 from ui.shell import check_badge, header, show_code, thresholds_caption
 from ui.state import UrlState
@@ -123,7 +123,7 @@ with right:
     rows = []
     for k in keys:
         act = ACTIVATIONS[k]
-        where = act.peak_text
+        where = wording.PEAK_TEXT[k]
         if k == "elu":  # the registry's text covers both cases; say the one on screen
             where = "x > 0" if params[k]["alpha"] <= 1 else "x → 0⁻"
         rng = act.range_text.replace("α", f"{params[k]['alpha']:g}") if "alpha" in params[k] else act.range_text

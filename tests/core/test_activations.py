@@ -70,7 +70,7 @@ def test_registry_order_and_keys():
 @pytest.mark.parametrize("key", KEYS)
 def test_registry_fields(key):
     act = ACTIVATIONS[key]
-    for text in (act.name, act.formula, act.grad_formula, act.range_text, act.peak_text, act.used_in):
+    for text in (act.name, act.formula, act.grad_formula, act.range_text, act.used_in):
         assert isinstance(text, str) and text.strip()
     assert "$" not in act.formula and "$" not in act.grad_formula  # bare LaTeX, for st.latex
     assert isinstance(act.peak_grad, float) and act.peak_grad > 0
