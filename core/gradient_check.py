@@ -39,14 +39,19 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from core import finite_diff
 from core.activations import ACTIVATIONS
 from core.gradient_flow import FlowResult, network_loss
 from core.losses import softmax_cross_entropy, softmax_cross_entropy_grad
-from core.network import PARAM_KEYS, TwoLayerNet, parse_param_name
+
+if TYPE_CHECKING:  # the network imports this module for its gradient_check: no import cycle at runtime
+    from core.mlp import MLP
+    from core.network import TwoLayerNet
 
 __all__ = [
     "GOOD",
@@ -63,6 +68,8 @@ __all__ = [
     "sweep_steps",
     "expression_problem",
     "network_problem",
+    "function_problem",
+    "check_function",
     "TARGETS",
     "softmax_ce_logits",
     "softmax_ce_target",
@@ -422,36 +429,61 @@ BUGS: Mapping[str, PlantedBug] = MappingProxyType({
 })
 
 
-def network_problem(net: TwoLayerNet, X: np.ndarray, y: np.ndarray, bug: str = "none") -> CheckProblem:
-    """Backprop (``net.backward`` or the planted bug's backward) vs ``net.numeric_gradients``, every parameter."""
+def network_problem(net: MLP, X: ArrayLike, y: ArrayLike, bug: str = "none",
+                    params: Sequence[str] | None = None) -> CheckProblem:
+    """Backprop (``net.backward`` or the planted bug's backward) vs ``net.numeric_gradients``.
+
+    Every scalar parameter of the network (a ``TwoLayerNet`` or any ``MLP``), or only the names in
+    ``params`` (e.g. the one weight a page is explaining). The planted bugs are for the article's
+    ``TwoLayerNet`` only.
+    """
     if bug not in BUGS:
         raise ValueError(f"unknown bug {bug!r}; choose one of {sorted(BUGS)}")
-    X = np.asarray(X, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
     work = net.copy()
+    X, y = work._check_Xy(X, y)
     planted = BUGS[bug].backward
-    grads = work.backward(X, y) if planted is None else planted(work, X, y)
-    names = tuple(work.param_names())
-    groups = tuple(parse_param_name(n)[0] for n in names)
-    analytic = np.concatenate([np.asarray(grads["d" + k], dtype=np.float64).ravel() for k in PARAM_KEYS])
-    theta = np.concatenate([np.asarray(getattr(work, k), dtype=np.float64).ravel() for k in PARAM_KEYS])
-    shapes = [getattr(work, k).shape for k in PARAM_KEYS]
+    grads = work.backward(X, y) if planted is None else planted(work, X, y)  # type: ignore[arg-type]
+    names = tuple(work.param_names()) if params is None else tuple(params)
+    located = [work._locate(n) for n in names]
+    groups = tuple(key for key, _ in located)
+    analytic = np.array([float(grads["d" + key][index]) for key, index in located], dtype=np.float64)
+    theta = np.array([work.get_param(n) for n in names], dtype=np.float64)
     probe = work.copy()
 
     def f(t: np.ndarray) -> float:
-        params, start = {}, 0
-        for key, shape in zip(PARAM_KEYS, shapes, strict=True):
-            size = int(np.prod(shape))
-            params[key] = t[start:start + size].reshape(shape)
-            start += size
-        probe.set_params(params)
-        return probe.loss(X, y)
+        for (key, index), v in zip(located, t, strict=True):
+            probe._array(key)[index] = v
+        return probe.data_loss(X, y) + probe.penalty()
 
     def numeric(h: float) -> np.ndarray:
-        g = work.numeric_gradients(X, y, h)
-        return np.concatenate([np.asarray(g["d" + k], dtype=np.float64).ravel() for k in PARAM_KEYS])
+        if params is None:
+            g = work.numeric_gradients(X, y, h)
+            return np.array([float(g["d" + key][index]) for key, index in located], dtype=np.float64)
+        return np.array([work.numeric_gradient(X, y, n, h) for n in names], dtype=np.float64)
 
     return CheckProblem(names=names, groups=groups, theta=theta, f=f, analytic=analytic, numeric_fn=numeric)
+
+
+def function_problem(f: Callable[[np.ndarray], float], grad_f: Callable[[np.ndarray], np.ndarray | Sequence[float]],
+                     x: Sequence[float] | np.ndarray) -> CheckProblem:
+    """f(θ) with its hand-written gradient grad_f(θ) at θ = x (any shape; scalars named "θ[i, j]" row-major)."""
+    theta = np.array(x, dtype=np.float64)
+    analytic = np.array(grad_f(theta.copy()), dtype=np.float64)
+    if analytic.size != theta.size:
+        raise ValueError(f"grad_f returned {analytic.size} components for {theta.size} parameters")
+    shape = theta.shape
+
+    def flat_f(t: np.ndarray) -> float:
+        return float(f(t.reshape(shape)))
+
+    names = tuple(f"θ[{', '.join(str(i) for i in idx)}]" for idx in np.ndindex(shape)) if shape else ("θ",)
+    return CheckProblem(names=names, groups=names, theta=theta.ravel(), f=flat_f, analytic=analytic.ravel())
+
+
+def check_function(f: Callable[[np.ndarray], float], grad_f: Callable[[np.ndarray], np.ndarray | Sequence[float]],
+                   x: Sequence[float] | np.ndarray, h: float = 1e-7) -> CheckReport:
+    """grad_f(x) against central differences of f at x, every component (``h = 1e-7``: the article's epsilon)."""
+    return check_gradient(function_problem(f, grad_f, x), h)
 
 
 def relu_kinks(net: TwoLayerNet, X: np.ndarray, h: float) -> tuple[int, ...]:

@@ -46,6 +46,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from core.activations import ACTIVATIONS, sigmoid
+from core.gradient_check import CheckReport, check_gradient, network_problem
 from core.gradient_flow import INITS
 
 __all__ = [
@@ -613,6 +614,16 @@ class MLP:
         X, T = self._check_Xy(X, y)
         key, index = self._locate(name)
         return self._central(X, T, self._array(key), index, _check_h(h))
+
+    def gradient_check(self, X: ArrayLike, y: ArrayLike, h: float = 1e-6,
+                       params: Sequence[str] | None = None) -> CheckReport:
+        """Backward against central differences for every scalar parameter (or those named in ``params``).
+
+        The one gradient check of the app: ``core.gradient_check.check_gradient`` of
+        ``network_problem(self, X, y)`` — rows with analytic, numeric, relative error and verdict.
+        Parameters and cache are left as they were.
+        """
+        return check_gradient(network_problem(self, X, y, params=params), h)
 
     # -- training -----------------------------------------------------------------------------
 

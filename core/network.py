@@ -58,9 +58,9 @@ __all__ = [
     "LR_LIMIT",
     "PARAM_KEYS",
     "PARAM_LIMIT",
+    "CHAIN_ROLES",
     "ChainFactor",
     "ChainRuleTerms",
-    "GradCheckRow",
     "TwoLayerNet",
     "accuracy",
     "gradient_along",
@@ -146,20 +146,36 @@ def _cached(acts: bool, layer: int, doc: str) -> property:
 # result types
 
 
+CHAIN_ROLES: tuple[str, ...] = (
+    "output_error",  # ∂L/∂a2 = a2 − y (MSE)
+    "output_slope",  # ∂a2/∂z2 = a2(1 − a2)
+    "output_error_bce",  # ∂L/∂z2 = a2 − y (BCE and the sigmoid fused)
+    "hidden_activation",  # ∂z2/∂W2[j,k] = a1[j]
+    "output_bias",  # ∂z2/∂b2[k] = 1
+    "hidden_weight",  # ∂z2/∂a1[j] = W2[j,·]
+    "hidden_slope",  # ∂a1[j]/∂z1[j] = f′(z1[j])
+    "input",  # ∂z1[j]/∂W1[i,j] = x[i]
+    "hidden_bias",  # ∂z1[j]/∂b1[j] = 1
+)
+"""The kinds of factor :meth:`TwoLayerNet.chain_rule_terms` produces (``ChainFactor.role``)."""
+
+
 @dataclass(frozen=True)
 class ChainFactor:
     """One factor of the chain rule, evaluated for every sample.
 
     Fields:
         symbol: LaTeX of the partial derivative, e.g. ``\\frac{\\partial a_2}{\\partial z_2}``.
-        meaning: what it is, in words, with its closed form (``"σ′(z₂) = a₂(1 − a₂)"``).
+        role: which factor it is, one of ``CHAIN_ROLES`` (the pages put it in words, ``ui.wording``).
         values: its value for each sample, shape ``(m,)`` (``(m, n_out)`` for factors that run
             through the outputs when the net has several outputs).
+        unit: the hidden unit j or input i the factor belongs to (``None`` for output factors).
     """
 
     symbol: str
-    meaning: str
+    role: str
     values: FloatArray
+    unit: int | None = None
 
 
 @dataclass(frozen=True)
@@ -197,16 +213,6 @@ class ChainRuleTerms:
     def abs_error(self) -> float:
         """|product − gradient|."""
         return abs(self.product - self.gradient)
-
-
-@dataclass(frozen=True)
-class GradCheckRow:
-    """One row of the gradient-check table: rel = |analytic − numeric| / max(|analytic| + |numeric|, tiny)."""
-
-    name: str
-    analytic: float
-    numeric: float
-    rel_error: float
 
 
 # ---------------------------------------------------------------------------------------------
@@ -356,18 +362,6 @@ class TwoLayerNet(MLP):
             arr[index] = original
         return out
 
-    def gradient_check(self, X: ArrayLike, y: ArrayLike, h: float = 1e-6) -> list[GradCheckRow]:
-        """One row per scalar parameter: backward vs central differences, rel = |a − n| / max(|a| + |n|, tiny)."""
-        analytic = self.backward(X, y)
-        numeric = self.numeric_gradients(X, y, h)
-        rows = []
-        for name in self.param_names():
-            key, index = parse_param_name(name)
-            a = float(analytic["d" + key][index])
-            n = float(numeric["d" + key][index])
-            rows.append(GradCheckRow(name, a, n, relative_error(a, n)))
-        return rows
-
     # -- the chain rule, one weight at a time -------------------------------------------------
 
     def chain_rule_terms(self, X: ArrayLike, y: ArrayLike, param: str) -> ChainRuleTerms:
@@ -386,9 +380,9 @@ class TwoLayerNet(MLP):
         factors: list[ChainFactor] = []
         symbols: list[str] = []
 
-        def add(symbol: str, meaning: str, values: FloatArray) -> None:
-            """Record one factor: its LaTeX symbol, its meaning and its per-sample values."""
-            factors.append(ChainFactor(symbol, meaning, np.array(values, dtype=np.float64)))
+        def add(symbol: str, role: str, values: FloatArray, unit: int | None = None) -> None:
+            """Record one factor: its LaTeX symbol, its role, its per-sample values and its unit."""
+            factors.append(ChainFactor(symbol, role, np.array(values, dtype=np.float64), unit))
             symbols.append(symbol)
 
         # the output end of the chain, for the outputs this parameter reaches
@@ -400,61 +394,35 @@ class TwoLayerNet(MLP):
         else:
             outs = slice(None) if self.n_out > 1 else 0
         if self._mse:
-            add(r"\frac{\partial L}{\partial a_2}", "output error a₂ − y", (a2 - y)[:, outs])
-            add(
-                r"\frac{\partial a_2}{\partial z_2}",
-                "output sigmoid slope σ′(z₂) = a₂(1 − a₂)",
-                (a2 * (1.0 - a2))[:, outs],
-            )
+            add(r"\frac{\partial L}{\partial a_2}", "output_error", (a2 - y)[:, outs])
+            add(r"\frac{\partial a_2}{\partial z_2}", "output_slope", (a2 * (1.0 - a2))[:, outs])
         else:
-            add(
-                r"\frac{\partial L}{\partial z_2}",
-                "output error a₂ − y (BCE and the sigmoid cancel)",
-                (a2 - y)[:, outs],
-            )
+            add(r"\frac{\partial L}{\partial z_2}", "output_error_bce", (a2 - y)[:, outs])
 
         def col(values: FloatArray) -> FloatArray:
             """A per-sample column, widened to (m, n_out) when the upstream factors are."""
             return values if factors[0].values.ndim == 1 else np.repeat(values[:, None], self.n_out, axis=1)
 
-        slope_form = {"sigmoid": "a₁(1 − a₁)", "tanh": "1 − a₁²", "relu": "1[z₁ > 0]"}[self.activation]
         if key == "W2":
             j, k = index
-            add(rf"\frac{{\partial z_2}}{{\partial W_2[{j},{k}]}}", f"hidden activation a₁[{j}]", a1[:, j])
+            add(rf"\frac{{\partial z_2}}{{\partial W_2[{j},{k}]}}", "hidden_activation", a1[:, j], j)
             tex = rf"W_2[{j},{k}]"
         elif key == "b2":
-            add(
-                rf"\frac{{\partial z_2}}{{\partial b_2[{index[0]}]}}",
-                "1 (a bias adds straight into z₂)",
-                np.ones(m),
-            )
+            add(rf"\frac{{\partial z_2}}{{\partial b_2[{index[0]}]}}", "output_bias", np.ones(m))
             tex = rf"b_2[{index[0]}]"
         else:
             j = index[-1]
             weights = self.W2[j, :] if self.n_out > 1 else np.full(m, self.W2[j, 0])
-            via = f"W₂[{j},0]" if self.n_out == 1 else f"W₂[{j},·]"
-            add(
-                rf"\frac{{\partial z_2}}{{\partial a_1[{j}]}}",
-                f"the weight {via} from hidden unit {j}",
-                np.broadcast_to(weights, factors[0].values.shape),
-            )
-            add(
-                rf"\frac{{\partial a_1[{j}]}}{{\partial z_1[{j}]}}",
-                f"hidden {self.activation} slope f′(z₁) = {slope_form}",
-                col(self._slopes[0](z1, a1)[:, j]),
-            )
+            add(rf"\frac{{\partial z_2}}{{\partial a_1[{j}]}}", "hidden_weight",
+                np.broadcast_to(weights, factors[0].values.shape), j)
+            add(rf"\frac{{\partial a_1[{j}]}}{{\partial z_1[{j}]}}", "hidden_slope",
+                col(self._slopes[0](z1, a1)[:, j]), j)
             if key == "W1":
                 i = index[0]
-                add(
-                    rf"\frac{{\partial z_1[{j}]}}{{\partial W_1[{i},{j}]}}", f"the input x[{i}]", col(X[:, i])
-                )
+                add(rf"\frac{{\partial z_1[{j}]}}{{\partial W_1[{i},{j}]}}", "input", col(X[:, i]), i)
                 tex = rf"W_1[{i},{j}]"
             else:
-                add(
-                    rf"\frac{{\partial z_1[{j}]}}{{\partial b_1[{j}]}}",
-                    "1 (a bias adds straight into z₁)",
-                    col(np.ones(m)),
-                )
+                add(rf"\frac{{\partial z_1[{j}]}}{{\partial b_1[{j}]}}", "hidden_bias", col(np.ones(m)), j)
                 tex = rf"b_1[{j}]"
 
         prod = factors[0].values

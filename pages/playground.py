@@ -10,7 +10,6 @@ import streamlit as st
 
 from core.activations import ACTIVATIONS
 from core.datasets import DATASETS, PointsError, make_dataset, parse_points, points_dataset, points_to_text
-from core.finite_diff import relative_error
 from core.mlp import INIT_CHOICES, MLP, History, train_history
 from core.mlp_export import RunSettings, export_script
 from ui import playground_charts
@@ -315,9 +314,9 @@ st.markdown(
 st.caption("Above the chosen layer the table follows one unit per layer (the strongest weight onward); its "
            "∂L/∂a already sums every path to the output — that sum is what backpropagation saves you from "
            "enumerating.")
-numeric = net.numeric_gradient(data.X_train, data.y_train, chosen, h=1e-6)
-check_badge(f"∂L/∂{chosen}: chain rule vs central differences at this frame", path.total, numeric,
-            relative_error(path.total, numeric), a_name="chain rule", b_name="(L(w+h) − L(w−h))/2h, h = 1e-6")
+check = net.gradient_check(data.X_train, data.y_train, h=1e-6, params=[chosen]).rows[0]
+check_badge(f"∂L/∂{chosen}: chain rule vs central differences at this frame", check.analytic, check.numeric,
+            check.rel_error, a_name="chain rule", b_name="(L(w+h) − L(w−h))/2h, h = 1e-6")
 st.caption(thresholds_caption())
 
 # -- your own points --------------------------------------------------------------------------------------

@@ -279,3 +279,48 @@ def test_a_wrong_small_component_is_still_a_bug_when_finite_differences_can_reso
                               f=lambda v: 1e4 + 0.5 * float(v @ v), analytic=wrong)
     report = gc.check_gradient(problem, h=1e-6)
     assert report.affected == ("c",)
+
+
+# -- check_function: a hand-written gradient of f at x (formerly finite_diff.gradient_check) ----------
+
+
+def _bowl(w):
+    return w[0] ** 2 + 2 * w[1] ** 2  # the article's GradientDemo loss
+
+
+def test_check_function_passes_a_correct_gradient():
+    check = gc.check_function(_bowl, lambda w: np.array([2 * w[0], 4 * w[1]]), np.array([4.0, 3.0]))
+    assert isinstance(check, gc.CheckReport) and check.h == 1e-7  # the article's epsilon
+    assert check.level == "fine"
+    assert max(r.rel_error for r in check.rows) < 1e-7 and check.overall < 1e-7
+    np.testing.assert_allclose([r.numeric for r in check.rows], [8.0, 12.0], rtol=1e-6)
+
+
+def test_check_function_flags_a_wrong_gradient():
+    wrong = gc.check_function(_bowl, lambda w: np.array([2 * w[0], 2 * w[1]]), np.array([4.0, 3.0]))
+    assert wrong.level == "bug"
+    assert wrong.worst.name == "θ[1]"
+    assert wrong.rows[0].rel_error < 1e-7 and wrong.rows[1].rel_error > 0.1
+
+
+def test_check_function_on_matrix_parameters_and_shape_mismatch():
+    W = np.arange(1.0, 7.0).reshape(2, 3)
+    check = gc.check_function(lambda m: np.sum(m**3), lambda m: 3 * m**2, W)
+    assert [r.name for r in check.rows][:2] == ["θ[0, 0]", "θ[0, 1]"] and len(check.rows) == 6
+    assert check.level == "fine"
+    with pytest.raises(ValueError):
+        gc.check_function(lambda m: np.sum(m), lambda m: np.ones(2), W)
+
+
+def test_network_problem_checks_any_mlp_and_chosen_parameters():
+    from core.mlp import MLP
+
+    net = MLP([2, 4, 3, 2], ["tanh", "relu"], "ce", init="he", seed=3, l2=0.01)
+    Xr = np.random.default_rng(0).normal(size=(6, 2))
+    labels = np.array([0, 1, 1, 0, 1, 0])
+    report = net.gradient_check(Xr, labels)
+    assert [r.name for r in report.rows] == net.param_names()
+    assert report.level == "fine"
+    one = net.gradient_check(Xr, labels, params=["W2[1,2]"]).rows[0]
+    assert one.name == "W2[1,2]" and one.analytic == net.backward(Xr, labels)["dW2"][1, 2]
+    assert one.numeric == net.numeric_gradient(Xr, labels, "W2[1,2]", 1e-6)
