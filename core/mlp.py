@@ -48,6 +48,7 @@ from numpy.typing import ArrayLike, NDArray
 from core.activations import ACTIVATIONS, sigmoid
 from core.gradient_check import CheckReport, check_gradient, network_problem
 from core.gradient_flow import INITS
+from core.softmax import softmax
 
 __all__ = [
     "DATA_LIMIT",
@@ -57,6 +58,7 @@ __all__ = [
     "MAX_LAYERS",
     "MAX_WIDTH",
     "PARAM_LIMIT",
+    "CHAIN_STEP_ROLES",
     "ChainPath",
     "ChainStep",
     "History",
@@ -130,11 +132,6 @@ def _slope_fn(name: str) -> Callable[[FloatArray, FloatArray], FloatArray]:
     return lambda z, a: grad(z)
 
 
-def _softmax(z: FloatArray) -> FloatArray:
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
-
-
 def _t(a: FloatArray) -> FloatArray:
     """The last two axes swapped (``a.T`` for a matrix)."""
     return a.T if a.ndim == 2 else np.swapaxes(a, -1, -2)
@@ -171,7 +168,7 @@ def forward_pass(Ws: Sequence[FloatArray], bs: Sequence[FloatArray], fns: Sequen
     z = a @ Ws[-1]
     z += bs[-1]
     zs.append(z)
-    acts.append(_softmax(z) if softmax_out else sigmoid(z))
+    acts.append(softmax(z) if softmax_out else sigmoid(z))
     return zs, acts
 
 
@@ -219,13 +216,19 @@ def layer_grads(acts: Sequence[FloatArray], deltas: Sequence[FloatArray]) -> lis
     return [(_t(acts[layer]) @ delta / m, np.add.reduce(delta, -2) / m) for layer, delta in enumerate(deltas)]
 
 
+CHAIN_STEP_ROLES: tuple[str, ...] = ("output_error", "hidden_error", "hidden_slope", "hidden_delta", "input", "bias")
+"""The kinds of link :meth:`MLP.chain_path` produces (``ChainStep.role``)."""
+
+
 @dataclass(frozen=True)
 class ChainStep:
     """One link of a weight's chain: a named quantity with its value for each sample (``(m,)``)."""
 
     symbol: str  # plain text, e.g. "δ2[1]" (a0 is the input x)
-    meaning: str
+    role: str  # one of CHAIN_STEP_ROLES (the pages put it in words, ui.wording)
     values: FloatArray
+    unit: int | None = None  # the unit (or, for "input", the input index i) the link belongs to
+    layer: int | None = None  # its layer (1-based; for "input", the layer of the weight)
 
 
 @dataclass(frozen=True)
@@ -741,9 +744,7 @@ class MLP:
         if self.n_layers == layer:
             out_unit = j
         steps.append(ChainStep(f"δ{self.n_layers}[{out_unit}] = ∂L/∂z{self.n_layers}[{out_unit}]",
-                               "output error" + (" a − y" if not self._mse else " (a − y)·σ′(z)"
-                                                  if self.output == "sigmoid" else " Jᵀ(a − y)"),
-                               deltas[-1][:, out_unit]))
+                               "output_error", deltas[-1][:, out_unit], out_unit, self.n_layers))
         # back through the hidden layers above `layer`, following the unit on the path
         path_units = {}
         cur = j
@@ -757,21 +758,17 @@ class MLP:
             back = up @ self.W[lay].T  # m·∂L/∂a_lay
             slope = self._slopes[lay - 1](zs[lay - 1], acts[lay])
             steps.append(ChainStep(f"∂L/∂a{lay}[{u}] = Σₖ W{lay + 1}[{u},k]·δ{lay + 1}[k]",
-                                   f"error reaching hidden unit {u} of layer {lay} (all paths above summed)",
-                                   back[:, u]))
-            steps.append(ChainStep(f"f′(z{lay}[{u}])", f"{self.activations[lay - 1]} slope of that unit",
-                                   slope[:, u]))
-            steps.append(ChainStep(f"δ{lay}[{u}]", "their product: ∂L/∂z of the unit",
-                                   deltas[lay - 1][:, u]))
+                                   "hidden_error", back[:, u], u, lay))
+            steps.append(ChainStep(f"f′(z{lay}[{u}])", "hidden_slope", slope[:, u], u, lay))
+            steps.append(ChainStep(f"δ{lay}[{u}]", "hidden_delta", deltas[lay - 1][:, u], u, lay))
         if key[0] == "W":
             i = index[0]
             local = acts[layer - 1][:, i]
             steps.append(ChainStep(f"∂z{layer}[{j}]/∂W{layer}[{i},{j}] = a{layer - 1}[{i}]",
-                                   "the input this weight multiplies" if layer > 1 else f"the input x[{i}]", local))
+                                   "input", local, i, layer))
         else:
             local = np.ones(m)
-            steps.append(ChainStep(f"∂z{layer}[{j}]/∂b{layer}[{j}] = 1",
-                                   "a bias adds straight in", local))
+            steps.append(ChainStep(f"∂z{layer}[{j}]/∂b{layer}[{j}] = 1", "bias", local, j, layer))
         per_sample = deltas[layer - 1][:, j] * local
         value = float(self._array(key)[index])
         penalty_part = 0.0

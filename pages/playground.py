@@ -12,7 +12,7 @@ from core.activations import ACTIVATIONS
 from core.datasets import DATASETS, PointsError, make_dataset, parse_points, points_dataset, points_to_text
 from core.mlp import INIT_CHOICES, MLP, History, train_history
 from core.mlp_export import RunSettings, export_script
-from ui import playground_charts
+from ui import playground_charts, wording
 from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
 from ui.state import UrlState
 
@@ -297,7 +297,9 @@ path = net.chain_path(data.X_train, data.y_train, chosen)
 rows = []
 for step_ in path.steps:
     vals = step_.values
-    rows.append({"link": step_.symbol, "what it is": step_.meaning, "mean over samples": float(np.mean(vals)),
+    meaning = wording.chain_step_meaning(step_.role, step_.unit, step_.layer, mse=net.loss_name == "mse",
+                                         output=net.output, activations=net.activations)
+    rows.append({"link": step_.symbol, "what it is": meaning, "mean over samples": float(np.mean(vals)),
                  **{f"sample {k + 1}": float(vals[k]) for k in range(min(3, len(vals)))}})
 table = pd.DataFrame(rows)
 st.dataframe(table, hide_index=True, width="stretch",

@@ -51,6 +51,23 @@ def chain_factor_meaning(role: str, unit: int | None, activation: str, n_out: in
     return texts[role]
 
 
+def chain_step_meaning(role: str, unit: int | None, layer: int | None, *, mse: bool, output: str,
+                       activations: tuple[str, ...]) -> str:
+    """What one link of ``MLP.chain_path`` is, in words (``role``, ``unit``, ``layer`` are the ``ChainStep``'s;
+    ``mse``, ``output`` ("sigmoid" or "softmax") and ``activations`` describe the network)."""
+    if role == "output_error":
+        return "output error" + (" a − y" if not mse else " (a − y)·σ′(z)" if output == "sigmoid" else " Jᵀ(a − y)")
+    if role == "hidden_error":
+        return f"error reaching hidden unit {unit} of layer {layer} (all paths above summed)"
+    if role == "hidden_slope":
+        return f"{activations[(layer or 1) - 1]} slope of that unit"
+    if role == "hidden_delta":
+        return "their product: ∂L/∂z of the unit"
+    if role == "input":
+        return "the input this weight multiplies" if (layer or 1) > 1 else f"the input x[{unit}]"
+    return "a bias adds straight in"
+
+
 PEAK_TEXT: dict[str, str] = {
     "sigmoid": "x = 0",
     "tanh": "x = 0",
