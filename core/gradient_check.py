@@ -78,7 +78,6 @@ __all__ = [
     "BUGS",
     "correct_backward",
     "relu_kinks",
-    "FlowWeightCheck",
     "STACK_STEPS",
     "flow_weight_check",
 ]
@@ -167,6 +166,14 @@ class CheckReport:
     f_value: float
     roundoff: float  # absolute round-off level used for the "both ≈ 0" rule
     overall: float  # ‖a − n‖ / (‖a‖ + ‖n‖)
+    spread: float = 0.0  # estimated relative error of the central differences themselves (0: not estimated)
+    skipped: tuple[str, ...] = ()  # groups left unchecked: their gradients are below the loss's round-off
+    skipped_max: float = 0.0  # the largest |gradient| in the first skipped group
+
+    @property
+    def reliable(self) -> bool:
+        """Whether the numeric estimates are trustworthy: their own estimated error ≤ SUSPICIOUS."""
+        return math.isfinite(self.spread) and self.spread <= SUSPICIOUS
 
     @property
     def worst(self) -> CheckRow:
@@ -504,27 +511,6 @@ def relu_kinks(net: TwoLayerNet, X: np.ndarray, h: float) -> tuple[int, ...]:
 # deep stacks (Vanishing gradients page): one weight, backprop vs central differences
 
 
-@dataclass(frozen=True)
-class FlowWeightCheck:
-    """∂L/∂W_layer[i, j] by backprop and by central differences through the whole stack."""
-
-    layer: int  # 1-based index of the checked layer
-    index: tuple[int, int]
-    analytic: float
-    numeric: float
-    rel_error: float
-    h: float  # the step used (chosen from ``STACK_STEPS`` without looking at the analytic value)
-    spread: float  # estimated relative error of the numeric value itself (truncation + round-off)
-    roundoff: float  # absolute round-off level of a central difference at step h
-    unresolved: int  # layers below ``layer`` whose gradients are under the resolvable size
-    first_layer_max: float  # max |∂L/∂W_1[i, j]|
-
-    @property
-    def reliable(self) -> bool:
-        """Whether the numeric estimate is trustworthy: its own estimated error ≤ SUSPICIOUS."""
-        return math.isfinite(self.spread) and self.spread <= SUSPICIOUS
-
-
 STACK_STEPS: tuple[float, ...] = (1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8)
 """Relative steps tried by ``flow_weight_check`` (times max(1, |w|))."""
 
@@ -536,13 +522,17 @@ def _stack_roundoff(flow: FlowResult, h: float) -> float:
     return _MACHINE_EPS * scale / h
 
 
-def flow_weight_check(flow: FlowResult, layer: int | None = None, resolvable: float = 1e-6) -> FlowWeightCheck:
+def flow_weight_check(flow: FlowResult, layer: int | None = None, resolvable: float = 1e-6) -> CheckReport:
     """Backprop's ∂L/∂W_l[i,j] (largest entry of layer l) vs (L(W + h e_ij) − L(W − h e_ij)) / 2h.
+
+    A one-row ``CheckReport`` (row "W{l}[i,j]", group "W{l}") at the chosen step ``h``, with the
+    numeric estimate's own relative ``spread`` (``reliable`` when ≤ SUSPICIOUS), the layers below
+    ``l`` that were ``skipped`` and ``skipped_max`` = max |∂L/∂W_1|.
 
     With ``layer=None`` the layer closest to the input whose largest weight gradient finite
     differences can resolve — round-off(h = 1e-5) / |g| ≤ ``resolvable`` — is checked (the last
     layer if none can): a gradient smaller than the round-off of the loss itself cannot be
-    measured by differences; ``unresolved`` counts the layers skipped for that reason.
+    measured by differences; ``skipped`` names the layers passed over for that reason.
 
     The step is chosen from the differences alone (never from the analytic value): among
     h ∈ ``STACK_STEPS`` (times max(1, |w|)) the one with the smallest estimated error
@@ -585,9 +575,8 @@ def flow_weight_check(flow: FlowResult, layer: int | None = None, resolvable: fl
     size = max(abs(estimates[best]), float(np.finfo(np.float64).tiny))
     spread = totals[best] / size if math.isfinite(totals[best]) else math.inf
     analytic = float(grad[i, j])
-    unresolved = sum(1 for g in maxima[: layer - 1] if g == 0.0 or noise / g > resolvable)
-    return FlowWeightCheck(
-        layer=layer, index=(i, j), analytic=analytic, numeric=estimates[best],
-        rel_error=finite_diff.relative_error(analytic, estimates[best]), h=steps[best], spread=spread,
-        roundoff=_stack_roundoff(flow, steps[best]), unresolved=unresolved, first_layer_max=maxima[0],
-    )
+    rel = finite_diff.relative_error(analytic, estimates[best])
+    skipped = tuple(f"W{k + 1}" for k, g in enumerate(maxima[: layer - 1]) if g == 0.0 or noise / g > resolvable)
+    row = CheckRow(f"W{layer}[{i},{j}]", f"W{layer}", analytic, estimates[best], rel, rel, level_of(rel), "")
+    return CheckReport(rows=(row,), h=steps[best], f_value=float(flow.loss), roundoff=_stack_roundoff(flow, steps[best]),
+                       overall=rel, spread=spread, skipped=skipped, skipped_max=maxima[0])

@@ -11,6 +11,7 @@ import pytest
 from core import gradient_check as gc
 from core.expression import parse
 from core.gradient_flow import PRESETS, gradient_flow
+from core.mlp import parse_param_name
 from core.network import ACTIVATION_CHOICES, LOSS_CHOICES, TwoLayerNet, xor_data
 
 X, Y = xor_data()
@@ -220,22 +221,33 @@ def test_sweep_with_a_bug_is_flat():
 
 
 # -- deep stacks -----------------------------------------------------------------------------------
+def _flow_row(check):
+    """The one row of a stack check, with its layer and (i, j)."""
+    row = check.rows[0]
+    return row, int(row.group[1:]), parse_param_name(row.name)[1]
+
+
 @pytest.mark.parametrize("preset", list(PRESETS))
 def test_flow_check_agrees_on_every_preset(preset):
     flow = gradient_flow(**PRESETS[preset].kwargs)
     check = gc.flow_weight_check(flow)
-    assert gc.level_of(check.rel_error) == "fine", check
+    row, layer, index = _flow_row(check)
+    assert isinstance(check, gc.CheckReport) and len(check.rows) == 1
+    assert gc.level_of(row.rel_error) == "fine", check
     assert check.reliable
-    np.testing.assert_allclose(check.analytic, flow.weight_grads[check.layer - 1][check.index])
+    np.testing.assert_allclose(row.analytic, flow.weight_grads[layer - 1][index])
 
 
 def test_flow_check_skips_layers_below_round_off():
     flow = gradient_flow(**PRESETS["vanishing"].kwargs)
     check = gc.flow_weight_check(flow)
-    assert check.layer > 1 and check.unresolved == check.layer - 1
-    assert check.first_layer_max < 1e-20
+    _, layer, _ = _flow_row(check)
+    assert layer > 1 and len(check.skipped) == layer - 1
+    assert check.skipped == tuple(f"W{k}" for k in range(1, layer))
+    assert check.skipped_max < 1e-20
     forced = gc.flow_weight_check(flow, layer=1)  # ~1e-26 cannot be measured by differences
-    assert forced.layer == 1 and gc.level_of(forced.rel_error) != "fine"
+    row, layer, _ = _flow_row(forced)
+    assert layer == 1 and gc.level_of(row.rel_error) != "fine"
 
 
 @pytest.mark.parametrize(("activation", "init"), [("sigmoid", "xavier"), ("relu", "he"), ("tanh", "small"),
@@ -244,13 +256,13 @@ def test_flow_check_skips_layers_below_round_off():
 def test_flow_check_across_settings(activation, init, residual):
     flow = gradient_flow(depth=12, width=16, activation=activation, init=init, residual=residual)
     check = gc.flow_weight_check(flow)
-    assert gc.level_of(check.rel_error) == "fine", check
+    assert gc.level_of(check.rows[0].rel_error) == "fine", check
 
 
 def test_flow_check_chaotic_regime_is_marked_unreliable():
     flow = gradient_flow(depth=50, width=64, activation="tanh", init="large", std=1.0)
     check = gc.flow_weight_check(flow)
-    if gc.level_of(check.rel_error) != "fine":
+    if gc.level_of(check.rows[0].rel_error) != "fine":
         assert not check.reliable
 
 
