@@ -16,21 +16,16 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-
-from core.finite_diff import derivative
 
 __all__ = [
     "ACTIVATIONS",
     "GELU_A",
     "GELU_C",
     "Activation",
-    "GradCheck",
-    "check_grad",
     "elu",
     "elu_grad",
     "gelu",
@@ -398,35 +393,3 @@ def saturation_intervals(
         hi = xs[-1] if b == xs.size else 0.5 * (xs[b - 1] + xs[b])
         out.append((float(lo), float(hi)))
     return out
-
-
-class GradCheck(NamedTuple):
-    """``check_grad``'s verdict: the worst point of the analytic f′ against central differences."""
-
-    x: float  # where the worst error occurs
-    analytic: float  # f′(x) from the activation's ``grad``
-    numeric: float  # (f(x + h) − f(x − h)) / 2h
-    rel_err: float  # the largest error |a − n| / max(|a| + |n|, frac · peak) over the grid
-    n_points: int  # grid points compared
-    n_saturated: int  # of which saturated (|f′| < frac · peak)
-
-
-def check_grad(act: Activation, x: ArrayLike, h: float = 1e-5, frac: float = 0.01, **params: float) -> GradCheck:
-    """Analytic f′ vs central differences on every grid point: the worst error and where it is.
-
-    The error is |a − n| / max(|a| + |n|, frac·peak): the usual relative error wherever f′ is not
-    saturated, and the error relative to frac·peak inside the saturated zone, where f′ is so small
-    that the difference quotient's round-off (about ε·|f|/h) would dominate a relative measure.
-    Keep the grid ``h`` away from kinks (x = 0 for ReLU, leaky ReLU and ELU with α ≠ 1): a central
-    difference there straddles two slopes, and this check reports it.
-    """
-    xs = _as_float(x).ravel()
-    analytic = _as_float(act.grad(xs, **params))
-    numeric = _as_float(derivative(partial(act.fn, **params), xs, h=h, method="central"))
-    floor = frac * act.peak_grad_for(**params)
-    errors = np.abs(analytic - numeric) / np.maximum(np.abs(analytic) + np.abs(numeric), floor)
-    errors = np.where(np.isfinite(errors), errors, np.inf)
-    i = int(np.argmax(errors))
-    saturated = saturation_mask(act, xs, frac, **params)
-    return GradCheck(float(xs[i]), float(analytic[i]), float(numeric[i]), float(errors[i]),
-                     int(xs.size), int(np.count_nonzero(saturated)))

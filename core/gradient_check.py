@@ -38,6 +38,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -45,7 +46,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from core import finite_diff
-from core.activations import ACTIVATIONS
+from core.activations import ACTIVATIONS, Activation, saturation_mask
 from core.gradient_flow import FlowResult, network_loss
 from core.losses import softmax_cross_entropy, softmax_cross_entropy_grad
 
@@ -61,6 +62,8 @@ __all__ = [
     "level_of",
     "roundoff_level",
     "CheckProblem",
+    "SATURATED_NOTE",
+    "activation_check",
     "CheckRow",
     "CheckReport",
     "check_gradient",
@@ -155,6 +158,7 @@ class CheckRow:
     score: float  # rel_error, or 0.0 when both values are below the round-off level
     level: str  # "fine" | "suspicious" | "bug"
     note: str  # "" or why the score differs from rel_error
+    value: float = math.nan  # the parameter's value θ_i where the gradient was checked
 
 
 @dataclass(frozen=True)
@@ -224,7 +228,7 @@ def check_gradient(problem: CheckProblem, h: float = 1e-6) -> CheckReport:
             score = SUSPICIOUS
             note = (f"differ by {abs(a - n):.0e}, within the round-off level {floor:.0e} of f = {f_value:.3g}: "
                     "finite differences cannot check this component more closely at this h")
-        rows.append(CheckRow(name, problem.groups[i], a, n, r, score, level_of(score), note))
+        rows.append(CheckRow(name, problem.groups[i], a, n, r, score, level_of(score), note, float(problem.theta[i])))
     return CheckReport(rows=tuple(rows), h=h, f_value=f_value, roundoff=floor,
                        overall=finite_diff.relative_error(analytic, numeric))
 
@@ -265,6 +269,43 @@ def sweep_steps(problem: CheckProblem, hs: Sequence[float] | np.ndarray) -> Swee
     overall = np.where(np.isfinite(overall), np.maximum(overall, finite_diff.ERROR_FLOOR), np.nan)
     worst = np.where(np.isfinite(worst), np.maximum(worst, finite_diff.ERROR_FLOOR), np.nan)
     return Sweep(hs=steps, overall=overall, worst=worst)
+
+
+# ---------------------------------------------------------------------------------------------
+# 0. an activation's derivative on a grid of points
+
+
+SATURATED_NOTE = "saturated (|f′| < frac·peak): measured against frac·peak"
+"""The note of a grid point inside a saturated stretch in ``activation_check``."""
+
+
+def activation_check(act: Activation, x: ArrayLike, h: float = 1e-5, frac: float = 0.01,
+                     **params: float) -> CheckReport:
+    """The registry's f′ against central differences at every grid point x_i (one row each, named "x[i]").
+
+    The score is |a − n| / max(|a| + |n|, frac·peak): the usual relative error wherever f′ is not
+    saturated, and the error relative to frac·peak inside the saturated zone (note ``SATURATED_NOTE``),
+    where f′ is so small that the difference quotient's round-off (about ε·|f|/h) would dominate a
+    relative measure. Keep the grid away from kinks (x = 0 for ReLU, leaky ReLU and ELU with α ≠ 1): a
+    central difference there straddles two slopes, and this check reports it.
+    """
+    xs = np.asarray(x, dtype=np.float64).ravel()
+    analytic = np.asarray(act.grad(xs, **params), dtype=np.float64)
+    numeric = np.asarray(finite_diff.derivative(partial(act.fn, **params), xs, h=h, method="central"),
+                         dtype=np.float64)
+    floor = frac * act.peak_grad_for(**params)
+    with np.errstate(all="ignore"):
+        scores = np.abs(analytic - numeric) / np.maximum(np.abs(analytic) + np.abs(numeric), floor)
+    scores = np.where(np.isfinite(scores), scores, np.inf)
+    saturated = saturation_mask(act, xs, frac, **params)
+    rel = finite_diff.relative_errors(analytic, numeric)
+    rows = tuple(
+        CheckRow(f"x[{i}]", act.key, float(analytic[i]), float(numeric[i]), float(rel[i]), float(scores[i]),
+                 level_of(float(scores[i])), SATURATED_NOTE if saturated[i] else "", float(xs[i]))
+        for i in range(xs.size)
+    )
+    return CheckReport(rows=rows, h=float(h), f_value=math.nan, roundoff=0.0,
+                       overall=finite_diff.relative_error(analytic, numeric))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from core import gradient_check as gc
+from core.activations import ACTIVATIONS
 from core.expression import parse
 from core.gradient_flow import PRESETS, gradient_flow
 from core.mlp import parse_param_name
@@ -336,3 +337,56 @@ def test_network_problem_checks_any_mlp_and_chosen_parameters():
     one = net.gradient_check(Xr, labels, params=["W2[1,2]"]).rows[0]
     assert one.name == "W2[1,2]" and one.analytic == net.backward(Xr, labels)["dW2"][1, 2]
     assert one.numeric == net.numeric_gradient(Xr, labels, "W2[1,2]", 1e-6)
+
+
+# -- an activation's f′ on a plotting grid (the Activations page's check) --------------------------
+
+
+def _grid(half_width: float, n: int = 300) -> np.ndarray:
+    return np.linspace(-half_width, half_width, n)  # n even: 0 is never a grid point (no kink)
+
+
+def _param_sets(key):
+    """No hyperparameters, then each one at both ends of its range."""
+    out = [{}]
+    for name, (_, lo, hi) in ACTIVATIONS[key].params.items():
+        out += [{name: lo}, {name: hi}]
+    return out
+
+
+def _saturated(report):
+    return sum(r.note == gc.SATURATED_NOTE for r in report.rows)
+
+
+@pytest.mark.parametrize("key", list(ACTIVATIONS))
+@pytest.mark.parametrize("half_width", [2.0, 8.0, 20.0])
+def test_activation_check_is_green_on_plot_grids(key, half_width):
+    act = ACTIVATIONS[key]
+    for params in _param_sets(key):
+        report = gc.activation_check(act, _grid(half_width), **params)
+        c = report.worst
+        assert c.score < 1e-7, (key, params, c)
+        assert len(report.rows) == 300 and 0 <= _saturated(report) < 300
+        assert c.numeric == pytest.approx(c.analytic, rel=1e-6, abs=1e-9)
+
+
+def test_activation_check_catches_a_wrong_derivative():
+    from dataclasses import replace
+
+    from core.activations import sigmoid
+
+    bad = replace(ACTIVATIONS["sigmoid"], grad=sigmoid)  # f instead of f′
+    assert gc.activation_check(bad, _grid(5.0)).worst.score > 0.1
+
+
+def test_activation_check_reports_the_kink_when_the_grid_hits_it():
+    # A point exactly at 0: the central difference straddles both slopes of ReLU (0.5 vs 0).
+    c = gc.activation_check(ACTIVATIONS["relu"], np.linspace(-1.0, 1.0, 201)).worst
+    assert c.value == 0.0 and c.analytic == 0.0 and c.numeric == pytest.approx(0.5)
+    assert c.score == pytest.approx(1.0)
+
+
+def test_saturated_tails_are_measured_against_the_peak_not_against_f_prime():
+    # tanh′(20) ≈ 1.7e-17: the difference quotient is pure round-off there, yet small next to the peak.
+    report = gc.activation_check(ACTIVATIONS["tanh"], _grid(20.0))
+    assert _saturated(report) > 200 and report.worst.score < 1e-7
