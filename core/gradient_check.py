@@ -19,16 +19,20 @@ pure round-off and rel_i ≈ 1 even for a correct gradient. Such a component —
 |n_i| below the round-off level ``roundoff_level(f(θ), ε)`` — is scored 0 and flagged with a
 note, the usual absolute-tolerance escape hatch.
 
-This module holds:
+This module is the app's one gradient check: every check is a ``CheckProblem`` (a request)
+answered by ``check_gradient`` with a ``CheckReport`` (rows, verdict), used by every page:
 
-- ``check_gradient`` (generic), ``sweep_steps`` (the V) and the three things the Gradient
-  checking page can check: ``expression_problem`` (a typed function of x, y, z),
-  ``network_problem`` (the article's XOR network, its ``backward`` or a planted bug) and
-  ``softmax_ce_problem`` (analytic p − y over the logits);
+- ``check_gradient`` (generic), ``sweep_steps`` (the V) and the problems: ``check_function``
+  (f and a hand-written gradient), ``expression_problem`` (a typed function of x, y, z),
+  ``network_problem`` (a ``TwoLayerNet`` or any ``MLP``: its ``backward`` or a planted bug; every
+  parameter or chosen ones; ``MLP.gradient_check`` is this) and ``softmax_ce_problem``
+  (analytic p − y over the logits);
+- ``activation_check``: an activation's f′ on a plotting grid, with saturated points scored
+  against a fraction of the peak;
 - ``BUGS``: realistic mistakes in the network's backward pass, each a full backward with
   one line wrong, returning the buggy gradient dict;
 - ``flow_weight_check``: backprop through a deep stack (``core.gradient_flow``) against
-  central differences, for one weight, for the Vanishing gradients page.
+  central differences, for one weight, with the step chosen from the differences alone.
 
 Pure NumPy and the standard library; nothing prints or warns.
 """

@@ -732,8 +732,9 @@ class MLP:
         """
         X, T = self._check_Xy(X, y)
         key, index = self._locate(name)
-        grads = self.backward(X, T)
-        zs, acts = self._forward(X)
+        grads = self.backward(X, T)  # runs and caches the forward pass the steps are read from
+        assert self.zs is not None and self.acts is not None
+        zs, acts = self.zs, self.acts
         m = X.shape[0]
         deltas = self._deltas(zs, acts, T)
         layer = int(key[1:])  # 1-based
