@@ -63,6 +63,11 @@ __all__ = [
     "ChainStep",
     "History",
     "MLP",
+    "backprop_deltas",
+    "data_loss",
+    "forward_pass",
+    "layer_grads",
+    "output_delta",
     "parse_param_name",
     "train_history",
 ]
