@@ -16,21 +16,16 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-
-from core.finite_diff import derivative
 
 __all__ = [
     "ACTIVATIONS",
     "GELU_A",
     "GELU_C",
     "Activation",
-    "GradCheck",
-    "check_grad",
     "elu",
     "elu_grad",
     "gelu",
@@ -223,7 +218,6 @@ class Activation:
         peak_grad: sup over x of |f′(x)| at the default parameters.
         peak_at: a point where |f′| reaches ``peak_grad``, or ``None`` when the sup is reached on a
             whole half-line (ReLU, leaky ReLU, ELU) or only in the limit x → +∞ (softplus).
-        peak_text: where the peak is, as text (``"x = 0"``, ``"x > 0"``, ``"x → +∞"``).
         used_in: where the activation is used, in a few words.
         params: hyperparameter name → ``(default, lo, hi)`` for a slider; empty when none.
         sliders: hyperparameter name → its slider (label, step, help, URL key); one per ``params`` entry.
@@ -238,7 +232,6 @@ class Activation:
     range_text: str
     peak_grad: float
     peak_at: float | None
-    peak_text: str
     used_in: str
     params: dict[str, tuple[float, float, float]] = field(default_factory=dict)
     sliders: dict[str, Slider] = field(default_factory=dict)
@@ -269,7 +262,6 @@ ACTIVATIONS: dict[str, Activation] = {
         range_text="(0, 1)",
         peak_grad=0.25,
         peak_at=0.0,
-        peak_text="x = 0",
         used_in="Sigmoid: binary outputs and gates (LSTM/GRU); vanishes in deep stacks",
     ),
     "tanh": Activation(
@@ -282,7 +274,6 @@ ACTIVATIONS: dict[str, Activation] = {
         range_text="(-1, 1)",
         peak_grad=1.0,
         peak_at=0.0,
-        peak_text="x = 0",
         used_in="Tanh: RNNs; zero-centred but still saturates",
     ),
     "relu": Activation(
@@ -295,7 +286,6 @@ ACTIVATIONS: dict[str, Activation] = {
         range_text="[0, ∞)",
         peak_grad=1.0,
         peak_at=None,
-        peak_text="x > 0",
         used_in="ReLU: the default for hidden layers",
     ),
     "leaky_relu": Activation(
@@ -308,7 +298,6 @@ ACTIVATIONS: dict[str, Activation] = {
         range_text="(-∞, ∞)",
         peak_grad=1.0,
         peak_at=None,
-        peak_text="x > 0",
         used_in="Leaky ReLU: keeps a small gradient for x < 0 (no dead units)",
         params={"alpha": (0.01, 0.0, 0.5)},
         sliders={"alpha": Slider("Leaky ReLU slope α (x < 0)", 0.01,
@@ -331,7 +320,6 @@ ACTIVATIONS: dict[str, Activation] = {
         range_text="[≈ -0.17, ∞)",
         peak_grad=1.1289930686587717,
         peak_at=1.41850,
-        peak_text="x ≈ 1.4185",
         used_in="GELU: transformers (BERT, GPT)",
     ),
     "elu": Activation(
@@ -344,7 +332,6 @@ ACTIVATIONS: dict[str, Activation] = {
         range_text="(-α, ∞)",
         peak_grad=1.0,
         peak_at=None,
-        peak_text="x ≥ 0 (for α ≤ 1; x → 0⁻ with peak α when α > 1)",
         used_in="ELU: smooth negative side pushes mean activations toward zero",
         params={"alpha": (1.0, 0.1, 3.0)},
         sliders={"alpha": Slider("ELU α (x < 0 tends to −α)", 0.05,
@@ -360,7 +347,6 @@ ACTIVATIONS: dict[str, Activation] = {
         range_text="(0, ∞)",
         peak_grad=1.0,
         peak_at=None,
-        peak_text="x → +∞",
         used_in="Softplus: a smooth ReLU; keeps outputs positive (e.g. variances)",
     ),
     "silu": Activation(
@@ -373,7 +359,6 @@ ACTIVATIONS: dict[str, Activation] = {
         range_text="[≈ -0.28, ∞)",
         peak_grad=1.0998393201288668,
         peak_at=2.39936,
-        peak_text="x ≈ 2.3994",
         used_in="SiLU/swish: modern CNNs and LLM feed-forward blocks",
     ),
 }
@@ -408,35 +393,3 @@ def saturation_intervals(
         hi = xs[-1] if b == xs.size else 0.5 * (xs[b - 1] + xs[b])
         out.append((float(lo), float(hi)))
     return out
-
-
-class GradCheck(NamedTuple):
-    """``check_grad``'s verdict: the worst point of the analytic f′ against central differences."""
-
-    x: float  # where the worst error occurs
-    analytic: float  # f′(x) from the activation's ``grad``
-    numeric: float  # (f(x + h) − f(x − h)) / 2h
-    rel_err: float  # the largest error |a − n| / max(|a| + |n|, frac · peak) over the grid
-    n_points: int  # grid points compared
-    n_saturated: int  # of which saturated (|f′| < frac · peak)
-
-
-def check_grad(act: Activation, x: ArrayLike, h: float = 1e-5, frac: float = 0.01, **params: float) -> GradCheck:
-    """Analytic f′ vs central differences on every grid point: the worst error and where it is.
-
-    The error is |a − n| / max(|a| + |n|, frac·peak): the usual relative error wherever f′ is not
-    saturated, and the error relative to frac·peak inside the saturated zone, where f′ is so small
-    that the difference quotient's round-off (about ε·|f|/h) would dominate a relative measure.
-    Keep the grid ``h`` away from kinks (x = 0 for ReLU, leaky ReLU and ELU with α ≠ 1): a central
-    difference there straddles two slopes, and this check reports it.
-    """
-    xs = _as_float(x).ravel()
-    analytic = _as_float(act.grad(xs, **params))
-    numeric = _as_float(derivative(partial(act.fn, **params), xs, h=h, method="central"))
-    floor = frac * act.peak_grad_for(**params)
-    errors = np.abs(analytic - numeric) / np.maximum(np.abs(analytic) + np.abs(numeric), floor)
-    errors = np.where(np.isfinite(errors), errors, np.inf)
-    i = int(np.argmax(errors))
-    saturated = saturation_mask(act, xs, frac, **params)
-    return GradCheck(float(xs[i]), float(analytic[i]), float(numeric[i]), float(errors[i]),
-                     int(xs.size), int(np.count_nonzero(saturated)))

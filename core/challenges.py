@@ -199,7 +199,7 @@ def solve_output_gradient(row: int = 1) -> Solved:
     m = a2.shape[0]
     value = float((a2[row, 0] - y[row, 0]) / m)
 
-    def loss(v: float) -> float:
+    def loss(v: np.ndarray) -> float:
         out = a2.copy()
         out[row, 0] = v
         return float(0.5 * np.mean((out - y) ** 2))
@@ -357,11 +357,13 @@ def solve_vanishing(depth: int = 20, activation: str = "sigmoid", init: str = "x
     k = min(MAGNITUDES, key=lambda m: abs(m - log))
     # Layer 1's gradient is below what differences of the loss can resolve; check the layer
     # closest to the input that they can (core picks it), so backprop's numbers are vouched for.
-    wc = flow_weight_check(flow)
-    return Solved(magnitude_label(k), Check(f"largest ∂L/∂W entry of layer {wc.layer}", "backprop",
+    report = flow_weight_check(flow)
+    wc = report.rows[0]
+    layer = int(wc.group[1:])
+    return Solved(magnitude_label(k), Check(f"largest ∂L/∂W entry of layer {layer}", "backprop",
                                             _num(wc.analytic, 4), "central difference", _num(wc.numeric, 4),
-                                            wc.reliable and wc.rel_error < 1e-4, wc.rel_error),
-                  {"ratio": ratio, "log10": log, "bound": 0.25 ** depth, "depth": depth, "layer": wc.layer})
+                                            report.reliable and wc.rel_error < 1e-4, wc.rel_error),
+                  {"ratio": ratio, "log10": log, "bound": 0.25 ** depth, "depth": depth, "layer": layer})
 
 
 # -- Gradient checking ---------------------------------------------------------------------------

@@ -6,9 +6,9 @@ The article's definition of the derivative,
 
 becomes a numerical method as soon as we stop at a small but finite step ``h``. This module
 implements the three classic difference quotients, gradients and Jacobians built from them,
-the relative error used to compare two derivatives, a gradient checker, and the
+the relative error used to compare two derivatives, and the
 error-versus-step sweep that shows the trade-off between truncation error (``h`` too big)
-and round-off error (``h`` too small).
+and round-off error (``h`` too small). The gradient check built on them is ``core.gradient_check``.
 
 Conventions:
 - everything is float64; ``f`` receives float64 values;
@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -174,70 +173,6 @@ def relative_errors(a: ArrayLike, b: ArrayLike) -> np.ndarray:
     denominator = np.maximum(np.abs(a_scaled) + np.abs(b_scaled), np.finfo(np.float64).tiny)
     errors = np.abs(a_scaled - b_scaled) / denominator
     return np.where(finite, errors, np.nan)
-
-
-@dataclass(frozen=True, eq=False)
-class GradientCheck:
-    """The result of ``gradient_check``: both gradients and their per-component relative errors.
-
-    ``errors[i] = |analytic_i - numeric_i| / max(|analytic_i| + |numeric_i|, tiny)``.
-    ``passed`` is True when every component's error is at most ``tolerance``. Rule of thumb
-    (CS231n): below 1e-7 is excellent, around 1e-4 is suspicious unless the function has kinks,
-    above 1e-2 the analytic gradient is almost certainly wrong. A component whose true value is
-    0 can show a large relative error from round-off alone; ``overall`` (norm-wise) is immune.
-    """
-
-    analytic: np.ndarray
-    numeric: np.ndarray
-    errors: np.ndarray
-    overall: float
-    tolerance: float
-
-    @property
-    def max_error(self) -> float:
-        """The largest per-component relative error (NaN if any component is NaN)."""
-        return float(np.max(self.errors)) if self.errors.size else 0.0
-
-    @property
-    def worst_index(self) -> tuple[int, ...]:
-        """Index (into the parameter array) of the component with the largest error."""
-        if self.errors.size == 0:
-            return ()
-        flat = np.where(np.isnan(self.errors), np.inf, self.errors).ravel()
-        return tuple(int(i) for i in np.unravel_index(int(np.argmax(flat)), self.errors.shape))
-
-    @property
-    def passed(self) -> bool:
-        """True when every component's relative error is at most ``tolerance`` (NaN fails)."""
-        return bool(np.all(self.errors <= self.tolerance))
-
-
-def gradient_check(
-    f: Callable[[np.ndarray], ArrayLike],
-    grad_f: Callable[[np.ndarray], ArrayLike],
-    x: ArrayLike,
-    h: float = 1e-7,
-    tolerance: float = 1e-5,
-) -> GradientCheck:
-    """Compare grad_f(x) with central differences: errors_i = |g_i - n_i| / max(|g_i| + |n_i|, tiny).
-
-    ``h = 1e-7`` is the article's epsilon. Returns a ``GradientCheck`` holding the analytic and
-    numeric gradients, the per-component relative errors, the norm-wise ``overall`` error and a
-    ``passed`` verdict at ``tolerance``.
-    """
-    x_array = np.array(x, dtype=np.float64)
-    analytic = np.array(grad_f(x_array.copy()), dtype=np.float64)
-    if analytic.size != x_array.size:
-        raise ValueError(f"grad_f returned {analytic.size} components for {x_array.size} parameters")
-    analytic = analytic.reshape(x_array.shape)
-    numeric = gradient(f, x_array, h=h)
-    return GradientCheck(
-        analytic=analytic,
-        numeric=numeric,
-        errors=relative_errors(analytic, numeric),
-        overall=relative_error(analytic, numeric),
-        tolerance=float(tolerance),
-    )
 
 
 def step_sizes(lo: float = 1e-16, hi: float = 1e-1, per_decade: int = 4) -> np.ndarray:
@@ -413,10 +348,10 @@ def expected_step_error(f: Callable[[float], float], x: float, h: float, method:
         v = {k: _scalar(f(x + k * s)) for k in (-2, -1, 0, 1, 2)}
         f2 = (v[1] - 2.0 * v[0] + v[-1]) / s**2
         f3 = (v[2] - 2.0 * v[1] + 2.0 * v[-1] - v[-2]) / (2.0 * s**3)
-        truncation = abs(f2) * h / 2.0 if method != "central" else abs(f3) * h * h / 6.0
-        roundoff = np.finfo(np.float64).eps * max(abs(v[0]), np.finfo(np.float64).tiny) / h
-    truncation = float(truncation) if math.isfinite(truncation) else math.inf
-    roundoff = float(roundoff) if math.isfinite(roundoff) else math.inf
+        trunc = float(abs(f2) * h / 2.0 if method != "central" else abs(f3) * h * h / 6.0)
+        rounding = float(np.finfo(np.float64).eps * max(abs(v[0]), np.finfo(np.float64).tiny) / h)
+    truncation = trunc if math.isfinite(trunc) else math.inf
+    roundoff = rounding if math.isfinite(rounding) else math.inf
     regime = "truncation" if truncation >= roundoff else "round-off"
     return StepError(truncation, roundoff, truncation + roundoff, regime)
 

@@ -19,16 +19,20 @@ pure round-off and rel_i ≈ 1 even for a correct gradient. Such a component —
 |n_i| below the round-off level ``roundoff_level(f(θ), ε)`` — is scored 0 and flagged with a
 note, the usual absolute-tolerance escape hatch.
 
-This module holds:
+This module is the app's one gradient check: every check is a ``CheckProblem`` (a request)
+answered by ``check_gradient`` with a ``CheckReport`` (rows, verdict), used by every page:
 
-- ``check_gradient`` (generic), ``sweep_steps`` (the V) and the three things the Gradient
-  checking page can check: ``expression_problem`` (a typed function of x, y, z),
-  ``network_problem`` (the article's XOR network, its ``backward`` or a planted bug) and
-  ``softmax_ce_problem`` (analytic p − y over the logits);
+- ``check_gradient`` (generic), ``sweep_steps`` (the V) and the problems: ``check_function``
+  (f and a hand-written gradient), ``expression_problem`` (a typed function of x, y, z),
+  ``network_problem`` (a ``TwoLayerNet`` or any ``MLP``: its ``backward`` or a planted bug; every
+  parameter or chosen ones; ``MLP.gradient_check`` is this) and ``softmax_ce_problem``
+  (analytic p − y over the logits);
+- ``activation_check``: an activation's f′ on a plotting grid, with saturated points scored
+  against a fraction of the peak;
 - ``BUGS``: realistic mistakes in the network's backward pass, each a full backward with
   one line wrong, returning the buggy gradient dict;
 - ``flow_weight_check``: backprop through a deep stack (``core.gradient_flow``) against
-  central differences, for one weight, for the Vanishing gradients page.
+  central differences, for one weight, with the step chosen from the differences alone.
 
 Pure NumPy and the standard library; nothing prints or warns.
 """
@@ -38,15 +42,21 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from core import finite_diff
-from core.activations import ACTIVATIONS
+from core.activations import ACTIVATIONS, Activation, saturation_mask
 from core.gradient_flow import FlowResult, network_loss
 from core.losses import softmax_cross_entropy, softmax_cross_entropy_grad
-from core.network import PARAM_KEYS, TwoLayerNet, output_delta, parse_param_name
+
+if TYPE_CHECKING:  # the network imports this module for its gradient_check: no import cycle at runtime
+    from core.mlp import MLP
+    from core.network import TwoLayerNet
 
 __all__ = [
     "GOOD",
@@ -56,6 +66,8 @@ __all__ = [
     "level_of",
     "roundoff_level",
     "CheckProblem",
+    "SATURATED_NOTE",
+    "activation_check",
     "CheckRow",
     "CheckReport",
     "check_gradient",
@@ -63,6 +75,8 @@ __all__ = [
     "sweep_steps",
     "expression_problem",
     "network_problem",
+    "function_problem",
+    "check_function",
     "TARGETS",
     "softmax_ce_logits",
     "softmax_ce_target",
@@ -71,7 +85,6 @@ __all__ = [
     "BUGS",
     "correct_backward",
     "relu_kinks",
-    "FlowWeightCheck",
     "STACK_STEPS",
     "flow_weight_check",
 ]
@@ -149,6 +162,7 @@ class CheckRow:
     score: float  # rel_error, or 0.0 when both values are below the round-off level
     level: str  # "fine" | "suspicious" | "bug"
     note: str  # "" or why the score differs from rel_error
+    value: float = math.nan  # the parameter's value θ_i where the gradient was checked
 
 
 @dataclass(frozen=True)
@@ -160,6 +174,14 @@ class CheckReport:
     f_value: float
     roundoff: float  # absolute round-off level used for the "both ≈ 0" rule
     overall: float  # ‖a − n‖ / (‖a‖ + ‖n‖)
+    spread: float = 0.0  # estimated relative error of the central differences themselves (0: not estimated)
+    skipped: tuple[str, ...] = ()  # groups left unchecked: their gradients are below the loss's round-off
+    skipped_max: float = 0.0  # the largest |gradient| in the first skipped group
+
+    @property
+    def reliable(self) -> bool:
+        """Whether the numeric estimates are trustworthy: their own estimated error ≤ SUSPICIOUS."""
+        return math.isfinite(self.spread) and self.spread <= SUSPICIOUS
 
     @property
     def worst(self) -> CheckRow:
@@ -210,7 +232,7 @@ def check_gradient(problem: CheckProblem, h: float = 1e-6) -> CheckReport:
             score = SUSPICIOUS
             note = (f"differ by {abs(a - n):.0e}, within the round-off level {floor:.0e} of f = {f_value:.3g}: "
                     "finite differences cannot check this component more closely at this h")
-        rows.append(CheckRow(name, problem.groups[i], a, n, r, score, level_of(score), note))
+        rows.append(CheckRow(name, problem.groups[i], a, n, r, score, level_of(score), note, float(problem.theta[i])))
     return CheckReport(rows=tuple(rows), h=h, f_value=f_value, roundoff=floor,
                        overall=finite_diff.relative_error(analytic, numeric))
 
@@ -251,6 +273,43 @@ def sweep_steps(problem: CheckProblem, hs: Sequence[float] | np.ndarray) -> Swee
     overall = np.where(np.isfinite(overall), np.maximum(overall, finite_diff.ERROR_FLOOR), np.nan)
     worst = np.where(np.isfinite(worst), np.maximum(worst, finite_diff.ERROR_FLOOR), np.nan)
     return Sweep(hs=steps, overall=overall, worst=worst)
+
+
+# ---------------------------------------------------------------------------------------------
+# 0. an activation's derivative on a grid of points
+
+
+SATURATED_NOTE = "saturated (|f′| < frac·peak): measured against frac·peak"
+"""The note of a grid point inside a saturated stretch in ``activation_check``."""
+
+
+def activation_check(act: Activation, x: ArrayLike, h: float = 1e-5, frac: float = 0.01,
+                     **params: float) -> CheckReport:
+    """The registry's f′ against central differences at every grid point x_i (one row each, named "x[i]").
+
+    The score is |a − n| / max(|a| + |n|, frac·peak): the usual relative error wherever f′ is not
+    saturated, and the error relative to frac·peak inside the saturated zone (note ``SATURATED_NOTE``),
+    where f′ is so small that the difference quotient's round-off (about ε·|f|/h) would dominate a
+    relative measure. Keep the grid away from kinks (x = 0 for ReLU, leaky ReLU and ELU with α ≠ 1): a
+    central difference there straddles two slopes, and this check reports it.
+    """
+    xs = np.asarray(x, dtype=np.float64).ravel()
+    analytic = np.asarray(act.grad(xs, **params), dtype=np.float64)
+    numeric = np.asarray(finite_diff.derivative(partial(act.fn, **params), xs, h=h, method="central"),
+                         dtype=np.float64)
+    floor = frac * act.peak_grad_for(**params)
+    with np.errstate(all="ignore"):
+        scores = np.abs(analytic - numeric) / np.maximum(np.abs(analytic) + np.abs(numeric), floor)
+    scores = np.where(np.isfinite(scores), scores, np.inf)
+    saturated = saturation_mask(act, xs, frac, **params)
+    rel = finite_diff.relative_errors(analytic, numeric)
+    rows = tuple(
+        CheckRow(f"x[{i}]", act.key, float(analytic[i]), float(numeric[i]), float(rel[i]), float(scores[i]),
+                 level_of(float(scores[i])), SATURATED_NOTE if saturated[i] else "", float(xs[i]))
+        for i in range(xs.size)
+    )
+    return CheckReport(rows=rows, h=float(h), f_value=math.nan, roundoff=0.0,
+                       overall=finite_diff.relative_error(analytic, numeric))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -334,8 +393,8 @@ def _forward_parts(net: TwoLayerNet, X: np.ndarray, y: np.ndarray):
 
 
 def _output_delta(net: TwoLayerNet, a2: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """m·∂L/∂z2, as the network's backward pass computes it (``core.network.output_delta``)."""
-    return output_delta(a2, y, net.loss_name == "mse")
+    """m·∂L/∂z2, as the network's backward pass computes it (``core.mlp.output_delta``)."""
+    return net._output_delta(a2, y)
 
 
 def _hidden_slope(net: TwoLayerNet, z1: np.ndarray) -> np.ndarray:
@@ -422,36 +481,61 @@ BUGS: Mapping[str, PlantedBug] = MappingProxyType({
 })
 
 
-def network_problem(net: TwoLayerNet, X: np.ndarray, y: np.ndarray, bug: str = "none") -> CheckProblem:
-    """Backprop (``net.backward`` or the planted bug's backward) vs ``net.numeric_gradients``, every parameter."""
+def network_problem(net: MLP, X: ArrayLike, y: ArrayLike, bug: str = "none",
+                    params: Sequence[str] | None = None) -> CheckProblem:
+    """Backprop (``net.backward`` or the planted bug's backward) vs ``net.numeric_gradients``.
+
+    Every scalar parameter of the network (a ``TwoLayerNet`` or any ``MLP``), or only the names in
+    ``params`` (e.g. the one weight a page is explaining). The planted bugs are for the article's
+    ``TwoLayerNet`` only.
+    """
     if bug not in BUGS:
         raise ValueError(f"unknown bug {bug!r}; choose one of {sorted(BUGS)}")
-    X = np.asarray(X, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
     work = net.copy()
+    X, y = work._check_Xy(X, y)
     planted = BUGS[bug].backward
-    grads = work.backward(X, y) if planted is None else planted(work, X, y)
-    names = tuple(work.param_names())
-    groups = tuple(parse_param_name(n)[0] for n in names)
-    analytic = np.concatenate([np.asarray(grads["d" + k], dtype=np.float64).ravel() for k in PARAM_KEYS])
-    theta = np.concatenate([np.asarray(getattr(work, k), dtype=np.float64).ravel() for k in PARAM_KEYS])
-    shapes = [getattr(work, k).shape for k in PARAM_KEYS]
+    grads = work.backward(X, y) if planted is None else planted(work, X, y)  # type: ignore[arg-type]
+    names = tuple(work.param_names()) if params is None else tuple(params)
+    located = [work._locate(n) for n in names]
+    groups = tuple(key for key, _ in located)
+    analytic = np.array([float(grads["d" + key][index]) for key, index in located], dtype=np.float64)
+    theta = np.array([work.get_param(n) for n in names], dtype=np.float64)
     probe = work.copy()
 
     def f(t: np.ndarray) -> float:
-        params, start = {}, 0
-        for key, shape in zip(PARAM_KEYS, shapes, strict=True):
-            size = int(np.prod(shape))
-            params[key] = t[start:start + size].reshape(shape)
-            start += size
-        probe.set_params(params)
-        return probe.loss(X, y)
+        for (key, index), v in zip(located, t, strict=True):
+            probe._array(key)[index] = v
+        return probe.data_loss(X, y) + probe.penalty()
 
     def numeric(h: float) -> np.ndarray:
-        g = work.numeric_gradients(X, y, h)
-        return np.concatenate([np.asarray(g["d" + k], dtype=np.float64).ravel() for k in PARAM_KEYS])
+        if params is None:
+            g = work.numeric_gradients(X, y, h)
+            return np.array([float(g["d" + key][index]) for key, index in located], dtype=np.float64)
+        return np.array([work.numeric_gradient(X, y, n, h) for n in names], dtype=np.float64)
 
     return CheckProblem(names=names, groups=groups, theta=theta, f=f, analytic=analytic, numeric_fn=numeric)
+
+
+def function_problem(f: Callable[[np.ndarray], float], grad_f: Callable[[np.ndarray], np.ndarray | Sequence[float]],
+                     x: Sequence[float] | np.ndarray) -> CheckProblem:
+    """f(θ) with its hand-written gradient grad_f(θ) at θ = x (any shape; scalars named "θ[i, j]" row-major)."""
+    theta = np.array(x, dtype=np.float64)
+    analytic = np.array(grad_f(theta.copy()), dtype=np.float64)
+    if analytic.size != theta.size:
+        raise ValueError(f"grad_f returned {analytic.size} components for {theta.size} parameters")
+    shape = theta.shape
+
+    def flat_f(t: np.ndarray) -> float:
+        return float(f(t.reshape(shape)))
+
+    names = tuple(f"θ[{', '.join(str(i) for i in idx)}]" for idx in np.ndindex(shape)) if shape else ("θ",)
+    return CheckProblem(names=names, groups=names, theta=theta.ravel(), f=flat_f, analytic=analytic.ravel())
+
+
+def check_function(f: Callable[[np.ndarray], float], grad_f: Callable[[np.ndarray], np.ndarray | Sequence[float]],
+                   x: Sequence[float] | np.ndarray, h: float = 1e-7) -> CheckReport:
+    """grad_f(x) against central differences of f at x, every component (``h = 1e-7``: the article's epsilon)."""
+    return check_gradient(function_problem(f, grad_f, x), h)
 
 
 def relu_kinks(net: TwoLayerNet, X: np.ndarray, h: float) -> tuple[int, ...]:
@@ -472,27 +556,6 @@ def relu_kinks(net: TwoLayerNet, X: np.ndarray, h: float) -> tuple[int, ...]:
 # deep stacks (Vanishing gradients page): one weight, backprop vs central differences
 
 
-@dataclass(frozen=True)
-class FlowWeightCheck:
-    """∂L/∂W_layer[i, j] by backprop and by central differences through the whole stack."""
-
-    layer: int  # 1-based index of the checked layer
-    index: tuple[int, int]
-    analytic: float
-    numeric: float
-    rel_error: float
-    h: float  # the step used (chosen from ``STACK_STEPS`` without looking at the analytic value)
-    spread: float  # estimated relative error of the numeric value itself (truncation + round-off)
-    roundoff: float  # absolute round-off level of a central difference at step h
-    unresolved: int  # layers below ``layer`` whose gradients are under the resolvable size
-    first_layer_max: float  # max |∂L/∂W_1[i, j]|
-
-    @property
-    def reliable(self) -> bool:
-        """Whether the numeric estimate is trustworthy: its own estimated error ≤ SUSPICIOUS."""
-        return math.isfinite(self.spread) and self.spread <= SUSPICIOUS
-
-
 STACK_STEPS: tuple[float, ...] = (1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8)
 """Relative steps tried by ``flow_weight_check`` (times max(1, |w|))."""
 
@@ -504,13 +567,17 @@ def _stack_roundoff(flow: FlowResult, h: float) -> float:
     return _MACHINE_EPS * scale / h
 
 
-def flow_weight_check(flow: FlowResult, layer: int | None = None, resolvable: float = 1e-6) -> FlowWeightCheck:
+def flow_weight_check(flow: FlowResult, layer: int | None = None, resolvable: float = 1e-6) -> CheckReport:
     """Backprop's ∂L/∂W_l[i,j] (largest entry of layer l) vs (L(W + h e_ij) − L(W − h e_ij)) / 2h.
+
+    A one-row ``CheckReport`` (row "W{l}[i,j]", group "W{l}") at the chosen step ``h``, with the
+    numeric estimate's own relative ``spread`` (``reliable`` when ≤ SUSPICIOUS), the layers below
+    ``l`` that were ``skipped`` and ``skipped_max`` = max |∂L/∂W_1|.
 
     With ``layer=None`` the layer closest to the input whose largest weight gradient finite
     differences can resolve — round-off(h = 1e-5) / |g| ≤ ``resolvable`` — is checked (the last
     layer if none can): a gradient smaller than the round-off of the loss itself cannot be
-    measured by differences; ``unresolved`` counts the layers skipped for that reason.
+    measured by differences; ``skipped`` names the layers passed over for that reason.
 
     The step is chosen from the differences alone (never from the analytic value): among
     h ∈ ``STACK_STEPS`` (times max(1, |w|)) the one with the smallest estimated error
@@ -553,9 +620,8 @@ def flow_weight_check(flow: FlowResult, layer: int | None = None, resolvable: fl
     size = max(abs(estimates[best]), float(np.finfo(np.float64).tiny))
     spread = totals[best] / size if math.isfinite(totals[best]) else math.inf
     analytic = float(grad[i, j])
-    unresolved = sum(1 for g in maxima[: layer - 1] if g == 0.0 or noise / g > resolvable)
-    return FlowWeightCheck(
-        layer=layer, index=(i, j), analytic=analytic, numeric=estimates[best],
-        rel_error=finite_diff.relative_error(analytic, estimates[best]), h=steps[best], spread=spread,
-        roundoff=_stack_roundoff(flow, steps[best]), unresolved=unresolved, first_layer_max=maxima[0],
-    )
+    rel = finite_diff.relative_error(analytic, estimates[best])
+    skipped = tuple(f"W{k + 1}" for k, g in enumerate(maxima[: layer - 1]) if g == 0.0 or noise / g > resolvable)
+    row = CheckRow(f"W{layer}[{i},{j}]", f"W{layer}", analytic, estimates[best], rel, rel, level_of(rel), "")
+    return CheckReport(rows=(row,), h=steps[best], f_value=float(flow.loss), roundoff=_stack_roundoff(flow, steps[best]),
+                       overall=rel, spread=spread, skipped=skipped, skipped_max=maxima[0])

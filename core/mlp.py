@@ -40,12 +40,15 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self, cast
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from core.activations import ACTIVATIONS, sigmoid
+from core.gradient_check import CheckReport, check_gradient, network_problem
+from core.gradient_flow import INITS
+from core.softmax import softmax
 
 __all__ = [
     "DATA_LIMIT",
@@ -55,10 +58,16 @@ __all__ = [
     "MAX_LAYERS",
     "MAX_WIDTH",
     "PARAM_LIMIT",
+    "CHAIN_STEP_ROLES",
     "ChainPath",
     "ChainStep",
     "History",
     "MLP",
+    "backprop_deltas",
+    "data_loss",
+    "forward_pass",
+    "layer_grads",
+    "output_delta",
     "parse_param_name",
     "train_history",
 ]
@@ -91,6 +100,14 @@ _BOUNDED = ("sigmoid", "tanh")
 _NAME_RE = re.compile(r"\s*([Wb])([1-9][0-9]?)\s*\[\s*([0-9]+)\s*(?:,\s*([0-9]+)\s*)?\]\s*")
 
 
+def _check_h(h: float) -> float:
+    """The central-difference step as a positive finite float."""
+    h = float(h)
+    if not (math.isfinite(h) and h > 0.0):
+        raise ValueError(f"h must be a positive finite number, got {h!r}")
+    return h
+
+
 def parse_param_name(name: str) -> tuple[str, tuple[int, ...]]:
     """"W2[0,1]" → ("W2", (0, 1)), "b3[2]" → ("b3", (2,)); weights take two indices, biases one."""
     match = _NAME_RE.fullmatch(name) if isinstance(name, str) and len(name) <= 64 else None
@@ -120,9 +137,92 @@ def _slope_fn(name: str) -> Callable[[FloatArray, FloatArray], FloatArray]:
     return lambda z, a: grad(z)
 
 
-def _softmax(z: FloatArray) -> FloatArray:
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
+def _t(a: FloatArray) -> FloatArray:
+    """The last two axes swapped (``a.T`` for a matrix)."""
+    return a.T if a.ndim == 2 else np.swapaxes(a, -1, -2)
+
+
+def _total(a: FloatArray) -> FloatArray:
+    """Σ over the last two axes (samples and outputs), in one flat pairwise reduction per batch entry."""
+    return np.add.reduce(a.reshape(a.shape[:-2] + (-1,)), -1)
+
+
+# ---------------------------------------------------------------------------------------------
+# forward, loss and backward, written once
+#
+# Plain functions of the parameter lists, so that arrays may carry leading batch axes (one network
+# per entry: core.network.slice_along stacks one per offset). Samples and units are always the last
+# two axes. MLP and TwoLayerNet (core.network) train, check and explain with these.
+
+
+def forward_pass(Ws: Sequence[FloatArray], bs: Sequence[FloatArray], fns: Sequence[Callable[..., FloatArray]],
+                 softmax_out: bool, X: FloatArray) -> tuple[list[FloatArray], list[FloatArray]]:
+    """(zs, acts): acts[0] = X, z_l = a_{l−1} W_l + b_l, a_l = f_l(z_l); the last a is σ (or softmax) of the logits.
+
+    ``fns`` are the hidden activations (one fewer than layers). With leading batch axes the biases
+    carry a sample axis of 1, e.g. (k, 1, n_l).
+    """
+    zs, acts = [], [X]
+    a = X
+    for layer, f in enumerate(fns):
+        z = a @ Ws[layer]
+        z += bs[layer]
+        a = f(z)
+        zs.append(z)
+        acts.append(a)
+    z = a @ Ws[-1]
+    z += bs[-1]
+    zs.append(z)
+    acts.append(softmax(z) if softmax_out else sigmoid(z))
+    return zs, acts
+
+
+def data_loss(z: FloatArray, a: FloatArray, T: FloatArray, mse: bool, softmax_out: bool) -> FloatArray:
+    """L without the penalty: ½·Σ(a − y)²/m (mse), Σ(softplus(z) − y·z)/m (sigmoid CE), Σ(logsumexp(z) − y·z)/m."""
+    m = z.shape[-2]
+    if mse:
+        d = a - T
+        return 0.5 * (_total(d * d) / m)
+    if not softmax_out:
+        # softplus(z) − T·z written as T·softplus(−z) + (1 − T)·softplus(z): equal, but without the
+        # cancellation between two large terms once the net is confident (|z| ≫ 1), so a small loss keeps
+        # its relative precision (and central differences of it stay accurate).
+        return _total(T * np.logaddexp(0.0, -z) + (1.0 - T) * np.logaddexp(0.0, z)) / m
+    zmax = z.max(axis=-1, keepdims=True)
+    lse = np.log(np.exp(z - zmax).sum(axis=-1, keepdims=True)) + zmax
+    return np.add.reduce(lse[..., 0] * T.sum(axis=-1) - (T * z).sum(axis=-1), -1) / m
+
+
+def output_delta(a: FloatArray, T: FloatArray, mse: bool, softmax_out: bool) -> FloatArray:
+    """m·∂L/∂z_L: a − y for cross-entropy, (a − y)⊙a(1 − a) for MSE on a sigmoid, Jᵀ(a − y) on a softmax."""
+    d = a - T
+    if not mse:
+        return d
+    if not softmax_out:
+        return d * (a * (1.0 - a))
+    return a * (d - (d * a).sum(axis=-1, keepdims=True))  # softmax Jacobianᵀ·d
+
+
+def backprop_deltas(Ws: Sequence[FloatArray], zs: Sequence[FloatArray], acts: Sequence[FloatArray],
+                    slopes: Sequence[Callable[[FloatArray, FloatArray], FloatArray]],
+                    delta: FloatArray) -> list[FloatArray]:
+    """δ_l = m·∂L/∂z_l for every layer (first layer first), from δ_L: δ_{l−1} = (δ_l W_lᵀ) ⊙ f′(z_{l−1})."""
+    out = [delta]
+    for layer in range(len(Ws) - 1, 0, -1):
+        delta = delta @ _t(Ws[layer])
+        delta *= slopes[layer - 1](zs[layer - 1], acts[layer])
+        out.append(delta)
+    return out[::-1]
+
+
+def layer_grads(acts: Sequence[FloatArray], deltas: Sequence[FloatArray]) -> list[tuple[FloatArray, FloatArray]]:
+    """(∂L/∂W_l, ∂L/∂b_l) = (a_{l−1}ᵀ δ_l / m, Σ_samples δ_l / m) for every layer, without the penalty."""
+    m = deltas[0].shape[-2]
+    return [(_t(acts[layer]) @ delta / m, np.add.reduce(delta, -2) / m) for layer, delta in enumerate(deltas)]
+
+
+CHAIN_STEP_ROLES: tuple[str, ...] = ("output_error", "hidden_error", "hidden_slope", "hidden_delta", "input", "bias")
+"""The kinds of link :meth:`MLP.chain_path` produces (``ChainStep.role``)."""
 
 
 @dataclass(frozen=True)
@@ -130,8 +230,10 @@ class ChainStep:
     """One link of a weight's chain: a named quantity with its value for each sample (``(m,)``)."""
 
     symbol: str  # plain text, e.g. "δ2[1]" (a0 is the input x)
-    meaning: str
+    role: str  # one of CHAIN_STEP_ROLES (the pages put it in words, ui.wording)
     values: FloatArray
+    unit: int | None = None  # the unit (or, for "input", the input index i) the link belongs to
+    layer: int | None = None  # its layer (1-based; for "input", the layer of the weight)
 
 
 @dataclass(frozen=True)
@@ -164,6 +266,12 @@ class MLP:
     ``MLP([2, 3, 1])`` is the article's network (2 → 3 sigmoid → 1 sigmoid, MSE, seed-42 weights).
     Parameters are ``net.W1, net.b1, …`` (arrays, edited in place by training) or ``net.params()``.
     """
+
+    param_limit: float = PARAM_LIMIT
+    """Training clips the parameters to ±param_limit when a hidden activation is unbounded or a penalty is on."""
+
+    value_limit: float = math.inf
+    """Largest |value| set_param and set_params accept."""
 
     def __init__(
         self,
@@ -215,9 +323,13 @@ class MLP:
         if output not in ("sigmoid", "softmax") or (output == "softmax" and self.n_out < 2):
             raise ValueError(f"output must be 'sigmoid' or (with 2+ output units) 'softmax', got {output!r}")
         self.output = output
+        self._mse = loss == "mse"
+        self._regularised = bool(self.l1 or self.l2)
+        self._softmax = output == "softmax"
         self._fns = [ACTIVATIONS[a].fn for a in self.activations]
         self._slopes = [_slope_fn(a) for a in self.activations]
         self._clip = any(a not in _BOUNDED for a in self.activations)
+        self._seen: tuple[Any, Any, FloatArray, FloatArray] | None = None  # last validated (X, y)
         self.W: list[FloatArray] = []
         self.b: list[FloatArray] = []
         self.zs: list[FloatArray] | None = None
@@ -228,27 +340,20 @@ class MLP:
     # -- construction and state ---------------------------------------------------------------
 
     def _scale(self, fan_in: int, fan_out: int) -> float:
-        if self.init == "article":
-            return 0.5
-        if self.init == "xavier":
-            return math.sqrt(2.0 / (fan_in + fan_out))
-        return math.sqrt(2.0 / fan_in)
+        """Std of a layer's weights: 0.5 (article), else the ``core.gradient_flow.INITS`` scheme's."""
+        return 0.5 if self.init == "article" else INITS[self.init].std(fan_in, fan_out)
 
     def reset(self) -> None:
         """The seed's initial weights: W_l = RandomState(seed).randn(n_{l−1}, n_l)·std, W1 first; b = 0."""
         rng = np.random.RandomState(self.seed)
         self.W = [rng.randn(a, b) * self._scale(a, b) for a, b in zip(self.sizes, self.sizes[1:], strict=False)]
         self.b = [np.zeros(n) for n in self.sizes[1:]]
-        # The last layer's W and b live in one (n_{L−1} + 1, n_out) block [W; b] (see _step); W[-1] and
-        # b[-1] are views of it.
-        self._P = np.vstack([self.W[-1], self.b[-1][None, :]])
-        self.W[-1], self.b[-1] = self._P[:-1], self._P[-1]
-        self._A: FloatArray = np.ones((0, self.sizes[-2] + 1))  # [a_{L−1} 1] scratch
         self.zs = self.acts = None
         self.epochs_trained = 0
 
     @property
     def param_keys(self) -> tuple[str, ...]:
+        """The parameter arrays' names in order: ("W1", "b1", "W2", "b2", …)."""
         return tuple(k for layer in range(1, self.n_layers + 1) for k in (f"W{layer}", f"b{layer}"))
 
     def __getattr__(self, name: str) -> FloatArray:
@@ -289,18 +394,37 @@ class MLP:
             arr = np.array(value, dtype=np.float64)
             if arr.shape != self._array(key).shape:
                 raise ValueError(f"{key} must have shape {self._array(key).shape}, got {arr.shape}")
-            if not np.all(np.isfinite(arr)):
-                raise ValueError(f"{key} must be finite")
+            if not np.all(np.isfinite(arr)) or np.any(np.abs(arr) > self.value_limit):
+                raise ValueError(f"{key} must be finite and within ±{self.value_limit:g}")
             new[key] = arr
         for key, arr in new.items():
             self._array(key)[...] = arr
         self.zs = self.acts = None
 
-    def copy(self) -> MLP:
-        clone = MLP(**self.config)
+    def copy(self) -> Self:
+        """An independent copy: same config, parameters, forward cache and epoch count."""
+        clone = type(self)(**self.config)
         clone.set_params(self.params())
         clone.epochs_trained = self.epochs_trained
+        if self.zs is not None and self.acts is not None:
+            clone.zs, clone.acts = [z.copy() for z in self.zs], [a.copy() for a in self.acts]
         return clone
+
+    def state_dict(self) -> dict[str, Any]:
+        """A JSON-friendly snapshot: {"config": {...}, "params": {key: nested lists}, "epochs_trained": int}."""
+        return {
+            "config": self.config,
+            "params": {key: self._array(key).tolist() for key in self.param_keys},
+            "epochs_trained": self.epochs_trained,
+        }
+
+    @classmethod
+    def from_state_dict(cls, state: Mapping[str, Any]) -> Self:
+        """Rebuild a net from :meth:`state_dict`: cls(**config) then set_params(params)."""
+        net = cls(**dict(state["config"]))
+        net.set_params(state["params"])
+        net.epochs_trained = int(state.get("epochs_trained", 0))
+        return net
 
     def param_names(self) -> list[str]:
         """Every scalar parameter: "W1[0,0]", …, "b1[0]", …, layer by layer, row-major."""
@@ -323,9 +447,10 @@ class MLP:
 
     def set_param(self, name: str, value: float) -> None:
         key, index = self._locate(name)
-        if not math.isfinite(float(value)):
-            raise ValueError(f"{name} must be finite")
-        self._array(key)[index] = float(value)
+        value = float(value)
+        if not math.isfinite(value) or abs(value) > self.value_limit:
+            raise ValueError(f"{name} must be finite and within ±{self.value_limit:g}, got {value!r}")
+        self._array(key)[index] = value
         self.zs = self.acts = None
 
     # -- data ---------------------------------------------------------------------------------
@@ -362,40 +487,30 @@ class MLP:
         return T
 
     def _check_Xy(self, X: ArrayLike, y: ArrayLike) -> tuple[FloatArray, FloatArray]:
+        """X as (m, n_in) and the targets as (m, n_out), both checked.
+
+        Float64 arrays of the right shapes are remembered by identity once validated, so a loop calling
+        ``train_step(X, y)`` with the same two arrays scans them once (writing non-finite or huge values
+        into them in place between calls is unsupported).
+        """
+        seen = self._seen
+        if seen is not None and X is seen[0] and y is seen[1]:
+            return seen[2], seen[3]
         Xc = self.check_X(X)
-        return Xc, self.targets(y, Xc.shape[0])
+        T = self.targets(y, Xc.shape[0])
+        if Xc is X and T is y:  # float64 arrays used as given: remember them
+            self._seen = (X, y, Xc, T)
+        return Xc, T
 
     # -- forward, loss, backward (the one implementation) ---------------------------------------
 
     def _forward(self, X: FloatArray) -> tuple[list[FloatArray], list[FloatArray]]:
-        """(zs, acts) with acts[0] = X, acts[l] = f_l(zs[l−1]); the last act is σ or softmax of the logits."""
-        zs, acts = [], [X]
-        a = X
-        last = self.n_layers - 1
-        for layer in range(self.n_layers):
-            z = a @ self.W[layer]
-            z += self.b[layer]
-            if layer < last:
-                a = self._fns[layer](z)
-            else:
-                a = sigmoid(z) if self.output == "sigmoid" else _softmax(z)
-            zs.append(z)
-            acts.append(a)
-        return zs, acts
+        """(zs, acts) with acts[0] = X, acts[l] = f_l(zs[l−1]) (``forward_pass``); the cache is left alone."""
+        return forward_pass(self.W, self.b, self._fns, self._softmax, X)
 
     def _data_loss(self, z: FloatArray, a: FloatArray, T: FloatArray) -> float:
-        m = z.shape[0]
-        if self.loss_name == "mse":
-            d = a - T
-            return float(0.5 * (np.add.reduce((d * d).ravel()) / m))
-        if self.output == "sigmoid":
-            # softplus(z) − T·z written as T·softplus(−z) + (1 − T)·softplus(z): equal, but without the
-            # cancellation between two large terms once the net is confident (|z| ≫ 1), so a small loss keeps
-            # its relative precision (and central differences of it stay accurate).
-            return float(np.add.reduce((T * np.logaddexp(0.0, -z) + (1.0 - T) * np.logaddexp(0.0, z)).ravel()) / m)
-        zmax = z.max(axis=1, keepdims=True)
-        lse = np.log(np.exp(z - zmax).sum(axis=1, keepdims=True)) + zmax
-        return float(np.add.reduce(lse[:, 0] * T.sum(axis=1) - (T * z).sum(axis=1)) / m)
+        """The loss without the penalty, from the logits z and outputs a (``data_loss``)."""
+        return float(data_loss(z, a, T, self._mse, self._softmax))
 
     def penalty(self) -> float:
         """The regulariser l1·Σ|W| + ½·l2·ΣW² (weights only)."""
@@ -407,13 +522,8 @@ class MLP:
         return total
 
     def _output_delta(self, a: FloatArray, T: FloatArray) -> FloatArray:
-        """m·∂L/∂z_L."""
-        if self.loss_name == "ce":
-            return a - T
-        d = a - T
-        if self.output == "sigmoid":
-            return d * (a * (1.0 - a))
-        return a * (d - (d * a).sum(axis=1, keepdims=True))  # softmax Jacobianᵀ·d
+        """m·∂L/∂z_L (``output_delta``)."""
+        return output_delta(a, T, self._mse, self._softmax)
 
     def forward(self, X: ArrayLike) -> FloatArray:
         """The output a_L (m, n_out); caches zs and acts."""
@@ -441,23 +551,30 @@ class MLP:
         return self._data_loss(zs[-1], acts[-1], T)
 
     def loss(self, X: ArrayLike, y: ArrayLike) -> float:
-        """Data loss + penalty; runs (and caches) the forward pass."""
+        """L = data loss + penalty; runs (and caches) the forward pass on ``X``.
+
+        The data loss sums over outputs and averages over the m samples: ½·Σ(a − y)²/m for "mse" (the
+        article's ½·mean((a₂ − y)²) with one output); for "ce" with sigmoid outputs the binary cross-entropy
+        −(1/m)·Σ[y ln a + (1−y) ln(1−a)] (with one output the mean BCE; with several, that mean summed
+        over outputs); with a softmax output −(1/m)·Σ y·ln softmax(z).
+        """
         X, T = self._check_Xy(X, y)
         self.zs, self.acts = self._forward(X)
         return self._data_loss(self.zs[-1], self.acts[-1], T) + self.penalty()
 
     def _deltas(self, zs: list[FloatArray], acts: list[FloatArray], T: FloatArray) -> list[FloatArray]:
-        """m·∂L/∂z_l for every layer (first layer first)."""
-        delta = self._output_delta(acts[-1], T)
-        out = [delta]
-        for layer in range(self.n_layers - 1, 0, -1):
-            delta = (delta @ self.W[layer].T) * self._slopes[layer - 1](zs[layer - 1], acts[layer])
-            out.append(delta)
-        return out[::-1]
+        """m·∂L/∂z_l for every layer (first layer first): the output error, then back through each layer."""
+        return backprop_deltas(self.W, zs, acts, self._slopes, self._output_delta(acts[-1], T))
 
-    def _reg_grad(self, w: FloatArray) -> FloatArray | None:
-        if not (self.l1 or self.l2):
-            return None
+    def _grads(self, zs: list[FloatArray], acts: list[FloatArray], T: FloatArray) -> list[tuple[FloatArray, FloatArray]]:
+        """(∂L/∂W_l, ∂L/∂b_l) per layer from a forward pass: the chain rule (``layer_grads``) plus the penalty's."""
+        pairs = layer_grads(acts, self._deltas(zs, acts, T))
+        if self.l1 or self.l2:
+            pairs = [(dW + self._reg_grad(W), db) for (dW, db), W in zip(pairs, self.W, strict=True)]
+        return pairs
+
+    def _reg_grad(self, w: FloatArray) -> FloatArray:
+        """The penalty's gradient l1·sign(W) + l2·W."""
         g = np.zeros_like(w)
         if self.l1:
             g += self.l1 * np.sign(w)
@@ -468,22 +585,16 @@ class MLP:
     def backward(self, X: ArrayLike, y: ArrayLike) -> Grads:
         """∂L/∂θ for every parameter: {"dW1", "db1", …} with the parameters' shapes (forward run and cached)."""
         X, T = self._check_Xy(X, y)
-        zs, acts = self._forward(X)
-        self.zs, self.acts = zs, acts
-        m = X.shape[0]
+        self.zs, self.acts = self._forward(X)
         grads: Grads = {}
-        for layer, delta in enumerate(self._deltas(zs, acts, T)):
-            dW = acts[layer].T @ delta / m
-            reg = self._reg_grad(self.W[layer])
-            if reg is not None:
-                dW = dW + reg
-            grads[f"dW{layer + 1}"] = dW
-            grads[f"db{layer + 1}"] = np.add.reduce(delta, 0) / m
+        for layer, (dW, db) in enumerate(self._grads(self.zs, self.acts, T), start=1):
+            grads[f"dW{layer}"], grads[f"db{layer}"] = dW, db
         return grads
 
     def numeric_gradients(self, X: ArrayLike, y: ArrayLike, h: float = 1e-6) -> Grads:
-        """Central differences (L(θ + h) − L(θ − h)) / 2h for every scalar θ (restored bit for bit)."""
+        """Central differences (L(θ + h) − L(θ − h)) / 2h for every scalar θ (restored bit for bit; cache untouched)."""
         X, T = self._check_Xy(X, y)
+        h = _check_h(h)
         grads: Grads = {}
         for key in self.param_keys:
             arr = self._array(key)
@@ -510,61 +621,48 @@ class MLP:
         """Central difference for one named scalar parameter."""
         X, T = self._check_Xy(X, y)
         key, index = self._locate(name)
-        return self._central(X, T, self._array(key), index, h)
+        return self._central(X, T, self._array(key), index, _check_h(h))
+
+    def gradient_check(self, X: ArrayLike, y: ArrayLike, h: float = 1e-6,
+                       params: Sequence[str] | None = None) -> CheckReport:
+        """Backward against central differences for every scalar parameter (or those named in ``params``).
+
+        The one gradient check of the app: ``core.gradient_check.check_gradient`` of
+        ``network_problem(self, X, y)`` — rows with analytic, numeric, relative error and verdict.
+        Parameters and cache are left as they were.
+        """
+        return check_gradient(network_problem(self, X, y, params=params), h)
 
     # -- training -----------------------------------------------------------------------------
 
     def _step(self, X: FloatArray, T: FloatArray, lr: float) -> float:
-        """One gradient-descent step on validated arrays; returns the loss (data + penalty) before it.
-
-        The arithmetic of :meth:`backward` followed by ``θ −= lr·dθ``, arranged as ``TwoLayerNet``'s step
-        (so both give the same numbers to the last bit): the last hidden activations are copied next to
-        a column of ones, so ``[a 1] @ [W; b]`` gives the logits and ``[a 1]ᵀ δ`` gives [dW; db] in one
-        product each, and ``lr·(g/m)`` is fused into ``(lr/m)·g``.
-        """
-        m = X.shape[0]
-        last = self.n_layers - 1
-        A = self._A
-        if A.shape[0] != m:
-            A = self._A = np.ones((m, self.sizes[-2] + 1))
-        zs, acts = [], [X]
-        a = X
-        for layer in range(last):
-            z = a @ self.W[layer]
-            z += self.b[layer]
-            a = self._fns[layer](z)
-            zs.append(z)
-            acts.append(a)
-        A[:, :-1] = a
-        z = A @ self._P
-        out = sigmoid(z) if self.output == "sigmoid" else _softmax(z)
-        zs.append(z)
-        acts.append(out)
-        if self.loss_name == "mse":
-            flat = (out - T).ravel()
-            loss = 0.5 * float(flat @ flat) / m
-        elif self.output == "sigmoid":  # TwoLayerNet's form, so the two report the same losses
-            loss = float(np.add.reduce((np.logaddexp(0.0, z) - T * z).ravel())) / m
-        else:
-            loss = self._data_loss(z, out, T)
-        regs = [self._reg_grad(w) for w in self.W] if (self.l1 or self.l2) else None
-        if regs is not None:
-            loss += self.penalty()
-        deltas = self._deltas(zs, acts, T)
-        step = lr / m
-        self._P -= step * (A.T @ deltas[-1])
-        for layer in range(last):
-            delta = deltas[layer]
-            self.W[layer] -= step * (acts[layer].T @ delta)
-            self.b[layer] -= step * np.add.reduce(delta, 0)
-        if regs is not None:
-            for w, r in zip(self.W, regs, strict=True):
-                w -= lr * r
-        if self._clip or regs is not None:
-            for p in (*self.W[:-1], *self.b[:-1], self._P):
-                np.clip(p, -PARAM_LIMIT, PARAM_LIMIT, out=p)
+        """One gradient-descent step on validated arrays: :meth:`loss` and :meth:`backward`'s arithmetic
+        (``forward_pass``, ``data_loss``, ``output_delta``, ``backprop_deltas``, ``layer_grads``), then
+        θ −= lr·∂L/∂θ in place (the article's order); returns the loss (data + penalty) before it."""
+        mse, soft = self._mse, self._softmax
+        zs, acts = forward_pass(self.W, self.b, self._fns, soft, X)
         self.zs, self.acts = zs, acts
+        loss = float(data_loss(zs[-1], acts[-1], T, mse, soft))
+        deltas = backprop_deltas(self.W, zs, acts, self._slopes, output_delta(acts[-1], T, mse, soft))
+        regularised = self._regularised
+        if regularised:
+            loss += self.penalty()
+            for W in self.W:  # the penalty's gradient, from the weights before the step
+                W -= lr * self._reg_grad(W)
+        for (dW, db), W, b in zip(layer_grads(acts, deltas), self.W, self.b, strict=True):
+            W -= lr * dW
+            b -= lr * db
+        if self._clip or regularised:
+            # Only an unbounded hidden activation (or a penalty's overshoot) can grow the weights
+            # geometrically; sigmoid/tanh keep a in [−1, 1] and the gradients bounded.
+            limit = self.param_limit
+            for p in self._params_in_order():
+                np.clip(p, -limit, limit, out=p)
         return loss
+
+    def _params_in_order(self) -> list[FloatArray]:
+        """The parameter arrays in ``param_keys`` order: W1, b1, W2, b2, …"""
+        return [p for pair in zip(self.W, self.b, strict=True) for p in pair]
 
     @staticmethod
     def _check_lr(lr: float) -> float:
@@ -597,24 +695,30 @@ class MLP:
         return None
 
     def train(self, X: ArrayLike, y: ArrayLike, epochs: int, lr: float, batch_size: int | None = None,
-              shuffle_seed: int = 0) -> list[float]:
+              shuffle_seed: int = 0, on_epoch: Callable[[int, float], bool | None] | None = None) -> list[float]:
         """Train ``epochs`` epochs; returns L(θ) at the start of each epoch (full training set).
 
-        Full batch (``batch_size`` None or ≥ m): one step per epoch, exactly ``TwoLayerNet.train``.
+        Full batch (``batch_size`` None or ≥ m): one step per epoch. ``on_epoch(epoch, loss)`` (epoch
+        counted from 0 within this call) is called after every epoch; if it returns ``False`` (exactly
+        ``False``, not just a falsy value such as ``None``) training stops there, and the history ends
+        with that epoch's loss.
         """
         if isinstance(epochs, bool) or not isinstance(epochs, int | np.integer) or epochs < 0:
             raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
         X, T = self._check_Xy(X, y)
         lr = self._check_lr(lr)
         rng = np.random.RandomState(shuffle_seed)
-        history = []
+        history: list[float] = []
         for _ in range(int(epochs)):
-            before = None
+            before: float | None = None
             if batch_size is not None and batch_size < X.shape[0]:
                 zs, acts = self._forward(X)
                 before = self._data_loss(zs[-1], acts[-1], T) + self.penalty()
             loss = self.epoch(X, T, lr, batch_size, rng)
-            history.append(loss if before is None else before)
+            value = before if before is not None else cast(float, loss)  # full batch: the step's own loss
+            history.append(value)
+            if on_epoch is not None and on_epoch(len(history) - 1, value) is False:
+                break
         return history
 
     # -- views --------------------------------------------------------------------------------
@@ -633,8 +737,9 @@ class MLP:
         """
         X, T = self._check_Xy(X, y)
         key, index = self._locate(name)
-        grads = self.backward(X, T)
-        zs, acts = self._forward(X)
+        grads = self.backward(X, T)  # runs and caches the forward pass the steps are read from
+        assert self.zs is not None and self.acts is not None
+        zs, acts = self.zs, self.acts
         m = X.shape[0]
         deltas = self._deltas(zs, acts, T)
         layer = int(key[1:])  # 1-based
@@ -645,9 +750,7 @@ class MLP:
         if self.n_layers == layer:
             out_unit = j
         steps.append(ChainStep(f"δ{self.n_layers}[{out_unit}] = ∂L/∂z{self.n_layers}[{out_unit}]",
-                               "output error" + (" a − y" if self.loss_name == "ce" else " (a − y)·σ′(z)"
-                                                  if self.output == "sigmoid" else " Jᵀ(a − y)"),
-                               deltas[-1][:, out_unit]))
+                               "output_error", deltas[-1][:, out_unit], out_unit, self.n_layers))
         # back through the hidden layers above `layer`, following the unit on the path
         path_units = {}
         cur = j
@@ -661,21 +764,17 @@ class MLP:
             back = up @ self.W[lay].T  # m·∂L/∂a_lay
             slope = self._slopes[lay - 1](zs[lay - 1], acts[lay])
             steps.append(ChainStep(f"∂L/∂a{lay}[{u}] = Σₖ W{lay + 1}[{u},k]·δ{lay + 1}[k]",
-                                   f"error reaching hidden unit {u} of layer {lay} (all paths above summed)",
-                                   back[:, u]))
-            steps.append(ChainStep(f"f′(z{lay}[{u}])", f"{self.activations[lay - 1]} slope of that unit",
-                                   slope[:, u]))
-            steps.append(ChainStep(f"δ{lay}[{u}]", "their product: ∂L/∂z of the unit",
-                                   deltas[lay - 1][:, u]))
+                                   "hidden_error", back[:, u], u, lay))
+            steps.append(ChainStep(f"f′(z{lay}[{u}])", "hidden_slope", slope[:, u], u, lay))
+            steps.append(ChainStep(f"δ{lay}[{u}]", "hidden_delta", deltas[lay - 1][:, u], u, lay))
         if key[0] == "W":
             i = index[0]
             local = acts[layer - 1][:, i]
             steps.append(ChainStep(f"∂z{layer}[{j}]/∂W{layer}[{i},{j}] = a{layer - 1}[{i}]",
-                                   "the input this weight multiplies" if layer > 1 else f"the input x[{i}]", local))
+                                   "input", local, i, layer))
         else:
             local = np.ones(m)
-            steps.append(ChainStep(f"∂z{layer}[{j}]/∂b{layer}[{j}] = 1",
-                                   "a bias adds straight in", local))
+            steps.append(ChainStep(f"∂z{layer}[{j}]/∂b{layer}[{j}] = 1", "bias", local, j, layer))
         per_sample = deltas[layer - 1][:, j] * local
         value = float(self._array(key)[index])
         penalty_part = 0.0

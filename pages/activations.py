@@ -11,8 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from core import finite_diff
-from core.activations import ACTIVATIONS, check_grad, saturation_intervals
-from ui import charts
+from core.activations import ACTIVATIONS, saturation_intervals
+from core.gradient_check import activation_check
+from ui import charts, wording
 from ui.layout import stage_chart, stage_control, titled
 from ui.navigation import page_by_url
 from ui.shell import check_badge, header, show_code, thresholds_caption
@@ -71,7 +72,7 @@ def analyse(key: str, half: int, param_items: tuple[tuple[str, float], ...]) -> 
         "x": xs, "f": act.fn(xs, **p), "df": act.grad(xs, **p),
         "bands": saturation_intervals(act, xs, SATURATION, **p),
         "peak": act.peak_grad_for(**p),
-        "check": check_grad(act, xs, h=H, frac=SATURATION, **p),
+        "check": activation_check(act, xs, h=H, frac=SATURATION, **p),
     }
 
 
@@ -124,7 +125,7 @@ with right:
     rows = []
     for k in keys:
         act = ACTIVATIONS[k]
-        where = act.peak_text
+        where = wording.PEAK_TEXT[k]
         if k == "elu":  # the registry's text covers both cases; say the one on screen
             where = "x > 0" if params[k]["alpha"] <= 1 else "x → 0⁻"
         rng = act.range_text.replace("α", f"{params[k]['alpha']:g}") if "alpha" in params[k] else act.range_text
@@ -152,9 +153,10 @@ with right:
 st.subheader("Check: analytic f′ against central differences")
 cols = st.columns(min(len(keys), 4))
 for i, k in enumerate(keys):
-    c = results[k]["check"]
-    check_badge(f"{_name(k)}, worst of {c.n_points} points", c.analytic, c.numeric, c.rel_err,
-                a_name=f"f′({c.x:.3f})", b_name="central", container=cols[i % len(cols)])
+    report = results[k]["check"]
+    c = report.worst
+    check_badge(f"{_name(k)}, worst of {len(report.rows)} points", c.analytic, c.numeric, c.score,
+                a_name=f"f′({c.value:.3f})", b_name="central", container=cols[i % len(cols)])
 st.caption(
     f"Every plotted point: the registry's f′ against (f(x+h) − f(x−h))/2h with h = {H:g}; the badge shows the "
     f"worst point. The grid of {N_POINTS} points is symmetric with an even count, so it never lands on "
@@ -163,7 +165,7 @@ st.caption(
     "the error there is measured against 1 % of the peak instead of against f′ itself. "
     + thresholds_caption())
 
-show_code(*(ACTIVATIONS[k].grad for k in keys), check_grad, finite_diff.derivative)
+show_code(*(ACTIVATIONS[k].grad for k in keys), activation_check, finite_diff.derivative)
 
 from ui.challenge import challenge_panel
 

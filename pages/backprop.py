@@ -20,7 +20,7 @@ from core.network import (
     slice_along,
     xor_data,
 )
-from ui import charts, player
+from ui import charts, player, wording
 from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
 from ui.state import UrlState
 
@@ -252,7 +252,9 @@ def chain_rule(net: TwoLayerNet, X: np.ndarray, y: np.ndarray, epoch: int) -> No
                "they multiply; the loss is a mean over the 4 samples, so the gradient is the mean of the products.")
     left, right = st.columns([1, 1.1], gap="large")
     with left:
-        st.markdown("\n".join(f"- ${factor.symbol}$ {factor.meaning}" for factor in terms.factors))
+        st.markdown("\n".join(f"- ${factor.symbol}$ "
+                               f"{wording.chain_factor_meaning(factor.role, factor.unit, net.activation, net.n_out)}"
+                               for factor in terms.factors))
         st.markdown(f"**∂L/∂{param} = `{fmt(terms.product)}`** (the mean of the products)")
         check_badge("Chain rule vs backward()", terms.product, terms.gradient,
                     finite_diff.relative_error(terms.product, terms.gradient),
@@ -278,7 +280,8 @@ def chain_rule(net: TwoLayerNet, X: np.ndarray, y: np.ndarray, epoch: int) -> No
 # -- gradient check -----------------------------------------------------------------------------
 def gradient_check(net: TwoLayerNet, X: np.ndarray, y: np.ndarray) -> None:
     st.subheader("Gradient check: backward() against central differences")
-    check_rows = net.gradient_check(X, y)
+    check = net.gradient_check(X, y)
+    check_rows = check.rows
     table = pd.DataFrame({
         "parameter": [r.name for r in check_rows],
         "value": [net.get_param(r.name) for r in check_rows],
@@ -291,7 +294,7 @@ def gradient_check(net: TwoLayerNet, X: np.ndarray, y: np.ndarray) -> None:
     with g1:
         level = check_badge(f"Worst of {len(check_rows)} parameters: {worst.name}", worst.analytic, worst.numeric,
                             worst.rel_error, a_name="backward()", b_name="(L(θ+h) − L(θ−h)) / 2h, h = 1e-6")
-        whole = finite_diff.relative_error(table["backward()"].to_numpy(), table["central difference"].to_numpy())
+        whole = check.overall
         st.markdown(f"Whole gradient vector (all {len(check_rows)} components, norm-wise): relative error "
                     f"`{whole:.1e}`.")
         st.caption(thresholds_caption() + " Each row moves one parameter by ±h and recomputes the loss: no chain "

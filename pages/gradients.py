@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import finite_diff, surfaces
+from core import finite_diff, gradient_check, surfaces
 from core.formatting import short_number
 from core.surfaces import SURFACES
 from ui import charts, geometry, palette
@@ -106,16 +106,16 @@ def at_point(key: str, w1: float, w2: float) -> dict:
     s = SURFACES[key]
     w = np.array([w1, w2])
     (lo1, hi1), (lo2, hi2) = s.domain
-    g = s.grad(w)
-    numeric = finite_diff.gradient(s.value, w, h=H)
+    check = gradient_check.check_function(s.value, s.grad, w, h=H)
+    g = np.array([row.analytic for row in check.rows])
     theta, norm = surfaces.steepest_ascent(s, w)
     x1 = np.linspace(lo1, hi1, SLICE_N)
     x2 = np.linspace(lo2, hi2, SLICE_N)
     along_w1 = s.grad(np.stack([x1, np.full_like(x1, w2)]))
     along_w2 = s.grad(np.stack([np.full_like(x2, w1), x2]))
     return {
-        "L": float(s.value(w)), "g": g, "numeric": numeric,
-        "rel": [finite_diff.relative_error(g[i], numeric[i]) for i in range(2)],
+        "L": float(s.value(w)), "g": g, "numeric": np.array([row.numeric for row in check.rows]),
+        "rel": [row.rel_error for row in check.rows],
         "theta": theta, "norm": norm,
         "x1": x1, "f1": s.f(x1, w2), "df1": along_w1[0],
         "x2": x2, "f2": s.f(w1, x2), "df2": along_w2[1],
@@ -129,9 +129,9 @@ def directional(key: str, w1: float, w2: float, angle: float) -> dict:
     w = np.array([w1, w2])
     u = surfaces.unit_vector(angle)
     analytic = float(surfaces.directional_derivatives(s, w, angle))
-    numeric = float(finite_diff.derivative(surfaces.slice_along(s, w, u), 0.0, h=H))
-    return {"u": u, "analytic": analytic, "numeric": numeric,
-            "rel": finite_diff.relative_error(analytic, numeric),
+    along = surfaces.slice_along(s, w, u)
+    check = gradient_check.check_function(lambda t: float(along(t[0])), lambda t: [analytic], [0.0], h=H).rows[0]
+    return {"u": u, "analytic": analytic, "numeric": check.numeric, "rel": check.rel_error,
             "sweep": surfaces.directional_derivatives(s, w, ANGLES)}
 
 

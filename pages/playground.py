@@ -10,10 +10,9 @@ import streamlit as st
 
 from core.activations import ACTIVATIONS
 from core.datasets import DATASETS, PointsError, make_dataset, parse_points, points_dataset, points_to_text
-from core.finite_diff import relative_error
 from core.mlp import INIT_CHOICES, MLP, History, train_history
 from core.mlp_export import RunSettings, export_script
-from ui import playground_charts
+from ui import playground_charts, wording
 from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
 from ui.state import UrlState
 from ui.text import plain
@@ -290,7 +289,9 @@ path = net.chain_path(data.X_train, data.y_train, chosen)
 rows = []
 for step_ in path.steps:
     vals = step_.values
-    rows.append({"link": step_.symbol, "what it is": step_.meaning, "mean over samples": float(np.mean(vals)),
+    meaning = wording.chain_step_meaning(step_.role, step_.unit, step_.layer, mse=net.loss_name == "mse",
+                                         output=net.output, activations=net.activations)
+    rows.append({"link": step_.symbol, "what it is": meaning, "mean over samples": float(np.mean(vals)),
                  **{f"sample {k + 1}": float(vals[k]) for k in range(min(3, len(vals)))}})
 table = pd.DataFrame(rows)
 st.dataframe(table, hide_index=True, width="stretch",
@@ -307,9 +308,9 @@ st.markdown(
 st.caption("Above the chosen layer the table follows one unit per layer (the strongest weight onward); its "
            "∂L/∂a already sums every path to the output — that sum is what backpropagation saves you from "
            "enumerating.")
-numeric = net.numeric_gradient(data.X_train, data.y_train, chosen, h=1e-6)
-check_badge(f"∂L/∂{chosen}: chain rule vs central differences at this frame", path.total, numeric,
-            relative_error(path.total, numeric), a_name="chain rule", b_name="(L(w+h) − L(w−h))/2h, h = 1e-6")
+check = net.gradient_check(data.X_train, data.y_train, h=1e-6, params=[chosen]).rows[0]
+check_badge(f"∂L/∂{chosen}: chain rule vs central differences at this frame", check.analytic, check.numeric,
+            check.rel_error, a_name="chain rule", b_name="(L(w+h) − L(w−h))/2h, h = 1e-6")
 st.caption(thresholds_caption())
 
 # -- your own points --------------------------------------------------------------------------------------

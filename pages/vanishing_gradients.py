@@ -11,6 +11,7 @@ import streamlit as st
 from core import gradient_flow as gf
 from core.activations import ACTIVATIONS
 from core.gradient_check import flow_weight_check
+from core.mlp import parse_param_name
 from ui import charts
 from ui.layout import stage_chart, stage_control, titled
 from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
@@ -248,21 +249,22 @@ with right:
     else:
         st.markdown(":green[**Healthy.**] The gradient stays within three orders of magnitude across the stack.")
 
-    chk = r["check"]
-    if chk is not None:
-        i, j = chk.index
-        note = (f"Perturbing W_{chk.layer}[{i},{j}] by ±{chk.h:.0e} and rerunning the whole forward pass "
+    report = r["check"]
+    if report is not None:
+        chk = report.rows[0]
+        layer, (i, j) = int(chk.group[1:]), parse_param_name(chk.name)[1]
+        note = (f"Perturbing W_{layer}[{i},{j}] by ±{report.h:.0e} and rerunning the whole forward pass "
                 "(no backprop involved); the step is picked from the differences alone.")
-        if chk.unresolved:
-            note += (f" Layers 1–{chk.layer - 1} were skipped: their gradients (max |∂L/∂W₁| = "
-                     f"{chk.first_layer_max:.1e}) are below the round-off of the loss itself "
-                     f"(≈ {chk.roundoff:.0e} per difference) — finite differences cannot measure a gradient "
+        if report.skipped:
+            note += (f" Layers 1–{layer - 1} were skipped: their gradients (max |∂L/∂W₁| = "
+                     f"{report.skipped_max:.1e}) are below the round-off of the loss itself "
+                     f"(≈ {report.roundoff:.0e} per difference) — finite differences cannot measure a gradient "
                      "that has vanished, backprop can.")
-        if not chk.reliable and chk.rel_error >= 1e-7:
-            note += (f" Here the numeric estimate is itself uncertain (≈ ±{chk.spread:.0e} relative, from how it "
+        if not report.reliable and chk.rel_error >= 1e-7:
+            note += (f" Here the numeric estimate is itself uncertain (≈ ±{report.spread:.0e} relative, from how it "
                      "changes with h): the loss varies too wildly at this scale (a chaotic, exploding regime) for "
                      "finite differences to judge backprop.")
-        check_badge(f"Backprop vs central differences: ∂L/∂W_{chk.layer}[{i},{j}]", chk.analytic, chk.numeric,
+        check_badge(f"Backprop vs central differences: ∂L/∂W_{layer}[{i},{j}]", chk.analytic, chk.numeric,
                     chk.rel_error, a_name="backprop", b_name="(L(W+h) − L(W−h))/2h", note=note)
         st.caption(thresholds_caption())
 

@@ -15,13 +15,11 @@ from core.finite_diff import (
     ERROR_FLOOR,
     METHODS,
     ORDER,
-    GradientCheck,
     best_step,
     derivative,
     error_vs_step,
     fitted_slope,
     gradient,
-    gradient_check,
     jacobian,
     relative_error,
     relative_errors,
@@ -274,33 +272,6 @@ def test_relative_errors_elementwise():
     errors = relative_errors([1.0, 0.0, 2.0, math.nan], [1.0, 0.0, -2.0, 1.0])
     np.testing.assert_array_equal(errors[:3], [0.0, 0.0, 1.0])
     assert math.isnan(errors[3])
-
-
-def _bowl(w):
-    return w[0] ** 2 + 2 * w[1] ** 2  # the article's GradientDemo loss
-
-
-def test_gradient_check_passes_a_correct_gradient():
-    check = gradient_check(_bowl, lambda w: np.array([2 * w[0], 4 * w[1]]), np.array([4.0, 3.0]))
-    assert isinstance(check, GradientCheck)
-    assert check.passed
-    assert check.max_error < 1e-7 and check.overall < 1e-7
-    np.testing.assert_allclose(check.numeric, [8.0, 12.0], rtol=1e-6)
-
-
-def test_gradient_check_flags_a_wrong_gradient():
-    wrong = gradient_check(_bowl, lambda w: np.array([2 * w[0], 2 * w[1]]), np.array([4.0, 3.0]))
-    assert not wrong.passed
-    assert wrong.worst_index == (1,)
-    assert wrong.errors[0] < 1e-7 and wrong.errors[1] > 0.1
-
-
-def test_gradient_check_on_matrix_parameters_and_shape_mismatch():
-    W = np.arange(1.0, 7.0).reshape(2, 3)
-    check = gradient_check(lambda m: np.sum(m**3), lambda m: 3 * m**2, W)
-    assert check.errors.shape == (2, 3) and check.passed
-    with pytest.raises(ValueError):
-        gradient_check(lambda m: np.sum(m), lambda m: np.ones(2), W)
 
 
 # -- kinks and each method's own expected error (issue 11) ------------------------------------------

@@ -9,8 +9,10 @@ import numpy as np
 import pytest
 
 from core import gradient_check as gc
+from core.activations import ACTIVATIONS
 from core.expression import parse
 from core.gradient_flow import PRESETS, gradient_flow
+from core.mlp import parse_param_name
 from core.network import ACTIVATION_CHOICES, LOSS_CHOICES, TwoLayerNet, xor_data
 
 X, Y = xor_data()
@@ -220,22 +222,33 @@ def test_sweep_with_a_bug_is_flat():
 
 
 # -- deep stacks -----------------------------------------------------------------------------------
+def _flow_row(check):
+    """The one row of a stack check, with its layer and (i, j)."""
+    row = check.rows[0]
+    return row, int(row.group[1:]), parse_param_name(row.name)[1]
+
+
 @pytest.mark.parametrize("preset", list(PRESETS))
 def test_flow_check_agrees_on_every_preset(preset):
     flow = gradient_flow(**PRESETS[preset].kwargs)
     check = gc.flow_weight_check(flow)
-    assert gc.level_of(check.rel_error) == "fine", check
+    row, layer, index = _flow_row(check)
+    assert isinstance(check, gc.CheckReport) and len(check.rows) == 1
+    assert gc.level_of(row.rel_error) == "fine", check
     assert check.reliable
-    np.testing.assert_allclose(check.analytic, flow.weight_grads[check.layer - 1][check.index])
+    np.testing.assert_allclose(row.analytic, flow.weight_grads[layer - 1][index])
 
 
 def test_flow_check_skips_layers_below_round_off():
     flow = gradient_flow(**PRESETS["vanishing"].kwargs)
     check = gc.flow_weight_check(flow)
-    assert check.layer > 1 and check.unresolved == check.layer - 1
-    assert check.first_layer_max < 1e-20
+    _, layer, _ = _flow_row(check)
+    assert layer > 1 and len(check.skipped) == layer - 1
+    assert check.skipped == tuple(f"W{k}" for k in range(1, layer))
+    assert check.skipped_max < 1e-20
     forced = gc.flow_weight_check(flow, layer=1)  # ~1e-26 cannot be measured by differences
-    assert forced.layer == 1 and gc.level_of(forced.rel_error) != "fine"
+    row, layer, _ = _flow_row(forced)
+    assert layer == 1 and gc.level_of(row.rel_error) != "fine"
 
 
 @pytest.mark.parametrize(("activation", "init"), [("sigmoid", "xavier"), ("relu", "he"), ("tanh", "small"),
@@ -244,13 +257,13 @@ def test_flow_check_skips_layers_below_round_off():
 def test_flow_check_across_settings(activation, init, residual):
     flow = gradient_flow(depth=12, width=16, activation=activation, init=init, residual=residual)
     check = gc.flow_weight_check(flow)
-    assert gc.level_of(check.rel_error) == "fine", check
+    assert gc.level_of(check.rows[0].rel_error) == "fine", check
 
 
 def test_flow_check_chaotic_regime_is_marked_unreliable():
     flow = gradient_flow(depth=50, width=64, activation="tanh", init="large", std=1.0)
     check = gc.flow_weight_check(flow)
-    if gc.level_of(check.rel_error) != "fine":
+    if gc.level_of(check.rows[0].rel_error) != "fine":
         assert not check.reliable
 
 
@@ -279,3 +292,101 @@ def test_a_wrong_small_component_is_still_a_bug_when_finite_differences_can_reso
                               f=lambda v: 1e4 + 0.5 * float(v @ v), analytic=wrong)
     report = gc.check_gradient(problem, h=1e-6)
     assert report.affected == ("c",)
+
+
+# -- check_function: a hand-written gradient of f at x (formerly finite_diff.gradient_check) ----------
+
+
+def _bowl(w):
+    return w[0] ** 2 + 2 * w[1] ** 2  # the article's GradientDemo loss
+
+
+def test_check_function_passes_a_correct_gradient():
+    check = gc.check_function(_bowl, lambda w: np.array([2 * w[0], 4 * w[1]]), np.array([4.0, 3.0]))
+    assert isinstance(check, gc.CheckReport) and check.h == 1e-7  # the article's epsilon
+    assert check.level == "fine"
+    assert max(r.rel_error for r in check.rows) < 1e-7 and check.overall < 1e-7
+    np.testing.assert_allclose([r.numeric for r in check.rows], [8.0, 12.0], rtol=1e-6)
+
+
+def test_check_function_flags_a_wrong_gradient():
+    wrong = gc.check_function(_bowl, lambda w: np.array([2 * w[0], 2 * w[1]]), np.array([4.0, 3.0]))
+    assert wrong.level == "bug"
+    assert wrong.worst.name == "θ[1]"
+    assert wrong.rows[0].rel_error < 1e-7 and wrong.rows[1].rel_error > 0.1
+
+
+def test_check_function_on_matrix_parameters_and_shape_mismatch():
+    W = np.arange(1.0, 7.0).reshape(2, 3)
+    check = gc.check_function(lambda m: np.sum(m**3), lambda m: 3 * m**2, W)
+    assert [r.name for r in check.rows][:2] == ["θ[0, 0]", "θ[0, 1]"] and len(check.rows) == 6
+    assert check.level == "fine"
+    with pytest.raises(ValueError):
+        gc.check_function(lambda m: np.sum(m), lambda m: np.ones(2), W)
+
+
+def test_network_problem_checks_any_mlp_and_chosen_parameters():
+    from core.mlp import MLP
+
+    net = MLP([2, 4, 3, 2], ["tanh", "relu"], "ce", init="he", seed=3, l2=0.01)
+    Xr = np.random.default_rng(0).normal(size=(6, 2))
+    labels = np.array([0, 1, 1, 0, 1, 0])
+    report = net.gradient_check(Xr, labels)
+    assert [r.name for r in report.rows] == net.param_names()
+    assert report.level == "fine"
+    one = net.gradient_check(Xr, labels, params=["W2[1,2]"]).rows[0]
+    assert one.name == "W2[1,2]" and one.analytic == net.backward(Xr, labels)["dW2"][1, 2]
+    assert one.numeric == net.numeric_gradient(Xr, labels, "W2[1,2]", 1e-6)
+
+
+# -- an activation's f′ on a plotting grid (the Activations page's check) --------------------------
+
+
+def _grid(half_width: float, n: int = 300) -> np.ndarray:
+    return np.linspace(-half_width, half_width, n)  # n even: 0 is never a grid point (no kink)
+
+
+def _param_sets(key):
+    """No hyperparameters, then each one at both ends of its range."""
+    out = [{}]
+    for name, (_, lo, hi) in ACTIVATIONS[key].params.items():
+        out += [{name: lo}, {name: hi}]
+    return out
+
+
+def _saturated(report):
+    return sum(r.note == gc.SATURATED_NOTE for r in report.rows)
+
+
+@pytest.mark.parametrize("key", list(ACTIVATIONS))
+@pytest.mark.parametrize("half_width", [2.0, 8.0, 20.0])
+def test_activation_check_is_green_on_plot_grids(key, half_width):
+    act = ACTIVATIONS[key]
+    for params in _param_sets(key):
+        report = gc.activation_check(act, _grid(half_width), **params)
+        c = report.worst
+        assert c.score < 1e-7, (key, params, c)
+        assert len(report.rows) == 300 and 0 <= _saturated(report) < 300
+        assert c.numeric == pytest.approx(c.analytic, rel=1e-6, abs=1e-9)
+
+
+def test_activation_check_catches_a_wrong_derivative():
+    from dataclasses import replace
+
+    from core.activations import sigmoid
+
+    bad = replace(ACTIVATIONS["sigmoid"], grad=sigmoid)  # f instead of f′
+    assert gc.activation_check(bad, _grid(5.0)).worst.score > 0.1
+
+
+def test_activation_check_reports_the_kink_when_the_grid_hits_it():
+    # A point exactly at 0: the central difference straddles both slopes of ReLU (0.5 vs 0).
+    c = gc.activation_check(ACTIVATIONS["relu"], np.linspace(-1.0, 1.0, 201)).worst
+    assert c.value == 0.0 and c.analytic == 0.0 and c.numeric == pytest.approx(0.5)
+    assert c.score == pytest.approx(1.0)
+
+
+def test_saturated_tails_are_measured_against_the_peak_not_against_f_prime():
+    # tanh′(20) ≈ 1.7e-17: the difference quotient is pure round-off there, yet small next to the peak.
+    report = gc.activation_check(ACTIVATIONS["tanh"], _grid(20.0))
+    assert _saturated(report) > 200 and report.worst.score < 1e-7

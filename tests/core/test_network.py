@@ -11,9 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.activations import relu_grad, sigmoid_grad, tanh_grad
+from core.mlp import _slope_fn
 from core.network import (
-    _SLOPES,
     ACTIVATION_CHOICES,
+    CHAIN_ROLES,
     DATA_LIMIT,
     INIT_CHOICES,
     LOSS_CHOICES,
@@ -227,11 +228,18 @@ def test_backward_equals_central_differences(activation: str, loss: str, n_hidde
 def test_default_h_gradient_check_rows() -> None:
     X, y = xor_data()
     net = TwoLayerNet()
-    rows = net.gradient_check(X, y)  # h = 1e-6
+    report = net.gradient_check(X, y)  # h = 1e-6: core.gradient_check's one report type
+    rows = report.rows
     assert [r.name for r in rows] == net.param_names()
     assert max(r.rel_error for r in rows) < 1e-6
     for r in rows:
         assert r.rel_error == relative_error(r.analytic, r.numeric)
+    assert report.level == "fine" and report.h == 1e-6
+    grads, numeric = net.backward(X, y), net.numeric_gradients(X, y)
+    for r in rows:  # exactly backward() and the central differences of numeric_gradients()
+        key, index = parse_param_name(r.name)
+        assert (r.analytic, r.numeric) == (grads["d" + key][index], numeric["d" + key][index])
+    assert [r.name for r in net.gradient_check(X, y, params=["W2[1,0]"]).rows] == ["W2[1,0]"]
 
 
 @pytest.mark.parametrize("loss", LOSS_CHOICES)
@@ -250,7 +258,7 @@ def test_slopes_from_cache_equal_the_activation_derivatives(activation: str) -> 
     from core.activations import ACTIVATIONS
 
     a = ACTIVATIONS[activation].fn(z)
-    np.testing.assert_allclose(_SLOPES[activation](z, a), grads[activation](z), rtol=0, atol=3e-16)
+    np.testing.assert_allclose(_slope_fn(activation)(z, a), grads[activation](z), rtol=0, atol=3e-16)
 
 
 def test_backward_refreshes_the_cache_for_its_own_input() -> None:
@@ -318,7 +326,7 @@ def test_chain_rule_factors_of_the_articles_chain() -> None:
     np.testing.assert_array_equal(t.factors[2].values, np.full(4, net.W2[1, 0]))
     np.testing.assert_array_equal(t.factors[3].values, a1 * (1 - a1))
     np.testing.assert_array_equal(t.factors[4].values, X[:, 0])
-    assert all(f.meaning for f in t.factors)
+    assert all(f.role in CHAIN_ROLES for f in t.factors)  # put in words by ui.wording (tests/ui)
     assert t.formula.startswith(r"\frac{\partial L}{\partial W_1[0,1]} = ")
     # dL/dW2 = dL/da2 · da2/dz2 · dz2/dW2; biases end in a factor of 1
     assert len(net.chain_rule_terms(X, y, "W2[2,0]").factors) == 3
