@@ -221,3 +221,26 @@ def test_the_chosen_weight_is_the_highlighted_edge() -> None:
     at = open_page(PAGE, {"wl": "2", "wi": "3", "wj": "5"})
     assert _player_data(at)["panels"][0]["highlight"] == [1, 3, 5]
     assert "W2[3,5]" in " ".join(h.value for h in at.subheader)
+
+
+@pytest.mark.parametrize(("preset", "label", "last"), [("spirals", "Epoch (of 300)", "300"),
+                                                       ("article", "Epoch (of 1000)", "1000")])
+def test_a_preset_opens_its_run_at_the_end(preset: str, label: str, last: str) -> None:
+    at = _pause(open_page(PAGE), 30)
+    at.button(key=f"playground.preset_{preset}").click().run()
+    assert_ok(at)
+    assert _metric(at, label) == last  # the player is sent to the new run's last frame
+    assert at.query_params["epoch"] in (last, [last])
+    data = _player_data(at)
+    assert (data["n"] - 1) * data["epochs"]["every"] == int(last) and len(json.dumps(data)) < 400_000
+
+
+@pytest.mark.parametrize("query", [{"layers": "0"}, {"output": "2", "wl": "3", "wi": "2", "wj": "1"},
+                                   {"output": "2", "layers": "1", "wl": "2", "wj": "0", "edge": "grad"}])
+def test_other_shapes_are_drawn(query: dict) -> None:
+    at = _pause(open_page(PAGE, query), 10)
+    network = _player_data(at)["panels"][0]
+    hidden = [6] * int(query.get("layers", "2"))
+    assert network["layers"] == [2, *hidden, 1]  # two softmax outputs drawn as one map: P(class 1)
+    assert len(network["unitMaps"]) == len(hidden) + 2
+    assert network["highlight"] == {"3": [2, 2, 0], "2": None}.get(query.get("wl"), [0, 0, 0])
