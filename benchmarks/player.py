@@ -246,6 +246,13 @@ def playground(browser, args) -> None:
         for name, query in (("default", "?epoch=0"), ("largest 4x8, 1000 epochs", largest)):
             measure_load(browser, base, query, "playground")  # warm the cache
             load = measure_load(browser, base, query, "playground")
+            ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+            pg = ctx.new_page()
+            pg.goto(f"{base}/playground{query}", wait_until="commit")
+            pg.wait_for_function("() => (window.__glPlayers || []).length && window.__glPlayers[0].draws > 0",
+                                 polling="raf", timeout=60_000)
+            first_ms = pg.evaluate("() => performance.now()")  # since navigation start: the first frame drawn
+            ctx.close()
             ctx, pg, wire = open_player(browser, base, query, "playground")
             pg.evaluate("() => 0")
             r0, cpu0, t0 = wire.snapshot(), cpu_seconds(pid), time.monotonic()
@@ -264,7 +271,7 @@ def playground(browser, args) -> None:
             pause_bytes = wire.snapshot()[2] - r2[2]
             fps = pg.evaluate("() => window.__glPlayers[0].data.fps")
             ctx.close()
-            rows[name] = (load, one, fast, fps, r1[1] - r0[1], (cpu1 - cpu0) / (t1 - t0), pause_bytes)
+            rows[name] = (load, one, fast, fps, r1[1] - r0[1], (cpu1 - cpu0) / (t1 - t0), pause_bytes, first_ms)
     base_load = None
     if not args.no_baseline:
         with tempfile.TemporaryDirectory() as tmp:
@@ -290,8 +297,9 @@ def playground(browser, args) -> None:
                 base_load["per_frame"] = wire.recv_bytes - b0
                 ctx.close()
     print(f"Network playground replay player, headless Chromium, samples of up to {args.seconds:g} s from epoch 0")
-    for name, (load, one, fast, fps, sent, cpu, pause_bytes) in rows.items():
-        print(f"  {name}: {one[3]} frames, the page's rate {fps} frames/s at 1x")
+    for name, (load, one, fast, fps, sent, cpu, pause_bytes, first_ms) in rows.items():
+        print(f"  {name}: {one[3]} frames, the page's rate {fps} frames/s at 1x; first frame drawn "
+              f"{first_ms / 1000:.2f} s after navigation (history cached)  target <= 2 s")
         print(f"    1x: {one[0] / one[2]:.1f} distinct frames/s ({one[0]} frames in {one[2]:.2f} s, {one[1]} rAF ticks)"
               f"  target = the page's rate")
         print(f"    4x: {fast[0] / fast[2]:.1f} distinct frames/s ({fast[0]} frames in {fast[2]:.2f} s, "
