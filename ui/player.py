@@ -191,7 +191,11 @@ def player(key: str, *, n_frames: int, panels: Sequence[dict[str, Any]], columns
     that was on the last frame moves to the new last frame.
     """
     n_frames = int(n_frames)
-    to_frame = lambda e: int(np.clip(round((e - first) / every), 0, n_frames - 1))  # noqa: E731
+    # the browser's frameOf: Math.round (halves up), clamped
+    to_frame = lambda e: int(np.clip(np.floor((e - first) / every + 0.5), 0, n_frames - 1))  # noqa: E731
+    grid_key = f"{key}._grid"  # (first, every) of the last run: when it changes, a frame index means another epoch
+    old_grid = st.session_state.get(grid_key, (int(first), int(every)))
+    st.session_state[grid_key] = (int(first), int(every))
     init_key = f"{key}._start"
     if init_key not in st.session_state:
         linked = url_frame(url_param, to_frame) if url_param else None
@@ -215,14 +219,25 @@ def player(key: str, *, n_frames: int, panels: Sequence[dict[str, Any]], columns
     if readout is not None:
         data["readout"] = {"label": readout[0], "values": blob(readout[1]), "digits": 6}
     data["id"] = history_id or hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
-    result = _component()(key=key, data=data, default={"frame": initial}, on_frame_change=lambda: None,
-                          height="content")
+    result = _component()(key=key, data=data, default={"frame": initial},
+                          on_frame_change=lambda: st.session_state.pop(f"{key}._remap", None), height="content")
     frame = getattr(result, "frame", None)
     if sought or not isinstance(frame, int | float):
         frame = target
+    raw = int(frame)
+    remap_key = f"{key}._remap"  # (index the component still holds, the frame it now stands for)
+    remap = st.session_state.get(remap_key)
+    if sought:
+        st.session_state.pop(remap_key, None)
+    elif old_grid != (int(first), int(every)):  # stay on the same epoch, as the browser does (it then reports)
+        frame = to_frame(old_grid[0] + raw * old_grid[1])
+    elif remap is not None and remap[0] == raw:  # the browser's report of the new index is still on its way
+        frame = remap[1]
     last_n = st.session_state.get(f"{key}._n", n_frames)
-    if follow_end and not sought and int(frame) == last_n - 1:
+    if follow_end and not sought and raw == last_n - 1:
         frame = n_frames - 1
+    if not sought and int(frame) != raw:
+        st.session_state[remap_key] = (raw, int(frame))
     st.session_state[f"{key}._n"] = n_frames
     frame = int(np.clip(int(frame), 0, n_frames - 1))
     if url_param:

@@ -385,6 +385,7 @@ export default function (component) {
   if (S.id === data.id && S.built) { S.seek = data.seek; goto(root, S, data.frame || 0, true); return; }
   const sameHistory = S.id === data.id;
   const keepEpoch = S.id !== null && !sameHistory && S.epochOf ? S.epochOf(S.frame) : null;
+  const oldFrame = S.frame;
   S.id = data.id; S.seek = data.seek;
   const token = {};
   S.token = token;
@@ -411,7 +412,8 @@ export default function (component) {
     stop(S, false);
     S.frame = start;
     render(root, S);
-    if (sought) S.report(S.frame);
+    // a new history where the same epoch has another index: report it so the page's state follows
+    if (sought || (keepEpoch !== null && S.frame !== oldFrame)) S.report(S.frame);
     const reduced = window.matchMedia && window.matchMedia(REDUCED).matches;
     root.dataset.reducedMotion = String(!!reduced);
     const first = !S.autoplayed;  // autoplay is for the first history a page shows, never after a change
