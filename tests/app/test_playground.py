@@ -244,3 +244,15 @@ def test_other_shapes_are_drawn(query: dict) -> None:
     assert network["layers"] == [2, *hidden, 1]  # two softmax outputs drawn as one map: P(class 1)
     assert len(network["unitMaps"]) == len(hidden) + 2
     assert network["highlight"] == {"3": [2, 2, 0], "2": None}.get(query.get("wl"), [0, 0, 0])
+
+
+def test_changing_the_epochs_keeps_the_epoch_on_screen() -> None:
+    at = _pause(open_page(PAGE), 150)
+    at.selectbox(key="playground.epochs").select("1000").run()
+    assert_ok(at)
+    assert _metric(at, "Epoch (of 1000)") == "150"  # frame 30 of a frame every 5 epochs
+    assert at.query_params["epoch"] in ("150", ["150"])
+    at.run()  # later reruns (before the browser reports its new index) stay there too
+    assert _metric(at, "Epoch (of 1000)") == "150"
+    _pause(at, 30)  # the browser's report of the same epoch under the new index
+    assert _metric(at, "Epoch (of 1000)") == "150"

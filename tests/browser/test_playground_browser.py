@@ -25,12 +25,12 @@ def _metric(pg, label: str) -> str:
     return box.locator("[data-testid=stMetricValue]").inner_text().strip()
 
 
-def _wait_metric(pg, epoch: int) -> None:
+def _wait_metric(pg, epoch: int, label: str = EPOCH_LABEL) -> None:
     pg.wait_for_function(
         """([label, e]) => [...document.querySelectorAll('[data-testid=stMetric]')].some(m =>
                m.textContent.includes(label) &&
                m.querySelector('[data-testid=stMetricValue]').textContent.trim() === String(e))""",
-        arg=[EPOCH_LABEL, epoch], timeout=30_000)
+        arg=[label, epoch], timeout=30_000)
     wait_ready(pg)
 
 
@@ -85,4 +85,19 @@ def test_a_link_with_an_epoch_opens_paused_there_and_plays_to_the_end(page, serv
     _wait_metric(page, 200)
     assert float(_metric(page, "Test accuracy").split()[0]) >= 95.0
     assert "epoch=200" in page.url
+    assert not errors, errors
+
+
+def test_changing_the_epochs_keeps_the_epoch_on_screen(page, server) -> None:
+    errors = _open(page, f"{server}/playground?epoch=150")
+    assert _state(page)[:2] == (150, False)
+    page.locator("[data-testid=stSelectbox]", has_text="Epochs").click()
+    page.get_by_role("option", name="1000", exact=True).click()
+    page.wait_for_function("() => window.__glPlayers[0].n === 201 && window.__glPlayers[0].frame === 30",
+                           timeout=60_000)  # a frame every 5 epochs now: epoch 150 is frame 30
+    _wait_metric(page, 150, "Epoch (of 1000)")
+    assert page.locator(PLAYER).get_attribute("data-epoch") == "150"
+    assert "epoch=150" in page.url and "epochs=1000" in page.url
+    page.wait_for_timeout(1000)
+    assert _metric(page, "Epoch (of 1000)") == "150"
     assert not errors, errors
