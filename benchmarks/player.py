@@ -1,6 +1,8 @@
 """The replay player in a real browser: frames per second, server reruns and CPU while playing, bytes.
 
 Run: `python benchmarks/player.py [--baseline-ref REF] [--sessions 10] [--seconds 10]`
+     `python benchmarks/player.py --page playground [--seconds 10]` (the Network playground: frames/s at 1x
+     and 4x for its default settings and its largest network, messages while playing, bytes per page load)
 
 Backprop at the article's defaults, headless Chromium (Debian's), a real `streamlit run` server:
 - distinct frames drawn per second while playing (requestAnimationFrame sampling of the player's frame
@@ -125,11 +127,11 @@ def wait_ready(pg, timeout: float = 90_000) -> None:
     pg.wait_for_timeout(500)
 
 
-def open_player(browser, base: str, query: str = "?epoch=0"):
+def open_player(browser, base: str, query: str = "?epoch=0", path: str = "backprop"):
     ctx = browser.new_context(viewport={"width": 1280, "height": 720})
     pg = ctx.new_page()
     wire = Wire(pg)
-    pg.goto(f"{base}/backprop{query}")
+    pg.goto(f"{base}/{path}{query}")
     wait_ready(pg)
     pg.wait_for_function("() => (window.__glPlayers || []).length && window.__glPlayers[0].built", timeout=60_000)
     pg.wait_for_timeout(1000)
@@ -170,8 +172,8 @@ def measure_play(browser, base: str, pid: int, sessions: int, seconds: float) ->
             "cpu": (cpu1 - cpu0) / (t1 - t0), "still_playing": playing}
 
 
-def measure_load(browser, base: str, query: str = "") -> dict:
-    ctx, _, wire = open_player(browser, base, query)
+def measure_load(browser, base: str, query: str = "", path: str = "backprop") -> dict:
+    ctx, _, wire = open_player(browser, base, query, path)
     out = {"bytes": wire.recv_bytes, "messages": wire.recv, "largest": wire.largest}
     ctx.close()
     return out
@@ -219,14 +221,120 @@ def measure_baseline(browser, base: str, pid: int, seconds: float) -> dict:
             "cpu": (cpu1 - cpu0) / (t1 - t0), "epoch": epoch}
 
 
+SAMPLE_PLAY = """async ([speed, maxMs]) => {
+    const s = window.__glPlayers[0];
+    s.speed = speed; s.pause(); s.frame = 0; s.play();
+    const ms = Math.min(maxMs, ((s.n - 1) / (s.data.fps * speed)) * 1000 - 250);  // stop before the end
+    const seen = new Set(); let ticks = 0;
+    const t0 = performance.now();
+    await new Promise((done) => {
+        const tick = () => { seen.add(s.frame); ticks++;
+            if (s.playing && performance.now() - t0 < ms) requestAnimationFrame(tick); else done(); };
+        requestAnimationFrame(tick);
+    });
+    return [seen.size, ticks, (performance.now() - t0) / 1000, s.n, s.playing];
+}"""
+
+
+def playground(browser, args) -> None:
+    """The Network playground's player: frames/s while playing (default settings and the largest network),
+    server messages while playing, bytes per page load; baseline: the page at `--playground-baseline-ref`
+    (a server-side frame slider, one rerun per frame shown), same run."""
+    largest = "?dataset=spirals&n=500&layers=4&w1=8&w2=8&w3=8&w4=8&batch=full&epochs=1000&epoch=0"
+    rows = {}
+    with server(ROOT) as (base, pid):
+        for name, query in (("default", "?epoch=0"), ("largest 4x8, 1000 epochs", largest)):
+            measure_load(browser, base, query, "playground")  # warm the cache
+            load = measure_load(browser, base, query, "playground")
+            ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+            pg = ctx.new_page()
+            pg.goto(f"{base}/playground{query}", wait_until="commit")
+            pg.wait_for_function("() => (window.__glPlayers || []).length && window.__glPlayers[0].draws > 0",
+                                 polling="raf", timeout=60_000)
+            first_ms = pg.evaluate("() => performance.now()")  # since navigation start: the first frame drawn
+            ctx.close()
+            ctx, pg, wire = open_player(browser, base, query, "playground")
+            pg.evaluate("() => 0")
+            r0, cpu0, t0 = wire.snapshot(), cpu_seconds(pid), time.monotonic()
+            one = pg.evaluate(SAMPLE_PLAY, [1, args.seconds * 1000])
+            cpu1, t1 = cpu_seconds(pid), time.monotonic()
+            pg.evaluate("() => 0")  # websocket events arrive inside Playwright calls
+            r1 = wire.snapshot()  # still playing (the sample ends before the last frame)
+            assert one[4], "the 1x sample reached the end"
+            fast = pg.evaluate(SAMPLE_PLAY, [4, args.seconds * 1000])
+            pg.evaluate("() => 0")
+            r2 = wire.snapshot()
+            pg.evaluate("() => window.__glPlayers[0].pause()")  # one report, one fragment rerun
+            pg.wait_for_timeout(500)
+            wait_ready(pg)
+            pg.evaluate("() => 0")
+            pause_bytes = wire.snapshot()[2] - r2[2]
+            fps = pg.evaluate("() => window.__glPlayers[0].data.fps")
+            ctx.close()
+            rows[name] = (load, one, fast, fps, r1[1] - r0[1], (cpu1 - cpu0) / (t1 - t0), pause_bytes, first_ms)
+    base_load = None
+    if not args.no_baseline:
+        with tempfile.TemporaryDirectory() as tmp:
+            archive = subprocess.run(["git", "archive", args.playground_baseline_ref], cwd=ROOT, check=True,
+                                     capture_output=True).stdout
+            subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+            with server(Path(tmp)) as (base, _):
+                ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+                pg = ctx.new_page()
+                wire = Wire(pg)
+                for _ in range(2):  # the second load: the history cached, as above
+                    wire.recv_bytes = wire.recv = wire.largest = 0
+                    pg.goto(f"{base}/playground")
+                    wait_ready(pg)
+                    pg.wait_for_timeout(1000)
+                base_load = {"bytes": wire.recv_bytes, "messages": wire.recv, "largest": wire.largest}
+                b0 = wire.recv_bytes  # one frame shown by the old slider: a rerun of the whole page
+                pg.locator("[data-testid=stSlider]", has_text="Frame (drag").get_by_role("slider").focus()
+                pg.keyboard.press("ArrowLeft")
+                pg.wait_for_timeout(500)
+                wait_ready(pg)
+                pg.evaluate("() => 0")
+                base_load["per_frame"] = wire.recv_bytes - b0
+                ctx.close()
+    print(f"Network playground replay player, headless Chromium, samples of up to {args.seconds:g} s from epoch 0")
+    for name, (load, one, fast, fps, sent, cpu, pause_bytes, first_ms) in rows.items():
+        print(f"  {name}: {one[3]} frames, the page's rate {fps} frames/s at 1x; first frame drawn "
+              f"{first_ms / 1000:.2f} s after navigation (history cached)  target <= 2 s")
+        print(f"    1x: {one[0] / one[2]:.1f} distinct frames/s ({one[0]} frames in {one[2]:.2f} s, {one[1]} rAF ticks)"
+              f"  target = the page's rate")
+        print(f"    4x: {fast[0] / fast[2]:.1f} distinct frames/s ({fast[0]} frames in {fast[2]:.2f} s, "
+              f"{fast[1]} rAF ticks): the drawing keeps up with the browser's frame rate")
+        print(f"    while playing: browser messages sent {sent} (reruns = 0 iff 0), server CPU {100 * cpu:.1f} % "
+              f"of a core")
+        print(f"    page load: {load['bytes']:,} bytes in {load['messages']} messages; largest message "
+              f"{load['largest']:,} bytes  budget <= 400,000; a Pause (one fragment rerun): {pause_bytes:,} bytes")
+    if base_load:
+        d = rows["default"][0]
+        print(f"Baseline ({args.playground_baseline_ref}: server-side frame slider, Vega-Lite charts)")
+        print(f"  default page load: {base_load['bytes']:,} bytes in {base_load['messages']} messages, largest "
+              f"{base_load['largest']:,}; ratio after/before = {d['bytes'] / max(base_load['bytes'], 1):.2f}")
+        print(f"  one frame shown (a slider step, one rerun): {base_load['per_frame']:,} bytes; with the player "
+              "0 bytes and no rerun per frame played (one rerun on Pause/Step)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--baseline-ref", default="e8c7458", help="git ref of the page before the player")
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--page", choices=("backprop", "playground"), default="backprop")
+    parser.add_argument("--playground-baseline-ref", default="29d410a",
+                        help="git ref of the Playground before its player")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
+
+    if args.page == "playground":
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+            playground(browser, args)
+            browser.close()
+        return
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)

@@ -1,6 +1,6 @@
 """The Network playground's figures: history time for the default settings, and accuracy per dataset.
 
-1. Time of ``train_history`` (the whole replay: 51 frames, per-epoch train/test loss and accuracy, the
+1. Time of ``train_history`` (the whole replay: 201 frames, per-epoch train/test loss and accuracy, the
    decision map and every hidden unit's map) for the page's default settings, against a baseline measured in
    the same run: the same training alone (``MLP.train``, nothing recorded). Median of several repeats.
 2. For each dataset with the page's default settings (and spirals with the page's "Spirals" preset): final
@@ -25,7 +25,7 @@ from core.mlp import MLP, train_history  # noqa: E402
 
 DEFAULT = {"n": 200, "noise": 0.1, "hidden": [6, 6], "act": "tanh", "lr": 0.3, "batch": 10, "epochs": 200}
 SPIRALS = {**DEFAULT, "n": 400, "hidden": [8, 8, 8], "epochs": 300}
-FRAMES, GRID_N = 51, 24
+FRAMES, GRID_N = 201, 24  # the page: a frame per epoch for the default 200 epochs
 
 
 def _run(name: str, cfg: dict, seed: int = 1, record: bool = True):

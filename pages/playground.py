@@ -4,21 +4,29 @@ from ui.shell import ensure_entry
 
 ensure_entry()
 
+import hashlib
+import json
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from core.activations import ACTIVATIONS
 from core.datasets import DATASETS, PointsError, make_dataset, parse_points, points_dataset, points_to_text
-from core.mlp import INIT_CHOICES, MLP, History, train_history
+from core.history import frame_every, quantise
+from core.mlp import INIT_CHOICES, MLP, History, parse_param_name, train_history
 from core.mlp_export import RunSettings, export_script
-from ui import playground_charts, wording
+from ui import player, wording
 from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
 from ui.state import UrlState
 from ui.text import plain
 
 PAGE = "playground"
-FRAMES = 51  # frames of every replay: epoch 0, then every 1/50 of the run
+PLAYER_KEY = f"{PAGE}.player"
+MAX_INTERVALS = 200  # at most 201 frames per replay: epoch 0, then every k epochs (k divides the run's epochs)
+PLAY_FPS = 30  # frames per second at 1× (the default 200 epochs play in ~7 s)
+MAX_BYTES = 380_000  # the player's data per page load (issue 12's budget: ≤ 400 KB per message)
 GRID_N = 24  # decision map: 24 × 24 cells
 UNIT_STRIDE = 2  # each unit's small map: every 2nd grid point (12 × 12)
 MAX_HIDDEN_LAYERS = 4
@@ -95,7 +103,7 @@ def _use_points() -> None:
 
 def _apply_preset(name: str) -> None:
     state.apply(PRESETS[name])
-    state.set("frame", FRAMES - 1)
+    player.seek(PLAYER_KEY, MAX_INTERVALS)  # the end of the new run (the player clamps to its last frame)
 
 
 _load_points_from_link()
@@ -132,7 +140,7 @@ with st.expander("More settings: loss, output, initialisation, regularisation, b
                             help="How many points are drawn; half train, half test.")
     data_seed = state.number("dseed", "Data seed", 0, 9999, DEFAULTS["dseed"], 1, container=c4)
 
-frame_col, b1, b2, b3 = st.columns([3.2, 1, 1, 1], vertical_alignment="bottom")
+b0, b1, b2, b3 = st.columns([3.2, 1, 1, 1], vertical_alignment="bottom")
 b1.button("Defaults", key=f"{PAGE}.preset_default", on_click=_apply_preset, args=("default",), width="stretch",
           icon=":material/restart_alt:",
           help="Circles, 2 hidden layers of 6 tanh units, cross-entropy, η = 0.3, batches of 10, 200 epochs.")
@@ -141,6 +149,8 @@ b2.button("Spirals", key=f"{PAGE}.preset_spirals", on_click=_apply_preset, args=
 b3.button("Article", key=f"{PAGE}.preset_article", on_click=_apply_preset, args=("article",), width="stretch",
           icon=":material/menu_book:",
           help="The article's 2-3-1 sigmoid network on its four XOR points: MSE, seed 42, η = 1, full batch.")
+b0.caption("Press **Play** (or Space) to replay the training; Pause, Step (← →) or drag the scrubber and "
+           "everything under the player shows that epoch. The link keeps the epoch.")
 
 points = st.session_state.get(POINTS_KEY)
 using_points = dataset == "points" and points is not None
@@ -181,34 +191,102 @@ def _net(s: RunSettings) -> MLP:
     return MLP(s.sizes, s.activation, s.loss, s.init, s.seed, s.l1, s.l2)
 
 
+def _every(s: RunSettings) -> int:
+    """Epochs per frame: the smallest stride giving at most MAX_INTERVALS frames that ends on the last epoch."""
+    return frame_every(s.epochs, MAX_INTERVALS, must_include=s.epochs)
+
+
 @st.cache_data(max_entries=16, show_spinner="Training…")
 def run(s: RunSettings):
-    """The dataset and the whole training history (every frame) for the settings."""
+    """The dataset and the whole training history (a frame every `_every(s)` epochs) for the settings."""
     data = _dataset(s)
     history = train_history(_net(s), data.X_train, data.y_train, data.X_test, data.y_test, s.epochs, s.lr,
-                            s.batch_size, s.shuffle_seed, frames=FRAMES, grid_n=GRID_N, extent=data.extent)
+                            s.batch_size, s.shuffle_seed, frames=s.epochs // _every(s) + 1, grid_n=GRID_N,
+                            extent=data.extent)
     return data, history
 
 
 data, history = run(settings)
 
 
-def frame_index(h: History) -> int:
-    """The frame on screen. Today a server-side slider (one rerun per release); the replay player will
-    supply it instead (it reports the frame on pause/step/scrub)."""
-    value = state.slider("frame", "Frame (drag to replay the training)", 0, FRAMES - 1, FRAMES - 1,
-                         container=frame_col, help="Frame 0 is the untrained network; the last frame is the end of training.")
-    return min(int(value), h.n_frames - 1)
+def _shown(s: RunSettings, arrays: list[np.ndarray]) -> list[np.ndarray]:
+    """Per-layer (…, n_in, n_out) arrays as drawn: two softmax outputs drawn as one (the class-1 unit)."""
+    return [*arrays[:-1], arrays[-1][..., 1:]] if s.n_out == 2 else list(arrays)
 
 
-frame = frame_index(history)
-epoch = int(history.frame_epochs[frame])
-net = _net(settings)
-net.set_params(history.params[frame])
+def _to_u8(v: np.ndarray) -> np.ndarray:
+    """[-1, 1] → uint8 (the player's diverging colours: 0 blue, 128 white, 255 orange)."""
+    return np.rint((np.clip(v, -1.0, 1.0) + 1.0) * 127.5).astype(np.uint8)
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def panels(s: RunSettings, by_grad: bool) -> tuple[tuple[dict, ...], int]:
+    """The player's panels and m: every m-th frame of the run (m = 1 unless a large network's frames would
+    pass the player's budget of MAX_BYTES per message; the last frame is always kept)."""
+    last = run(s)[1].n_frames - 1
+    for m in (d for d in range(1, last + 1) if last % d == 0):
+        specs = _panels(s, by_grad, m)
+        if len(json.dumps(specs)) <= MAX_BYTES or m == last:
+            return specs, m
+    raise AssertionError("unreachable")
 
-# -- the stage ------------------------------------------------------------------------------------------
+
+def _panels(s: RunSettings, by_grad: bool, m: int) -> tuple[dict, ...]:
+    """The network with every unit's map, the decision map with the train (●) and test (▲) points, the
+    train/test loss curves: frames 0, m, 2m, … of the run."""
+    data, h = run(s)
+    layers = len(s.sizes) - 1
+    h = replace(h, frame_epochs=h.frame_epochs[::m], params=h.params[::m], output_maps=h.output_maps[::m],
+                unit_maps=h.unit_maps[::m])
+    n_frames = h.n_frames
+    weights = _shown(s, [np.stack([p[f"W{k + 1}"] for p in h.params]) for k in range(layers)])
+    widths = None
+    if by_grad:
+        net = _net(s)
+        grads = []
+        for p in h.params:
+            net.set_params(p)
+            g = net.backward(data.X_train, data.y_train)
+            grads.append([g[f"dW{k + 1}"] for k in range(layers)])
+        widths = _shown(s, [np.stack([g[k] for g in grads]) for k in range(layers)])
+    frames = [_unit_maps(h, f, data.extent) for f in range(n_frames)]  # per frame: one (k, k, n_l) per layer
+    per_layer = [_to_u8(np.stack([fr[k].transpose(2, 0, 1) for fr in frames])) for k in range(layers + 1)]
+    sizes = [*s.sizes[:-1], 1]
+    titles = ["inputs", *[f"layer {k}" for k in range(1, layers)], "output"]
+    pts = [{"x": float(a), "y": float(b), "t": float(c)} for (a, b), c in zip(data.X_train, data.y_train, strict=True)]
+    pts += [{"x": float(a), "y": float(b), "t": float(c), "s": "^"}
+            for (a, b), c in zip(data.X_test, data.y_test, strict=True)]
+    at = h.frame_epochs
+    return (
+        player.network_panel("Network: " + " → ".join(titles) + (" (width |∂L/∂w|)" if by_grad else " (width |w|)"),
+                             sizes, weights, unit_maps=per_layer, widths=widths, aspect=0.72,
+                             alt="The network at the current epoch: each unit's output over the input plane, "
+                                 "edges coloured by the sign of their weight"),
+        player.map_panel(f"Decision map P(class 1) ({GRID_N} × {GRID_N}), train ● test ▲",
+                         quantise(h.output_maps), data.extent, points=pts, point_radius=3.5, xlabel="x₁",
+                         ylabel="x₂", alt="The network's P(class 1) over the plane with the data"),
+        player.curve_panel("Loss: train (green), test (pink), log scale",
+                           [("train", player.PALETTE["series"][2], h.train_loss[at]),
+                            ("test", player.PALETTE["series"][3], h.test_loss[at])],
+                           log=True, xlabel=f"epoch 0 … {s.epochs}",
+                           alt="Train and test loss with the current epoch marked"),
+    )
+
+
+def _digest(s: RunSettings) -> str:
+    """A short stable name for a run's settings (part of the player's history id)."""
+    return hashlib.sha1(repr(s).encode()).hexdigest()[:16]
+
+
+def _highlight(s: RunSettings, chosen: str) -> tuple[int, int, int] | None:
+    """The chosen weight W_l[i,j] as the player's (layer, i, j) edge (None if it is not drawn)."""
+    key, (i, j) = parse_param_name(chosen)
+    layer = int(key[1:]) - 1
+    if s.n_out == 2 and layer == len(s.sizes) - 2:
+        return (layer, i, 0) if j == 1 else None
+    return (layer, i, j)
+
+
 def _unit_maps(h: History, f: int, extent) -> list[np.ndarray]:
     """[-1, 1]-scaled maps for every layer: the inputs, each hidden unit, the output (2p − 1)."""
     xs, ys = h.xs[::UNIT_STRIDE], h.ys[::UNIT_STRIDE]
@@ -220,18 +298,7 @@ def _unit_maps(h: History, f: int, extent) -> list[np.ndarray]:
     return maps
 
 
-left, right = st.columns([1.25, 1])
-weight_grads = net.backward(data.X_train, data.y_train)
-shown_sizes = [*settings.sizes[:-1], 1]  # the output drawn as one map: P(class 1)
-shown_weights = [net.W[k] for k in range(net.n_layers)]
-shown_grads = [weight_grads[f"dW{k + 1}"] for k in range(net.n_layers)]
-if settings.n_out == 2:  # two softmax units drawn as one map: show the weights into the class-1 unit
-    shown_weights[-1] = shown_weights[-1][:, 1:]
-    shown_grads[-1] = shown_grads[-1][:, 1:]
-titles = ["inputs", *[f"layer {k}" for k in range(1, n_layers + 1)], "output"]
-
-
-def _weight_choice() -> str:
+def _weight_choice(settings: RunSettings) -> str:
     """The chosen weight W_l[i,j] (layer, from, to), each kept inside the current architecture."""
     sizes = settings.sizes
     layer_opts = tuple(str(k) for k in range(1, len(sizes)))
@@ -253,65 +320,75 @@ def _weight_choice() -> str:
     return f"W{wl}[{wi},{wj}]"
 
 
-with right:
-    st.vega_lite_chart(playground_charts.decision_map(history.xs, history.ys, history.output_maps[frame],
-                                                      data.X_train, data.y_train, data.X_test, data.y_test,
-                                                      extent=data.extent, height=380), width="stretch")
-    st.caption("The network's P(class 1) over the plane (blue class 0, orange class 1, white the boundary), "
-               "with the training points (●) and the held-out test points (▲).")
-with left:
-    chosen_slot = st.container()
-    with st.container():
-        st.markdown("**Open one weight's chain rule**")
-        chosen = _weight_choice()
-    with chosen_slot:
-        st.vega_lite_chart(playground_charts.network_with_maps(
-            shown_sizes, shown_weights, [net.b[k] for k in range(net.n_layers)], shown_grads,
-            _unit_maps(history, frame, data.extent), highlight=chosen, layer_titles=titles,
-            last_column=settings.n_out - 1, size_by_grad=state.get("edge") == "grad", height=360),
-            width="stretch")
-        st.caption("Each square is one unit's output over the input plane (blue −1 … white 0 … orange +1; the "
-                   "output square is 2·P(class 1) − 1). Edges: colour = sign of the weight, width = |w| or |∂L/∂w|; hover for "
-                   "the value and ∂L/∂w. The highlighted edge is the weight opened up below.")
+@st.fragment
+def stage(s: RunSettings, data, history: History) -> None:
+    """The player and everything that shows the frame it is paused on (a Pause, Step or scrub reruns only
+    this fragment; nothing runs on the server while it plays)."""
+    top = st.container()
+    st.markdown("**Open one weight's chain rule**")
+    chosen = _weight_choice(s)
+    shown, m = panels(s, state.get("edge") == "grad")
+    specs = [{**shown[0], "highlight": _highlight(s, chosen)}, *shown[1:]]
+    epochs = history.frame_epochs[::m]
+    with top:
+        frame = m * player.player(
+            PLAYER_KEY, n_frames=len(epochs), panels=specs, columns=[[0], [1, 2]], col_widths=[1.25, 1],
+            every=_every(s) * m, label="Epoch", readout=("Train loss", history.train_loss[epochs]),
+            autoplay=True, url_param="epoch", fps=max(8, min(PLAY_FPS, len(epochs) // 6)), follow_end=True,
+            history_id=f"playground:{_digest(s)}:{state.get('edge')}:{specs[0]['highlight']}",
+            legend="Space plays/pauses, ← → step, Home/End jump. Each square is one unit's output over the input "
+                   "plane (blue −1 … white 0 … orange +1; the output square is 2·P(class 1) − 1); edges: colour = "
+                   "sign of the weight, width = |w| or |∂L/∂w|. The highlighted edge is the weight opened up "
+                   "below. The map: blue class 0, orange class 1, white the boundary.")
+    frame_panels(s, data, history, frame, chosen)
 
-m1, m2, m3, m4, m5 = st.columns(5)
-m1.metric(f"Epoch (of {settings.epochs})", f"{epoch}")
-m2.metric("Train loss", fmt(history.train_loss[epoch], 4))
-m3.metric("Test loss", fmt(history.test_loss[epoch], 4))
-m4.metric("Train accuracy", f"{100 * history.train_acc[epoch]:.1f} %")
-m5.metric("Test accuracy", f"{100 * history.test_acc[epoch]:.1f} %")
-st.vega_lite_chart(playground_charts.loss_curves(history.train_loss, history.test_loss, epoch), width="stretch")
-st.caption(f"History computed in {history.seconds:.2f} s: {settings.epochs} epochs, {history.n_frames} frames.")
 
-# -- the chain rule for the chosen weight, at this frame ----------------------------------------------------
-st.subheader(f"The chain rule for {chosen} at epoch {epoch}")
-path = net.chain_path(data.X_train, data.y_train, chosen)
-rows = []
-for step_ in path.steps:
-    vals = step_.values
-    meaning = wording.chain_step_meaning(step_.role, step_.unit, step_.layer, mse=net.loss_name == "mse",
-                                         output=net.output, activations=net.activations)
-    rows.append({"link": step_.symbol, "what it is": meaning, "mean over samples": float(np.mean(vals)),
-                 **{f"sample {k + 1}": float(vals[k]) for k in range(min(3, len(vals)))}})
-table = pd.DataFrame(rows)
-st.dataframe(table, hide_index=True, width="stretch",
-             column_config={c: st.column_config.NumberColumn(format="%.4g") for c in table.columns[2:]})
-m = len(path.per_sample)
-st.markdown(
-    f"Backprop multiplies the links sample by sample: each hidden δ is *∂L/∂a × f′(z)*, and the weight's gradient "
-    f"is the mean over the {m} training samples of δ × (the input it multiplies)"
-    + (" plus the regulariser's share" if settings.l1 or settings.l2 else "") + ":  \n"
-    f"∂L/∂{chosen} = `{fmt(path.data_part, 8)}`"
-    + (f" + `{fmt(path.penalty_part, 8)}`" if settings.l1 or settings.l2 else "")
-    + f" = `{fmt(path.total, 8)}` (backward pass: `{fmt(path.gradient, 8)}`)."
-)
-st.caption("Above the chosen layer the table follows one unit per layer (the strongest weight onward); its "
-           "∂L/∂a already sums every path to the output — that sum is what backpropagation saves you from "
-           "enumerating.")
-check = net.gradient_check(data.X_train, data.y_train, h=1e-6, params=[chosen]).rows[0]
-check_badge(f"∂L/∂{chosen}: chain rule vs central differences at this frame", check.analytic, check.numeric,
-            check.rel_error, a_name="chain rule", b_name="(L(w+h) − L(w−h))/2h, h = 1e-6")
-st.caption(thresholds_caption())
+def frame_panels(s: RunSettings, data, history: History, frame: int, chosen: str) -> None:
+    """Metrics, the chosen weight's chain rule and its check, all at the frame the player is on."""
+    settings = s
+    epoch = int(history.frame_epochs[frame])
+    net = _net(s)
+    net.set_params(history.params[frame])
+    m1, m2, m3, m4, m5 = st.columns(5)
+    m1.metric(f"Epoch (of {s.epochs})", f"{epoch}")
+    m2.metric("Train loss", fmt(history.train_loss[epoch], 4))
+    m3.metric("Test loss", fmt(history.test_loss[epoch], 4))
+    m4.metric("Train accuracy", f"{100 * history.train_acc[epoch]:.1f} %")
+    m5.metric("Test accuracy", f"{100 * history.test_acc[epoch]:.1f} %")
+    st.caption(f"History computed in {history.seconds:.2f} s: {s.epochs} epochs, {history.n_frames} frames.")
+
+    # -- the chain rule for the chosen weight, at this frame ----------------------------------------------------
+    st.subheader(f"The chain rule for {chosen} at epoch {epoch}")
+    path = net.chain_path(data.X_train, data.y_train, chosen)
+    rows = []
+    for step_ in path.steps:
+        vals = step_.values
+        meaning = wording.chain_step_meaning(step_.role, step_.unit, step_.layer, mse=net.loss_name == "mse",
+                                             output=net.output, activations=net.activations)
+        rows.append({"link": step_.symbol, "what it is": meaning, "mean over samples": float(np.mean(vals)),
+                     **{f"sample {k + 1}": float(vals[k]) for k in range(min(3, len(vals)))}})
+    table = pd.DataFrame(rows)
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={c: st.column_config.NumberColumn(format="%.4g") for c in table.columns[2:]})
+    m = len(path.per_sample)
+    st.markdown(
+        f"Backprop multiplies the links sample by sample: each hidden δ is *∂L/∂a × f′(z)*, and the weight's gradient "
+        f"is the mean over the {m} training samples of δ × (the input it multiplies)"
+        + (" plus the regulariser's share" if settings.l1 or settings.l2 else "") + ":  \n"
+        f"∂L/∂{chosen} = `{fmt(path.data_part, 8)}`"
+        + (f" + `{fmt(path.penalty_part, 8)}`" if settings.l1 or settings.l2 else "")
+        + f" = `{fmt(path.total, 8)}` (backward pass: `{fmt(path.gradient, 8)}`)."
+    )
+    st.caption("Above the chosen layer the table follows one unit per layer (the strongest weight onward); its "
+               "∂L/∂a already sums every path to the output — that sum is what backpropagation saves you from "
+               "enumerating.")
+    check = net.gradient_check(data.X_train, data.y_train, h=1e-6, params=[chosen]).rows[0]
+    check_badge(f"∂L/∂{chosen}: backprop vs central differences at this frame", check.analytic, check.numeric,
+                check.rel_error, a_name="backprop", b_name="(L(w+h) − L(w−h))/2h, h = 1e-6")
+    st.caption(thresholds_caption())
+
+
+stage(settings, data, history)
 
 # -- your own points --------------------------------------------------------------------------------------
 with st.expander("Your own points (paste CSV)", icon=":material/scatter_plot:", expanded=dataset == "points"):

@@ -16,7 +16,8 @@ Python API (reused by other pages)::
     frame = player(key, n_frames=F, panels=[...], columns=[[0], [1], [2, 3]], every=10, label="Epoch",
                    readout=("Loss", losses), pause_at=1000, url_param="epoch")
 
-    network_panel(title, layers, weights, labels=..., highlight=(layer, i, j), values=bool, wmax=float)
+    network_panel(title, layers, weights, labels=..., highlight=(layer, i, j), values=bool, wmax=float,
+                  unit_maps=[(F, n_l, k, k) uint8 per layer], widths=[(F, n_l, n_l+1) per layer])
     map_panel(title, maps, extent, points=[...], paths=[(name, colour, (F, 2) points)], static=bool)
     curve_panel(title, series=[(name, colour, (F,) values)], log=bool, marks=[(frame, label)])
     bars_panel(title, labels, targets, values)          # values (F, k) in [0, 1]
@@ -90,24 +91,41 @@ def blob(values: np.ndarray, *, dtype: str = "f32", delta: bool = False, compres
 
 def network_panel(title: str, layers: Sequence[int], weights: Sequence[np.ndarray], *,
                   labels: Sequence[Sequence[str]] | None = None, highlight: tuple[int, int, int] | None = None,
-                  values: bool = False, wmax: float | None = None, alt: str = "") -> dict[str, Any]:
+                  values: bool = False, wmax: float | None = None, alt: str = "",
+                  unit_maps: Sequence[np.ndarray] | None = None, widths: Sequence[np.ndarray] | None = None,
+                  aspect: float = 0.8) -> dict[str, Any]:
     """Nodes in layers, edges coloured by sign (orange +, blue −) with width ∝ |w| (up to ``wmax``).
 
     ``weights[l]`` is (F, layers[l], layers[l+1]); ``highlight`` = (layer, i, j) outlines one edge.
+    ``unit_maps[l]`` (optional, uint8 (F, layers[l], k, k), rows bottom to top, the diverging colours):
+    each unit drawn as a small square map of its output instead of a circle. ``widths`` (optional, shaped
+    like ``weights``): what the edge widths show instead of |w| (e.g. |∂L/∂w|); colour stays the sign of w.
     """
-    top = wmax if wmax is not None else max(float(np.max(np.abs(w))) for w in weights)
-    return {"type": "network", "title": title, "layers": [int(n) for n in layers],
-            "weights": [blob(w) for w in weights], "labels": [list(x) for x in labels] if labels else None,
-            "highlight": list(highlight) if highlight else None, "values": values, "wmax": max(top, 1e-9),
-            "alt": alt, "aspect": 0.8}
+    size_by = widths if widths is not None else weights
+    top = wmax if wmax is not None else max(float(np.max(np.abs(w))) for w in size_by)
+    spec: dict[str, Any] = {
+        "type": "network", "title": title, "layers": [int(n) for n in layers],
+        "weights": [blob(w) for w in weights], "labels": [list(x) for x in labels] if labels else None,
+        "highlight": list(highlight) if highlight else None, "values": values, "wmax": max(top, 1e-9),
+        "alt": alt, "aspect": aspect}
+    if widths is not None:  # uint8 fractions of wmax: a line width needs no more (and compresses well)
+        spec["widths"] = [blob(np.rint(np.clip(np.abs(w) / spec["wmax"], 0, 1) * 255), dtype="u8", delta=True)
+                          for w in widths]
+    if unit_maps is not None:
+        grids = [np.asarray(u, dtype=np.uint8) for u in unit_maps]
+        spec["unitMaps"] = [blob(u.reshape(u.shape[0], -1), dtype="u8", delta=True) for u in grids]
+        spec["mapSize"] = int(grids[0].shape[-1])
+    return spec
 
 
 def map_panel(title: str, maps: np.ndarray, extent: Sequence[float], *, points: Sequence[dict] = (),
               paths: Sequence[tuple[str, str, np.ndarray]] = (), static: bool = False, sequential: bool = False,
-              xlabel: str = "", ylabel: str = "", alt: str = "", aspect: float = 0.8) -> dict[str, Any]:
+              xlabel: str = "", ylabel: str = "", alt: str = "", aspect: float = 0.8,
+              point_radius: float = 7) -> dict[str, Any]:
     """A uint8 map per frame (F, n, m) — or one map (n, m) with ``static`` — on ``extent`` = (x0, x1, y0, y1).
 
-    Row r of a map is y = y0 + r·dy (bottom to top). ``points``: {x, y, t (target 0/1) or label}.
+    Row r of a map is y = y0 + r·dy (bottom to top). ``points``: {x, y, t (target 0/1) or label,
+    optional s: "^" for a triangle}; ``point_radius`` their size in pixels.
     ``paths``: (name, colour, (F, 2) points) drawn up to the current frame with a dot at its end.
     """
     grid = np.asarray(maps, dtype=np.uint8)
@@ -116,7 +134,7 @@ def map_panel(title: str, maps: np.ndarray, extent: Sequence[float], *, points: 
     return {"type": "map", "title": title, "maps": blob(grid, dtype="u8", delta=not static),
             "n": int(grid.shape[1]), "m": int(grid.shape[2]), "extent": [float(v) for v in extent],
             "static": static, "sequential": sequential, "points": list(points), "xlabel": xlabel,
-            "ylabel": ylabel, "alt": alt, "aspect": aspect,
+            "ylabel": ylabel, "alt": alt, "aspect": aspect, "pointRadius": float(point_radius),
             "paths": [{"name": n, "color": c, "points": blob(p), "length": int(len(p))} for n, c, p in paths]}
 
 
@@ -167,7 +185,11 @@ def player(key: str, *, n_frames: int, panels: Sequence[dict[str, Any]], columns
     that was on the last frame moves to the new last frame.
     """
     n_frames = int(n_frames)
-    to_frame = lambda e: int(np.clip(round((e - first) / every), 0, n_frames - 1))  # noqa: E731
+    # the browser's frameOf: Math.round (halves up), clamped
+    to_frame = lambda e: int(np.clip(np.floor((e - first) / every + 0.5), 0, n_frames - 1))  # noqa: E731
+    grid_key = f"{key}._grid"  # (first, every) of the last run: when it changes, a frame index means another epoch
+    old_grid = st.session_state.get(grid_key, (int(first), int(every)))
+    st.session_state[grid_key] = (int(first), int(every))
     init_key = f"{key}._start"
     if init_key not in st.session_state:
         linked = url_frame(url_param, to_frame) if url_param else None
@@ -191,14 +213,25 @@ def player(key: str, *, n_frames: int, panels: Sequence[dict[str, Any]], columns
     if readout is not None:
         data["readout"] = {"label": readout[0], "values": blob(readout[1]), "digits": 6}
     data["id"] = history_id or hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
-    result = _component()(key=key, data=data, default={"frame": initial}, on_frame_change=lambda: None,
-                          height="content")
+    result = _component()(key=key, data=data, default={"frame": initial},
+                          on_frame_change=lambda: st.session_state.pop(f"{key}._remap", None), height="content")
     frame = getattr(result, "frame", None)
     if sought or not isinstance(frame, int | float):
         frame = target
+    raw = int(frame)
+    remap_key = f"{key}._remap"  # (index the component still holds, the frame it now stands for)
+    remap = st.session_state.get(remap_key)
+    if sought:
+        st.session_state.pop(remap_key, None)
+    elif old_grid != (int(first), int(every)):  # stay on the same epoch, as the browser does (it then reports)
+        frame = to_frame(old_grid[0] + raw * old_grid[1])
+    elif remap is not None and remap[0] == raw:  # the browser's report of the new index is still on its way
+        frame = remap[1]
     last_n = st.session_state.get(f"{key}._n", n_frames)
-    if follow_end and not sought and int(frame) == last_n - 1:
+    if follow_end and not sought and raw == last_n - 1:
         frame = n_frames - 1
+    if not sought and int(frame) != raw:
+        st.session_state[remap_key] = (raw, int(frame))
     st.session_state[f"{key}._n"] = n_frames
     frame = int(np.clip(int(frame), 0, n_frames - 1))
     if url_param:

@@ -86,6 +86,29 @@ function sizeCanvas(canvas, aspect) {
 
 function networkPanel(spec, arrays, P) {
   const layers = spec.layers;  // e.g. [2, 3, 1]
+  const sizes = arrays.widths;  // optional uint8 widths (fractions of wmax; e.g. |∂L/∂w|) instead of |w|
+  const k = spec.mapSize || 0;  // with unit maps: each unit a k × k map instead of a circle
+  const table = k ? lut(P.diverging) : null;
+  const tiles = k ? layers.map((n) => Array.from({ length: n }, () => {
+    const c = document.createElement("canvas"); c.width = k; c.height = k;
+    const cg = c.getContext("2d");
+    return { c, cg, img: cg.createImageData(k, k), frame: -1 };
+  })) : null;
+  function tile(l, i, frame) {  // unit i of layer l's map at this frame, drawn once per frame change
+    const t = tiles[l][i];
+    if (t.frame !== frame) {
+      const maps = arrays.unitMaps[l], off = (frame * layers[l] + i) * k * k, d = t.img.data;
+      for (let r = 0; r < k; r++) {
+        for (let c = 0; c < k; c++) {
+          const v = maps[off + r * k + c], q = ((k - 1 - r) * k + c) * 4;
+          d[q] = table[v * 3]; d[q + 1] = table[v * 3 + 1]; d[q + 2] = table[v * 3 + 2]; d[q + 3] = 255;
+        }
+      }
+      t.cg.putImageData(t.img, 0, 0);
+      t.frame = frame;
+    }
+    return t.c;
+  }
   return function draw(canvas, frame, th) {
     const { g, w, h } = sizeCanvas(canvas, spec.aspect || 1);
     g.clearRect(0, 0, w, h);
@@ -96,20 +119,21 @@ function networkPanel(spec, arrays, P) {
     const wmax = spec.wmax || 1;
     g.lineCap = "round";
     for (let l = 0; l < layers.length - 1; l++) {
-      const W = arrays[l];
+      const W = arrays.w[l];
       const nIn = layers[l], nOut = layers[l + 1];
       const base = frame * nIn * nOut;
       for (let i = 0; i < nIn; i++) {
         for (let j = 0; j < nOut; j++) {
           const v = W[base + i * nOut + j];
+          const size = arrays.widths ? sizes[l][base + i * nOut + j] / 255 : Math.min(Math.abs(v) / wmax, 1);
           const [x0, y0] = pos[l][i], [x1, y1] = pos[l + 1][j];
           const hl = spec.highlight && spec.highlight[0] === l && spec.highlight[1] === i && spec.highlight[2] === j;
           if (hl) {
-            g.strokeStyle = P.highlight; g.lineWidth = 2 + 9 * Math.min(Math.abs(v) / wmax, 1) + 6;
+            g.strokeStyle = P.highlight; g.lineWidth = 2 + 9 * size + 6;
             g.beginPath(); g.moveTo(x0, y0); g.lineTo(x1, y1); g.stroke();
           }
           g.strokeStyle = v >= 0 ? P.pos : P.neg;
-          g.lineWidth = 0.75 + 9 * Math.min(Math.abs(v) / wmax, 1);
+          g.lineWidth = 0.75 + 9 * size;
           g.beginPath(); g.moveTo(x0, y0); g.lineTo(x1, y1); g.stroke();
           if (spec.values) {
             const t = 0.3 + 0.4 * (j / Math.max(nOut, 1));
@@ -120,6 +144,15 @@ function networkPanel(spec, arrays, P) {
           }
         }
       }
+    }
+    if (k) {  // squares: as large as the tallest layer and the gaps between layers allow
+      const side = Math.max(12, Math.min(h / (1.3 * Math.max(...layers)), (w - 68) / (2 * (layers.length - 1)), 56));
+      g.imageSmoothingEnabled = false;
+      pos.forEach((col, l) => col.forEach(([x, y], i) => {
+        g.drawImage(tile(l, i, frame), x - side / 2, y - side / 2, side, side);
+        g.strokeStyle = th.text; g.lineWidth = 1; g.strokeRect(x - side / 2, y - side / 2, side, side);
+      }));
+      return;
     }
     const r = Math.max(9, Math.min(16, h / (2.6 * Math.max(...layers) + 2)));
     g.font = "11px " + th.font; g.textAlign = "center"; g.textBaseline = "middle";
@@ -177,10 +210,14 @@ function mapPanel(spec, arrays, P) {
     g.textAlign = "center";
     g.save(); g.translate(10, pad.t + ph / 2); g.rotate(-Math.PI / 2); g.textBaseline = "middle";
     g.fillText(spec.ylabel || "", 0, 0); g.restore();
+    const pr = spec.pointRadius || 7;
     (spec.points || []).forEach((p) => {  // fixed points (XOR samples with their target colours, minima)
-      g.beginPath(); g.arc(sx(p.x), sy(p.y), 7, 0, 2 * Math.PI);
+      const X = sx(p.x), Y = sy(p.y);
+      g.beginPath();
+      if (p.s === "^") { g.moveTo(X, Y - 1.25 * pr); g.lineTo(X + 1.1 * pr, Y + 0.75 * pr); g.lineTo(X - 1.1 * pr, Y + 0.75 * pr); g.closePath(); }
+      else g.arc(X, Y, pr, 0, 2 * Math.PI);
       g.fillStyle = p.t === undefined ? th.bg : (p.t >= 0.5 ? P.pos : P.neg);
-      g.fill(); g.lineWidth = 2; g.strokeStyle = th.text; g.stroke();
+      g.fill(); g.lineWidth = pr >= 6 ? 2 : 1; g.strokeStyle = th.text; g.stroke();
       if (p.label) { g.fillStyle = th.text; g.textAlign = "left"; g.textBaseline = "middle"; g.fillText(p.label, sx(p.x) + 10, sy(p.y)); }
     });
     (spec.paths || []).forEach((s, r) => {  // descent paths: θ₀ … θ_t, then a big dot at θ_t
@@ -283,7 +320,11 @@ async function build(root, data) {
   const panels = [];
   for (const spec of data.panels) {
     const arrays = {};
-    if (spec.type === "network") arrays.w = await Promise.all(spec.weights.map(decode));
+    if (spec.type === "network") {
+      arrays.w = await Promise.all(spec.weights.map(decode));
+      if (spec.widths) arrays.widths = await Promise.all(spec.widths.map(decode));
+      if (spec.unitMaps) arrays.unitMaps = await Promise.all(spec.unitMaps.map(decode));
+    }
     if (spec.type === "map") {
       arrays.maps = await decode(spec.maps);
       arrays.paths = await Promise.all((spec.paths || []).map((s) => decode(s.points)));
@@ -291,7 +332,7 @@ async function build(root, data) {
     if (spec.type === "curve") arrays.series = await Promise.all(spec.series.map((s) => decode(s.values)));
     if (spec.type === "bars") arrays.values = await decode(spec.values);
     let draw;
-    if (spec.type === "network") draw = networkPanel(spec, arrays.w, P);
+    if (spec.type === "network") draw = networkPanel(spec, arrays, P);
     else if (spec.type === "map") draw = mapPanel(spec, arrays, P);
     else if (spec.type === "curve") draw = curvePanel(spec, arrays, P, data.n);
     else draw = barsPanel(spec, arrays, P);
@@ -344,6 +385,7 @@ export default function (component) {
   if (S.id === data.id && S.built) { S.seek = data.seek; goto(root, S, data.frame || 0, true); return; }
   const sameHistory = S.id === data.id;
   const keepEpoch = S.id !== null && !sameHistory && S.epochOf ? S.epochOf(S.frame) : null;
+  const oldFrame = S.frame;
   S.id = data.id; S.seek = data.seek;
   const token = {};
   S.token = token;
@@ -370,7 +412,8 @@ export default function (component) {
     stop(S, false);
     S.frame = start;
     render(root, S);
-    if (sought) S.report(S.frame);
+    // a new history where the same epoch has another index: report it so the page's state follows
+    if (sought || (keepEpoch !== null && S.frame !== oldFrame)) S.report(S.frame);
     const reduced = window.matchMedia && window.matchMedia(REDUCED).matches;
     root.dataset.reducedMotion = String(!!reduced);
     const first = !S.autoplayed;  // autoplay is for the first history a page shows, never after a change
