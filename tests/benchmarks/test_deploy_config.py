@@ -6,8 +6,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
@@ -20,8 +18,7 @@ def _cluster():
 
 
 def test_generated_config_passes_nginx_t(tmp_path):
-    if not Path(NGINX).exists():
-        pytest.skip("nginx is not installed")
+    assert Path(NGINX).exists(), "nginx not found: apt-get install -y nginx (.ci/run does)"
     conf = _cluster().write_config(tmp_path, "127.0.0.1:8599", [8601, 8602])
     text = conf.read_text()
     assert "server 127.0.0.1:8601" in text and "server 127.0.0.1:8602" in text
