@@ -158,8 +158,10 @@ def chain(mg_value: type, depth: int = 1_000_000) -> None:
     out.backward()
     done = time.perf_counter()
     assert x.grad == 1.0 and out.data == depth + 0.5, (x.grad, out.data)
-    print(f"{depth:,}-node chain: core.autodiff builds it in {built - start:.2f} s, backward {done - built:.2f} s, "
-          f"x.grad = {x.grad:g}")
+    print(
+        f"{depth:,}-node chain: core.autodiff builds it in {built - start:.2f} s, backward {done - built:.2f} s, "
+        f"x.grad = {x.grad:g}"
+    )
     small = 10_000  # micrograd on a chain 100x shorter, as the baseline
     m = mg_value(0.5)
     mout = m

@@ -93,7 +93,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def http_get(base: str, path: str, cookies: dict[str, str] | None = None) -> tuple[int, bytes, dict[str, str]]:
+def http_get(
+    base: str, path: str, cookies: dict[str, str] | None = None
+) -> tuple[int, bytes, dict[str, str]]:
     """GET base+path; returns status, body and the cookies the response set."""
     u = urllib.parse.urlsplit(base)
     conn = http.client.HTTPConnection(u.hostname, u.port, timeout=TIMEOUT)
@@ -117,11 +119,25 @@ class Server:
     def __init__(self, script: str, options: list[str]):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(self.port),
-               "--server.headless", "true", "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none", *options]
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                     start_new_session=True)
+        cmd = [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            script,
+            "--server.port",
+            str(self.port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+            *options,
+        ]
+        self.proc = subprocess.Popen(
+            cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+        )
         deadline = time.time() + 60
         while time.time() < deadline:
             try:
@@ -165,6 +181,7 @@ def server_metrics(base: str) -> dict[str, float]:
 
 
 # -- one simulated student ---------------------------------------------------------------------------
+
 
 @dataclass
 class Widget:
@@ -220,8 +237,14 @@ class Student:
         headers = {"Origin": f"http://{u.netloc}"}
         if cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
-        self.ws = await websockets.connect(ws_url, subprotocols=protocols, additional_headers=headers,
-                                           max_size=None, open_timeout=TIMEOUT, ping_interval=None)
+        self.ws = await websockets.connect(
+            ws_url,
+            subprotocols=protocols,
+            additional_headers=headers,
+            max_size=None,
+            open_timeout=TIMEOUT,
+            ping_interval=None,
+        )
         self.reader = asyncio.create_task(self._read())
         await self._rerun(page_name=self.page)
         return time.perf_counter() - t0
@@ -288,16 +311,26 @@ class Student:
         self.elements[path] = kind
         if kind == "exception":
             self.exceptions.append(el.exception.message)
-        elif kind == "slider" and el.slider.id.endswith("-" + self.key) or (
-                kind == "slider" and self.key == "" and not self.widgets):
+        elif (
+            kind == "slider"
+            and el.slider.id.endswith("-" + self.key)
+            or (kind == "slider" and self.key == "" and not self.widgets)
+        ):
             s = el.slider
             if s.type == s.SELECT_SLIDER:
                 lo, hi, step = 0, len(s.options) - 1, 1
             else:
                 lo, hi, step = s.min, s.max, s.step or 1
             value = s.value[0] if s.value else s.default[0]
-            self.widgets[self.key] = Widget(s.id, delta.fragment_id, lo, hi, step,
-                                            s.data_type == s.INT or s.type == s.SELECT_SLIDER, value)
+            self.widgets[self.key] = Widget(
+                s.id,
+                delta.fragment_id,
+                lo,
+                hi,
+                step,
+                s.data_type == s.INT or s.type == s.SELECT_SLIDER,
+                value,
+            )
 
     async def move(self) -> float:
         w = self.widgets.get(self.key)
@@ -324,8 +357,16 @@ class Student:
         return out
 
 
-async def student_session(base: str, page: str, key: str, duration: float, interval: float,
-                          seed: int, stats: Stats, start_delay: float = 0.0) -> None:
+async def student_session(
+    base: str,
+    page: str,
+    key: str,
+    duration: float,
+    interval: float,
+    seed: int,
+    stats: Stats,
+    start_delay: float = 0.0,
+) -> None:
     rng = random.Random(seed)
     await asyncio.sleep(start_delay)
     s = Student(base, page, key, rng)
@@ -354,6 +395,7 @@ async def student_session(base: str, page: str, key: str, duration: float, inter
 
 # -- a class of N -----------------------------------------------------------------------------------
 
+
 def pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -377,18 +419,37 @@ class Row:
     load: str
 
 
-async def run_class(base: str, pages: dict[str, str], n: int, duration: float, interval: float,
-                    pids: list[int], seed: int, ramp: float) -> Row:
+async def run_class(
+    base: str,
+    pages: dict[str, str],
+    n: int,
+    duration: float,
+    interval: float,
+    pids: list[int],
+    seed: int,
+    ramp: float,
+) -> Row:
     stats = Stats()
     names = list(pages)
     rss_before = rss_mb(pids) if pids else float("nan")
     cpu0, t0 = (cpu_seconds(pids) if pids else 0.0), time.perf_counter()
     each0 = [cpu_seconds([p]) for p in pids]
     me0 = sum(os.times()[:2])
-    tasks = [asyncio.create_task(student_session(base, names[i % len(names)], pages[names[i % len(names)]],
-                                                 duration, interval, seed * 1000 + i, stats,
-                                                 start_delay=ramp * i / max(n, 1)))
-             for i in range(n)]
+    tasks = [
+        asyncio.create_task(
+            student_session(
+                base,
+                names[i % len(names)],
+                pages[names[i % len(names)]],
+                duration,
+                interval,
+                seed * 1000 + i,
+                stats,
+                start_delay=ramp * i / max(n, 1),
+            )
+        )
+        for i in range(n)
+    ]
     # RSS with everyone connected: sample near the end of the class
     await asyncio.sleep(max(0.0, ramp + duration - 1.0))
     rss = rss_mb(pids) if pids else float("nan")
@@ -398,20 +459,37 @@ async def run_class(base: str, pages: dict[str, str], n: int, duration: float, i
     client = sum(os.times()[:2]) - me0
     print(f"  load generator CPU {100 * client / (time.perf_counter() - t0):.0f} % of a core", flush=True)
     if len(pids) > 1:  # several processes behind a proxy: did the class spread over them?
-        print("  server CPU s by process: " + ", ".join(
-            f"{p}: {cpu_seconds([p]) - c:.1f}" for p, c in zip(pids, each0, strict=True)), flush=True)
+        print(
+            "  server CPU s by process: "
+            + ", ".join(f"{p}: {cpu_seconds([p]) - c:.1f}" for p, c in zip(pids, each0, strict=True)),
+            flush=True,
+        )
     wall = time.perf_counter() - t0
     await asyncio.sleep(2.0)  # let the server drop the sessions
     m = await asyncio.get_running_loop().run_in_executor(None, server_metrics, base)
     rss_after = rss_mb(pids) if pids else float("nan")
-    return Row("", n, stats, cpu, wall, rss, rss_before, rss_after, during["active_sessions"],
-               m["active_sessions"], m["session_state_bytes"], load_average())
+    return Row(
+        "",
+        n,
+        stats,
+        cpu,
+        wall,
+        rss,
+        rss_before,
+        rss_after,
+        during["active_sessions"],
+        m["active_sessions"],
+        m["session_state_bytes"],
+        load_average(),
+    )
 
 
 def print_rows(rows: list[Row], floor: dict[int, Row]) -> None:
-    head = (f"{'app':6} {'N':>4} {'inter':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'load p50':>8} "
-            f"{'load p95':>8} {'err':>4} {'CPU %':>6} {'CPU ms/int':>10} {'RSS MB':>7} {'MB/sess':>7} "
-            f"{'p95/floor':>9} {'open':>5} {'left':>5}  loadavg")
+    head = (
+        f"{'app':6} {'N':>4} {'inter':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'load p50':>8} "
+        f"{'load p95':>8} {'err':>4} {'CPU %':>6} {'CPU ms/int':>10} {'RSS MB':>7} {'MB/sess':>7} "
+        f"{'p95/floor':>9} {'open':>5} {'left':>5}  loadavg"
+    )
     print(head)
     print("-" * len(head))
     for r in rows:
@@ -421,27 +499,42 @@ def print_rows(rows: list[Row], floor: dict[int, Row]) -> None:
         per_sess = (r.rss - r.rss_before) / r.n if r.n else float("nan")
         p95 = pct(s.interactions, 95)
         f = floor.get(r.n)
-        ratio = p95 / pct(f.stats.interactions, 95) if f and f is not r and f.stats.interactions else float("nan")
-        print(f"{r.app:6} {r.n:4d} {len(s.interactions):6d} {1000 * pct(s.interactions, 50):7.0f} "
-              f"{1000 * p95:7.0f} {1000 * pct(s.interactions, 99):7.0f} {1000 * pct(s.loads, 50):8.0f} "
-              f"{1000 * pct(s.loads, 95):8.0f} {len(s.errors):4d} {100 * r.cpu / r.wall:6.0f} {cpu_per:10.1f} "
-              f"{r.rss:7.0f} {per_sess:7.2f} {ratio:9.2f} {int(r.sessions_during):5d} {int(r.sessions_after):5d}  {r.load}")
+        ratio = (
+            p95 / pct(f.stats.interactions, 95) if f and f is not r and f.stats.interactions else float("nan")
+        )
+        print(
+            f"{r.app:6} {r.n:4d} {len(s.interactions):6d} {1000 * pct(s.interactions, 50):7.0f} "
+            f"{1000 * p95:7.0f} {1000 * pct(s.interactions, 99):7.0f} {1000 * pct(s.loads, 50):8.0f} "
+            f"{1000 * pct(s.loads, 95):8.0f} {len(s.errors):4d} {100 * r.cpu / r.wall:6.0f} {cpu_per:10.1f} "
+            f"{r.rss:7.0f} {per_sess:7.2f} {ratio:9.2f} {int(r.sessions_during):5d} {int(r.sessions_after):5d}  {r.load}"
+        )
         for e in sorted(set(s.errors))[:3]:
             print(f"         error x{s.errors.count(e)}: {e[:160]}")
-    print("inter = interactions completed; CPU ms/int = server CPU / (interactions + page loads); "
-          "MB/sess = (RSS with the class connected - RSS before) / N; open / left = Streamlit's active sessions "
-          "near the end of the class / 2 s after everyone disconnected (/_stcore/metrics; behind a proxy: one "
-          "backend's).")
+    print(
+        "inter = interactions completed; CPU ms/int = server CPU / (interactions + page loads); "
+        "MB/sess = (RSS with the class connected - RSS before) / N; open / left = Streamlit's active sessions "
+        "near the end of the class / 2 s after everyone disconnected (/_stcore/metrics; behind a proxy: one "
+        "backend's)."
+    )
 
 
 def by_page_table(rows: list[Row]) -> None:
-    print("\nper page (p50 / p95 ms): " + "  ".join(
-        f"N={r.n}: " + ", ".join(f"{p} {1000 * pct(v, 50):.0f}/{1000 * pct(v, 95):.0f}"
-                                 for p, v in sorted(r.stats.by_page.items()))
-        for r in rows if r.app == "app"))
+    print(
+        "\nper page (p50 / p95 ms): "
+        + "  ".join(
+            f"N={r.n}: "
+            + ", ".join(
+                f"{p} {1000 * pct(v, 50):.0f}/{1000 * pct(v, 95):.0f}"
+                for p, v in sorted(r.stats.by_page.items())
+            )
+            for r in rows
+            if r.app == "app"
+        )
+    )
 
 
 # -- CPU per interaction per page, one student at a time --------------------------------------------
+
 
 async def per_page(base: str, pages: dict[str, str], pids: list[int], moves: int, seed: int) -> dict:
     out = {}
@@ -459,7 +552,10 @@ async def per_page(base: str, pages: dict[str, str], pids: list[int], moves: int
 
 # -- soak: RSS must level off --------------------------------------------------------------------------
 
-async def soak(base: str, pages: dict[str, str], pids: list[int], total: int, students: int, seed: int) -> None:
+
+async def soak(
+    base: str, pages: dict[str, str], pids: list[int], total: int, students: int, seed: int
+) -> None:
     count = 0
     marks: dict[int, float] = {}
     checkpoints = sorted({total // 10, total // 4, total // 2, 3 * total // 4, total})
@@ -478,7 +574,10 @@ async def soak(base: str, pages: dict[str, str], pids: list[int], total: int, st
                 for c in checkpoints:
                     if count == c:
                         marks[c] = rss_mb(pids)
-                        print(f"  {c:6d} interactions: RSS {marks[c]:.1f} MB  (load {load_average()})", flush=True)
+                        print(
+                            f"  {c:6d} interactions: RSS {marks[c]:.1f} MB  (load {load_average()})",
+                            flush=True,
+                        )
                 if count >= total:
                     stop.set()
         except Exception as e:  # noqa: BLE001
@@ -490,14 +589,19 @@ async def soak(base: str, pages: dict[str, str], pids: list[int], total: int, st
     t0 = time.perf_counter()
     await asyncio.gather(*(one(i) for i in range(students)))
     first, last = marks.get(checkpoints[0]), marks.get(total)
-    print(f"soak: {count} interactions in {time.perf_counter() - t0:.0f} s by {students} students, "
-          f"{len(errors)} errors")
+    print(
+        f"soak: {count} interactions in {time.perf_counter() - t0:.0f} s by {students} students, "
+        f"{len(errors)} errors"
+    )
     if first and last:
-        print(f"RSS after {checkpoints[0]}: {first:.1f} MB, after {total}: {last:.1f} MB -> "
-              f"{100 * (last / first - 1):+.1f} % (target within 10 %)")
+        print(
+            f"RSS after {checkpoints[0]}: {first:.1f} MB, after {total}: {last:.1f} MB -> "
+            f"{100 * (last / first - 1):+.1f} % (target within 10 %)"
+        )
 
 
 # -- memory per session ---------------------------------------------------------------------------------
+
 
 async def memory(base: str, pages: dict[str, str], pids: list[int], levels: list[int], seed: int) -> None:
     """RSS with 1, 30, 100... sessions open on their pages (each loaded once), after all leave, and after
@@ -513,24 +617,34 @@ async def memory(base: str, pages: dict[str, str], pids: list[int], levels: list
                 batch = []
                 for _ in range(min(10, level - len(open_))):
                     i = len(open_) + len(batch)
-                    batch.append(Student(base, names[i % len(names)], pages[names[i % len(names)]],
-                                         random.Random(seed + i)))
+                    batch.append(
+                        Student(
+                            base, names[i % len(names)], pages[names[i % len(names)]], random.Random(seed + i)
+                        )
+                    )
                 await asyncio.gather(*(st.open() for st in batch))
                 open_ += batch
             await asyncio.sleep(2.0)
             m = await asyncio.get_running_loop().run_in_executor(None, server_metrics, base)
             r = rss_mb(pids)
-            print(f"  {level:3d} sessions: RSS {r:.1f} MB, {(r - base_rss) / level:.2f} MB per session "
-                  f"(active_sessions {m['active_sessions']:.0f})  load {load_average()}", flush=True)
+            print(
+                f"  {level:3d} sessions: RSS {r:.1f} MB, {(r - base_rss) / level:.2f} MB per session "
+                f"(active_sessions {m['active_sessions']:.0f})  load {load_average()}",
+                flush=True,
+            )
         await asyncio.gather(*(st.close() for st in open_))
         await asyncio.sleep(3.0)
         m = await asyncio.get_running_loop().run_in_executor(None, server_metrics, base)
         r = rss_mb(pids)
-        print(f"  after all {len(open_)} left: RSS {r:.1f} MB ({r - base_rss:+.1f} MB vs before), "
-              f"active_sessions {m['active_sessions']:.0f}", flush=True)
+        print(
+            f"  after all {len(open_)} left: RSS {r:.1f} MB ({r - base_rss:+.1f} MB vs before), "
+            f"active_sessions {m['active_sessions']:.0f}",
+            flush=True,
+        )
 
 
 # -- validation against a real browser -------------------------------------------------------------
+
 
 async def ws_counts(base: str, pages: dict[str, str]) -> dict[str, dict[str, int]]:
     out = {}
@@ -547,9 +661,17 @@ def browser_counts(base: str, pages: dict[str, str]) -> dict[str, dict[str, int]
 
     out = {}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         for page in pages:
             tab = browser.new_page(viewport={"width": 1280, "height": 900})
             tab.goto(f"{base}/{page}")
@@ -559,7 +681,9 @@ def browser_counts(base: str, pages: dict[str, str]) -> dict[str, dict[str, int]
                     return app && app.getAttribute('data-test-script-state') === 'notRunning'
                         && !document.querySelector('[data-testid=stSkeleton]')
                         && document.querySelector('h1') !== null;
-                }""", timeout=60_000)
+                }""",
+                timeout=60_000,
+            )
             tab.wait_for_timeout(1500)
             out[page] = {
                 "vega_lite_chart": tab.locator("[data-testid=stVegaLiteChart]").count(),
@@ -574,18 +698,26 @@ def browser_counts(base: str, pages: dict[str, str]) -> dict[str, dict[str, int]
 
 # -- main -------------------------------------------------------------------------------------------
 
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("-n", "--students", default="1,10,30,60,100", help="class sizes, comma separated")
-    ap.add_argument("-d", "--duration", type=float, default=30.0, help="seconds each class keeps moving sliders")
+    ap.add_argument(
+        "-d", "--duration", type=float, default=30.0, help="seconds each class keeps moving sliders"
+    )
     ap.add_argument("-i", "--interval", type=float, default=2.0, help="seconds between a student's moves")
     ap.add_argument("--ramp", type=float, default=2.0, help="seconds over which the class opens the link")
     ap.add_argument("--pages", default=",".join(PAGES), help="deep links the students open (round robin)")
     ap.add_argument("--no-floor", action="store_true", help="skip the one-chart floor app")
     ap.add_argument("--url", help="an already running app (e.g. the nginx proxy) instead of starting one")
     ap.add_argument("--pids", default="", help="with --url: server process ids whose CPU/RSS to report")
-    ap.add_argument("--set", action="append", default=[], metavar="OPTION=VALUE",
-                    help="extra streamlit option for the servers started here, e.g. runner.postScriptGC=true")
+    ap.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="OPTION=VALUE",
+        help="extra streamlit option for the servers started here, e.g. runner.postScriptGC=true",
+    )
     ap.add_argument("--per-page", action="store_true", help="CPU per interaction per page, one student")
     ap.add_argument("--moves", type=int, default=30, help="with --per-page: moves per page")
     ap.add_argument("--soak", type=int, default=0, metavar="INTERACTIONS", help="RSS soak test")
@@ -601,13 +733,17 @@ def main() -> None:
     for item in args.set:
         k, _, v = item.partition("=")
         options += [f"--{k}", v]
-    print(f"classroom benchmark  cpus={os.cpu_count()}  load average {load_average()}  options={options or 'config.toml'}")
+    print(
+        f"classroom benchmark  cpus={os.cpu_count()}  load average {load_average()}  options={options or 'config.toml'}"
+    )
 
     async def go() -> None:
         asyncio.get_running_loop().set_default_executor(concurrent.futures.ThreadPoolExecutor(256))
         targets: list[tuple[str, str, list[int], dict[str, str], Server | None]] = []
         if args.url:
-            targets.append(("app", args.url.rstrip("/"), [int(p) for p in args.pids.split(",") if p], pages, None))
+            targets.append(
+                ("app", args.url.rstrip("/"), [int(p) for p in args.pids.split(",") if p], pages, None)
+            )
         else:
             srv = Server("streamlit_app.py", options)
             targets.append(("app", srv.url, srv.pids, pages, srv))
@@ -627,19 +763,25 @@ def main() -> None:
                     for kind in ("vega_lite_chart", "slider", "selectbox", "exception"):
                         a, b = ws[page].get(kind, 0), br[page][kind]
                         ok &= a == b
-                        print(f"  {page:18} {kind:16} websocket {a:3d}  browser {b:3d}  {'ok' if a == b else 'DIFF'}")
+                        print(
+                            f"  {page:18} {kind:16} websocket {a:3d}  browser {b:3d}  {'ok' if a == b else 'DIFF'}"
+                        )
                     print(f"  {page:18} {'(all elements)':16} websocket {sum(ws[page].values()):3d}")
                 print("validation", "PASSED" if ok else "FAILED")
             if args.per_page:
-                print(f"\nCPU per interaction, one student, {args.moves} moves per page (load {load_average()})")
+                print(
+                    f"\nCPU per interaction, one student, {args.moves} moves per page (load {load_average()})"
+                )
                 results = {}
                 for _name, base, pids, pg, _ in targets:
                     if pids:
                         results.update(await per_page(base, pg, pids, args.moves, args.seed))
                 floor_cpu = results.get("floor", (float("nan"),))[0]
                 for page, (cpu, lat) in results.items():
-                    print(f"  {page:18} {cpu:7.1f} ms CPU/interaction  ({cpu / floor_cpu:4.1f}x floor)  "
-                          f"median latency {lat:6.0f} ms")
+                    print(
+                        f"  {page:18} {cpu:7.1f} ms CPU/interaction  ({cpu / floor_cpu:4.1f}x floor)  "
+                        f"median latency {lat:6.0f} ms"
+                    )
             if args.memory:
                 name, base, pids, pg, _ = targets[0]
                 print(f"\nmemory on {name}: sessions opened, each on its page, none moving")
@@ -654,15 +796,22 @@ def main() -> None:
                 floor: dict[int, Row] = {}
                 for n in sizes:
                     for name, base, pids, pg, _ in targets:
-                        r = await run_class(base, pg, n, args.duration, args.interval, pids, args.seed, args.ramp)
+                        r = await run_class(
+                            base, pg, n, args.duration, args.interval, pids, args.seed, args.ramp
+                        )
                         r.app = name
                         rows.append(r)
                         if name == "floor":
                             floor[n] = r
-                        print(f"  done: {name} N={n} ({len(r.stats.interactions)} interactions, "
-                              f"{len(r.stats.errors)} errors, load {r.load})", flush=True)
-                print(f"\n{len(sizes)} class sizes x {args.duration:.0f} s, a move every {args.interval:g} s "
-                      f"per student, pages: {', '.join(pages)}")
+                        print(
+                            f"  done: {name} N={n} ({len(r.stats.interactions)} interactions, "
+                            f"{len(r.stats.errors)} errors, load {r.load})",
+                            flush=True,
+                        )
+                print(
+                    f"\n{len(sizes)} class sizes x {args.duration:.0f} s, a move every {args.interval:g} s "
+                    f"per student, pages: {', '.join(pages)}"
+                )
                 print_rows(rows, floor)
                 by_page_table(rows)
         finally:

@@ -72,14 +72,21 @@ def main() -> None:
             worst = (f, answer[:40], t)
     ms = np.array(times) * 1e3
     base = statistics.median(bases) * 1e3
-    print(f"corpus: {len(pairs)} pairs ({sum(p[3] is True for p in pairs)} equivalent, "
-          f"{sum(p[3] is False for p in pairs)} near-misses, {len(HOSTILE)} hostile)")
+    print(
+        f"corpus: {len(pairs)} pairs ({sum(p[3] is True for p in pairs)} equivalent, "
+        f"{sum(p[3] is False for p in pairs)} near-misses, {len(HOSTILE)} hostile)"
+    )
     print("verdicts: " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
     print(f"false accepts: {false_accept}   false rejects: {false_reject}")
     print(f"baseline (parse + evaluate at {GRID + SAMPLES} points), median: {base:.3f} ms")
-    for label, v in (("median", float(np.median(ms))), ("p99", float(np.percentile(ms, 99))),
-                     ("max", float(ms.max()))):
-        print(f"judge {label:6}: {v:7.3f} ms  ({v / base:5.1f}x baseline, {v / 100:.1%} of the 100 ms budget)")
+    for label, v in (
+        ("median", float(np.median(ms))),
+        ("p99", float(np.percentile(ms, 99))),
+        ("max", float(ms.max())),
+    ):
+        print(
+            f"judge {label:6}: {v:7.3f} ms  ({v / base:5.1f}x baseline, {v / 100:.1%} of the 100 ms budget)"
+        )
     print(f"slowest: d/dx {worst[0]}  answer {worst[1]!r}")
 
 

@@ -60,7 +60,9 @@ def toggle_widget(kind: str, key: str):
         w = next(x for x in at.get(kind) if x.key == key)
         if kind == "slider":
             lo, hi = w.min, w.max
-            w.set_value(lo if i % 2 else hi) if isinstance(lo, int) else w.set_value(lo + (hi - lo) * (0.4 + 0.2 * (i % 2)))
+            w.set_value(lo if i % 2 else hi) if isinstance(lo, int) else w.set_value(
+                lo + (hi - lo) * (0.4 + 0.2 * (i % 2))
+            )
         elif kind == "select_slider":
             opts = at.session_state["_url_specs"][key.split(".", 1)[1]].options
             w.set_value(opts[len(opts) // 2 - (i % 2)])
@@ -68,6 +70,7 @@ def toggle_widget(kind: str, key: str):
             w.set_value(w.min if i % 2 else w.max)
         else:
             w.select_index((i + 1) % len(w.options))
+
     return change
 
 
@@ -103,8 +106,10 @@ def main() -> None:
             changed = statistics.median(timed_runs(at, REPEATS, toggle_widget(kind, key)))
             label = key
         worst = max(worst, defaults, changed if changed == changed else 0.0)
-        print(f"{(page.url_path or 'home'):22} {defaults * 1e3:12.1f} {defaults / baseline:7.1f} "
-              f"{changed * 1e3:11.1f} {label:>22} {kb:9.1f}")
+        print(
+            f"{(page.url_path or 'home'):22} {defaults * 1e3:12.1f} {defaults / baseline:7.1f} "
+            f"{changed * 1e3:11.1f} {label:>22} {kb:9.1f}"
+        )
     print(f"\nworst median rerun: {worst * 1e3:.1f} ms (budget 100 ms); chart budget 250 KB per page")
 
 

@@ -33,8 +33,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run", "--disable-quic"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 TICK = os.sysconf("SC_CLK_TCK")
 
 SAMPLE_FRAMES = """async (ms) => {
@@ -59,9 +66,23 @@ def free_port() -> int:
 @contextmanager
 def server(cwd: Path):
     port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
-           "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "streamlit_app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -123,7 +144,8 @@ def wait_ready(pg, timeout: float = 90_000) -> None:
         """() => { const app = document.querySelector('[data-testid=stApp]');
                    return app && app.getAttribute('data-test-script-state') === 'notRunning'
                        && !document.querySelector('[data-testid=stSkeleton]') && document.querySelector('h1'); }""",
-        timeout=timeout)
+        timeout=timeout,
+    )
     pg.wait_for_timeout(500)
 
 
@@ -133,7 +155,9 @@ def open_player(browser, base: str, query: str = "?epoch=0", path: str = "backpr
     wire = Wire(pg)
     pg.goto(f"{base}/{path}{query}")
     wait_ready(pg)
-    pg.wait_for_function("() => (window.__glPlayers || []).length && window.__glPlayers[0].built", timeout=60_000)
+    pg.wait_for_function(
+        "() => (window.__glPlayers || []).length && window.__glPlayers[0].built", timeout=60_000
+    )
     pg.wait_for_timeout(1000)
     return ctx, pg, wire
 
@@ -166,10 +190,16 @@ def measure_play(browser, base: str, pid: int, sessions: int, seconds: float) ->
     playing = all(pg.evaluate("() => window.__glPlayers[0].playing") for _, pg, _ in pages)
     for ctx, _, _ in pages:
         ctx.close()
-    return {"distinct": fps[0], "raf": fps[1], "secs": fps[2], "fps": fps[0] / fps[2],
-            "recv": sum(a[0] - b[0] for a, b in zip(after, before, strict=True)),
-            "sent": sum(a[1] - b[1] for a, b in zip(after, before, strict=True)),
-            "cpu": (cpu1 - cpu0) / (t1 - t0), "still_playing": playing}
+    return {
+        "distinct": fps[0],
+        "raf": fps[1],
+        "secs": fps[2],
+        "fps": fps[0] / fps[2],
+        "recv": sum(a[0] - b[0] for a, b in zip(after, before, strict=True)),
+        "sent": sum(a[1] - b[1] for a, b in zip(after, before, strict=True)),
+        "cpu": (cpu1 - cpu0) / (t1 - t0),
+        "still_playing": playing,
+    }
 
 
 def measure_load(browser, base: str, query: str = "", path: str = "backprop") -> dict:
@@ -186,14 +216,18 @@ def measure_pause_at(browser, base: str, epoch: int) -> dict:
     r0 = wire.snapshot()
     pg.locator(".glp").focus()
     pg.locator(".glp").press("Space")
-    pg.wait_for_function("() => !window.__glPlayers[0].playing && window.__glPlayers[0].frame > 0", timeout=60_000)
+    pg.wait_for_function(
+        "() => !window.__glPlayers[0].playing && window.__glPlayers[0].frame > 0", timeout=60_000
+    )
     frame = pg.evaluate("() => window.__glPlayers[0].frame")
     shown = pg.locator(".glp").get_attribute("data-epoch")
     pg.wait_for_function(
         """(e) => [...document.querySelectorAll('[data-testid=stMetric]')].some(m =>
                m.textContent.includes('Epoch (paused on)') &&
                m.querySelector('[data-testid=stMetricValue]').textContent.replace(/,/g, '').trim() === String(e))""",
-        arg=epoch, timeout=30_000)
+        arg=epoch,
+        timeout=30_000,
+    )
     wait_ready(pg)
     r1 = wire.snapshot()
     ctx.close()
@@ -211,14 +245,22 @@ def measure_baseline(browser, base: str, pid: int, seconds: float) -> dict:
     load = {"bytes": wire.recv_bytes, "messages": wire.recv, "largest": wire.largest}
     r0, cpu0, t0 = wire.snapshot(), cpu_seconds(pid), time.monotonic()
     pg.get_by_role("button", name="Play", exact=True).click()
-    pg.wait_for_timeout(seconds * 1000)  # (not time.sleep: websocket events are delivered during Playwright calls)
+    pg.wait_for_timeout(
+        seconds * 1000
+    )  # (not time.sleep: websocket events are delivered during Playwright calls)
     cpu1, t1 = cpu_seconds(pid), time.monotonic()
     pg.evaluate("() => 0")
     r1 = wire.snapshot()
     epoch = pg.locator("[data-testid=stMetricValue]").first.inner_text()
     ctx.close()
-    return {"load": load, "sent": r1[1] - r0[1], "recv": r1[0] - r0[0], "recv_bytes": r1[2] - r0[2],
-            "cpu": (cpu1 - cpu0) / (t1 - t0), "epoch": epoch}
+    return {
+        "load": load,
+        "sent": r1[1] - r0[1],
+        "recv": r1[0] - r0[0],
+        "recv_bytes": r1[2] - r0[2],
+        "cpu": (cpu1 - cpu0) / (t1 - t0),
+        "epoch": epoch,
+    }
 
 
 SAMPLE_PLAY = """async ([speed, maxMs]) => {
@@ -249,8 +291,11 @@ def playground(browser, args) -> None:
             ctx = browser.new_context(viewport={"width": 1280, "height": 720})
             pg = ctx.new_page()
             pg.goto(f"{base}/playground{query}", wait_until="commit")
-            pg.wait_for_function("() => (window.__glPlayers || []).length && window.__glPlayers[0].draws > 0",
-                                 polling="raf", timeout=60_000)
+            pg.wait_for_function(
+                "() => (window.__glPlayers || []).length && window.__glPlayers[0].draws > 0",
+                polling="raf",
+                timeout=60_000,
+            )
             first_ms = pg.evaluate("() => performance.now()")  # since navigation start: the first frame drawn
             ctx.close()
             ctx, pg, wire = open_player(browser, base, query, "playground")
@@ -271,12 +316,22 @@ def playground(browser, args) -> None:
             pause_bytes = wire.snapshot()[2] - r2[2]
             fps = pg.evaluate("() => window.__glPlayers[0].data.fps")
             ctx.close()
-            rows[name] = (load, one, fast, fps, r1[1] - r0[1], (cpu1 - cpu0) / (t1 - t0), pause_bytes, first_ms)
+            rows[name] = (
+                load,
+                one,
+                fast,
+                fps,
+                r1[1] - r0[1],
+                (cpu1 - cpu0) / (t1 - t0),
+                pause_bytes,
+                first_ms,
+            )
     base_load = None
     if not args.no_baseline:
         with tempfile.TemporaryDirectory() as tmp:
-            archive = subprocess.run(["git", "archive", args.playground_baseline_ref], cwd=ROOT, check=True,
-                                     capture_output=True).stdout
+            archive = subprocess.run(
+                ["git", "archive", args.playground_baseline_ref], cwd=ROOT, check=True, capture_output=True
+            ).stdout
             subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
             with server(Path(tmp)) as (base, _):
                 ctx = browser.new_context(viewport={"width": 1280, "height": 720})
@@ -296,25 +351,41 @@ def playground(browser, args) -> None:
                 pg.evaluate("() => 0")
                 base_load["per_frame"] = wire.recv_bytes - b0
                 ctx.close()
-    print(f"Network playground replay player, headless Chromium, samples of up to {args.seconds:g} s from epoch 0")
+    print(
+        f"Network playground replay player, headless Chromium, samples of up to {args.seconds:g} s from epoch 0"
+    )
     for name, (load, one, fast, fps, sent, cpu, pause_bytes, first_ms) in rows.items():
-        print(f"  {name}: {one[3]} frames, the page's rate {fps} frames/s at 1x; first frame drawn "
-              f"{first_ms / 1000:.2f} s after navigation (history cached)  target <= 2 s")
-        print(f"    1x: {one[0] / one[2]:.1f} distinct frames/s ({one[0]} frames in {one[2]:.2f} s, {one[1]} rAF ticks)"
-              f"  target = the page's rate")
-        print(f"    4x: {fast[0] / fast[2]:.1f} distinct frames/s ({fast[0]} frames in {fast[2]:.2f} s, "
-              f"{fast[1]} rAF ticks): the drawing keeps up with the browser's frame rate")
-        print(f"    while playing: browser messages sent {sent} (reruns = 0 iff 0), server CPU {100 * cpu:.1f} % "
-              f"of a core")
-        print(f"    page load: {load['bytes']:,} bytes in {load['messages']} messages; largest message "
-              f"{load['largest']:,} bytes  budget <= 400,000; a Pause (one fragment rerun): {pause_bytes:,} bytes")
+        print(
+            f"  {name}: {one[3]} frames, the page's rate {fps} frames/s at 1x; first frame drawn "
+            f"{first_ms / 1000:.2f} s after navigation (history cached)  target <= 2 s"
+        )
+        print(
+            f"    1x: {one[0] / one[2]:.1f} distinct frames/s ({one[0]} frames in {one[2]:.2f} s, {one[1]} rAF ticks)"
+            f"  target = the page's rate"
+        )
+        print(
+            f"    4x: {fast[0] / fast[2]:.1f} distinct frames/s ({fast[0]} frames in {fast[2]:.2f} s, "
+            f"{fast[1]} rAF ticks): the drawing keeps up with the browser's frame rate"
+        )
+        print(
+            f"    while playing: browser messages sent {sent} (reruns = 0 iff 0), server CPU {100 * cpu:.1f} % "
+            f"of a core"
+        )
+        print(
+            f"    page load: {load['bytes']:,} bytes in {load['messages']} messages; largest message "
+            f"{load['largest']:,} bytes  budget <= 400,000; a Pause (one fragment rerun): {pause_bytes:,} bytes"
+        )
     if base_load:
         d = rows["default"][0]
         print(f"Baseline ({args.playground_baseline_ref}: server-side frame slider, Vega-Lite charts)")
-        print(f"  default page load: {base_load['bytes']:,} bytes in {base_load['messages']} messages, largest "
-              f"{base_load['largest']:,}; ratio after/before = {d['bytes'] / max(base_load['bytes'], 1):.2f}")
-        print(f"  one frame shown (a slider step, one rerun): {base_load['per_frame']:,} bytes; with the player "
-              "0 bytes and no rerun per frame played (one rerun on Pause/Step)")
+        print(
+            f"  default page load: {base_load['bytes']:,} bytes in {base_load['messages']} messages, largest "
+            f"{base_load['largest']:,}; ratio after/before = {d['bytes'] / max(base_load['bytes'], 1):.2f}"
+        )
+        print(
+            f"  one frame shown (a slider step, one rerun): {base_load['per_frame']:,} bytes; with the player "
+            "0 bytes and no rerun per frame played (one rerun on Pause/Step)"
+        )
 
 
 def main() -> None:
@@ -324,8 +395,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--page", choices=("backprop", "playground"), default="backprop")
-    parser.add_argument("--playground-baseline-ref", default="29d410a",
-                        help="git ref of the Playground before its player")
+    parser.add_argument(
+        "--playground-baseline-ref", default="29d410a", help="git ref of the Playground before its player"
+    )
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -341,8 +413,9 @@ def main() -> None:
         base_line = None
         if not args.no_baseline:
             with tempfile.TemporaryDirectory() as tmp:
-                archive = subprocess.run(["git", "archive", args.baseline_ref], cwd=ROOT, check=True,
-                                         capture_output=True).stdout
+                archive = subprocess.run(
+                    ["git", "archive", args.baseline_ref], cwd=ROOT, check=True, capture_output=True
+                ).stdout
                 subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
                 with server(Path(tmp)) as (base, pid):
                     base_line = measure_baseline(browser, base, pid, args.seconds)
@@ -355,28 +428,44 @@ def main() -> None:
         browser.close()
 
     print(f"Backprop replay player, article defaults, {args.seconds:g} s samples, headless Chromium")
-    print(f"  frames/s while playing (1 session):   {one['fps']:.1f} distinct frames/s "
-          f"({one['distinct']} frames in {one['secs']:.1f} s, {one['raf']} rAF ticks)  target >= 30")
-    print("  (distinct frames can not exceed the rAF ticks: the headless browser's own frame rate on this machine)")
-    print(f"  frames/s with {args.sessions} sessions playing: {many['fps']:.1f} (first session sampled at 1x, the "
-          f"others at 0.25x, all {'still' if many['still_playing'] else 'NOT all'} playing at the end)")
+    print(
+        f"  frames/s while playing (1 session):   {one['fps']:.1f} distinct frames/s "
+        f"({one['distinct']} frames in {one['secs']:.1f} s, {one['raf']} rAF ticks)  target >= 30"
+    )
+    print(
+        "  (distinct frames can not exceed the rAF ticks: the headless browser's own frame rate on this machine)"
+    )
+    print(
+        f"  frames/s with {args.sessions} sessions playing: {many['fps']:.1f} (first session sampled at 1x, the "
+        f"others at 0.25x, all {'still' if many['still_playing'] else 'NOT all'} playing at the end)"
+    )
     for label, r in (("1 session", one), (f"{args.sessions} sessions", many)):
-        print(f"  {label:>12} playing: server messages sent {r['recv']}, browser messages sent {r['sent']} "
-              f"(reruns = 0 iff both 0), server CPU {100 * r['cpu']:.1f} % of a core  target 0 and < 5 %")
-    print(f"  pause at epoch 2370: stopped on frame {pause['frame']} = epoch {pause['epoch']} "
-          f"(exact: {pause['epoch'] == 2370}); its one rerun sent {pause['rerun_bytes']:,} bytes")
-    print(f"  page load: {load['bytes']:,} bytes in {load['messages']} messages; largest message "
-          f"(the one history chunk) {load['largest']:,} bytes  budget <= 400,000 per chunk")
+        print(
+            f"  {label:>12} playing: server messages sent {r['recv']}, browser messages sent {r['sent']} "
+            f"(reruns = 0 iff both 0), server CPU {100 * r['cpu']:.1f} % of a core  target 0 and < 5 %"
+        )
+    print(
+        f"  pause at epoch 2370: stopped on frame {pause['frame']} = epoch {pause['epoch']} "
+        f"(exact: {pause['epoch'] == 2370}); its one rerun sent {pause['rerun_bytes']:,} bytes"
+    )
+    print(
+        f"  page load: {load['bytes']:,} bytes in {load['messages']} messages; largest message "
+        f"(the one history chunk) {load['largest']:,} bytes  budget <= 400,000 per chunk"
+    )
     if base_line:
         b = base_line
         print(f"Baseline ({args.baseline_ref}: Play reran a fragment every 120 ms)")
         print(f"  page load: {b['load']['bytes']:,} bytes, largest message {b['load']['largest']:,}")
-        print(f"  1 session playing {args.seconds:g} s: browser messages {b['sent']} (~reruns), server messages "
-              f"{b['recv']} ({b['recv_bytes']:,} bytes), server CPU {100 * b['cpu']:.1f} % of a core, "
-              f"epoch reached {b['epoch']}")
+        print(
+            f"  1 session playing {args.seconds:g} s: browser messages {b['sent']} (~reruns), server messages "
+            f"{b['recv']} ({b['recv_bytes']:,} bytes), server CPU {100 * b['cpu']:.1f} % of a core, "
+            f"epoch reached {b['epoch']}"
+        )
         ratio = b["cpu"] / max(one["cpu"], 1e-9)
-        print(f"  ratios: server CPU while playing, before/after = {ratio:.0f}x; "
-              f"page-load bytes after/before = {load['bytes'] / max(b['load']['bytes'], 1):.2f}")
+        print(
+            f"  ratios: server CPU while playing, before/after = {ratio:.0f}x; "
+            f"page-load bytes after/before = {load['bytes'] / max(b['load']['bytes'], 1):.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -34,8 +34,19 @@ def _run(name: str, cfg: dict, seed: int = 1, record: bool = True):
     if not record:
         net.train(d.X_train, d.y_train, cfg["epochs"], cfg["lr"], batch_size=cfg["batch"])
         return None
-    return train_history(net, d.X_train, d.y_train, d.X_test, d.y_test, cfg["epochs"], cfg["lr"], cfg["batch"],
-                         frames=FRAMES, grid_n=GRID_N, extent=d.extent)
+    return train_history(
+        net,
+        d.X_train,
+        d.y_train,
+        d.X_test,
+        d.y_test,
+        cfg["epochs"],
+        cfg["lr"],
+        cfg["batch"],
+        frames=FRAMES,
+        grid_n=GRID_N,
+        extent=d.extent,
+    )
 
 
 def _median_seconds(fn, repeats: int) -> float:
@@ -53,22 +64,32 @@ def main() -> None:
     args = parser.parse_args()
     base = _median_seconds(lambda: _run("circles", DEFAULT, record=False), args.repeats)
     hist = _median_seconds(lambda: _run("circles", DEFAULT), args.repeats)
-    print(f"default history (circles, 2x6 tanh, 200 epochs, batch 10, {FRAMES} frames, {GRID_N}² maps): "
-          f"{hist:.3f} s  (training alone {base:.3f} s; ratio {hist / base:.2f}x; target ≤ 1 s)")
+    print(
+        f"default history (circles, 2x6 tanh, 200 epochs, batch 10, {FRAMES} frames, {GRID_N}² maps): "
+        f"{hist:.3f} s  (training alone {base:.3f} s; ratio {hist / base:.2f}x; target ≤ 1 s)"
+    )
     spir = _median_seconds(lambda: _run("spirals", SPIRALS), max(1, args.repeats // 2))
-    print(f"spirals preset history (3x8 tanh, 300 epochs, 400 points): {spir:.3f} s  (ratio to default "
-          f"training alone {spir / base:.2f}x)")
+    print(
+        f"spirals preset history (3x8 tanh, 300 epochs, 400 points): {spir:.3f} s  (ratio to default "
+        f"training alone {spir / base:.2f}x)"
+    )
     print()
     print(f"{'dataset':<12} {'settings':<9} {'seed':>4} {'test acc':>9} {'epoch ≥95%':>11} {'frame':>6}")
-    for name, cfg, label in [("circles", DEFAULT, "default"), ("moons", DEFAULT, "default"),
-                             ("xor", DEFAULT, "default"), ("gaussian", DEFAULT, "default"),
-                             ("spirals", SPIRALS, "spirals")]:
+    for name, cfg, label in [
+        ("circles", DEFAULT, "default"),
+        ("moons", DEFAULT, "default"),
+        ("xor", DEFAULT, "default"),
+        ("gaussian", DEFAULT, "default"),
+        ("spirals", SPIRALS, "spirals"),
+    ]:
         for seed in (1, 2, 3):
             h = _run(name, cfg, seed)
             first = next((e for e, a in enumerate(h.test_acc) if a >= 0.95), None)
             frame = None if first is None else int((h.frame_epochs >= first).argmax())
-            print(f"{name:<12} {label:<9} {seed:>4} {100 * h.test_acc[-1]:>8.1f}% {str(first):>11} "
-                  f"{str(frame):>6}/{h.n_frames - 1}")
+            print(
+                f"{name:<12} {label:<9} {seed:>4} {100 * h.test_acc[-1]:>8.1f}% {str(first):>11} "
+                f"{str(frame):>6}/{h.n_frames - 1}"
+            )
 
 
 if __name__ == "__main__":

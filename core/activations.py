@@ -300,9 +300,14 @@ ACTIVATIONS: dict[str, Activation] = {
         peak_at=None,
         used_in="Leaky ReLU: keeps a small gradient for x < 0 (no dead units)",
         params={"alpha": (0.01, 0.0, 0.5)},
-        sliders={"alpha": Slider("Leaky ReLU slope α (x < 0)", 0.01,
-                                 "The slope on the negative side. α = 0 is plain ReLU; the article uses 0.01.",
-                                 "leaky_alpha")},
+        sliders={
+            "alpha": Slider(
+                "Leaky ReLU slope α (x < 0)",
+                0.01,
+                "The slope on the negative side. α = 0 is plain ReLU; the article uses 0.01.",
+                "leaky_alpha",
+            )
+        },
     ),
     "gelu": Activation(
         key="gelu",
@@ -334,8 +339,14 @@ ACTIVATIONS: dict[str, Activation] = {
         peak_at=None,
         used_in="ELU: smooth negative side pushes mean activations toward zero",
         params={"alpha": (1.0, 0.1, 3.0)},
-        sliders={"alpha": Slider("ELU α (x < 0 tends to −α)", 0.05,
-                                 "ELU(x) = α(eˣ − 1) for x ≤ 0. With α ≠ 1 the derivative jumps at 0.", "elu_alpha")},
+        sliders={
+            "alpha": Slider(
+                "ELU α (x < 0 tends to −α)",
+                0.05,
+                "ELU(x) = α(eˣ − 1) for x ≤ 0. With α ≠ 1 the derivative jumps at 0.",
+                "elu_alpha",
+            )
+        },
     ),
     "softplus": Activation(
         key="softplus",

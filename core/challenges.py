@@ -66,8 +66,9 @@ def read_number(text: str) -> float | Verdict:
     if isinstance(read, Verdict):
         return read
     if read.used_variables:
-        return Verdict("free_name", "Type a number (or arithmetic such as 2*0.1*2), not a formula in x.",
-                       name="x")
+        return Verdict(
+            "free_name", "Type a number (or arithmetic such as 2*0.1*2), not a formula in x.", name="x"
+        )
     value = float(read.evaluate())
     if not math.isfinite(value):
         return Verdict("unreadable", "That evaluates to an undefined or infinite number.", position=0)
@@ -103,8 +104,12 @@ def solve_derivative(key: str) -> Solved:
     a = float(fp.evaluate(x=x0))
     b = float(finite_diff.derivative(lambda x: f.evaluate(x=x), x0, h=1e-5, method="central"))
     rel = finite_diff.relative_error(a, b)
-    return Solved(str(fp), Check(f"f′({_num(x0)})", "symbolic f′", _num(a), "central difference", _num(b),
-                                 rel < 1e-6, rel), {"x0": x0}, latex=fp.latex())
+    return Solved(
+        str(fp),
+        Check(f"f′({_num(x0)})", "symbolic f′", _num(a), "central difference", _num(b), rel < 1e-6, rel),
+        {"x0": x0},
+        latex=fp.latex(),
+    )
 
 
 def judge_typed_derivative(key: str, answer: str) -> Verdict:
@@ -113,8 +118,16 @@ def judge_typed_derivative(key: str, answer: str) -> Verdict:
 
 
 # -- Gradients -----------------------------------------------------------------------------------
-COMPASS: tuple[str, ...] = ("+w₁ (right)", "up-right", "+w₂ (up)", "up-left", "−w₁ (left)", "down-left",
-                            "−w₂ (down)", "down-right")
+COMPASS: tuple[str, ...] = (
+    "+w₁ (right)",
+    "up-right",
+    "+w₂ (up)",
+    "up-left",
+    "−w₁ (left)",
+    "down-left",
+    "−w₂ (down)",
+    "down-right",
+)
 """Eight directions on the (w₁, w₂) map, counter-clockwise from +w₁, 45° apart."""
 
 
@@ -134,10 +147,19 @@ def solve_descent_direction(surface: str, point: tuple[float, float]) -> Solved:
     n = np.asarray(finite_diff.gradient(lambda p: float(surf.f(p[0], p[1])), w), dtype=np.float64).ravel()
     rel = finite_diff.relative_error(g, n)
     angle = math.degrees(math.atan2(-g[1], -g[0])) % 360.0
-    return Solved(compass(-g), Check("∇L", "analytic", f"({_num(g[0], 4)}, {_num(g[1], 4)})",
-                                     "central differences", f"({_num(n[0], 4)}, {_num(n[1], 4)})",
-                                     compass(-n) == compass(-g) and rel < 1e-6, rel),
-                  {"g1": g[0], "g2": g[1], "angle": angle})
+    return Solved(
+        compass(-g),
+        Check(
+            "∇L",
+            "analytic",
+            f"({_num(g[0], 4)}, {_num(g[1], 4)})",
+            "central differences",
+            f"({_num(n[0], 4)}, {_num(n[1], 4)})",
+            compass(-n) == compass(-g) and rel < 1e-6,
+            rel,
+        ),
+        {"g1": g[0], "g2": g[1], "angle": angle},
+    )
 
 
 # -- Gradient descent ----------------------------------------------------------------------------
@@ -164,10 +186,11 @@ def solve_descent_fate(surface: str, lr: float, start: tuple[float, float], step
     else:
         rule = FATES[0]
     text = ", ".join(_num(f, 3) for f in factors)
-    return Solved(run, Check("fate", "the run", run, f"curvature rule (factors 1 − ηλ = {text})", rule,
-                             run == rule),
-                  {"lr": lr, "lam_max": float(lam.max()), "lr_max": 2.0 / float(lam.max()),
-                   "steps": traj.steps_taken})
+    return Solved(
+        run,
+        Check("fate", "the run", run, f"curvature rule (factors 1 − ηλ = {text})", rule, run == rule),
+        {"lr": lr, "lam_max": float(lam.max()), "lr_max": 2.0 / float(lam.max()), "steps": traj.steps_taken},
+    )
 
 
 # -- Backprop ------------------------------------------------------------------------------------
@@ -183,9 +206,19 @@ def solve_largest_weight_gradient() -> Solved:
     i = int(np.argmax(np.abs(a_vals)))
     j = int(np.argmax(np.abs(n_vals)))
     rel = finite_diff.relative_error(a_vals[i], n_vals[i])
-    return Solved(names[i], Check(f"∂L/∂{names[i]}", "backprop", _num(a_vals[i]), "central differences",
-                                  _num(n_vals[i]), i == j and rel < 1e-6, rel),
-                  {"value": float(a_vals[i]), "runner_up": float(np.sort(np.abs(a_vals))[-2])})
+    return Solved(
+        names[i],
+        Check(
+            f"∂L/∂{names[i]}",
+            "backprop",
+            _num(a_vals[i]),
+            "central differences",
+            _num(n_vals[i]),
+            i == j and rel < 1e-6,
+            rel,
+        ),
+        {"value": float(a_vals[i]), "runner_up": float(np.sort(np.abs(a_vals))[-2])},
+    )
 
 
 def solve_output_gradient(row: int = 1) -> Solved:
@@ -206,13 +239,26 @@ def solve_output_gradient(row: int = 1) -> Solved:
 
     numeric = float(finite_diff.derivative(loss, float(a2[row, 0]), h=1e-6, method="central"))
     rel = finite_diff.relative_error(value, numeric)
-    return Solved(_num(value, 4), Check(f"∂L/∂a₂ for input {X[row].tolist()}", "(a₂ − y)/m", _num(value),
-                                        "central difference of L", _num(numeric), rel < 1e-6, rel),
-                  {"value": value, "a2": float(a2[row, 0]), "y": float(y[row, 0]), "m": m})
+    return Solved(
+        _num(value, 4),
+        Check(
+            f"∂L/∂a₂ for input {X[row].tolist()}",
+            "(a₂ − y)/m",
+            _num(value),
+            "central difference of L",
+            _num(numeric),
+            rel < 1e-6,
+            rel,
+        ),
+        {"value": value, "a2": float(a2[row, 0]), "y": float(y[row, 0]), "m": m},
+    )
 
 
-def weight_gradients(net, grads: Mapping[str, np.ndarray], numeric: Mapping[str, np.ndarray],
-                     ) -> tuple[list[str], np.ndarray, np.ndarray]:
+def weight_gradients(
+    net,
+    grads: Mapping[str, np.ndarray],
+    numeric: Mapping[str, np.ndarray],
+) -> tuple[list[str], np.ndarray, np.ndarray]:
     """The weights' names (W1 then W2) with their backprop and numeric gradients, flattened."""
     names = [n for n in net.param_names() if n.startswith("W")]
     a = np.concatenate([np.ravel(grads["dW1"]), np.ravel(grads["dW2"])])
@@ -240,9 +286,18 @@ def solve_softmax_row_sums(n: int = 5, trials: int = 20, seed: int = 0) -> Solve
     loop = np.array([np.asarray(softmax_jacobian_loop(x)).sum(axis=1) for x in xs])
     worst_fast, worst_loop = float(np.max(np.abs(fast))), float(np.max(np.abs(loop)))
     answer = ROW_SUMS[0] if worst_fast < 1e-12 else ROW_SUMS[3]
-    return Solved(answer, Check(f"largest |row sum| over {trials} random inputs", "diag(s) − s sᵀ",
-                                f"{worst_fast:.1e}", "the double loop", f"{worst_loop:.1e}",
-                                max(worst_fast, worst_loop) < 1e-12), {"worst": worst_fast})
+    return Solved(
+        answer,
+        Check(
+            f"largest |row sum| over {trials} random inputs",
+            "diag(s) − s sᵀ",
+            f"{worst_fast:.1e}",
+            "the double loop",
+            f"{worst_loop:.1e}",
+            max(worst_fast, worst_loop) < 1e-12,
+        ),
+        {"worst": worst_fast},
+    )
 
 
 # -- Autodiff ------------------------------------------------------------------------------------
@@ -258,15 +313,29 @@ def solve_autodiff_grad(node: str) -> Solved:
     row = next(r for r in report.rows if r.name == node)
     data = {v.label: float(v.data) for v in problem.inputs}
     y = data["w1"] * data["x1"] + data["w2"] * data["x2"]
-    return Solved(_num(row.analytic), Check(f"∂L/∂{node}", "backward()", _num(row.analytic),
-                                            "central difference", _num(row.numeric), row.level == "fine",
-                                            row.rel_error),
-                  {"value": row.analytic, "y": y, "dL_dy": 2 * y, **data})
+    return Solved(
+        _num(row.analytic),
+        Check(
+            f"∂L/∂{node}",
+            "backward()",
+            _num(row.analytic),
+            "central difference",
+            _num(row.numeric),
+            row.level == "fine",
+            row.rel_error,
+        ),
+        {"value": row.analytic, "y": y, "dL_dy": 2 * y, **data},
+    )
 
 
 # -- Activations ---------------------------------------------------------------------------------
-SIGMOID_PEAKS: tuple[str, ...] = ("at x = 0, σ′ = 1/4", "at x = 0, σ′ = 1/2", "at x = 0, σ′ = 1",
-                                  "as x → ∞, σ′ → 1", "at x = 1, σ′ = 1/4")
+SIGMOID_PEAKS: tuple[str, ...] = (
+    "at x = 0, σ′ = 1/4",
+    "at x = 0, σ′ = 1/2",
+    "at x = 0, σ′ = 1",
+    "as x → ∞, σ′ → 1",
+    "at x = 1, σ′ = 1/4",
+)
 
 
 def solve_sigmoid_peak() -> Solved:
@@ -278,14 +347,29 @@ def solve_sigmoid_peak() -> Solved:
     i = int(np.argmax(g))
     x_peak, peak = float(xs[i]), float(g[i])
     options = {opt: (0.0, 0.25) for opt in SIGMOID_PEAKS[:1]}
-    options.update({SIGMOID_PEAKS[1]: (0.0, 0.5), SIGMOID_PEAKS[2]: (0.0, 1.0), SIGMOID_PEAKS[3]: (math.inf, 1.0),
-                    SIGMOID_PEAKS[4]: (1.0, 0.25)})
-    answer = min(options, key=lambda o: abs(options[o][0] - x_peak) + abs(options[o][1] - peak)
-                 if math.isfinite(options[o][0]) else math.inf)
+    options.update(
+        {
+            SIGMOID_PEAKS[1]: (0.0, 0.5),
+            SIGMOID_PEAKS[2]: (0.0, 1.0),
+            SIGMOID_PEAKS[3]: (math.inf, 1.0),
+            SIGMOID_PEAKS[4]: (1.0, 0.25),
+        }
+    )
+    answer = min(
+        options,
+        key=lambda o: (
+            abs(options[o][0] - x_peak) + abs(options[o][1] - peak)
+            if math.isfinite(options[o][0])
+            else math.inf
+        ),
+    )
     numeric = float(finite_diff.derivative(sigmoid, 0.0, h=1e-5, method="central"))
     rel = finite_diff.relative_error(peak, numeric)
-    return Solved(answer, Check("σ′(0)", "σ(0)(1 − σ(0))", _num(peak), "central difference", _num(numeric),
-                                rel < 1e-6, rel), {"x": x_peak, "peak": peak})
+    return Solved(
+        answer,
+        Check("σ′(0)", "σ(0)(1 − σ(0))", _num(peak), "central difference", _num(numeric), rel < 1e-6, rel),
+        {"x": x_peak, "peak": peak},
+    )
 
 
 # -- Losses --------------------------------------------------------------------------------------
@@ -311,8 +395,14 @@ def softmax_ce_samples(n: int = 120, k: int = 4, seed: int = 3) -> tuple[dict[st
 def judge_softmax_ce(answer: str) -> Verdict:
     """A typed ∂L/∂z in p and y, against core.losses.softmax_cross_entropy_grad at sampled logits."""
     points, grad = softmax_ce_samples()
-    return judge(answer, lambda **_: grad, {"p": (0.0, 1.0), "y": (0.0, 1.0)}, what="∂L/∂z",
-                 points=points, also={"∂L/∂p (the gradient before the softmax), not ∂L/∂z": lambda p, y: -y / p})
+    return judge(
+        answer,
+        lambda **_: grad,
+        {"p": (0.0, 1.0), "y": (0.0, 1.0)},
+        what="∂L/∂z",
+        points=points,
+        also={"∂L/∂p (the gradient before the softmax), not ∂L/∂z": lambda p, y: -y / p},
+    )
 
 
 def solve_softmax_ce() -> Solved:
@@ -326,10 +416,20 @@ def solve_softmax_ce() -> Solved:
     n = np.asarray(finite_diff.gradient(lambda t: softmax_cross_entropy(y, t), z))
     rel = finite_diff.relative_error(a, n)
     p = softmax(z)
-    return Solved("p - y", Check("∂L/∂z for z = (2, 1, 0.1), y = (1, 0, 0)", "softmax(z) − y",
-                                 "(" + ", ".join(_num(v, 4) for v in a) + ")", "central differences",
-                                 "(" + ", ".join(_num(v, 4) for v in n) + ")", rel < 1e-6, rel),
-                  {"p0": float(p[0])}, latex="p - y")
+    return Solved(
+        "p - y",
+        Check(
+            "∂L/∂z for z = (2, 1, 0.1), y = (1, 0, 0)",
+            "softmax(z) − y",
+            "(" + ", ".join(_num(v, 4) for v in a) + ")",
+            "central differences",
+            "(" + ", ".join(_num(v, 4) for v in n) + ")",
+            rel < 1e-6,
+            rel,
+        ),
+        {"p0": float(p[0])},
+        latex="p - y",
+    )
 
 
 # -- Vanishing gradients -------------------------------------------------------------------------
@@ -360,10 +460,19 @@ def solve_vanishing(depth: int = 20, activation: str = "sigmoid", init: str = "x
     report = flow_weight_check(flow)
     wc = report.rows[0]
     layer = int(wc.group[1:])
-    return Solved(magnitude_label(k), Check(f"largest ∂L/∂W entry of layer {layer}", "backprop",
-                                            _num(wc.analytic, 4), "central difference", _num(wc.numeric, 4),
-                                            report.reliable and wc.rel_error < 1e-4, wc.rel_error),
-                  {"ratio": ratio, "log10": log, "bound": 0.25 ** depth, "depth": depth, "layer": layer})
+    return Solved(
+        magnitude_label(k),
+        Check(
+            f"largest ∂L/∂W entry of layer {layer}",
+            "backprop",
+            _num(wc.analytic, 4),
+            "central difference",
+            _num(wc.numeric, 4),
+            report.reliable and wc.rel_error < 1e-4,
+            wc.rel_error,
+        ),
+        {"ratio": ratio, "log10": log, "bound": 0.25**depth, "depth": depth, "layer": layer},
+    )
 
 
 # -- Gradient checking ---------------------------------------------------------------------------
@@ -382,16 +491,25 @@ def solve_planted_bug(bug: str) -> Solved:
     declared = tuple(BUGS[bug].affects)
     answer = _groups_label(measured)
     worst = report.worst
-    return Solved(answer, Check("arrays flagged 'bug'", "gradient check", ", ".join(measured) or "none",
-                                "the bug's own description", ", ".join(declared) or "none",
-                                set(measured) == set(declared)),
-                  {"worst_rel": worst.rel_error})
+    return Solved(
+        answer,
+        Check(
+            "arrays flagged 'bug'",
+            "gradient check",
+            ", ".join(measured) or "none",
+            "the bug's own description",
+            ", ".join(declared) or "none",
+            set(measured) == set(declared),
+        ),
+        {"worst_rel": worst.rel_error},
+    )
 
 
 def _groups_label(groups: tuple[str, ...]) -> str:
     key = set(groups)
-    for label, want in zip(BUG_GROUPS, ({"W1", "b1"}, {"W1"}, {"W2", "b2"}, {"W1", "b1", "W2", "b2"}),
-                           strict=True):
+    for label, want in zip(
+        BUG_GROUPS, ({"W1", "b1"}, {"W1"}, {"W2", "b2"}, {"W1", "b1", "W2", "b2"}), strict=True
+    ):
         if key == want:
             return label
     return ", ".join(groups) or "none"
@@ -415,6 +533,15 @@ def solve_no_hidden_layer(epochs: int = 300, lr: float = 1.0, seed: int = 0) -> 
         accs.append(net.accuracy(data.X_test, data.y_test))
     flat, hidden = accs
     answer = CIRCLE_FATES[0] if flat >= 0.95 else CIRCLE_FATES[1]
-    return Solved(answer, Check("test accuracy", "no hidden layer", f"{flat:.0%}", "one hidden layer of 6",
-                                f"{hidden:.0%}", flat < 0.95 <= hidden),
-                  {"flat": float(flat), "hidden": float(hidden), "epochs": float(epochs)})
+    return Solved(
+        answer,
+        Check(
+            "test accuracy",
+            "no hidden layer",
+            f"{flat:.0%}",
+            "one hidden layer of 6",
+            f"{hidden:.0%}",
+            flat < 0.95 <= hidden,
+        ),
+        {"flat": float(flat), "hidden": float(hidden), "epochs": float(epochs)},
+    )

@@ -88,8 +88,11 @@ def _circles(n: int, noise: float, rng: np.random.RandomState) -> tuple[FloatArr
 def _moons(n: int, noise: float, rng: np.random.RandomState) -> tuple[FloatArray, IntArray]:
     y = (np.arange(n) % 2).astype(np.int64)
     t = rng.uniform(0.0, math.pi, n)
-    X = np.where(y[:, None] == 0, np.column_stack([np.cos(t), np.sin(t)]),
-                 np.column_stack([1.0 - np.cos(t), 0.5 - np.sin(t)]))
+    X = np.where(
+        y[:, None] == 0,
+        np.column_stack([np.cos(t), np.sin(t)]),
+        np.column_stack([1.0 - np.cos(t), 0.5 - np.sin(t)]),
+    )
     X = (X - np.array([0.5, 0.25])) * 0.9 + rng.randn(n, 2) * (noise * 0.3)
     return X, y
 
@@ -120,23 +123,43 @@ class DatasetSpec:
 
 
 DATASETS: dict[str, DatasetSpec] = {
-    "circles": DatasetSpec("circles", "Circles", _circles, (-1.5, 1.5, -1.5, 1.5),
-                           "a disc of one class inside a ring of the other"),
-    "xor": DatasetSpec("xor", "XOR (noisy)", _xor, (-0.75, 1.75, -0.75, 1.75),
-                       "clouds around the article's four XOR corners"),
-    "moons": DatasetSpec("moons", "Two moons", _moons, (-1.5, 1.5, -1.5, 1.5), "two interleaving half-circles"),
-    "gaussian": DatasetSpec("gaussian", "Gaussian clusters", _gaussian, (-1.5, 1.5, -1.5, 1.5),
-                            "two Gaussian clouds"),
-    "spirals": DatasetSpec("spirals", "Two spirals", _spirals, (-1.5, 1.5, -1.5, 1.5),
-                           "two interleaved spirals: needs a deeper network"),
-    "xor_article": DatasetSpec("xor_article", "XOR (article's 4 points)", _xor_article, (-0.5, 1.5, -0.5, 1.5),
-                               "the article's four points"),
+    "circles": DatasetSpec(
+        "circles",
+        "Circles",
+        _circles,
+        (-1.5, 1.5, -1.5, 1.5),
+        "a disc of one class inside a ring of the other",
+    ),
+    "xor": DatasetSpec(
+        "xor", "XOR (noisy)", _xor, (-0.75, 1.75, -0.75, 1.75), "clouds around the article's four XOR corners"
+    ),
+    "moons": DatasetSpec(
+        "moons", "Two moons", _moons, (-1.5, 1.5, -1.5, 1.5), "two interleaving half-circles"
+    ),
+    "gaussian": DatasetSpec(
+        "gaussian", "Gaussian clusters", _gaussian, (-1.5, 1.5, -1.5, 1.5), "two Gaussian clouds"
+    ),
+    "spirals": DatasetSpec(
+        "spirals",
+        "Two spirals",
+        _spirals,
+        (-1.5, 1.5, -1.5, 1.5),
+        "two interleaved spirals: needs a deeper network",
+    ),
+    "xor_article": DatasetSpec(
+        "xor_article",
+        "XOR (article's 4 points)",
+        _xor_article,
+        (-0.5, 1.5, -0.5, 1.5),
+        "the article's four points",
+    ),
 }
 """The built-in datasets, in menu order."""
 
 
-def split(X: FloatArray, y: IntArray, test_fraction: float, seed: int) -> tuple[FloatArray, IntArray,
-                                                                              FloatArray, IntArray]:
+def split(
+    X: FloatArray, y: IntArray, test_fraction: float, seed: int
+) -> tuple[FloatArray, IntArray, FloatArray, IntArray]:
     """A seeded split: the first ⌈(1 − test_fraction)·n⌉ of ``RandomState(seed).permutation(n)`` train, the rest test."""
     if not 0.0 <= test_fraction < 1.0:
         raise ValueError(f"test_fraction must be in [0, 1), got {test_fraction!r}")
@@ -149,8 +172,9 @@ def split(X: FloatArray, y: IntArray, test_fraction: float, seed: int) -> tuple[
     return X[tr], y[tr], X[te], y[te]
 
 
-def make_dataset(name: str, n: int = 200, noise: float = 0.0, seed: int = 0,
-                 test_fraction: float = 0.5) -> Dataset:
+def make_dataset(
+    name: str, n: int = 200, noise: float = 0.0, seed: int = 0, test_fraction: float = 0.5
+) -> Dataset:
     """Points of a built-in dataset drawn from ``RandomState(seed)``, then split (seed + 1)."""
     if name not in DATASETS:
         raise ValueError(f"dataset must be one of {tuple(DATASETS)}, got {name!r}")
@@ -208,8 +232,9 @@ def parse_points(text: str, max_points: int = MAX_POINTS) -> tuple[FloatArray, I
             except ValueError:
                 raise PointsError(f"'{cell[:20]}' is not a number", number, col) from None
             if not math.isfinite(v) or abs(v) > COORD_LIMIT:
-                raise PointsError(f"'{cell[:20]}' is not a number between −{COORD_LIMIT:g} and {COORD_LIMIT:g}",
-                                  number, col)
+                raise PointsError(
+                    f"'{cell[:20]}' is not a number between −{COORD_LIMIT:g} and {COORD_LIMIT:g}", number, col
+                )
             values.append(v)
         if cells[2] not in ("0", "1", "0.0", "1.0"):
             raise PointsError(f"'{cells[2][:20]}' is not a class label (use 0 or 1)", number, 3)
@@ -218,8 +243,9 @@ def parse_points(text: str, max_points: int = MAX_POINTS) -> tuple[FloatArray, I
         raise PointsError(f"need at least 2 points, found {len(rows)}")
     y = np.array([r[2] for r in rows], dtype=np.int64)
     if np.unique(y).size < 2:
-        raise PointsError(f"every point has label {y[0]}: need at least one point of each class (0 and 1)",
-                          None, 3)
+        raise PointsError(
+            f"every point has label {y[0]}: need at least one point of each class (0 and 1)", None, 3
+        )
     return np.array([r[:2] for r in rows], dtype=np.float64), y
 
 

@@ -135,7 +135,7 @@ def read_answer(text: str, variables: Sequence[str]) -> Expression | Verdict:
         starts_token = pos == 0 or not (text[pos - 1].isalnum() or text[pos - 1] == "_")
         if match and starts_token and not keyword.iskeyword(match.group(0)):
             name = match.group(0)
-            rest = text[match.end():].lstrip()
+            rest = text[match.end() :].lstrip()
             known = name in variables or name.lower() in ("pi", "e")
             if not known and not rest.startswith("(") and not rest.startswith("."):
                 want = " and ".join(variables)
@@ -144,11 +144,15 @@ def read_answer(text: str, variables: Sequence[str]) -> Expression | Verdict:
                     FREE_NAME,
                     f"Your answer uses '{_short(name)}', which is not defined here: write it in terms of "
                     f"the {kind_of} {want}.",
-                    position=pos, name=name,
+                    position=pos,
+                    name=name,
                 )
         hint = f" ({err.hint})" if err.hint else ""
-        return Verdict(UNREADABLE, f"Could not read your answer: {err.message} at character {pos + 1}{hint}.",
-                       position=pos)
+        return Verdict(
+            UNREADABLE,
+            f"Could not read your answer: {err.message} at character {pos + 1}{hint}.",
+            position=pos,
+        )
 
 
 def _short(text: str, n: int = 24) -> str:
@@ -161,8 +165,9 @@ def _as_callable(ref: Expression | Callable[..., np.ndarray]) -> Callable[..., n
     return ref
 
 
-def sample_points(domains: Mapping[str, tuple[float, float]], samples: int = SAMPLES,
-                  seed: int = SEED) -> dict[str, np.ndarray]:
+def sample_points(
+    domains: Mapping[str, tuple[float, float]], samples: int = SAMPLES, seed: int = SEED
+) -> dict[str, np.ndarray]:
     """Grid points of round numbers followed by seeded uniform random points, per variable.
 
     For one variable the grid is ``GRID`` evenly spaced points (ends included); for several, each
@@ -197,10 +202,15 @@ def _jumps(fn: Callable[..., np.ndarray], env: Mapping[str, np.ndarray]) -> np.n
     return jump | (fa != fb) | (fa & fb & ~np.isfinite(c))
 
 
-def judge(answer: str | Expression, reference: Expression | Callable[..., np.ndarray],
-          domains: Mapping[str, tuple[float, float]], *, what: str = "the answer",
-          also: Mapping[str, Expression | Callable[..., np.ndarray]] | None = None,
-          points: Mapping[str, np.ndarray] | None = None) -> Verdict:
+def judge(
+    answer: str | Expression,
+    reference: Expression | Callable[..., np.ndarray],
+    domains: Mapping[str, tuple[float, float]],
+    *,
+    what: str = "the answer",
+    also: Mapping[str, Expression | Callable[..., np.ndarray]] | None = None,
+    points: Mapping[str, np.ndarray] | None = None,
+) -> Verdict:
     """Judge whether ``answer`` (text or parsed) equals ``reference`` as a function on ``domains``.
 
     ``domains`` maps each variable to its (lo, hi) sampling interval, in the order the answer may
@@ -236,8 +246,11 @@ def judge(answer: str | Expression, reference: Expression | Callable[..., np.nda
         defined[:grid_n] &= ~jump
     count = int(defined.sum())
     if count < MIN_POINTS:
-        return Verdict(UNDECIDED, f"Cannot judge: {what} is undefined almost everywhere in the range checked.",
-                       points=count)
+        return Verdict(
+            UNDECIDED,
+            f"Cannot judge: {what} is undefined almost everywhere in the range checked.",
+            points=count,
+        )
     r, y = ref[defined], yours[defined]
     atol = ATOL_SCALE * max(float(np.median(np.abs(r))), 1e-300)
     both_finite = np.isfinite(y)
@@ -245,24 +258,32 @@ def judge(answer: str | Expression, reference: Expression | Callable[..., np.nda
         diff = np.abs(y - r)
         bad = ~both_finite | (diff > RTOL * np.maximum(np.abs(y), np.abs(r)) + atol)
     if not bad.any():
-        return Verdict(RIGHT, f"Right: your formula equals {what} at all {count} points checked "
-                              "(agreement to round-off).", method="numeric", points=count)
+        return Verdict(
+            RIGHT,
+            f"Right: your formula equals {what} at all {count} points checked (agreement to round-off).",
+            method="numeric",
+            points=count,
+        )
 
     idx = np.flatnonzero(defined)[bad]
     pick = _roundest(env, idx)
     point = {k: float(v[pick]) for k, v in env.items()}
     ce = Counterexample(point=point, yours=float(yours[pick]), expected=float(ref[pick]))
     diagnosis, factor, note = _diagnose(y, r, both_finite, env, defined, also)
-    msg = (f"Not quite: at {_point_text(point)} yours gives {fmt_number(ce.yours)}, "
-           f"{what} gives {fmt_number(ce.expected)}.")
+    msg = (
+        f"Not quite: at {_point_text(point)} yours gives {fmt_number(ce.yours)}, "
+        f"{what} gives {fmt_number(ce.expected)}."
+    )
     if note:
         msg += " " + note
-    return Verdict(WRONG, msg, method="numeric", counterexample=ce, diagnosis=diagnosis, factor=factor,
-                   points=count)
+    return Verdict(
+        WRONG, msg, method="numeric", counterexample=ce, diagnosis=diagnosis, factor=factor, points=count
+    )
 
 
 def _roundest(env: Mapping[str, np.ndarray], idx: np.ndarray) -> int:
     """The index among ``idx`` whose point has the fewest digits (then the smallest size)."""
+
     def digits(i: int) -> tuple[int, float]:
         total, size = 0, 0.0
         for v in env.values():
@@ -271,12 +292,18 @@ def _roundest(env: Mapping[str, np.ndarray], idx: np.ndarray) -> int:
             total += len(text.replace(".", "").lstrip("0")) if text != "0" else 0
             size += abs(x)
         return total, size
+
     return int(min(idx[:4000], key=lambda i: digits(int(i))))
 
 
-def _diagnose(y: np.ndarray, r: np.ndarray, finite: np.ndarray, env: Mapping[str, np.ndarray],
-              defined: np.ndarray, also: Mapping[str, Expression | Callable[..., np.ndarray]] | None,
-              ) -> tuple[str | None, float | None, str]:
+def _diagnose(
+    y: np.ndarray,
+    r: np.ndarray,
+    finite: np.ndarray,
+    env: Mapping[str, np.ndarray],
+    defined: np.ndarray,
+    also: Mapping[str, Expression | Callable[..., np.ndarray]] | None,
+) -> tuple[str | None, float | None, str]:
     """Name a simple slip: a constant factor, a constant added, or another known function typed."""
     if finite.all():
         nz = np.abs(r) > 1e-12 * max(float(np.max(np.abs(r))), 1e-300)
@@ -284,26 +311,40 @@ def _diagnose(y: np.ndarray, r: np.ndarray, finite: np.ndarray, env: Mapping[str
             with np.errstate(all="ignore"):
                 ratio = y[nz] / r[nz]
             c = float(np.median(ratio))
-            if math.isfinite(c) and c != 0 and np.allclose(ratio, c, rtol=1e-6, atol=0) \
-                    and np.allclose(y[~nz], 0, atol=1e-9 * max(float(np.max(np.abs(r))), 1.0)):
+            if (
+                math.isfinite(c)
+                and c != 0
+                and np.allclose(ratio, c, rtol=1e-6, atol=0)
+                and np.allclose(y[~nz], 0, atol=1e-9 * max(float(np.max(np.abs(r))), 1.0))
+            ):
                 if abs(c + 1) < 1e-9:
                     return "sign", -1.0, "Your sign is flipped: yours is −1 times the right answer."
                 return "factor", c, f"Yours is a constant {fmt_number(c)} times the right answer."
         d = y - r
         off = float(np.median(d))
         if np.allclose(d, off, rtol=1e-6, atol=1e-9 * max(float(np.max(np.abs(r))), 1.0)):
-            return "offset", off, f"Yours differs from the right answer by the constant {fmt_number(off)} everywhere."
+            return (
+                "offset",
+                off,
+                f"Yours differs from the right answer by the constant {fmt_number(off)} everywhere.",
+            )
     for name, fn in (also or {}).items():
         with np.errstate(all="ignore"):
-            other = np.broadcast_to(np.asarray(_as_callable(fn)(**env), dtype=np.float64), defined.shape)[defined]
+            other = np.broadcast_to(np.asarray(_as_callable(fn)(**env), dtype=np.float64), defined.shape)[
+                defined
+            ]
         ok = np.isfinite(other) & finite
         if ok.sum() >= MIN_POINTS and np.allclose(y[ok], other[ok], rtol=1e-7, atol=1e-12):
             return "other", None, f"That formula is {name}."
     return None, None, ""
 
 
-def judge_derivative(function: str | Expression, answer: str | Expression,
-                     domain: tuple[float, float] = (-5.0, 5.0), var: str = "x") -> Verdict:
+def judge_derivative(
+    function: str | Expression,
+    answer: str | Expression,
+    domain: tuple[float, float] = (-5.0, 5.0),
+    var: str = "x",
+) -> Verdict:
     """Judge a typed derivative of ``function`` (text in ``var`` or an Expression) on ``domain``.
 
     The reference is ``parse(function).derivative(var)``; typing f itself back is recognized.

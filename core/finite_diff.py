@@ -318,8 +318,12 @@ def one_sided_slopes(f: Callable[[float], float], x: float, h: float = 1e-6) -> 
     gap, big_gap = right - left, big_right - big_left
     noise = 4.0 * np.finfo(np.float64).eps * max(1.0, abs(f0)) / h
     finite = all(math.isfinite(v) for v in (left, right, big_left, big_right, f0))
-    kink = finite and abs(gap) > 1e3 * noise and abs(gap) >= 0.5 * abs(big_gap) and abs(gap) > 1e-6 * max(
-        1.0, abs(left), abs(right))
+    kink = (
+        finite
+        and abs(gap) > 1e3 * noise
+        and abs(gap) >= 0.5 * abs(big_gap)
+        and abs(gap) > 1e-6 * max(1.0, abs(left), abs(right))
+    )
     return OneSided(float(left), float(right), bool(kink))
 
 
@@ -332,7 +336,9 @@ class StepError(NamedTuple):
     regime: str  # "truncation" or "round-off": the larger of the two
 
 
-def expected_step_error(f: Callable[[float], float], x: float, h: float, method: str = "central") -> StepError:
+def expected_step_error(
+    f: Callable[[float], float], x: float, h: float, method: str = "central"
+) -> StepError:
     """The expected error of ``derivative(f, x, h, method)``, from f alone (never from the exact value).
 
     Forward and backward differences are first order: error ≈ |f''(x)|·h/2. The central difference
@@ -378,8 +384,9 @@ class ShownRange(NamedTuple):
     limit: float
 
 
-def representable_range(xs: ArrayLike, fs: ArrayLike, dfs: ArrayLike | None = None,
-                        limit: float = 1e100) -> ShownRange:
+def representable_range(
+    xs: ArrayLike, fs: ArrayLike, dfs: ArrayLike | None = None, limit: float = 1e100
+) -> ShownRange:
     """The sample grid ``xs`` trimmed at both ends where |f| (or |f′|) is infinite or above ``limit``.
 
     Only the ends are trimmed: the function runs off float64 towards the edges of the range (exp(x¹⁰)).

@@ -147,7 +147,9 @@ class CheckProblem:
         """Central differences (f(θ + h e_i) − f(θ − h e_i)) / 2h for every i."""
         if self.numeric_fn is not None:
             return np.asarray(self.numeric_fn(float(h)), dtype=np.float64).ravel()
-        return np.asarray(finite_diff.gradient(self.f, self.theta.copy(), h=float(h)), dtype=np.float64).ravel()
+        return np.asarray(
+            finite_diff.gradient(self.f, self.theta.copy(), h=float(h)), dtype=np.float64
+        ).ravel()
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,7 @@ class CheckReport:
     @property
     def worst(self) -> CheckRow:
         """The row with the largest score (NaN counts as the largest)."""
+
         def key(r: CheckRow) -> float:
             return math.inf if math.isnan(r.score) else r.score
 
@@ -230,11 +233,20 @@ def check_gradient(problem: CheckProblem, h: float = 1e-6) -> CheckReport:
             # round-off (≈ ε|f|/h), so finite differences cannot tell the two apart at this h:
             # not evidence of a bug, at most suspicious.
             score = SUSPICIOUS
-            note = (f"differ by {abs(a - n):.0e}, within the round-off level {floor:.0e} of f = {f_value:.3g}: "
-                    "finite differences cannot check this component more closely at this h")
-        rows.append(CheckRow(name, problem.groups[i], a, n, r, score, level_of(score), note, float(problem.theta[i])))
-    return CheckReport(rows=tuple(rows), h=h, f_value=f_value, roundoff=floor,
-                       overall=finite_diff.relative_error(analytic, numeric))
+            note = (
+                f"differ by {abs(a - n):.0e}, within the round-off level {floor:.0e} of f = {f_value:.3g}: "
+                "finite differences cannot check this component more closely at this h"
+            )
+        rows.append(
+            CheckRow(name, problem.groups[i], a, n, r, score, level_of(score), note, float(problem.theta[i]))
+        )
+    return CheckReport(
+        rows=tuple(rows),
+        h=h,
+        f_value=f_value,
+        roundoff=floor,
+        overall=finite_diff.relative_error(analytic, numeric),
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -283,8 +295,9 @@ SATURATED_NOTE = "saturated (|f′| < frac·peak): measured against frac·peak"
 """The note of a grid point inside a saturated stretch in ``activation_check``."""
 
 
-def activation_check(act: Activation, x: ArrayLike, h: float = 1e-5, frac: float = 0.01,
-                     **params: float) -> CheckReport:
+def activation_check(
+    act: Activation, x: ArrayLike, h: float = 1e-5, frac: float = 0.01, **params: float
+) -> CheckReport:
     """The registry's f′ against central differences at every grid point x_i (one row each, named "x[i]").
 
     The score is |a − n| / max(|a| + |n|, frac·peak): the usual relative error wherever f′ is not
@@ -295,8 +308,9 @@ def activation_check(act: Activation, x: ArrayLike, h: float = 1e-5, frac: float
     """
     xs = np.asarray(x, dtype=np.float64).ravel()
     analytic = np.asarray(act.grad(xs, **params), dtype=np.float64)
-    numeric = np.asarray(finite_diff.derivative(partial(act.fn, **params), xs, h=h, method="central"),
-                         dtype=np.float64)
+    numeric = np.asarray(
+        finite_diff.derivative(partial(act.fn, **params), xs, h=h, method="central"), dtype=np.float64
+    )
     floor = frac * act.peak_grad_for(**params)
     with np.errstate(all="ignore"):
         scores = np.abs(analytic - numeric) / np.maximum(np.abs(analytic) + np.abs(numeric), floor)
@@ -304,19 +318,35 @@ def activation_check(act: Activation, x: ArrayLike, h: float = 1e-5, frac: float
     saturated = saturation_mask(act, xs, frac, **params)
     rel = finite_diff.relative_errors(analytic, numeric)
     rows = tuple(
-        CheckRow(f"x[{i}]", act.key, float(analytic[i]), float(numeric[i]), float(rel[i]), float(scores[i]),
-                 level_of(float(scores[i])), SATURATED_NOTE if saturated[i] else "", float(xs[i]))
+        CheckRow(
+            f"x[{i}]",
+            act.key,
+            float(analytic[i]),
+            float(numeric[i]),
+            float(rel[i]),
+            float(scores[i]),
+            level_of(float(scores[i])),
+            SATURATED_NOTE if saturated[i] else "",
+            float(xs[i]),
+        )
         for i in range(xs.size)
     )
-    return CheckReport(rows=rows, h=float(h), f_value=math.nan, roundoff=0.0,
-                       overall=finite_diff.relative_error(analytic, numeric))
+    return CheckReport(
+        rows=rows,
+        h=float(h),
+        f_value=math.nan,
+        roundoff=0.0,
+        overall=finite_diff.relative_error(analytic, numeric),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # 1. a typed function of up to three variables
 
 
-def expression_problem(expr, point: Mapping[str, float], variables: Sequence[str] | None = None) -> CheckProblem:
+def expression_problem(
+    expr, point: Mapping[str, float], variables: Sequence[str] | None = None
+) -> CheckProblem:
     """f = a parsed ``core.expression`` Expression at ``point``; analytic ∂f/∂v is its symbolic derivative.
 
     ``variables`` (default: the keys of ``point``) are the parameters checked, in order; every
@@ -334,8 +364,13 @@ def expression_problem(expr, point: Mapping[str, float], variables: Sequence[str
             return float(np.asarray(expr.evaluate(**env), dtype=np.float64).reshape(()))
 
     with np.errstate(all="ignore"):
-        analytic = np.array([float(np.asarray(expr.derivative(v).evaluate(**base), dtype=np.float64).reshape(()))
-                             for v in names], dtype=np.float64)
+        analytic = np.array(
+            [
+                float(np.asarray(expr.derivative(v).evaluate(**base), dtype=np.float64).reshape(()))
+                for v in names
+            ],
+            dtype=np.float64,
+        )
     return CheckProblem(names=names, groups=names, theta=theta, f=f, analytic=analytic)
 
 
@@ -374,8 +409,13 @@ def softmax_ce_problem(logits: Sequence[float] | np.ndarray, target: int) -> Che
         return softmax_cross_entropy(y, t)
 
     names = tuple(f"z[{i}]" for i in range(z.size))
-    return CheckProblem(names=names, groups=names, theta=z.copy(), f=f,
-                        analytic=np.asarray(softmax_cross_entropy_grad(y, z), dtype=np.float64))
+    return CheckProblem(
+        names=names,
+        groups=names,
+        theta=z.copy(),
+        f=f,
+        analytic=np.asarray(softmax_cross_entropy_grad(y, z), dtype=np.float64),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -425,7 +465,12 @@ def bug_drop_hidden_slope(net: TwoLayerNet, X: np.ndarray, y: np.ndarray) -> Gra
     X, y, m, z1, a1, a2 = _forward_parts(net, X, y)
     dz2 = _output_delta(net, a2, y)
     dz1 = dz2 @ net.W2.T  # BUG: should be (dz2 @ W2.T) * f'(z1)
-    return {"dW1": X.T @ dz1 / m, "db1": dz1.sum(axis=0) / m, "dW2": a1.T @ dz2 / m, "db2": dz2.sum(axis=0) / m}
+    return {
+        "dW1": X.T @ dz1 / m,
+        "db1": dz1.sum(axis=0) / m,
+        "dW2": a1.T @ dz2 / m,
+        "db2": dz2.sum(axis=0) / m,
+    }
 
 
 def bug_transpose(net: TwoLayerNet, X: np.ndarray, y: np.ndarray) -> Grads:
@@ -456,7 +501,12 @@ def bug_flip_sign(net: TwoLayerNet, X: np.ndarray, y: np.ndarray) -> Grads:
     else:
         dz2 = y - a2  # BUG: should be a2 - y
     dz1 = (dz2 @ net.W2.T) * _hidden_slope(net, z1)
-    return {"dW1": X.T @ dz1 / m, "db1": dz1.sum(axis=0) / m, "dW2": a1.T @ dz2 / m, "db2": dz2.sum(axis=0) / m}
+    return {
+        "dW1": X.T @ dz1 / m,
+        "db1": dz1.sum(axis=0) / m,
+        "dW2": a1.T @ dz2 / m,
+        "db2": dz2.sum(axis=0) / m,
+    }
 
 
 @dataclass(frozen=True)
@@ -469,20 +519,23 @@ class PlantedBug:
     backward: Callable[[TwoLayerNet, np.ndarray, np.ndarray], Grads] | None  # None: the net's own backward
 
 
-BUGS: Mapping[str, PlantedBug] = MappingProxyType({
-    b.key: b
-    for b in (
-        PlantedBug("none", "No bug (the article's backward)", (), None),
-        PlantedBug("forget_m", "Forget the 1/m (output layer)", ("W2", "b2"), bug_forget_1_over_m),
-        PlantedBug("drop_slope", "Drop σ′ in the hidden layer", ("W1", "b1"), bug_drop_hidden_slope),
-        PlantedBug("transpose", "W instead of Wᵀ (shape-compatible)", ("W1",), bug_transpose),
-        PlantedBug("flip_sign", "Flip a sign (y − a2)", ("W1", "b1", "W2", "b2"), bug_flip_sign),
-    )
-})
+BUGS: Mapping[str, PlantedBug] = MappingProxyType(
+    {
+        b.key: b
+        for b in (
+            PlantedBug("none", "No bug (the article's backward)", (), None),
+            PlantedBug("forget_m", "Forget the 1/m (output layer)", ("W2", "b2"), bug_forget_1_over_m),
+            PlantedBug("drop_slope", "Drop σ′ in the hidden layer", ("W1", "b1"), bug_drop_hidden_slope),
+            PlantedBug("transpose", "W instead of Wᵀ (shape-compatible)", ("W1",), bug_transpose),
+            PlantedBug("flip_sign", "Flip a sign (y − a2)", ("W1", "b1", "W2", "b2"), bug_flip_sign),
+        )
+    }
+)
 
 
-def network_problem(net: MLP, X: ArrayLike, y: ArrayLike, bug: str = "none",
-                    params: Sequence[str] | None = None) -> CheckProblem:
+def network_problem(
+    net: MLP, X: ArrayLike, y: ArrayLike, bug: str = "none", params: Sequence[str] | None = None
+) -> CheckProblem:
     """Backprop (``net.backward`` or the planted bug's backward) vs ``net.numeric_gradients``.
 
     Every scalar parameter of the network (a ``TwoLayerNet`` or any ``MLP``), or only the names in
@@ -516,8 +569,11 @@ def network_problem(net: MLP, X: ArrayLike, y: ArrayLike, bug: str = "none",
     return CheckProblem(names=names, groups=groups, theta=theta, f=f, analytic=analytic, numeric_fn=numeric)
 
 
-def function_problem(f: Callable[[np.ndarray], float], grad_f: Callable[[np.ndarray], np.ndarray | Sequence[float]],
-                     x: Sequence[float] | np.ndarray) -> CheckProblem:
+def function_problem(
+    f: Callable[[np.ndarray], float],
+    grad_f: Callable[[np.ndarray], np.ndarray | Sequence[float]],
+    x: Sequence[float] | np.ndarray,
+) -> CheckProblem:
     """f(θ) with its hand-written gradient grad_f(θ) at θ = x (any shape; scalars named "θ[i, j]" row-major)."""
     theta = np.array(x, dtype=np.float64)
     analytic = np.array(grad_f(theta.copy()), dtype=np.float64)
@@ -532,8 +588,12 @@ def function_problem(f: Callable[[np.ndarray], float], grad_f: Callable[[np.ndar
     return CheckProblem(names=names, groups=names, theta=theta.ravel(), f=flat_f, analytic=analytic.ravel())
 
 
-def check_function(f: Callable[[np.ndarray], float], grad_f: Callable[[np.ndarray], np.ndarray | Sequence[float]],
-                   x: Sequence[float] | np.ndarray, h: float = 1e-7) -> CheckReport:
+def check_function(
+    f: Callable[[np.ndarray], float],
+    grad_f: Callable[[np.ndarray], np.ndarray | Sequence[float]],
+    x: Sequence[float] | np.ndarray,
+    h: float = 1e-7,
+) -> CheckReport:
     """grad_f(x) against central differences of f at x, every component (``h = 1e-7``: the article's epsilon)."""
     return check_gradient(function_problem(f, grad_f, x), h)
 
@@ -621,7 +681,17 @@ def flow_weight_check(flow: FlowResult, layer: int | None = None, resolvable: fl
     spread = totals[best] / size if math.isfinite(totals[best]) else math.inf
     analytic = float(grad[i, j])
     rel = finite_diff.relative_error(analytic, estimates[best])
-    skipped = tuple(f"W{k + 1}" for k, g in enumerate(maxima[: layer - 1]) if g == 0.0 or noise / g > resolvable)
+    skipped = tuple(
+        f"W{k + 1}" for k, g in enumerate(maxima[: layer - 1]) if g == 0.0 or noise / g > resolvable
+    )
     row = CheckRow(f"W{layer}[{i},{j}]", f"W{layer}", analytic, estimates[best], rel, rel, level_of(rel), "")
-    return CheckReport(rows=(row,), h=steps[best], f_value=float(flow.loss), roundoff=_stack_roundoff(flow, steps[best]),
-                       overall=rel, spread=spread, skipped=skipped, skipped_max=maxima[0])
+    return CheckReport(
+        rows=(row,),
+        h=steps[best],
+        f_value=float(flow.loss),
+        roundoff=_stack_roundoff(flow, steps[best]),
+        overall=rel,
+        spread=spread,
+        skipped=skipped,
+        skipped_max=maxima[0],
+    )

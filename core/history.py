@@ -100,7 +100,9 @@ class TrainingHistory:
     def frame_of(self, epoch: int) -> int:
         """The frame index of ``epoch`` (which must be one of ``epochs``)."""
         if epoch % self.every or not 0 <= epoch <= int(self.epochs[-1]):
-            raise ValueError(f"epoch {epoch} is not a frame (a multiple of {self.every} in [0, {self.epochs[-1]}])")
+            raise ValueError(
+                f"epoch {epoch} is not a frame (a multiple of {self.every} in [0, {self.epochs[-1]}])"
+            )
         return epoch // self.every
 
     def nearest_frame(self, epoch: int) -> int:
@@ -167,10 +169,14 @@ def train_history(config: Mapping[str, Any], lr: float, epochs: int, every: int)
         preds[i] = view.predict(X)[:, 0]
         maps[i] = quantise(view.decision_grid(MAP_N, MAP_LO, MAP_HI)[2])
     return TrainingHistory(
-        config=dict(config), lr=float(lr), every=every,
+        config=dict(config),
+        lr=float(lr),
+        every=every,
         epochs=_readonly(np.arange(n_frames, dtype=np.int64) * every),
         params={k: _readonly(v) for k, v in params.items()},
-        loss=_readonly(loss), predictions=_readonly(preds), maps=_readonly(maps),
+        loss=_readonly(loss),
+        predictions=_readonly(preds),
+        maps=_readonly(maps),
         epoch_loss=_readonly(np.asarray(losses, dtype=np.float64)),
         solved_at=solved[0] if solved else None,
     )
@@ -197,8 +203,9 @@ class DescentHistory:
         return int(self.points.shape[1])
 
 
-def descent_history(surface: str, runs: Sequence[tuple[str, float, Mapping[str, float]]],
-                    start: Sequence[float], steps: int) -> DescentHistory:
+def descent_history(
+    surface: str, runs: Sequence[tuple[str, float, Mapping[str, float]]], start: Sequence[float], steps: int
+) -> DescentHistory:
     """``descend(surface, key, start, lr, steps, **hyper)`` for each (key, lr, hyper), padded to steps + 1 frames."""
     trajs = tuple(descend(surface, key, start, lr, steps, **dict(hyper)) for key, lr, hyper in runs)
     n = int(steps) + 1
@@ -210,5 +217,10 @@ def descent_history(surface: str, runs: Sequence[tuple[str, float, Mapping[str, 
         points[r, :k], points[r, k:] = traj.points, traj.points[-1]
         losses[r, :k], losses[r, k:] = traj.losses, traj.losses[-1]
         lengths[r] = k
-    return DescentHistory(keys=tuple(key for key, _, _ in runs), points=_readonly(points),
-                          losses=_readonly(losses), lengths=_readonly(lengths), trajectories=trajs)
+    return DescentHistory(
+        keys=tuple(key for key, _, _ in runs),
+        points=_readonly(points),
+        losses=_readonly(losses),
+        lengths=_readonly(lengths),
+        trajectories=trajs,
+    )

@@ -276,12 +276,20 @@ def bce_stability(y: float, z: ArrayLike, tolerance: float = 1e-6) -> BceStabili
     with np.errstate(all="ignore"):
         denom = np.abs(naive) + np.abs(stable)
         rel = np.where(finite, np.abs(naive - stable) / np.where(denom > 0, denom, 1.0), np.nan)
-    broken = sorted([(a, b, "nan") for a, b in _runs(zs, np.isnan(naive))]
-                    + [(a, b, "inf") for a, b in _runs(zs, np.isinf(naive))])
+    broken = sorted(
+        [(a, b, "nan") for a, b in _runs(zs, np.isnan(naive))]
+        + [(a, b, "inf") for a, b in _runs(zs, np.isinf(naive))]
+    )
     wrong = ~finite | (rel > tolerance)
     above = zs[wrong & (zs >= 0)]
     below = zs[wrong & (zs <= 0)]
-    return BceStability(zs, naive, stable, rel, broken,
-                        float(above.min()) if above.size else None,
-                        float(below.max()) if below.size else None,
-                        float(tolerance))
+    return BceStability(
+        zs,
+        naive,
+        stable,
+        rel,
+        broken,
+        float(above.min()) if above.size else None,
+        float(below.max()) if below.size else None,
+        float(tolerance),
+    )

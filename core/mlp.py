@@ -109,7 +109,7 @@ def _check_h(h: float) -> float:
 
 
 def parse_param_name(name: str) -> tuple[str, tuple[int, ...]]:
-    """"W2[0,1]" → ("W2", (0, 1)), "b3[2]" → ("b3", (2,)); weights take two indices, biases one."""
+    """ "W2[0,1]" → ("W2", (0, 1)), "b3[2]" → ("b3", (2,)); weights take two indices, biases one."""
     match = _NAME_RE.fullmatch(name) if isinstance(name, str) and len(name) <= 64 else None
     if match is None:
         raise ValueError(f"not a parameter name: {name!r} (expected e.g. 'W1[0,1]' or 'b2[0]')")
@@ -155,8 +155,13 @@ def _total(a: FloatArray) -> FloatArray:
 # two axes. MLP and TwoLayerNet (core.network) train, check and explain with these.
 
 
-def forward_pass(Ws: Sequence[FloatArray], bs: Sequence[FloatArray], fns: Sequence[Callable[..., FloatArray]],
-                 softmax_out: bool, X: FloatArray) -> tuple[list[FloatArray], list[FloatArray]]:
+def forward_pass(
+    Ws: Sequence[FloatArray],
+    bs: Sequence[FloatArray],
+    fns: Sequence[Callable[..., FloatArray]],
+    softmax_out: bool,
+    X: FloatArray,
+) -> tuple[list[FloatArray], list[FloatArray]]:
     """(zs, acts): acts[0] = X, z_l = a_{l−1} W_l + b_l, a_l = f_l(z_l); the last a is σ (or softmax) of the logits.
 
     ``fns`` are the hidden activations (one fewer than layers). With leading batch axes the biases
@@ -203,9 +208,13 @@ def output_delta(a: FloatArray, T: FloatArray, mse: bool, softmax_out: bool) -> 
     return a * (d - (d * a).sum(axis=-1, keepdims=True))  # softmax Jacobianᵀ·d
 
 
-def backprop_deltas(Ws: Sequence[FloatArray], zs: Sequence[FloatArray], acts: Sequence[FloatArray],
-                    slopes: Sequence[Callable[[FloatArray, FloatArray], FloatArray]],
-                    delta: FloatArray) -> list[FloatArray]:
+def backprop_deltas(
+    Ws: Sequence[FloatArray],
+    zs: Sequence[FloatArray],
+    acts: Sequence[FloatArray],
+    slopes: Sequence[Callable[[FloatArray, FloatArray], FloatArray]],
+    delta: FloatArray,
+) -> list[FloatArray]:
     """δ_l = m·∂L/∂z_l for every layer (first layer first), from δ_L: δ_{l−1} = (δ_l W_lᵀ) ⊙ f′(z_{l−1})."""
     out = [delta]
     for layer in range(len(Ws) - 1, 0, -1):
@@ -215,13 +224,22 @@ def backprop_deltas(Ws: Sequence[FloatArray], zs: Sequence[FloatArray], acts: Se
     return out[::-1]
 
 
-def layer_grads(acts: Sequence[FloatArray], deltas: Sequence[FloatArray]) -> list[tuple[FloatArray, FloatArray]]:
+def layer_grads(
+    acts: Sequence[FloatArray], deltas: Sequence[FloatArray]
+) -> list[tuple[FloatArray, FloatArray]]:
     """(∂L/∂W_l, ∂L/∂b_l) = (a_{l−1}ᵀ δ_l / m, Σ_samples δ_l / m) for every layer, without the penalty."""
     m = deltas[0].shape[-2]
     return [(_t(acts[layer]) @ delta / m, np.add.reduce(delta, -2) / m) for layer, delta in enumerate(deltas)]
 
 
-CHAIN_STEP_ROLES: tuple[str, ...] = ("output_error", "hidden_error", "hidden_slope", "hidden_delta", "input", "bias")
+CHAIN_STEP_ROLES: tuple[str, ...] = (
+    "output_error",
+    "hidden_error",
+    "hidden_slope",
+    "hidden_delta",
+    "input",
+    "bias",
+)
 """The kinds of link :meth:`MLP.chain_path` produces (``ChainStep.role``)."""
 
 
@@ -346,7 +364,9 @@ class MLP:
     def reset(self) -> None:
         """The seed's initial weights: W_l = RandomState(seed).randn(n_{l−1}, n_l)·std, W1 first; b = 0."""
         rng = np.random.RandomState(self.seed)
-        self.W = [rng.randn(a, b) * self._scale(a, b) for a, b in zip(self.sizes, self.sizes[1:], strict=False)]
+        self.W = [
+            rng.randn(a, b) * self._scale(a, b) for a, b in zip(self.sizes, self.sizes[1:], strict=False)
+        ]
         self.b = [np.zeros(n) for n in self.sizes[1:]]
         self.zs = self.acts = None
         self.epochs_trained = 0
@@ -374,8 +394,16 @@ class MLP:
     @property
     def config(self) -> dict[str, Any]:
         """The constructor arguments: ``MLP(**net.config)`` is this net freshly initialised."""
-        return {"sizes": list(self.sizes), "activation": list(self.activations), "loss": self.loss_name,
-                "init": self.init, "seed": self.seed, "l1": self.l1, "l2": self.l2, "output": self.output}
+        return {
+            "sizes": list(self.sizes),
+            "activation": list(self.activations),
+            "loss": self.loss_name,
+            "init": self.init,
+            "seed": self.seed,
+            "l1": self.l1,
+            "l2": self.l2,
+            "output": self.output,
+        }
 
     @property
     def n_params(self) -> int:
@@ -472,7 +500,11 @@ class MLP:
         y = np.asarray(y)
         if y.ndim == 1 and self.n_out > 1:
             labels = y.astype(np.int64)
-            if not np.array_equal(labels, y) or labels.min(initial=0) < 0 or labels.max(initial=0) >= self.n_out:
+            if (
+                not np.array_equal(labels, y)
+                or labels.min(initial=0) < 0
+                or labels.max(initial=0) >= self.n_out
+            ):
                 raise ValueError(f"class labels must be integers in [0, {self.n_out - 1}]")
             T = np.zeros((labels.size, self.n_out))
             T[np.arange(labels.size), labels] = 1.0
@@ -481,7 +513,9 @@ class MLP:
             if T.ndim == 1:
                 T = T.reshape(-1, 1)
         if T.ndim != 2 or T.shape[1] != self.n_out or (m is not None and T.shape[0] != m):
-            raise ValueError(f"y must have shape ({m if m is not None else 'm'}, {self.n_out}), got {T.shape}")
+            raise ValueError(
+                f"y must have shape ({m if m is not None else 'm'}, {self.n_out}), got {T.shape}"
+            )
         if not np.abs(T).max(initial=0.0) <= DATA_LIMIT:
             raise ValueError(f"y must be finite with |y| ≤ {DATA_LIMIT:g}")
         return T
@@ -566,7 +600,9 @@ class MLP:
         """m·∂L/∂z_l for every layer (first layer first): the output error, then back through each layer."""
         return backprop_deltas(self.W, zs, acts, self._slopes, self._output_delta(acts[-1], T))
 
-    def _grads(self, zs: list[FloatArray], acts: list[FloatArray], T: FloatArray) -> list[tuple[FloatArray, FloatArray]]:
+    def _grads(
+        self, zs: list[FloatArray], acts: list[FloatArray], T: FloatArray
+    ) -> list[tuple[FloatArray, FloatArray]]:
         """(∂L/∂W_l, ∂L/∂b_l) per layer from a forward pass: the chain rule (``layer_grads``) plus the penalty's."""
         pairs = layer_grads(acts, self._deltas(zs, acts, T))
         if self.l1 or self.l2:
@@ -604,7 +640,9 @@ class MLP:
             grads["d" + key] = g
         return grads
 
-    def _central(self, X: FloatArray, T: FloatArray, arr: FloatArray, index: tuple[int, ...], h: float) -> float:
+    def _central(
+        self, X: FloatArray, T: FloatArray, arr: FloatArray, index: tuple[int, ...], h: float
+    ) -> float:
         original = arr[index]
         try:
             arr[index] = original + h
@@ -623,8 +661,9 @@ class MLP:
         key, index = self._locate(name)
         return self._central(X, T, self._array(key), index, _check_h(h))
 
-    def gradient_check(self, X: ArrayLike, y: ArrayLike, h: float = 1e-6,
-                       params: Sequence[str] | None = None) -> CheckReport:
+    def gradient_check(
+        self, X: ArrayLike, y: ArrayLike, h: float = 1e-6, params: Sequence[str] | None = None
+    ) -> CheckReport:
         """Backward against central differences for every scalar parameter (or those named in ``params``).
 
         The one gradient check of the app: ``core.gradient_check.check_gradient`` of
@@ -678,8 +717,9 @@ class MLP:
         self.epochs_trained += 1
         return loss
 
-    def epoch(self, X: FloatArray, T: FloatArray, lr: float, batch_size: int | None,
-              rng: np.random.RandomState) -> float | None:
+    def epoch(
+        self, X: FloatArray, T: FloatArray, lr: float, batch_size: int | None, rng: np.random.RandomState
+    ) -> float | None:
         """One epoch on validated arrays. Full batch: one step, returns the loss before it. Mini-batches:
         samples in the order of ``rng.permutation(m)``, one step per batch; returns None."""
         m = X.shape[0]
@@ -689,13 +729,21 @@ class MLP:
             return loss
         order = rng.permutation(m)
         for start in range(0, m, batch_size):
-            idx = order[start:start + batch_size]
+            idx = order[start : start + batch_size]
             self._step(X[idx], T[idx], lr)
         self.epochs_trained += 1
         return None
 
-    def train(self, X: ArrayLike, y: ArrayLike, epochs: int, lr: float, batch_size: int | None = None,
-              shuffle_seed: int = 0, on_epoch: Callable[[int, float], bool | None] | None = None) -> list[float]:
+    def train(
+        self,
+        X: ArrayLike,
+        y: ArrayLike,
+        epochs: int,
+        lr: float,
+        batch_size: int | None = None,
+        shuffle_seed: int = 0,
+        on_epoch: Callable[[int, float], bool | None] | None = None,
+    ) -> list[float]:
         """Train ``epochs`` epochs; returns L(θ) at the start of each epoch (full training set).
 
         Full batch (``batch_size`` None or ≥ m): one step per epoch. ``on_epoch(epoch, loss)`` (epoch
@@ -749,8 +797,15 @@ class MLP:
         out_unit = 0
         if self.n_layers == layer:
             out_unit = j
-        steps.append(ChainStep(f"δ{self.n_layers}[{out_unit}] = ∂L/∂z{self.n_layers}[{out_unit}]",
-                               "output_error", deltas[-1][:, out_unit], out_unit, self.n_layers))
+        steps.append(
+            ChainStep(
+                f"δ{self.n_layers}[{out_unit}] = ∂L/∂z{self.n_layers}[{out_unit}]",
+                "output_error",
+                deltas[-1][:, out_unit],
+                out_unit,
+                self.n_layers,
+            )
+        )
         # back through the hidden layers above `layer`, following the unit on the path
         path_units = {}
         cur = j
@@ -763,15 +818,23 @@ class MLP:
             up = deltas[lay]  # (m, n_{lay+1}) for layer lay+1
             back = up @ self.W[lay].T  # m·∂L/∂a_lay
             slope = self._slopes[lay - 1](zs[lay - 1], acts[lay])
-            steps.append(ChainStep(f"∂L/∂a{lay}[{u}] = Σₖ W{lay + 1}[{u},k]·δ{lay + 1}[k]",
-                                   "hidden_error", back[:, u], u, lay))
+            steps.append(
+                ChainStep(
+                    f"∂L/∂a{lay}[{u}] = Σₖ W{lay + 1}[{u},k]·δ{lay + 1}[k]",
+                    "hidden_error",
+                    back[:, u],
+                    u,
+                    lay,
+                )
+            )
             steps.append(ChainStep(f"f′(z{lay}[{u}])", "hidden_slope", slope[:, u], u, lay))
             steps.append(ChainStep(f"δ{lay}[{u}]", "hidden_delta", deltas[lay - 1][:, u], u, lay))
         if key[0] == "W":
             i = index[0]
             local = acts[layer - 1][:, i]
-            steps.append(ChainStep(f"∂z{layer}[{j}]/∂W{layer}[{i},{j}] = a{layer - 1}[{i}]",
-                                   "input", local, i, layer))
+            steps.append(
+                ChainStep(f"∂z{layer}[{j}]/∂W{layer}[{i},{j}] = a{layer - 1}[{i}]", "input", local, i, layer)
+            )
         else:
             local = np.ones(m)
             steps.append(ChainStep(f"∂z{layer}[{j}]/∂b{layer}[{j}] = 1", "bias", local, j, layer))
@@ -780,8 +843,15 @@ class MLP:
         penalty_part = 0.0
         if key[0] == "W":
             penalty_part = self.l1 * float(np.sign(value)) + self.l2 * value
-        return ChainPath(name, value, tuple(steps), per_sample, float(np.add.reduce(per_sample) / m),
-                         penalty_part, float(grads["d" + key][index]))
+        return ChainPath(
+            name,
+            value,
+            tuple(steps),
+            per_sample,
+            float(np.add.reduce(per_sample) / m),
+            penalty_part,
+            float(grads["d" + key][index]),
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -882,5 +952,16 @@ def train_history(
             unit_maps.append([h.reshape(n, n, -1).astype(np.float32) for h in outs[:-1]])
         if e < epochs:
             net.epoch(Xc, T, lr, batch_size, rng)
-    return History(frame_epochs, losses[0], losses[1], losses[2], losses[3], params,
-                   np.stack(out_maps), unit_maps, xs, ys, time.perf_counter() - t0)
+    return History(
+        frame_epochs,
+        losses[0],
+        losses[1],
+        losses[2],
+        losses[3],
+        params,
+        np.stack(out_maps),
+        unit_maps,
+        xs,
+        ys,
+        time.perf_counter() - t0,
+    )

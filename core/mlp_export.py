@@ -45,22 +45,30 @@ class RunSettings:
 
 
 # Each activation exactly as core.activations computes it (f) and as core.mlp takes its slope.
-_SIGMOID = '''def sigmoid(x):
+_SIGMOID = """def sigmoid(x):
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-'''
+"""
 _ACT_CODE = {
     "sigmoid": ("f = sigmoid", "def slope(z, a):\n    return a * (1.0 - a)"),
     "tanh": ("f = np.tanh", "def slope(z, a):\n    return 1.0 - a * a"),
-    "relu": ("def f(x):\n    return np.maximum(0.0, x)",
-             "def slope(z, a):\n    return (z > 0.0).astype(np.float64)"),
-    "leaky_relu": ("def f(x):\n    return np.where(x > 0, x, 0.01 * x)",
-                   "def slope(z, a):\n    return np.where(z > 0, 1.0, 0.01)"),
-    "elu": ("def f(x):\n    return np.where(x > 0, x, 1.0 * np.expm1(np.minimum(x, 0.0)))",
-            "def slope(z, a):\n    return np.where(z > 0, 1.0, 1.0 * np.exp(np.minimum(z, 0.0)))"),
+    "relu": (
+        "def f(x):\n    return np.maximum(0.0, x)",
+        "def slope(z, a):\n    return (z > 0.0).astype(np.float64)",
+    ),
+    "leaky_relu": (
+        "def f(x):\n    return np.where(x > 0, x, 0.01 * x)",
+        "def slope(z, a):\n    return np.where(z > 0, 1.0, 0.01)",
+    ),
+    "elu": (
+        "def f(x):\n    return np.where(x > 0, x, 1.0 * np.expm1(np.minimum(x, 0.0)))",
+        "def slope(z, a):\n    return np.where(z > 0, 1.0, 1.0 * np.exp(np.minimum(z, 0.0)))",
+    ),
     "softplus": ("def f(x):\n    return np.logaddexp(0.0, x)", "def slope(z, a):\n    return sigmoid(z)"),
-    "silu": ("def f(x):\n    return x * sigmoid(x)",
-             "def slope(z, a):\n    return sigmoid(z) + z * sigmoid(z) * sigmoid(-z)"),
+    "silu": (
+        "def f(x):\n    return x * sigmoid(x)",
+        "def slope(z, a):\n    return sigmoid(z) + z * sigmoid(z) * sigmoid(-z)",
+    ),
     "gelu": (
         "GELU_C, GELU_A = math.sqrt(2.0 / math.pi), 0.044715\n\n\n"
         "def f(x):  # the tanh approximation, as 0.5(1 + tanh u) = sigmoid(2u)\n"
@@ -75,31 +83,55 @@ _ACT_CODE = {
 }
 
 _GENERATORS = {
-    "circles": "_circles", "xor": "_xor", "moons": "_moons", "spirals": "_spirals", "gaussian": "_gaussian",
+    "circles": "_circles",
+    "xor": "_xor",
+    "moons": "_moons",
+    "spirals": "_spirals",
+    "gaussian": "_gaussian",
     "xor_article": "_xor_article",
 }
 
 
 def _data_code(s: RunSettings) -> str:
-    split_src = inspect.getsource(datasets.split).replace("FloatArray", "np.ndarray").replace("IntArray",
-                                                                                           "np.ndarray")
+    split_src = (
+        inspect.getsource(datasets.split)
+        .replace("FloatArray", "np.ndarray")
+        .replace("IntArray", "np.ndarray")
+    )
     if s.dataset == "points":
         rows = ",\n    ".join(f"({x!r}, {y!r}, {c})" for x, y, c in s.points)
-        body = (f"POINTS = [\n    {rows},\n]\n"
-                "X_all = np.array([p[:2] for p in POINTS], dtype=np.float64)\n"
-                "y_all = np.array([p[2] for p in POINTS], dtype=np.int64)\n")
+        body = (
+            f"POINTS = [\n    {rows},\n]\n"
+            "X_all = np.array([p[:2] for p in POINTS], dtype=np.float64)\n"
+            "y_all = np.array([p[2] for p in POINTS], dtype=np.int64)\n"
+        )
         if len(s.points) < 10:
             return body + "X_train, y_train, X_test, y_test = X_all, y_all, X_all.copy(), y_all.copy()\n"
-        return (split_src + "\n\n" + body
-                + f"X_train, y_train, X_test, y_test = split(X_all, y_all, {s.test_fraction!r}, {s.data_seed + 1})\n")
+        return (
+            split_src
+            + "\n\n"
+            + body
+            + f"X_train, y_train, X_test, y_test = split(X_all, y_all, {s.test_fraction!r}, {s.data_seed + 1})\n"
+        )
     name = _GENERATORS[s.dataset]
     gen_src = inspect.getsource(getattr(datasets, name))
     gen_src = gen_src.replace("FloatArray", "np.ndarray").replace("IntArray", "np.ndarray")
     call = f"X_all, y_all = {name}({s.n}, {s.noise!r}, np.random.RandomState({s.data_seed}))\n"
     if s.dataset == "xor_article":
-        return gen_src + "\n\n" + call + "X_train, y_train, X_test, y_test = X_all, y_all, X_all.copy(), y_all.copy()\n"
-    return (gen_src + "\n\n" + split_src + "\n\n" + call
-            + f"X_train, y_train, X_test, y_test = split(X_all, y_all, {s.test_fraction!r}, {s.data_seed + 1})\n")
+        return (
+            gen_src
+            + "\n\n"
+            + call
+            + "X_train, y_train, X_test, y_test = X_all, y_all, X_all.copy(), y_all.copy()\n"
+        )
+    return (
+        gen_src
+        + "\n\n"
+        + split_src
+        + "\n\n"
+        + call
+        + f"X_train, y_train, X_test, y_test = split(X_all, y_all, {s.test_fraction!r}, {s.data_seed + 1})\n"
+    )
 
 
 def export_script(s: RunSettings) -> str:

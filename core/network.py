@@ -263,8 +263,14 @@ class TwoLayerNet(MLP):
             raise ValueError(f"activation must be one of {ACTIVATION_CHOICES}, got {activation!r}")
         if loss not in LOSS_CHOICES:
             raise ValueError(f"loss must be one of {LOSS_CHOICES}, got {loss!r}")
-        super().__init__([int(n_in), int(n_hidden), int(n_out)], activation, _LOSS_IN_MLP[loss], init=init,
-                         seed=seed, output="sigmoid")
+        super().__init__(
+            [int(n_in), int(n_hidden), int(n_out)],
+            activation,
+            _LOSS_IN_MLP[loss],
+            init=init,
+            seed=seed,
+            output="sigmoid",
+        )
         self.n_hidden = int(n_hidden)
         self.activation = activation
         self.loss_name = loss
@@ -413,10 +419,18 @@ class TwoLayerNet(MLP):
         else:
             j = index[-1]
             weights = self.W2[j, :] if self.n_out > 1 else np.full(m, self.W2[j, 0])
-            add(rf"\frac{{\partial z_2}}{{\partial a_1[{j}]}}", "hidden_weight",
-                np.broadcast_to(weights, factors[0].values.shape), j)
-            add(rf"\frac{{\partial a_1[{j}]}}{{\partial z_1[{j}]}}", "hidden_slope",
-                col(self._slopes[0](z1, a1)[:, j]), j)
+            add(
+                rf"\frac{{\partial z_2}}{{\partial a_1[{j}]}}",
+                "hidden_weight",
+                np.broadcast_to(weights, factors[0].values.shape),
+                j,
+            )
+            add(
+                rf"\frac{{\partial a_1[{j}]}}{{\partial z_1[{j}]}}",
+                "hidden_slope",
+                col(self._slopes[0](z1, a1)[:, j]),
+                j,
+            )
             if key == "W1":
                 i = index[0]
                 add(rf"\frac{{\partial z_1[{j}]}}{{\partial W_1[{i},{j}]}}", "input", col(X[:, i]), i)
@@ -511,6 +525,7 @@ def gradient_along(
     Returns an array shaped like ``offsets``; the parameter is restored bit for bit and the
     forward cache is cleared afterwards (it held the last moved value).
     """
+
     def grad_at(X: FloatArray, y: FloatArray, key: str, index: tuple[int, ...]) -> float:
         return float(net.backward(X, y)["d" + key][index])
 

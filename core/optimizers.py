@@ -586,10 +586,17 @@ def step_limit(
                 lr_max, rule = 2.0 * (1.0 + beta) / lam_max, "2(1+β)/λmax"
             else:
                 lr_max, rule = 2.0 * (1.0 + beta) / ((1.0 + 2.0 * beta) * lam_max), "2(1+β)/((1+2β)·λmax)"
-    return StepLimit(lam_max=lam_max, lam_min=lam_min, direction=_readonly(direction),
-                     direction_min=_readonly(direction_min), lr_max=lr_max,
-                     rule=rule, rate=rate, constant=surf.hessian is not None,
-                     point=None if p is None else _readonly(p))
+    return StepLimit(
+        lam_max=lam_max,
+        lam_min=lam_min,
+        direction=_readonly(direction),
+        direction_min=_readonly(direction_min),
+        lr_max=lr_max,
+        rule=rule,
+        rate=rate,
+        constant=surf.hessian is not None,
+        point=None if p is None else _readonly(p),
+    )
 
 
 def critical_point(surface: Surface | str) -> FloatArray | None:
@@ -707,7 +714,9 @@ class Diagnosis:
     where: FloatArray
 
 
-def diagnose(traj: Trajectory, domain: tuple[tuple[float, float], tuple[float, float]] | None = None) -> Diagnosis:
+def diagnose(
+    traj: Trajectory, domain: tuple[tuple[float, float], tuple[float, float]] | None = None
+) -> Diagnosis:
     """Classify a run against its stability limit: why it diverged, or whether it is about to."""
     surf = get_surface(traj.surface)
     where = traj.points[last_inside(traj.points, domain or surf.domain)]

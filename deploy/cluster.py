@@ -32,9 +32,23 @@ TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.template"
 
 
 def backend_cmd(port: int) -> list[str]:
-    return [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
-            "--server.address", "127.0.0.1", "--server.headless", "true",
-            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "streamlit_app.py",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
 
 
 def healthy(port: int) -> bool:
@@ -63,8 +77,12 @@ def write_config(prefix: Path, listen: str, ports: list[int]) -> Path:
     for d in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (prefix / d).mkdir(parents=True, exist_ok=True)
     servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=3 fail_timeout=5s;" for p in ports)
-    text = (TEMPLATE.read_text().replace("@PREFIX@", str(prefix)).replace("@LISTEN@", listen)
-            .replace("@SERVERS@", servers))
+    text = (
+        TEMPLATE.read_text()
+        .replace("@PREFIX@", str(prefix))
+        .replace("@LISTEN@", listen)
+        .replace("@SERVERS@", servers)
+    )
     conf = prefix / "nginx.conf"
     conf.write_text(text)
     return conf
@@ -72,7 +90,9 @@ def write_config(prefix: Path, listen: str, ports: list[int]) -> Path:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--processes", type=int, default=os.cpu_count() or 1, help="streamlit processes (one per core)")
+    ap.add_argument(
+        "--processes", type=int, default=os.cpu_count() or 1, help="streamlit processes (one per core)"
+    )
     ap.add_argument("--port", type=int, default=8500, help="the proxy's port; backends use the next N ports")
     ap.add_argument("--host", default="0.0.0.0", help="the proxy's address")
     ap.add_argument("--nginx", default=shutil.which("nginx") or "/usr/sbin/nginx")
@@ -100,9 +120,12 @@ def main() -> None:
         time.sleep(0.5)
         if nginx.poll() is not None:
             raise SystemExit(f"nginx exited with {nginx.returncode}; see {prefix}/error.log")
-        print(f"Gradient Lab on http://{args.host}:{args.port} via nginx (pid {nginx.pid}); "
-              f"streamlit pids {','.join(str(procs[p].pid) for p in ports)} on ports "
-              f"{','.join(map(str, ports))}", flush=True)
+        print(
+            f"Gradient Lab on http://{args.host}:{args.port} via nginx (pid {nginx.pid}); "
+            f"streamlit pids {','.join(str(procs[p].pid) for p in ports)} on ports "
+            f"{','.join(map(str, ports))}",
+            flush=True,
+        )
         while not stopping:
             time.sleep(1)
             if nginx.poll() is not None:
@@ -110,7 +133,9 @@ def main() -> None:
             for port, proc in procs.items():
                 if proc.poll() is not None and not stopping:
                     print(f"streamlit on port {port} exited ({proc.returncode}); restarting", flush=True)
-                    procs[port] = subprocess.Popen(backend_cmd(port), cwd=ROOT, env=env, start_new_session=True)
+                    procs[port] = subprocess.Popen(
+                        backend_cmd(port), cwd=ROOT, env=env, start_new_session=True
+                    )
     finally:
         if nginx is not None and nginx.poll() is None:
             nginx.send_signal(signal.SIGQUIT)  # graceful: lets open websockets finish their frame

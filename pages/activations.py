@@ -46,11 +46,24 @@ def _name(key: str) -> str:
 
 
 c1, c2 = stage_control().columns([3, 1.2])
-keys = state.multiselect("acts", "Activations to overlay", list(ACTIVATIONS), ARTICLE_FIVE,
-                         format_func=_name, container=c1,
-                         help="The default is the article's five. Add ELU, softplus or SiLU (swish).")
-half = state.slider("xmax", "x range ±", 2, 20, 8, container=c2,
-                    help="The plotted (and checked) interval is [−x, x]. The article plots ±5.")
+keys = state.multiselect(
+    "acts",
+    "Activations to overlay",
+    list(ACTIVATIONS),
+    ARTICLE_FIVE,
+    format_func=_name,
+    container=c1,
+    help="The default is the article's five. Add ELU, softplus or SiLU (swish).",
+)
+half = state.slider(
+    "xmax",
+    "x range ±",
+    2,
+    20,
+    8,
+    container=c2,
+    help="The plotted (and checked) interval is [−x, x]. The article plots ±5.",
+)
 if not keys:
     st.info("Pick at least one activation above.", icon=":material/touch_app:")
     st.stop()
@@ -60,7 +73,9 @@ slots = itertools.cycle(st.columns(4))
 for k in (k for k in ACTIVATIONS if k in keys):  # one slider per hyperparameter, from the registry
     for name, (d, lo, hi) in ACTIVATIONS[k].params.items():
         s = ACTIVATIONS[k].sliders[name]
-        params[k][name] = state.slider(s.url, s.label, lo, hi, d, step=s.step, container=next(slots), help=s.help)
+        params[k][name] = state.slider(
+            s.url, s.label, lo, hi, d, step=s.step, container=next(slots), help=s.help
+        )
 
 
 def analyse(key: str, half: int, param_items: tuple[tuple[str, float], ...]) -> dict:
@@ -69,7 +84,9 @@ def analyse(key: str, half: int, param_items: tuple[tuple[str, float], ...]) -> 
     p = dict(param_items)
     xs = np.linspace(-half, half, N_POINTS)
     return {
-        "x": xs, "f": act.fn(xs, **p), "df": act.grad(xs, **p),
+        "x": xs,
+        "f": act.fn(xs, **p),
+        "df": act.grad(xs, **p),
         "bands": saturation_intervals(act, xs, SATURATION, **p),
         "peak": act.peak_grad_for(**p),
         "check": activation_check(act, xs, h=H, frac=SATURATION, **p),
@@ -92,16 +109,25 @@ def page_data(keys: tuple[str, ...], half: int, all_params: tuple) -> dict:
         band_rows += [{"series": _name(k), "x0": a, "x1": b} for a, b in r["bands"]]
         act = ACTIVATIONS[k]
         if act.peak_at is not None and not items and -half <= act.peak_at <= half:
-            peak_rows.append({"series": _name(k), "x": act.peak_at, "y": act.peak_grad, "label": _peak_label(k)})
+            peak_rows.append(
+                {"series": _name(k), "x": act.peak_at, "y": act.peak_grad, "label": _peak_label(k)}
+            )
     data = pd.concat(frames, ignore_index=True)
     f_all = data["f"].to_numpy()
     y_domain = [max(float(np.min(f_all)), F_AXIS[0]) - 0.25, min(float(np.max(f_all)), F_AXIS[1]) + 0.25]
     chart = charts.function_and_derivative(
-        data, series=[_name(k) for k in keys], styles=[STYLES[k] for k in keys],
+        data,
+        series=[_name(k) for k in keys],
+        styles=[STYLES[k] for k in keys],
         bands=pd.DataFrame(band_rows, columns=["series", "x0", "x1"]),
         peaks=pd.DataFrame(peak_rows, columns=["series", "x", "y", "label"]),
-        f_title="f(x)", df_title="f′(x)", band_title=f"saturated, |f′| < {SATURATION:.0%} of its peak",
-        y_domain=y_domain, height=300, shade_panel=len(keys) == 1)
+        f_title="f(x)",
+        df_title="f′(x)",
+        band_title=f"saturated, |f′| < {SATURATION:.0%} of its peak",
+        y_domain=y_domain,
+        height=300,
+        shade_panel=len(keys) == 1,
+    )
     return {"results": results, "spec": charts.vega_spec(chart)}
 
 
@@ -112,13 +138,19 @@ f_top = max(float(np.max(results[k]["f"])) for k in keys)
 
 left, right = st.columns([3, 2], gap="large")
 with left:
-    stage_chart().vega_lite_chart(spec=titled(view["spec"], "Each activation f(x) and its derivative f′(x)"), width="stretch")
-    clipped = " The f(x) axis stops at 3: ReLU-like curves keep rising beyond it." if f_top > F_AXIS[1] else ""
+    stage_chart().vega_lite_chart(
+        spec=titled(view["spec"], "Each activation f(x) and its derivative f′(x)"), width="stretch"
+    )
+    clipped = (
+        " The f(x) axis stops at 3: ReLU-like curves keep rising beyond it." if f_top > F_AXIS[1] else ""
+    )
     shaded = "Shaded on f′, and in the strip below" if len(keys) == 1 else "The strip below, one row each"
-    st.caption("Hover either chart: a dashed tangent on every f and a dot on every f′ follow your pointer "
-               "(in the browser, no rerun) — the tangent's slope is the dot's height. "
-               f"{shaded}: where |f′| is under 1 % of its peak, so a gradient passing through is cut at "
-               f"least a hundredfold — the function is saturated there.{clipped}")
+    st.caption(
+        "Hover either chart: a dashed tangent on every f and a dot on every f′ follow your pointer "
+        "(in the browser, no rerun) — the tangent's slope is the dot's height. "
+        f"{shaded}: where |f′| is under 1 % of its peak, so a gradient passing through is cut at "
+        f"least a hundredfold — the function is saturated there.{clipped}"
+    )
 
 with right:
     st.subheader("At a glance")
@@ -128,18 +160,25 @@ with right:
         where = wording.PEAK_TEXT[k]
         if k == "elu":  # the registry's text covers both cases; say the one on screen
             where = "x > 0" if params[k]["alpha"] <= 1 else "x → 0⁻"
-        rng = act.range_text.replace("α", f"{params[k]['alpha']:g}") if "alpha" in params[k] else act.range_text
-        rows.append(f"| **{act.name}** | {rng} | **{results[k]['peak']:.4g}** at {where} | "
-                    f"{act.used_in.split(': ', 1)[-1]} |")
+        rng = (
+            act.range_text.replace("α", f"{params[k]['alpha']:g}") if "alpha" in params[k] else act.range_text
+        )
+        rows.append(
+            f"| **{act.name}** | {rng} | **{results[k]['peak']:.4g}** at {where} | "
+            f"{act.used_in.split(': ', 1)[-1]} |"
+        )
     st.markdown("| | Range | Peak f′ | Used in |\n|---|---|---|---|\n" + "\n".join(rows))
     if "sigmoid" in keys:
         st.markdown(
             "**Sigmoid's slope never exceeds ¼** (at x = 0). Ten sigmoid layers multiply ten such factors: "
             "the gradient reaching the first layer is at most (¼)¹⁰ ≈ 10⁻⁶ of what left the loss, before "
-            "the weights even enter. That is the vanishing-gradient problem.")
+            "the weights even enter. That is the vanishing-gradient problem."
+        )
     else:
-        st.markdown("Backprop multiplies one f′ per layer: a peak slope below 1 (sigmoid's ¼) shrinks the "
-                    "gradient geometrically with depth — the vanishing-gradient problem.")
+        st.markdown(
+            "Backprop multiplies one f′ per layer: a peak slope below 1 (sigmoid's ¼) shrinks the "
+            "gradient geometrically with depth — the vanishing-gradient problem."
+        )
     vg = page_by_url("vanishing_gradients")
     if vg.exists:
         st.page_link(vg.file, label="Vanishing gradients, layer by layer", icon=vg.icon)
@@ -155,15 +194,23 @@ cols = st.columns(min(len(keys), 4))
 for i, k in enumerate(keys):
     report = results[k]["check"]
     c = report.worst
-    check_badge(f"{_name(k)}, worst of {len(report.rows)} points", c.analytic, c.numeric, c.score,
-                a_name=f"f′({c.value:.3f})", b_name="central", container=cols[i % len(cols)])
+    check_badge(
+        f"{_name(k)}, worst of {len(report.rows)} points",
+        c.analytic,
+        c.numeric,
+        c.score,
+        a_name=f"f′({c.value:.3f})",
+        b_name="central",
+        container=cols[i % len(cols)],
+    )
 st.caption(
     f"Every plotted point: the registry's f′ against (f(x+h) − f(x−h))/2h with h = {H:g}; the badge shows the "
     f"worst point. The grid of {N_POINTS} points is symmetric with an even count, so it never lands on "
     "x = 0, where ReLU, leaky ReLU and ELU (α ≠ 1) have a kink and a central difference would average two "
     "slopes. Inside saturated stretches f′ is tiny and the difference quotient is mostly round-off, so "
     "the error there is measured against 1 % of the peak instead of against f′ itself. "
-    + thresholds_caption())
+    + thresholds_caption()
+)
 
 show_code(*(ACTIVATIONS[k].grad for k in keys), activation_check, finite_diff.derivative)
 

@@ -33,16 +33,16 @@ FORMULAS = {
     "article": r"y = w_1 x_1 + w_2 x_2, \qquad L = y^2",
     "neuron": r"o = \tanh(x_1 w_1 + x_2 w_2 + b)",
     "mlp": r"L = \sum_{p} \big(\hat y_p - y_p\big)^2, \qquad "
-           r"\hat y = \textstyle\sum_j W_2[j]\,\tanh\!\big(\sum_i W_1[i,j]\,x_i + b_1[j]\big) + b_2",
+    r"\hat y = \textstyle\sum_j W_2[j]\,\tanh\!\big(\sum_i W_1[i,j]\,x_i + b_1[j]\big) + b_2",
 }
 NOTES = {
     "article": "The article's numbers: x1 = 2, x2 = 3, w1 = 0.5, w2 = −0.3, so y = 0.1 and L = 0.01. "
-               "Its hand-derived check: ∂L/∂w1 = 2·y·x1 = 0.4.",
+    "Its hand-derived check: ∂L/∂w1 = 2·y·x1 = 0.4.",
     "neuron": "Karpathy's neuron from micrograd's walkthrough: x1 = 2, x2 = 0, w1 = −3, w2 = 1 and a bias "
-              "b = 6.8813… chosen so that n = atanh(1/√2) and o = tanh(n) ≈ 0.7071.",
+    "b = 6.8813… chosen so that n = atanh(1/√2) and o = tanh(n) ≈ 0.7071.",
     "mlp": "micrograd's `MLP(2, [3, 1])` with tanh neurons (seed 1) and its squared-error loss on a few points "
-           "with targets ±1. The inputs we differentiate by are its 13 weights and biases; the data points "
-           "are leaves too, but nobody needs their grads.",
+    "with targets ±1. The inputs we differentiate by are its 13 weights and biases; the data points "
+    "are leaves too, but nobody needs their grads.",
 }
 
 header(
@@ -70,15 +70,31 @@ text = ""
 values = (0.0, 0.0, 0.0)
 points = 0
 if preset == "expression":
-    text = state.text("expr", "f(x, y, z) =", DEFAULT_EXPR, container=c2,
-                      help=f"Use x, y, z, numbers, + - * / ** and ( ). Functions: {', '.join(FUNCTION_NAMES)}. "
-                           "Constants: pi, e. Write 2*x, not 2x.")
+    text = state.text(
+        "expr",
+        "f(x, y, z) =",
+        DEFAULT_EXPR,
+        container=c2,
+        help=f"Use x, y, z, numbers, + - * / ** and ( ). Functions: {', '.join(FUNCTION_NAMES)}. "
+        "Constants: pi, e. Write 2*x, not 2x.",
+    )
     vcols = st.columns(3)
-    values = tuple(float(state.slider(v, f"{v} =", -5.0, 5.0, DEFAULT_VALUES[v], step=0.1, container=col))
-                   for v, col in zip(VARIABLES, vcols, strict=True))
+    values = tuple(
+        float(state.slider(v, f"{v} =", -5.0, 5.0, DEFAULT_VALUES[v], step=0.1, container=col))
+        for v, col in zip(VARIABLES, vcols, strict=True)
+    )
 elif preset == "mlp":
-    points = int(state.slider("points", "Training points", 2, len(presets.MLP_POINTS), 3, container=c2,
-                              help="Each point adds a copy of the network's forward pass to the graph."))
+    points = int(
+        state.slider(
+            "points",
+            "Training points",
+            2,
+            len(presets.MLP_POINTS),
+            3,
+            container=c2,
+            help="Each point adds a copy of the network's forward pass to the graph.",
+        )
+    )
     st.latex(FORMULAS[preset])
     st.caption(NOTES[preset])
 else:
@@ -91,7 +107,9 @@ if preset == "expression":
         expr = parse(text, variables=VARIABLES)
         st.session_state["autodiff._last_valid"] = text
     except ParseError as err:
-        text = show_parse_error(err, text, "f", "the graph", fallback=st.session_state.get("autodiff._last_valid"))
+        text = show_parse_error(
+            err, text, "f", "the graph", fallback=st.session_state.get("autodiff._last_valid")
+        )
         expr = parse(text, variables=VARIABLES)
     formula(f"f(x, y, z) = {expr.latex()}", f"f(x, y, z) = {text}")
 
@@ -103,7 +121,9 @@ def _problem(preset: str, text: str, values: tuple[float, ...], points: int) -> 
         return presets.tanh_neuron()
     if preset == "mlp":
         return presets.mlp_loss(points)
-    return presets.expression_problem(parse(text, variables=VARIABLES), dict(zip(VARIABLES, values, strict=True)))
+    return presets.expression_problem(
+        parse(text, variables=VARIABLES), dict(zip(VARIABLES, values, strict=True))
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -119,18 +139,33 @@ def analyse(preset: str, text: str, values: tuple[float, ...], points: int) -> d
             sides = finite_diff.one_sided_slopes(lambda t, v=v: expr.evaluate(**{**point, v: t}), point[v])
             if sides.kink:
                 kinks[v] = sides
-    return {"trace": tr, "report": report, "names": problem.names, "theta": tuple(problem.theta),
-            "output": problem.root.data, "summary": presets.graph_summary(tr.nodes, tr.edges),
-            "ops": tuple(sorted({n.op for n in tr.nodes if n.op})), "kinks": kinks}
+    return {
+        "trace": tr,
+        "report": report,
+        "names": problem.names,
+        "theta": tuple(problem.theta),
+        "output": problem.root.data,
+        "summary": presets.graph_summary(tr.nodes, tr.edges),
+        "ops": tuple(sorted({n.op for n in tr.nodes if n.op})),
+        "kinks": kinks,
+    }
 
 
-def grad_bars(names: tuple[str, ...], so_far: tuple[float, ...], numeric: tuple[float, ...], out: str) -> dict:
+def grad_bars(
+    names: tuple[str, ...], so_far: tuple[float, ...], numeric: tuple[float, ...], out: str
+) -> dict:
     """Grouped bars: each input's grad so far next to its central difference (a Vega-Lite dict)."""
     series = ["backward(), so far", "central difference"]
-    df = pd.DataFrame({"input": list(names) * 2, "grad": list(so_far) + list(numeric),
-                       "series": [series[0]] * len(names) + [series[1]] * len(names)})
-    return charts.grouped_bars_spec(df, "input", "grad", "series", group_domain=series, y_title=f"∂{out}/∂input",
-                                    slanted=len(names) > 6)
+    df = pd.DataFrame(
+        {
+            "input": list(names) * 2,
+            "grad": list(so_far) + list(numeric),
+            "series": [series[0]] * len(names) + [series[1]] * len(names),
+        }
+    )
+    return charts.grouped_bars_spec(
+        df, "input", "grad", "series", group_domain=series, y_title=f"∂{out}/∂input", slanted=len(names) > 6
+    )
 
 
 try:
@@ -161,18 +196,55 @@ def _move(delta: int, last: int) -> None:
 
 st.subheader("Step through the backward pass")
 s1, s2 = stage_control().columns([1, 1.3], vertical_alignment="bottom")
-step = int(state.slider("step", f"Backward step (0 = before backward(), {n_steps} = done)", 0, n_steps, n_steps,
-                        container=s1, help="backward() visits the nodes in reverse topological order: "
-                                           "a node only after every node that uses it."))
+step = int(
+    state.slider(
+        "step",
+        f"Backward step (0 = before backward(), {n_steps} = done)",
+        0,
+        n_steps,
+        n_steps,
+        container=s1,
+        help="backward() visits the nodes in reverse topological order: "
+        "a node only after every node that uses it.",
+    )
+)
 b1, b2, b3, b4 = s2.columns(4)
-b1.button("Start", key=f"{PAGE}.first", icon=":material/first_page:", on_click=_move, args=(-n_steps, n_steps),
-          disabled=step == 0, width="stretch")
-b2.button("Back", key=f"{PAGE}.prev", icon=":material/chevron_left:", on_click=_move, args=(-1, n_steps),
-          disabled=step == 0, width="stretch")
-b3.button("Next", key=f"{PAGE}.next", icon=":material/chevron_right:", on_click=_move, args=(1, n_steps),
-          disabled=step == n_steps, width="stretch")
-b4.button("End", key=f"{PAGE}.last", icon=":material/last_page:", on_click=_move, args=(n_steps, n_steps),
-          disabled=step == n_steps, width="stretch")
+b1.button(
+    "Start",
+    key=f"{PAGE}.first",
+    icon=":material/first_page:",
+    on_click=_move,
+    args=(-n_steps, n_steps),
+    disabled=step == 0,
+    width="stretch",
+)
+b2.button(
+    "Back",
+    key=f"{PAGE}.prev",
+    icon=":material/chevron_left:",
+    on_click=_move,
+    args=(-1, n_steps),
+    disabled=step == 0,
+    width="stretch",
+)
+b3.button(
+    "Next",
+    key=f"{PAGE}.next",
+    icon=":material/chevron_right:",
+    on_click=_move,
+    args=(1, n_steps),
+    disabled=step == n_steps,
+    width="stretch",
+)
+b4.button(
+    "End",
+    key=f"{PAGE}.last",
+    icon=":material/last_page:",
+    on_click=_move,
+    args=(n_steps, n_steps),
+    disabled=step == n_steps,
+    width="stretch",
+)
 
 current = steps[step - 1] if step else None
 processed = {s.node_id for s in steps[: max(step - 1, 0)]}
@@ -188,39 +260,58 @@ def _formula(term) -> str:
 
 def _rule_lines(step: int) -> list[str]:
     if current is None:
-        return [f"**Before the backward pass.** The forward pass has computed every `data` (left to right); "
-                f"every `grad` is 0. Step 1 seeds the output: ∂{out_name}/∂{out_name} = 1."]
+        return [
+            f"**Before the backward pass.** The forward pass has computed every `data` (left to right); "
+            f"every `grad` is 0. Step 1 seeds the output: ∂{out_name}/∂{out_name} = 1."
+        ]
     name, g = current.name, number(current.grad)
     is_constant = not current.terms and current.node_id not in inputs
     shown = number(current.data) if is_constant else name
-    lines = [f"**Step {step} of {n_steps}: {'constant' if is_constant else 'node'} `{shown}`**"
-             + (f" (op `{current.op}`, data {number(current.data)})" if current.op else "")]
+    lines = [
+        f"**Step {step} of {n_steps}: {'constant' if is_constant else 'node'} `{shown}`**"
+        + (f" (op `{current.op}`, data {number(current.data)})" if current.op else "")
+    ]
     if step == 1:
         lines.append(f"The output's grad is seeded: {name}.grad = ∂{out_name}/∂{out_name} = **1**.")
     elif current.terms:
-        lines.append(f"Every node that uses `{name}` has already passed its share back, so its grad is final: "
-                     f"{name}.grad = ∂{out_name}/∂{name} = **{g}**.")
+        lines.append(
+            f"Every node that uses `{name}` has already passed its share back, so its grad is final: "
+            f"{name}.grad = ∂{out_name}/∂{name} = **{g}**."
+        )
     if current.terms:
-        lines.append(f"Its op passes that grad on to its {len(current.terms)} operand"
-                     f"{'s' if len(current.terms) > 1 else ''} by the local rule:")
+        lines.append(
+            f"Its op passes that grad on to its {len(current.terms)} operand"
+            f"{'s' if len(current.terms) > 1 else ''} by the local rule:"
+        )
         for t in current.terms:
-            target = t.input_name if (t.input_id in inputs or nodes[t.input_id].op) else number(nodes[t.input_id].data)
-            line = (f"- {_formula(t)}, so {target}.grad += {number(t.local)} · {name}.grad = "
-                    f"{number(t.local)} · {number(t.upstream)} = **{number(t.contribution)}**")
+            target = (
+                t.input_name
+                if (t.input_id in inputs or nodes[t.input_id].op)
+                else number(nodes[t.input_id].data)
+            )
+            line = (
+                f"- {_formula(t)}, so {target}.grad += {number(t.local)} · {name}.grad = "
+                f"{number(t.local)} · {number(t.upstream)} = **{number(t.contribution)}**"
+            )
             if t.grad_after != t.contribution:
                 line += f" → {target}.grad is now **{number(t.grad_after)}** (the contributions add up)"
             lines.append(line)
     elif current.node_id in inputs:
-        lines.append(f"`{name}` is an input (a leaf): nothing to pass on. Its grad ∂{out_name}/∂{name} = **{g}** "
-                     f"is what `backward()` leaves in `{name}.grad`.")
+        lines.append(
+            f"`{name}` is an input (a leaf): nothing to pass on. Its grad ∂{out_name}/∂{name} = **{g}** "
+            f"is what `backward()` leaves in `{name}.grad`."
+        )
     else:
-        lines.append(f"A leaf that is not an input (a constant or a data value): its grad ({g}) is computed "
-                     "but nobody needs it.")
+        lines.append(
+            f"A leaf that is not an input (a constant or a data value): its grad ({g}) is computed "
+            "but nobody needs it."
+        )
     if step == n_steps:
-        lines.append(f"**`backward()` is done:** every node's grad is final — the table below lists the "
-                     f"inputs' ∂{out_name}/∂input.")
+        lines.append(
+            f"**`backward()` is done:** every node's grad is final — the table below lists the "
+            f"inputs' ∂{out_name}/∂input."
+        )
     return lines
-
 
 
 grads = current.grads if current is not None else (0.0,) * len(nodes)
@@ -229,21 +320,37 @@ for t in current.terms if current else ():
     received.setdefault(t.input_id, []).append(t.contribution)
 if len(nodes) <= DRAW_LIMIT:
     theme = "dark" if st.context.theme.type == "dark" else "light"
-    dot = computation_graph(nodes, tr.edges, grads, inputs=inputs,
-                            current=current.node_id if current else None, done=processed, touched=touched,
-                            received=received, theme=theme)
+    dot = computation_graph(
+        nodes,
+        tr.edges,
+        grads,
+        inputs=inputs,
+        current=current.node_id if current else None,
+        done=processed,
+        touched=touched,
+        received=received,
+        theme=theme,
+    )
     stage_chart().graphviz_chart(dot, width="stretch" if len(nodes) >= 6 else "content")
-    st.caption("Boxes are values (name, data, grad), circles the operations that made them; inputs in blue, "
-               "constants by their value, the output on the right (double border). Orange: the node whose grad "
-               "is being passed back along the orange arrows; “+= …” under a grad is what this step adds to it. "
-               "Dashed: part of the grad received; greyed “grad 0”: not reached yet.")
+    st.caption(
+        "Boxes are values (name, data, grad), circles the operations that made them; inputs in blue, "
+        "constants by their value, the output on the right (double border). Orange: the node whose grad "
+        "is being passed back along the orange arrows; “+= …” under a grad is what this step adds to it. "
+        "Dashed: part of the grad received; greyed “grad 0”: not reached yet."
+    )
 else:
     summary = result["summary"]
-    st.info(f"This graph has **{summary.nodes} nodes**: too many to draw legibly (the limit here is "
-            f"{DRAW_LIMIT}), so here is its summary instead."
-            + (" Every training point adds a copy of the network's forward pass (26 nodes): even micrograd's "
-               "pictures of MLPs are a tangle of lines." if preset == "mlp" else ""),
-            icon=":material/account_tree:")
+    st.info(
+        f"This graph has **{summary.nodes} nodes**: too many to draw legibly (the limit here is "
+        f"{DRAW_LIMIT}), so here is its summary instead."
+        + (
+            " Every training point adds a copy of the network's forward pass (26 nodes): even micrograd's "
+            "pictures of MLPs are a tangle of lines."
+            if preset == "mlp"
+            else ""
+        ),
+        icon=":material/account_tree:",
+    )
     m1, m2, m3, m4 = st.columns(4)
     m1.metric("Nodes (values)", summary.nodes)
     m2.metric("Edges", summary.edges)
@@ -267,51 +374,85 @@ reached = {s.node_id for s in steps[:step]} | touched
 
 def _inputs_section() -> None:
     """The inputs' grads as the steps fill them in, next to central differences, and the check badge."""
-    rows = [f"| input | value | grad, step {step} | `backward()` | central diff. | rel. error |",
-            "|---|---:|---:|---:|---:|---:|"]
+    rows = [
+        f"| input | value | grad, step {step} | `backward()` | central diff. | rel. error |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     for i, node_id in enumerate(tr.input_ids):
         shown = fmt(so_far[i], 4) if node_id in reached else f":gray[{fmt(so_far[i], 4)}]"
         r = report.rows[i]
-        rows.append(f"| `{names[i]}` | {fmt(result['theta'][i], 4)} | {shown} | {fmt(finals[i], 4)} | "
-                    f"{fmt(r.numeric, 4)} | {r.rel_error:.0e} |")
+        rows.append(
+            f"| `{names[i]}` | {fmt(result['theta'][i], 4)} | {shown} | {fmt(finals[i], 4)} | "
+            f"{fmt(r.numeric, 4)} | {r.rel_error:.0e} |"
+        )
     t1, t2 = st.columns([1.5, 1], gap="medium")
     with t1:
         st.markdown("\n".join(rows))
-        st.caption(f"Output {out_name} = {fmt(result['output'])}. The third column fills in as you step; at step "
-                   f"{n_steps} it equals what `backward()` computes in one call.")
+        st.caption(
+            f"Output {out_name} = {fmt(result['output'])}. The third column fills in as you step; at step "
+            f"{n_steps} it equals what `backward()` computes in one call."
+        )
     with t2:
-        st.vega_lite_chart(spec=titled(grad_bars(tuple(names), tuple(so_far), numeric, out_name),
-                                          "Each input's gradient: so far vs numeric"), width="stretch")
+        st.vega_lite_chart(
+            spec=titled(
+                grad_bars(tuple(names), tuple(so_far), numeric, out_name),
+                "Each input's gradient: so far vs numeric",
+            ),
+            width="stretch",
+        )
 
     if not all(math.isfinite(v) for v in (*finals, result["output"])):
-        st.warning(f"{out_name} or a gradient is not a finite number at this point (e.g. a division by zero, log of a negative number, "
-                   "or an overflow): the check has nothing to compare. Move the sliders.", icon=":material/block:")
+        st.warning(
+            f"{out_name} or a gradient is not a finite number at this point (e.g. a division by zero, log of a negative number, "
+            "or an overflow): the check has nothing to compare. Move the sliders.",
+            icon=":material/block:",
+        )
         return
     if result["kinks"]:
-        where = "; ".join(f"∂{out_name}/∂{v}: one-sided slopes {k.left:.4g} and {k.right:.4g}"
-                          for v, k in result["kinks"].items())
-        st.warning(f"**Not differentiable at this point** — {where}. A kink (abs or relu at 0) has no derivative: "
-                   "`backward()` uses a convention and central differences average both sides, so there is "
-                   "nothing to grade. Move the point off the kink.", icon=":material/call_split:")
+        where = "; ".join(
+            f"∂{out_name}/∂{v}: one-sided slopes {k.left:.4g} and {k.right:.4g}"
+            for v, k in result["kinks"].items()
+        )
+        st.warning(
+            f"**Not differentiable at this point** — {where}. A kink (abs or relu at 0) has no derivative: "
+            "`backward()` uses a convention and central differences average both sides, so there is "
+            "nothing to grade. Move the point off the kink.",
+            icon=":material/call_split:",
+        )
         return
     worst = report.worst
-    note = f"Worst of the {len(report.rows)} inputs: `{worst.name}`. Central differences with h = {report.h:g}."
+    note = (
+        f"Worst of the {len(report.rows)} inputs: `{worst.name}`. Central differences with h = {report.h:g}."
+    )
     if any(r.note for r in report.rows):
         note += " Inputs whose grad is 0 both ways count as agreeing (a relative error of 0/0 means nothing)."
-    level = check_badge("Every input's grad: backward() vs central differences", worst.analytic, worst.numeric,
-                        worst.score, a_name=f"backward(), {worst.name}", b_name="central difference", note=note)
+    level = check_badge(
+        "Every input's grad: backward() vs central differences",
+        worst.analytic,
+        worst.numeric,
+        worst.score,
+        a_name=f"backward(), {worst.name}",
+        b_name="central difference",
+        note=note,
+    )
     if level != "green":
-        st.caption("A kink (relu or abs at 0) has no derivative: `backward()` uses a convention (the slope of "
-                   "one side, or 0) while central differences average both sides. Move the point off the kink.")
-    st.caption(thresholds_caption() + " Central differences only evaluate the plain-float function twice per "
-               "input — no graph, no chain rule: an independent computation.")
+        st.caption(
+            "A kink (relu or abs at 0) has no derivative: `backward()` uses a convention (the slope of "
+            "one side, or 0) while central differences average both sides. Move the point off the kink."
+        )
+    st.caption(
+        thresholds_caption() + " Central differences only evaluate the plain-float function twice per "
+        "input — no graph, no chain rule: an independent computation."
+    )
 
 
 if names:
     _inputs_section()
 else:
-    st.info(f"{out_name} uses none of x, y, z: a constant has no inputs to differentiate by.",
-            icon=":material/info:")
+    st.info(
+        f"{out_name} uses none of x, y, z: a constant has no inputs to differentiate by.",
+        icon=":material/info:",
+    )
 
 st.subheader("Forward vs reverse mode")
 m = len(names)
@@ -325,9 +466,11 @@ st.markdown(
     "has to be kept until the backward pass has used it."
 )
 
-show_code(*presets.methods_for_ops(result["ops"]),
-          caption="The `Value` operations this graph uses (each stores its local derivatives in the forward pass) "
-                  "and the backward pass that applies them.")
+show_code(
+    *presets.methods_for_ops(result["ops"]),
+    caption="The `Value` operations this graph uses (each stores its local derivatives in the forward pass) "
+    "and the backward pass that applies them.",
+)
 
 from ui.challenge import challenge_panel
 

@@ -58,8 +58,13 @@ state = UrlState("backprop")
 
 def _config() -> dict:
     """The architecture controls as TwoLayerNet arguments (learning rate excluded: it does not rebuild)."""
-    return {"n_hidden": int(state.get("hidden")), "activation": state.get("activation"),
-            "loss": state.get("loss"), "init": state.get("init"), "seed": int(state.get("seed"))}
+    return {
+        "n_hidden": int(state.get("hidden")),
+        "activation": state.get("activation"),
+        "loss": state.get("loss"),
+        "init": state.get("init"),
+        "seed": int(state.get("seed")),
+    }
 
 
 def _lr() -> float:
@@ -105,18 +110,40 @@ def panels(config: tuple, lr: float) -> tuple[dict, ...]:
     labels = [["x₀", "x₁"], [f"h{j}" for j in range(n_hidden)], ["a₂"]]
     X, y = xor_data()
     return (
-        player.network_panel("Network: orange +, blue −, width |w|", [2, n_hidden, 1],
-                             [h.params["W1"], h.params["W2"]], labels=labels, values=n_hidden <= 3,
-                             alt="The network's weights at the current epoch"),
-        player.map_panel("Decision map a₂ (40 × 40)", h.maps, (MAP_LO, MAP_HI, MAP_LO, MAP_HI),
-                         points=[{"x": float(a), "y": float(b), "t": float(t)} for (a, b), t in zip(X, y[:, 0],
-                                                                                                    strict=True)],
-                         xlabel="x₀", ylabel="x₁", alt="The network's output over the input plane"),
-        player.curve_panel("Loss (log scale)", [("loss", player.PALETTE["series"][2], h.loss)], log=True,
-                           marks=[(ARTICLE_EPOCHS // EVERY, "article stops")], xlabel=f"epoch 0 … {EPOCHS:,}",
-                           alt="The loss curve with the current epoch marked"),
-        player.bars_panel("Predictions a₂ (tick = target)", list(INPUTS), y[:, 0], h.predictions,
-                          alt="The four predictions at the current epoch"),
+        player.network_panel(
+            "Network: orange +, blue −, width |w|",
+            [2, n_hidden, 1],
+            [h.params["W1"], h.params["W2"]],
+            labels=labels,
+            values=n_hidden <= 3,
+            alt="The network's weights at the current epoch",
+        ),
+        player.map_panel(
+            "Decision map a₂ (40 × 40)",
+            h.maps,
+            (MAP_LO, MAP_HI, MAP_LO, MAP_HI),
+            points=[
+                {"x": float(a), "y": float(b), "t": float(t)} for (a, b), t in zip(X, y[:, 0], strict=True)
+            ],
+            xlabel="x₀",
+            ylabel="x₁",
+            alt="The network's output over the input plane",
+        ),
+        player.curve_panel(
+            "Loss (log scale)",
+            [("loss", player.PALETTE["series"][2], h.loss)],
+            log=True,
+            marks=[(ARTICLE_EPOCHS // EVERY, "article stops")],
+            xlabel=f"epoch 0 … {EPOCHS:,}",
+            alt="The loss curve with the current epoch marked",
+        ),
+        player.bars_panel(
+            "Predictions a₂ (tick = target)",
+            list(INPUTS),
+            y[:, 0],
+            h.predictions,
+            alt="The four predictions at the current epoch",
+        ),
     )
 
 
@@ -135,7 +162,7 @@ def _lesson(h: TrainingHistory, frame: int, article_run: bool) -> None:
     epoch = int(h.epochs[frame])
     now = f"on screen, at epoch {epoch:,}, the loss is {h.loss[frame]:.6f}."
     if h.solved_at is None:
-        later = (f"Within {EPOCHS:,} epochs not all four samples get on the right side of 0.5; {now}")
+        later = f"Within {EPOCHS:,} epochs not all four samples get on the right side of 0.5; {now}"
     else:
         later = f"All four samples are on the right side of 0.5 from **epoch {h.solved_at:,}**; {now}"
     if article_run:
@@ -144,11 +171,15 @@ def _lesson(h: TrainingHistory, frame: int, article_run: bool) -> None:
             f"**The article's lesson.** After its {ARTICLE_EPOCHS} epochs{printed} the predictions are {preds} "
             f"for targets 0, 1, 1, 0: [1, 1] still gets **{h.predictions[at][3]:.2f}** instead of 0 — the network "
             "has **not** solved XOR. Nothing is broken: it is crossing a plateau of the loss where the gradients "
-            f"are small. {later}", icon=":material/school:")
+            f"are small. {later}",
+            icon=":material/school:",
+        )
     else:
-        st.info(f"**At epoch {ARTICLE_EPOCHS}**, where the article stops, this network's loss was "
-                f"{h.loss[at]:.6f} and its predictions were {preds} (targets 0, 1, 1, 0). {later}",
-                icon=":material/school:")
+        st.info(
+            f"**At epoch {ARTICLE_EPOCHS}**, where the article stops, this network's loss was "
+            f"{h.loss[at]:.6f} and its predictions were {preds} (targets 0, 1, 1, 0). {later}",
+            icon=":material/school:",
+        )
 
 
 def _printout(h: TrainingHistory) -> None:
@@ -156,34 +187,88 @@ def _printout(h: TrainingHistory) -> None:
         lines = [f"Epoch {e:4d}: Loss = {h.epoch_loss[e]:.6f}" for e in range(0, ARTICLE_EPOCHS, PRINT_EVERY)]
         at = h.frame_of(ARTICLE_EPOCHS)
         lines += ["", "Final predictions:"]
-        lines += [f"Input: {x.replace(',', '')} -> Prediction: {p:.4f}, Target: {int(t)}"
-                  for x, p, t in zip(INPUTS, h.predictions[at], xor_data()[1][:, 0], strict=True)]
+        lines += [
+            f"Input: {x.replace(',', '')} -> Prediction: {p:.4f}, Target: {int(t)}"
+            for x, p, t in zip(INPUTS, h.predictions[at], xor_data()[1][:, 0], strict=True)
+        ]
         st.code("\n".join(lines), language=None)
-        st.caption("The same lines the article's script prints (losses at epochs 0, 100, …, 900, before each "
-                   "update; predictions after epoch 1000). With the article defaults they match it digit for digit.")
+        st.caption(
+            "The same lines the article's script prints (losses at epochs 0, 100, …, 900, before each "
+            "update; predictions after epoch 1000). With the article defaults they match it digit for digit."
+        )
 
 
 def controls() -> None:
     """The network's settings, under the player (a change reruns the stage and recomputes the history)."""
     c1, c2, c3, c4, c5, c6, c7 = st.columns([1, 1, 1.1, 1.2, 0.7, 1.4, 1.2], vertical_alignment="bottom")
-    state.slider("hidden", "Hidden units", 2, 8, 3, container=c1, on_change=_architecture_changed,
-                 help="Width of the hidden layer (the article uses 3).")
-    state.select("activation", "Hidden activation", ACTIVATION_CHOICES, "sigmoid", container=c2,
-                 format_func=_label, on_change=_architecture_changed,
-                 help="The output is always a sigmoid; this is the hidden layer's f.")
-    state.select("loss", "Loss", LOSS_CHOICES, "mse", container=c3, format_func=_label,
-                 on_change=_architecture_changed, help="MSE: the article's ½·mean((a₂ − y)²). BCE: mean binary "
-                                                         "cross-entropy −[y ln a₂ + (1 − y) ln(1 − a₂)].")
-    state.select("init", "Initial weights", INIT_CHOICES, "article", container=c4, format_func=_label,
-                 on_change=_architecture_changed, help="The article draws N(0, 1)·0.5 for every weight, zero biases.")
-    state.number("seed", "Seed", 0, 9999, 42, step=1, container=c5,
-                 help="The random seed of the initial weights. Changing any of these controls rebuilds the network.")
-    state.log_slider("lr", "Learning rate η", LEARNING_RATES, 1.0, container=c6,
-                     help="Step size of gradient descent: θ ← θ − η·∂L/∂θ. Changing it retrains the whole history; "
-                          "the player stays on the same epoch.")
-    c7.button("Article defaults", key="backprop.preset_article", icon=":material/menu_book:", on_click=_apply_article,
-              width="stretch", help="3 sigmoid units, MSE, the article's initial weights (seed 42), η = 1.0 — "
-                                    "from epoch 0.")
+    state.slider(
+        "hidden",
+        "Hidden units",
+        2,
+        8,
+        3,
+        container=c1,
+        on_change=_architecture_changed,
+        help="Width of the hidden layer (the article uses 3).",
+    )
+    state.select(
+        "activation",
+        "Hidden activation",
+        ACTIVATION_CHOICES,
+        "sigmoid",
+        container=c2,
+        format_func=_label,
+        on_change=_architecture_changed,
+        help="The output is always a sigmoid; this is the hidden layer's f.",
+    )
+    state.select(
+        "loss",
+        "Loss",
+        LOSS_CHOICES,
+        "mse",
+        container=c3,
+        format_func=_label,
+        on_change=_architecture_changed,
+        help="MSE: the article's ½·mean((a₂ − y)²). BCE: mean binary "
+        "cross-entropy −[y ln a₂ + (1 − y) ln(1 − a₂)].",
+    )
+    state.select(
+        "init",
+        "Initial weights",
+        INIT_CHOICES,
+        "article",
+        container=c4,
+        format_func=_label,
+        on_change=_architecture_changed,
+        help="The article draws N(0, 1)·0.5 for every weight, zero biases.",
+    )
+    state.number(
+        "seed",
+        "Seed",
+        0,
+        9999,
+        42,
+        step=1,
+        container=c5,
+        help="The random seed of the initial weights. Changing any of these controls rebuilds the network.",
+    )
+    state.log_slider(
+        "lr",
+        "Learning rate η",
+        LEARNING_RATES,
+        1.0,
+        container=c6,
+        help="Step size of gradient descent: θ ← θ − η·∂L/∂θ. Changing it retrains the whole history; "
+        "the player stays on the same epoch.",
+    )
+    c7.button(
+        "Article defaults",
+        key="backprop.preset_article",
+        icon=":material/menu_book:",
+        on_click=_apply_article,
+        width="stretch",
+        help="3 sigmoid units, MSE, the article's initial weights (seed 42), η = 1.0 — from epoch 0.",
+    )
 
 
 @st.fragment
@@ -205,13 +290,23 @@ def stage() -> None:
 
 
 def _player(h: TrainingHistory, specs: list, history_id: str) -> int:
-    return player.player(PLAYER_KEY, n_frames=h.n_frames, every=h.every, label="Epoch", panels=specs,
-                          columns=[[0], [1], [2, 3]], col_widths=[1, 1, 1.15], readout=("Loss", h.loss),
-                          pause_at=ARTICLE_EPOCHS, autoplay=True, url_param="epoch",
-                          history_id=history_id,
-                          legend="Space plays/pauses, ← → step 10 epochs, Home/End jump. The map: blue → 0, "
-                                 "orange → 1, white = 0.5 (the decision boundary); dots are the four XOR samples "
-                                 "in their target's colour. The highlighted edge is the weight opened up below.")
+    return player.player(
+        PLAYER_KEY,
+        n_frames=h.n_frames,
+        every=h.every,
+        label="Epoch",
+        panels=specs,
+        columns=[[0], [1], [2, 3]],
+        col_widths=[1, 1, 1.15],
+        readout=("Loss", h.loss),
+        pause_at=ARTICLE_EPOCHS,
+        autoplay=True,
+        url_param="epoch",
+        history_id=history_id,
+        legend="Space plays/pauses, ← → step 10 epochs, Home/End jump. The map: blue → 0, "
+        "orange → 1, white = 0.5 (the decision boundary); dots are the four XOR samples "
+        "in their target's colour. The highlighted edge is the weight opened up below.",
+    )
 
 
 def frame_panels(h: TrainingHistory, frame: int, config: tuple) -> None:
@@ -222,8 +317,11 @@ def frame_panels(h: TrainingHistory, frame: int, config: tuple) -> None:
     m1, m2, m3 = st.columns(3)
     m1.metric("Epoch (paused on)", f"{epoch:,}")
     m2.metric("Loss", f"{h.loss[frame]:.6f}")
-    m3.metric("XOR solved", f"epoch {h.solved_at:,}" if h.solved_at is not None else "not yet",
-              help="First epoch at which all four predictions are on the right side of 0.5.")
+    m3.metric(
+        "XOR solved",
+        f"epoch {h.solved_at:,}" if h.solved_at is not None else "not yet",
+        help="First epoch at which all four predictions are on the right side of 0.5.",
+    )
     _lesson(h, frame, dict(config) == ARTICLE_NET and _lr() == ARTICLE["lr"])
     _printout(h)
     chain_rule(net, X, y, epoch)
@@ -234,9 +332,15 @@ def frame_panels(h: TrainingHistory, frame: int, config: tuple) -> None:
 def chain_rule(net: TwoLayerNet, X: np.ndarray, y: np.ndarray, epoch: int) -> None:
     st.subheader(f"The chain rule for one weight, at epoch {epoch:,}")
     top_left, top_right = st.columns([1, 2.2], gap="large", vertical_alignment="center")
-    param = state.select("param", "Weight or bias θ", net.param_names(), DEFAULT_PARAM, container=top_left,
-                         help="W1[i,j]: input i → hidden unit j; W2[j,0]: hidden unit j → output; b: biases. "
-                              "Its edge is highlighted in the network above.")
+    param = state.select(
+        "param",
+        "Weight or bias θ",
+        net.param_names(),
+        DEFAULT_PARAM,
+        container=top_left,
+        help="W1[i,j]: input i → hidden unit j; W2[j,0]: hidden unit j → output; b: biases. "
+        "Its edge is highlighted in the network above.",
+    )
     terms = net.chain_rule_terms(X, y, param)
     top_right.latex(terms.formula)
     values = [np.ravel(factor.values) for factor in terms.factors]
@@ -248,33 +352,55 @@ def chain_rule(net: TwoLayerNet, X: np.ndarray, y: np.ndarray, epoch: int) -> No
     blanks = " | " * len(terms.factors)
     rows.append(f"| **mean** (÷ {terms.m}) |{blanks}**`{_num(terms.product)}`** |")
     st.markdown("\n".join(rows))
-    st.caption("Each factor is a local derivative read off the forward pass's cache (z₁, a₁, z₂, a₂). For one sample "
-               "they multiply; the loss is a mean over the 4 samples, so the gradient is the mean of the products.")
+    st.caption(
+        "Each factor is a local derivative read off the forward pass's cache (z₁, a₁, z₂, a₂). For one sample "
+        "they multiply; the loss is a mean over the 4 samples, so the gradient is the mean of the products."
+    )
     left, right = st.columns([1, 1.1], gap="large")
     with left:
-        st.markdown("\n".join(f"- ${factor.symbol}$ "
-                               f"{wording.chain_factor_meaning(factor.role, factor.unit, net.activation, net.n_out)}"
-                               for factor in terms.factors))
+        st.markdown(
+            "\n".join(
+                f"- ${factor.symbol}$ "
+                f"{wording.chain_factor_meaning(factor.role, factor.unit, net.activation, net.n_out)}"
+                for factor in terms.factors
+            )
+        )
         st.markdown(f"**∂L/∂{param} = `{fmt(terms.product)}`** (the mean of the products)")
-        check_badge("Chain rule vs backward()", terms.product, terms.gradient,
-                    finite_diff.relative_error(terms.product, terms.gradient),
-                    a_name="product of the factors", b_name="backward()",
-                    note="Two independent computations: the factors multiplied sample by sample here, and "
-                         "backward()'s matrix code (δ₂ = (a₂ − y)·σ′(z₂), δ₁ = δ₂W₂ᵀ ⊙ f′(z₁), dW₁ = xᵀδ₁/m).")
+        check_badge(
+            "Chain rule vs backward()",
+            terms.product,
+            terms.gradient,
+            finite_diff.relative_error(terms.product, terms.gradient),
+            a_name="product of the factors",
+            b_name="backward()",
+            note="Two independent computations: the factors multiplied sample by sample here, and "
+            "backward()'s matrix code (δ₂ = (a₂ − y)·σ′(z₂), δ₁ = δ₂W₂ᵀ ⊙ f′(z₁), dW₁ = xᵀδ₁/m).",
+        )
     with right:
         offsets = np.linspace(-ALONG_SPAN, ALONG_SPAN, 121)
         thetas = terms.value + offsets
         along, slopes = slice_along(net, param, offsets)
         f0 = net.loss(X, y)
         loss_chart, slope_chart = charts.loss_slice(
-            thetas, along, slopes, x0=terms.value, f0=f0, slope0=terms.gradient,
-            x_title=f"θ = {param}", f_title="loss L(θ)", df_title="∂L/∂θ", height=230)
+            thetas,
+            along,
+            slopes,
+            x0=terms.value,
+            f0=f0,
+            slope0=terms.gradient,
+            x_title=f"θ = {param}",
+            f_title="loss L(θ)",
+            df_title="∂L/∂θ",
+            height=230,
+        )
         st.vega_lite_chart(loss_chart, width="stretch")
         st.vega_lite_chart(slope_chart, width="stretch")
-        st.caption(f"The loss as a function of {param} alone (every other parameter frozen), around its current "
-                   f"value {fmt(terms.value)} (green dot). The green tangent's slope is backward()'s "
-                   f"∂L/∂θ = {fmt(terms.gradient)}; gradient descent moves θ against it, downhill. "
-                   "Hover to slide the tangent along the curve.")
+        st.caption(
+            f"The loss as a function of {param} alone (every other parameter frozen), around its current "
+            f"value {fmt(terms.value)} (green dot). The green tangent's slope is backward()'s "
+            f"∂L/∂θ = {fmt(terms.gradient)}; gradient descent moves θ against it, downhill. "
+            "Hover to slide the tangent along the curve."
+        )
 
 
 # -- gradient check -----------------------------------------------------------------------------
@@ -282,45 +408,72 @@ def gradient_check(net: TwoLayerNet, X: np.ndarray, y: np.ndarray) -> None:
     st.subheader("Gradient check: backward() against central differences")
     check = net.gradient_check(X, y)
     check_rows = check.rows
-    table = pd.DataFrame({
-        "parameter": [r.name for r in check_rows],
-        "value": [net.get_param(r.name) for r in check_rows],
-        "backward()": [r.analytic for r in check_rows],
-        "central difference": [r.numeric for r in check_rows],
-        "relative error": [r.rel_error for r in check_rows],
-    })
+    table = pd.DataFrame(
+        {
+            "parameter": [r.name for r in check_rows],
+            "value": [net.get_param(r.name) for r in check_rows],
+            "backward()": [r.analytic for r in check_rows],
+            "central difference": [r.numeric for r in check_rows],
+            "relative error": [r.rel_error for r in check_rows],
+        }
+    )
     worst = check_rows[int(np.argmax(table["relative error"].to_numpy()))]
     g1, g2 = st.columns([1, 1.3], gap="large")
     with g1:
-        level = check_badge(f"Worst of {len(check_rows)} parameters: {worst.name}", worst.analytic, worst.numeric,
-                            worst.rel_error, a_name="backward()", b_name="(L(θ+h) − L(θ−h)) / 2h, h = 1e-6")
+        level = check_badge(
+            f"Worst of {len(check_rows)} parameters: {worst.name}",
+            worst.analytic,
+            worst.numeric,
+            worst.rel_error,
+            a_name="backward()",
+            b_name="(L(θ+h) − L(θ−h)) / 2h, h = 1e-6",
+        )
         whole = check.overall
-        st.markdown(f"Whole gradient vector (all {len(check_rows)} components, norm-wise): relative error "
-                    f"`{whole:.1e}`.")
-        st.caption(thresholds_caption() + " Each row moves one parameter by ±h and recomputes the loss: no chain "
-                   "rule involved, so it checks backward() independently.")
+        st.markdown(
+            f"Whole gradient vector (all {len(check_rows)} components, norm-wise): relative error "
+            f"`{whole:.1e}`."
+        )
+        st.caption(
+            thresholds_caption() + " Each row moves one parameter by ±h and recomputes the loss: no chain "
+            "rule involved, so it checks backward() independently."
+        )
         if level != "green" and state.get("activation") == "relu":
-            st.warning("ReLU has a kink at z = 0, where it has no derivative. With zero biases the input [0, 0] gives "
-                       "z₁ = 0 exactly: backward() uses ReLU′(0) = 0, the central difference straddles the kink and "
-                       "sees the average slope. The disagreement is the kink, not a bug.", icon=":material/info:")
+            st.warning(
+                "ReLU has a kink at z = 0, where it has no derivative. With zero biases the input [0, 0] gives "
+                "z₁ = 0 exactly: backward() uses ReLU′(0) = 0, the central difference straddles the kink and "
+                "sees the average slope. The disagreement is the kink, not a bug.",
+                icon=":material/info:",
+            )
         elif level != "green":
-            st.caption(f"{worst.name}'s gradient is tiny ({fmt(worst.analytic)}): the central difference's round-off "
-                       "(≈ 1e-16·L/h) is no longer small next to it, so its relative error grows although backward() "
-                       "is right — the whole-vector error above stays small. Compare at epoch 0 (Reset).")
+            st.caption(
+                f"{worst.name}'s gradient is tiny ({fmt(worst.analytic)}): the central difference's round-off "
+                "(≈ 1e-16·L/h) is no longer small next to it, so its relative error grows although backward() "
+                "is right — the whole-vector error above stays small. Compare at epoch 0 (Reset)."
+            )
     with g2:
-        st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 600),
-                     column_config={
-                         "value": st.column_config.NumberColumn(format="%.6f"),
-                         "backward()": st.column_config.NumberColumn(format="%.6e"),
-                         "central difference": st.column_config.NumberColumn(format="%.6e"),
-                         "relative error": st.column_config.NumberColumn(format="%.1e"),
-                     })
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            height=min(38 + 35 * len(table), 600),
+            column_config={
+                "value": st.column_config.NumberColumn(format="%.6f"),
+                "backward()": st.column_config.NumberColumn(format="%.6e"),
+                "central difference": st.column_config.NumberColumn(format="%.6e"),
+                "relative error": st.column_config.NumberColumn(format="%.1e"),
+            },
+        )
 
 
 stage()
 
-show_code(TwoLayerNet.backward, TwoLayerNet.chain_rule_terms, TwoLayerNet.gradient_check,
-          TwoLayerNet.numeric_gradients, slice_along)
+show_code(
+    TwoLayerNet.backward,
+    TwoLayerNet.chain_rule_terms,
+    TwoLayerNet.gradient_check,
+    TwoLayerNet.numeric_gradients,
+    slice_along,
+)
 
 from ui.challenge import challenge_panel
 

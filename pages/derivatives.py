@@ -44,13 +44,18 @@ def _label(key: str) -> str:
 options = [*FUNCTIONS, CUSTOM]
 stage = stage_control()
 c1, c2, c3 = stage.columns([2, 2, 1.4])
-fn = state.select("fn", "Function f(x)", options, "article_loss",
-                  format_func=_label,
-                  container=c1, on_change=_reset_x0)
+fn = state.select(
+    "fn", "Function f(x)", options, "article_loss", format_func=_label, container=c1, on_change=_reset_x0
+)
 if fn == CUSTOM:
-    text = state.text("expr", "f(x) =", "x**3 - 2*sin(x)", container=c2,
-                      help=f"Use x, numbers, + - * / ** and ( ). Functions: {', '.join(FUNCTION_NAMES)}. "
-                           "Constants: pi, e. Write 2*x, not 2x.")
+    text = state.text(
+        "expr",
+        "f(x) =",
+        "x**3 - 2*sin(x)",
+        container=c2,
+        help=f"Use x, numbers, + - * / ** and ( ). Functions: {', '.join(FUNCTION_NAMES)}. "
+        "Constants: pi, e. Write 2*x, not 2x.",
+    )
     domain = CUSTOM_DOMAIN
     x0_default = 1.0
 else:
@@ -59,17 +64,25 @@ else:
     domain = tuple(float(v) for v in entry.domain)
     x0_default = float(entry.default_x0)
     c2.markdown(f"$f(x) = {entry.latex}$")
-h = state.log_slider("h", "Step size h", STEP_SIZES, 1e-5, container=c3,
-                     help="The finite-difference step. Smaller is not always better: see the chart below.")
-x0 = state.slider("x0", "Point x₀", domain[0], domain[1], x0_default, step=(domain[1] - domain[0]) / 200,
-                  container=stage)
+h = state.log_slider(
+    "h",
+    "Step size h",
+    STEP_SIZES,
+    1e-5,
+    container=c3,
+    help="The finite-difference step. Smaller is not always better: see the chart below.",
+)
+x0 = state.slider(
+    "x0", "Point x₀", domain[0], domain[1], x0_default, step=(domain[1] - domain[0]) / 200, container=stage
+)
 
 try:
     expr = parse(text, variables=("x",))
     st.session_state["derivatives._last_valid"] = text
 except ParseError as err:
-    text = show_parse_error(err, text, "f(x)", "the rest of the page",
-                            fallback=st.session_state.get("derivatives._last_valid"))
+    text = show_parse_error(
+        err, text, "f(x)", "the rest of the page", fallback=st.session_state.get("derivatives._last_valid")
+    )
     expr = parse(text, variables=("x",))
 
 
@@ -91,9 +104,14 @@ def analyse(text: str, x0: float, h: float, lo: float, hi: float) -> dict:
     f = e  # an Expression is callable: f(x) evaluates it
     xs = np.linspace(lo, hi, 401)
     out = {
-        "xs": xs, "fs": e.evaluate(x=xs), "dfs": d.evaluate(x=xs),
-        "f_latex": e.latex(), "df_latex": d.latex(), "df_text": str(d),
-        "f0": float(e.evaluate(x=x0)), "exact": float(d.evaluate(x=x0)),
+        "xs": xs,
+        "fs": e.evaluate(x=xs),
+        "dfs": d.evaluate(x=xs),
+        "f_latex": e.latex(),
+        "df_latex": d.latex(),
+        "df_text": str(d),
+        "f0": float(e.evaluate(x=x0)),
+        "exact": float(d.evaluate(x=x0)),
         "forward": float(finite_diff.derivative(f, x0, h=h, method="forward")),
         "central": float(finite_diff.derivative(f, x0, h=h, method="central")),
     }
@@ -117,40 +135,69 @@ def tangent_template(text: str, lo: float, hi: float) -> dict:
     e = parse(text, variables=("x",))
     xs = np.linspace(lo, hi, 401)
     fs, dfs = e.evaluate(x=xs), e.derivative("x").evaluate(x=xs)
-    return charts.vega_spec(charts.function_and_derivative(
-        charts.curve_frame(xs, fs, dfs), f_title="f(x)", df_title="f′(x)", fixed="point",
-        y_domain=charts.robust_domain(fs, trim=1.0), dy_domain=charts.robust_domain(dfs, trim=1.0)))
+    return charts.vega_spec(
+        charts.function_and_derivative(
+            charts.curve_frame(xs, fs, dfs),
+            f_title="f(x)",
+            df_title="f′(x)",
+            fixed="point",
+            y_domain=charts.robust_domain(fs, trim=1.0),
+            dy_domain=charts.robust_domain(dfs, trim=1.0),
+        )
+    )
 
 
 @st.cache_data(show_spinner=False)
 def error_template() -> dict:
     """The error-vs-h chart as a Vega-Lite dict with two slots: the errors and the h markers."""
-    lines = charts.lines(charts.alt.NamedData(name="errors"), "h", "error", "method", x_title="step size h (log)",
-                         y_title="|finite difference − exact| (log)", log_x=True, log_y=True,
-                         color_domain=["forward", "central"], height=340)
+    lines = charts.lines(
+        charts.alt.NamedData(name="errors"),
+        "h",
+        "error",
+        "method",
+        x_title="step size h (log)",
+        y_title="|finite difference − exact| (log)",
+        log_x=True,
+        log_y=True,
+        color_domain=["forward", "central"],
+        height=340,
+    )
     return charts.vega_spec(charts.alt.layer(lines, charts.marker_rules("marks")))
 
 
 r = analyse(text, float(x0), float(h), float(domain[0]), float(domain[1]))
 shown = r["range"]
 if shown.clipped:
-    st.warning(f"f leaves float64 on this range: {shown.reason}. The charts show x in "
-               f"[{shown.lo:.4g}, {shown.hi:.4g}], where f and f′ stay below {shown.limit:.0e}.",
-               icon=":material/data_alert:")
+    st.warning(
+        f"f leaves float64 on this range: {shown.reason}. The charts show x in "
+        f"[{shown.lo:.4g}, {shown.hi:.4g}], where f and f′ stay below {shown.limit:.0e}.",
+        icon=":material/data_alert:",
+    )
     domain = (shown.lo, shown.hi)
 if not (np.isfinite(r["f0"]) and np.isfinite(r["exact"])):
-    st.warning(f"f or f′ is not defined at x₀ = {x0:g} (outside the function's domain). "
-               "Move the point x₀.", icon=":material/block:")
+    st.warning(
+        f"f or f′ is not defined at x₀ = {x0:g} (outside the function's domain). Move the point x₀.",
+        icon=":material/block:",
+    )
     st.stop()
 
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.subheader("f and its tangent")
-    stage_chart().vega_lite_chart(titled(charts.fill_slots(tangent_template(text, float(domain[0]), float(domain[1])),
-                                                           point=charts.tangent_point(x0, r["f0"], r["exact"])),
-                                         "f(x), its tangent at x₀, and f′(x) below"), width="stretch")
-    st.caption("Green: the tangent at x₀, whose slope is f′(x₀). Hover anywhere: the dashed tangent and the "
-               "dot on f′ follow your pointer (computed in the browser, no rerun).")
+    stage_chart().vega_lite_chart(
+        titled(
+            charts.fill_slots(
+                tangent_template(text, float(domain[0]), float(domain[1])),
+                point=charts.tangent_point(x0, r["f0"], r["exact"]),
+            ),
+            "f(x), its tangent at x₀, and f′(x) below",
+        ),
+        width="stretch",
+    )
+    st.caption(
+        "Green: the tangent at x₀, whose slope is f′(x₀). Hover anywhere: the dashed tangent and the "
+        "dot on f′ follow your pointer (computed in the browser, no rerun)."
+    )
 with right:
     st.subheader(f"At x₀ = {x0:g}")
     formula(f"f(x) = {r['f_latex']}", f"f(x) = {text}")
@@ -160,10 +207,12 @@ with right:
     sides = r["sides"]
     if sides.kink:
         m2.metric("f′(x₀)", "undefined", help="A kink: the slopes from the left and from the right differ.")
-        st.warning(f"**Not differentiable at x₀ = {x0:g}**: one-sided slopes {sides.left:.4g} and "
-                   f"{sides.right:.4g}. f has a corner here, so there is no single tangent; the symbolic "
-                   f"rule returns {fmt(r['exact'], 4)} by convention, and finite differences are not graded.",
-                   icon=":material/call_split:")
+        st.warning(
+            f"**Not differentiable at x₀ = {x0:g}**: one-sided slopes {sides.left:.4g} and "
+            f"{sides.right:.4g}. f has a corner here, so there is no single tangent; the symbolic "
+            f"rule returns {fmt(r['exact'], 4)} by convention, and finite differences are not graded.",
+            icon=":material/call_split:",
+        )
         s1, s2 = st.columns(2)
         s1.metric("slope from the left", fmt(sides.left, 4))
         s2.metric("slope from the right", fmt(sides.right, 4))
@@ -173,26 +222,50 @@ with right:
             e = r[f"expected_{m}"]
             good, suspicious = r[f"limits_{m}"]
             order = "|f″|·h/2" if m == "forward" else "|f‴|·h²/6"
-            check_badge(f"{m.capitalize()} difference, h = {h:g}", r["exact"], r[m], r[f"rel_{m}"],
-                        a_name="symbolic", b_name=quotient, good=good, suspicious=suspicious,
-                        note=f"Expected error ≈ {e.total:.1e} ({order} ≈ {e.truncation:.1e} + round-off "
-                             f"ε·|f|/h ≈ {e.roundoff:.1e}): the {e.regime} regime.")
-        st.caption("Each difference is graded against its own expected error: green within 10× of it, amber "
-                   "within 100×, red beyond. The symbolic derivative comes from the sum, product, quotient and "
-                   "chain rules applied to the expression tree — an independent computation from the differences.")
+            check_badge(
+                f"{m.capitalize()} difference, h = {h:g}",
+                r["exact"],
+                r[m],
+                r[f"rel_{m}"],
+                a_name="symbolic",
+                b_name=quotient,
+                good=good,
+                suspicious=suspicious,
+                note=f"Expected error ≈ {e.total:.1e} ({order} ≈ {e.truncation:.1e} + round-off "
+                f"ε·|f|/h ≈ {e.roundoff:.1e}): the {e.regime} regime.",
+            )
+        st.caption(
+            "Each difference is graded against its own expected error: green within 10× of it, amber "
+            "within 100×, red beyond. The symbolic derivative comes from the sum, product, quotient and "
+            "chain rules applied to the expression tree — an independent computation from the differences."
+        )
 
 st.subheader("Error vs step size h")
 ecol, tcol = st.columns([3, 2], gap="large")
 with ecol:
     n_h = len(H_SWEEP)
-    errors = {"h": np.concatenate([H_SWEEP, H_SWEEP]), "error": np.concatenate([r["sweep"]["forward"],
-              r["sweep"]["central"]]), "method": ["forward"] * n_h + ["central"] * n_h}
-    marks = {"x": [r["best"]["forward"], r["best"]["central"], float(h)],
-             "label": [f"best forward: {r['best']['forward']:.0e}", f"best central: {r['best']['central']:.0e}",
-                       f"your h = {h:g}"],
-             "color": [charts.PALETTE[0], charts.PALETTE[1], charts.PALETTE[4]], "row": [0, 1, 2]}
-    st.vega_lite_chart(titled(charts.fill_slots(error_template(), errors=errors, marks=marks),
-                              "Finite-difference error against step size h"), width="stretch")
+    errors = {
+        "h": np.concatenate([H_SWEEP, H_SWEEP]),
+        "error": np.concatenate([r["sweep"]["forward"], r["sweep"]["central"]]),
+        "method": ["forward"] * n_h + ["central"] * n_h,
+    }
+    marks = {
+        "x": [r["best"]["forward"], r["best"]["central"], float(h)],
+        "label": [
+            f"best forward: {r['best']['forward']:.0e}",
+            f"best central: {r['best']['central']:.0e}",
+            f"your h = {h:g}",
+        ],
+        "color": [charts.PALETTE[0], charts.PALETTE[1], charts.PALETTE[4]],
+        "row": [0, 1, 2],
+    }
+    st.vega_lite_chart(
+        titled(
+            charts.fill_slots(error_template(), errors=errors, marks=marks),
+            "Finite-difference error against step size h",
+        ),
+        width="stretch",
+    )
 with tcol:
     slopes = r["slopes"]
 
@@ -213,12 +286,15 @@ with tcol:
         "magnifies what is left — the error climbs again like 1/h."
     )
     if fn == "article_loss":
-        st.caption("For a quadratic like the article's loss the central difference has no truncation error "
-                   "at all (f‴ = 0): only the round-off wall remains.")
+        st.caption(
+            "For a quadratic like the article's loss the central difference has no truncation error "
+            "at all (f‴ = 0): only the round-off wall remains."
+        )
 
 st.subheader("Common derivatives in deep learning")
 table = "| Function | Formula | Derivative | Used in |\n|---|---|---|---|\n" + "\n".join(
-    f"| {row.function} | ${row.formula}$ | ${row.derivative}$ | {row.used_in} |" for row in COMMON_DERIVATIVES)
+    f"| {row.function} | ${row.formula}$ | ${row.derivative}$ | {row.used_in} |" for row in COMMON_DERIVATIVES
+)
 st.markdown(table)
 
 show_code(finite_diff.derivative, finite_diff.relative_error, type(expr).derivative)

@@ -22,13 +22,19 @@ EPSILONS = tuple(float(f"1e{k}") for k in range(-12, 0))  # ε from 1e-12 to 1e-
 SWEEP = np.geomspace(1e-1, 1e-12, 23)  # half-decade steps for the V
 VARIABLES = ("x", "y", "z")
 SCALES = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
-MODES = {"network": "The article's XOR network", "function": "A function you type",
-         "softmax": "Softmax cross-entropy"}
+MODES = {
+    "network": "The article's XOR network",
+    "function": "A function you type",
+    "softmax": "Softmax cross-entropy",
+}
 LOSS_NAMES = {"mse": "MSE ½·mean((a2 − y)²) (the article's)", "bce": "binary cross-entropy"}
 TARGET_NAMES = {"largest": "the largest logit (model right)", "smallest": "the smallest logit (model wrong)"}
 SWEEP_NAMES = ("norm-wise (all parameters)", "worst parameter")
-VERDICT = {"fine": ":green[:material/check_circle: fine]", "suspicious": ":orange[:material/warning: suspicious]",
-           "bug": ":red[:material/error: **bug**]"}
+VERDICT = {
+    "fine": ":green[:material/check_circle: fine]",
+    "suspicious": ":orange[:material/warning: suspicious]",
+    "bug": ":red[:material/error: **bug**]",
+}
 
 header(
     "Gradient checking",
@@ -64,31 +70,56 @@ def _target_name(key: str) -> str:
     return TARGET_NAMES[key]
 
 
-
-
 # ---- the three problems (cached: core results and the chart specs built from them) --------------
 def _views(report: gc.CheckReport, sweep: gc.Sweep, h: float) -> dict:
     """Vega-Lite specs of the per-parameter bars and the ε sweep (built once per input, then cached)."""
-    levels = pd.DataFrame({"parameter": [r.name for r in report.rows],
-                           "relative error": [r.score for r in report.rows],
-                           "level": [r.level for r in report.rows]})
-    bars = charts.error_bars(levels, "parameter", "relative error", "level", good=gc.GOOD,
-                             suspicious=gc.SUSPICIOUS, x_title="", height=320)
-    sweep_df = pd.concat([
-        pd.DataFrame({"eps": sweep.hs, "error": sweep.overall, "measure": SWEEP_NAMES[0]}),
-        pd.DataFrame({"eps": sweep.hs, "error": sweep.worst, "measure": SWEEP_NAMES[1]}),
-    ], ignore_index=True)
+    levels = pd.DataFrame(
+        {
+            "parameter": [r.name for r in report.rows],
+            "relative error": [r.score for r in report.rows],
+            "level": [r.level for r in report.rows],
+        }
+    )
+    bars = charts.error_bars(
+        levels,
+        "parameter",
+        "relative error",
+        "level",
+        good=gc.GOOD,
+        suspicious=gc.SUSPICIOUS,
+        x_title="",
+        height=320,
+    )
+    sweep_df = pd.concat(
+        [
+            pd.DataFrame({"eps": sweep.hs, "error": sweep.overall, "measure": SWEEP_NAMES[0]}),
+            pd.DataFrame({"eps": sweep.hs, "error": sweep.worst, "measure": SWEEP_NAMES[1]}),
+        ],
+        ignore_index=True,
+    )
     sweep_df = sweep_df[np.isfinite(sweep_df["error"])]
-    lines = charts.lines(sweep_df, "eps", "error", "measure", x_title="step ε (log)",
-                         y_title="relative error (log)", log_x=True, log_y=True, points=True,
-                         color_domain=list(SWEEP_NAMES), height=340, y_domain=[1e-17, 1.0])
+    lines = charts.lines(
+        sweep_df,
+        "eps",
+        "error",
+        "measure",
+        x_title="step ε (log)",
+        y_title="relative error (log)",
+        log_x=True,
+        log_y=True,
+        points=True,
+        color_domain=list(SWEEP_NAMES),
+        height=340,
+        y_domain=[1e-17, 1.0],
+    )
     xs, labels, colors = [float(h)], [f"your ε = {h:g}"], [charts.MUTED]
     if np.isfinite(sweep.best_h) and sweep.best_error <= gc.SUSPICIOUS:
         xs.append(sweep.best_h)
         labels.append(f"best ≈ {sweep.best_h:.0e}")
         colors.append(charts.PALETTE[3])
-    vee = charts.alt.layer(charts.error_bands(gc.GOOD, gc.SUSPICIOUS, labels=False), lines,
-                           charts.vrules(xs, labels, colors)).resolve_scale(color="independent", strokeDash="independent")
+    vee = charts.alt.layer(
+        charts.error_bands(gc.GOOD, gc.SUSPICIOUS, labels=False), lines, charts.vrules(xs, labels, colors)
+    ).resolve_scale(color="independent", strokeDash="independent")
     return {"bars": charts.vega_spec(bars), "vee": charts.vega_spec(vee)}
 
 
@@ -144,37 +175,66 @@ with stage_control(ctrl_col):
     bug = "none"
     if mode == "network":
         c1, c2, c3 = st.container(), st.container(), st.container()  # stacked: long option names fit
-        activation = state.select("activation", "Hidden activation", list(ACTIVATION_CHOICES), "sigmoid",
-                                  format_func=_activation_name, container=c1)
+        activation = state.select(
+            "activation",
+            "Hidden activation",
+            list(ACTIVATION_CHOICES),
+            "sigmoid",
+            format_func=_activation_name,
+            container=c1,
+        )
         loss = state.select("loss", "Loss", list(LOSS_CHOICES), "mse", format_func=_loss_name, container=c2)
-        eps = state.log_slider("eps", "Step ε", EPSILONS, 1e-6, container=c3,
-                               help="The finite-difference step. The article uses 1e-7; see the V below.")
+        eps = state.log_slider(
+            "eps",
+            "Step ε",
+            EPSILONS,
+            1e-6,
+            container=c3,
+            help="The finite-difference step. The article uses 1e-7; see the V below.",
+        )
         with st.container(border=True):
-            bug = state.select("bug", "Plant a bug in the backward pass", list(gc.BUGS), "none",
-                               format_func=_bug_name, radio=True,
-                               help="Each option replaces the network's backward with a copy that has one realistic "
-                                    "mistake. The numeric gradient never uses backward, so it stays right.")
+            bug = state.select(
+                "bug",
+                "Plant a bug in the backward pass",
+                list(gc.BUGS),
+                "none",
+                format_func=_bug_name,
+                radio=True,
+                help="Each option replaces the network's backward with a copy that has one realistic "
+                "mistake. The numeric gradient never uses backward, so it stays right.",
+            )
             st.caption(wording.BUG_EXPLANATIONS[bug])
-        st.caption("The 2 → 3 → 1 network of the article (weights from seed 42, zero biases) on the four XOR "
-                   "inputs: 13 parameters, each checked on its own.")
+        st.caption(
+            "The 2 → 3 → 1 network of the article (weights from seed 42, zero biases) on the four XOR "
+            "inputs: 13 parameters, each checked on its own."
+        )
         result = network_check(activation, loss, bug, float(eps))
         analytic_name = "backprop" if bug == "none" else "buggy backprop"
     elif mode == "function":
         c1, c2 = st.columns([3, 1.2])
-        text = state.text("expr", "f(x, y, z) =", "x**3 * y + sin(y * z)", container=c1,
-                          help=f"Use x, y, z, numbers, + - * / ** and ( ). Functions: {', '.join(FUNCTION_NAMES)}. "
-                               "Constants: pi, e. Write 2*x, not 2x.")
-        eps = state.log_slider("eps", "Step ε", EPSILONS, 1e-6, container=c2,
-                               help="The finite-difference step. See the V below.")
+        text = state.text(
+            "expr",
+            "f(x, y, z) =",
+            "x**3 * y + sin(y * z)",
+            container=c1,
+            help=f"Use x, y, z, numbers, + - * / ** and ( ). Functions: {', '.join(FUNCTION_NAMES)}. "
+            "Constants: pi, e. Write 2*x, not 2x.",
+        )
+        eps = state.log_slider(
+            "eps", "Step ε", EPSILONS, 1e-6, container=c2, help="The finite-difference step. See the V below."
+        )
         s1, s2, s3 = st.columns(3)
-        point = tuple(float(state.slider(v, f"{v}", -3.0, 3.0, default, step=0.01, container=col))
-                      for v, default, col in zip(VARIABLES, (1.0, -0.5, 2.0), (s1, s2, s3), strict=True))
+        point = tuple(
+            float(state.slider(v, f"{v}", -3.0, 3.0, default, step=0.01, container=col))
+            for v, default, col in zip(VARIABLES, (1.0, -0.5, 2.0), (s1, s2, s3), strict=True)
+        )
         try:
             parse(text, variables=VARIABLES)
             st.session_state["gradient_checking._last_valid"] = text
         except ParseError as err:
-            text = show_parse_error(err, text, "f", "the check",
-                                    fallback=st.session_state.get("gradient_checking._last_valid"))
+            text = show_parse_error(
+                err, text, "f", "the check", fallback=st.session_state.get("gradient_checking._last_valid")
+            )
         try:
             result = function_check(text, point, float(eps))
         except ValueError as err:  # e.g. a derivative too large to build
@@ -182,29 +242,46 @@ with stage_control(ctrl_col):
             st.stop()
         formula(f"f(x, y, z) = {result['latex']}", f"f(x, y, z) = {text}")
         if result["partials"]:
-            formula(r",\quad ".join(rf"\frac{{\partial f}}{{\partial {v}}} = {tex}"
-                                    for v, tex in result["partials"].items()))
+            formula(
+                r",\quad ".join(
+                    rf"\frac{{\partial f}}{{\partial {v}}} = {tex}" for v, tex in result["partials"].items()
+                )
+            )
         if not result["used"]:
-            st.info("This f uses none of x, y, z: its gradient is empty, there is nothing to check.",
-                    icon=":material/info:")
+            st.info(
+                "This f uses none of x, y, z: its gradient is empty, there is nothing to check.",
+                icon=":material/info:",
+            )
             st.stop()
         if not np.isfinite(result["report"].f_value):
-            st.warning(f"f is not defined at (x, y, z) = {point} (outside its domain, or it overflows). "
-                       "Move the point.", icon=":material/block:")
+            st.warning(
+                f"f is not defined at (x, y, z) = {point} (outside its domain, or it overflows). "
+                "Move the point.",
+                icon=":material/block:",
+            )
             st.stop()
         analytic_name = "symbolic"
     else:
         c1, c2, c3, c4 = (*st.columns(2), *st.columns(2))
         k = state.slider("classes", "Classes K", 2, 10, 4, container=c1)
-        scale = state.log_slider("scale", "Logit scale", SCALES, 1.0, container=c2,
-                                 help="Logits z = scale · N(0, 1) draws (seed 0). Large scales saturate the softmax.")
-        which = state.select("target", "True class", list(gc.TARGETS), "largest", format_func=_target_name,
-                             container=c3)
+        scale = state.log_slider(
+            "scale",
+            "Logit scale",
+            SCALES,
+            1.0,
+            container=c2,
+            help="Logits z = scale · N(0, 1) draws (seed 0). Large scales saturate the softmax.",
+        )
+        which = state.select(
+            "target", "True class", list(gc.TARGETS), "largest", format_func=_target_name, container=c3
+        )
         eps = state.log_slider("eps", "Step ε", EPSILONS, 1e-6, container=c4)
         result = softmax_check(int(k), float(scale), which, float(eps))
-        st.caption("L(z) = −log softmax(z)_c for the true class c. Its gradient is the famous p − y "
-                   "(probabilities minus the one-hot target); the numeric side differentiates the "
-                   "log-sum-exp loss itself.")
+        st.caption(
+            "L(z) = −log softmax(z)_c for the true class c. Its gradient is the famous p − y "
+            "(probabilities minus the one-hot target); the numeric side differentiates the "
+            "log-sum-exp loss itself."
+        )
         logit_text = ", ".join(f"{v:.3g}" for v in result["logits"])
         st.markdown(f"Logits z = ({logit_text}); true class c = {result['target']}.")
         analytic_name = "p − y"
@@ -215,43 +292,65 @@ sweep: gc.Sweep = result["sweep"]
 worst = report.worst
 kinks_hit = result.get("axis_kinks") or {}
 if kinks_hit:
-    where = "; ".join(f"∂f/∂{v}: one-sided slopes {k.left:.4g} and {k.right:.4g}" for v, k in kinks_hit.items())
-    st.warning(f"**Not differentiable at this point** — {where}. f has a kink here (abs or relu at 0), so "
-               "there is no gradient to check: the central difference averages the two sides and the symbolic "
-               "rule picks one by convention. The verdict is left out; move the point off the kink.",
-               icon=":material/call_split:")
+    where = "; ".join(
+        f"∂f/∂{v}: one-sided slopes {k.left:.4g} and {k.right:.4g}" for v, k in kinks_hit.items()
+    )
+    st.warning(
+        f"**Not differentiable at this point** — {where}. f has a kink here (abs or relu at 0), so "
+        "there is no gradient to check: the central difference averages the two sides and the symbolic "
+        "rule picks one by convention. The verdict is left out; move the point off the kink.",
+        icon=":material/call_split:",
+    )
 if not kinks_hit:  # at a kink there is nothing to grade
     top, side = st.columns([3, 2], gap="large")
     with side:
-        note = (f"Norm-wise over all {len(report.rows)} parameters: ‖g − n‖ / (‖g‖ + ‖n‖) = {report.overall:.1e}. "
-                + (worst.note if worst.note else ""))
-        check_badge(f"Worst relative error: {worst.name} (ε = {eps:g})", worst.analytic, worst.numeric, worst.score,
-                    a_name=analytic_name, b_name="central difference", note=note)
+        note = (
+            f"Norm-wise over all {len(report.rows)} parameters: ‖g − n‖ / (‖g‖ + ‖n‖) = {report.overall:.1e}. "
+            + (worst.note if worst.note else "")
+        )
+        check_badge(
+            f"Worst relative error: {worst.name} (ε = {eps:g})",
+            worst.analytic,
+            worst.numeric,
+            worst.score,
+            a_name=analytic_name,
+            b_name="central difference",
+            note=note,
+        )
         st.caption(thresholds_caption())
     with top:
         affected = report.affected
         if affected:
             groups = ", ".join(report.affected_groups)
-            st.error(f"**The check caught a problem** in {len(affected)} of {len(report.rows)} parameters: "
-                     f"{', '.join(affected)} (arrays: {groups}). Highlighted in the table below.",
-                     icon=":material/bug_report:")
+            st.error(
+                f"**The check caught a problem** in {len(affected)} of {len(report.rows)} parameters: "
+                f"{', '.join(affected)} (arrays: {groups}). Highlighted in the table below.",
+                icon=":material/bug_report:",
+            )
         elif report.level == "suspicious":
-            st.warning("**Suspicious, not conclusive**: some parameter errors lie between 1e-7 and 1e-4 — typical of "
-                       "a step ε that is too large or too small, of kinks, or of tiny gradients meeting round-off.",
-                       icon=":material/warning:")
+            st.warning(
+                "**Suspicious, not conclusive**: some parameter errors lie between 1e-7 and 1e-4 — typical of "
+                "a step ε that is too large or too small, of kinks, or of tiny gradients meeting round-off.",
+                icon=":material/warning:",
+            )
         else:
-            st.success(f"**All {len(report.rows)} gradients agree** with central differences.",
-                       icon=":material/check_circle:")
+            st.success(
+                f"**All {len(report.rows)} gradients agree** with central differences.",
+                icon=":material/check_circle:",
+            )
         if mode == "network" and result["kinks"]:
             units = ", ".join(f"{j}" for j in result["kinks"])
             st.warning(
                 f"**ReLU kink.** Hidden unit(s) {units} have |z1| ≤ ε on some input — for the input (0, 0) with zero "
                 "biases z1 = 0 exactly. ReLU has no derivative there: backprop uses ReLU′(0) = 0, while the central "
                 "difference straddles the kink and averages both sides (½). Flags on b1 here are the kink, not a "
-                "bug in backward; a smooth activation (sigmoid, tanh) has none.", icon=":material/show_chart:")
+                "bug in backward; a smooth activation (sigmoid, tanh) has none.",
+                icon=":material/show_chart:",
+            )
         if bug != "none":
-            st.caption(f"Planted: **{gc.BUGS[bug].label}** — expected to break "
-                       f"{', '.join(gc.BUGS[bug].affects)}.")
+            st.caption(
+                f"Planted: **{gc.BUGS[bug].label}** — expected to break {', '.join(gc.BUGS[bug].affects)}."
+            )
 
 # ---- per-parameter table and bars --------------------------------------------------------------------
 HIGHLIGHT = {"fine": "{}", "suspicious": ":orange-background[{}]", "bug": ":red-background[{}]"}
@@ -263,18 +362,24 @@ def _cell(text: str, level: str) -> str:
 
 def _table(rows: tuple[gc.CheckRow, ...], analytic: str) -> str:
     """The per-parameter table as Markdown, the rows the check flags highlighted (cheap to render)."""
-    lines = [f"| parameter | {analytic} | central difference | relative error | verdict | note |",
-             "|---|---:|---:|---:|---|---|"]
+    lines = [
+        f"| parameter | {analytic} | central difference | relative error | verdict | note |",
+        "|---|---:|---:|---:|---|---|",
+    ]
     for r in rows:
         cells = [r.name, f"{r.analytic:.8g}", f"{r.numeric:.8g}", f"{r.score:.1e}"]
-        lines.append("| " + " | ".join(_cell(c, r.level) for c in cells) + f" | {VERDICT[r.level]} | {r.note} |")
+        lines.append(
+            "| " + " | ".join(_cell(c, r.level) for c in cells) + f" | {VERDICT[r.level]} | {r.note} |"
+        )
     return "\n".join(lines)
 
 
 bars_slot.vega_lite_chart(titled(result["bars"], "Relative error, parameter by parameter"), width="stretch")
 with chart_col:
-    st.caption("Shaded bands: green below 1e-7 (correct), amber up to 1e-4 (suspicious), red above (a bug). "
-               "A bar at the very bottom means exact agreement.")
+    st.caption(
+        "Shaded bands: green below 1e-7 (correct), amber up to 1e-4 (suspicious), red above (a bug). "
+        "A bar at the very bottom means exact agreement."
+    )
 
 st.subheader("Parameter by parameter")
 st.markdown(_table(report.rows, analytic_name))
@@ -286,11 +391,15 @@ with vcol:
     st.vega_lite_chart(titled(result["vee"], "Norm-wise error against step ε"), width="stretch")
 with ecol:
     if sweep.best_error <= gc.SUSPICIOUS:
-        st.markdown(f"Smallest norm-wise error `{sweep.best_error:.1e}` at ε ≈ `{sweep.best_h:.0e}`; at your "
-                    f"ε = {eps:g} it is `{report.overall:.1e}`.")
+        st.markdown(
+            f"Smallest norm-wise error `{sweep.best_error:.1e}` at ε ≈ `{sweep.best_h:.0e}`; at your "
+            f"ε = {eps:g} it is `{report.overall:.1e}`."
+        )
     else:
-        st.markdown(f"**No ε brings the error below 1e-4** (the smallest is `{sweep.best_error:.1e}`); at your "
-                    f"ε = {eps:g} it is `{report.overall:.1e}`.")
+        st.markdown(
+            f"**No ε brings the error below 1e-4** (the smallest is `{sweep.best_error:.1e}`); at your "
+            f"ε = {eps:g} it is `{report.overall:.1e}`."
+        )
     st.caption(
         "To the right the central difference's truncation error, ∝ ε², dominates: the line falls two decades "
         "per decade of ε. To the left round-off takes over: f(θ ± ε) agree in nearly all their ~16 digits, the "
@@ -298,15 +407,20 @@ with ecol:
         "use (about 1e-5 … 1e-6 in float64). Shaded: the same green / amber / red bands as above."
     )
     if bug != "none":
-        st.caption("With a bug the line is flat and high: no ε makes a wrong gradient agree — that is how you "
-                   "tell a bug from a badly chosen step.")
+        st.caption(
+            "With a bug the line is flat and high: no ε makes a wrong gradient agree — that is how you "
+            "tell a bug from a badly chosen step."
+        )
 
 # ---- the code -------------------------------------------------------------------------------------
 if mode == "network":
     shown = [gc.check_gradient, TwoLayerNet.numeric_gradients]
     shown.append(TwoLayerNet.backward if bug == "none" else gc.BUGS[bug].backward)
-    show_code(*shown, caption="The check, the numeric gradient (no backprop in it) and the backward pass "
-                              "being checked — look for the line marked BUG.")
+    show_code(
+        *shown,
+        caption="The check, the numeric gradient (no backprop in it) and the backward pass "
+        "being checked — look for the line marked BUG.",
+    )
 elif mode == "function":
     show_code(gc.check_gradient, gc.expression_problem, finite_diff.gradient)
 else:

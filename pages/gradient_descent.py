@@ -19,76 +19,148 @@ from ui.state import UrlState
 PAGE = "gradient_descent"
 # Learning rates: 1-2-5 steps, plus values around the stability edges of the quadratic surfaces
 # (ravine 2/λmax = 0.04, bowl 0.5, coupled 0.667).
-LRS = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.03, 0.04, 0.05, 0.1, 0.2, 0.3, 0.4, 0.45, 0.49,
-       0.5, 0.51, 0.55, 0.6, 0.7, 1.0, 2.0)
+LRS = (
+    1e-4,
+    2e-4,
+    5e-4,
+    1e-3,
+    2e-3,
+    5e-3,
+    0.01,
+    0.02,
+    0.03,
+    0.04,
+    0.05,
+    0.1,
+    0.2,
+    0.3,
+    0.4,
+    0.45,
+    0.49,
+    0.5,
+    0.51,
+    0.55,
+    0.6,
+    0.7,
+    1.0,
+    2.0,
+)
 EPSILONS = (1e-10, 1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2)
 MAX_STEPS = 500
 MAP_N = 80  # map cells per axis (sent to the browser once per surface)
 PLAYER_KEY = f"{PAGE}.player"
 SHORT = {key: spec.short or spec.name for key, spec in OPTIMIZERS.items()}
 SYMBOLS = {"beta": "β", "beta1": "β₁", "beta2": "β₂", "eps": "ε"}
-TUNING = tuple([f"lr_{k}" for k in OPTIMIZERS] + [f"{k}_{h}" for k in OPTIMIZERS for h in OPTIMIZERS[k].hyper])
+TUNING = tuple(
+    [f"lr_{k}" for k in OPTIMIZERS] + [f"{k}_{h}" for k in OPTIMIZERS for h in OPTIMIZERS[k].hyper]
+)
 BOUND = "|L| passed 10⁶ × (1 + |L(θ₀)|) or a coordinate passed 10⁶"
 
 # key: (button label, widget values, what to look for)
 PRESETS = {
-    "article": ("Article demo",
-                {"surface": "bowl", "w1": 4.0, "w2": 3.0, "lr": 0.1, "steps": 50, "opts": ["sgd"]},
-                "The article's `GradientDemo`: plain gradient descent on w₁² + 2w₂² from (4, 3) with η = 0.1. "
-                "Each step multiplies w₁ by 1 − 2η = 0.8 and w₂ by 1 − 4η = 0.6, so the path curves in: w₂, the "
-                "steeper direction, is gone first."),
-    "too_large": ("Too large η",
-                  {"surface": "bowl", "w1": 4.0, "w2": 3.0, "lr": 0.6, "steps": 50, "opts": ["sgd"]},
-                  "Same bowl, η = 0.6 > 2/λmax = 0.5: along w₂ each step multiplies the distance by 1 − 4η = −1.4. "
-                  "The path zigzags outward and the loss explodes. Then try 0.49, 0.5 and 0.51 on the η slider."),
-    "ravine": ("Ravine: momentum vs SGD",
-               {"surface": "ravine", "w1": -9.0, "w2": 1.5, "lr": 0.03, "steps": 100, "opts": ["sgd", "momentum"],
-                "momentum_beta": 0.6},
-               "Curvature 50 across the ravine, 1 along it. SGD must keep η < 2/50 = 0.04, so along the floor "
-               "it only shrinks w₁ by 1 − η = 0.97 per step and crawls. Momentum (β = 0.6), with the same η, "
-               "builds up speed along the floor's consistent slope: its distance shrinks by about 0.91 per "
-               "step. Then set β = 0.9 under *Optimizer settings*: too much momentum overshoots and rocks "
-               "across the ravine."),
-    "rosenbrock": ("Rosenbrock: Adam vs SGD",
-                   {"surface": "rosenbrock", "w1": -1.2, "w2": 1.0, "lr": 0.002, "steps": 500,
-                    "opts": ["sgd", "adam"], "own_lr": True, "lr_sgd": 0.002, "lr_adam": 0.1},
-                   "The valley walls are steep (λ ≈ 1,000 near the minimum), so SGD needs η ≈ 0.002 to stay "
-                   "stable — and then crawls along the flat, curved floor. Adam divides each step by the "
-                   "gradient's running size: with its own η = 0.1 it moves about η per step wherever it is. "
-                   "Each optimizer has its own η here (see *Optimizer settings*); give SGD η = 0.01 to see it "
-                   "blow up."),
-    "saddle": ("Saddle point",
-               {"surface": "saddle", "w1": 2.5, "w2": 0.05, "lr": 0.05, "steps": 80,
-                "opts": ["sgd", "momentum", "adam"]},
-               "The gradient vanishes at (0, 0), but it is no minimum. Starting almost on the w₁ axis, descent "
-               "first slides towards the saddle and lingers where ∇L ≈ 0, then escapes along w₂, where the "
-               "surface curves down. Momentum escapes first; from exactly w₂ = 0 nothing would ever escape."),
+    "article": (
+        "Article demo",
+        {"surface": "bowl", "w1": 4.0, "w2": 3.0, "lr": 0.1, "steps": 50, "opts": ["sgd"]},
+        "The article's `GradientDemo`: plain gradient descent on w₁² + 2w₂² from (4, 3) with η = 0.1. "
+        "Each step multiplies w₁ by 1 − 2η = 0.8 and w₂ by 1 − 4η = 0.6, so the path curves in: w₂, the "
+        "steeper direction, is gone first.",
+    ),
+    "too_large": (
+        "Too large η",
+        {"surface": "bowl", "w1": 4.0, "w2": 3.0, "lr": 0.6, "steps": 50, "opts": ["sgd"]},
+        "Same bowl, η = 0.6 > 2/λmax = 0.5: along w₂ each step multiplies the distance by 1 − 4η = −1.4. "
+        "The path zigzags outward and the loss explodes. Then try 0.49, 0.5 and 0.51 on the η slider.",
+    ),
+    "ravine": (
+        "Ravine: momentum vs SGD",
+        {
+            "surface": "ravine",
+            "w1": -9.0,
+            "w2": 1.5,
+            "lr": 0.03,
+            "steps": 100,
+            "opts": ["sgd", "momentum"],
+            "momentum_beta": 0.6,
+        },
+        "Curvature 50 across the ravine, 1 along it. SGD must keep η < 2/50 = 0.04, so along the floor "
+        "it only shrinks w₁ by 1 − η = 0.97 per step and crawls. Momentum (β = 0.6), with the same η, "
+        "builds up speed along the floor's consistent slope: its distance shrinks by about 0.91 per "
+        "step. Then set β = 0.9 under *Optimizer settings*: too much momentum overshoots and rocks "
+        "across the ravine.",
+    ),
+    "rosenbrock": (
+        "Rosenbrock: Adam vs SGD",
+        {
+            "surface": "rosenbrock",
+            "w1": -1.2,
+            "w2": 1.0,
+            "lr": 0.002,
+            "steps": 500,
+            "opts": ["sgd", "adam"],
+            "own_lr": True,
+            "lr_sgd": 0.002,
+            "lr_adam": 0.1,
+        },
+        "The valley walls are steep (λ ≈ 1,000 near the minimum), so SGD needs η ≈ 0.002 to stay "
+        "stable — and then crawls along the flat, curved floor. Adam divides each step by the "
+        "gradient's running size: with its own η = 0.1 it moves about η per step wherever it is. "
+        "Each optimizer has its own η here (see *Optimizer settings*); give SGD η = 0.01 to see it "
+        "blow up.",
+    ),
+    "saddle": (
+        "Saddle point",
+        {
+            "surface": "saddle",
+            "w1": 2.5,
+            "w2": 0.05,
+            "lr": 0.05,
+            "steps": 80,
+            "opts": ["sgd", "momentum", "adam"],
+        },
+        "The gradient vanishes at (0, 0), but it is no minimum. Starting almost on the w₁ axis, descent "
+        "first slides towards the saddle and lingers where ∇L ≈ 0, then escapes along w₂, where the "
+        "surface curves down. Momentum escapes first; from exactly w₂ = 0 nothing would ever escape.",
+    ),
 }
 
 NOTICES = {
-    "slow": ("**{name} is diverging slowly: η = {lr} > {rule} = {lr_max}{beta}.** Along {axis} "
-             "(λmax = {lam_max}) each step multiplies the distance to the minimum by {rate} instead of "
-             "shrinking it. After {steps} steps the loss is {loss}; with more steps it leaves every bound."),
-    "edge": ("**{name} sits exactly on the edge: η = {rule} = {lr_max}{beta}.** Along {axis} each step maps "
-             "the distance d to −d: the path bounces between two points forever and never converges. Any "
-             "smaller η converges, any larger one diverges."),
-    "adaptive": ("**{name} diverged at step {t}.** {name} scales each coordinate's step to about η whatever "
-                 "the gradient, so it rarely blows up — but with η = {lr} its steps overshoot what this "
-                 "surface allows. The path stops at step {t} ({bound}). Lower η."),
-    "escape": ("**{name} left the map at step {t} — an escape, not an instability.** Here the surface curves "
-               "down along {axis_min} (λ = {lam_min} < 0), so each step multiplies the distance from the "
-               "critical point along it by {rate} for *every* η > 0. The loss has no lower bound: descent is "
-               "doing its job, and there is no minimum to find. The run stops at step {t} ({bound})."),
-    "large": ("**{name} diverged at step {t}: η = {lr} > {rule} = {lr_max}{beta}.** The steepest curvature "
-              "of this surface is λmax = {lam_max}, along {axis}; there each step multiplies the distance to "
-              "the minimum by {rate} instead of shrinking it, so the path zigzags outward and the loss "
-              "explodes. The path stops at step {t} ({bound}). Any η below {lr_max} converges."),
-    "local": ("**{name} diverged at step {t}.** This surface's curvature changes from place to place. Near "
-              "θ = {where}, the last point on the map, the Hessian (central differences of ∇L) has λmax ≈ "
-              "{lam_max}, so a stable step there needs η < {rule} ≈ {lr_max}{beta}; η = {lr} multiplies the "
-              "error by ≈ {rate} per step. The path stops at step {t} ({bound})."),
-    "other": ("**{name} diverged at step {t}.** The loss left the bounds ({bound}): with η = {lr} the steps "
-              "overshoot more than the curvature along the way allows. Lower η."),
+    "slow": (
+        "**{name} is diverging slowly: η = {lr} > {rule} = {lr_max}{beta}.** Along {axis} "
+        "(λmax = {lam_max}) each step multiplies the distance to the minimum by {rate} instead of "
+        "shrinking it. After {steps} steps the loss is {loss}; with more steps it leaves every bound."
+    ),
+    "edge": (
+        "**{name} sits exactly on the edge: η = {rule} = {lr_max}{beta}.** Along {axis} each step maps "
+        "the distance d to −d: the path bounces between two points forever and never converges. Any "
+        "smaller η converges, any larger one diverges."
+    ),
+    "adaptive": (
+        "**{name} diverged at step {t}.** {name} scales each coordinate's step to about η whatever "
+        "the gradient, so it rarely blows up — but with η = {lr} its steps overshoot what this "
+        "surface allows. The path stops at step {t} ({bound}). Lower η."
+    ),
+    "escape": (
+        "**{name} left the map at step {t} — an escape, not an instability.** Here the surface curves "
+        "down along {axis_min} (λ = {lam_min} < 0), so each step multiplies the distance from the "
+        "critical point along it by {rate} for *every* η > 0. The loss has no lower bound: descent is "
+        "doing its job, and there is no minimum to find. The run stops at step {t} ({bound})."
+    ),
+    "large": (
+        "**{name} diverged at step {t}: η = {lr} > {rule} = {lr_max}{beta}.** The steepest curvature "
+        "of this surface is λmax = {lam_max}, along {axis}; there each step multiplies the distance to "
+        "the minimum by {rate} instead of shrinking it, so the path zigzags outward and the loss "
+        "explodes. The path stops at step {t} ({bound}). Any η below {lr_max} converges."
+    ),
+    "local": (
+        "**{name} diverged at step {t}.** This surface's curvature changes from place to place. Near "
+        "θ = {where}, the last point on the map, the Hessian (central differences of ∇L) has λmax ≈ "
+        "{lam_max}, so a stable step there needs η < {rule} ≈ {lr_max}{beta}; η = {lr} multiplies the "
+        "error by ≈ {rate} per step. The path stops at step {t} ({bound})."
+    ),
+    "other": (
+        "**{name} diverged at step {t}.** The loss left the bounds ({bound}): with η = {lr} the steps "
+        "overshoot more than the curvature along the way allows. Lower η."
+    ),
 }
 
 header(
@@ -140,8 +212,10 @@ def _vec(v, digits: int = 5) -> str:
 def _axis(v) -> str:
     """'the w₂ axis' for an axis-aligned direction, else the direction's components."""
     aligned = {(True, False): "the w₂ axis", (False, True): "the w₁ axis"}
-    return aligned.get((abs(float(v[0])) < 1e-9, abs(float(v[1])) < 1e-9),
-                       f"the direction ({float(v[0]):.2f}, {float(v[1]):.2f})")
+    return aligned.get(
+        (abs(float(v[0])) < 1e-9, abs(float(v[1])) < 1e-9),
+        f"the direction ({float(v[0]):.2f}, {float(v[1]):.2f})",
+    )
 
 
 def _hyper_text(hyper: dict) -> str:
@@ -154,8 +228,9 @@ def _hyper_widget(col, key: str, name: str) -> float:
     label, pname = f"${h.symbol}$", f"{key}_{name}"
     if h.kind == "epsilon":
         return state.log_slider(pname, label, EPSILONS, h.default, container=col, help=h.help)
-    return state.slider(pname, label, h.lo, h.hi, h.default, step=h.step, container=col, help=h.help,
-                        format="%.4g")
+    return state.slider(
+        pname, label, h.lo, h.hi, h.default, step=h.step, container=col, help=h.help, format="%.4g"
+    )
 
 
 # -- presets and controls ---------------------------------------------------------------------------
@@ -163,16 +238,35 @@ stage_box = st.container()  # the player goes first, filled once the runs below 
 st.markdown("**Presets for class** — one click sets everything below:")
 bar = st.container(horizontal=True, wrap=True)
 for key in PRESETS:
-    bar.button(PRESETS[key][0], key=f"{PAGE}.preset_{key}", on_click=_apply_preset, args=(key,),
-               icon=":material/school:" if key == "article" else None)
+    bar.button(
+        PRESETS[key][0],
+        key=f"{PAGE}.preset_{key}",
+        on_click=_apply_preset,
+        args=(key,),
+        icon=":material/school:" if key == "article" else None,
+    )
 lesson_box = st.container()
 
 c1, c2 = st.columns([1, 1.4], gap="large")
-surface_key = state.select("surface", "Loss surface", list(SURFACES), "bowl", format_func=_surface_name,
-                           container=c1, on_change=_reset_start,
-                           help="Changing the surface moves the start to that surface's usual starting point.")
-chosen = state.multiselect("opts", "Optimizers (up to five, drawn on the same map)", list(OPTIMIZERS),
-                           ["sgd"], format_func=_name, max_selections=5, container=c2)
+surface_key = state.select(
+    "surface",
+    "Loss surface",
+    list(SURFACES),
+    "bowl",
+    format_func=_surface_name,
+    container=c1,
+    on_change=_reset_start,
+    help="Changing the surface moves the start to that surface's usual starting point.",
+)
+chosen = state.multiselect(
+    "opts",
+    "Optimizers (up to five, drawn on the same map)",
+    list(OPTIMIZERS),
+    ["sgd"],
+    format_func=_name,
+    max_selections=5,
+    container=c2,
+)
 surf = SURFACES[surface_key]
 (lo1, hi1), (lo2, hi2) = surf.domain
 c1.latex(surf.formula)
@@ -182,28 +276,48 @@ _keep_inside("w2", lo2, hi2, float(surf.default_start[1]))
 s1, s2, s3, s4 = st.columns([1, 1, 1.6, 1])
 w1 = state.slider("w1", "Start w₁", lo1, hi1, float(surf.default_start[0]), step=0.01, container=s1)
 w2 = state.slider("w2", "Start w₂", lo2, hi2, float(surf.default_start[1]), step=0.01, container=s2)
-lr = state.log_slider("lr", "Learning rate η", LRS, 0.1, container=s3,
-                      help="The step size of θ ← θ − η∇L, shared by all optimizers (unless each has its own η "
-                           "under *Optimizer settings*). Log-spaced, with the stability edges 0.04, 0.5 and 0.67.")
+lr = state.log_slider(
+    "lr",
+    "Learning rate η",
+    LRS,
+    0.1,
+    container=s3,
+    help="The step size of θ ← θ − η∇L, shared by all optimizers (unless each has its own η "
+    "under *Optimizer settings*). Log-spaced, with the stability edges 0.04, 0.5 and 0.67.",
+)
 steps = state.slider("steps", "Number of steps", 1, MAX_STEPS, 50, container=s4)
 start = (float(w1), float(w2))
 
 sgd_limit = opt.step_limit(surface_key, "sgd", float(lr), point=start)
 if sgd_limit is not None and sgd_limit.constant:
-    st.caption(f"Constant Hessian, eigenvalues λ = {sgd_limit.lam_min:g} and {sgd_limit.lam_max:g}: plain "
-               f"gradient descent converges iff η < 2/λmax = **{sgd_limit.lr_max:.4g}**"
-               + ("." if sgd_limit.lam_min > 0 else
-                  f" along {_axis(sgd_limit.direction)}; along {_axis(sgd_limit.direction_min)} the surface "
-                  "curves down (λ < 0) and descent moves away for every η > 0."))
+    st.caption(
+        f"Constant Hessian, eigenvalues λ = {sgd_limit.lam_min:g} and {sgd_limit.lam_max:g}: plain "
+        f"gradient descent converges iff η < 2/λmax = **{sgd_limit.lr_max:.4g}**"
+        + (
+            "."
+            if sgd_limit.lam_min > 0
+            else f" along {_axis(sgd_limit.direction)}; along {_axis(sgd_limit.direction_min)} the surface "
+            "curves down (λ < 0) and descent moves away for every η > 0."
+        )
+    )
 elif sgd_limit is not None and sgd_limit.lr_max is not None:
-    st.caption(f"The curvature changes over this surface, so no single η is safe everywhere. At the start θ₀ "
-               f"the Hessian (central differences of ∇L) has λmax ≈ {sgd_limit.lam_max:.4g}: plain gradient "
-               f"descent needs η < 2/λmax ≈ **{sgd_limit.lr_max:.3g}** there.")
+    st.caption(
+        f"The curvature changes over this surface, so no single η is safe everywhere. At the start θ₀ "
+        f"the Hessian (central differences of ∇L) has λmax ≈ {sgd_limit.lam_max:.4g}: plain gradient "
+        f"descent needs η < 2/λmax ≈ **{sgd_limit.lr_max:.3g}** there."
+    )
 
-tuning = st.expander("Optimizer settings: β, β₁, β₂, ε — and a separate η per optimizer", icon=":material/tune:")
-own_lr = state.toggle("own_lr", "Give each optimizer its own learning rate η", False, container=tuning,
-                      help="Off: every optimizer uses the η above. On: each gets its own η (optimizers are "
-                           "tuned separately in practice: Adam usually wants a larger η than SGD).")
+tuning = st.expander(
+    "Optimizer settings: β, β₁, β₂, ε — and a separate η per optimizer", icon=":material/tune:"
+)
+own_lr = state.toggle(
+    "own_lr",
+    "Give each optimizer its own learning rate η",
+    False,
+    container=tuning,
+    help="Off: every optimizer uses the η above. On: each gets its own η (optimizers are "
+    "tuned separately in practice: Adam usually wants a larger η than SGD).",
+)
 settings: dict[str, tuple[float, dict]] = {}
 shown: set[str] = set()
 for col, key in zip(tuning.columns(max(len(chosen), 1)), chosen, strict=False):
@@ -211,7 +325,9 @@ for col, key in zip(tuning.columns(max(len(chosen), 1)), chosen, strict=False):
     col.latex(OPTIMIZERS[key].formula)
     if OPTIMIZERS[key].note:
         col.caption(OPTIMIZERS[key].note)
-    key_lr = state.log_slider(f"lr_{key}", "η", LRS, OPTIMIZERS[key].default_lr, container=col) if own_lr else lr
+    key_lr = (
+        state.log_slider(f"lr_{key}", "η", LRS, OPTIMIZERS[key].default_lr, container=col) if own_lr else lr
+    )
     settings[key] = (float(key_lr), {h: _hyper_widget(col, key, h) for h in OPTIMIZERS[key].hyper})
     shown.update([f"lr_{key}"] * bool(own_lr) + [f"{key}_{h}" for h in OPTIMIZERS[key].hyper])
 if own_lr:
@@ -245,19 +361,38 @@ def map_extent(surface: str, n: int) -> tuple:
     return charts.map_extent(surface_frame(surface, n))
 
 
-runs = {k: run(surface_key, k, start, settings[k][0], int(steps), tuple(sorted(settings[k][1].items())))
-        for k in chosen}
+runs = {
+    k: run(surface_key, k, start, settings[k][0], int(steps), tuple(sorted(settings[k][1].items())))
+    for k in chosen
+}
 
 
 def _notice_values(key: str, traj: opt.Trajectory, lim: opt.StepLimit | None, where) -> dict:
     """The numbers a notice quotes (NOTICES placeholders)."""
-    vals = {"name": SHORT[key], "lr": f"{traj.lr:g}", "t": traj.diverged_at, "bound": BOUND,
-            "steps": traj.steps_taken, "loss": fmt(traj.final_loss), "where": _vec(where, 4),
-            "beta": f" (β = {traj.hyper['beta']:g})" if key in ("momentum", "nesterov") else ""}
-    return vals if lim is None else {
-        **vals, "rule": lim.rule, "lr_max": f"{lim.lr_max:.4g}" if lim.lr_max else "—",
-        "lam_max": f"{lim.lam_max:.4g}", "lam_min": f"{lim.lam_min:.4g}", "axis": _axis(lim.direction),
-        "axis_min": _axis(lim.direction_min), "rate": f"{lim.rate:.3g}" if lim.rate is not None else "—"}
+    vals = {
+        "name": SHORT[key],
+        "lr": f"{traj.lr:g}",
+        "t": traj.diverged_at,
+        "bound": BOUND,
+        "steps": traj.steps_taken,
+        "loss": fmt(traj.final_loss),
+        "where": _vec(where, 4),
+        "beta": f" (β = {traj.hyper['beta']:g})" if key in ("momentum", "nesterov") else "",
+    }
+    return (
+        vals
+        if lim is None
+        else {
+            **vals,
+            "rule": lim.rule,
+            "lr_max": f"{lim.lr_max:.4g}" if lim.lr_max else "—",
+            "lam_max": f"{lim.lam_max:.4g}",
+            "lam_min": f"{lim.lam_min:.4g}",
+            "axis": _axis(lim.direction),
+            "axis_min": _axis(lim.direction_min),
+            "rate": f"{lim.rate:.3g}" if lim.rate is not None else "—",
+        }
+    )
 
 
 diagnoses = {k: opt.diagnose(runs[k]["traj"]) for k in chosen}
@@ -265,16 +400,27 @@ for key, d in [(k, d) for k, d in diagnoses.items() if d.kind]:
     text = NOTICES[d.kind].format(**_notice_values(key, runs[key]["traj"], d.limit, d.where))
     (st.info if d.kind == "edge" else st.warning)(text, icon=":material/warning:")
 
-current = {"surface": surface_key, "w1": start[0], "w2": start[1], "lr": float(lr), "steps": int(steps),
-           "opts": list(chosen), "own_lr": bool(own_lr), **{p: state.get(p) for p in shown}}
-matched = [p for p in PRESETS.values() if all(current.get(k) == v for k, v in {"own_lr": False, **p[1]}.items())]
+current = {
+    "surface": surface_key,
+    "w1": start[0],
+    "w2": start[1],
+    "lr": float(lr),
+    "steps": int(steps),
+    "opts": list(chosen),
+    "own_lr": bool(own_lr),
+    **{p: state.get(p) for p in shown},
+}
+matched = [
+    p for p in PRESETS.values() if all(current.get(k) == v for k, v in {"own_lr": False, **p[1]}.items())
+]
 if matched:
     lesson_box.info(f"**{matched[0][0]}.** {matched[0][2]}", icon=":material/school:")
 
 # -- the map and the loss, step by step: the player --------------------------------------------------
 best = runs[chosen[0]]["best"]
-STEP_HEAD = ("| optimizer | t | θₜ | L(θₜ) | ∇L(θₜ) | η∇L(θₜ) | update θₜ₊₁ − θₜ |\n"
-             "|---|---|---|---|---|---|---|\n")
+STEP_HEAD = (
+    "| optimizer | t | θₜ | L(θₜ) | ∇L(θₜ) | η∇L(θₜ) | update θₜ₊₁ − θₜ |\n|---|---|---|---|---|---|---|\n"
+)
 
 
 def _step_row(key: str, t: int) -> str:
@@ -283,8 +429,10 @@ def _step_row(key: str, t: int) -> str:
     view = opt.step_view(traj, t)
     stopped = f" (stopped: diverged at step {traj.diverged_at})" if view.t < t else ""
     update = _vec(view.update, 4) if view.update is not None else "— (last point)"
-    return (f"| {SHORT[key]} | {view.t}{stopped} | {_vec(view.point, 4)} | {fmt(view.loss, 5)} | "
-            f"{_vec(view.grad, 4)} | {_vec(view.lr_grad, 4)} | {update} |")
+    return (
+        f"| {SHORT[key]} | {view.t}{stopped} | {_vec(view.point, 4)} | {fmt(view.loss, 5)} | "
+        f"{_vec(view.grad, 4)} | {_vec(view.lr_grad, 4)} | {update} |"
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -315,27 +463,63 @@ def stepper() -> None:
     n = int(steps)
     colours = player.PALETTE["series"]
     bg, box = background(surface_key, MAP_N)
-    paths = [(SHORT[k], colours[i % len(colours)], np.asarray(runs[k]["traj"].points)) for i, k in enumerate(chosen)]
-    marks = [{"x": float(start[0]), "y": float(start[1]), "label": "θ₀"}] + [
-        {"x": float(m[0]), "y": float(m[1]), "label": "min"} for m in surf.minima]
-    panels = [
-        player.map_panel(f"{surf.name}: paths θ₀ … θₜ", bg, box, static=True, sequential=True, points=marks,
-                         paths=paths, xlabel="w₁", ylabel="w₂", aspect=0.62,
-                         alt="The loss surface with each optimizer's path up to step t"),
-        player.curve_panel(f"L(θₜ) − L* (log axis, L* = {best:.4g})" if best is not None else "L(θₜ) (symlog axis: no minimum)",
-                           [(SHORT[k], colours[i % len(colours)], _gaps(k)) for i, k in enumerate(chosen)],
-                           log=best is not None, symlog=best is None, xlabel=f"step 0 … {n}", aspect=0.72,
-                           alt="Each optimizer's loss against the step"),
+    paths = [
+        (SHORT[k], colours[i % len(colours)], np.asarray(runs[k]["traj"].points))
+        for i, k in enumerate(chosen)
     ]
-    legend = " · ".join(f"{SHORT[k]} = {('blue', 'orange', 'green', 'pink', 'red')[i]}" for i, k in enumerate(chosen))
-    t = player.player(PLAYER_KEY, n_frames=n + 1, every=1, label="Step t", panels=panels, columns=[[0], [1]],
-                      col_widths=[1.25, 1], start=n, url_param="step", follow_end=True, fps=int(np.clip(n / 5, 8, 40)),
-                      history_id=f"gd:{surface_key}:{start}:{n}:{sorted(settings.items())}",
-                      legend=f"{legend}. Colour: {'log of the loss above its lowest value' if best is not None else 'the loss'}"
-                             " (dark = low). Space plays/pauses, ← → step, Home/End jump; the table below shows "
-                             "the step you pause on.")
-    st.markdown(f"**Step t = {t}:** the numbers each optimizer used (SGD's update is exactly −η∇L; the others "
-                "mix in their running averages).\n\n" + STEP_HEAD + "\n".join(_step_row(k, t) for k in chosen))
+    marks = [{"x": float(start[0]), "y": float(start[1]), "label": "θ₀"}] + [
+        {"x": float(m[0]), "y": float(m[1]), "label": "min"} for m in surf.minima
+    ]
+    panels = [
+        player.map_panel(
+            f"{surf.name}: paths θ₀ … θₜ",
+            bg,
+            box,
+            static=True,
+            sequential=True,
+            points=marks,
+            paths=paths,
+            xlabel="w₁",
+            ylabel="w₂",
+            aspect=0.62,
+            alt="The loss surface with each optimizer's path up to step t",
+        ),
+        player.curve_panel(
+            f"L(θₜ) − L* (log axis, L* = {best:.4g})"
+            if best is not None
+            else "L(θₜ) (symlog axis: no minimum)",
+            [(SHORT[k], colours[i % len(colours)], _gaps(k)) for i, k in enumerate(chosen)],
+            log=best is not None,
+            symlog=best is None,
+            xlabel=f"step 0 … {n}",
+            aspect=0.72,
+            alt="Each optimizer's loss against the step",
+        ),
+    ]
+    legend = " · ".join(
+        f"{SHORT[k]} = {('blue', 'orange', 'green', 'pink', 'red')[i]}" for i, k in enumerate(chosen)
+    )
+    t = player.player(
+        PLAYER_KEY,
+        n_frames=n + 1,
+        every=1,
+        label="Step t",
+        panels=panels,
+        columns=[[0], [1]],
+        col_widths=[1.25, 1],
+        start=n,
+        url_param="step",
+        follow_end=True,
+        fps=int(np.clip(n / 5, 8, 40)),
+        history_id=f"gd:{surface_key}:{start}:{n}:{sorted(settings.items())}",
+        legend=f"{legend}. Colour: {'log of the loss above its lowest value' if best is not None else 'the loss'}"
+        " (dark = low). Space plays/pauses, ← → step, Home/End jump; the table below shows "
+        "the step you pause on.",
+    )
+    st.markdown(
+        f"**Step t = {t}:** the numbers each optimizer used (SGD's update is exactly −η∇L; the others "
+        "mix in their running averages).\n\n" + STEP_HEAD + "\n".join(_step_row(k, t) for k in chosen)
+    )
 
 
 with stage_box:
@@ -344,40 +528,67 @@ with stage_box:
 # -- results and checks -------------------------------------------------------------------------------
 st.subheader(f"After {int(steps)} steps")
 OUTCOMES = {True: "converged (‖∇L‖ ≤ 1e-6)", False: "still moving"}
-st.markdown("| optimizer | η | hyperparameters | steps run | final θ | final loss | ∇L there | outcome |\n"
-            "|---|---|---|---|---|---|---|---|\n" + "\n".join(
-                f"| {SHORT[k]} | {r['traj'].lr:g} | {_hyper_text(r['traj'].hyper)} | {r['traj'].steps_taken} | "
-                f"{_vec(r['traj'].final_point, 6)} | {fmt(r['traj'].final_loss, 6)} | {_vec(r['traj'].grads[-1], 4)} | "
-                + (f"diverged at step {r['traj'].diverged_at}" if r["traj"].diverged else
-                   OUTCOMES[r["traj"].converged(1e-6)]) + " |" for k, r in runs.items()))
+st.markdown(
+    "| optimizer | η | hyperparameters | steps run | final θ | final loss | ∇L there | outcome |\n"
+    "|---|---|---|---|---|---|---|---|\n"
+    + "\n".join(
+        f"| {SHORT[k]} | {r['traj'].lr:g} | {_hyper_text(r['traj'].hyper)} | {r['traj'].steps_taken} | "
+        f"{_vec(r['traj'].final_point, 6)} | {fmt(r['traj'].final_loss, 6)} | {_vec(r['traj'].grads[-1], 4)} | "
+        + (
+            f"diverged at step {r['traj'].diverged_at}"
+            if r["traj"].diverged
+            else OUTCOMES[r["traj"].converged(1e-6)]
+        )
+        + " |"
+        for k, r in runs.items()
+    )
+)
 article_note = st.empty()  # a fixed slot: the note comes and goes without shifting the charts below
 if surface_key == "bowl" and start == (4.0, 3.0) and settings.get("sgd", (0,))[0] == 0.1 and steps == 50:
-    article_note.caption("The article's script prints `Final parameters: [5.70899077e-05 2.42484383e-11]` and "
-               "`Final loss: 0.000000` — six decimals of the 3.26e-09 above.")
+    article_note.caption(
+        "The article's script prints `Final parameters: [5.70899077e-05 2.42484383e-11]` and "
+        "`Final loss: 0.000000` — six decimals of the 3.26e-09 above."
+    )
 
 st.subheader("Check")
 g1, g2 = st.columns(2, gap="large")
 analytic = surf.grad(np.array(start))
 numeric = finite_diff.gradient(surf.value, np.array(start))
 for i, part in enumerate(("∂L/∂w₁", "∂L/∂w₂")):
-    check_badge(f"{part} at the start θ₀", float(analytic[i]), float(numeric[i]),
-                finite_diff.relative_error(analytic[i], numeric[i]), a_name="analytic", b_name="central differences",
-                container=g1)
+    check_badge(
+        f"{part} at the start θ₀",
+        float(analytic[i]),
+        float(numeric[i]),
+        finite_diff.relative_error(analytic[i], numeric[i]),
+        a_name="analytic",
+        b_name="central differences",
+        container=g1,
+    )
 g1.caption("The gradient every step relies on, against central differences. " + thresholds_caption())
 sgd_run = runs["sgd"]["traj"] if "sgd" in runs else None
 closed = opt.sgd_closed_form(surface_key, start, sgd_run.lr, sgd_run.steps_taken) if sgd_run else None
 if closed is not None:
-    check_badge(f"SGD: θ after {sgd_run.steps_taken} steps, L(θ)", sgd_run.final_loss, float(surf.value(closed)),
-                finite_diff.relative_error(sgd_run.final_point, closed), a_name="the update loop",
-                b_name="closed form", container=g2,
-                note=f"θ from the loop {_vec(sgd_run.final_point, 6)}; closed form {_vec(closed, 6)}. The "
-                     "relative error shown is that of θ.")
-    g2.caption("On a quadratic ∇L(θ) = H(θ − θ*), so every SGD step multiplies θ − θ* by (I − ηH): "
-               "θₖ = θ* + (I − ηH)ᵏ(θ₀ − θ*), computed here without iterating. The eigenvalues 1 − ηλ of "
-               "I − ηH are the factors the notices quote.")
+    check_badge(
+        f"SGD: θ after {sgd_run.steps_taken} steps, L(θ)",
+        sgd_run.final_loss,
+        float(surf.value(closed)),
+        finite_diff.relative_error(sgd_run.final_point, closed),
+        a_name="the update loop",
+        b_name="closed form",
+        container=g2,
+        note=f"θ from the loop {_vec(sgd_run.final_point, 6)}; closed form {_vec(closed, 6)}. The "
+        "relative error shown is that of θ.",
+    )
+    g2.caption(
+        "On a quadratic ∇L(θ) = H(θ − θ*), so every SGD step multiplies θ − θ* by (I − ηH): "
+        "θₖ = θ* + (I − ηH)ᵏ(θ₀ − θ*), computed here without iterating. The eigenvalues 1 − ηλ of "
+        "I − ηH are the factors the notices quote."
+    )
 else:
-    g2.caption("A closed form for θₖ exists for plain gradient descent (SGD) on the quadratic surfaces (bowl, "
-               "coupled, ravine, saddle): select SGD on one of them to check the update loop against it.")
+    g2.caption(
+        "A closed form for θₖ exists for plain gradient descent (SGD) on the quadratic surfaces (bowl, "
+        "coupled, ravine, saddle): select SGD on one of them to check the update loop against it."
+    )
 
 show_code(descend, *[OPTIMIZERS[k].step for k in chosen], opt.step_limit, opt.sgd_closed_form)
 

@@ -74,18 +74,43 @@ def _set_angle(angle: float) -> None:
 
 
 c1, c2, c3 = stage_control().columns([2.2, 1.4, 1.4], gap="medium")
-key = state.select("surface", "Loss surface L(w₁, w₂)", list(SURFACES), "coupled", format_func=_surface_name,
-                   container=c1, on_change=_reset_point,
-                   help="Changing the surface moves the point to that surface's usual starting point.")
+key = state.select(
+    "surface",
+    "Loss surface L(w₁, w₂)",
+    list(SURFACES),
+    "coupled",
+    format_func=_surface_name,
+    container=c1,
+    on_change=_reset_point,
+    help="Changing the surface moves the point to that surface's usual starting point.",
+)
 surface = SURFACES[key]
 (lo1, hi1), (lo2, hi2) = surface.domain
 start = surface.default_start
 _keep_inside("w1", lo1, hi1, float(start[0]))
 _keep_inside("w2", lo2, hi2, float(start[1]))
-w1 = state.slider("w1", "Point w₁", float(lo1), float(hi1), float(start[0]), step=_step(lo1, hi1), container=c2,
-                  format="%.2f", help="The first parameter of the point where the gradient is taken.")
-w2 = state.slider("w2", "Point w₂", float(lo2), float(hi2), float(start[1]), step=_step(lo2, hi2), container=c3,
-                  format="%.2f", help="The second parameter of the point where the gradient is taken.")
+w1 = state.slider(
+    "w1",
+    "Point w₁",
+    float(lo1),
+    float(hi1),
+    float(start[0]),
+    step=_step(lo1, hi1),
+    container=c2,
+    format="%.2f",
+    help="The first parameter of the point where the gradient is taken.",
+)
+w2 = state.slider(
+    "w2",
+    "Point w₂",
+    float(lo2),
+    float(hi2),
+    float(start[1]),
+    step=_step(lo2, hi2),
+    container=c3,
+    format="%.2f",
+    help="The second parameter of the point where the gradient is taken.",
+)
 c1.caption(surface.description)
 
 
@@ -95,8 +120,15 @@ def surface_picture(key: str) -> dict:
     W1, W2, Z = surfaces.grid(key, GRID_N)
     heat = pd.DataFrame({"w1": W1.ravel(), "w2": W2.ravel(), "loss": Z.ravel()})
     field = surfaces.gradient_field(key, FIELD_N, FIELD_LEN)
-    arrows = pd.DataFrame({"x": field["w1"], "y": field["w2"], "x2": field["w1"] + field["d1"],
-                           "y2": field["w2"] + field["d2"], "norm": field["norm"]})
+    arrows = pd.DataFrame(
+        {
+            "x": field["w1"],
+            "y": field["w2"],
+            "x2": field["w1"] + field["d1"],
+            "y2": field["w2"] + field["d2"],
+            "norm": field["norm"],
+        }
+    )
     return {"heat": heat, "arrows": arrows, "cell": field["cell"]}
 
 
@@ -114,11 +146,18 @@ def at_point(key: str, w1: float, w2: float) -> dict:
     along_w1 = s.grad(np.stack([x1, np.full_like(x1, w2)]))
     along_w2 = s.grad(np.stack([np.full_like(x2, w1), x2]))
     return {
-        "L": float(s.value(w)), "g": g, "numeric": np.array([row.numeric for row in check.rows]),
+        "L": float(s.value(w)),
+        "g": g,
+        "numeric": np.array([row.numeric for row in check.rows]),
         "rel": [row.rel_error for row in check.rows],
-        "theta": theta, "norm": norm,
-        "x1": x1, "f1": s.f(x1, w2), "df1": along_w1[0],
-        "x2": x2, "f2": s.f(w1, x2), "df2": along_w2[1],
+        "theta": theta,
+        "norm": norm,
+        "x1": x1,
+        "f1": s.f(x1, w2),
+        "df1": along_w1[0],
+        "x2": x2,
+        "f2": s.f(w1, x2),
+        "df2": along_w2[1],
     }
 
 
@@ -130,9 +169,16 @@ def directional(key: str, w1: float, w2: float, angle: float) -> dict:
     u = surfaces.unit_vector(angle)
     analytic = float(surfaces.directional_derivatives(s, w, angle))
     along = surfaces.slice_along(s, w, u)
-    check = gradient_check.check_function(lambda t: float(along(t[0])), lambda t: [analytic], [0.0], h=H).rows[0]
-    return {"u": u, "analytic": analytic, "numeric": check.numeric, "rel": check.rel_error,
-            "sweep": surfaces.directional_derivatives(s, w, ANGLES)}
+    check = gradient_check.check_function(
+        lambda t: float(along(t[0])), lambda t: [analytic], [0.0], h=H
+    ).rows[0]
+    return {
+        "u": u,
+        "analytic": analytic,
+        "numeric": check.numeric,
+        "rel": check.rel_error,
+        "sweep": surfaces.directional_derivatives(s, w, ANGLES),
+    }
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -140,23 +186,43 @@ def map_template(key: str) -> dict:
     """The surface map as a Vega-Lite dict, built once per surface: cells and the arrow field inline;
     the point, its ∇L arrow and the u arrow are slots filled on every rerun."""
     pic = surface_picture(key)
-    extra = [charts.arrow_layers(pic["arrows"], width=1.6, head=45,
-                                tooltip=[charts.alt.Tooltip("norm", type="quantitative", title="‖∇L‖ here",
-                                                            format=".4g")])]
+    extra = [
+        charts.arrow_layers(
+            pic["arrows"],
+            width=1.6,
+            head=45,
+            tooltip=[charts.alt.Tooltip("norm", type="quantitative", title="‖∇L‖ here", format=".4g")],
+        )
+    ]
     outline = palette.ON_MAP["outline"]
-    extra += [charts.arrow_layers("u", color=U_COLOR, width=3, head=110, outline=outline, labels=True),
-              charts.arrow_layers("grad", color=GRAD_COLOR, width=4.5, head=170, outline=outline, labels=True),
-              charts.dot_layer("point", color=GRAD_COLOR)]
-    return charts.vega_spec(charts.surface_map(pic["heat"], x="w1", y="w2", value="loss", extra=extra, height=470,
-                                               domain=SURFACES[key].domain))
+    extra += [
+        charts.arrow_layers("u", color=U_COLOR, width=3, head=110, outline=outline, labels=True),
+        charts.arrow_layers("grad", color=GRAD_COLOR, width=4.5, head=170, outline=outline, labels=True),
+        charts.dot_layer("point", color=GRAD_COLOR),
+    ]
+    return charts.vega_spec(
+        charts.surface_map(
+            pic["heat"], x="w1", y="w2", value="loss", extra=extra, height=470, domain=SURFACES[key].domain
+        )
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=1)
 def direction_template() -> dict:
     """The directional-derivative-over-angles chart, built once; curve and markers filled per rerun."""
-    return charts.vega_spec(charts.curve_with_markers(
-        "sweep", "theta", "D", "marks", x_domain=(0, 360), x_title="direction θ of u (degrees)",
-        y_title="D_u L = ∇L·u", x_ticks=list(range(0, 361, 45)), height=300))
+    return charts.vega_spec(
+        charts.curve_with_markers(
+            "sweep",
+            "theta",
+            "D",
+            "marks",
+            x_domain=(0, 360),
+            x_title="direction θ of u (degrees)",
+            y_title="D_u L = ∇L·u",
+            x_ticks=list(range(0, 361, 45)),
+            height=300,
+        )
+    )
 
 
 r = at_point(key, float(w1), float(w2))
@@ -173,16 +239,28 @@ with numbers_section:
     m[1].metric("∂L/∂w₁", _num(g[0]), help="Slope of the loss along w₁ with w₂ held fixed.")
     m[2].metric("∂L/∂w₂", _num(g[1]), help="Slope of the loss along w₂ with w₁ held fixed.")
     m[3].metric("‖∇L‖ (steepest slope)", _num(r["norm"]), help="The length of the gradient vector.")
-    article_note = st.empty()  # always there, filled only at the article's point: charts below keep their places
+    article_note = (
+        st.empty()
+    )  # always there, filled only at the article's point: charts below keep their places
     if key == "coupled" and (w1, w2) == (1.0, 1.0):
-        article_note.caption("This is the article's example: `loss_2d(1, 1)` = 6 with ∂L/∂w₁ = 2(1 − 2) + 1 = −1 "
-                             "and ∂L/∂w₂ = 2(1 − 3) + 1 = −3. Both partials are negative: increasing either weight "
-                             "lowers the loss.")
+        article_note.caption(
+            "This is the article's example: `loss_2d(1, 1)` = 6 with ∂L/∂w₁ = 2(1 − 2) + 1 = −1 "
+            "and ∂L/∂w₂ = 2(1 − 3) + 1 = −3. Both partials are negative: increasing either weight "
+            "lowers the loss."
+        )
 with direction_section:
     st.subheader("Directional derivative: the slope in any direction")
     dl, dr = st.columns([2, 3], gap="large")
-    angle = state.slider("angle", "Direction θ (degrees, from the +w₁ axis)", 0, 360, 45, step=1, container=dl,
-                         help="u = (cos θ, sin θ): 0° points along +w₁, 90° along +w₂.")
+    angle = state.slider(
+        "angle",
+        "Direction θ (degrees, from the +w₁ axis)",
+        0,
+        360,
+        45,
+        step=1,
+        container=dl,
+        help="u = (cos θ, sin θ): 0° points along +w₁, 90° along +w₂.",
+    )
 d = directional(key, float(w1), float(w2), float(angle))
 
 # -- the surface from above ------------------------------------------------------------------------
@@ -197,8 +275,15 @@ def _arrow(v: np.ndarray, length: float, label: str) -> dict:
     beyond = surfaces.scaled_arrow(v, cell, length + LABEL_GAP)
     room = surfaces.scaled_arrow(v, cell, length + LABEL_GAP + LABEL_ROOM)
     k = max(geometry.fit_factor((w1, w2), room, surface.domain), 1 / 3)
-    return {"x": w1, "y": w2, "x2": w1 + k * float(tip[0]), "y2": w2 + k * float(tip[1]),
-            "lx": w1 + k * float(beyond[0]), "ly": w2 + k * float(beyond[1]), "label": label}
+    return {
+        "x": w1,
+        "y": w2,
+        "x2": w1 + k * float(tip[0]),
+        "y2": w2 + k * float(tip[1]),
+        "lx": w1 + k * float(beyond[0]),
+        "ly": w2 + k * float(beyond[1]),
+        "label": label,
+    }
 
 
 slots = {
@@ -207,8 +292,9 @@ slots = {
     "point": [{"x": w1, "y": w2, "label": f"({w1:g}, {w2:g}): L = {_num(r['L'])}"}],
 }
 left, right = map_section.columns([3, 2], gap="large")
-stage_chart(left).vega_lite_chart(titled(charts.fill_slots(map_template(key), **slots), "L(w₁, w₂) from above, −∇L arrows"),
-                                  width="stretch")
+stage_chart(left).vega_lite_chart(
+    titled(charts.fill_slots(map_template(key), **slots), "L(w₁, w₂) from above, −∇L arrows"), width="stretch"
+)
 with right:
     st.markdown(
         f"- **White arrows**: −∇L on a {FIELD_N}×{FIELD_N} grid — the downhill direction, where gradient "
@@ -216,16 +302,23 @@ with right:
         "direction is meaningful (hover a head for ‖∇L‖ there).\n"
         f"- **Pink arrow** ∇L at your point: uphill, the direction of steepest ascent, here "
         f"({_num(g[0])}, {_num(g[1])}), length {_num(r['norm'])} (drawn to a fixed length, shorter near an edge).\n"
-        f"- **Amber arrow** u: the direction θ = {angle}° chosen below.")
-    st.caption("Colour is log₁₀ of the loss above its lowest value on the plot: dark = low, yellow = high. "
-               "The arrows cross the colour bands at right angles — the gradient is perpendicular to the level "
-               "curves (exactly so when both axes have the same scale).")
+        f"- **Amber arrow** u: the direction θ = {angle}° chosen below."
+    )
+    st.caption(
+        "Colour is log₁₀ of the loss above its lowest value on the plot: dark = low, yellow = high. "
+        "The arrows cross the colour bands at right angles — the gradient is perpendicular to the level "
+        "curves (exactly so when both axes have the same scale)."
+    )
     if r["norm"] == 0:
-        st.info("The gradient is exactly zero here: a stationary point. Every direction is flat to first order.",
-                icon=":material/radio_button_checked:")
+        st.info(
+            "The gradient is exactly zero here: a stationary point. Every direction is flat to first order.",
+            icon=":material/radio_button_checked:",
+        )
     if (hi1 - lo1) / (hi2 - lo2) > 2 or (hi2 - lo2) / (hi1 - lo1) > 2:
-        st.caption(f"The axes have very different ranges (w₁ spans {hi1 - lo1:g}, w₂ spans {hi2 - lo2:g}), so the "
-                   "plot stretches angles: an arrow at 45° does not look like 45° here.")
+        st.caption(
+            f"The axes have very different ranges (w₁ spans {hi1 - lo1:g}, w₂ spans {hi2 - lo2:g}), so the "
+            "plot stretches angles: an arrow at 45° does not look like 45° here."
+        )
 
 # -- partial derivatives as slopes of slices -------------------------------------------------------
 slice_section.subheader("Partial derivatives are slopes of slices")
@@ -233,7 +326,8 @@ slice_section.markdown(
     f"Hold one parameter fixed and the loss becomes an ordinary function of the other. The slope of that "
     f"slice at your point is the partial derivative. Green: the tangent at the point; hover to move a dashed "
     f"tangent along the slice. Below each slice, the partial derivative along it. Numeric check: central "
-    f"differences with h = {H:g} (the article's), e.g. (L(w₁+h, w₂) − L(w₁−h, w₂)) / 2h.")
+    f"differences with h = {H:g} (the article's), e.g. (L(w₁+h, w₂) − L(w₁−h, w₂)) / 2h."
+)
 s1, s2 = slice_section.columns(2, gap="large")
 for col, i, name, other, xs, fs, dfs in (
     (s1, 0, "w₁", f"w₂ = {w2:g}", r["x1"], r["f1"], r["df1"]),
@@ -242,58 +336,133 @@ for col, i, name, other, xs, fs, dfs in (
     with col:
         st.markdown(f"**L along {name}, with {other} fixed** — slope ∂L/∂{name} = {_num(g[i])}")
         x0 = w1 if i == 0 else w2
-        top, bottom = charts.loss_slice(xs, fs, dfs, x0=float(x0), f0=r["L"], slope0=float(g[i]), x_title=name,
-                                        f_title=f"L along {name}", df_title=f"∂L/∂{name}", height=230)
+        top, bottom = charts.loss_slice(
+            xs,
+            fs,
+            dfs,
+            x0=float(x0),
+            f0=r["L"],
+            slope0=float(g[i]),
+            x_title=name,
+            f_title=f"L along {name}",
+            df_title=f"∂L/∂{name}",
+            height=230,
+        )
         st.vega_lite_chart(titled(top, f"L along {name}"), width="stretch")
         st.vega_lite_chart(titled(bottom, f"∂L/∂{name} along {name}"), width="stretch")
-        check_badge(f"∂L/∂{name} at ({w1:g}, {w2:g})", float(g[i]), float(numeric[i]), r["rel"][i],
-                    a_name="analytic", b_name=f"central difference (h = {H:g})")
-slice_section.caption(thresholds_caption() + " The analytic partials are the hand-derived formulas above; the central "
-           "differences only evaluate L — two independent computations.")
+        check_badge(
+            f"∂L/∂{name} at ({w1:g}, {w2:g})",
+            float(g[i]),
+            float(numeric[i]),
+            r["rel"][i],
+            a_name="analytic",
+            b_name=f"central difference (h = {H:g})",
+        )
+slice_section.caption(
+    thresholds_caption() + " The analytic partials are the hand-derived formulas above; the central "
+    "differences only evaluate L — two independent computations."
+)
 
 # -- directional derivative --------------------------------------------------------------------------
 with dl:
     b1, b2 = st.columns(2)
-    b1.button("Along ∇L", key=f"{PAGE}.along_gradient", on_click=_set_angle, args=(r["theta"],),
-              icon=":material/north:", width="stretch", disabled=r["norm"] == 0,
-              help="Turn u to the gradient's direction (uphill), rounded to a whole degree.")
-    b2.button("Along −∇L", key=f"{PAGE}.against_gradient", on_click=_set_angle, args=(r["theta"] + 180,),
-              icon=":material/south:", width="stretch", disabled=r["norm"] == 0,
-              help="Turn u against the gradient (downhill, where gradient descent steps), rounded to a whole degree.")
+    b1.button(
+        "Along ∇L",
+        key=f"{PAGE}.along_gradient",
+        on_click=_set_angle,
+        args=(r["theta"],),
+        icon=":material/north:",
+        width="stretch",
+        disabled=r["norm"] == 0,
+        help="Turn u to the gradient's direction (uphill), rounded to a whole degree.",
+    )
+    b2.button(
+        "Along −∇L",
+        key=f"{PAGE}.against_gradient",
+        on_click=_set_angle,
+        args=(r["theta"] + 180,),
+        icon=":material/south:",
+        width="stretch",
+        disabled=r["norm"] == 0,
+        help="Turn u against the gradient (downhill, where gradient descent steps), rounded to a whole degree.",
+    )
     u = d["u"]
     st.latex(
-        (r"\begin{aligned} D_{\mathbf u}L &= \nabla L \cdot \mathbf u = \tfrac{\partial L}{\partial w_1}\cos\theta"
-         r" + \tfrac{\partial L}{\partial w_2}\sin\theta \\"
-         rf" &= ({_num(g[0])})({_num(u[0])}) + ({_num(g[1])})({_num(u[1])}) \\"
-         rf" &= {_num(d['analytic'])} \end{{aligned}}").replace("−", "-"))
+        (
+            r"\begin{aligned} D_{\mathbf u}L &= \nabla L \cdot \mathbf u = \tfrac{\partial L}{\partial w_1}\cos\theta"
+            r" + \tfrac{\partial L}{\partial w_2}\sin\theta \\"
+            rf" &= ({_num(g[0])})({_num(u[0])}) + ({_num(g[1])})({_num(u[1])}) \\"
+            rf" &= {_num(d['analytic'])} \end{{aligned}}"
+        ).replace("−", "-")
+    )
     near_zero = abs(d["analytic"]) < 1e-8 * max(r["norm"], 1e-300)
-    check_badge(f"D_u L at θ = {angle}°", d["analytic"], d["numeric"], d["rel"], a_name="∇L·u",
-                b_name="central difference along u",
-                note=("u is (almost) perpendicular to ∇L: both values are ≈ 0 and their relative error only "
-                      "measures round-off.") if near_zero else None)
-    st.caption(f"The numeric estimate never uses the gradient: it is the slope at t = 0 of the slice "
-               f"t ↦ L(w + t·u), by central differences (h = {H:g}) — like the partial derivatives above, which "
-               "are the cases θ = 0° and θ = 90°.")
+    check_badge(
+        f"D_u L at θ = {angle}°",
+        d["analytic"],
+        d["numeric"],
+        d["rel"],
+        a_name="∇L·u",
+        b_name="central difference along u",
+        note=(
+            "u is (almost) perpendicular to ∇L: both values are ≈ 0 and their relative error only "
+            "measures round-off."
+        )
+        if near_zero
+        else None,
+    )
+    st.caption(
+        f"The numeric estimate never uses the gradient: it is the slope at t = 0 of the slice "
+        f"t ↦ L(w + t·u), by central differences (h = {H:g}) — like the partial derivatives above, which "
+        "are the cases θ = 0° and θ = 90°."
+    )
 with dr:
     marks = []
     if r["norm"] > 0:
         low = (r["theta"] + 180) % 360
-        marks.append({"x": r["theta"], "y": r["norm"], "label": f"max = ‖∇L‖ = {_num(r['norm'])} at θ* = "
-                      f"{r['theta']:.1f}°", "color": GRAD_COLOR, "place": "above"})
-        marks.append({"x": low, "y": -r["norm"], "label": f"min = −‖∇L‖ at {low:.1f}° (steepest descent)",
-                      "color": MIN_COLOR, "place": "below"})
+        marks.append(
+            {
+                "x": r["theta"],
+                "y": r["norm"],
+                "label": f"max = ‖∇L‖ = {_num(r['norm'])} at θ* = {r['theta']:.1f}°",
+                "color": GRAD_COLOR,
+                "place": "above",
+            }
+        )
+        marks.append(
+            {
+                "x": low,
+                "y": -r["norm"],
+                "label": f"min = −‖∇L‖ at {low:.1f}° (steepest descent)",
+                "color": MIN_COLOR,
+                "place": "below",
+            }
+        )
     marks.append({"x": float(angle), "y": d["analytic"], "label": "", "color": U_COLOR, "place": "above"})
-    st.markdown(f"**Slope in every direction** — your θ = {angle}° (amber dot): D_u L = {_num(d['analytic'])}")
-    st.vega_lite_chart(titled(charts.fill_slots(direction_template(), sweep={"theta": ANGLES, "D": d["sweep"]},
-                                                marks=marks), "Directional derivative against direction θ"),
-                       width="stretch")
+    st.markdown(
+        f"**Slope in every direction** — your θ = {angle}° (amber dot): D_u L = {_num(d['analytic'])}"
+    )
+    st.vega_lite_chart(
+        titled(
+            charts.fill_slots(direction_template(), sweep={"theta": ANGLES, "D": d["sweep"]}, marks=marks),
+            "Directional derivative against direction θ",
+        ),
+        width="stretch",
+    )
     st.caption(
         "Over all directions the slope is ‖∇L‖·cos φ, φ being the angle between u and ∇L: largest (= ‖∇L‖) "
         "when u points along the gradient, zero across it, most negative against it. That is what "
-        "“the gradient points in the direction of steepest ascent” means — and why descent steps along −∇L.")
+        "“the gradient points in the direction of steepest ascent” means — and why descent steps along −∇L."
+    )
 
-show_code(surfaces.directional_derivatives, surfaces.slice_along, surfaces.steepest_ascent, finite_diff.gradient,
-          finite_diff.derivative, getattr(surfaces, key), getattr(surfaces, f"{key}_grad"))
+show_code(
+    surfaces.directional_derivatives,
+    surfaces.slice_along,
+    surfaces.steepest_ascent,
+    finite_diff.gradient,
+    finite_diff.derivative,
+    getattr(surfaces, key),
+    getattr(surfaces, f"{key}_grad"),
+)
 
 from ui.challenge import challenge_panel
 

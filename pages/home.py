@@ -26,8 +26,8 @@ LOOP = f"""
 digraph loop {{
   rankdir=LR; bgcolor="transparent"; nodesep=0.3; ranksep=0.3;
   node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=17, penwidth=2, margin="0.12,0.06",
-        color="{palette.LOOP['node']}", fillcolor="{palette.LOOP['fill']}", fontcolor="{palette.LOOP['text']}"];
-  edge [color="{palette.LOOP['edge']}", penwidth=2, fontname="Helvetica", fontsize=15, fontcolor="{palette.LOOP['node']}"];
+        color="{palette.LOOP["node"]}", fillcolor="{palette.LOOP["fill"]}", fontcolor="{palette.LOOP["text"]}"];
+  edge [color="{palette.LOOP["edge"]}", penwidth=2, fontname="Helvetica", fontsize=15, fontcolor="{palette.LOOP["node"]}"];
   forward [label="1. Forward pass\\nŷ = f(x; θ)"];
   loss    [label="2. Loss\\nL(ŷ, y)"];
   back    [label="3. Backward pass\\n∇θ L, by the chain rule"];
@@ -55,8 +55,10 @@ with st.expander("The same loop in code", icon=":material/code:", expanded=False
         language="python",
         wrap_lines=True,
     )
-st.caption("The article's simplified training loop. Steps 3 and 4 are where the calculus happens: "
-           "the pages below take them apart one concept at a time.")
+st.caption(
+    "The article's simplified training loop. Steps 3 and 4 are where the calculus happens: "
+    "the pages below take them apart one concept at a time."
+)
 
 st.subheader("Map of the lab")
 pages = [p for p in available_pages() if p.url_path]

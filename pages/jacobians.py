@@ -62,11 +62,24 @@ st.header("1 · A linear layer: J = W", divider="gray")
 c1, c2, c3, c4 = stage_control().columns(4)
 m = state.slider("m", "Outputs m", 1, MAX_SIZE, 3, container=c1, help="Rows of W: y has m entries.")
 n = state.slider("n", "Inputs n", 1, MAX_SIZE, 4, container=c2, help="Columns of W: x has n entries.")
-seed = state.slider("seed", "Random seed", 0, 999, 42, container=c3,
-                    help="np.random.seed(seed); W = randn(m, n); x = randn(n); dx = randn(n)·ε — "
-                         "seed 42 with m = 3, n = 4 is the article's example.")
-eps = state.log_slider("eps", "Perturbation size ε", EPS_OPTIONS, 1e-3, container=c4,
-                       help="dx = randn(n) · ε (the article uses ε = 0.001).")
+seed = state.slider(
+    "seed",
+    "Random seed",
+    0,
+    999,
+    42,
+    container=c3,
+    help="np.random.seed(seed); W = randn(m, n); x = randn(n); dx = randn(n)·ε — "
+    "seed 42 with m = 3, n = 4 is the article's example.",
+)
+eps = state.log_slider(
+    "eps",
+    "Perturbation size ε",
+    EPS_OPTIONS,
+    1e-3,
+    container=c4,
+    help="dx = randn(n) · ε (the article uses ε = 0.001).",
+)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -82,9 +95,19 @@ def linear_case(m: int, n: int, seed: int, eps: float) -> dict:
     actual, predicted, gap = jac.first_order_change(layer, J, x, dx)
     numeric = finite_diff.jacobian(layer, x, h=FD_STEP)
     chart = charts.matrix_heatmap(J, value="∂yᵢ/∂xⱼ", x_title="input j", y_title="output i")
-    return {"W": W, "x": x, "y": layer(x), "J": J, "dx": dx, "actual": actual, "predicted": predicted,
-            "gap": gap, "numeric": numeric, "rel": finite_diff.relative_error(J, numeric),
-            "spec": charts.vega_spec(chart)}  # a Vega-Lite dict: cached, so reruns skip Altair
+    return {
+        "W": W,
+        "x": x,
+        "y": layer(x),
+        "J": J,
+        "dx": dx,
+        "actual": actual,
+        "predicted": predicted,
+        "gap": gap,
+        "numeric": numeric,
+        "rel": finite_diff.relative_error(J, numeric),
+        "spec": charts.vega_spec(chart),
+    }  # a Vega-Lite dict: cached, so reruns skip Altair
 
 
 lin = linear_case(int(m), int(n), int(seed), float(eps))
@@ -92,35 +115,63 @@ left, right = st.columns([1, 1], gap="large")
 with left:
     st.markdown("**J = ∂y/∂x = W** (row i = output yᵢ, column j = input xⱼ)")
     stage_chart().vega_lite_chart(spec=titled(lin["spec"], "J = W"), width="content")
-    st.caption("For y = Wx + b, output i changes by W[i, j] per unit of input j: the Jacobian *is* W, "
-               "whatever x is. Red is positive, blue negative.")
+    st.caption(
+        "For y = Wx + b, output i changes by W[i, j] per unit of input j: the Jacobian *is* W, "
+        "whatever x is. Red is positive, blue negative."
+    )
 with right:
-    st.markdown(f"Input x: shape `{lin['x'].shape}` · Output y: shape `{lin['y'].shape}` · "
-                f"Jacobian J: shape `{lin['J'].shape}`")
-    st.markdown(_table(("i", "actual Δy = f(x+dx) − f(x)", "predicted J·dx", "difference"),
-                       [(str(i), f"{a:.8f}", f"{p:.8f}", f"{a - p:.1e}")
-                        for i, (a, p) in enumerate(zip(lin["actual"], lin["predicted"], strict=True))]))
-    st.markdown(f"‖Δy − J·dx‖ = **{lin['gap']:.2e}** — exact up to floating-point round-off: a linear "
-                "layer *is* its own first-order approximation, so J·dx is not an estimate here, whatever ε.")
+    st.markdown(
+        f"Input x: shape `{lin['x'].shape}` · Output y: shape `{lin['y'].shape}` · "
+        f"Jacobian J: shape `{lin['J'].shape}`"
+    )
+    st.markdown(
+        _table(
+            ("i", "actual Δy = f(x+dx) − f(x)", "predicted J·dx", "difference"),
+            [
+                (str(i), f"{a:.8f}", f"{p:.8f}", f"{a - p:.1e}")
+                for i, (a, p) in enumerate(zip(lin["actual"], lin["predicted"], strict=True))
+            ],
+        )
+    )
+    st.markdown(
+        f"‖Δy − J·dx‖ = **{lin['gap']:.2e}** — exact up to floating-point round-off: a linear "
+        "layer *is* its own first-order approximation, so J·dx is not an estimate here, whatever ε."
+    )
     (i, j), a, b = _worst_entry(lin["J"], lin["numeric"])
-    check_badge(f"W vs a numeric Jacobian (central differences, h = {FD_STEP:g})", a, b, lin["rel"],
-                a_name=f"W[{i}, {j}]", b_name="(f(x+h eⱼ) − f(x−h eⱼ))/2h",
-                note="Entry with the largest difference shown; relative error over the whole matrix.")
+    check_badge(
+        f"W vs a numeric Jacobian (central differences, h = {FD_STEP:g})",
+        a,
+        b,
+        lin["rel"],
+        a_name=f"W[{i}, {j}]",
+        b_name="(f(x+h eⱼ) − f(x−h eⱼ))/2h",
+        note="Entry with the largest difference shown; relative error over the whole matrix.",
+    )
 
 # =============================================================================================
 st.header("2 · Softmax: every output depends on every input", divider="gray")
-st.latex(r"s = \operatorname{softmax}(z/T),\qquad "
-         r"J = \frac{\partial s}{\partial z} = \frac{1}{T}\left(\operatorname{diag}(s) - s\,s^{\top}\right),"
-         r"\qquad J_{ij} = \frac{1}{T}\, s_i\,(\delta_{ij} - s_j)")
+st.latex(
+    r"s = \operatorname{softmax}(z/T),\qquad "
+    r"J = \frac{\partial s}{\partial z} = \frac{1}{T}\left(\operatorname{diag}(s) - s\,s^{\top}\right),"
+    r"\qquad J_{ij} = \frac{1}{T}\, s_i\,(\delta_{ij} - s_j)"
+)
 
 c1, c2 = st.columns([1, 2])
 k = state.slider("k", "Number of logits", 3, MAX_SIZE, 3, container=c1)
-T = state.log_slider("T", "Temperature T", T_OPTIONS, 1.0, container=c2,
-                     help="softmax(z / T): small T sharpens the distribution, large T flattens it. "
-                          "The article's example is T = 1.")
+T = state.log_slider(
+    "T",
+    "Temperature T",
+    T_OPTIONS,
+    1.0,
+    container=c2,
+    help="softmax(z / T): small T sharpens the distribution, large T flattens it. "
+    "The article's example is T = 1.",
+)
 cols = st.columns(4)
-logits = [state.slider(f"z{i}", f"Logit z{i}", -10.0, 10.0, LOGIT_DEFAULTS[i], step=0.1,
-                       container=cols[i % 4]) for i in range(int(k))]
+logits = [
+    state.slider(f"z{i}", f"Logit z{i}", -10.0, 10.0, LOGIT_DEFAULTS[i], step=0.1, container=cols[i % 4])
+    for i in range(int(k))
+]
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -141,23 +192,50 @@ def softmax_case(z: tuple[float, ...], T: float) -> dict:
     slopes = {}
     for name, errors in (("change", change), ("remainder", remainder)):
         keep = (errors > ROUNDOFF) & (TAYLOR_STEPS <= 0.05 * T)
-        slopes[name] = (finite_diff.fitted_slope(TAYLOR_STEPS[keep], errors[keep],
-                                                 h_range=(0.0, float("inf")))
-                        if np.count_nonzero(keep) >= 3 else None)
+        slopes[name] = (
+            finite_diff.fitted_slope(TAYLOR_STEPS[keep], errors[keep], h_range=(0.0, float("inf")))
+            if np.count_nonzero(keep) >= 3
+            else None
+        )
     short = {k: f"slope {v:.2f}" if v is not None else "no fit" for k, v in slopes.items()}
     labels = (f"‖Δs‖ ({short['change']})", f"‖Δs − J·dx‖ ({short['remainder']})")
-    df = pd.DataFrame({"‖dx‖": np.concatenate([TAYLOR_STEPS, TAYLOR_STEPS]),
-                       "size": np.concatenate([change, remainder]),
-                       "series": np.repeat(labels, len(TAYLOR_STEPS))})
+    df = pd.DataFrame(
+        {
+            "‖dx‖": np.concatenate([TAYLOR_STEPS, TAYLOR_STEPS]),
+            "size": np.concatenate([change, remainder]),
+            "series": np.repeat(labels, len(TAYLOR_STEPS)),
+        }
+    )
     df = df[df["size"] > 0]  # an exact zero (round-off luck) has no place on a log axis
-    taylor = charts.lines(df, "‖dx‖", "size", "series", x_title="‖dx‖ (log)", y_title="norm (log)",
-                          log_x=True, log_y=True, points=True, color_domain=list(labels), color_title=" ",
-                          height=320)
+    taylor = charts.lines(
+        df,
+        "‖dx‖",
+        "size",
+        "series",
+        x_title="‖dx‖ (log)",
+        y_title="norm (log)",
+        log_x=True,
+        log_y=True,
+        points=True,
+        color_domain=list(labels),
+        color_title=" ",
+        height=320,
+    )
     heat = charts.matrix_heatmap(J, value="∂sᵢ/∂zⱼ", x_title="logit j", y_title="probability i")
-    return {"s": f(x), "J": J, "loop": loop, "numeric": numeric, "rows": rows, "asym": asym,
-            "max_abs": float(np.max(np.abs(J))),
-            "rel_loop": finite_diff.relative_error(J, loop), "rel_num": finite_diff.relative_error(J, numeric),
-            "slopes": slopes, "heat_spec": charts.vega_spec(heat), "taylor_spec": charts.vega_spec(taylor)}
+    return {
+        "s": f(x),
+        "J": J,
+        "loop": loop,
+        "numeric": numeric,
+        "rows": rows,
+        "asym": asym,
+        "max_abs": float(np.max(np.abs(J))),
+        "rel_loop": finite_diff.relative_error(J, loop),
+        "rel_num": finite_diff.relative_error(J, numeric),
+        "slopes": slopes,
+        "heat_spec": charts.vega_spec(heat),
+        "taylor_spec": charts.vega_spec(taylor),
+    }
 
 
 sm = softmax_case(tuple(float(v) for v in logits), float(T))
@@ -165,23 +243,42 @@ st.markdown(f"s = softmax(z / T) = `{_vector(sm['s'])}` — sums to 1")
 left, right = st.columns([1, 1], gap="large")
 with left:
     st.vega_lite_chart(spec=titled(sm["heat_spec"], "Softmax Jacobian ∂sᵢ/∂zⱼ"), width="content")
-    st.caption("Positive on the diagonal (raising zᵢ raises sᵢ), negative elsewhere (it takes probability "
-               "from the others). Every output depends on every input — the matrix is full.")
+    st.caption(
+        "Positive on the diagonal (raising zᵢ raises sᵢ), negative elsewhere (it takes probability "
+        "from the others). Every output depends on every input — the matrix is full."
+    )
 with right:
-    st.markdown(f"**Rows sum to 0:** max |Σⱼ Jᵢⱼ| = `{sm['rows']:.1e}` — adding the same constant to every "
-                "logit leaves softmax unchanged.  \n"
-                f"**J is symmetric:** max |J − Jᵀ| = `{sm['asym']:.1e}` — ∂sᵢ/∂zⱼ = ∂sⱼ/∂zᵢ = −sᵢsⱼ/T.")
+    st.markdown(
+        f"**Rows sum to 0:** max |Σⱼ Jᵢⱼ| = `{sm['rows']:.1e}` — adding the same constant to every "
+        "logit leaves softmax unchanged.  \n"
+        f"**J is symmetric:** max |J − Jᵀ| = `{sm['asym']:.1e}` — ∂sᵢ/∂zⱼ = ∂sⱼ/∂zᵢ = −sᵢsⱼ/T."
+    )
     (i, j), a, b = _worst_entry(sm["J"], sm["loop"])
-    check_badge("Article's double loop vs vectorized diag(s) − s sᵀ", a, b, sm["rel_loop"],
-                a_name=f"vectorized J[{i}, {j}]", b_name="loop")
+    check_badge(
+        "Article's double loop vs vectorized diag(s) − s sᵀ",
+        a,
+        b,
+        sm["rel_loop"],
+        a_name=f"vectorized J[{i}, {j}]",
+        b_name="loop",
+    )
     (i, j), a, b = _worst_entry(sm["J"], sm["numeric"])
     tiny = sm["rel_num"] >= GOOD and sm["max_abs"] < 1e-4
-    check_badge(f"Vectorized vs central differences (h = {FD_STEP:g})", a, b, sm["rel_num"],
-                a_name=f"J[{i}, {j}]", b_name="numeric",
-                note=(f"Softmax is nearly saturated (max |J| = {sm['max_abs']:.1e}). Central differences "
-                      f"carry about ε/h ≈ 1e-11 of round-off noise, which is no longer small next to J: a "
-                      "limit of the finite-difference check, not of J. Raise T or bring the logits closer."
-                      if tiny else None))
+    check_badge(
+        f"Vectorized vs central differences (h = {FD_STEP:g})",
+        a,
+        b,
+        sm["rel_num"],
+        a_name=f"J[{i}, {j}]",
+        b_name="numeric",
+        note=(
+            f"Softmax is nearly saturated (max |J| = {sm['max_abs']:.1e}). Central differences "
+            f"carry about ε/h ≈ 1e-11 of round-off noise, which is no longer small next to J: a "
+            "limit of the finite-difference check, not of J. Raise T or bring the logits closer."
+            if tiny
+            else None
+        ),
+    )
     st.caption(thresholds_caption())
 
 st.subheader("Δs vs J·dx as dx shrinks")
@@ -196,28 +293,44 @@ tl, tr = st.columns([3, 2], gap="large")
 with tl:
     st.vega_lite_chart(spec=titled(sm["taylor_spec"], "Δs against J·dx as dx shrinks"), width="stretch")
 with tr:
-    st.markdown(f"- **‖Δs‖**, the actual change of the probabilities: {_slope(slopes['change'])} — "
-                "first order, it shrinks like ‖dx‖.\n"
-                f"- **‖Δs − J·dx‖**, what the first-order prediction misses: {_slope(slopes['remainder'])} "
-                "— second order, it shrinks like ‖dx‖².")
-    st.caption("Slopes are least-squares fits on the log-log chart, left of ‖dx‖ = 0.05·T and above "
-               "round-off. Make dx 10× smaller and J·dx gets 100× closer to the real change: that is what "
-               "*J is the derivative* means. At the far left the remainder hits round-off (≈ 1e-16) and "
-               "stops shrinking; far right, softmax saturates and both curves level off.")
+    st.markdown(
+        f"- **‖Δs‖**, the actual change of the probabilities: {_slope(slopes['change'])} — "
+        "first order, it shrinks like ‖dx‖.\n"
+        f"- **‖Δs − J·dx‖**, what the first-order prediction misses: {_slope(slopes['remainder'])} "
+        "— second order, it shrinks like ‖dx‖²."
+    )
+    st.caption(
+        "Slopes are least-squares fits on the log-log chart, left of ‖dx‖ = 0.05·T and above "
+        "round-off. Make dx 10× smaller and J·dx gets 100× closer to the real change: that is what "
+        "*J is the derivative* means. At the far left the remainder hits round-off (≈ 1e-16) and "
+        "stops shrinking; far right, softmax saturates and both curves level off."
+    )
     if slopes["remainder"] is None:
-        st.caption("With these logits softmax barely moves at all: the remainder is round-off everywhere, "
-                   "so there is no slope to fit. Raise T or bring the logits closer.")
+        st.caption(
+            "With these logits softmax barely moves at all: the remainder is round-off everywhere, "
+            "so there is no slope to fit. Raise T or bring the logits closer."
+        )
 
 # =============================================================================================
 st.header("3 · Vector-Jacobian products: what backprop computes", divider="gray")
-st.latex(r"\underbrace{v^{\top} J}_{\text{gradient w.r.t. } z} \;=\; "
-         r"\frac{1}{T}\, s \odot \left(v - (v^{\top} s)\,\mathbf{1}\right)"
-         r"\qquad \text{(never forms the } n\times n \text{ matrix)}")
-st.caption("v is the upstream gradient ∂L/∂s arriving from the next layer. For the linear layer the VJP "
-           "is simply vᵀW (`v @ W`): backprop multiplies by W and never builds anything new.")
+st.latex(
+    r"\underbrace{v^{\top} J}_{\text{gradient w.r.t. } z} \;=\; "
+    r"\frac{1}{T}\, s \odot \left(v - (v^{\top} s)\,\mathbf{1}\right)"
+    r"\qquad \text{(never forms the } n\times n \text{ matrix)}"
+)
+st.caption(
+    "v is the upstream gradient ∂L/∂s arriving from the next layer. For the linear layer the VJP "
+    "is simply vᵀW (`v @ W`): backprop multiplies by W and never builds anything new."
+)
 
-vseed = state.slider("vseed", "Seed of the upstream gradient v", 0, 999, 0,
-                     help="v = standard normal draws, one per logit (n = the number of logits above).")
+vseed = state.slider(
+    "vseed",
+    "Seed of the upstream gradient v",
+    0,
+    999,
+    0,
+    help="v = standard normal draws, one per logit (n = the number of logits above).",
+)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -233,18 +346,32 @@ def vjp_case(z: tuple[float, ...], T: float, vseed: int) -> dict:
 vj = vjp_case(tuple(float(v) for v in logits), float(T), int(vseed))
 vl, vr = st.columns([1, 1], gap="large")
 with vl:
-    st.markdown(_table(("j", "upstream v", "vᵀJ, full matrix", "vᵀJ, O(n) VJP"),
-                       [(str(j), f"{a:.6f}", f"{b:.10f}", f"{c:.10f}")
-                        for j, (a, b, c) in enumerate(zip(vj["v"], vj["full"], vj["fast"], strict=True))]))
+    st.markdown(
+        _table(
+            ("j", "upstream v", "vᵀJ, full matrix", "vᵀJ, O(n) VJP"),
+            [
+                (str(j), f"{a:.6f}", f"{b:.10f}", f"{c:.10f}")
+                for j, (a, b, c) in enumerate(zip(vj["v"], vj["full"], vj["fast"], strict=True))
+            ],
+        )
+    )
 with vr:
     (j,), a, b = _worst_entry(vj["full"], vj["fast"])
     saturated = vj["rel"] >= GOOD and sm["max_abs"] < 1e-8
-    check_badge("vᵀJ from the full matrix vs the O(n) VJP", a, b, vj["rel"],
-                a_name=f"v @ J [{j}]", b_name="s ⊙ (v − v·s)/T",
-                note=(f"Softmax is saturated (max |J| = {sm['max_abs']:.1e}): both results are 0 up to "
-                      "round-off of about 1e-16·‖v‖/T, so their *relative* difference is noise here."
-                      if saturated else
-                      "Two independent formulas: an n × n matrix product, and three vector operations."))
+    check_badge(
+        "vᵀJ from the full matrix vs the O(n) VJP",
+        a,
+        b,
+        vj["rel"],
+        a_name=f"v @ J [{j}]",
+        b_name="s ⊙ (v − v·s)/T",
+        note=(
+            f"Softmax is saturated (max |J| = {sm['max_abs']:.1e}): both results are 0 up to "
+            "round-off of about 1e-16·‖v‖/T, so their *relative* difference is noise here."
+            if saturated
+            else "Two independent formulas: an n × n matrix product, and three vector operations."
+        ),
+    )
     st.caption(thresholds_caption())
 
 st.subheader("Cost as n grows")
@@ -258,13 +385,22 @@ def cost_view() -> dict:
     out = {"n_max": int(ns.max()), "slope": {}, "at_max": {}}
     for method in (timing.VJP_FULL, timing.VJP_FAST):
         rows = (costs["method"] == method).to_numpy()
-        out["slope"][method] = finite_diff.fitted_slope(ns[rows & (ns >= 200)], secs[rows & (ns >= 200)],
-                                                        h_range=(0.0, float("inf")))
+        out["slope"][method] = finite_diff.fitted_slope(
+            ns[rows & (ns >= 200)], secs[rows & (ns >= 200)], h_range=(0.0, float("inf"))
+        )
         out["at_max"][method] = float(secs[rows & (ns == ns.max())][0])
-    out["spec"] = charts.vega_spec(charts.scaling_chart(
-        costs, "n", "seconds", "method", color_domain=[timing.VJP_FULL, timing.VJP_FAST],
-        x_title="n = number of logits (log)", y_title="seconds per vᵀJ (log; fastest of several runs)",
-        height=320))
+    out["spec"] = charts.vega_spec(
+        charts.scaling_chart(
+            costs,
+            "n",
+            "seconds",
+            "method",
+            color_domain=[timing.VJP_FULL, timing.VJP_FAST],
+            x_title="n = number of logits (log)",
+            y_title="seconds per vᵀJ (log; fastest of several runs)",
+            height=320,
+        )
+    )
     return out
 
 
@@ -279,15 +415,26 @@ with cr:
         f"At n = {cost['n_max']:,}: **{cost['at_max'][timing.VJP_FULL] * 1e3:.1f} ms** per VJP.\n"
         f"- **VJP**: fitted slope **{cost['slope'][timing.VJP_FAST]:.1f}** — at most linear; a fixed "
         "~10 µs of Python overhead per call still hides the O(n) work at these sizes. "
-        f"At n = {cost['n_max']:,}: **{cost['at_max'][timing.VJP_FAST] * 1e6:.0f} µs**.")
-    st.caption("Why backprop never builds Jacobians: the gradient it passes backward is always a vector, so "
-               "each layer only needs vᵀJ, which costs about as much as its forward pass — while the full "
-               "matrix of a 50,000-word softmax alone would hold 2.5 billion numbers (20 GB).")
-    st.caption("Measured once per server process with time.perf_counter (the fastest of several runs, then "
-               "cached), so the numbers depend on the machine the app runs on.")
+        f"At n = {cost['n_max']:,}: **{cost['at_max'][timing.VJP_FAST] * 1e6:.0f} µs**."
+    )
+    st.caption(
+        "Why backprop never builds Jacobians: the gradient it passes backward is always a vector, so "
+        "each layer only needs vᵀJ, which costs about as much as its forward pass — while the full "
+        "matrix of a 50,000-word softmax alone would hold 2.5 billion numbers (20 GB)."
+    )
+    st.caption(
+        "Measured once per server process with time.perf_counter (the fastest of several runs, then "
+        "cached), so the numbers depend on the machine the app runs on."
+    )
 
-show_code(jac.linear_jacobian, jac.softmax_jacobian, jac.softmax_jacobian_loop, jac.vjp_softmax,
-          jac.taylor_error, finite_diff.jacobian)
+show_code(
+    jac.linear_jacobian,
+    jac.softmax_jacobian,
+    jac.softmax_jacobian_loop,
+    jac.vjp_softmax,
+    jac.taylor_error,
+    finite_diff.jacobian,
+)
 
 from ui.challenge import challenge_panel
 

@@ -57,10 +57,26 @@ def _loss_label(key: str) -> str:
 
 c1, c2, c3 = stage_control().columns([2.2, 1.4, 1.4])
 loss_key = state.select("loss", "Loss", list(LOSSES), "bce", format_func=_loss_label, container=c1)
-y = state.slider("y", "Target y", 0.0, 1.0, 1.0, step=0.05, container=c2,
-                 help="The true value. Cross-entropies expect a probability: 0 or 1, or a soft label between.")
-p0 = state.slider("p0", "Prediction ŷ₀", 0.01, 0.99, 0.7, step=0.01, container=c3,
-                  help="Where the tangent and the check are drawn (the article's example predicts 0.7).")
+y = state.slider(
+    "y",
+    "Target y",
+    0.0,
+    1.0,
+    1.0,
+    step=0.05,
+    container=c2,
+    help="The true value. Cross-entropies expect a probability: 0 or 1, or a soft label between.",
+)
+p0 = state.slider(
+    "p0",
+    "Prediction ŷ₀",
+    0.01,
+    0.99,
+    0.7,
+    step=0.01,
+    container=c3,
+    help="Where the tangent and the check are drawn (the article's example predicts 0.7).",
+)
 loss = LOSSES[loss_key]
 
 
@@ -74,53 +90,77 @@ def loss_view(key: str, y: float, p0: float) -> dict:
     values, grads = loss_curve(ls, y, PRED_GRID)
     (v0,), (g0,) = loss_curve(ls, y, [p0])
     numeric = finite_diff.derivative(loss_at, PRED_GRID, h=H, method="central")
-    return {"values": values, "grads": grads, "v0": float(v0), "g0": float(g0),
-            "n0": float(finite_diff.derivative(loss_at, p0, h=H, method="central")),
-            "rel": finite_diff.relative_error(grads, numeric)}
+    return {
+        "values": values,
+        "grads": grads,
+        "v0": float(v0),
+        "g0": float(g0),
+        "n0": float(finite_diff.derivative(loss_at, p0, h=H, method="central")),
+        "rel": finite_diff.relative_error(grads, numeric),
+    }
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def loss_section(key: str, y: float, p0: float) -> dict:
     """The numbers of `loss_view` and the loss/derivative chart with the tangent at ŷ₀ (a Vega-Lite dict)."""
     lv = loss_view(key, y, p0)
-    lv["spec"] = charts.vega_spec(charts.function_and_derivative(
-        charts.curve_frame(PRED_GRID, lv["values"], lv["grads"]), fixed=charts.tangent_point(p0, lv["v0"], lv["g0"]),
-        x_title="prediction ŷ", f_title="loss L(y, ŷ)", df_title="∂L/∂ŷ",
-        y_domain=charts.robust_domain(lv["values"], trim=1.0), dy_domain=charts.robust_domain(lv["grads"], trim=3.0),
-        height=240))
+    lv["spec"] = charts.vega_spec(
+        charts.function_and_derivative(
+            charts.curve_frame(PRED_GRID, lv["values"], lv["grads"]),
+            fixed=charts.tangent_point(p0, lv["v0"], lv["g0"]),
+            x_title="prediction ŷ",
+            f_title="loss L(y, ŷ)",
+            df_title="∂L/∂ŷ",
+            y_domain=charts.robust_domain(lv["values"], trim=1.0),
+            dy_domain=charts.robust_domain(lv["grads"], trim=3.0),
+            height=240,
+        )
+    )
     return lv
 
 
 lv = loss_section(loss_key, float(y), float(p0))
 left, right = st.columns([3, 2], gap="large")
 with left:
-    stage_chart().vega_lite_chart(spec=titled(lv["spec"], "The loss against the prediction ŷ"), width="stretch")
-    st.caption(f"Target y = {y:g}. Green: the tangent at ŷ₀, whose slope is ∂L/∂ŷ. Hover to move a tangent "
-               "along the curve (in the browser, no rerun). One prediction at a time (n = 1).")
+    stage_chart().vega_lite_chart(
+        spec=titled(lv["spec"], "The loss against the prediction ŷ"), width="stretch"
+    )
+    st.caption(
+        f"Target y = {y:g}. Green: the tangent at ŷ₀, whose slope is ∂L/∂ŷ. Hover to move a tangent "
+        "along the curve (in the browser, no rerun). One prediction at a time (n = 1)."
+    )
 with right:
     st.latex(loss.formula)
     st.latex(loss.grad_formula)
     m1, m2 = st.columns(2)
     m1.metric(f"L at ŷ₀ = {p0:g}", fmt(lv["v0"], 4))
     m2.metric("∂L/∂ŷ at ŷ₀", fmt(lv["g0"], 4))
-    check_badge(f"∂L/∂ŷ: formula vs central differences (h = {H:g})", lv["g0"], lv["n0"], lv["rel"],
-                a_name="formula at ŷ₀", b_name="difference at ŷ₀",
-                note=f"The relative error is over the whole curve ({len(PRED_GRID)} points, vector norms), "
-                     "so a slope of exactly 0 at ŷ = y does not make it meaningless.")
+    check_badge(
+        f"∂L/∂ŷ: formula vs central differences (h = {H:g})",
+        lv["g0"],
+        lv["n0"],
+        lv["rel"],
+        a_name="formula at ŷ₀",
+        b_name="difference at ŷ₀",
+        note=f"The relative error is over the whole curve ({len(PRED_GRID)} points, vector norms), "
+        "so a slope of exactly 0 at ŷ = y does not make it meaningless.",
+    )
     notes = {
         "mse": "MSE's slope is a straight line in ŷ: proportional to the error, and bounded — a badly wrong "
-               "prediction gets a push only as strong as it is wrong.",
+        "prediction gets a push only as strong as it is wrong.",
         "bce": "BCE's slope blows up as ŷ approaches the wrong end (ŷ → 0 when y = 1): a confident mistake gets "
-               "a huge push. Through a sigmoid output that factor ŷ(1 − ŷ) cancels — the gradient w.r.t. the "
-               "logit is simply ŷ − y.",
+        "a huge push. Through a sigmoid output that factor ŷ(1 − ŷ) cancels — the gradient w.r.t. the "
+        "logit is simply ŷ − y.",
         "ce": "Cross-entropy looks only at the probability of the true class: with y = 0 this output's loss and "
-              "slope are 0 (it still moves through the softmax, see below). With y = 1 the slope is −1/ŷ.",
+        "slope are 0 (it still moves through the softmax, see below). With y = 1 the slope is −1/ŷ.",
     }
     st.caption(notes[loss_key])
 
 st.markdown("**The article's table** (MSE is a mean over the n outputs, the cross-entropies are sums)")
-st.markdown("| Loss | Formula | Derivative w.r.t. ŷ |\n|---|---|---|\n" + "\n".join(
-    f"| {row.loss} | ${row.formula}$ | ${row.derivative}$ |" for row in LOSS_TABLE))
+st.markdown(
+    "| Loss | Formula | Derivative w.r.t. ŷ |\n|---|---|---|\n"
+    + "\n".join(f"| {row.loss} | ${row.formula}$ | ${row.derivative}$ |" for row in LOSS_TABLE)
+)
 
 # -- 2. softmax + cross-entropy -------------------------------------------------------------------
 st.divider()
@@ -128,7 +168,8 @@ st.subheader("Softmax + cross-entropy: the “Simplified!” gradient")
 st.markdown(
     "The article's `softmax_cross_entropy_derivative` returns just `y_pred - y_true  # Simplified!`. "
     "Here the same gradient with respect to the logits z is also computed the long way, by the chain rule "
-    "through the softmax Jacobian, and the two are compared.")
+    "through the softmax Jacobian, and the two are compared."
+)
 
 
 def _clamp_class() -> None:
@@ -146,13 +187,35 @@ def _random_logits() -> None:
 
 k1, k2, k3 = st.columns([1.2, 2.4, 1])
 k = state.slider("k", "Number of classes", 3, MAX_CLASSES, 3, container=k1, on_change=_clamp_class)
-true_class = state.select("cls", "True class", [str(i) for i in range(1, k + 1)], "1", radio=True,
-                          container=k2, help="The one-hot target y has its 1 at this class.")
-k3.button("Random logits", key="losses.random", icon=":material/casino:", on_click=_random_logits,
-          help="Draw new logits (and a true class) to try the check on.")
+true_class = state.select(
+    "cls",
+    "True class",
+    [str(i) for i in range(1, k + 1)],
+    "1",
+    radio=True,
+    container=k2,
+    help="The one-hot target y has its 1 at this class.",
+)
+k3.button(
+    "Random logits",
+    key="losses.random",
+    icon=":material/casino:",
+    on_click=_random_logits,
+    help="Draw new logits (and a true class) to try the check on.",
+)
 zcols = st.columns(MAX_CLASSES)
-logits = [state.slider(f"z{i + 1}", f"Logit z{i + 1}", -LOGIT_RANGE, LOGIT_RANGE, LOGIT_DEFAULTS[i], step=0.1,
-                       container=zcols[i]) for i in range(k)]
+logits = [
+    state.slider(
+        f"z{i + 1}",
+        f"Logit z{i + 1}",
+        -LOGIT_RANGE,
+        LOGIT_RANGE,
+        LOGIT_DEFAULTS[i],
+        step=0.1,
+        container=zcols[i],
+    )
+    for i in range(k)
+]
 
 
 def softmax_view(logits: tuple[float, ...], cls: int) -> dict:
@@ -162,8 +225,14 @@ def softmax_view(logits: tuple[float, ...], cls: int) -> dict:
     y_true[cls] = 1.0
     long_way = softmax_ce_grad_long(y_true, z)
     shortcut = softmax_cross_entropy_grad(y_true, z)
-    return {"p": softmax(z), "y": y_true, "loss": softmax_cross_entropy(y_true, z), "long": long_way,
-            "short": shortcut, "rel": finite_diff.relative_error(long_way, shortcut)}
+    return {
+        "p": softmax(z),
+        "y": y_true,
+        "loss": softmax_cross_entropy(y_true, z),
+        "long": long_way,
+        "short": shortcut,
+        "rel": finite_diff.relative_error(long_way, shortcut),
+    }
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -173,14 +242,26 @@ def softmax_section(logits: tuple[float, ...], cls: int) -> dict:
     k = len(logits)
     names = [f"class {i + 1}" for i in range(k)]
     p_names, g_names = ["softmax p", "target y (one-hot)"], ["long way: Jᵀ · (−y / p)", "shortcut: p − y"]
-    probs = pd.DataFrame({"class": names * 2, "value": np.concatenate([sv["p"], sv["y"]]),
-                          "series": [p_names[0]] * k + [p_names[1]] * k})
-    grads = pd.DataFrame({"class": names * 2, "value": np.concatenate([sv["long"], sv["short"]]),
-                          "series": [g_names[0]] * k + [g_names[1]] * k})
-    sv["prob_spec"] = charts.vega_spec(charts.grouped_bars(
-        probs, "class", "value", "series", y_title="probability", group_domain=p_names))
-    sv["grad_spec"] = charts.vega_spec(charts.grouped_bars(
-        grads, "class", "value", "series", y_title="∂L/∂z", group_domain=g_names))
+    probs = pd.DataFrame(
+        {
+            "class": names * 2,
+            "value": np.concatenate([sv["p"], sv["y"]]),
+            "series": [p_names[0]] * k + [p_names[1]] * k,
+        }
+    )
+    grads = pd.DataFrame(
+        {
+            "class": names * 2,
+            "value": np.concatenate([sv["long"], sv["short"]]),
+            "series": [g_names[0]] * k + [g_names[1]] * k,
+        }
+    )
+    sv["prob_spec"] = charts.vega_spec(
+        charts.grouped_bars(probs, "class", "value", "series", y_title="probability", group_domain=p_names)
+    )
+    sv["grad_spec"] = charts.vega_spec(
+        charts.grouped_bars(grads, "class", "value", "series", y_title="∂L/∂z", group_domain=g_names)
+    )
     return sv
 
 
@@ -192,23 +273,37 @@ with b1:
     st.caption(f"Cross-entropy loss −log p{true_class} = **{fmt(sv['loss'], 4)}**.")
 with b2:
     st.vega_lite_chart(spec=titled(sv["grad_spec"], "Gradient ∂L/∂z = p − y"), width="stretch")
-    st.caption("Negative bar: the true class's logit is pushed up; positive bars: the others are pushed down, "
-               "each in proportion to its probability.")
+    st.caption(
+        "Negative bar: the true class's logit is pushed up; positive bars: the others are pushed down, "
+        "each in proportion to its probability."
+    )
 c = int(true_class) - 1
-check_badge(f"∂L/∂z: chain rule through the softmax Jacobian vs p − y ({k} components)",
-            sv["long"][c], sv["short"][c], sv["rel"], a_name=f"long way, z{true_class}",
-            b_name=f"p − y, z{true_class}",
-            note="Long way: " + ", ".join(fmt(v, 4) for v in sv["long"]) + " · shortcut: "
-                 + ", ".join(fmt(v, 4) for v in sv["short"]) + ". Relative error over the whole vector. "
-                 + thresholds_caption())
+check_badge(
+    f"∂L/∂z: chain rule through the softmax Jacobian vs p − y ({k} components)",
+    sv["long"][c],
+    sv["short"][c],
+    sv["rel"],
+    a_name=f"long way, z{true_class}",
+    b_name=f"p − y, z{true_class}",
+    note="Long way: "
+    + ", ".join(fmt(v, 4) for v in sv["long"])
+    + " · shortcut: "
+    + ", ".join(fmt(v, 4) for v in sv["short"])
+    + ". Relative error over the whole vector. "
+    + thresholds_caption(),
+)
 with st.expander("Why they are equal: the chain rule, written out", icon=":material/calculate:"):
-    st.latex(r"\frac{\partial L}{\partial z_j} = \sum_i \frac{\partial L}{\partial p_i}\,"
-             r"\frac{\partial p_i}{\partial z_j} = \sum_i \Bigl(-\frac{y_i}{p_i}\Bigr)\, p_i(\delta_{ij} - p_j)"
-             r" = -y_j + p_j \sum_i y_i = p_j - y_j")
-    st.markdown("The softmax Jacobian is J = diag(p) − p pᵀ; multiplying its transpose by ∂L/∂p = −y/p "
-                "cancels every 1/p, and Σᵢ yᵢ = 1 for a one-hot target. What is left is p − y: cheap, and "
-                "with no division by a probability that could underflow to 0 — which is why frameworks fuse "
-                "softmax and cross-entropy into one operation on the logits.")
+    st.latex(
+        r"\frac{\partial L}{\partial z_j} = \sum_i \frac{\partial L}{\partial p_i}\,"
+        r"\frac{\partial p_i}{\partial z_j} = \sum_i \Bigl(-\frac{y_i}{p_i}\Bigr)\, p_i(\delta_{ij} - p_j)"
+        r" = -y_j + p_j \sum_i y_i = p_j - y_j"
+    )
+    st.markdown(
+        "The softmax Jacobian is J = diag(p) − p pᵀ; multiplying its transpose by ∂L/∂p = −y/p "
+        "cancels every 1/p, and Σᵢ yᵢ = 1 for a one-hot target. What is left is p − y: cheap, and "
+        "with no division by a probability that could underflow to 0 — which is why frameworks fuse "
+        "softmax and cross-entropy into one operation on the logits."
+    )
 
 # -- 3. numerical stability -----------------------------------------------------------------------
 st.divider()
@@ -216,9 +311,12 @@ st.subheader("Numerical stability: BCE from probabilities vs from logits")
 st.markdown(
     "Computing σ(z) first and then taking logs — the naive way — fails for large |z|: σ(z) rounds to exactly "
     "1.0 and log(1 − σ(z)) becomes log 0. The logits form max(z, 0) − z·y + log(1 + e^(−|z|)) never "
-    "rounds a probability and stays exact.")
-st.latex(r"\underbrace{-\bigl[y\log\sigma(z) + (1-y)\log(1-\sigma(z))\bigr]}_{\text{naive}}"
-         r"\quad\text{vs}\quad \underbrace{\max(z, 0) - z\,y + \log\bigl(1 + e^{-|z|}\bigr)}_{\text{from logits}}")
+    "rounds a probability and stays exact."
+)
+st.latex(
+    r"\underbrace{-\bigl[y\log\sigma(z) + (1-y)\log(1-\sigma(z))\bigr]}_{\text{naive}}"
+    r"\quad\text{vs}\quad \underbrace{\max(z, 0) - z\,y + \log\bigl(1 + e^{-|z|}\bigr)}_{\text{from logits}}"
+)
 
 
 stab_y = state.select("label", "Label y", ["1", "0"], "1", radio=True)
@@ -228,8 +326,12 @@ def stability_view(y: float) -> dict:
     """The naive and stable BCE over z ∈ [−50, 50], where the naive one breaks, and a few sample values."""
     r = bce_stability(y, Z_GRID)
     zt = np.array(Z_TABLE)
-    return {"report": r, "z_table": zt, "naive_table": bce_naive_from_logit(y, zt),
-            "stable_table": bce_from_logits(y, zt)}
+    return {
+        "report": r,
+        "z_table": zt,
+        "naive_table": bce_naive_from_logit(y, zt),
+        "stable_table": bce_from_logits(y, zt),
+    }
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -239,17 +341,44 @@ def stability_section(y: float) -> dict:
     rep = out["report"]
     naive, stable = "naive: σ(z), then log", "from logits (stable)"
     plot_naive = np.where(rep.naive > 0, rep.naive, np.nan)  # inf, NaN and exact 0 cannot sit on a log axis
-    df = pd.concat([pd.DataFrame({"z": rep.z, "loss": rep.stable, "computed": stable}),
-                    pd.DataFrame({"z": rep.z, "loss": plot_naive, "computed": naive})], ignore_index=True)
-    top = [charts.lines(df, "z", "loss", "computed", x_title="logit z", y_title="BCE loss (log scale)",
-                        log_y=True, color_domain=[stable, naive], height=260)]
+    df = pd.concat(
+        [
+            pd.DataFrame({"z": rep.z, "loss": rep.stable, "computed": stable}),
+            pd.DataFrame({"z": rep.z, "loss": plot_naive, "computed": naive}),
+        ],
+        ignore_index=True,
+    )
+    top = [
+        charts.lines(
+            df,
+            "z",
+            "loss",
+            "computed",
+            x_title="logit z",
+            y_title="BCE loss (log scale)",
+            log_y=True,
+            color_domain=[stable, naive],
+            height=260,
+        )
+    ]
     err = pd.DataFrame({"z": rep.z, "relative error": np.clip(rep.rel_err, REL_FLOOR, 1.0)})
-    bottom = [charts.lines(err, "z", "relative error", x_title="logit z",
-                           y_title="naive's relative error", log_y=True, y_domain=[REL_FLOOR, 2.0], height=150),
-              charts.hrule(rep.tolerance, f"{rep.tolerance:.0e}")]
+    bottom = [
+        charts.lines(
+            err,
+            "z",
+            "relative error",
+            x_title="logit z",
+            y_title="naive's relative error",
+            log_y=True,
+            y_domain=[REL_FLOOR, 2.0],
+            height=150,
+        ),
+        charts.hrule(rep.tolerance, f"{rep.tolerance:.0e}"),
+    ]
     for lo, _hi, kind in rep.broken:
-        mark = charts.side_rule(lo, f"naive = {kind} from z = {lo:.1f}", charts.PALETTE[1],
-                                label_y=12 if y > 0.5 else 240)  # away from the curve's high end
+        mark = charts.side_rule(
+            lo, f"naive = {kind} from z = {lo:.1f}", charts.PALETTE[1], label_y=12 if y > 0.5 else 240
+        )  # away from the curve's high end
         top.append(mark)
         bottom.append(charts.side_rule(lo, "", charts.PALETTE[1]))
     both = charts.alt.vconcat(charts.alt.layer(*top), charts.alt.layer(*bottom))
@@ -265,30 +394,46 @@ with s1:
 with s2:
     lines = []
     for lo, hi, kind in rep.broken:
-        what = ("NaN: y·log σ(z) is fine, but (1 − y)·log(1 − σ(z)) = 0 · (−∞)" if kind == "nan"
-                else "+∞: log(1 − σ(z)) = log 0 = −∞")
+        what = (
+            "NaN: y·log σ(z) is fine, but (1 − y)·log(1 − σ(z)) = 0 · (−∞)"
+            if kind == "nan"
+            else "+∞: log(1 − σ(z)) = log 0 = −∞"
+        )
         lines.append(f"- **Breaks for z ≥ {lo:.1f}** (to {hi:g}): the naive form returns {what}.")
     if rep.lost_above is not None:
-        lines.append(f"- Already **wrong in the digits from z ≈ {rep.lost_above:.1f}**: relative error above "
-                     f"{rep.tolerance:.0e}, as 1 − σ(z) keeps only a few significant bits.")
+        lines.append(
+            f"- Already **wrong in the digits from z ≈ {rep.lost_above:.1f}**: relative error above "
+            f"{rep.tolerance:.0e}, as 1 − σ(z) keeps only a few significant bits."
+        )
     if rep.lost_below is not None:
-        lines.append(f"- And **for z ≤ {rep.lost_below:.1f}** it is inaccurate too, then exactly 0 where the "
-                     "true loss is about eᶻ: log(1 − σ(z)) = log 1 = 0 once σ(z) < 2⁻⁵³.")
+        lines.append(
+            f"- And **for z ≤ {rep.lost_below:.1f}** it is inaccurate too, then exactly 0 where the "
+            "true loss is about eᶻ: log(1 − σ(z)) = log 1 = 0 once σ(z) < 2⁻⁵³."
+        )
     if not rep.broken:
         lines.append("- The naive form stays finite on this range.")
     st.markdown("\n".join(lines))
-    st.caption(f"σ(z) = 1/(1 + e^(−z)) rounds to exactly 1.0 once e^(−z) < 2⁻⁵³, i.e. for z > 53·ln 2 ≈ "
-               f"{SIGMOID_ROUNDS_TO_ONE:.2f}. Both curves come from `core.losses`; the naive one keeps its "
-               "inf/NaN (drawn as gaps) and never raises a warning. Lower chart: how far the naive value is "
-               "from the stable one, relative (exact agreement drawn at 1e-17).")
+    st.caption(
+        f"σ(z) = 1/(1 + e^(−z)) rounds to exactly 1.0 once e^(−z) < 2⁻⁵³, i.e. for z > 53·ln 2 ≈ "
+        f"{SIGMOID_ROUNDS_TO_ONE:.2f}. Both curves come from `core.losses`; the naive one keeps its "
+        "inf/NaN (drawn as gaps) and never raises a warning. Lower chart: how far the naive value is "
+        "from the stable one, relative (exact agreement drawn at 1e-17)."
+    )
 table = "| z | naive | from logits |\n|---|---|---|\n" + "\n".join(
     f"| {z:g} | `{fmt(a, 4)}` | `{fmt(b, 4)}` |"
-    for z, a, b in zip(sv2["z_table"], sv2["naive_table"], sv2["stable_table"], strict=True))
+    for z, a, b in zip(sv2["z_table"], sv2["naive_table"], sv2["stable_table"], strict=True)
+)
 with st.expander(f"Sample values, y = {stab_y}", icon=":material/table:"):
     st.markdown(table)
 
-show_code(softmax_cross_entropy_grad, softmax_ce_grad_long, softmax_jacobian, loss_curve,
-          bce_naive_from_logit, bce_from_logits)
+show_code(
+    softmax_cross_entropy_grad,
+    softmax_ce_grad_long,
+    softmax_jacobian,
+    loss_curve,
+    bce_naive_from_logit,
+    bce_from_logits,
+)
 
 from ui.challenge import challenge_panel
 

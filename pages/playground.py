@@ -24,7 +24,9 @@ from ui.text import plain
 
 PAGE = "playground"
 PLAYER_KEY = f"{PAGE}.player"
-MAX_INTERVALS = 200  # at most 201 frames per replay: epoch 0, then every k epochs (k divides the run's epochs)
+MAX_INTERVALS = (
+    200  # at most 201 frames per replay: epoch 0, then every k epochs (k divides the run's epochs)
+)
 PLAY_FPS = 30  # frames per second at 1× (the default 200 epochs play in ~7 s)
 MAX_BYTES = 380_000  # the player's data per page load (issue 12's budget: ≤ 400 KB per message)
 GRID_N = 24  # decision map: 24 × 24 cells
@@ -40,19 +42,69 @@ REG_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
 BATCHES = ("1", "5", "10", "20", "50", "full")
 EPOCHS = ("50", "100", "200", "300", "500", "1000")
 DATASET_OPTIONS = (*DATASETS, "points")
-DEFAULTS = {"dataset": "circles", "noise": 0.1, "n": 200, "dseed": 0, "layers": 2, "w1": 6, "w2": 6, "w3": 6,
-            "w4": 6, "activation": "tanh", "loss": "ce", "output": "1", "init": "xavier", "seed": 1, "lr": 0.3,
-            "reg": "none", "reg_rate": 0.001, "batch": "10", "epochs": "200"}
+DEFAULTS = {
+    "dataset": "circles",
+    "noise": 0.1,
+    "n": 200,
+    "dseed": 0,
+    "layers": 2,
+    "w1": 6,
+    "w2": 6,
+    "w3": 6,
+    "w4": 6,
+    "activation": "tanh",
+    "loss": "ce",
+    "output": "1",
+    "init": "xavier",
+    "seed": 1,
+    "lr": 0.3,
+    "reg": "none",
+    "reg_rate": 0.001,
+    "batch": "10",
+    "epochs": "200",
+}
 PRESETS = {
     "default": DEFAULTS,
-    "spirals": {**DEFAULTS, "dataset": "spirals", "n": 400, "layers": 3, "w1": 8, "w2": 8, "w3": 8, "epochs": "300"},
-    "article": {**DEFAULTS, "dataset": "xor_article", "layers": 1, "w1": 3, "activation": "sigmoid", "loss": "mse",
-                "init": "article", "seed": 42, "lr": 1.0, "batch": "full", "epochs": "1000"},
+    "spirals": {
+        **DEFAULTS,
+        "dataset": "spirals",
+        "n": 400,
+        "layers": 3,
+        "w1": 8,
+        "w2": 8,
+        "w3": 8,
+        "epochs": "300",
+    },
+    "article": {
+        **DEFAULTS,
+        "dataset": "xor_article",
+        "layers": 1,
+        "w1": 3,
+        "activation": "sigmoid",
+        "loss": "mse",
+        "init": "article",
+        "seed": 42,
+        "lr": 1.0,
+        "batch": "full",
+        "epochs": "1000",
+    },
 }
-LABELS = {"ce": "cross-entropy", "mse": "MSE ½(a − y)²", "1": "1 sigmoid unit", "2": "2 softmax units",
-          "article": "article N(0, 0.5²)", "xavier": "Xavier (Glorot)", "he": "He", "none": "none",
-          "l1": "L1  λΣ|w|", "l2": "L2  ½λΣw²", "full": "full batch", "points": "Your points (paste below)",
-          **{k: spec.label for k, spec in DATASETS.items()}, **{k: a.name for k, a in ACTIVATIONS.items()}}
+LABELS = {
+    "ce": "cross-entropy",
+    "mse": "MSE ½(a − y)²",
+    "1": "1 sigmoid unit",
+    "2": "2 softmax units",
+    "article": "article N(0, 0.5²)",
+    "xavier": "Xavier (Glorot)",
+    "he": "He",
+    "none": "none",
+    "l1": "L1  λΣ|w|",
+    "l2": "L2  ½λΣw²",
+    "full": "full batch",
+    "points": "Your points (paste below)",
+    **{k: spec.label for k, spec in DATASETS.items()},
+    **{k: a.name for k, a in ACTIVATIONS.items()},
+}
 
 header(
     "Network playground",
@@ -110,71 +162,147 @@ _load_points_from_link()
 
 # -- controls: the main ones beside each other, the rest folded ---------------------------------------------
 c1, c2, c3, c4, c5 = st.columns([1.5, 1, 1, 1, 1.1])
-dataset = state.select("dataset", "Dataset", DATASET_OPTIONS, DEFAULTS["dataset"], format_func=_label, container=c1)
+dataset = state.select(
+    "dataset", "Dataset", DATASET_OPTIONS, DEFAULTS["dataset"], format_func=_label, container=c1
+)
 noise = state.slider("noise", "Noise", 0.0, 1.0, DEFAULTS["noise"], 0.05, container=c2)
 n_layers = state.slider("layers", "Hidden layers", 0, MAX_HIDDEN_LAYERS, DEFAULTS["layers"], container=c3)
-activation = state.select("activation", "Activation", tuple(ACTIVATIONS), DEFAULTS["activation"],
-                          format_func=_label, container=c4, help="Every hidden layer uses it.")
+activation = state.select(
+    "activation",
+    "Activation",
+    tuple(ACTIVATIONS),
+    DEFAULTS["activation"],
+    format_func=_label,
+    container=c4,
+    help="Every hidden layer uses it.",
+)
 lr = state.log_slider("lr", "Learning rate η", LEARNING_RATES, DEFAULTS["lr"], container=c5)
 
 cols = st.columns(5)
-widths = [state.slider(f"w{k}", f"Units in layer {k}", 1, 8, DEFAULTS[f"w{k}"], container=col)
-          for k, col in zip(range(1, n_layers + 1), cols[:4], strict=False)]
+widths = [
+    state.slider(f"w{k}", f"Units in layer {k}", 1, 8, DEFAULTS[f"w{k}"], container=col)
+    for k, col in zip(range(1, n_layers + 1), cols[:4], strict=False)
+]
 epochs = state.select("epochs", "Epochs", EPOCHS, DEFAULTS["epochs"], container=cols[4])
 
-with st.expander("More settings: loss, output, initialisation, regularisation, batch size, seeds",
-                 icon=":material/tune:"):
+with st.expander(
+    "More settings: loss, output, initialisation, regularisation, batch size, seeds", icon=":material/tune:"
+):
     c1, c2, c3, c4, c5 = st.columns(5)
     loss = state.select("loss", "Loss", ("ce", "mse"), DEFAULTS["loss"], format_func=_label, container=c1)
-    output = state.select("output", "Output", ("1", "2"), DEFAULTS["output"], format_func=_label, container=c2,
-                          help="One sigmoid unit gives P(class 1); two softmax units give both class probabilities.")
-    init = state.select("init", "Initial weights", INIT_CHOICES, DEFAULTS["init"], format_func=_label,
-                        container=c3)
+    output = state.select(
+        "output",
+        "Output",
+        ("1", "2"),
+        DEFAULTS["output"],
+        format_func=_label,
+        container=c2,
+        help="One sigmoid unit gives P(class 1); two softmax units give both class probabilities.",
+    )
+    init = state.select(
+        "init", "Initial weights", INIT_CHOICES, DEFAULTS["init"], format_func=_label, container=c3
+    )
     seed = state.number("seed", "Weight seed", 0, 9999, DEFAULTS["seed"], 1, container=c4)
     batch = state.select("batch", "Batch size", BATCHES, DEFAULTS["batch"], format_func=_label, container=c5)
     c1, c2, c3, c4 = st.columns([1, 1.3, 1.2, 1])
-    reg = state.select("reg", "Regularisation", ("none", "l1", "l2"), DEFAULTS["reg"], format_func=_label,
-                       container=c1)
-    reg_rate = state.log_slider("reg_rate", "Regularisation rate λ", REG_RATES, DEFAULTS["reg_rate"], container=c2)
-    n_points = state.slider("n", "Points", 50, 500, DEFAULTS["n"], 50, container=c3,
-                            help="How many points are drawn; half train, half test.")
+    reg = state.select(
+        "reg", "Regularisation", ("none", "l1", "l2"), DEFAULTS["reg"], format_func=_label, container=c1
+    )
+    reg_rate = state.log_slider(
+        "reg_rate", "Regularisation rate λ", REG_RATES, DEFAULTS["reg_rate"], container=c2
+    )
+    n_points = state.slider(
+        "n",
+        "Points",
+        50,
+        500,
+        DEFAULTS["n"],
+        50,
+        container=c3,
+        help="How many points are drawn; half train, half test.",
+    )
     data_seed = state.number("dseed", "Data seed", 0, 9999, DEFAULTS["dseed"], 1, container=c4)
 
 b0, b1, b2, b3 = st.columns([3.2, 1, 1, 1], vertical_alignment="bottom")
-b1.button("Defaults", key=f"{PAGE}.preset_default", on_click=_apply_preset, args=("default",), width="stretch",
-          icon=":material/restart_alt:",
-          help="Circles, 2 hidden layers of 6 tanh units, cross-entropy, η = 0.3, batches of 10, 200 epochs.")
-b2.button("Spirals", key=f"{PAGE}.preset_spirals", on_click=_apply_preset, args=("spirals",), width="stretch",
-          icon=":material/cyclone:", help="400 spiral points, 3 hidden layers of 8 tanh units, 300 epochs.")
-b3.button("Article", key=f"{PAGE}.preset_article", on_click=_apply_preset, args=("article",), width="stretch",
-          icon=":material/menu_book:",
-          help="The article's 2-3-1 sigmoid network on its four XOR points: MSE, seed 42, η = 1, full batch.")
-b0.caption("Press **Play** (or Space) to replay the training; Pause, Step (← →) or drag the scrubber and "
-           "everything under the player shows that epoch. The link keeps the epoch.")
+b1.button(
+    "Defaults",
+    key=f"{PAGE}.preset_default",
+    on_click=_apply_preset,
+    args=("default",),
+    width="stretch",
+    icon=":material/restart_alt:",
+    help="Circles, 2 hidden layers of 6 tanh units, cross-entropy, η = 0.3, batches of 10, 200 epochs.",
+)
+b2.button(
+    "Spirals",
+    key=f"{PAGE}.preset_spirals",
+    on_click=_apply_preset,
+    args=("spirals",),
+    width="stretch",
+    icon=":material/cyclone:",
+    help="400 spiral points, 3 hidden layers of 8 tanh units, 300 epochs.",
+)
+b3.button(
+    "Article",
+    key=f"{PAGE}.preset_article",
+    on_click=_apply_preset,
+    args=("article",),
+    width="stretch",
+    icon=":material/menu_book:",
+    help="The article's 2-3-1 sigmoid network on its four XOR points: MSE, seed 42, η = 1, full batch.",
+)
+b0.caption(
+    "Press **Play** (or Space) to replay the training; Pause, Step (← →) or drag the scrubber and "
+    "everything under the player shows that epoch. The link keeps the epoch."
+)
 
 points = st.session_state.get(POINTS_KEY)
 using_points = dataset == "points" and points is not None
 settings = RunSettings(
     dataset="points" if using_points else ("circles" if dataset == "points" else dataset),
-    n=int(n_points), noise=float(noise), data_seed=int(data_seed), hidden=tuple(int(w) for w in widths),
-    activation=activation, loss=loss, n_out=int(output), init=init, seed=int(seed), lr=float(lr),
-    l1=float(reg_rate) if reg == "l1" else 0.0, l2=float(reg_rate) if reg == "l2" else 0.0,
-    batch_size=None if batch == "full" else int(batch), epochs=int(epochs),
-    points=tuple((float(x), float(y), int(c)) for (x, y), c in zip(*points, strict=True)) if using_points else (),
+    n=int(n_points),
+    noise=float(noise),
+    data_seed=int(data_seed),
+    hidden=tuple(int(w) for w in widths),
+    activation=activation,
+    loss=loss,
+    n_out=int(output),
+    init=init,
+    seed=int(seed),
+    lr=float(lr),
+    l1=float(reg_rate) if reg == "l1" else 0.0,
+    l2=float(reg_rate) if reg == "l2" else 0.0,
+    batch_size=None if batch == "full" else int(batch),
+    epochs=int(epochs),
+    points=tuple((float(x), float(y), int(c)) for (x, y), c in zip(*points, strict=True))
+    if using_points
+    else (),
 )
 notice = st.empty()  # one fixed slot above the stage (its charts keep their place)
 if dataset == "points" and points is None:
-    notice.info("No points yet: paste `x1,x2,label` rows under **Your own points** below. Showing Circles.",
-                icon=":material/info:")
-n_train = -(-len(settings.points) // 2) if using_points and len(settings.points) >= 10 else (
-    len(settings.points) if using_points else (4 if settings.dataset == "xor_article" else -(-settings.n // 2)))
+    notice.info(
+        "No points yet: paste `x1,x2,label` rows under **Your own points** below. Showing Circles.",
+        icon=":material/info:",
+    )
+n_train = (
+    -(-len(settings.points) // 2)
+    if using_points and len(settings.points) >= 10
+    else (
+        len(settings.points)
+        if using_points
+        else (4 if settings.dataset == "xor_article" else -(-settings.n // 2))
+    )
+)
 steps_per_epoch = 1 if settings.batch_size is None else -(-n_train // settings.batch_size)
 if settings.epochs * steps_per_epoch > MAX_STEPS:
     capped = MAX_STEPS // steps_per_epoch
     capped = capped - capped % 50 if capped >= 50 else max(capped, 1)
-    notice.info(f"{settings.epochs} epochs in batches of {settings.batch_size} would be "
-                f"{settings.epochs * steps_per_epoch:,} gradient steps; the playground trains {capped} epochs "
-                f"(at most {MAX_STEPS:,} steps). Choose a larger batch for longer runs.", icon=":material/speed:")
+    notice.info(
+        f"{settings.epochs} epochs in batches of {settings.batch_size} would be "
+        f"{settings.epochs * steps_per_epoch:,} gradient steps; the playground trains {capped} epochs "
+        f"(at most {MAX_STEPS:,} steps). Choose a larger batch for longer runs.",
+        icon=":material/speed:",
+    )
     settings = RunSettings(**{**settings.__dict__, "epochs": capped})
 
 
@@ -200,9 +328,20 @@ def _every(s: RunSettings) -> int:
 def run(s: RunSettings):
     """The dataset and the whole training history (a frame every `_every(s)` epochs) for the settings."""
     data = _dataset(s)
-    history = train_history(_net(s), data.X_train, data.y_train, data.X_test, data.y_test, s.epochs, s.lr,
-                            s.batch_size, s.shuffle_seed, frames=s.epochs // _every(s) + 1, grid_n=GRID_N,
-                            extent=data.extent)
+    history = train_history(
+        _net(s),
+        data.X_train,
+        data.y_train,
+        data.X_test,
+        data.y_test,
+        s.epochs,
+        s.lr,
+        s.batch_size,
+        s.shuffle_seed,
+        frames=s.epochs // _every(s) + 1,
+        grid_n=GRID_N,
+        extent=data.extent,
+    )
     return data, history
 
 
@@ -236,8 +375,13 @@ def _panels(s: RunSettings, by_grad: bool, m: int) -> tuple[dict, ...]:
     train/test loss curves: frames 0, m, 2m, … of the run."""
     data, h = run(s)
     layers = len(s.sizes) - 1
-    h = replace(h, frame_epochs=h.frame_epochs[::m], params=h.params[::m], output_maps=h.output_maps[::m],
-                unit_maps=h.unit_maps[::m])
+    h = replace(
+        h,
+        frame_epochs=h.frame_epochs[::m],
+        params=h.params[::m],
+        output_maps=h.output_maps[::m],
+        unit_maps=h.unit_maps[::m],
+    )
     n_frames = h.n_frames
     weights = _shown(s, [np.stack([p[f"W{k + 1}"] for p in h.params]) for k in range(layers)])
     widths = None
@@ -253,23 +397,46 @@ def _panels(s: RunSettings, by_grad: bool, m: int) -> tuple[dict, ...]:
     per_layer = [_to_u8(np.stack([fr[k].transpose(2, 0, 1) for fr in frames])) for k in range(layers + 1)]
     sizes = [*s.sizes[:-1], 1]
     titles = ["inputs", *[f"layer {k}" for k in range(1, layers)], "output"]
-    pts = [{"x": float(a), "y": float(b), "t": float(c)} for (a, b), c in zip(data.X_train, data.y_train, strict=True)]
-    pts += [{"x": float(a), "y": float(b), "t": float(c), "s": "^"}
-            for (a, b), c in zip(data.X_test, data.y_test, strict=True)]
+    pts = [
+        {"x": float(a), "y": float(b), "t": float(c)}
+        for (a, b), c in zip(data.X_train, data.y_train, strict=True)
+    ]
+    pts += [
+        {"x": float(a), "y": float(b), "t": float(c), "s": "^"}
+        for (a, b), c in zip(data.X_test, data.y_test, strict=True)
+    ]
     at = h.frame_epochs
     return (
-        player.network_panel("Network: " + " → ".join(titles) + (" (width |∂L/∂w|)" if by_grad else " (width |w|)"),
-                             sizes, weights, unit_maps=per_layer, widths=widths, aspect=0.72,
-                             alt="The network at the current epoch: each unit's output over the input plane, "
-                                 "edges coloured by the sign of their weight"),
-        player.map_panel(f"Decision map P(class 1) ({GRID_N} × {GRID_N}), train ● test ▲",
-                         quantise(h.output_maps), data.extent, points=pts, point_radius=3.5, xlabel="x₁",
-                         ylabel="x₂", alt="The network's P(class 1) over the plane with the data"),
-        player.curve_panel("Loss: train (green), test (pink), log scale",
-                           [("train", player.PALETTE["series"][2], h.train_loss[at]),
-                            ("test", player.PALETTE["series"][3], h.test_loss[at])],
-                           log=True, xlabel=f"epoch 0 … {s.epochs}",
-                           alt="Train and test loss with the current epoch marked"),
+        player.network_panel(
+            "Network: " + " → ".join(titles) + (" (width |∂L/∂w|)" if by_grad else " (width |w|)"),
+            sizes,
+            weights,
+            unit_maps=per_layer,
+            widths=widths,
+            aspect=0.72,
+            alt="The network at the current epoch: each unit's output over the input plane, "
+            "edges coloured by the sign of their weight",
+        ),
+        player.map_panel(
+            f"Decision map P(class 1) ({GRID_N} × {GRID_N}), train ● test ▲",
+            quantise(h.output_maps),
+            data.extent,
+            points=pts,
+            point_radius=3.5,
+            xlabel="x₁",
+            ylabel="x₂",
+            alt="The network's P(class 1) over the plane with the data",
+        ),
+        player.curve_panel(
+            "Loss: train (green), test (pink), log scale",
+            [
+                ("train", player.PALETTE["series"][2], h.train_loss[at]),
+                ("test", player.PALETTE["series"][3], h.test_loss[at]),
+            ],
+            log=True,
+            xlabel=f"epoch 0 … {s.epochs}",
+            alt="Train and test loss with the current epoch marked",
+        ),
     )
 
 
@@ -306,9 +473,15 @@ def _weight_choice(settings: RunSettings) -> str:
         if st.session_state.get(state.key(name), "1") not in opts:
             state.set(name, "1")
     c1, c2, c3, c4 = st.columns(4)
-    state.select("edge", "Edge width", ("w", "grad"), "w", container=c4,
-                 format_func=lambda o: "|w|" if o == "w" else "|∂L/∂w|",
-                 help="Draw each edge as thick as its weight, or as its current gradient.")
+    state.select(
+        "edge",
+        "Edge width",
+        ("w", "grad"),
+        "w",
+        container=c4,
+        format_func=lambda o: "|w|" if o == "w" else "|∂L/∂w|",
+        help="Draw each edge as thick as its weight, or as its current gradient.",
+    )
     wl = int(state.select("wl", "Weight of layer", layer_opts, "1", container=c1))
     from_opts = tuple(str(i) for i in range(sizes[wl - 1]))
     to_opts = tuple(str(j) for j in range(sizes[wl]))
@@ -332,14 +505,24 @@ def stage(s: RunSettings, data, history: History) -> None:
     epochs = history.frame_epochs[::m]
     with top:
         frame = m * player.player(
-            PLAYER_KEY, n_frames=len(epochs), panels=specs, columns=[[0], [1, 2]], col_widths=[1.25, 1],
-            every=_every(s) * m, label="Epoch", readout=("Train loss", history.train_loss[epochs]),
-            autoplay=True, url_param="epoch", fps=max(8, min(PLAY_FPS, len(epochs) // 6)), follow_end=True,
+            PLAYER_KEY,
+            n_frames=len(epochs),
+            panels=specs,
+            columns=[[0], [1, 2]],
+            col_widths=[1.25, 1],
+            every=_every(s) * m,
+            label="Epoch",
+            readout=("Train loss", history.train_loss[epochs]),
+            autoplay=True,
+            url_param="epoch",
+            fps=max(8, min(PLAY_FPS, len(epochs) // 6)),
+            follow_end=True,
             history_id=f"playground:{_digest(s)}:{state.get('edge')}:{specs[0]['highlight']}",
             legend="Space plays/pauses, ← → step, Home/End jump. Each square is one unit's output over the input "
-                   "plane (blue −1 … white 0 … orange +1; the output square is 2·P(class 1) − 1); edges: colour = "
-                   "sign of the weight, width = |w| or |∂L/∂w|. The highlighted edge is the weight opened up "
-                   "below. The map: blue class 0, orange class 1, white the boundary.")
+            "plane (blue −1 … white 0 … orange +1; the output square is 2·P(class 1) − 1); edges: colour = "
+            "sign of the weight, width = |w| or |∂L/∂w|. The highlighted edge is the weight opened up "
+            "below. The map: blue class 0, orange class 1, white the boundary.",
+        )
     frame_panels(s, data, history, frame, chosen)
 
 
@@ -363,28 +546,53 @@ def frame_panels(s: RunSettings, data, history: History, frame: int, chosen: str
     rows = []
     for step_ in path.steps:
         vals = step_.values
-        meaning = wording.chain_step_meaning(step_.role, step_.unit, step_.layer, mse=net.loss_name == "mse",
-                                             output=net.output, activations=net.activations)
-        rows.append({"link": step_.symbol, "what it is": meaning, "mean over samples": float(np.mean(vals)),
-                     **{f"sample {k + 1}": float(vals[k]) for k in range(min(3, len(vals)))}})
+        meaning = wording.chain_step_meaning(
+            step_.role,
+            step_.unit,
+            step_.layer,
+            mse=net.loss_name == "mse",
+            output=net.output,
+            activations=net.activations,
+        )
+        rows.append(
+            {
+                "link": step_.symbol,
+                "what it is": meaning,
+                "mean over samples": float(np.mean(vals)),
+                **{f"sample {k + 1}": float(vals[k]) for k in range(min(3, len(vals)))},
+            }
+        )
     table = pd.DataFrame(rows)
-    st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={c: st.column_config.NumberColumn(format="%.4g") for c in table.columns[2:]})
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={c: st.column_config.NumberColumn(format="%.4g") for c in table.columns[2:]},
+    )
     m = len(path.per_sample)
     st.markdown(
         f"Backprop multiplies the links sample by sample: each hidden δ is *∂L/∂a × f′(z)*, and the weight's gradient "
         f"is the mean over the {m} training samples of δ × (the input it multiplies)"
-        + (" plus the regulariser's share" if settings.l1 or settings.l2 else "") + ":  \n"
+        + (" plus the regulariser's share" if settings.l1 or settings.l2 else "")
+        + ":  \n"
         f"∂L/∂{chosen} = `{fmt(path.data_part, 8)}`"
         + (f" + `{fmt(path.penalty_part, 8)}`" if settings.l1 or settings.l2 else "")
         + f" = `{fmt(path.total, 8)}` (backward pass: `{fmt(path.gradient, 8)}`)."
     )
-    st.caption("Above the chosen layer the table follows one unit per layer (the strongest weight onward); its "
-               "∂L/∂a already sums every path to the output — that sum is what backpropagation saves you from "
-               "enumerating.")
+    st.caption(
+        "Above the chosen layer the table follows one unit per layer (the strongest weight onward); its "
+        "∂L/∂a already sums every path to the output — that sum is what backpropagation saves you from "
+        "enumerating."
+    )
     check = net.gradient_check(data.X_train, data.y_train, h=1e-6, params=[chosen]).rows[0]
-    check_badge(f"∂L/∂{chosen}: backprop vs central differences at this frame", check.analytic, check.numeric,
-                check.rel_error, a_name="backprop", b_name="(L(w+h) − L(w−h))/2h, h = 1e-6")
+    check_badge(
+        f"∂L/∂{chosen}: backprop vs central differences at this frame",
+        check.analytic,
+        check.numeric,
+        check.rel_error,
+        a_name="backprop",
+        b_name="(L(w+h) − L(w−h))/2h, h = 1e-6",
+    )
     st.caption(thresholds_caption())
 
 
@@ -392,13 +600,17 @@ stage(settings, data, history)
 
 # -- your own points --------------------------------------------------------------------------------------
 with st.expander("Your own points (paste CSV)", icon=":material/scatter_plot:", expanded=dataset == "points"):
-    st.caption("One point per line: `x1,x2,label` with label 0 or 1 (a header line `x1,x2,label` is fine). "
-               "At most 300 points, coordinates within ±100. With 10 or more points half are held out for testing.")
+    st.caption(
+        "One point per line: `x1,x2,label` with label 0 or 1 (a header line `x1,x2,label` is fine). "
+        "At most 300 points, coordinates within ±100. With 10 or more points half are held out for testing."
+    )
     st.text_area("Points", key=CSV_BOX, height=140, placeholder="0,0,0\n0,1,1\n1,0,1\n1,1,0")
     st.button("Use these points", key=f"{PAGE}.use_points", on_click=_use_points, icon=":material/upload:")
     problem = st.session_state.get(POINTS_ERROR_KEY)
     if problem:
-        st.error(f"Could not use these points — {problem}. The previous data are kept.", icon=":material/error:")
+        st.error(
+            f"Could not use these points — {problem}. The previous data are kept.", icon=":material/error:"
+        )
     if points is not None:
         st.caption(f"Points in use: {len(points[1])}.")
 
@@ -411,17 +623,22 @@ if using_points:
     else:
         if "pts" in st.query_params:
             del st.query_params["pts"]
-        notice.info(f"Your {len(points[1])} points are too many for the link ({len(compact):,} characters, at "
-                    f"most {MAX_LINK_POINTS_CHARS:,}): a shared link opens with the other settings but without "
-                    "the points.", icon=":material/link_off:")
+        notice.info(
+            f"Your {len(points[1])} points are too many for the link ({len(compact):,} characters, at "
+            f"most {MAX_LINK_POINTS_CHARS:,}): a shared link opens with the other settings but without "
+            "the points.",
+            icon=":material/link_off:",
+        )
 elif "pts" in st.query_params and dataset != "points":
     del st.query_params["pts"]
 
 # -- export -------------------------------------------------------------------------------------------------
 with st.expander("Copy as Python", icon=":material/content_copy:"):
-    st.caption("A standalone NumPy script (no Streamlit, no Gradient Lab) that rebuilds this dataset and network "
-               f"and trains it to the same numbers: it prints final train loss "
-               f"`{history.train_loss[-1]:.12g}`. Use the copy button at the code's top right.")
+    st.caption(
+        "A standalone NumPy script (no Streamlit, no Gradient Lab) that rebuilds this dataset and network "
+        f"and trains it to the same numbers: it prints final train loss "
+        f"`{history.train_loss[-1]:.12g}`. Use the copy button at the code's top right."
+    )
     st.code(export_script(settings), language="python")
 
 show_code(MLP.backward, MLP._deltas, MLP.chain_path, train_history)

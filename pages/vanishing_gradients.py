@@ -26,9 +26,15 @@ SERIES_WEIGHT = "‖∂L/∂W_l‖ (weights)"
 SERIES_CLIPPED = "‖∂L/∂W_l‖ after clipping"
 SERIES_BOUND = "bound ‖∂L/∂h_L‖·Π ¼‖W_k‖₂ (σ′ ≤ ¼)"
 SERIES_BASE = "‖∂L/∂h_l‖ before the remedy"
-SHORT = {"vanishing": "Vanishing (sigmoid)", "exploding": "Exploding (ReLU, σ = 1)",
-         "relu": "ReLU instead of sigmoid", "residual": "Residual connections", "init": "Better init (Xavier)",
-         "clipping": "Gradient clipping", "batchnorm": "Batch normalization"}
+SHORT = {
+    "vanishing": "Vanishing (sigmoid)",
+    "exploding": "Exploding (ReLU, σ = 1)",
+    "relu": "ReLU instead of sigmoid",
+    "residual": "Residual connections",
+    "init": "Better init (Xavier)",
+    "clipping": "Gradient clipping",
+    "batchnorm": "Batch normalization",
+}
 
 header(
     "Vanishing gradients — and exploding ones",
@@ -49,9 +55,15 @@ state = UrlState("vanishing_gradients")
 def _apply_preset(key: str) -> None:
     """Set every control to the preset's settings (a button callback, before the widgets render)."""
     kw = gf.PRESETS[key].kwargs
-    values = {"depth": kw["depth"], "width": kw["width"], "activation": kw["activation"], "init": kw["init"],
-              "residual": bool(kw["residual"]), "clip": kw["clip"] is not None,
-              "batchnorm": bool(kw.get("batch_norm", False))}
+    values = {
+        "depth": kw["depth"],
+        "width": kw["width"],
+        "activation": kw["activation"],
+        "init": kw["init"],
+        "residual": bool(kw["residual"]),
+        "clip": kw["clip"] is not None,
+        "batchnorm": bool(kw.get("batch_norm", False)),
+    }
     if kw.get("std") is not None:
         values["std"] = float(kw["std"])
     if kw["clip"] is not None:
@@ -61,9 +73,15 @@ def _apply_preset(key: str) -> None:
 
 def _preset_button(key: str, container) -> None:
     p = gf.PRESETS[key]
-    container.button(SHORT[key], key=f"vanishing_gradients.preset_{key}", on_click=_apply_preset, args=(key,),
-                     help=p.explanation, width="stretch",
-                     icon=":material/warning:" if p.role == "problem" else ":material/healing:")
+    container.button(
+        SHORT[key],
+        key=f"vanishing_gradients.preset_{key}",
+        on_click=_apply_preset,
+        args=(key,),
+        help=p.explanation,
+        width="stretch",
+        icon=":material/warning:" if p.role == "problem" else ":material/healing:",
+    )
 
 
 stage = stage_control()
@@ -80,53 +98,114 @@ def _init_name(key: str) -> str:
     return gf.INITS[key].name
 
 
-activation = state.select("activation", "Activation f", list(ACTIVATIONS), "sigmoid",
-                          format_func=_activation_name, container=c3)
+activation = state.select(
+    "activation", "Activation f", list(ACTIVATIONS), "sigmoid", format_func=_activation_name, container=c3
+)
 init = state.select("init", "Initialisation", list(gf.INITS), "xavier", format_func=_init_name, container=c4)
 scheme = gf.INITS[init]
 d1, d2, d3, d4 = stage.columns(4)
 if scheme.fixed:
-    std = state.log_slider("std", "Weight std σ", STDS, 0.1, container=d1,
-                           help="W_ij ~ N(0, σ²). Small σ shrinks every layer's Jacobian, large σ grows it.")
+    std = state.log_slider(
+        "std",
+        "Weight std σ",
+        STDS,
+        0.1,
+        container=d1,
+        help="W_ij ~ N(0, σ²). Small σ shrinks every layer's Jacobian, large σ grows it.",
+    )
 else:
     std = None
     d1.latex(scheme.formula)
-residual = state.toggle("residual", "Residual connections", False, container=d2,
-                        help="h_l = h_{l−1} + f(h_{l−1}W_l + b_l): adds the identity to every layer's Jacobian, "
-                             "a gradient highway to the first layers.")
-clip_on = state.toggle("clip", "Gradient clipping", False, container=d3,
-                       help="Rescale all weight gradients together so their global norm is at most the threshold.")
-threshold = state.log_slider("threshold", "Clipping threshold c", CLIPS, 1.0, container=d4) if clip_on else None
-batch_norm = state.toggle("batchnorm", "Batch normalization", False, container=d2,
-                          help="z ← γ·(z − μ_batch)/√(σ²_batch + ε) + β before every activation (γ = 1, β = 0 "
-                               "at the start): each layer's input to f is centred and scaled, whatever W does.")
+residual = state.toggle(
+    "residual",
+    "Residual connections",
+    False,
+    container=d2,
+    help="h_l = h_{l−1} + f(h_{l−1}W_l + b_l): adds the identity to every layer's Jacobian, "
+    "a gradient highway to the first layers.",
+)
+clip_on = state.toggle(
+    "clip",
+    "Gradient clipping",
+    False,
+    container=d3,
+    help="Rescale all weight gradients together so their global norm is at most the threshold.",
+)
+threshold = (
+    state.log_slider("threshold", "Clipping threshold c", CLIPS, 1.0, container=d4) if clip_on else None
+)
+batch_norm = state.toggle(
+    "batchnorm",
+    "Batch normalization",
+    False,
+    container=d2,
+    help="z ← γ·(z − μ_batch)/√(σ²_batch + ε) + β before every activation (γ = 1, β = 0 "
+    "at the start): each layer's input to f is centred and scaled, whatever W does.",
+)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def analyse(depth: int, width: int, activation: str, init: str, std: float | None, residual: bool,
-            clip: float | None, batch_norm: bool = False) -> dict:
+def analyse(
+    depth: int,
+    width: int,
+    activation: str,
+    init: str,
+    std: float | None,
+    residual: bool,
+    clip: float | None,
+    batch_norm: bool = False,
+) -> dict:
     """The per-layer norms (small arrays) and the finite-difference check of one stack, from core."""
-    flow = gf.gradient_flow(depth=depth, width=width, activation=activation, init=init, std=std,
-                            residual=residual, clip=clip, batch_norm=batch_norm)
+    flow = gf.gradient_flow(
+        depth=depth,
+        width=width,
+        activation=activation,
+        init=init,
+        std=std,
+        residual=residual,
+        clip=clip,
+        batch_norm=batch_norm,
+    )
     return {
-        "input": np.array(flow.input_grad_norms), "weight": np.array(flow.weight_grad_norms),
+        "input": np.array(flow.input_grad_norms),
+        "weight": np.array(flow.weight_grad_norms),
         "clipped": np.array(flow.clipped_weight_grad_norms),
         "bound": None if flow.bound is None else np.array(flow.bound),
-        "before": flow.global_norm_before, "after": flow.global_norm_after, "scale": flow.clip_scale,
-        "attenuation": flow.attenuation, "finite": flow.finite, "sigma": flow.std, "peak": flow.peak_grad,
+        "before": flow.global_norm_before,
+        "after": flow.global_norm_after,
+        "scale": flow.clip_scale,
+        "attenuation": flow.attenuation,
+        "finite": flow.finite,
+        "sigma": flow.std,
+        "peak": flow.peak_grad,
         "check": flow_weight_check(flow) if flow.finite else None,
     }
 
 
 def _settings_of(kw) -> tuple:
     fixed = gf.INITS[kw["init"]].fixed
-    return (int(kw["depth"]), int(kw["width"]), kw["activation"], kw["init"],
-            float(kw["std"]) if fixed and kw.get("std") is not None else None, bool(kw["residual"]),
-            None if kw["clip"] is None else float(kw["clip"]), bool(kw.get("batch_norm", False)))
+    return (
+        int(kw["depth"]),
+        int(kw["width"]),
+        kw["activation"],
+        kw["init"],
+        float(kw["std"]) if fixed and kw.get("std") is not None else None,
+        bool(kw["residual"]),
+        None if kw["clip"] is None else float(kw["clip"]),
+        bool(kw.get("batch_norm", False)),
+    )
 
 
-settings = (int(depth), int(width), activation, init, None if std is None else float(std), bool(residual),
-            None if threshold is None else float(threshold), bool(batch_norm))
+settings = (
+    int(depth),
+    int(width),
+    activation,
+    init,
+    None if std is None else float(std),
+    bool(residual),
+    None if threshold is None else float(threshold),
+    bool(batch_norm),
+)
 r = analyse(*settings)
 active = next((k for k, p in gf.PRESETS.items() if _settings_of(p.kwargs) == settings), None)
 baseline = None
@@ -138,7 +217,13 @@ if active is not None:
     st.info(f"**{preset.label}.** {preset.explanation}", icon=icon)
 
 # ---- the chart ------------------------------------------------------------------------------------
-STYLES = {SERIES_INPUT: 0, SERIES_WEIGHT: 1, SERIES_CLIPPED: 2, SERIES_BOUND: 4, SERIES_BASE: 3}  # palette index
+STYLES = {
+    SERIES_INPUT: 0,
+    SERIES_WEIGHT: 1,
+    SERIES_CLIPPED: 2,
+    SERIES_BOUND: 4,
+    SERIES_BASE: 3,
+}  # palette index
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -147,8 +232,10 @@ def views(settings: tuple, active: str | None) -> dict:
     r = analyse(*settings)
     depth, activation, clip = settings[0], settings[2], settings[6]
     layers = np.arange(depth + 1)
-    frames = [pd.DataFrame({"layer": layers, "norm": r["input"], "series": SERIES_INPUT}),
-              pd.DataFrame({"layer": layers[1:], "norm": r["weight"], "series": SERIES_WEIGHT})]
+    frames = [
+        pd.DataFrame({"layer": layers, "norm": r["input"], "series": SERIES_INPUT}),
+        pd.DataFrame({"layer": layers[1:], "norm": r["weight"], "series": SERIES_WEIGHT}),
+    ]
     order = [SERIES_INPUT, SERIES_WEIGHT]
     dashed: list[str] = []
     if clip is not None and r["scale"] < 1.0:
@@ -168,18 +255,38 @@ def views(settings: tuple, active: str | None) -> dict:
     data = pd.concat(frames, ignore_index=True)
     shown = data[np.isfinite(data["norm"]) & (data["norm"] > 0)]
     dropped = [str(v) for v in data.loc[~data.index.isin(shown.index), "series"].unique()]
-    chart = charts.series_log(shown, "layer", "norm", "series", dashed=dashed, color_domain=order,
-                              styles=[STYLES[s] for s in order],
-                              x_title="layer l  (0 = network input, L = output)",
-                              y_title="Frobenius norm (log scale)", height=380)
+    chart = charts.series_log(
+        shown,
+        "layer",
+        "norm",
+        "series",
+        dashed=dashed,
+        color_domain=order,
+        styles=[STYLES[s] for s in order],
+        x_title="layer l  (0 = network input, L = output)",
+        y_title="Frobenius norm (log scale)",
+        height=380,
+    )
     out = {"norms": charts.vega_spec(chart), "dropped": dropped, "clip": None}
     if clip is not None:
-        bars = pd.DataFrame({"global norm": ["before clipping", "after clipping"], "norm": [r["before"], r["after"]]})
+        bars = pd.DataFrame(
+            {"global norm": ["before clipping", "after clipping"], "norm": [r["before"], r["after"]]}
+        )
         bars = bars[np.isfinite(bars["norm"]) & (bars["norm"] > 0)]
-        out["clip"] = charts.vega_spec(charts.alt.layer(
-            charts.bars_log(bars, "global norm", "norm", x_title="", y_title="global norm ‖∂L/∂W‖ (log)",
-                            styles=[1, 2], extra_values=[clip]),
-            charts.hrule(clip, f"threshold c = {clip:g}", charts.PALETTE[1])))
+        out["clip"] = charts.vega_spec(
+            charts.alt.layer(
+                charts.bars_log(
+                    bars,
+                    "global norm",
+                    "norm",
+                    x_title="",
+                    y_title="global norm ‖∂L/∂W‖ (log)",
+                    styles=[1, 2],
+                    extra_values=[clip],
+                ),
+                charts.hrule(clip, f"threshold c = {clip:g}", charts.PALETTE[1]),
+            )
+        )
     return out
 
 
@@ -197,7 +304,9 @@ with st.container(border=True):
         _preset_button(key, col)
 with left:
     st.subheader("Gradient norm at every layer")
-    stage_chart().vega_lite_chart(titled(view["norms"], "Gradient norm per layer (log scale)"), width="stretch")
+    stage_chart().vega_lite_chart(
+        titled(view["norms"], "Gradient norm per layer (log scale)"), width="stretch"
+    )
     st.caption(
         "Going down one layer multiplies the gradient by that layer's Jacobian J_k = diag(f′(z_k))·W_kᵀ, so the "
         "gradient reaching layer l is a product of L − l such factors and changes geometrically with depth — "
@@ -206,17 +315,25 @@ with left:
         "gradient explodes."
     )
     if view["dropped"]:
-        st.caption("Not drawn on the log axis (exactly zero or overflowed): " + ", ".join(view["dropped"]) + ".")
+        st.caption(
+            "Not drawn on the log axis (exactly zero or overflowed): " + ", ".join(view["dropped"]) + "."
+        )
     if activation != "sigmoid" and not residual:
-        st.caption(f"The analytic bound is drawn for the sigmoid; for {ACTIVATIONS[activation].name} "
-                   f"max|f′| = {r['peak']:.3g}, so it is no tighter than the product of the weight norms.")
+        st.caption(
+            f"The analytic bound is drawn for the sigmoid; for {ACTIVATIONS[activation].name} "
+            f"max|f′| = {r['peak']:.3g}, so it is no tighter than the product of the weight norms."
+        )
     if residual:
-        st.caption("With residual connections J_k = I + diag(f′)·W_kᵀ: the product no longer has to shrink, "
-                   "and the bound for plain stacks does not apply.")
+        st.caption(
+            "With residual connections J_k = I + diag(f′)·W_kᵀ: the product no longer has to shrink, "
+            "and the bound for plain stacks does not apply."
+        )
     if batch_norm:
-        st.caption("With batch normalization each layer's pre-activations have mean 0 and variance 1 over the "
-                   "batch (then γ, β): the sigmoid works in its steep middle, and the backward pass through "
-                   "1/√(σ² + ε) divides out the small weights' scale — the bound for plain stacks does not apply.")
+        st.caption(
+            "With batch normalization each layer's pre-activations have mean 0 and variance 1 over the "
+            "batch (then γ, β): the sigmoid works in its steep middle, and the backward pass through "
+            "1/√(σ² + ε) divides out the small weights' scale — the bound for plain stacks does not apply."
+        )
 
 with right:
     st.subheader("What reaches the first layer")
@@ -225,13 +342,23 @@ with right:
     m2.metric("‖∂L/∂h_L‖ (output)", fmt(float(r["input"][-1]), 4))
     delta = None
     if baseline is not None and active != "clipping":
-        delta = f"{'up' if r['attenuation'] > baseline['attenuation'] else 'down'} from "\
-                f"{fmt(baseline['attenuation'], 3)}"
+        delta = (
+            f"{'up' if r['attenuation'] > baseline['attenuation'] else 'down'} from "
+            f"{fmt(baseline['attenuation'], 3)}"
+        )
     m3, m4 = st.columns(2)
-    m3.metric("ratio first / last", fmt(r["attenuation"], 4), delta=delta, delta_color="off",
-              help="‖∂L/∂h₀‖ / ‖∂L/∂h_L‖. ≪ 1: vanishing; ≫ 1: exploding; ≈ 1: healthy.")
-    m4.metric("global norm ‖∂L/∂W‖", fmt(r["before"], 4),
-              help="√(Σ_l ‖∂L/∂W_l‖²) before any clipping: the size of one full update direction.")
+    m3.metric(
+        "ratio first / last",
+        fmt(r["attenuation"], 4),
+        delta=delta,
+        delta_color="off",
+        help="‖∂L/∂h₀‖ / ‖∂L/∂h_L‖. ≪ 1: vanishing; ≫ 1: exploding; ≈ 1: healthy.",
+    )
+    m4.metric(
+        "global norm ‖∂L/∂W‖",
+        fmt(r["before"], 4),
+        help="√(Σ_l ‖∂L/∂W_l‖²) before any clipping: the size of one full update direction.",
+    )
     if clip_on:
         after_delta = None
         if baseline is not None and active == "clipping":
@@ -241,31 +368,50 @@ with right:
     if not r["finite"]:
         st.error("The numbers overflowed float64: this stack explodes beyond 1e308.", icon=":material/error:")
     elif att < 1e-3:
-        st.markdown(f":red[**Vanishing.**] The first layer gets {fmt(att, 3)} × the output's gradient: "
-                    "its weights barely move.")
+        st.markdown(
+            f":red[**Vanishing.**] The first layer gets {fmt(att, 3)} × the output's gradient: "
+            "its weights barely move."
+        )
     elif att > 1e3:
-        st.markdown(f":red[**Exploding.**] The first layer gets {fmt(att, 3)} × the output's gradient: "
-                    "one step can throw the weights far away.")
+        st.markdown(
+            f":red[**Exploding.**] The first layer gets {fmt(att, 3)} × the output's gradient: "
+            "one step can throw the weights far away."
+        )
     else:
-        st.markdown(":green[**Healthy.**] The gradient stays within three orders of magnitude across the stack.")
+        st.markdown(
+            ":green[**Healthy.**] The gradient stays within three orders of magnitude across the stack."
+        )
 
     report = r["check"]
     if report is not None:
         chk = report.rows[0]
         layer, (i, j) = int(chk.group[1:]), parse_param_name(chk.name)[1]
-        note = (f"Perturbing W_{layer}[{i},{j}] by ±{report.h:.0e} and rerunning the whole forward pass "
-                "(no backprop involved); the step is picked from the differences alone.")
+        note = (
+            f"Perturbing W_{layer}[{i},{j}] by ±{report.h:.0e} and rerunning the whole forward pass "
+            "(no backprop involved); the step is picked from the differences alone."
+        )
         if report.skipped:
-            note += (f" Layers 1–{layer - 1} were skipped: their gradients (max |∂L/∂W₁| = "
-                     f"{report.skipped_max:.1e}) are below the round-off of the loss itself "
-                     f"(≈ {report.roundoff:.0e} per difference) — finite differences cannot measure a gradient "
-                     "that has vanished, backprop can.")
+            note += (
+                f" Layers 1–{layer - 1} were skipped: their gradients (max |∂L/∂W₁| = "
+                f"{report.skipped_max:.1e}) are below the round-off of the loss itself "
+                f"(≈ {report.roundoff:.0e} per difference) — finite differences cannot measure a gradient "
+                "that has vanished, backprop can."
+            )
         if not report.reliable and chk.rel_error >= 1e-7:
-            note += (f" Here the numeric estimate is itself uncertain (≈ ±{report.spread:.0e} relative, from how it "
-                     "changes with h): the loss varies too wildly at this scale (a chaotic, exploding regime) for "
-                     "finite differences to judge backprop.")
-        check_badge(f"Backprop vs central differences: ∂L/∂W_{layer}[{i},{j}]", chk.analytic, chk.numeric,
-                    chk.rel_error, a_name="backprop", b_name="(L(W+h) − L(W−h))/2h", note=note)
+            note += (
+                f" Here the numeric estimate is itself uncertain (≈ ±{report.spread:.0e} relative, from how it "
+                "changes with h): the loss varies too wildly at this scale (a chaotic, exploding regime) for "
+                "finite differences to judge backprop."
+            )
+        check_badge(
+            f"Backprop vs central differences: ∂L/∂W_{layer}[{i},{j}]",
+            chk.analytic,
+            chk.numeric,
+            chk.rel_error,
+            a_name="backprop",
+            b_name="(L(W+h) − L(W−h))/2h",
+            note=note,
+        )
         st.caption(thresholds_caption())
 
 # ---- clipping -------------------------------------------------------------------------------------
@@ -276,14 +422,20 @@ if clip_on:
         st.vega_lite_chart(titled(view["clip"], "Gradient norms before and after clipping"), width="stretch")
     with b2:
         if r["scale"] < 1.0:
-            st.markdown(f"All weight gradients were multiplied by **{fmt(r['scale'], 3)}** = c / ‖g‖, so the "
-                        f"global norm went from `{fmt(r['before'])}` to `{fmt(r['after'])}`.")
+            st.markdown(
+                f"All weight gradients were multiplied by **{fmt(r['scale'], 3)}** = c / ‖g‖, so the "
+                f"global norm went from `{fmt(r['before'])}` to `{fmt(r['after'])}`."
+            )
         else:
-            st.markdown(f"The global norm `{fmt(r['before'])}` is already below c = {threshold:g}: "
-                        "clipping leaves the gradients unchanged.")
-        st.caption("Clipping rescales every layer's gradient by the same factor: the direction and the "
-                   "layer-to-layer ratios stay (the green line is parallel to the red one), only the size of the "
-                   "step is capped. It tames exploding updates; it cannot revive a vanished gradient.")
+            st.markdown(
+                f"The global norm `{fmt(r['before'])}` is already below c = {threshold:g}: "
+                "clipping leaves the gradients unchanged."
+            )
+        st.caption(
+            "Clipping rescales every layer's gradient by the same factor: the direction and the "
+            "layer-to-layer ratios stay (the green line is parallel to the red one), only the size of the "
+            "step is capped. It tames exploding updates; it cannot revive a vanished gradient."
+        )
 elif active == "exploding":
     st.caption("Try the **gradient clipping** remedy to cap this enormous update.")
 

@@ -15,9 +15,30 @@ PAGE_IDS = [p.url_path or "home" for p in PAGES]
 # Values that are malformed for every parameter kind (numbers, choices, on/off, lists);
 # for free-text parameters only the over-long one must be refused.
 MALFORMED = [
-    "abc", "nan", "NaN", "inf", "-inf", "1e308", "-1e308", "1e999", "9" * 400, "", " ",
-    "🙂", "ünïcödé ∂x", "x" * 10_000, "0x1F", "1,2,3", "[1, 2]", "None", "__import__('os')",
-    "<script>alert(1)</script>", "%00", "\x00", "--1", "1..2",
+    "abc",
+    "nan",
+    "NaN",
+    "inf",
+    "-inf",
+    "1e308",
+    "-1e308",
+    "1e999",
+    "9" * 400,
+    "",
+    " ",
+    "🙂",
+    "ünïcödé ∂x",
+    "x" * 10_000,
+    "0x1F",
+    "1,2,3",
+    "[1, 2]",
+    "None",
+    "__import__('os')",
+    "<script>alert(1)</script>",
+    "%00",
+    "\x00",
+    "--1",
+    "1..2",
 ]
 
 
@@ -46,8 +67,18 @@ INJECTION: dict[str, tuple[str, ...]] = {
 def markdown_texts(at: AppTest) -> list[str]:
     """Every string the page hands to Streamlit's Markdown renderer (not code blocks, which are inert)."""
     out = []
-    for kind in ("markdown", "caption", "warning", "error", "info", "success", "title", "header", "subheader",
-                 "exception"):
+    for kind in (
+        "markdown",
+        "caption",
+        "warning",
+        "error",
+        "info",
+        "success",
+        "title",
+        "header",
+        "subheader",
+        "exception",
+    ):
         for el in at.get(kind):
             value = getattr(el, "value", None) or getattr(el, "body", None)
             if isinstance(value, str):
@@ -88,8 +119,9 @@ def open_page(page: PageInfo, query: dict[str, str] | None = None, timeout: floa
 
 def assert_ok(at: AppTest) -> None:
     if at.exception:
-        raise AssertionError("page raised: " + "\n".join(e.value + "\n" + "\n".join(e.stack_trace)
-                                                        for e in at.exception))
+        raise AssertionError(
+            "page raised: " + "\n".join(e.value + "\n" + "\n".join(e.stack_trace) for e in at.exception)
+        )
 
 
 def url_specs(at: AppTest) -> dict:

@@ -36,8 +36,12 @@ def _sidebar_footer(page_url_path: str) -> None:
 
     with st.sidebar:
         st.divider()
-        if st.button("Reset this page", icon=":material/restart_alt:", key="sidebar.reset",
-                     help="Back to this page's defaults (clears its settings and the link)."):
+        if st.button(
+            "Reset this page",
+            icon=":material/restart_alt:",
+            key="sidebar.reset",
+            help="Back to this page's defaults (clears its settings and the link).",
+        ):
             state.reset_page(page_url_path)
             st.rerun()
         st.caption(ARTICLE_NOTE)
@@ -74,7 +78,9 @@ export default function(component) {
   }
 }
 """
-_focusable_scrollers = st.components.v2.component("gradient_lab_focusable_scrollers", js=FOCUSABLE_SCROLLERS_JS)
+_focusable_scrollers = st.components.v2.component(
+    "gradient_lab_focusable_scrollers", js=FOCUSABLE_SCROLLERS_JS
+)
 
 
 def _sidebar_navigation(sections: dict[str, list]) -> None:
@@ -94,8 +100,12 @@ def run_app() -> None:
 
     presenting = layout.init_presentation()
     # "auto": collapsed on a phone, open on a wide screen; presentation mode hides it.
-    st.set_page_config(page_title="Gradient Lab", page_icon=FAVICON, layout="wide",
-                       initial_sidebar_state="collapsed" if presenting else "auto")
+    st.set_page_config(
+        page_title="Gradient Lab",
+        page_icon=FAVICON,
+        layout="wide",
+        initial_sidebar_state="collapsed" if presenting else "auto",
+    )
     infos = available_pages()
     sections: dict[str, list] = {}
     for section, group in groupby(infos, key=lambda p: p.section):

@@ -85,7 +85,7 @@ def computation_graph(
         f'  graph [rankdir=LR, bgcolor="transparent", nodesep=0.18, ranksep=0.22, pad=0.1, '
         f'fontname="Helvetica", fontcolor="{pal["text"]}"];',
         f'  node [fontname="Helvetica", fontsize={font_size}, fontcolor="{pal["text"]}", color="{pal["border"]}", '
-        f'penwidth=1.4];',
+        f"penwidth=1.4];",
         f'  edge [color="{pal["edge"]}", arrowsize=0.7, penwidth=1.3];',
     ]
     for node in nodes:
@@ -104,8 +104,10 @@ def computation_graph(
             label = f'<B>{_html(number(node.data))}</B><BR/>{grad_line}<BR ALIGN="LEFT"/>'
             fill = pal["const"]
         else:
-            label = (f'<B>{_html(node.name)}</B><BR/>data {_html(number(node.data))}<BR ALIGN="LEFT"/>'
-                     f'{grad_line}<BR ALIGN="LEFT"/>')
+            label = (
+                f'<B>{_html(node.name)}</B><BR/>data {_html(number(node.data))}<BR ALIGN="LEFT"/>'
+                f'{grad_line}<BR ALIGN="LEFT"/>'
+            )
             if i in inputs:
                 fill, border, width = pal["input"], pal["input_border"], 2.0
         if i in touched and i not in done and not is_current:
@@ -113,13 +115,20 @@ def computation_graph(
         if is_current:
             fill, border, width = pal["current"], pal["current_border"], 3.5
         extra = ", peripheries=2" if i == root and len(nodes) > 1 else ""
-        lines.append(f'  n{i} [shape=box, style="{",".join(style)}", fillcolor="{fill}", color="{border}", '
-                     f'penwidth={width}, margin="0.1,0.04", label=<{label}>{extra}];')
+        lines.append(
+            f'  n{i} [shape=box, style="{",".join(style)}", fillcolor="{fill}", color="{border}", '
+            f'penwidth={width}, margin="0.1,0.04", label=<{label}>{extra}];'
+        )
         if not is_leaf and node.op:
-            op_style = (f'fillcolor="{pal["current"]}", color="{pal["current_border"]}", penwidth=3'
-                        if is_current else f'fillcolor="{pal["op"]}"')
-            lines.append(f'  op{i} [shape=circle, style=filled, {op_style}, margin=0.02, width=0.42, '
-                         f'label="{_html(op_text(node.op))}"];')
+            op_style = (
+                f'fillcolor="{pal["current"]}", color="{pal["current_border"]}", penwidth=3'
+                if is_current
+                else f'fillcolor="{pal["op"]}"'
+            )
+            lines.append(
+                f"  op{i} [shape=circle, style=filled, {op_style}, margin=0.02, width=0.42, "
+                f'label="{_html(op_text(node.op))}"];'
+            )
             flow = f' [color="{pal["flow"]}", penwidth=3, dir=back, arrowtail=normal]' if is_current else ""
             lines.append(f"  op{i} -> n{i}{flow};")
     for child, parent in edges:

@@ -171,9 +171,13 @@ def sidebar_controls() -> None:
     st.session_state[_TOGGLE] = presenting()
     with st.sidebar:
         row = st.container(horizontal=True, vertical_alignment="center")
-        row.toggle("Presentation mode", key=_TOGGLE, on_change=_toggled,
-                   help="Big text, no sidebar, no introductions: for a projector. Also `?present=1` in a link, "
-                        "or the P key.")
+        row.toggle(
+            "Presentation mode",
+            key=_TOGGLE,
+            on_change=_toggled,
+            help="Big text, no sidebar, no introductions: for a projector. Also `?present=1` in a link, "
+            "or the P key.",
+        )
         with row.popover("Keys", icon=":material/keyboard:", help="Keyboard shortcuts"):
             st.markdown(SHORTCUTS)
 
@@ -189,8 +193,14 @@ def _presentation_buttons() -> None:
     """In presentation mode the sidebar is collapsed: the shortcuts and a way out, beside the title."""
     with st.popover("Keys", icon=":material/keyboard:", help="Keyboard shortcuts", type="tertiary"):
         st.markdown(SHORTCUTS)
-    st.button("Leave", icon=":material/close_fullscreen:", key="_layout.leave", on_click=_leave,
-              type="tertiary", help="Leave presentation mode (or press P)")
+    st.button(
+        "Leave",
+        icon=":material/close_fullscreen:",
+        key="_layout.leave",
+        on_click=_leave,
+        type="tertiary",
+        help="Leave presentation mode (or press P)",
+    )
 
 
 def _leave() -> None:
@@ -211,8 +221,9 @@ def _promise_for(title: str) -> str | None:
     return None
 
 
-def header(title: str, intro: str, formula: str | None = None, *, icon: str | None = None,
-           promise: str | None = None) -> None:
+def header(
+    title: str, intro: str, formula: str | None = None, *, icon: str | None = None, promise: str | None = None
+) -> None:
     """Title, one-line promise and key formula; the longer introduction behind "About this page"."""
     promise = promise if promise is not None else _promise_for(title)
     with st.container(key="page_header"):

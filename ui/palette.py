@@ -35,39 +35,76 @@ CATEGORICAL = {
 # Colours that keep ≥ 3:1 on both themes' backgrounds: for colours carried in a chart's data (markers).
 MIDTONES = ["#0072B2", "#D55E00", "#009E73", "#C572A0", "#7b8494"]
 # Series differ by dash too (WCAG 1.4.1: never colour alone); index i gets DASHES[i % len].
-DASHES: list[list[float]] = [[1, 0], [8, 4], [2, 3], [10, 3, 2, 3], [4, 4], [12, 3], [2, 6], [14, 4, 2, 4, 2, 4]]
+DASHES: list[list[float]] = [
+    [1, 0],
+    [8, 4],
+    [2, 3],
+    [10, 3, 2, 3],
+    [4, 4],
+    [12, 3],
+    [2, 6],
+    [14, 4, 2, 4, 2, 4],
+]
 SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "wedge"]
 
-SIGN = {"negative": {"light": "#0072B2", "dark": "#56B4E9"},
-        "positive": {"light": "#D55E00", "dark": "#E69F00"}}
+SIGN = {
+    "negative": {"light": "#0072B2", "dark": "#56B4E9"},
+    "positive": {"light": "#D55E00", "dark": "#E69F00"},
+}
 DIVERGING_SCHEME = "blueorange"  # Vega scheme: blue < 0 < orange
 CLASS = ["#762A83", "#1B7837"]  # class 0 purple, class 1 green: points on the map, white-ringed (both themes)
 CLASS_SCHEME = "purplegreen"  # Vega scheme for a classifier's output 0 … 1
 SEQUENTIAL_SCHEME = "viridis"  # magnitudes (loss surfaces, heatmaps); "cividis" is the alternative
 
 # Gradient-check verdicts (also told apart by a label on each bar).
-LEVELS = {"fine": {"light": "#009E73", "dark": "#009E73"},
-          "suspicious": {"light": "#C572A0", "dark": "#E69F00"},
-          "bug": {"light": "#D55E00", "dark": "#D55E00"}}
+LEVELS = {
+    "fine": {"light": "#009E73", "dark": "#009E73"},
+    "suspicious": {"light": "#C572A0", "dark": "#E69F00"},
+    "bug": {"light": "#D55E00", "dark": "#D55E00"},
+}
 
 # Drawn on top of a viridis map, with a dark outline: legible on every cell, in both themes.
 # These three are also ≥ 3:1 on both themes' backgrounds (they mark the same things on plain charts).
-ON_MAP = {"outline": "#111418", "arrow": "#ffffff", "gradient": "#e83e8c", "direction": "#C18000",
-          "point": "#e83e8c", "minimum": "#2f8fd8"}
+ON_MAP = {
+    "outline": "#111418",
+    "arrow": "#ffffff",
+    "gradient": "#e83e8c",
+    "direction": "#C18000",
+    "point": "#e83e8c",
+    "minimum": "#2f8fd8",
+}
 HIGHLIGHT = "#f2c14e"  # the weight or node a page is explaining (a halo under it)
 NODE = {"fill": "#f4f4f4", "stroke": "#555555", "text": "#222222"}  # network nodes: light discs, both themes
 
 # The autodiff graph (Graphviz, drawn by the browser): one set of colours per theme.
 GRAPH = {
     "light": {
-        "text": "#111418", "muted": "#5b6574", "edge": "#5b6574", "border": "#5b6574",
-        "value": "#f1f3f6", "input": "#dbeafe", "input_border": "#1d4ed8", "const": "#ffffff",
-        "op": "#ffffff", "current": "#fed7aa", "current_border": "#c2410c", "flow": "#c2410c",
+        "text": "#111418",
+        "muted": "#5b6574",
+        "edge": "#5b6574",
+        "border": "#5b6574",
+        "value": "#f1f3f6",
+        "input": "#dbeafe",
+        "input_border": "#1d4ed8",
+        "const": "#ffffff",
+        "op": "#ffffff",
+        "current": "#fed7aa",
+        "current_border": "#c2410c",
+        "flow": "#c2410c",
     },
     "dark": {
-        "text": "#f5f7fa", "muted": "#a3acbd", "edge": "#a3acbd", "border": "#a3acbd",
-        "value": "#1c2230", "input": "#1e3a5f", "input_border": "#93c5fd", "const": "#0e1117",
-        "op": "#0e1117", "current": "#7c2d12", "current_border": "#fb923c", "flow": "#fb923c",
+        "text": "#f5f7fa",
+        "muted": "#a3acbd",
+        "edge": "#a3acbd",
+        "border": "#a3acbd",
+        "value": "#1c2230",
+        "input": "#1e3a5f",
+        "input_border": "#93c5fd",
+        "const": "#0e1117",
+        "op": "#0e1117",
+        "current": "#7c2d12",
+        "current_border": "#fb923c",
+        "flow": "#fb923c",
     },
 }
 # Home page's training-loop diagram (Graphviz, light discs in both themes).
@@ -113,7 +150,9 @@ def background() -> dict:
 def categorical(n: int, start: int = 0) -> list[dict]:
     """The first `n` category colours (from `start`), each theme-aware; they repeat past the 7th (dashes don't)."""
     k = len(CATEGORICAL["light"])
-    return [themed(CATEGORICAL["light"][(start + i) % k], CATEGORICAL["dark"][(start + i) % k]) for i in range(n)]
+    return [
+        themed(CATEGORICAL["light"][(start + i) % k], CATEGORICAL["dark"][(start + i) % k]) for i in range(n)
+    ]
 
 
 def category(i: int) -> dict:
@@ -138,5 +177,5 @@ def levels(names: Sequence[str] = tuple(LEVELS)) -> list[dict]:
 
 
 def for_theme(theme: str | None) -> str:
-    """"dark" or "light" from `st.context.theme.type` (None → light, Streamlit's default)."""
+    """ "dark" or "light" from `st.context.theme.type` (None → light, Streamlit's default)."""
     return "dark" if theme == "dark" else "light"

@@ -68,7 +68,9 @@ def _component() -> Callable[..., Any]:
     )
 
 
-def blob(values: np.ndarray, *, dtype: str = "f32", delta: bool = False, compress: bool = True) -> dict[str, Any]:
+def blob(
+    values: np.ndarray, *, dtype: str = "f32", delta: bool = False, compress: bool = True
+) -> dict[str, Any]:
     """An array as {b64, dtype, z, delta, size}: float32 ("f32") or uint8 ("u8"), row-major.
 
     ``delta`` (uint8, ≥ 2-D): frame 0 then differences mod 256 of each frame from the previous one.
@@ -85,15 +87,29 @@ def blob(values: np.ndarray, *, dtype: str = "f32", delta: bool = False, compres
         raw = u8.tobytes()
     if compress:
         raw = zlib.compress(raw, 9)
-    return {"b64": base64.b64encode(raw).decode("ascii"), "dtype": dtype, "z": compress,
-            "delta": bool(delta and dtype == "u8"), "size": size}
+    return {
+        "b64": base64.b64encode(raw).decode("ascii"),
+        "dtype": dtype,
+        "z": compress,
+        "delta": bool(delta and dtype == "u8"),
+        "size": size,
+    }
 
 
-def network_panel(title: str, layers: Sequence[int], weights: Sequence[np.ndarray], *,
-                  labels: Sequence[Sequence[str]] | None = None, highlight: tuple[int, int, int] | None = None,
-                  values: bool = False, wmax: float | None = None, alt: str = "",
-                  unit_maps: Sequence[np.ndarray] | None = None, widths: Sequence[np.ndarray] | None = None,
-                  aspect: float = 0.8) -> dict[str, Any]:
+def network_panel(
+    title: str,
+    layers: Sequence[int],
+    weights: Sequence[np.ndarray],
+    *,
+    labels: Sequence[Sequence[str]] | None = None,
+    highlight: tuple[int, int, int] | None = None,
+    values: bool = False,
+    wmax: float | None = None,
+    alt: str = "",
+    unit_maps: Sequence[np.ndarray] | None = None,
+    widths: Sequence[np.ndarray] | None = None,
+    aspect: float = 0.8,
+) -> dict[str, Any]:
     """Nodes in layers, edges coloured by sign (orange +, blue −) with width ∝ |w| (up to ``wmax``).
 
     ``weights[l]`` is (F, layers[l], layers[l+1]); ``highlight`` = (layer, i, j) outlines one edge.
@@ -104,13 +120,22 @@ def network_panel(title: str, layers: Sequence[int], weights: Sequence[np.ndarra
     size_by = widths if widths is not None else weights
     top = wmax if wmax is not None else max(float(np.max(np.abs(w))) for w in size_by)
     spec: dict[str, Any] = {
-        "type": "network", "title": title, "layers": [int(n) for n in layers],
-        "weights": [blob(w) for w in weights], "labels": [list(x) for x in labels] if labels else None,
-        "highlight": list(highlight) if highlight else None, "values": values, "wmax": max(top, 1e-9),
-        "alt": alt, "aspect": aspect}
+        "type": "network",
+        "title": title,
+        "layers": [int(n) for n in layers],
+        "weights": [blob(w) for w in weights],
+        "labels": [list(x) for x in labels] if labels else None,
+        "highlight": list(highlight) if highlight else None,
+        "values": values,
+        "wmax": max(top, 1e-9),
+        "alt": alt,
+        "aspect": aspect,
+    }
     if widths is not None:  # uint8 fractions of wmax: a line width needs no more (and compresses well)
-        spec["widths"] = [blob(np.rint(np.clip(np.abs(w) / spec["wmax"], 0, 1) * 255), dtype="u8", delta=True)
-                          for w in widths]
+        spec["widths"] = [
+            blob(np.rint(np.clip(np.abs(w) / spec["wmax"], 0, 1) * 255), dtype="u8", delta=True)
+            for w in widths
+        ]
     if unit_maps is not None:
         grids = [np.asarray(u, dtype=np.uint8) for u in unit_maps]
         spec["unitMaps"] = [blob(u.reshape(u.shape[0], -1), dtype="u8", delta=True) for u in grids]
@@ -118,10 +143,21 @@ def network_panel(title: str, layers: Sequence[int], weights: Sequence[np.ndarra
     return spec
 
 
-def map_panel(title: str, maps: np.ndarray, extent: Sequence[float], *, points: Sequence[dict] = (),
-              paths: Sequence[tuple[str, str, np.ndarray]] = (), static: bool = False, sequential: bool = False,
-              xlabel: str = "", ylabel: str = "", alt: str = "", aspect: float = 0.8,
-              point_radius: float = 7) -> dict[str, Any]:
+def map_panel(
+    title: str,
+    maps: np.ndarray,
+    extent: Sequence[float],
+    *,
+    points: Sequence[dict] = (),
+    paths: Sequence[tuple[str, str, np.ndarray]] = (),
+    static: bool = False,
+    sequential: bool = False,
+    xlabel: str = "",
+    ylabel: str = "",
+    alt: str = "",
+    aspect: float = 0.8,
+    point_radius: float = 7,
+) -> dict[str, Any]:
     """A uint8 map per frame (F, n, m) — or one map (n, m) with ``static`` — on ``extent`` = (x0, x1, y0, y1).
 
     Row r of a map is y = y0 + r·dy (bottom to top). ``points``: {x, y, t (target 0/1) or label,
@@ -131,30 +167,72 @@ def map_panel(title: str, maps: np.ndarray, extent: Sequence[float], *, points: 
     grid = np.asarray(maps, dtype=np.uint8)
     if static:
         grid = grid[None]
-    return {"type": "map", "title": title, "maps": blob(grid, dtype="u8", delta=not static),
-            "n": int(grid.shape[1]), "m": int(grid.shape[2]), "extent": [float(v) for v in extent],
-            "static": static, "sequential": sequential, "points": list(points), "xlabel": xlabel,
-            "ylabel": ylabel, "alt": alt, "aspect": aspect, "pointRadius": float(point_radius),
-            "paths": [{"name": n, "color": c, "points": blob(p), "length": int(len(p))} for n, c, p in paths]}
+    return {
+        "type": "map",
+        "title": title,
+        "maps": blob(grid, dtype="u8", delta=not static),
+        "n": int(grid.shape[1]),
+        "m": int(grid.shape[2]),
+        "extent": [float(v) for v in extent],
+        "static": static,
+        "sequential": sequential,
+        "points": list(points),
+        "xlabel": xlabel,
+        "ylabel": ylabel,
+        "alt": alt,
+        "aspect": aspect,
+        "pointRadius": float(point_radius),
+        "paths": [{"name": n, "color": c, "points": blob(p), "length": int(len(p))} for n, c, p in paths],
+    }
 
 
-def curve_panel(title: str, series: Sequence[tuple[str, str, np.ndarray]], *, log: bool = False, symlog: bool = False,
-                marks: Sequence[tuple[int, str]] = (), xlabel: str = "", alt: str = "",
-                aspect: float = 0.4) -> dict[str, Any]:
+def curve_panel(
+    title: str,
+    series: Sequence[tuple[str, str, np.ndarray]],
+    *,
+    log: bool = False,
+    symlog: bool = False,
+    marks: Sequence[tuple[int, str]] = (),
+    xlabel: str = "",
+    alt: str = "",
+    aspect: float = 0.4,
+) -> dict[str, Any]:
     """One value per frame per series, the whole curve drawn once, a moving marker at the current frame.
 
     ``log``: a log y axis (values > 0); ``symlog``: sign(v)·log10(1 + |v|) (values of both signs).
     """
-    return {"type": "curve", "title": title, "log": log, "symlog": symlog, "xlabel": xlabel, "alt": alt, "aspect": aspect,
-            "series": [{"name": n, "color": c, "values": blob(v), "length": int(len(v))} for n, c, v in series],
-            "marks": [{"frame": int(f), "label": text} for f, text in marks]}
+    return {
+        "type": "curve",
+        "title": title,
+        "log": log,
+        "symlog": symlog,
+        "xlabel": xlabel,
+        "alt": alt,
+        "aspect": aspect,
+        "series": [{"name": n, "color": c, "values": blob(v), "length": int(len(v))} for n, c, v in series],
+        "marks": [{"frame": int(f), "label": text} for f, text in marks],
+    }
 
 
-def bars_panel(title: str, labels: Sequence[str], targets: Sequence[float], values: np.ndarray, *,
-               alt: str = "", aspect: float = 0.36) -> dict[str, Any]:
+def bars_panel(
+    title: str,
+    labels: Sequence[str],
+    targets: Sequence[float],
+    values: np.ndarray,
+    *,
+    alt: str = "",
+    aspect: float = 0.36,
+) -> dict[str, Any]:
     """k bars per frame (values (F, k) in [0, 1]) with a tick at each target."""
-    return {"type": "bars", "title": title, "labels": list(labels), "targets": [float(t) for t in targets],
-            "values": blob(values), "alt": alt, "aspect": aspect}
+    return {
+        "type": "bars",
+        "title": title,
+        "labels": list(labels),
+        "targets": [float(t) for t in targets],
+        "values": blob(values),
+        "alt": alt,
+        "aspect": aspect,
+    }
 
 
 def url_frame(param: str, to_frame: Callable[[int], int | None]) -> int | None:
@@ -171,11 +249,26 @@ def seek(key: str, frame: int) -> None:
     st.session_state[f"{key}._seek"] = (token, int(frame))
 
 
-def player(key: str, *, n_frames: int, panels: Sequence[dict[str, Any]], columns: Sequence[Sequence[int]],
-           col_widths: Sequence[float] | None = None, first: int = 0, every: int = 1, label: str = "Epoch",
-           readout: tuple[str, np.ndarray] | None = None, pause_at: int | None = None, autoplay: bool = False,
-           start: int = 0, url_param: str | None = None, legend: str = "", fps: int = FPS,
-           history_id: str | None = None, follow_end: bool = False) -> int:
+def player(
+    key: str,
+    *,
+    n_frames: int,
+    panels: Sequence[dict[str, Any]],
+    columns: Sequence[Sequence[int]],
+    col_widths: Sequence[float] | None = None,
+    first: int = 0,
+    every: int = 1,
+    label: str = "Epoch",
+    readout: tuple[str, np.ndarray] | None = None,
+    pause_at: int | None = None,
+    autoplay: bool = False,
+    start: int = 0,
+    url_param: str | None = None,
+    legend: str = "",
+    fps: int = FPS,
+    history_id: str | None = None,
+    follow_end: bool = False,
+) -> int:
     """Mount the player under ``key`` and return the frame the learner is on (last Pause/Step/scrub).
 
     Frame i stands for ``first + i·every`` (shown under ``label``). ``start`` is the frame of a fresh
@@ -187,7 +280,9 @@ def player(key: str, *, n_frames: int, panels: Sequence[dict[str, Any]], columns
     n_frames = int(n_frames)
     # the browser's frameOf: Math.round (halves up), clamped
     to_frame = lambda e: int(np.clip(np.floor((e - first) / every + 0.5), 0, n_frames - 1))  # noqa: E731
-    grid_key = f"{key}._grid"  # (first, every) of the last run: when it changes, a frame index means another epoch
+    grid_key = (
+        f"{key}._grid"  # (first, every) of the last run: when it changes, a frame index means another epoch
+    )
     old_grid = st.session_state.get(grid_key, (int(first), int(every)))
     st.session_state[grid_key] = (int(first), int(every))
     init_key = f"{key}._start"
@@ -202,10 +297,19 @@ def player(key: str, *, n_frames: int, panels: Sequence[dict[str, Any]], columns
     st.session_state[f"{key}._sought"] = token
     target = min(int(target), n_frames - 1)
     data: dict[str, Any] = {
-        "n": n_frames, "epochs": {"first": int(first), "every": int(every)}, "label": label,
-        "panels": list(panels), "columns": [list(c) for c in columns],
-        "colWidths": list(col_widths) if col_widths else None, "palette": PALETTE, "legend": legend,
-        "fps": int(fps), "frame": target, "autoplay": bool(autoplay), "follow": True, "seek": token,
+        "n": n_frames,
+        "epochs": {"first": int(first), "every": int(every)},
+        "label": label,
+        "panels": list(panels),
+        "columns": [list(c) for c in columns],
+        "colWidths": list(col_widths) if col_widths else None,
+        "palette": PALETTE,
+        "legend": legend,
+        "fps": int(fps),
+        "frame": target,
+        "autoplay": bool(autoplay),
+        "follow": True,
+        "seek": token,
         "followEnd": bool(follow_end),
     }
     if pause_at is not None:
@@ -213,8 +317,13 @@ def player(key: str, *, n_frames: int, panels: Sequence[dict[str, Any]], columns
     if readout is not None:
         data["readout"] = {"label": readout[0], "values": blob(readout[1]), "digits": 6}
     data["id"] = history_id or hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
-    result = _component()(key=key, data=data, default={"frame": initial},
-                          on_frame_change=lambda: st.session_state.pop(f"{key}._remap", None), height="content")
+    result = _component()(
+        key=key,
+        data=data,
+        default={"frame": initial},
+        on_frame_change=lambda: st.session_state.pop(f"{key}._remap", None),
+        height="content",
+    )
     frame = getattr(result, "frame", None)
     if sought or not isinstance(frame, int | float):
         frame = target
@@ -223,7 +332,10 @@ def player(key: str, *, n_frames: int, panels: Sequence[dict[str, Any]], columns
     remap = st.session_state.get(remap_key)
     if sought:
         st.session_state.pop(remap_key, None)
-    elif old_grid != (int(first), int(every)):  # stay on the same epoch, as the browser does (it then reports)
+    elif old_grid != (
+        int(first),
+        int(every),
+    ):  # stay on the same epoch, as the browser does (it then reports)
         frame = to_frame(old_grid[0] + raw * old_grid[1])
     elif remap is not None and remap[0] == raw:  # the browser's report of the new index is still on its way
         frame = remap[1]

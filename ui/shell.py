@@ -29,8 +29,9 @@ def ensure_entry() -> None:
     st.stop()
 
 
-def header(title: str, intro: str, formula: str | None = None, *, icon: str | None = None,
-           promise: str | None = None) -> None:
+def header(
+    title: str, intro: str, formula: str | None = None, *, icon: str | None = None, promise: str | None = None
+) -> None:
     """Title, one-line promise, the page's key formula; the introduction behind "About this page".
 
     The page pattern lives in `ui.layout` (this name is kept for the pages that call it).
@@ -65,9 +66,19 @@ def fmt(x: float, digits: int = 6) -> str:
     return f"{x:.{digits}f}" if 1e-3 <= abs(x) < 1e6 else f"{x:.{max(digits - 2, 1)}e}"
 
 
-def check_badge(label: str, a: float, b: float, rel_err: float, *, a_name: str = "analytic",
-                b_name: str = "numeric", good: float = GOOD, suspicious: float = SUSPICIOUS,
-                container=st, note: str | None = None) -> str:
+def check_badge(
+    label: str,
+    a: float,
+    b: float,
+    rel_err: float,
+    *,
+    a_name: str = "analytic",
+    b_name: str = "numeric",
+    good: float = GOOD,
+    suspicious: float = SUSPICIOUS,
+    container=st,
+    note: str | None = None,
+) -> str:
     """Two independently computed values, their relative error, and a green/amber/red verdict.
 
     `rel_err` is passed in (computed by `core.finite_diff.relative_error`) so this module holds no math.
@@ -85,12 +96,15 @@ def check_badge(label: str, a: float, b: float, rel_err: float, *, a_name: str =
 
 
 def thresholds_caption(good: float = GOOD, suspicious: float = SUSPICIOUS) -> str:
-    return (f"Relative error |a−b| / (|a|+|b|): green below {good:.0e}, amber up to {suspicious:.0e}, "
-            "red above.")
+    return (
+        f"Relative error |a−b| / (|a|+|b|): green below {good:.0e}, amber up to {suspicious:.0e}, red above."
+    )
 
 
 # -- typed formulas ---------------------------------------------------------------------------
-MAX_LATEX = 3000  # characters of LaTeX sent to the browser for one formula (KaTeX draws this in well under 1 s)
+MAX_LATEX = (
+    3000  # characters of LaTeX sent to the browser for one formula (KaTeX draws this in well under 1 s)
+)
 MAX_FORMULA_TEXT = 600  # characters of the plain-text fallback shown
 
 
@@ -104,10 +118,16 @@ def formula(tex: str, text: str | None = None, *, container=st, limit: int = MAX
     if len(tex) <= limit:
         container.latex(tex)
         return True
-    container.caption(f"Too large to typeset ({len(tex):,} characters of LaTeX); "
-                      + ("its beginning as text:" if text else "the numbers below are unaffected."))
+    container.caption(
+        f"Too large to typeset ({len(tex):,} characters of LaTeX); "
+        + ("its beginning as text:" if text else "the numbers below are unaffected.")
+    )
     if text:
-        cut = text if len(text) <= MAX_FORMULA_TEXT else text[:MAX_FORMULA_TEXT] + f" … ({len(text):,} characters)"
+        cut = (
+            text
+            if len(text) <= MAX_FORMULA_TEXT
+            else text[:MAX_FORMULA_TEXT] + f" … ({len(text):,} characters)"
+        )
         container.code(cut, language=None, wrap_lines=True)
     return False
 
@@ -129,18 +149,25 @@ def show_parse_error(err: ParseError, text: str, what: str, then: str, *, fallba
     it, greyed out below the message, so a typo does not blank the page: returns the text to use.
     """
     hint = f" {plain(_sentence(err.hint))}" if err.hint else ""
-    st.error(f"**Could not read {what}:** {plain(err.message)} (at character {err.position + 1}).{hint}",
-             icon=":material/error:")
+    st.error(
+        f"**Could not read {what}:** {plain(err.message)} (at character {err.position + 1}).{hint}",
+        icon=":material/error:",
+    )
     st.code(f"{text}\n{' ' * err.position}^", language=None)
     if fallback is None or fallback == text:
         st.info(f"Fix the formula above; {then} will follow.", icon=":material/edit:")
         st.stop()
     marker = "stale-formula"
     with st.container(key=marker):  # the marker: everything after it on the page is drawn faded
-        st.info(f"Fix the formula above. Until then, {then} shows the last formula that worked, greyed: "
-                f"{inert(fallback, limit=80)}.", icon=":material/edit:")
-    st.html(f"<style>.st-key-{marker} ~ div, div:has(> .st-key-{marker}) ~ div "
-            "{ opacity: 0.45; filter: grayscale(0.6); }</style>")
+        st.info(
+            f"Fix the formula above. Until then, {then} shows the last formula that worked, greyed: "
+            f"{inert(fallback, limit=80)}.",
+            icon=":material/edit:",
+        )
+    st.html(
+        f"<style>.st-key-{marker} ~ div, div:has(> .st-key-{marker}) ~ div "
+        "{ opacity: 0.45; filter: grayscale(0.6); }</style>"
+    )
     return fallback
 
 
@@ -164,8 +191,12 @@ def teaching_snippet(page: str) -> str | None:
     return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
-def show_code(*objects: Callable | type, label: str = "Show the code",
-              caption: str | None = None, page: str | None = None) -> None:
+def show_code(
+    *objects: Callable | type,
+    label: str = "Show the code",
+    caption: str | None = None,
+    page: str | None = None,
+) -> None:
     """A short teaching version of the page's computation, and the exact `core/` source one click further.
 
     The teaching version is `ui/snippets/<page>.py` (page = the calling page file's name by default).

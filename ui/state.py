@@ -67,7 +67,10 @@ class Param:
                 x = int(x)
             if self.snap and self.options:
                 if not (min(self.options) <= x <= max(self.options)):
-                    return self.default, f"{inert(raw)} is outside [{min(self.options):g}, {max(self.options):g}]"
+                    return (
+                        self.default,
+                        f"{inert(raw)} is outside [{min(self.options):g}, {max(self.options):g}]",
+                    )
                 x = min(self.options, key=lambda o: abs(math.log(o / x)) if x > 0 and o > 0 else abs(o - x))
             elif self.lo is not None and self.hi is not None and not (self.lo <= x <= self.hi):
                 return self.default, f"{inert(raw)} is outside [{self.lo:g}, {self.hi:g}]"
@@ -125,8 +128,9 @@ class UrlState:
         for note in ss[self._notices_key]:
             self._notice_box.warning(note, icon=":material/link_off:")
         if ss[self._notices_key]:
-            self._notice_box.button("Dismiss", key=f"{self.page}._dismiss", type="tertiary",
-                                    on_click=ss[self._notices_key].clear)
+            self._notice_box.button(
+                "Dismiss", key=f"{self.page}._dismiss", type="tertiary", on_click=ss[self._notices_key].clear
+            )
         self._pending: dict[str, str | None] = {}
         _run.state = self  # its parameters are written once, at the end of the run (flush)
         ss["_url_specs"] = self.specs  # read by the generic tests
@@ -142,8 +146,10 @@ class UrlState:
         if raws and raws != self._last.get(name):  # a link (or Back/Forward) brought a new value: it wins
             value, problem = param.parse(raws[-1])
             if problem:
-                note = (f"Link parameter `{name}` {problem}; using the default "
-                        f"`{param.format(param.default)}` instead.")
+                note = (
+                    f"Link parameter `{name}` {problem}; using the default "
+                    f"`{param.format(param.default)}` instead."
+                )
                 st.session_state[self._notices_key].append(note)
                 self._notice_box.warning(note, icon=":material/link_off:")
             if st.session_state.get(key) != value:
@@ -191,53 +197,132 @@ class UrlState:
             self.set(name, value)
 
     # -- widgets --------------------------------------------------------------------------
-    def slider(self, name: str, label: str, lo: float, hi: float, default: float, step: float | None = None,
-               *, help: str | None = None, format: str | None = None, container=st,
-               on_change: Callable | None = None, disabled: bool = False) -> float:
-        is_int = all(isinstance(v, int) for v in (lo, hi, default)) and (step is None or isinstance(step, int))
+    def slider(
+        self,
+        name: str,
+        label: str,
+        lo: float,
+        hi: float,
+        default: float,
+        step: float | None = None,
+        *,
+        help: str | None = None,
+        format: str | None = None,
+        container=st,
+        on_change: Callable | None = None,
+        disabled: bool = False,
+    ) -> float:
+        is_int = all(isinstance(v, int) for v in (lo, hi, default)) and (
+            step is None or isinstance(step, int)
+        )
         param = Param("int" if is_int else "float", default, lo, hi)
         key = self._prepare(name, param)
-        value = container.slider(label, min_value=lo, max_value=hi, step=step, key=key, help=help,
-                                 format=format, on_change=on_change, disabled=disabled)
+        value = container.slider(
+            label,
+            min_value=lo,
+            max_value=hi,
+            step=step,
+            key=key,
+            help=help,
+            format=format,
+            on_change=on_change,
+            disabled=disabled,
+        )
         return self._sync(name, value)
 
-    def number(self, name: str, label: str, lo: float, hi: float, default: float, step: float | None = None,
-               *, help: str | None = None, format: str | None = None, container=st) -> float:
-        is_int = all(isinstance(v, int) for v in (lo, hi, default)) and (step is None or isinstance(step, int))
+    def number(
+        self,
+        name: str,
+        label: str,
+        lo: float,
+        hi: float,
+        default: float,
+        step: float | None = None,
+        *,
+        help: str | None = None,
+        format: str | None = None,
+        container=st,
+    ) -> float:
+        is_int = all(isinstance(v, int) for v in (lo, hi, default)) and (
+            step is None or isinstance(step, int)
+        )
         param = Param("int" if is_int else "float", default, lo, hi)
         key = self._prepare(name, param)
-        value = container.number_input(label, min_value=lo, max_value=hi, step=step, key=key, help=help,
-                                       format=format)
+        value = container.number_input(
+            label, min_value=lo, max_value=hi, step=step, key=key, help=help, format=format
+        )
         return self._sync(name, value)
 
-    def log_slider(self, name: str, label: str, options: Sequence[float], default: float, *,
-                   help: str | None = None, container=st, on_change: Callable | None = None) -> float:
+    def log_slider(
+        self,
+        name: str,
+        label: str,
+        options: Sequence[float],
+        default: float,
+        *,
+        help: str | None = None,
+        container=st,
+        on_change: Callable | None = None,
+    ) -> float:
         """A slider over log-spaced values (e.g. learning rates); links snap to the nearest one."""
         opts = tuple(float(o) for o in options)
         param = Param("float", float(default), min(opts), max(opts), options=opts, snap=True)
         key = self._prepare(name, param)
-        value = container.select_slider(label, options=opts, key=key, help=help,
-                                        format_func=lambda v: f"{v:g}", on_change=on_change)
+        value = container.select_slider(
+            label, options=opts, key=key, help=help, format_func=lambda v: f"{v:g}", on_change=on_change
+        )
         return self._sync(name, value)
 
-    def select(self, name: str, label: str, options: Sequence[str], default: str, *,
-               format_func: Callable[[str], str] = str, help: str | None = None, container=st,
-               on_change: Callable | None = None, radio: bool = False) -> str:
+    def select(
+        self,
+        name: str,
+        label: str,
+        options: Sequence[str],
+        default: str,
+        *,
+        format_func: Callable[[str], str] = str,
+        help: str | None = None,
+        container=st,
+        on_change: Callable | None = None,
+        radio: bool = False,
+    ) -> str:
         param = Param("choice", default, options=tuple(options))
         key = self._prepare(name, param)
         widget = container.radio if radio else container.selectbox
         kwargs = {"horizontal": True} if radio else {}
-        value = widget(label, options=list(options), key=key, format_func=format_func, help=help,
-                       on_change=on_change, **kwargs)
+        value = widget(
+            label,
+            options=list(options),
+            key=key,
+            format_func=format_func,
+            help=help,
+            on_change=on_change,
+            **kwargs,
+        )
         return self._sync(name, value)
 
-    def multiselect(self, name: str, label: str, options: Sequence[str], default: Sequence[str], *,
-                    format_func: Callable[[str], str] = str, max_selections: int | None = None,
-                    help: str | None = None, container=st) -> list[str]:
+    def multiselect(
+        self,
+        name: str,
+        label: str,
+        options: Sequence[str],
+        default: Sequence[str],
+        *,
+        format_func: Callable[[str], str] = str,
+        max_selections: int | None = None,
+        help: str | None = None,
+        container=st,
+    ) -> list[str]:
         param = Param("multi", list(default), options=tuple(options), max_items=max_selections)
         key = self._prepare(name, param)
-        value = container.multiselect(label, options=list(options), key=key, format_func=format_func,
-                                      max_selections=max_selections, help=help)
+        value = container.multiselect(
+            label,
+            options=list(options),
+            key=key,
+            format_func=format_func,
+            max_selections=max_selections,
+            help=help,
+        )
         if not value:  # an empty selection is not a useful page state: keep the URL honest
             return self._sync_empty(name)
         return self._sync(name, value)
@@ -249,15 +334,32 @@ class UrlState:
             self.flush()
         return []
 
-    def toggle(self, name: str, label: str, default: bool, *, help: str | None = None, container=st,
-               on_change: Callable | None = None) -> bool:
+    def toggle(
+        self,
+        name: str,
+        label: str,
+        default: bool,
+        *,
+        help: str | None = None,
+        container=st,
+        on_change: Callable | None = None,
+    ) -> bool:
         param = Param("bool", bool(default))
         key = self._prepare(name, param)
         value = container.toggle(label, key=key, help=help, on_change=on_change)
         return self._sync(name, value)
 
-    def text(self, name: str, label: str, default: str, *, max_len: int = MAX_PARAM_CHARS,
-             help: str | None = None, placeholder: str | None = None, container=st) -> str:
+    def text(
+        self,
+        name: str,
+        label: str,
+        default: str,
+        *,
+        max_len: int = MAX_PARAM_CHARS,
+        help: str | None = None,
+        placeholder: str | None = None,
+        container=st,
+    ) -> str:
         param = Param("text", default, max_len=max_len)
         key = self._prepare(name, param)
         value = container.text_input(label, key=key, max_chars=max_len, help=help, placeholder=placeholder)

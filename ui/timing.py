@@ -42,8 +42,9 @@ def _once(fn: Callable, args: tuple, number: int) -> float:
     return (time.perf_counter() - start) / number
 
 
-def time_call(fn: Callable, *args, repeats: int = 5, min_seconds: float = 5e-4,
-              budget_seconds: float = 0.2) -> float:
+def time_call(
+    fn: Callable, *args, repeats: int = 5, min_seconds: float = 5e-4, budget_seconds: float = 0.2
+) -> float:
     """Seconds per call of fn(*args): the fastest of up to `repeats` timings (time.perf_counter).
 
     Each timing loops enough calls to last at least `min_seconds` (so tiny calls are measurable);
@@ -59,7 +60,9 @@ def time_call(fn: Callable, *args, repeats: int = 5, min_seconds: float = 5e-4,
 
 
 @st.cache_data(show_spinner="Timing both VJPs once for this server (about a second)…", max_entries=2)
-def vjp_costs(sizes: tuple[int, ...] = VJP_SIZES, rounds: int = 7, budget_seconds: float = 0.8) -> pd.DataFrame:
+def vjp_costs(
+    sizes: tuple[int, ...] = VJP_SIZES, rounds: int = 7, budget_seconds: float = 0.8
+) -> pd.DataFrame:
     """Seconds per softmax VJP at each n: via the full n × n Jacobian vs `core.jacobians.vjp_softmax`.
 
     Columns: method, n, seconds — the fastest of up to `rounds` timings. The rounds sweep every

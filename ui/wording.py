@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 BUG_EXPLANATIONS: dict[str, str] = {
-    "none": (
-        "The network's own `backward`: every gradient should agree with central differences."
-    ),
+    "none": ("The network's own `backward`: every gradient should agree with central differences."),
     "forget_m": (
         "dW2 and db2 sum the batch instead of averaging it: they come out m = 4 times too big. "
         "Layer 1 still divides by m, so only W2 and b2 are off."
@@ -51,12 +49,15 @@ def chain_factor_meaning(role: str, unit: int | None, activation: str, n_out: in
     return texts[role]
 
 
-def chain_step_meaning(role: str, unit: int | None, layer: int | None, *, mse: bool, output: str,
-                       activations: tuple[str, ...]) -> str:
+def chain_step_meaning(
+    role: str, unit: int | None, layer: int | None, *, mse: bool, output: str, activations: tuple[str, ...]
+) -> str:
     """What one link of ``MLP.chain_path`` is, in words (``role``, ``unit``, ``layer`` are the ``ChainStep``'s;
     ``mse``, ``output`` ("sigmoid" or "softmax") and ``activations`` describe the network)."""
     if role == "output_error":
-        return "output error" + (" a − y" if not mse else " (a − y)·σ′(z)" if output == "sigmoid" else " Jᵀ(a − y)")
+        return "output error" + (
+            " a − y" if not mse else " (a − y)·σ′(z)" if output == "sigmoid" else " Jᵀ(a − y)"
+        )
     if role == "hidden_error":
         return f"error reaching hidden unit {unit} of layer {layer} (all paths above summed)"
     if role == "hidden_slope":

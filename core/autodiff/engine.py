@@ -433,5 +433,3 @@ def zero_grad(root: Value) -> None:
     """Set the ``grad`` of every node in the graph ending at ``root`` to 0."""
     for v in _count_uses(root, object()):
         v.grad = 0.0
-
-

@@ -124,8 +124,9 @@ def article_example(x1: float = 2.0, x2: float = 3.0, w1: float = 0.5, w2: float
     return Problem(root=loss, inputs=(vw1, vw2, vx1, vx2), f=f)
 
 
-def tanh_neuron(x1: float = 2.0, x2: float = 0.0, w1: float = -3.0, w2: float = 1.0,
-                b: float = NEURON_BIAS) -> Problem:
+def tanh_neuron(
+    x1: float = 2.0, x2: float = 0.0, w1: float = -3.0, w2: float = 1.0, b: float = NEURON_BIAS
+) -> Problem:
     """micrograd's neuron: n = x1·w1 + x2·w2 + b, o = tanh(n); inputs x1, w1, x2, w2, b."""
     vx1, vx2, vw1, vw2, vb = _leaf(x1, "x1"), _leaf(x2, "x2"), _leaf(w1, "w1"), _leaf(w2, "w2"), _leaf(b, "b")
     x1w1 = _named(vx1 * vw1, "x1w1")
@@ -279,7 +280,9 @@ def _sub_expression(v: Value, written: Mapping[Value, str]) -> str:
         if exponent == "−1":
             return f"1/{_wrap(parts[0])}"
         base = parts[0]
-        simple = base.isalnum() or (base.endswith(")") and not _is_sum(base) and "·" not in base and "/" not in base)
+        simple = base.isalnum() or (
+            base.endswith(")") and not _is_sum(base) and "·" not in base and "/" not in base
+        )
         return f"{base if simple else '(' + base + ')'}^{exponent}"
     if op.endswith("**"):
         return f"{op[:-2]}^{_wrap(parts[0])}"
@@ -369,8 +372,13 @@ def trace(problem: Problem, full_grads: int = 60, max_nodes: int = 2000) -> Trac
     input_grads += [tuple(s.grads[i] for i in input_ids) for s in steps]
     if len(nodes) > full_grads:
         steps = [dataclasses.replace(s, grads=()) for s in steps]
-    return Trace(nodes=tuple(nodes), edges=tuple(edges), input_ids=input_ids, steps=tuple(steps),
-                 input_grads=tuple(input_grads))
+    return Trace(
+        nodes=tuple(nodes),
+        edges=tuple(edges),
+        input_ids=input_ids,
+        steps=tuple(steps),
+        input_grads=tuple(input_grads),
+    )
 
 
 def check(problem: Problem, h: float = 1e-6) -> gradient_check.CheckReport:
@@ -384,8 +392,9 @@ def check(problem: Problem, h: float = 1e-6) -> gradient_check.CheckReport:
     root.backward()
     analytic = np.array([v.grad for v in problem.inputs], dtype=np.float64)
     names = problem.names
-    cp = gradient_check.CheckProblem(names=names, groups=names, theta=problem.theta, f=problem.f,
-                                        analytic=analytic)
+    cp = gradient_check.CheckProblem(
+        names=names, groups=names, theta=problem.theta, f=problem.f, analytic=analytic
+    )
     return gradient_check.check_gradient(cp, h=h)
 
 
@@ -411,14 +420,25 @@ def graph_summary(nodes: Sequence[GraphNode], edges: Sequence[tuple[int, int]]) 
             level[parent] = max(level[parent], level[node.id] + 1)
     counts = Counter(n.op for n in nodes)
     ops = tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
-    return GraphSummary(nodes=len(nodes), edges=len(edges), depth=max(level, default=0),
-                        leaves=counts.get("", 0), ops=ops)
+    return GraphSummary(
+        nodes=len(nodes), edges=len(edges), depth=max(level, default=0), leaves=counts.get("", 0), ops=ops
+    )
 
 
 def methods_for_ops(ops: Sequence[str]) -> tuple[Callable, ...]:
     """The ``Value`` code behind the ops of a graph (for "show the code"), then the backward pass."""
-    named: dict[str, Callable[..., Any]] = {"+": Value.__add__, "*": Value.__mul__, "/": Value.__truediv__, "ReLU": Value.relu, "tanh": Value.tanh, "exp": Value.exp,
-             "log": Value.log, "sigmoid": Value.sigmoid, "sin": Value.sin, "cos": Value.cos}
+    named: dict[str, Callable[..., Any]] = {
+        "+": Value.__add__,
+        "*": Value.__mul__,
+        "/": Value.__truediv__,
+        "ReLU": Value.relu,
+        "tanh": Value.tanh,
+        "exp": Value.exp,
+        "log": Value.log,
+        "sigmoid": Value.sigmoid,
+        "sin": Value.sin,
+        "cos": Value.cos,
+    }
     out: list[Callable[..., Any]] = []
     for op in ops:
         if op in named:

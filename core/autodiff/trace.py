@@ -170,5 +170,3 @@ def backward_steps(root: Value, max_nodes: int = 2000) -> list[BackwardStep]:
             )
         )
     return steps
-
-

@@ -112,7 +112,6 @@ def _binary_derivative(node: BinOp, du: Node, u_depends: bool, dv: Node, v_depen
     return mul(power(u, v), add(mul(dv, call("log", u)), div(mul(v, du), u)))
 
 
-
 def _with_children(node: Node, kids: list[Node]) -> Node:
     """The same operation over new children."""
     if isinstance(node, Neg):

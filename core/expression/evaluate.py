@@ -64,7 +64,6 @@ def constant_value(node: Node) -> float | None:
         return float(evaluate_tree(node, {}))
 
 
-
 def to_value(node: Node, leaves: Mapping[str, Value], value_type: type) -> Value | float:
     """Build a Value graph; variable-free sub-trees stay plain floats and enter as constants."""
 

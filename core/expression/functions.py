@@ -52,9 +52,15 @@ FUNCTIONS: Mapping[str, Function] = MappingProxyType(
         "exp": Function(np.exp, "exp(u)", "e^{#}", lambda u: u.exp()),
         "log": Function(np.log, "1/u", r"\ln", lambda u: u.log()),
         "sqrt": Function(np.sqrt, "1/(2*sqrt(u))", r"\sqrt{#}", lambda u: u**0.5),
-        "tanh": Function(np.tanh, "1 - tanh(u)**2", r"\tanh", lambda u: u.tanh(), stable_derivative=tanh_grad),
+        "tanh": Function(
+            np.tanh, "1 - tanh(u)**2", r"\tanh", lambda u: u.tanh(), stable_derivative=tanh_grad
+        ),
         "sigmoid": Function(
-            sigmoid, "sigmoid(u)*(1 - sigmoid(u))", r"\sigma", lambda u: u.sigmoid(), stable_derivative=sigmoid_grad
+            sigmoid,
+            "sigmoid(u)*(1 - sigmoid(u))",
+            r"\sigma",
+            lambda u: u.sigmoid(),
+            stable_derivative=sigmoid_grad,
         ),
         "relu": Function(relu, "step(u)", r"\operatorname{relu}", lambda u: u.relu()),  # 0 at u = 0
         "abs": Function(np.abs, "sign(u)", r"\left|#\right|", lambda u: u.relu() + (-u).relu()),  # 0 at 0

@@ -172,4 +172,3 @@ def lexical_error(text: str, i: int, tokens: list[Token]) -> Token:
         hint = _UNICODE_HINTS.get(c, "use only ASCII letters, digits, + - * / ** ^ and parentheses")
         return _bad(i, f"the character '{c}' (U+{code:04X}) is not allowed", hint)
     return _bad(i, f"the character '{c}' is not allowed", "use only + - * / ** ^ and parentheses")
-

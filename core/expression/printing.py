@@ -162,4 +162,3 @@ def _latex_visit(node: Node, args: list[tuple[str, str]]) -> tuple[str, str]:
     if isinstance(left, (Num, Const)) and not _starts_with_digit(right):
         return f"{left_tex} {right_tex}", ""  # 2 x, \pi \left(x + 1\right)
     return rf"{left_tex} \cdot {right_tex}", ""
-

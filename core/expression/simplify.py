@@ -177,4 +177,3 @@ def call(func: str, arg: Node) -> Node:
         if _short(value):
             return Num(value + 0.0)
     return Call(func, arg)
-

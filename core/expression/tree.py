@@ -37,7 +37,6 @@ class ParseError(Exception):
         return (ParseError, (self.message, self.position, self.hint))
 
 
-
 @dataclass(frozen=True, slots=True)
 class Num:
     """A number literal (always finite)."""
@@ -182,4 +181,3 @@ def same(a: Node, b: Node) -> bool:
             return False
         stack.extend(zip(children(x), children(y), strict=True))
     return True
-

@@ -34,8 +34,12 @@ def drawn_nodes(at) -> dict[int, dict]:
         grad = re.search(r'<FONT COLOR="([^"]+)">grad ([^<]+)</FONT>', label)
         data = re.search(r"data ([^<]+)<BR", label)
         name = re.search(r"<B>([^<]+)</B>", label).group(1)
-        out[int(m.group(1))] = {"name": name, "data": data.group(1) if data else name, "grad": grad.group(2),
-                                "greyed": grad.group(1) in {p["muted"] for p in palette.GRAPH.values()}}
+        out[int(m.group(1))] = {
+            "name": name,
+            "data": data.group(1) if data else name,
+            "grad": grad.group(2),
+            "greyed": grad.group(1) in {p["muted"] for p in palette.GRAPH.values()},
+        }
     return out
 
 
@@ -80,7 +84,11 @@ def test_article_example_is_the_default_with_its_numbers():
     nodes = {n["name"]: n for n in drawn_nodes(at).values()}
     assert nodes["y"]["data"] == "0.1" and nodes["L"]["data"] == "0.01"
     assert {k: nodes[k]["grad"] for k in ("w1", "w2", "x1", "x2")} == {
-        "w1": "0.4", "w2": "0.6", "x1": "0.1", "x2": "−0.06"}
+        "w1": "0.4",
+        "w2": "0.6",
+        "x1": "0.1",
+        "x2": "−0.06",
+    }
     rows = table(at)
     assert [rows[k][2] for k in ("w1", "w2", "x1", "x2")] == ["0.4000", "0.6000", "0.1000", "-0.0600"]
     assert [rows[k][3] for k in ("w1", "w2", "x1", "x2")] == ["0.4000", "0.6000", "0.1000", "-0.0600"]
@@ -93,7 +101,12 @@ def test_neuron_preset():
     nodes = {n["name"]: n for n in drawn_nodes(at).values()}
     assert nodes["o"]["data"] == "0.7071" and nodes["n"]["data"] == "0.8814"
     assert {k: nodes[k]["grad"] for k in ("x1", "w1", "x2", "w2", "b")} == {
-        "x1": "−1.5", "w1": "1", "x2": "0.5", "w2": "0", "b": "0.5"}
+        "x1": "−1.5",
+        "w1": "1",
+        "x2": "0.5",
+        "w2": "0",
+        "b": "0.5",
+    }
     assert badges(at) == ["green"]
     assert step_slider(at).value == 10
 
@@ -104,7 +117,9 @@ def test_mlp_preset_shows_a_summary_instead_of_a_drawing():
     assert any("too many to draw" in i.value for i in at.info)
     metrics = {m.label: m.value for m in at.metric}
     expected = ap.graph_summary(*graph(ap.mlp_loss(3).root))
-    assert metrics["Nodes (values)"] == str(expected.nodes) and metrics["Depth (longest path)"] == str(expected.depth)
+    assert metrics["Nodes (values)"] == str(expected.nodes) and metrics["Depth (longest path)"] == str(
+        expected.depth
+    )
     assert len(table(at)) == 13
     assert badges(at) == ["green"]
     for points in (4, 2):
@@ -126,13 +141,23 @@ def test_typed_expression_default_and_its_check():
     at.slider(key="autodiff.z").set_value(3.0).run()
     assert_ok(at)
     assert badges(at) == ["green"]
-    assert at.query_params["expr"] in ("sigmoid(x*y) + log(z**2 + 1) - tanh(x)",
-                                       ["sigmoid(x*y) + log(z**2 + 1) - tanh(x)"])
+    assert at.query_params["expr"] in (
+        "sigmoid(x*y) + log(z**2 + 1) - tanh(x)",
+        ["sigmoid(x*y) + log(z**2 + 1) - tanh(x)"],
+    )
 
 
-@pytest.mark.parametrize("bad, fragment", [
-    ("2x", "2\\*x"), ("x*+", ""), ("__import__('os')", ""), ("sin(x", ""), ("", ""), ("q + 1", "q"),
-])
+@pytest.mark.parametrize(
+    "bad, fragment",
+    [
+        ("2x", "2\\*x"),
+        ("x*+", ""),
+        ("__import__('os')", ""),
+        ("sin(x", ""),
+        ("", ""),
+        ("q + 1", "q"),
+    ],
+)
 def test_a_bad_expression_shows_the_message_and_the_page_stays_usable(bad, fragment):
     at = choose(open_page(PAGE), "expression")
     at.text_input(key="autodiff.expr").input(bad).run()
@@ -176,8 +201,9 @@ def _problem_for(preset: str) -> ap.Problem:
         return ap.article_example()
     if preset == "neuron":
         return ap.tanh_neuron()
-    return ap.expression_problem(parse("(x*y + z) * sin(x)", variables=("x", "y", "z")),
-                                 {"x": 1.5, "y": 2.0, "z": -1.0})
+    return ap.expression_problem(
+        parse("(x*y + z) * sin(x)", variables=("x", "y", "z")), {"x": 1.5, "y": 2.0, "z": -1.0}
+    )
 
 
 @pytest.mark.parametrize("preset", ["article", "neuron", "expression"])

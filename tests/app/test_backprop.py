@@ -34,6 +34,7 @@ def _epoch(at) -> int:
 
 def _player_data(at) -> dict:
     """The data the page hands the player component (AppTest sees the component as an element)."""
+
     def walk(node):
         for child in getattr(node, "children", {}).values():
             if type(child).__name__ == "UnknownElement" and child.type == "bidi_component":
@@ -167,7 +168,9 @@ def test_simulated_pause_reports_a_frame_and_the_panels_follow(at) -> None:
     assert at.query_params["epoch"] in ("1370", ["1370"])
     table = at.dataframe[0].value
     fresh = _fresh(1370)
-    assert np.max(np.abs(table["value"].to_numpy() - [fresh.get_param(n) for n in fresh.param_names()])) <= 1e-12
+    assert (
+        np.max(np.abs(table["value"].to_numpy() - [fresh.get_param(n) for n in fresh.param_names()])) <= 1e-12
+    )
 
 
 def test_article_preset_goes_back_to_epoch_0_with_the_articles_settings(at1000) -> None:
@@ -209,7 +212,9 @@ def test_settings_recompute_the_history_and_keep_the_epoch() -> None:
     config = {"n_hidden": 4, "activation": "relu", "loss": "bce", "init": "xavier", "seed": 42}
     fresh = _fresh(500, 0.5, **config)
     table = at.dataframe[0].value
-    assert np.max(np.abs(table["value"].to_numpy() - [fresh.get_param(n) for n in fresh.param_names()])) <= 1e-12
+    assert (
+        np.max(np.abs(table["value"].to_numpy() - [fresh.get_param(n) for n in fresh.param_names()])) <= 1e-12
+    )
 
 
 @pytest.mark.parametrize("param", ["W1[0,1]", "W1[1,2]", "b1[0]", "W2[2,0]", "b2[0]"])
@@ -250,8 +255,10 @@ def test_gradient_check_table_and_badge(at) -> None:
 
 
 def test_deep_link_restores_the_state() -> None:
-    app = open_page(PAGE, {"hidden": "8", "activation": "tanh", "param": "W1[1,7]", "lr": "0.05", "seed": "9",
-                           "epoch": "2500"})
+    app = open_page(
+        PAGE,
+        {"hidden": "8", "activation": "tanh", "param": "W1[1,7]", "lr": "0.05", "seed": "9", "epoch": "2500"},
+    )
     assert_ok(app)
     assert not notices(app)
     assert app.selectbox(key="backprop.param").value == "W1[1,7]"
@@ -260,7 +267,9 @@ def test_deep_link_restores_the_state() -> None:
     assert data["frame"] == 250 and data["autoplay"] is False  # a link opens paused on its epoch
     fresh = _fresh(2500, 0.05, n_hidden=8, activation="tanh", seed=9)
     table = app.dataframe[0].value
-    assert np.max(np.abs(table["value"].to_numpy() - [fresh.get_param(n) for n in fresh.param_names()])) <= 1e-12
+    assert (
+        np.max(np.abs(table["value"].to_numpy() - [fresh.get_param(n) for n in fresh.param_names()])) <= 1e-12
+    )
     assert app.select_slider(key="backprop.lr").value == 0.05
     # shrinking the layer drops a weight that no longer exists back to the default
     app.slider(key="backprop.hidden").set_value(2).run()
@@ -269,8 +278,9 @@ def test_deep_link_restores_the_state() -> None:
     assert app.query_params["param"] in ("W1[0,1]", ["W1[0,1]"])
 
 
-@pytest.mark.parametrize(("raw", "epoch"), [("abc", 0), ("-5", 0), ("99999999", 10_000), ("1004", 1000),
-                                           ("1006", 1010)])
+@pytest.mark.parametrize(
+    ("raw", "epoch"), [("abc", 0), ("-5", 0), ("99999999", 10_000), ("1004", 1000), ("1006", 1010)]
+)
 def test_epoch_links_out_of_range_or_off_frame_land_on_a_frame(raw, epoch) -> None:
     app = open_page(PAGE, {"epoch": raw})
     assert_ok(app)

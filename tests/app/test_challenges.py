@@ -51,8 +51,10 @@ def _commit(at, challenge, answer):
 
 def _verdicts(at):
     """The panel's verdict boxes (right, wrong, unreadable), told from the page's own by their icons."""
+
     def pick(elements, kind):
         return [re.sub(r"\\(.)", r"\1", e.value) for e in elements if e.icon == VERDICT_ICONS[kind]]
+
     return pick(at.success, "right"), pick(at.error, "wrong"), pick(at.warning, "unreadable")
 
 
@@ -103,7 +105,9 @@ def test_right_then_wrong_answer_on_the_page(challenge):
 
 
 @pytest.mark.parametrize("challenge", [c for c in CHALLENGES if c.kind != CHOICE], ids=lambda c: c.id)
-@pytest.mark.parametrize("bad", ["2x", "__import__('os').system('ls')", "*[link](javascript:x)*", "t", "", "x" * 300])
+@pytest.mark.parametrize(
+    "bad", ["2x", "__import__('os').system('ls')", "*[link](javascript:x)*", "t", "", "x" * 300]
+)
 def test_bad_typed_answers_are_messages_never_errors(challenge, bad):
     at = _open(challenge)
     _commit(at, challenge, bad)
@@ -157,8 +161,9 @@ def test_derivatives_challenge_follows_the_pages_function():
     assert at.selectbox(key="challenge.derivatives.fprime.fn").value == "exp"
 
 
-@pytest.mark.parametrize("query", [{"challenge": "nope<script>"}, {"challenge": "gradient_descent.fate",
-                                                                     "c_eta": "99"}])
+@pytest.mark.parametrize(
+    "query", [{"challenge": "nope<script>"}, {"challenge": "gradient_descent.fate", "c_eta": "99"}]
+)
 def test_bad_link_values_fall_back_with_a_notice(query):
     at = open_page(page_by_url("gradient_descent"), query)
     assert_ok(at)

@@ -56,7 +56,9 @@ def test_typed_function_and_a_typing_error():
     assert metric(at, "f′(x₀)")  # the default custom function renders
     at.text_input(key="derivatives.expr").input("x**3 - 2x").run()
     assert_ok(at)
-    assert at.error and "2\\*x" in at.error[0].value  # the parser's message names the fix (escaped: shown as 2*x)
+    assert (
+        at.error and "2\\*x" in at.error[0].value
+    )  # the parser's message names the fix (escaped: shown as 2*x)
     assert any("^" in c.value for c in at.code)  # and points at the position
     at.text_input(key="derivatives.expr").input("x**3 - 2*x").run()
     assert_ok(at)

@@ -118,8 +118,13 @@ def test_autodiff_names_a_kink_and_does_not_grade_it():
     assert not [w for w in at.warning if "Not differentiable" in w.value] and badges(at) == ["green"]
 
 
-@pytest.mark.parametrize(("page", "query"), [("autodiff", {"preset": "expression", "expr": "x*y"}),
-                                             ("gradient_checking", {"mode": "function", "expr": "x*y"})])
+@pytest.mark.parametrize(
+    ("page", "query"),
+    [
+        ("autodiff", {"preset": "expression", "expr": "x*y"}),
+        ("gradient_checking", {"mode": "function", "expr": "x*y"}),
+    ],
+)
 def test_a_typo_keeps_the_last_valid_state_on_the_other_formula_pages(page, query):
     at = open_page(page_by_url(page), query)
     n_charts = len(charts(at))

@@ -34,7 +34,7 @@ def _highlighted(at) -> set[str]:
     for line in _table(at).splitlines()[2:]:
         first = line.split("|")[1].strip()
         if first.startswith(":red-background["):
-            out.add(first[len(":red-background["):-1].replace("\\[", "[").replace("\\]", "]"))
+            out.add(first[len(":red-background[") : -1].replace("\\[", "[").replace("\\]", "]"))
     return out
 
 
@@ -54,7 +54,9 @@ def test_defaults_no_bug_is_green():
     assert not _highlighted(at)
     assert "your ε = 1e-06" in _marker_labels(at)
     # the ε sweep: a V (high at both ends, low in the middle)
-    errors = {r["eps"]: r["error"] for r in _chart_rows(at) if r.get("measure") == "norm-wise (all parameters)"}
+    errors = {
+        r["eps"]: r["error"] for r in _chart_rows(at) if r.get("measure") == "norm-wise (all parameters)"
+    }
     assert errors[0.1] > 1e-4 and errors[1e-12] > 1e-6 and min(errors.values()) < 1e-9
 
 

@@ -26,6 +26,7 @@ PLAYER = "gradient_descent.player"
 
 def player_data(at) -> dict:
     """The data the page hands the player component (AppTest sees the component as an element)."""
+
     def walk(node):
         for child in getattr(node, "children", {}).values():
             if type(child).__name__ == "UnknownElement" and child.type == "bidi_component":
@@ -50,8 +51,12 @@ def dataset(at, name: str) -> dict:
         for path in map_panel["paths"]:
             points = _floats(path["points"]).reshape(-1, 2)
             steps = list(range(min(t, len(points) - 1) + 1)) if name == "paths" else [min(t, len(points) - 1)]
-            for c, values in (("series", [path["name"]] * len(steps)), ("step", steps),
-                              ("x", [float(points[i, 0]) for i in steps]), ("y", [float(points[i, 1]) for i in steps])):
+            for c, values in (
+                ("series", [path["name"]] * len(steps)),
+                ("step", steps),
+                ("x", [float(points[i, 0]) for i in steps]),
+                ("y", [float(points[i, 1]) for i in steps]),
+            ):
                 out.setdefault(c, []).extend(values)
         return out
     if name == "losses":
@@ -84,7 +89,14 @@ def test_default_is_the_articles_demo_with_its_final_numbers():
     at = open_page(PAGE)
     assert_ok(at)
     q = query(at)
-    assert (q["surface"], q["w1"], q["w2"], q["lr"], q["steps"], q["opts"]) == ("bowl", "4", "3", "0.1", "50", "sgd")
+    assert (q["surface"], q["w1"], q["w2"], q["lr"], q["steps"], q["opts"]) == (
+        "bowl",
+        "4",
+        "3",
+        "0.1",
+        "50",
+        "sgd",
+    )
     body = text(at)
     # The article prints Final parameters: [5.70899077e-05 2.42484383e-11]; the loss is 3.259e-09
     assert "(5.7090e-05, 2.4248e-11)" in body
@@ -103,8 +115,10 @@ def test_default_is_the_articles_demo_with_its_final_numbers():
 @pytest.mark.parametrize("preset", PRESETS)
 def test_each_preset_changes_the_link_and_the_drawn_paths(preset):
     # start from a setting no preset uses, so every preset has something to change
-    at = open_page(PAGE, {"surface": "coupled", "w1": "5", "w2": "-1", "lr": "0.2", "steps": "30",
-                          "opts": "nesterov,rmsprop"})
+    at = open_page(
+        PAGE,
+        {"surface": "coupled", "w1": "5", "w2": "-1", "lr": "0.2", "steps": "30", "opts": "nesterov,rmsprop"},
+    )
     assert_ok(at)
     before_q, before_paths = query(at), dataset(at, "paths")
     at.button(key=f"gradient_descent.preset_{preset}").click().run()
@@ -124,8 +138,11 @@ def test_each_preset_changes_the_link_and_the_drawn_paths(preset):
     assert int(after_q["step"]) == int(after_q["steps"])  # the whole path is shown
     # the settings of the optimizers the preset dropped left the link
     assert not any(k.startswith(("nesterov_", "rmsprop_")) for k in after_q)
-    assert any(preset_label in i.value for i in at.info for preset_label in ("Article demo", "Too large η",
-                                                                             "Ravine", "Rosenbrock", "Saddle"))
+    assert any(
+        preset_label in i.value
+        for i in at.info
+        for preset_label in ("Article demo", "Too large η", "Ravine", "Rosenbrock", "Saddle")
+    )
 
 
 def test_rosenbrock_preset_gives_each_optimizer_its_own_learning_rate():

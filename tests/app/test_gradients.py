@@ -171,8 +171,13 @@ def test_directional_derivative_over_all_angles_peaks_at_the_gradient(page):
     # θ = 0° and 90° give back the partial derivatives.
     assert values[0] == pytest.approx(-1.0) and values[90] == pytest.approx(-3.0)
     # The peak and the steepest descent are labelled on the chart.
-    labels = {v for c in _charts(page) for t in _tables(c) if "label" in t.column_names
-              for v in t.column("label").to_pylist()}
+    labels = {
+        v
+        for c in _charts(page)
+        for t in _tables(c)
+        if "label" in t.column_names
+        for v in t.column("label").to_pylist()
+    }
     assert "max = ‖∇L‖ = 3.16228 at θ* = 251.6°" in labels
     assert "min = −‖∇L‖ at 71.6° (steepest descent)" in labels
     assert {"∇L", "u"} <= labels  # the highlighted arrows on the map

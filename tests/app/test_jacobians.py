@@ -84,8 +84,9 @@ def test_taylor_remainder_has_slope_two(page):
     assert float(remainder.group(1)) == pytest.approx(2.0, abs=0.15)
 
 
-@pytest.mark.parametrize(("m", "n", "seed", "eps"), [(1, 1, 0, 1e-8), (8, 8, 999, 1.0), (5, 2, 7, 1e-4),
-                                                     (2, 7, 123, 1e-2)])
+@pytest.mark.parametrize(
+    ("m", "n", "seed", "eps"), [(1, 1, 0, 1e-8), (8, 8, 999, 1.0), (5, 2, 7, 1e-4), (2, 7, 123, 1e-2)]
+)
 def test_linear_badge_green(m, n, seed, eps):
     at = open_page(PAGE, {"m": str(m), "n": str(n), "seed": str(seed), "eps": f"{eps:g}"})
     assert_ok(at)

@@ -38,10 +38,21 @@ def test_renders_at_defaults(page):
 
 
 def _widgets(at):
-    for kind in ("slider", "select_slider", "number_input", "selectbox", "multiselect", "radio", "toggle",
-                 "checkbox", "text_input"):
+    for kind in (
+        "slider",
+        "select_slider",
+        "number_input",
+        "selectbox",
+        "multiselect",
+        "radio",
+        "toggle",
+        "checkbox",
+        "text_input",
+    ):
         for w in at.get(kind):
-            if getattr(w, "key", None) and not w.key.startswith(("sidebar.", "challenge.")):  # challenges: test_challenges.py
+            if getattr(w, "key", None) and not w.key.startswith(
+                ("sidebar.", "challenge.")
+            ):  # challenges: test_challenges.py
                 yield kind, w.key
 
 
@@ -198,7 +209,9 @@ def test_hostile_links_show_only_inert_text(page):
             if _is_refused(spec, raw):
                 quoted = [n for n in shown if f"`{name}`" in n]
                 assert quoted and inert(raw) in quoted[0], (name, raw, shown)
-                assert len(quoted[0]) < 200 + len(", ".join(map(str, spec.options))), "the value is quoted short"
+                assert len(quoted[0]) < 200 + len(", ".join(map(str, spec.options))), (
+                    "the value is quoted short"
+                )
 
 
 def _bad_value(spec: Param) -> str | None:
@@ -251,8 +264,11 @@ def test_leaving_a_page_and_coming_back_keeps_its_work(page):
         at.run()
         assert_ok(at)
     names = url_specs(at)
-    left = {n: at.session_state[f"{page.url_path}.{n}"] for n in names
-            if f"{page.url_path}.{n}" in at.session_state}
+    left = {
+        n: at.session_state[f"{page.url_path}.{n}"]
+        for n in names
+        if f"{page.url_path}.{n}" in at.session_state
+    }
     url_left = {k: at.query_params[k] for k in at.query_params}
     assert left
     other = next(p for p in PAGES if p.url_path != page.url_path)

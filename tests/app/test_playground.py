@@ -40,6 +40,7 @@ def _use(at, text: str):
 
 def _player_data(at) -> dict:
     """The data the page hands the replay player (AppTest sees the component as an element)."""
+
     def walk(node):
         for child in getattr(node, "children", {}).values():
             if type(child).__name__ == "UnknownElement" and child.type == "bidi_component":
@@ -117,8 +118,21 @@ def test_a_paused_frame_equals_a_fresh_run_stopped_there() -> None:
 
 
 def test_the_largest_settings_stay_within_one_chunk() -> None:
-    at = open_page(PAGE, {"dataset": "spirals", "n": "500", "layers": "4", "w1": "8", "w2": "8", "w3": "8",
-                          "w4": "8", "batch": "full", "epochs": "1000", "edge": "grad"})
+    at = open_page(
+        PAGE,
+        {
+            "dataset": "spirals",
+            "n": "500",
+            "layers": "4",
+            "w1": "8",
+            "w2": "8",
+            "w3": "8",
+            "w4": "8",
+            "batch": "full",
+            "epochs": "1000",
+            "edge": "grad",
+        },
+    )
     assert_ok(at)
     data = _player_data(at)
     assert len(json.dumps(data)) < 400_000
@@ -139,7 +153,9 @@ def test_bad_csv_names_row_and_column_and_keeps_the_data() -> None:
     assert at.session_state["playground.dataset"] == "circles"
     assert _metric(at, "Train loss") == before
     _use(at, "0,0,1\n1,1,1")  # one class only
-    assert "each class" in _plain(at.error[0].value) and "column 3 (label)" in _plain(at.error[0].value).lower()
+    assert (
+        "each class" in _plain(at.error[0].value) and "column 3 (label)" in _plain(at.error[0].value).lower()
+    )
     _use(at, "\n".join("0,0,0" for _ in range(301)))
     assert "Row 301" in _plain(at.error[0].value) and "at most 300" in _plain(at.error[0].value)
     _use(at, "1,2\n")
@@ -155,8 +171,10 @@ def test_good_points_are_used_and_put_in_the_link() -> None:
     _use(at, "x1,x2,label\n0,0,0\n0,1,1\n1,0,1\n1,1,0")
     assert not at.error
     assert at.session_state["playground.dataset"] == "points"
-    assert at.query_params["pts"] in ("0.0,0.0,0;0.0,1.0,1;1.0,0.0,1;1.0,1.0,0",
-                                      ["0.0,0.0,0;0.0,1.0,1;1.0,0.0,1;1.0,1.0,0"])
+    assert at.query_params["pts"] in (
+        "0.0,0.0,0;0.0,1.0,1;1.0,0.0,1;1.0,1.0,0",
+        ["0.0,0.0,0;0.0,1.0,1;1.0,0.0,1;1.0,1.0,0"],
+    )
     # a later bad paste keeps these points
     _use(at, "0,0,0\n1,x,1")
     assert at.session_state["playground.dataset"] == "points" and at.error
@@ -183,15 +201,33 @@ def test_too_many_points_for_the_link_get_a_notice() -> None:
 
 
 def test_export_script_prints_the_pages_final_loss(tmp_path) -> None:
-    at = open_page(PAGE, {"layers": "1", "w1": "4", "epochs": "50", "reg": "l2", "reg_rate": "0.01",
-                          "activation": "relu", "batch": "20"})
+    at = open_page(
+        PAGE,
+        {
+            "layers": "1",
+            "w1": "4",
+            "epochs": "50",
+            "reg": "l2",
+            "reg_rate": "0.01",
+            "activation": "relu",
+            "batch": "20",
+        },
+    )
     assert_ok(at)
     script = next(c.value for c in at.code if "Gradient Lab playground run" in c.value)
-    page_loss = re.search(r"prints final train loss `([^`]+)`", " ".join(c.value for c in at.caption)).group(1)
+    page_loss = re.search(r"prints final train loss `([^`]+)`", " ".join(c.value for c in at.caption)).group(
+        1
+    )
     path = tmp_path / "run.py"
     path.write_text(script)
-    out = subprocess.run([sys.executable, "-I", str(path)], capture_output=True, text=True, timeout=120,
-                         cwd=tmp_path, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-I", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        check=True,
+    ).stdout
     assert re.search(r"final train loss (\S+)", out).group(1) == page_loss
 
 
@@ -223,8 +259,10 @@ def test_the_chosen_weight_is_the_highlighted_edge() -> None:
     assert "W2[3,5]" in " ".join(h.value for h in at.subheader)
 
 
-@pytest.mark.parametrize(("preset", "label", "last"), [("spirals", "Epoch (of 300)", "300"),
-                                                       ("article", "Epoch (of 1000)", "1000")])
+@pytest.mark.parametrize(
+    ("preset", "label", "last"),
+    [("spirals", "Epoch (of 300)", "300"), ("article", "Epoch (of 1000)", "1000")],
+)
 def test_a_preset_opens_its_run_at_the_end(preset: str, label: str, last: str) -> None:
     at = _pause(open_page(PAGE), 30)
     at.button(key=f"playground.preset_{preset}").click().run()
@@ -235,8 +273,14 @@ def test_a_preset_opens_its_run_at_the_end(preset: str, label: str, last: str) -
     assert (data["n"] - 1) * data["epochs"]["every"] == int(last) and len(json.dumps(data)) < 400_000
 
 
-@pytest.mark.parametrize("query", [{"layers": "0"}, {"output": "2", "wl": "3", "wi": "2", "wj": "1"},
-                                   {"output": "2", "layers": "1", "wl": "2", "wj": "0", "edge": "grad"}])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"layers": "0"},
+        {"output": "2", "wl": "3", "wi": "2", "wj": "1"},
+        {"output": "2", "layers": "1", "wl": "2", "wj": "0", "edge": "grad"},
+    ],
+)
 def test_other_shapes_are_drawn(query: dict) -> None:
     at = _pause(open_page(PAGE, query), 10)
     network = _player_data(at)["panels"][0]

@@ -15,8 +15,20 @@ from tests.support import PAGE_IDS, PAGES, assert_ok, open_page
 pytestmark = pytest.mark.timeout(600)
 
 CHARTS = {"arrow_vega_lite_chart", "vega_lite_chart", "graphviz_chart", "plotly_chart"}
-WIDGETS = {"slider", "select_slider", "number_input", "selectbox", "multiselect", "radio", "toggle", "checkbox",
-           "text_input", "button", "segmented_control", "pills"}
+WIDGETS = {
+    "slider",
+    "select_slider",
+    "number_input",
+    "selectbox",
+    "multiselect",
+    "radio",
+    "toggle",
+    "checkbox",
+    "text_input",
+    "button",
+    "segmented_control",
+    "pills",
+}
 
 
 def layout(at) -> dict[tuple[int, ...], str]:
@@ -64,11 +76,15 @@ def test_a_slider_step_moves_no_chart(page):
         # Keyed widgets stay where they were; charts are only added or only removed, none moved.
         widgets_before = {v: p for p, v in before.items() if v.split()[0] in WIDGETS}
         widgets_after = {v: p for p, v in after.items() if v.split()[0] in WIDGETS}
-        moved = {w: (widgets_before[w], widgets_after[w]) for w in set(widgets_before) & set(widgets_after)
-                 if widgets_before[w] != widgets_after[w]}
+        moved = {
+            w: (widgets_before[w], widgets_after[w])
+            for w in set(widgets_before) & set(widgets_after)
+            if widgets_before[w] != widgets_after[w]
+        }
         assert not moved, f"moving {key} moved widgets: {moved}"
         charts_before = {p for p, v in before.items() if v in CHARTS}
         charts_after = {p for p, v in after.items() if v in CHARTS}
         assert charts_before <= charts_after or charts_after <= charts_before, (
             f"moving {key} moved charts: before {sorted(charts_before - charts_after)}, "
-            f"after {sorted(charts_after - charts_before)}")
+            f"after {sorted(charts_after - charts_before)}"
+        )

@@ -24,20 +24,29 @@ def test_teaching_version_is_short_numpy_only_and_runs(path, tmp_path):
     text = path.read_text(encoding="utf-8")
     lines = [ln for ln in text.splitlines() if ln.strip()]
     assert 10 <= len(lines) <= 30, len(lines)
-    modules = {a.name.split(".")[0] for node in ast.walk(ast.parse(text)) if isinstance(node, ast.Import)
-               for a in node.names}
-    modules |= {node.module.split(".")[0] for node in ast.walk(ast.parse(text))
-                if isinstance(node, ast.ImportFrom) and node.module}
+    modules = {
+        a.name.split(".")[0]
+        for node in ast.walk(ast.parse(text))
+        if isinstance(node, ast.Import)
+        for a in node.names
+    }
+    modules |= {
+        node.module.split(".")[0]
+        for node in ast.walk(ast.parse(text))
+        if isinstance(node, ast.ImportFrom) and node.module
+    }
     assert modules <= {"numpy", "math"}, modules
     # run it alone, from an empty directory, with warnings as errors
-    done = subprocess.run([sys.executable, "-W", "error", str(path)], cwd=tmp_path, capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-W", "error", str(path)], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip(), "it prints what it computed"
 
 
-@pytest.mark.parametrize("page", [p for p in CONCEPT_PAGES if p.url_path in ("derivatives", "backprop")],
-                         ids=lambda p: p.url_path)
+@pytest.mark.parametrize(
+    "page", [p for p in CONCEPT_PAGES if p.url_path in ("derivatives", "backprop")], ids=lambda p: p.url_path
+)
 def test_show_the_code_shows_the_teaching_version_first(page):
     at = open_page(page)
     assert_ok(at)

@@ -9,9 +9,26 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_one_student_for_a_few_seconds():
     out = subprocess.run(
-        [sys.executable, "benchmarks/classroom.py", "-n", "1", "-d", "4", "-i", "1", "--ramp", "0",
-         "--pages", "gradients", "--no-floor"],
-        cwd=ROOT, capture_output=True, text=True, timeout=180, check=True,
+        [
+            sys.executable,
+            "benchmarks/classroom.py",
+            "-n",
+            "1",
+            "-d",
+            "4",
+            "-i",
+            "1",
+            "--ramp",
+            "0",
+            "--pages",
+            "gradients",
+            "--no-floor",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=True,
     ).stdout
     row = next(r for r in (line.split() for line in out.splitlines()) if r[:1] == ["app"] and r[1].isdigit())
     interactions, errors = int(row[2]), int(row[8])

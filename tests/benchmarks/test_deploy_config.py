@@ -25,6 +25,7 @@ def test_generated_config_passes_nginx_t(tmp_path):
     assert "hash $gradientlab_route consistent" in text  # sticky by cookie: a class shares one NAT address
     assert "proxy_set_header Upgrade $http_upgrade" in text
     assert not re.search(r"@(PREFIX|LISTEN|SERVERS)@", text)  # every placeholder filled
-    out = subprocess.run([NGINX, "-t", "-p", str(tmp_path), "-c", str(conf)], capture_output=True, text=True,
-                         timeout=30)
+    out = subprocess.run(
+        [NGINX, "-t", "-p", str(tmp_path), "-c", str(conf)], capture_output=True, text=True, timeout=30
+    )
     assert out.returncode == 0, out.stderr

@@ -62,8 +62,13 @@ def _chart_text(texts: list[dict], theme: str) -> dict:
             worst = (ratio, f"{t['text']!r} {t['fill']} on {behind}")
         if t["size"] < smallest[0]:
             smallest = (t["size"], repr(t["text"]))
-    return {"texts": len(texts), "min_px": smallest[0], "min_px_text": smallest[1],
-            "worst_contrast": round(worst[0], 2), "worst_text": worst[1]}
+    return {
+        "texts": len(texts),
+        "min_px": smallest[0],
+        "min_px_text": smallest[1],
+        "worst_contrast": round(worst[0], 2),
+        "worst_text": worst[1],
+    }
 
 
 @pytest.fixture(scope="module", params=["light", "dark"])
@@ -83,8 +88,12 @@ def audit(request, browser, server) -> dict:
             wait_charts_drawn(pg)
             violations = axe.run(pg).response["violations"]
             out["pages"][pid] = {
-                "axe": {impact: sorted(f"{v['id']} ×{len(v['nodes'])}" for v in violations if v["impact"] == impact)
-                        for impact in ("critical", "serious", "moderate", "minor")},
+                "axe": {
+                    impact: sorted(
+                        f"{v['id']} ×{len(v['nodes'])}" for v in violations if v["impact"] == impact
+                    )
+                    for impact in ("critical", "serious", "moderate", "minor")
+                },
                 "charts": _chart_text(pg.evaluate(CHART_TEXT), theme),
             }
     finally:
@@ -98,7 +107,9 @@ def audit(request, browser, server) -> dict:
 
 
 def test_axe_finds_nothing_serious_or_critical(audit):
-    blocking = {pid: [v for impact in BLOCKING for v in r["axe"][impact]] for pid, r in audit["pages"].items()}
+    blocking = {
+        pid: [v for impact in BLOCKING for v in r["axe"][impact]] for pid, r in audit["pages"].items()
+    }
     assert not any(blocking.values()), f"{audit['theme']}: {blocking}"
 
 
@@ -107,7 +118,12 @@ def test_chart_text_is_large_and_contrasted(audit):
     assert len(charted) >= len(PAGES) - 1  # every concept page draws text in its charts
     small = {pid: c for pid, c in charted.items() if c["min_px"] < MIN_TEXT_PX}
     faint = {pid: c for pid, c in charted.items() if c["worst_contrast"] < MIN_CONTRAST}
-    print(audit["theme"], "min chart text px:", min(c["min_px"] for c in charted.values()),
-          "worst chart text contrast:", min(c["worst_contrast"] for c in charted.values()))
+    print(
+        audit["theme"],
+        "min chart text px:",
+        min(c["min_px"] for c in charted.values()),
+        "worst chart text contrast:",
+        min(c["worst_contrast"] for c in charted.values()),
+    )
     assert not small, small
     assert not faint, faint

@@ -27,7 +27,9 @@ def _wait_metric(pg, epoch: int) -> None:
         """(e) => [...document.querySelectorAll('[data-testid=stMetric]')].some(m =>
                m.textContent.includes('Epoch (paused on)') &&
                m.querySelector('[data-testid=stMetricValue]').textContent.replace(/,/g, '').trim() === String(e))""",
-        arg=epoch, timeout=30_000)
+        arg=epoch,
+        timeout=30_000,
+    )
     wait_ready(pg)
 
 
@@ -36,15 +38,18 @@ def _open(pg, url: str) -> list[str]:
     pg.on("pageerror", lambda e: errors.append(str(e)))
     pg.goto(url)
     wait_ready(pg)
-    pg.wait_for_function("() => (window.__glPlayers || []).length > 0 && window.__glPlayers[0].built", timeout=30_000)
+    pg.wait_for_function(
+        "() => (window.__glPlayers || []).length > 0 && window.__glPlayers[0].built", timeout=30_000
+    )
     return errors
 
 
 def test_autoplay_stops_exactly_at_the_articles_epoch_and_the_panels_follow(page, server) -> None:
     errors = _open(page, f"{server}/backprop")
     page.wait_for_function("() => window.__glPlayers[0].playing || window.__glPlayers[0].frame > 0")
-    page.wait_for_function("() => !window.__glPlayers[0].playing && window.__glPlayers[0].frame === 100",
-                           timeout=30_000)
+    page.wait_for_function(
+        "() => !window.__glPlayers[0].playing && window.__glPlayers[0].frame === 100", timeout=30_000
+    )
     assert page.locator(PLAYER).get_attribute("data-epoch") == "1000"
     _wait_metric(page, 1000)
     assert "epoch=1000" in page.url
@@ -90,10 +95,12 @@ def test_keyboard_play_pause_step_home_end_and_scrub(page, server) -> None:
     assert f"epoch={frame * 10 + 10}" in page.url
     # the visible focus ring on the player
     root.focus()
-    outline = page.evaluate("() => { const r = document.querySelector('[data-testid=stApp]'); "
-                            "const host = [...r.querySelectorAll('*')].find(e => e.shadowRoot && "
-                            "e.shadowRoot.querySelector('.glp')); const el = host.shadowRoot.querySelector('.glp'); "
-                            "return getComputedStyle(el).outlineStyle; }")
+    outline = page.evaluate(
+        "() => { const r = document.querySelector('[data-testid=stApp]'); "
+        "const host = [...r.querySelectorAll('*')].find(e => e.shadowRoot && "
+        "e.shadowRoot.querySelector('.glp')); const el = host.shadowRoot.querySelector('.glp'); "
+        "return getComputedStyle(el).outlineStyle; }"
+    )
     assert outline == "solid"
     assert not errors, errors
 
@@ -129,8 +136,9 @@ def test_gradient_descent_player_plays_every_optimizer_and_reports_the_step(page
     root.press("Home")
     page.wait_for_function("() => document.body.innerText.includes('Step t = 0:')", timeout=30_000)
     root.press("Space")
-    page.wait_for_function("() => !window.__glPlayers[0].playing && window.__glPlayers[0].frame === 50",
-                           timeout=30_000)  # played to the end, then stopped and reported
+    page.wait_for_function(
+        "() => !window.__glPlayers[0].playing && window.__glPlayers[0].frame === 50", timeout=30_000
+    )  # played to the end, then stopped and reported
     page.wait_for_function("() => document.body.innerText.includes('Step t = 50:')", timeout=30_000)
     root.press("ArrowLeft")
     page.wait_for_function("() => document.body.innerText.includes('Step t = 49:')", timeout=30_000)

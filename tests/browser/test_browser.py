@@ -18,7 +18,8 @@ def _expected_h1(page) -> str:
 
 def _assert_page(pg, page) -> None:
     assert pg.locator("[data-testid=stException]").count() == 0, pg.locator(
-        "[data-testid=stException]").first.inner_text()
+        "[data-testid=stException]"
+    ).first.inner_text()
     assert _expected_h1(page) in pg.locator("h1").first.inner_text()
     assert pg.locator("[role=dialog]").count() == 0, "a 'Page not found' dialog is showing"
 
@@ -53,7 +54,9 @@ def test_sidebar_navigation(page, server):
     wait_ready(page)
     targets = [p for p in PAGES if p.url_path][:3]
     for target in targets:
-        page.locator("[data-testid=stSidebar] [data-testid=stPageLink-NavLink]").filter(has_text=target.title).first.click()
+        page.locator("[data-testid=stSidebar] [data-testid=stPageLink-NavLink]").filter(
+            has_text=target.title
+        ).first.click()
         page.wait_for_url(f"**/{target.url_path}**")
         wait_ready(page)
         _assert_page(page, target)
@@ -72,7 +75,8 @@ def test_slider_moves_by_keyboard(page, server):
     page.keyboard.press("ArrowRight")
     page.wait_for_function(
         "(old) => { const q = new URLSearchParams(location.search).get('x0'); return q && Number(q) > old; }",
-        arg=old)
+        arg=old,
+    )
     wait_ready(page)
     new = float(parse_qs(urlparse(page.url).query)["x0"][0])
     assert new > old
@@ -114,7 +118,9 @@ def test_fresh_server_first_request_is_a_deep_link(browser, page):
             _assert_page(pg, page)
             # Rendered through the entry: the shared sidebar footer and the app's navigation are there.
             assert pg.get_by_role("button", name="Reset this page").count() == 1
-            assert pg.locator("[data-testid=stSidebar] [data-testid=stPageLink-NavLink]").count() == len(PAGES)
+            assert pg.locator("[data-testid=stSidebar] [data-testid=stPageLink-NavLink]").count() == len(
+                PAGES
+            )
             assert "Gradient Lab" in pg.title()
             if param:
                 got = parse_qs(urlparse(pg.url).query)

@@ -55,6 +55,8 @@ def test_one_action_one_history_entry_and_work_kept_across_pages(page, server):
         page.go_back()
         wait_ready(page)
         presses += 1
-    print(f"history entries: slider move {1}, navigation {nav_entries}; Back presses to previous page {presses}")
+    print(
+        f"history entries: slider move {1}, navigation {nav_entries}; Back presses to previous page {presses}"
+    )
     assert nav_entries <= 2
     assert presses <= 2

@@ -107,11 +107,14 @@ def _stage_problem(m: dict, height: int) -> str | None:
 
 def _theme_is(pg, scheme: str) -> bool:
     """Streamlit follows the system colour scheme live: the app's background says which theme is on."""
-    return pg.evaluate("""(scheme) => {
+    return pg.evaluate(
+        """(scheme) => {
         const [r, g, b] = getComputedStyle(document.querySelector('[data-testid=stApp]')).backgroundColor
             .match(/\\d+/g).map(Number);
         return (r + g + b < 384) === (scheme === 'dark');
-    }""", scheme)
+    }""",
+        scheme,
+    )
 
 
 def _pass(browser, server, *, width, height, query="", phone=False):
@@ -150,8 +153,12 @@ def _pass(browser, server, *, width, height, query="", phone=False):
                     continue
                 problems += [f"{name}: label cut to {c!r}" for c in m["cut"]]
                 if not page.url_path and not query and (m["diagramText"] or 0) < 14:
-                    problems.append(f"{name}: the training-loop diagram's letters are {m['diagramText']} px (< 14)")
-                if page.url_path and _id(page) not in STAGE_PENDING:  # home has no control: its stage is a diagram
+                    problems.append(
+                        f"{name}: the training-loop diagram's letters are {m['diagramText']} px (< 14)"
+                    )
+                if (
+                    page.url_path and _id(page) not in STAGE_PENDING
+                ):  # home has no control: its stage is a diagram
                     stage = _stage_problem(m, height)
                     if stage:
                         problems.append(f"{name}: {stage}")
@@ -159,10 +166,16 @@ def _pass(browser, server, *, width, height, query="", phone=False):
                         problems.append(f"{name}: stage not marked (ui.layout.stage_control/stage_chart)")
     finally:
         ctx.close()
-    print(f"\n{width}x{height}{query}: " + "; ".join(
-        f"{k} chart@{(v['chart'] or {}).get('top')} control@{(v['control'] or {}).get('top')}-"
-        f"{(v['control'] or {}).get('bottom')} width {v['width']}"
-        + (f" diagram text {v['diagramText']} px" if v.get("diagramText") else "") for k, v in figures.items() if "light" in k))
+    print(
+        f"\n{width}x{height}{query}: "
+        + "; ".join(
+            f"{k} chart@{(v['chart'] or {}).get('top')} control@{(v['control'] or {}).get('top')}-"
+            f"{(v['control'] or {}).get('bottom')} width {v['width']}"
+            + (f" diagram text {v['diagramText']} px" if v.get("diagramText") else "")
+            for k, v in figures.items()
+            if "light" in k
+        )
+    )
     return problems, figures
 
 
@@ -195,7 +208,8 @@ def test_presentation_mode_survives_navigation_and_toggles(browser, server):
         assert "present=1" not in pg.url
         normal = pg.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)")
         pg.locator("[data-testid=stSidebar] [data-testid=stCheckbox]").filter(
-            has_text="Presentation mode").first.click()
+            has_text="Presentation mode"
+        ).first.click()
         pg.wait_for_url("**present=1**")
         wait_ready(pg)
         big = pg.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)")

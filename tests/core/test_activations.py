@@ -60,7 +60,9 @@ def _params_strategy(act: Activation):
 
 def test_registry_order_and_keys():
     required = ["sigmoid", "tanh", "relu", "leaky_relu", "gelu", "elu", "softplus", "silu"]
-    assert [k for k in KEYS if k in required] == required  # DESIGN's activations, in its order; more may follow
+    assert [
+        k for k in KEYS if k in required
+    ] == required  # DESIGN's activations, in its order; more may follow
     for key, act in ACTIVATIONS.items():
         assert act.key == key
         assert act.fn is getattr(A, key)

@@ -596,7 +596,9 @@ def test_x_over_x_at_a_tiny_x_has_gradient_zero():
     assert (y.data, x.grad) == (1.0, 0.0)
 
 
-@pytest.mark.parametrize(("a", "b", "expected"), [(2.0, 0.0, math.inf), (-2.0, 0.0, -math.inf), (2.0, -0.0, -math.inf)])
+@pytest.mark.parametrize(
+    ("a", "b", "expected"), [(2.0, 0.0, math.inf), (-2.0, 0.0, -math.inf), (2.0, -0.0, -math.inf)]
+)
 def test_division_by_a_constant_zero_is_infinite_not_an_exception(a, b, expected):
     assert (Value(a) / b).data == expected
     assert (a / Value(b)).data == expected

@@ -29,8 +29,9 @@ def problems() -> dict[str, ap.Problem]:
         "mlp2": ap.mlp_loss(2),
         "mlp3": ap.mlp_loss(3),
         "mlp4": ap.mlp_loss(4),
-        "expression": ap.expression_problem(parse("(x*y + z) * sin(x)", variables=VARS),
-                                            {"x": 1.5, "y": 2.0, "z": -1.0}),
+        "expression": ap.expression_problem(
+            parse("(x*y + z) * sin(x)", variables=VARS), {"x": 1.5, "y": 2.0, "z": -1.0}
+        ),
     }
 
 
@@ -106,21 +107,26 @@ def test_expression_problem_names_and_values():
     assert math.isclose(g["z"], math.sin(1.5))
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("x - y", ["x", "y", "v2", "(−y)", "f"]),
-    ("x/y", ["x", "y", "f"]),  # one division node
-    ("x/(y*z) + z", ["x", "y", "z", "(y·z)", "(x/(y·z))", "f"]),
-    ("sin(x)*cos(y)", ["x", "sin(x)", "y", "cos(y)", "f"]),
-    ("(x+y)**2", ["x", "y", "(x + y)", "f"]),
-    ("sigmoid(x*y)", ["x", "y", "(x·y)", "f"]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("x - y", ["x", "y", "v2", "(−y)", "f"]),
+        ("x/y", ["x", "y", "f"]),  # one division node
+        ("x/(y*z) + z", ["x", "y", "z", "(y·z)", "(x/(y·z))", "f"]),
+        ("sin(x)*cos(y)", ["x", "sin(x)", "y", "cos(y)", "f"]),
+        ("(x+y)**2", ["x", "y", "(x + y)", "f"]),
+        ("sigmoid(x*y)", ["x", "y", "(x·y)", "f"]),
+    ],
+)
 def test_intermediate_nodes_are_named_by_their_sub_expression(text, expected):
     p = ap.expression_problem(parse(text, variables=VARS), {"x": 1.0, "y": 2.0, "z": 3.0})
     assert [n.name for n in graph(p.root)[0]] == expected
 
 
 def test_long_sub_expressions_fall_back_to_node_numbers():
-    p = ap.expression_problem(parse("tanh(tanh(tanh(x*y + z)))", variables=VARS), {"x": 1.0, "y": 2.0, "z": 3.0})
+    p = ap.expression_problem(
+        parse("tanh(tanh(tanh(x*y + z)))", variables=VARS), {"x": 1.0, "y": 2.0, "z": 3.0}
+    )
     names = [n.name for n in graph(p.root)[0]]
     assert names[-2] == "v6" and all(len(n) <= ap.MAX_NAME + 2 for n in names)
 
@@ -171,7 +177,9 @@ def test_check_is_fine_for_every_preset(name):
 
 def test_check_catches_a_wrong_twin():
     p = ap.article_example()
-    wrong = ap.Problem(root=p.root, inputs=p.inputs, f=lambda t: float(t[0] * t[2] + t[1] * t[3]))  # no square
+    wrong = ap.Problem(
+        root=p.root, inputs=p.inputs, f=lambda t: float(t[0] * t[2] + t[1] * t[3])
+    )  # no square
     assert ap.check(wrong).level == "bug"
 
 

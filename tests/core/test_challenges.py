@@ -20,17 +20,25 @@ def test_derivative_answer_is_accepted_by_the_judge_and_checked(key):
     assert not cc.judge_typed_derivative(key, f"2*({solved.answer})").right
 
 
-@pytest.mark.parametrize(("lr", "fate"), [(0.1, cc.FATES[0]), (0.3, cc.FATES[1]), (0.45, cc.FATES[1]),
-                                          (0.6, cc.FATES[2])])
+@pytest.mark.parametrize(
+    ("lr", "fate"), [(0.1, cc.FATES[0]), (0.3, cc.FATES[1]), (0.45, cc.FATES[1]), (0.6, cc.FATES[2])]
+)
 def test_descent_fate_from_the_run_matches_the_curvature_rule(lr, fate):
     solved = cc.solve_descent_fate("bowl", lr, (2.0, 1.5))
     assert solved.answer == fate
     assert solved.check.agree
 
 
-@pytest.mark.parametrize(("vector", "direction"), [((1, 0), cc.COMPASS[0]), ((1, 1), cc.COMPASS[1]),
-                                                   ((0, 1), cc.COMPASS[2]), ((-1, -1), cc.COMPASS[5]),
-                                                   ((1, -0.1), cc.COMPASS[0])])
+@pytest.mark.parametrize(
+    ("vector", "direction"),
+    [
+        ((1, 0), cc.COMPASS[0]),
+        ((1, 1), cc.COMPASS[1]),
+        ((0, 1), cc.COMPASS[2]),
+        ((-1, -1), cc.COMPASS[5]),
+        ((1, -0.1), cc.COMPASS[0]),
+    ],
+)
 def test_compass(vector, direction):
     assert cc.compass(np.array(vector, dtype=float)) == direction
 
@@ -60,17 +68,34 @@ def test_autodiff_grads_match_the_chain_rule_by_hand(node):
 
 
 def test_other_answers_and_checks():
-    for solved in (cc.solve_largest_weight_gradient(), cc.solve_output_gradient(), cc.solve_softmax_row_sums(),
-                   cc.solve_sigmoid_peak(), cc.solve_softmax_ce(), cc.solve_vanishing()):
+    for solved in (
+        cc.solve_largest_weight_gradient(),
+        cc.solve_output_gradient(),
+        cc.solve_softmax_row_sums(),
+        cc.solve_sigmoid_peak(),
+        cc.solve_softmax_ce(),
+        cc.solve_vanishing(),
+    ):
         assert solved.check.agree, solved.check
     assert cc.solve_softmax_row_sums().answer == "0"
     assert cc.solve_sigmoid_peak().numbers["peak"] == pytest.approx(0.25)
     assert cc.solve_vanishing().answer == cc.magnitude_label(-13)
 
 
-@pytest.mark.parametrize(("text", "kind"), [("0.4", "right"), ("2*0.1*2", "right"), ("0.401", "right"),
-                                            ("0.41", "wrong"), ("-0.4", "wrong"), ("x", "free_name"),
-                                            ("1/0", "unreadable"), ("", "unreadable"), ("0.4.", "unreadable")])
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("0.4", "right"),
+        ("2*0.1*2", "right"),
+        ("0.401", "right"),
+        ("0.41", "wrong"),
+        ("-0.4", "wrong"),
+        ("x", "free_name"),
+        ("1/0", "unreadable"),
+        ("", "unreadable"),
+        ("0.4.", "unreadable"),
+    ],
+)
 def test_typed_numbers(text, kind):
     assert cc.judge_number(text, 0.4).kind == kind
 
@@ -80,8 +105,18 @@ def test_typed_zero():
     assert not cc.judge_number("0.1", 0.0).right
 
 
-@pytest.mark.parametrize(("answer", "right"), [("p - y", True), ("-(y - p)", True), ("p*(1 - y) - y*(1 - p)", True),
-                                               ("y - p", False), ("-y/p", False), ("p", False), ("p - y + 0.01", False)])
+@pytest.mark.parametrize(
+    ("answer", "right"),
+    [
+        ("p - y", True),
+        ("-(y - p)", True),
+        ("p*(1 - y) - y*(1 - p)", True),
+        ("y - p", False),
+        ("-y/p", False),
+        ("p", False),
+        ("p - y + 0.01", False),
+    ],
+)
 def test_softmax_ce_answers(answer, right):
     assert cc.judge_softmax_ce(answer).right is right
 

@@ -68,8 +68,9 @@ def test_counterexample_sentence_reads_like_the_brief():
     assert "yours gives" in verdict.message and "f′ gives" in verdict.message
 
 
-@pytest.mark.parametrize(("answer", "diagnosis"), [("-2*x", "sign"), ("x", "factor"), ("2*x+3", "offset"),
-                                                   ("x**2", "other")])
+@pytest.mark.parametrize(
+    ("answer", "diagnosis"), [("-2*x", "sign"), ("x", "factor"), ("2*x+3", "offset"), ("x**2", "other")]
+)
 def test_simple_slips_are_named(answer, diagnosis):
     assert judge_derivative("x**2", answer).diagnosis == diagnosis
 
@@ -144,8 +145,11 @@ _LEAVES = st.sampled_from(["x", "2", "0.5", "pi", "(x+1)", "(3-x)"])
 
 def _combine(children):
     unary = st.tuples(st.sampled_from(["sin", "cos", "exp", "tanh", "sigmoid"]), children).map(
-        lambda t: f"{t[0]}({t[1]})")
-    binary = st.tuples(children, st.sampled_from(["+", "-", "*"]), children).map(lambda t: f"({t[0]}{t[1]}{t[2]})")
+        lambda t: f"{t[0]}({t[1]})"
+    )
+    binary = st.tuples(children, st.sampled_from(["+", "-", "*"]), children).map(
+        lambda t: f"({t[0]}{t[1]}{t[2]})"
+    )
     square = children.map(lambda c: f"({c})**2")
     return unary | binary | square
 

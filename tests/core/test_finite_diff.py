@@ -283,8 +283,14 @@ def test_one_sided_slopes_find_kinks_and_only_kinks():
     k = one_sided_slopes(abs, 0.0)
     assert k.kink and k.left == pytest.approx(-1.0) and k.right == pytest.approx(1.0)
     assert one_sided_slopes(lambda x: max(x, 0.0), 0.0) == pytest.approx((0.0, 1.0, True))
-    for f, x in ((np.sin, 0.3), (lambda x: np.sin(1000 * x), 0.3), (lambda x: x**2, 1e8), (np.exp, 700.0),
-                 (abs, 1.0), (lambda x: 1e-300 * x, 0.0)):
+    for f, x in (
+        (np.sin, 0.3),
+        (lambda x: np.sin(1000 * x), 0.3),
+        (lambda x: x**2, 1e8),
+        (np.exp, 700.0),
+        (abs, 1.0),
+        (lambda x: 1e-300 * x, 0.0),
+    ):
         assert not one_sided_slopes(f, x).kink, (f, x)
 
 
@@ -292,7 +298,11 @@ def test_one_sided_slopes_find_kinks_and_only_kinks():
 def test_expected_step_error_predicts_the_actual_error(method):
     from core.finite_diff import expected_step_error
 
-    for f, fprime, x in ((np.sin, np.cos, 0.7), (np.exp, np.exp, 1.3), (lambda x: (x - 3) ** 2 + 1, lambda x: 2 * (x - 3), 5.0)):
+    for f, fprime, x in (
+        (np.sin, np.cos, 0.7),
+        (np.exp, np.exp, 1.3),
+        (lambda x: (x - 3) ** 2 + 1, lambda x: 2 * (x - 3), 5.0),
+    ):
         for h in (1e-3, 1e-5, 1e-9):
             actual = abs(derivative(f, x, h=h, method=method) - fprime(x))
             e = expected_step_error(f, x, h, method)

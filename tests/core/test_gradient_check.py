@@ -20,9 +20,19 @@ REAL_BUGS = [k for k in gc.BUGS if k != "none"]
 
 
 # -- levels and the generic check -------------------------------------------------------------
-@pytest.mark.parametrize(("err", "level"), [(0.0, "fine"), (9.9e-8, "fine"), (1e-7, "suspicious"),
-                                            (1e-4, "suspicious"), (1.01e-4, "bug"), (1.0, "bug"),
-                                            (math.nan, "bug"), (math.inf, "bug")])
+@pytest.mark.parametrize(
+    ("err", "level"),
+    [
+        (0.0, "fine"),
+        (9.9e-8, "fine"),
+        (1e-7, "suspicious"),
+        (1e-4, "suspicious"),
+        (1.01e-4, "bug"),
+        (1.0, "bug"),
+        (math.nan, "bug"),
+        (math.inf, "bug"),
+    ],
+)
 def test_level_of(err, level):
     assert gc.level_of(err) == level
 
@@ -63,8 +73,16 @@ def test_check_rejects_bad_steps():
 
 
 # -- the three problems -------------------------------------------------------------------------
-@pytest.mark.parametrize("text", ["x**2*y + sin(y*z)", "exp(-x) * tanh(y) / (1 + z**2)", "sigmoid(x*y*z)",
-                                  "log(1 + x**2) + sqrt(y**2 + 1) * z", "x"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x**2*y + sin(y*z)",
+        "exp(-x) * tanh(y) / (1 + z**2)",
+        "sigmoid(x*y*z)",
+        "log(1 + x**2) + sqrt(y**2 + 1) * z",
+        "x",
+    ],
+)
 def test_expression_symbolic_derivative_passes(text):
     expr = parse(text, ("x", "y", "z"))
     problem = gc.expression_problem(expr, {"x": 0.7, "y": -1.2, "z": 0.4}, expr.used_variables)
@@ -109,8 +127,10 @@ def test_network_problem_names_every_parameter():
     assert problem.names == tuple(net.param_names())
     assert set(problem.groups) == {"W1", "b1", "W2", "b2"}
     assert problem.value() == pytest.approx(net.loss(X, Y))
-    np.testing.assert_allclose(problem.numeric(1e-6), np.concatenate(
-        [net.numeric_gradients(X, Y, 1e-6)[k].ravel() for k in ("dW1", "db1", "dW2", "db2")]))
+    np.testing.assert_allclose(
+        problem.numeric(1e-6),
+        np.concatenate([net.numeric_gradients(X, Y, 1e-6)[k].ravel() for k in ("dW1", "db1", "dW2", "db2")]),
+    )
     # the generic central differences over the flat vector agree with the net's own
     generic = gc.CheckProblem(problem.names, problem.groups, problem.theta, problem.f, problem.analytic)
     np.testing.assert_allclose(generic.numeric(1e-6), problem.numeric(1e-6), rtol=1e-7, atol=1e-12)
@@ -146,7 +166,9 @@ def test_no_bug_no_false_positive(activation, loss):
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
 @pytest.mark.parametrize("bug", REAL_BUGS)
 def test_each_bug_is_caught_exactly_where_it_is(bug, activation, loss):
-    report = gc.check_gradient(gc.network_problem(TwoLayerNet(activation=activation, loss=loss), X, Y, bug), 1e-6)
+    report = gc.check_gradient(
+        gc.network_problem(TwoLayerNet(activation=activation, loss=loss), X, Y, bug), 1e-6
+    )
     assert report.level == "bug"
     assert set(report.affected_groups) == set(gc.BUGS[bug].affects)
     # the arrays the bug does not touch still pass
@@ -251,8 +273,10 @@ def test_flow_check_skips_layers_below_round_off():
     assert layer == 1 and gc.level_of(row.rel_error) != "fine"
 
 
-@pytest.mark.parametrize(("activation", "init"), [("sigmoid", "xavier"), ("relu", "he"), ("tanh", "small"),
-                                                  ("gelu", "xavier"), ("softplus", "he")])
+@pytest.mark.parametrize(
+    ("activation", "init"),
+    [("sigmoid", "xavier"), ("relu", "he"), ("tanh", "small"), ("gelu", "xavier"), ("softplus", "he")],
+)
 @pytest.mark.parametrize("residual", [False, True])
 def test_flow_check_across_settings(activation, init, residual):
     flow = gradient_flow(depth=12, width=16, activation=activation, init=init, residual=residual)
@@ -277,8 +301,13 @@ def test_flow_check_bad_layer():
 def test_correct_small_components_next_to_a_large_f_are_not_rejected(c):
     """f = c + |x|²/2 has the exact gradient x; the FD noise is about ε·c/h, not a bug (issue 11)."""
     theta = np.array([1.0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5])
-    problem = gc.CheckProblem(names=tuple(f"x{i}" for i in range(6)), groups=("x",) * 6, theta=theta,
-                              f=lambda v: c + 0.5 * float(v @ v), analytic=theta.copy())
+    problem = gc.CheckProblem(
+        names=tuple(f"x{i}" for i in range(6)),
+        groups=("x",) * 6,
+        theta=theta,
+        f=lambda v: c + 0.5 * float(v @ v),
+        analytic=theta.copy(),
+    )
     report = gc.check_gradient(problem, h=1e-6)
     assert report.affected == (), [(r.name, r.rel_error, r.note) for r in report.rows]  # no "bug" verdict
     assert all(r.note for r in report.rows if r.rel_error > gc.SUSPICIOUS)  # the report says why
@@ -288,8 +317,13 @@ def test_a_wrong_small_component_is_still_a_bug_when_finite_differences_can_reso
     theta = np.array([1.0, 1e-1, 1e-2])
     wrong = theta.copy()
     wrong[2] = 2e-2  # off by 1e-2, far above the round-off level ε·1e4/1e-6 ≈ 2e-5
-    problem = gc.CheckProblem(names=("a", "b", "c"), groups=("x",) * 3, theta=theta,
-                              f=lambda v: 1e4 + 0.5 * float(v @ v), analytic=wrong)
+    problem = gc.CheckProblem(
+        names=("a", "b", "c"),
+        groups=("x",) * 3,
+        theta=theta,
+        f=lambda v: 1e4 + 0.5 * float(v @ v),
+        analytic=wrong,
+    )
     report = gc.check_gradient(problem, h=1e-6)
     assert report.affected == ("c",)
 

@@ -481,15 +481,20 @@ def test_network_with_batch_norm_backward_matches_finite_differences(activation)
     biases = [rng.standard_normal(4) * 0.1 for _ in range(3)]
     gammas = [1 + 0.3 * rng.standard_normal(4) for _ in range(3)]
     betas = [0.2 * rng.standard_normal(4) for _ in range(3)]
-    bp = gf.forward_backward(x.copy(), weights, biases, activation, batch_norm=True, gammas=gammas, betas=betas)
+    bp = gf.forward_backward(
+        x.copy(), weights, biases, activation, batch_norm=True, gammas=gammas, betas=betas
+    )
 
     def loss():
         return gf.network_loss(x, weights, biases, activation, batch_norm=True, gammas=gammas, betas=betas)
 
     assert bp.loss == pytest.approx(loss())
     for layer in range(3):
-        for analytic, wrt in ((bp.weight_grads[layer], weights[layer]), (bp.gamma_grads[layer], gammas[layer]),
-                              (bp.beta_grads[layer], betas[layer])):
+        for analytic, wrt in (
+            (bp.weight_grads[layer], weights[layer]),
+            (bp.gamma_grads[layer], gammas[layer]),
+            (bp.beta_grads[layer], betas[layer]),
+        ):
             assert relative_error(analytic, _central(loss, wrt)) < 1e-6, (activation, layer)
     assert relative_error(bp.input_grads[0], _central(loss, x)) < 1e-6
 

@@ -37,7 +37,9 @@ def test_core_has_no_import_cycle():
     def visit(name: str, path: list[str]) -> None:
         state[name] = 1
         for dep in sorted(graph[name]):
-            if state.get(dep) == 1 and not name.startswith(dep + "."):  # a package's own __init__ is not a cycle
+            if state.get(dep) == 1 and not name.startswith(
+                dep + "."
+            ):  # a package's own __init__ is not a cycle
                 raise AssertionError(" -> ".join([*path, name, dep]))
             if dep not in state:
                 visit(dep, [*path, name])

@@ -159,8 +159,9 @@ def test_mini_batches_are_seeded_and_cover_the_data() -> None:
     X, y = _data(1, 2, m=23)
     a = MLP([2, 4, 1], "relu", "ce", init="he", seed=1)
     b = MLP([2, 4, 1], "relu", "ce", init="he", seed=1)
-    assert a.train(X, y, 20, 0.1, batch_size=5, shuffle_seed=3) == b.train(X, y, 20, 0.1, batch_size=5,
-                                                                           shuffle_seed=3)
+    assert a.train(X, y, 20, 0.1, batch_size=5, shuffle_seed=3) == b.train(
+        X, y, 20, 0.1, batch_size=5, shuffle_seed=3
+    )
     c = MLP([2, 4, 1], "relu", "ce", init="he", seed=1)
     c.train(X, y, 20, 0.1, batch_size=5, shuffle_seed=4)
     assert not np.array_equal(a.W1, c.W1)
@@ -180,8 +181,12 @@ def test_chain_path_multiplies_out_to_the_gradient() -> None:
         assert path.steps[0].values.shape == (6,)
         # each hidden δ is the product of the two links before it
         for k in range(1, len(path.steps) - 1, 3):
-            np.testing.assert_allclose(path.steps[k].values * path.steps[k + 1].values, path.steps[k + 2].values,
-                                       rtol=1e-12, atol=1e-15)
+            np.testing.assert_allclose(
+                path.steps[k].values * path.steps[k + 1].values,
+                path.steps[k + 2].values,
+                rtol=1e-12,
+                atol=1e-15,
+            )
 
 
 def test_softmax_output_and_labels() -> None:
@@ -212,8 +217,15 @@ def test_parameter_names_and_errors() -> None:
     for bad in ("W3[0,0]", "W1[2,0]", "b1[0,1]", "x", "W1[0]"):
         with pytest.raises(ValueError):
             net.get_param(bad)
-    for bad in ({"sizes": [2]}, {"sizes": [2, 0, 1]}, {"activation": "nope"}, {"loss": "hinge"},
-                {"init": "zeros"}, {"seed": -1}, {"l2": -1.0}):
+    for bad in (
+        {"sizes": [2]},
+        {"sizes": [2, 0, 1]},
+        {"activation": "nope"},
+        {"loss": "hinge"},
+        {"init": "zeros"},
+        {"seed": -1},
+        {"l2": -1.0},
+    ):
         with pytest.raises(ValueError):
             MLP(**{"sizes": [2, 3, 1], **bad})
 
@@ -221,8 +233,9 @@ def test_parameter_names_and_errors() -> None:
 def test_history_records_frames_maps_and_curves() -> None:
     d = make_dataset("circles", 200, 0.1, 0)
     net = MLP([2, 6, 6, 1], "tanh", "ce", init="xavier", seed=1)
-    h = train_history(net, d.X_train, d.y_train, d.X_test, d.y_test, 50, 0.3, 10, frames=11, grid_n=20,
-                      extent=d.extent)
+    h = train_history(
+        net, d.X_train, d.y_train, d.X_test, d.y_test, 50, 0.3, 10, frames=11, grid_n=20, extent=d.extent
+    )
     assert list(h.frame_epochs) == list(range(0, 51, 5))
     assert h.train_loss.shape == h.test_loss.shape == h.train_acc.shape == (51,)
     assert h.output_maps.shape == (11, 20, 20) and len(h.unit_maps) == 11
@@ -254,14 +267,20 @@ def test_a_confident_nets_small_loss_keeps_its_precision() -> None:
 
 @pytest.mark.parametrize(
     ("name", "n", "hidden", "epochs"),
-    [("circles", 200, [6, 6], 200), ("moons", 200, [6, 6], 200), ("xor", 200, [6, 6], 200),
-     ("gaussian", 200, [6, 6], 200), ("spirals", 400, [8, 8, 8], 300)],
+    [
+        ("circles", 200, [6, 6], 200),
+        ("moons", 200, [6, 6], 200),
+        ("xor", 200, [6, 6], 200),
+        ("gaussian", 200, [6, 6], 200),
+        ("spirals", 400, [8, 8, 8], 300),
+    ],
 )
 def test_the_pages_settings_reach_95_percent_test_accuracy(name, n, hidden, epochs) -> None:
     """The playground's defaults (tanh, CE, Xavier, η = 0.3, batches of 10) and its Spirals preset."""
     d = make_dataset(name, n, 0.1, 0)
     net = MLP([2, *hidden, 1], "tanh", "ce", init="xavier", seed=1)
-    h = train_history(net, d.X_train, d.y_train, d.X_test, d.y_test, epochs, 0.3, 10, frames=3, grid_n=2,
-                      extent=d.extent)
+    h = train_history(
+        net, d.X_train, d.y_train, d.X_test, d.y_test, epochs, 0.3, 10, frames=3, grid_n=2, extent=d.extent
+    )
     assert h.test_acc[-1] >= 0.95
     assert int(np.argmax(h.test_acc >= 0.95)) <= epochs // 2  # reached in the first half of the replay

@@ -656,7 +656,8 @@ def test_gradient_along_is_the_slope_of_loss_along(activation: str, param: str) 
     assert net.a2 is None
     # at offset 0 it is backward's value
     assert gradient_along(net, param, [0.0])[0] == pytest.approx(
-        net.chain_rule_terms(X, y, param).gradient, rel=1e-15, abs=1e-300)
+        net.chain_rule_terms(X, y, param).gradient, rel=1e-15, abs=1e-300
+    )
 
 
 def test_gradient_along_validates() -> None:

@@ -403,7 +403,11 @@ def test_limit_separates_convergence_from_divergence(opt, surface):
     above = descend(surface, opt, (1.0, 1.0), lim.lr_max * 1.03, 3000)
     assert below.diverged_at is None and below.converged(1e-6)
     assert above.diverged_at is not None
-    assert step_limit(surface, opt, lim.lr_max * 0.97).rate < 1 < step_limit(surface, opt, lim.lr_max * 1.03).rate
+    assert (
+        step_limit(surface, opt, lim.lr_max * 0.97).rate
+        < 1
+        < step_limit(surface, opt, lim.lr_max * 1.03).rate
+    )
 
 
 def test_momentum_bound_depends_on_beta():

@@ -313,8 +313,9 @@ def test_steepest_ascent_article_example():
     assert norm == pytest.approx(math.sqrt(10))
 
 
-@pytest.mark.parametrize(("w", "expected"), [((1.0, 0.0), 0.0), ((0.0, 1.0), 90.0), ((-1.0, 0.0), 180.0),
-                                             ((0.0, -1.0), 270.0)])
+@pytest.mark.parametrize(
+    ("w", "expected"), [((1.0, 0.0), 0.0), ((0.0, 1.0), 90.0), ((-1.0, 0.0), 180.0), ((0.0, -1.0), 270.0)]
+)
 def test_steepest_ascent_quadrants(w, expected):
     # bowl: ∇L = (2 w1, 4 w2) points along the axis the point sits on.
     theta, norm = steepest_ascent("bowl", w)

@@ -40,13 +40,19 @@ def test_every_chain_factor_is_put_in_words(activation, loss, n_out):
     words = [chain_factor_meaning(f.role, f.unit, activation, n_out) for f in w1]
     assert words[-1] == "the input x[0]"
     assert f"hidden {activation} slope f′(z₁) = " in words[-2]
-    assert words[-3] == ("the weight W₂[1,0] from hidden unit 1" if n_out == 1 else
-                         "the weight W₂[1,·] from hidden unit 1")
+    assert words[-3] == (
+        "the weight W₂[1,0] from hidden unit 1" if n_out == 1 else "the weight W₂[1,·] from hidden unit 1"
+    )
 
 
-@pytest.mark.parametrize(("loss", "n_out", "words"), [("ce", 1, "output error a − y"),
-                                                      ("mse", 1, "output error (a − y)·σ′(z)"),
-                                                      ("mse", 3, "output error Jᵀ(a − y)")])
+@pytest.mark.parametrize(
+    ("loss", "n_out", "words"),
+    [
+        ("ce", 1, "output error a − y"),
+        ("mse", 1, "output error (a − y)·σ′(z)"),
+        ("mse", 3, "output error Jᵀ(a − y)"),
+    ],
+)
 def test_every_playground_chain_link_is_put_in_words(loss, n_out, words):
     from core.mlp import CHAIN_STEP_ROLES, MLP
 
@@ -56,8 +62,14 @@ def test_every_playground_chain_link_is_put_in_words(loss, n_out, words):
     seen = {}
     for name in net.param_names():
         for step in net.chain_path(X, labels, name).steps:
-            text = chain_step_meaning(step.role, step.unit, step.layer, mse=loss == "mse", output=net.output,
-                                      activations=net.activations)
+            text = chain_step_meaning(
+                step.role,
+                step.unit,
+                step.layer,
+                mse=loss == "mse",
+                output=net.output,
+                activations=net.activations,
+            )
             assert text.strip() and "None" not in text
             seen[step.role] = seen.get(step.role, set()) | {text}
     assert set(seen) == set(CHAIN_STEP_ROLES)

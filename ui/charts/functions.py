@@ -20,8 +20,9 @@ from ui.charts.spec import fill_slots, finite_or_none, robust_domain, source, ve
 
 def curve_frame(x: np.ndarray, f: np.ndarray, df: np.ndarray, series: str = "f") -> pd.DataFrame:
     """One function sampled on a grid as the tidy rows `function_and_derivative` takes (x, f, df, series)."""
-    return pd.DataFrame({"x": np.asarray(x, dtype=float), "f": finite_or_none(f), "df": finite_or_none(df),
-                         "series": series})
+    return pd.DataFrame(
+        {"x": np.asarray(x, dtype=float), "f": finite_or_none(f), "df": finite_or_none(df), "series": series}
+    )
 
 
 def tangent_point(x0: float, f0: float, slope: float, w: float | None = None) -> dict:
@@ -72,8 +73,11 @@ def function_and_derivative(
         d = data[["x", "f", "df", "series"]].copy()
         d["f"] = finite_or_none(d["f"].to_numpy())
         d["df"] = finite_or_none(d["df"].to_numpy())
-        x_lo, x_hi = (float(v) for v in x_domain) if x_domain is not None else (float(d["x"].min()),
-                                                                                 float(d["x"].max()))
+        x_lo, x_hi = (
+            (float(v) for v in x_domain)
+            if x_domain is not None
+            else (float(d["x"].min()), float(d["x"].max()))
+        )
         y_domain = list(y_domain) if y_domain is not None else robust_domain(d["f"].to_numpy())
         dy_domain = list(dy_domain) if dy_domain is not None else robust_domain(d["df"].to_numpy())
     single = len(series) == 1
@@ -83,30 +87,48 @@ def function_and_derivative(
         w = str((x_hi - x_lo) / (8 if single else 12))
     else:
         w = "datum.w"
-    x_scale = (alt.Scale(domain=[x_lo, x_hi], nice=False, zero=False) if x_lo is not None
-               else alt.Scale(nice=False, zero=False))
+    x_scale = (
+        alt.Scale(domain=[x_lo, x_hi], nice=False, zero=False)
+        if x_lo is not None
+        else alt.Scale(nice=False, zero=False)
+    )
     y_scale = alt.Scale(domain=list(y_domain), nice=False) if y_domain else alt.Scale(zero=False)
     dy_scale = alt.Scale(domain=list(dy_domain), nice=False) if dy_domain else alt.Scale(zero=False)
     colors = [palette.category(s) for s in styles]
     dashes = [palette.DASHES[s % len(palette.DASHES)] for s in styles]
-    legend = alt.Legend(orient="top", symbolType="stroke", symbolStrokeWidth=3, symbolSize=400,
-                        columns=min(len(series), 4)) if not single else None
+    legend = (
+        alt.Legend(
+            orient="top",
+            symbolType="stroke",
+            symbolStrokeWidth=3,
+            symbolSize=400,
+            columns=min(len(series), 4),
+        )
+        if not single
+        else None
+    )
     color = alt.Color("series:N", title=None, scale=alt.Scale(domain=series, range=colors), legend=legend)
     dash = alt.StrokeDash("series:N", title=None, scale=alt.Scale(domain=series, range=dashes), legend=legend)
     accent = palette.category(1) if single else None  # the moving tangent and dots of a single series
     fixed_color = palette.category(2)
 
-    hover = alt.selection_point(name="hover", on="pointerover", nearest=True, fields=["x"], empty=False,
-                                clear="pointerout")
-    hover_d = alt.selection_point(name="hover_d", on="pointerover", nearest=True, fields=["x"], empty=False,
-                                  clear="pointerout")  # the same, hovering the f′ chart
+    hover = alt.selection_point(
+        name="hover", on="pointerover", nearest=True, fields=["x"], empty=False, clear="pointerout"
+    )
+    hover_d = alt.selection_point(
+        name="hover_d", on="pointerover", nearest=True, fields=["x"], empty=False, clear="pointerout"
+    )  # the same, hovering the f′ chart
     on = hover | hover_d
     # Split panels are separate charts: each can only follow the pointer over itself.
     on_top, on_bottom = (hover, hover_d) if split else (on, on)
     bottom_title = f"{x_title}   (strip: {band_title})" if bands is not None else x_title
     base = alt.Chart().encode(x=alt.X("x:Q", title=None if not split else x_title, scale=x_scale))
-    tips = [alt.Tooltip("series:N", title=" "), alt.Tooltip("x:Q", title=x_title, format=".4g"),
-            alt.Tooltip("f:Q", title=f_title, format=".5g"), alt.Tooltip("df:Q", title=df_title, format=".5g")]
+    tips = [
+        alt.Tooltip("series:N", title=" "),
+        alt.Tooltip("x:Q", title=x_title, format=".4g"),
+        alt.Tooltip("f:Q", title=f_title, format=".5g"),
+        alt.Tooltip("df:Q", title=df_title, format=".5g"),
+    ]
     if single:
         tips = tips[1:]
 
@@ -114,86 +136,166 @@ def function_and_derivative(
         return mark.encode(color=alt.value(accent)) if single and moving else mark.encode(color=color)
 
     curves = base.mark_line(strokeWidth=3, clip=True).encode(
-        y=alt.Y("f:Q", title=f_title, scale=y_scale), color=color, strokeDash=dash, detail="series:N")
-    catcher = base.mark_point(opacity=0, size=250, clip=True).encode(
-        y=alt.Y("f:Q", scale=y_scale), tooltip=tips).add_params(hover)
+        y=alt.Y("f:Q", title=f_title, scale=y_scale), color=color, strokeDash=dash, detail="series:N"
+    )
+    catcher = (
+        base.mark_point(opacity=0, size=250, clip=True)
+        .encode(y=alt.Y("f:Q", scale=y_scale), tooltip=tips)
+        .add_params(hover)
+    )
     tangent = coloured(
         base.transform_filter(on_top)
-        .transform_calculate(xa=f"datum.x - {w}", xb=f"datum.x + {w}", ya=f"datum.f - datum.df * {w}",
-                             yb=f"datum.f + datum.df * {w}")
+        .transform_calculate(
+            xa=f"datum.x - {w}",
+            xb=f"datum.x + {w}",
+            ya=f"datum.f - datum.df * {w}",
+            yb=f"datum.f + datum.df * {w}",
+        )
         .mark_rule(strokeDash=[6, 4], strokeWidth=2.5, clip=True)
-        .encode(x="xa:Q", x2="xb:Q", y=alt.Y("ya:Q", scale=y_scale), y2="yb:Q"), moving=True)
-    dots = coloured(base.transform_filter(on_top).mark_point(filled=True, size=110, opacity=1, clip=True).encode(
-        y=alt.Y("f:Q", scale=y_scale), tooltip=tips), moving=True)
+        .encode(x="xa:Q", x2="xb:Q", y=alt.Y("ya:Q", scale=y_scale), y2="yb:Q"),
+        moving=True,
+    )
+    dots = coloured(
+        base.transform_filter(on_top)
+        .mark_point(filled=True, size=110, opacity=1, clip=True)
+        .encode(y=alt.Y("f:Q", scale=y_scale), tooltip=tips),
+        moving=True,
+    )
     top_layers = [curves, catcher, tangent, dots]
 
     dbase = alt.Chart().encode(x=alt.X("x:Q", title=None if bands is not None else x_title, scale=x_scale))
     dcurves = dbase.mark_line(strokeWidth=3, clip=True).encode(
-        y=alt.Y("df:Q", title=df_title, scale=dy_scale), detail="series:N",
-        **({"color": alt.value(palette.category(3))} if single else {"color": color, "strokeDash": dash}))
-    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=palette.muted(), strokeDash=[2, 2]).encode(
-        y=alt.Y("y:Q", scale=dy_scale))
+        y=alt.Y("df:Q", title=df_title, scale=dy_scale),
+        detail="series:N",
+        **({"color": alt.value(palette.category(3))} if single else {"color": color, "strokeDash": dash}),
+    )
+    zero = (
+        alt.Chart(pd.DataFrame({"y": [0.0]}))
+        .mark_rule(color=palette.muted(), strokeDash=[2, 2])
+        .encode(y=alt.Y("y:Q", scale=dy_scale))
+    )
     drule = dbase.transform_filter(on_bottom).mark_rule(color=palette.muted(), strokeDash=[4, 4]).encode()
-    ddots = coloured(dbase.transform_filter(on_bottom).mark_point(filled=True, size=110, opacity=1, clip=True).encode(
-        y=alt.Y("df:Q", scale=dy_scale), tooltip=tips), moving=True)
-    dcatcher = dbase.mark_point(opacity=0, size=250, clip=True).encode(
-        y=alt.Y("df:Q", scale=dy_scale), tooltip=tips).add_params(hover_d)
+    ddots = coloured(
+        dbase.transform_filter(on_bottom)
+        .mark_point(filled=True, size=110, opacity=1, clip=True)
+        .encode(y=alt.Y("df:Q", scale=dy_scale), tooltip=tips),
+        moving=True,
+    )
+    dcatcher = (
+        dbase.mark_point(opacity=0, size=250, clip=True)
+        .encode(y=alt.Y("df:Q", scale=dy_scale), tooltip=tips)
+        .add_params(hover_d)
+    )
     band_layers: list = []
     if shade_panel and bands is not None and len(bands):
-        band_layers.append(alt.Chart(bands).mark_rect(opacity=0.10, clip=True).encode(
-            x=alt.X("x0:Q", scale=x_scale), x2="x1:Q", color=color))
+        band_layers.append(
+            alt.Chart(bands)
+            .mark_rect(opacity=0.10, clip=True)
+            .encode(x=alt.X("x0:Q", scale=x_scale), x2="x1:Q", color=color)
+        )
     mid_layers = [*band_layers, dcurves, dcatcher, zero, drule, ddots]
     if peaks is not None and len(peaks):
         pk = alt.Chart(peaks).encode(x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=dy_scale))
-        mid_layers.append(pk.mark_point(filled=True, size=160, stroke=palette.background(), strokeWidth=1,
-                                        opacity=1, clip=True).encode(color=color, shape=alt.value("diamond")))
-        mid_layers.append(pk.mark_text(align="left", dx=9, dy=-11, fontSize=14, fontWeight="bold",
-                                       color=palette.text()).encode(text="label:N"))
+        mid_layers.append(
+            pk.mark_point(
+                filled=True, size=160, stroke=palette.background(), strokeWidth=1, opacity=1, clip=True
+            ).encode(color=color, shape=alt.value("diamond"))
+        )
+        mid_layers.append(
+            pk.mark_text(
+                align="left", dx=9, dy=-11, fontSize=14, fontWeight="bold", color=palette.text()
+            ).encode(text="label:N")
+        )
 
     if fixed is not None:
         here = alt.Chart(source(fixed) if not isinstance(fixed, dict) else pd.DataFrame(fixed))
-        here_tip = [alt.Tooltip("x0:Q", title=x_title, format=".6g"), alt.Tooltip("f0:Q", title=f_title, format=".6g"),
-                    alt.Tooltip("s:Q", title=df_title, format=".6g")]
-        line = here.transform_calculate(xa=f"datum.x0 - {w}", xb=f"datum.x0 + {w}", ya=f"datum.f0 - datum.s * {w}",
-                                        yb=f"datum.f0 + datum.s * {w}")
-        top_layers.append(line.mark_rule(strokeWidth=3, color=fixed_color, clip=True).encode(
-            x=alt.X("xa:Q", scale=x_scale), x2="xb:Q", y=alt.Y("ya:Q", scale=y_scale), y2="yb:Q"))
-        top_layers.append(here.mark_point(filled=True, size=140, opacity=1, color=fixed_color,
-                                          shape="diamond").encode(
-            x=alt.X("x0:Q", scale=x_scale), y=alt.Y("f0:Q", scale=y_scale), tooltip=here_tip))
-        mid_layers.append(here.mark_point(filled=True, size=140, opacity=1, color=fixed_color,
-                                          shape="diamond").encode(
-            x=alt.X("x0:Q", scale=x_scale), y=alt.Y("s:Q", scale=dy_scale), tooltip=here_tip))
+        here_tip = [
+            alt.Tooltip("x0:Q", title=x_title, format=".6g"),
+            alt.Tooltip("f0:Q", title=f_title, format=".6g"),
+            alt.Tooltip("s:Q", title=df_title, format=".6g"),
+        ]
+        line = here.transform_calculate(
+            xa=f"datum.x0 - {w}",
+            xb=f"datum.x0 + {w}",
+            ya=f"datum.f0 - datum.s * {w}",
+            yb=f"datum.f0 + datum.s * {w}",
+        )
+        top_layers.append(
+            line.mark_rule(strokeWidth=3, color=fixed_color, clip=True).encode(
+                x=alt.X("xa:Q", scale=x_scale), x2="xb:Q", y=alt.Y("ya:Q", scale=y_scale), y2="yb:Q"
+            )
+        )
+        top_layers.append(
+            here.mark_point(filled=True, size=140, opacity=1, color=fixed_color, shape="diamond").encode(
+                x=alt.X("x0:Q", scale=x_scale), y=alt.Y("f0:Q", scale=y_scale), tooltip=here_tip
+            )
+        )
+        mid_layers.append(
+            here.mark_point(filled=True, size=140, opacity=1, color=fixed_color, shape="diamond").encode(
+                x=alt.X("x0:Q", scale=x_scale), y=alt.Y("s:Q", scale=dy_scale), tooltip=here_tip
+            )
+        )
 
     if split:
-        return (alt.layer(*top_layers, data=d, height=height),
-                alt.layer(*mid_layers, data=d, height=int(height * 0.7)))
+        return (
+            alt.layer(*top_layers, data=d, height=height),
+            alt.layer(*mid_layers, data=d, height=int(height * 0.7)),
+        )
     charts = [alt.layer(*top_layers, height=height), alt.layer(*mid_layers, height=int(height * 0.8))]
     if bands is not None:
         rows = alt.Y("series:N", title=None, scale=alt.Scale(domain=series), axis=alt.Axis(labelLimit=160))
-        strip = alt.Chart(bands).mark_rect(opacity=0.7).encode(
-            x=alt.X("x0:Q", title=bottom_title, scale=x_scale), x2="x1:Q", y=rows, color=color,
-            tooltip=[alt.Tooltip("series:N", title=" "), alt.Tooltip("x0:Q", title="from", format=".2f"),
-                     alt.Tooltip("x1:Q", title="to", format=".2f")])
-        srule = base.transform_filter(on).mark_rule(color=palette.muted(), strokeDash=[4, 4]).encode(
-            x=alt.X("x:Q", title=bottom_title, scale=x_scale))
+        strip = (
+            alt.Chart(bands)
+            .mark_rect(opacity=0.7)
+            .encode(
+                x=alt.X("x0:Q", title=bottom_title, scale=x_scale),
+                x2="x1:Q",
+                y=rows,
+                color=color,
+                tooltip=[
+                    alt.Tooltip("series:N", title=" "),
+                    alt.Tooltip("x0:Q", title="from", format=".2f"),
+                    alt.Tooltip("x1:Q", title="to", format=".2f"),
+                ],
+            )
+        )
+        srule = (
+            base.transform_filter(on)
+            .mark_rule(color=palette.muted(), strokeDash=[4, 4])
+            .encode(x=alt.X("x:Q", title=bottom_title, scale=x_scale))
+        )
         charts.append(alt.layer(strip, srule, height=26 * max(len(series), 1)))
-    chart = alt.vconcat(*charts, data=d, spacing=8, autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    chart = alt.vconcat(
+        *charts, data=d, spacing=8, autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
+    )
     return chart.resolve_scale(x="shared", color="shared", strokeDash="shared")
 
 
 @functools.lru_cache(maxsize=64)
 def _slice_templates(x_title: str, f_title: str, df_title: str, height: int) -> tuple[dict, dict]:
-    top, bottom = function_and_derivative("curve", fixed="point", x_title=x_title,
-                                          f_title=f_title, df_title=df_title, height=height, split=True)
+    top, bottom = function_and_derivative(
+        "curve", fixed="point", x_title=x_title, f_title=f_title, df_title=df_title, height=height, split=True
+    )
     what = f"{f_title} as a function of {x_title}"
-    return (vega_spec(top, description=f"Line chart of {what}, with its tangent at the current point."),
-            vega_spec(bottom, description=f"Line chart of {df_title}, the slope of {what}."))
+    return (
+        vega_spec(top, description=f"Line chart of {what}, with its tangent at the current point."),
+        vega_spec(bottom, description=f"Line chart of {df_title}, the slope of {what}."),
+    )
 
 
-def loss_slice(x: np.ndarray, f: np.ndarray, df: np.ndarray, *, x0: float, f0: float, slope0: float,
-               x_title: str = "θ", f_title: str = "L(θ)", df_title: str = "∂L/∂θ",
-               height: int = 230) -> tuple[dict, dict]:
+def loss_slice(
+    x: np.ndarray,
+    f: np.ndarray,
+    df: np.ndarray,
+    *,
+    x0: float,
+    f0: float,
+    slope0: float,
+    x_title: str = "θ",
+    f_title: str = "L(θ)",
+    df_title: str = "∂L/∂θ",
+    height: int = 230,
+) -> tuple[dict, dict]:
     """`function_and_derivative(split=True)` for one function, drawn: two Vega-Lite dicts (f with its tangent
     at x₀; f′ below), compiled once per axis range and titles and refilled with the curve and the point."""
     x = np.asarray(x, dtype=float)

@@ -49,8 +49,12 @@ def lines(
     if y_domain is not None:
         ys = alt.Scale(type="log" if log_y else "linear", domain=list(y_domain), nice=False)
     enc = {
-        "x": alt.X(f"{x}:Q", title=x_title or x, scale=xs, axis=alt.Axis(format="~e") if log_x else alt.Axis()),
-        "y": alt.Y(f"{y}:Q", title=y_title or y, scale=ys, axis=alt.Axis(format="~e") if log_y else alt.Axis()),
+        "x": alt.X(
+            f"{x}:Q", title=x_title or x, scale=xs, axis=alt.Axis(format="~e") if log_x else alt.Axis()
+        ),
+        "y": alt.Y(
+            f"{y}:Q", title=y_title or y, scale=ys, axis=alt.Axis(format="~e") if log_y else alt.Axis()
+        ),
         "tooltip": [alt.Tooltip(f"{x}:Q", format=".4g"), alt.Tooltip(f"{y}:Q", format=".4g")],
     }
     if color:
@@ -83,37 +87,68 @@ def series_log(
     Rows whose y is not positive and finite are dropped by the caller (log scale).
     """
     domain = list(color_domain) if color_domain is not None else list(dict.fromkeys(df[series]))
-    width = alt.condition(alt.FieldOneOfPredicate(field=series, oneOf=list(dashed)), alt.value(2),
-                          alt.value(3)) if dashed else alt.value(3)
-    return alt.Chart(df).mark_line(clip=True, point=points).encode(
-        x=alt.X(f"{x}:Q", title=x_title or x, axis=alt.Axis(tickMinStep=1, format="d")),
-        y=alt.Y(f"{y}:Q", title=y_title or y, scale=alt.Scale(type="log"), axis=alt.Axis(labelExpr=LOG_LABELS)),
-        **series_channels(series, domain, styles=styles, columns=2), strokeWidth=width,
-        tooltip=[alt.Tooltip(f"{series}:N"), alt.Tooltip(f"{x}:Q"), alt.Tooltip(f"{y}:Q", format=".3e")],
-    ).properties(height=height)
+    width = (
+        alt.condition(alt.FieldOneOfPredicate(field=series, oneOf=list(dashed)), alt.value(2), alt.value(3))
+        if dashed
+        else alt.value(3)
+    )
+    return (
+        alt.Chart(df)
+        .mark_line(clip=True, point=points)
+        .encode(
+            x=alt.X(f"{x}:Q", title=x_title or x, axis=alt.Axis(tickMinStep=1, format="d")),
+            y=alt.Y(
+                f"{y}:Q", title=y_title or y, scale=alt.Scale(type="log"), axis=alt.Axis(labelExpr=LOG_LABELS)
+            ),
+            **series_channels(series, domain, styles=styles, columns=2),
+            strokeWidth=width,
+            tooltip=[alt.Tooltip(f"{series}:N"), alt.Tooltip(f"{x}:Q"), alt.Tooltip(f"{y}:Q", format=".3e")],
+        )
+        .properties(height=height)
+    )
 
 
 @functools.lru_cache(maxsize=8)
 def _loss_curve_template(marker: float | None, marker_label: str, height: int) -> dict:
     curve = alt.Chart(alt.NamedData("curve"))
     tip = [alt.Tooltip("epoch:Q", format=","), alt.Tooltip("loss:Q", format=".6f")]
-    layers = [curve.mark_line(strokeWidth=3, color=palette.category(0), clip=True).encode(
-        x=alt.X("epoch:Q", title="epoch", scale=alt.Scale(zero=True)),
-        y=alt.Y("loss:Q", title="loss (log scale)", scale=alt.Scale(type="log")), tooltip=tip)]
+    layers = [
+        curve.mark_line(strokeWidth=3, color=palette.category(0), clip=True).encode(
+            x=alt.X("epoch:Q", title="epoch", scale=alt.Scale(zero=True)),
+            y=alt.Y("loss:Q", title="loss (log scale)", scale=alt.Scale(type="log")),
+            tooltip=tip,
+        )
+    ]
     if marker is not None:
-        layers.append(alt.Chart(alt.NamedData("one")).mark_rule(color=MUTED, strokeDash=[5, 3], strokeWidth=2).encode(
-            x=alt.datum(marker)))
-        layers.append(alt.Chart(alt.NamedData("one")).mark_text(align="left", dx=4, color=palette.text(),
-                                                                fontSize=14).encode(
-            x=alt.datum(marker), y=alt.value(10), text=alt.datum(marker_label)))
-    layers.append(alt.Chart(alt.NamedData("now")).mark_point(filled=True, size=110, color=palette.category(1)).encode(
-        x="epoch:Q", y="loss:Q", tooltip=tip))
-    return vega_spec(alt.layer(*layers).properties(height=height),
-                     description="Line chart of the training loss (log scale) against the epoch; the dot is now.")
+        layers.append(
+            alt.Chart(alt.NamedData("one"))
+            .mark_rule(color=MUTED, strokeDash=[5, 3], strokeWidth=2)
+            .encode(x=alt.datum(marker))
+        )
+        layers.append(
+            alt.Chart(alt.NamedData("one"))
+            .mark_text(align="left", dx=4, color=palette.text(), fontSize=14)
+            .encode(x=alt.datum(marker), y=alt.value(10), text=alt.datum(marker_label))
+        )
+    layers.append(
+        alt.Chart(alt.NamedData("now"))
+        .mark_point(filled=True, size=110, color=palette.category(1))
+        .encode(x="epoch:Q", y="loss:Q", tooltip=tip)
+    )
+    return vega_spec(
+        alt.layer(*layers).properties(height=height),
+        description="Line chart of the training loss (log scale) against the epoch; the dot is now.",
+    )
 
 
-def loss_curve(epochs: np.ndarray, losses: np.ndarray, *, marker: float | None = None,
-               marker_label: str = "", height: int = 260) -> dict:
+def loss_curve(
+    epochs: np.ndarray,
+    losses: np.ndarray,
+    *,
+    marker: float | None = None,
+    marker_label: str = "",
+    height: int = 260,
+) -> dict:
     """Loss per epoch on a log axis (Vega-Lite dict), the last point marked, an optional labelled epoch rule.
 
     Only positive finite losses can sit on a log axis: others are left out. Keep `epochs` to ≤ a few thousand.
@@ -123,8 +158,9 @@ def loss_curve(epochs: np.ndarray, losses: np.ndarray, *, marker: float | None =
     keep = np.isfinite(v) & (v > 0)
     template = _loss_curve_template(None if marker is None else float(marker), marker_label, int(height))
     e, v = e[keep], v[keep]
-    return fill_slots(template, curve={"epoch": e, "loss": v}, now={"epoch": e[-1:], "loss": v[-1:]},
-                         one={"k": [0.0]})
+    return fill_slots(
+        template, curve={"epoch": e, "loss": v}, now={"epoch": e[-1:], "loss": v[-1:]}, one={"k": [0.0]}
+    )
 
 
 def loss_curves(
@@ -148,18 +184,29 @@ def loss_curves(
     domain = list(color_domain)
     ysc = alt.Scale(type="symlog") if symlog else alt.Scale(type="log")
     yaxis = alt.Axis(values=SYMLOG_TICKS, format="~g") if symlog else alt.Axis(format="~e")
-    line = alt.Chart(source(df)).mark_line(strokeWidth=2.5, clip=True).encode(
-        x=alt.X(f"{x}:Q", title="step t", axis=alt.Axis(tickMinStep=1, format="d")),
-        y=alt.Y(f"{y}:Q", title=y_title, scale=ysc, axis=yaxis),
-        **series_channels(series, domain, title=color_title),
-        tooltip=[alt.Tooltip(f"{series}:N", title=color_title), alt.Tooltip(f"{x}:Q", title="step"),
-                 alt.Tooltip(f"{y}:Q", title=y_title, format=".4g")])
+    line = (
+        alt.Chart(source(df))
+        .mark_line(strokeWidth=2.5, clip=True)
+        .encode(
+            x=alt.X(f"{x}:Q", title="step t", axis=alt.Axis(tickMinStep=1, format="d")),
+            y=alt.Y(f"{y}:Q", title=y_title, scale=ysc, axis=yaxis),
+            **series_channels(series, domain, title=color_title),
+            tooltip=[
+                alt.Tooltip(f"{series}:N", title=color_title),
+                alt.Tooltip(f"{x}:Q", title="step"),
+                alt.Tooltip(f"{y}:Q", title=y_title, format=".4g"),
+            ],
+        )
+    )
     layers: list = [line]
     if current is not None:
         now = alt.Chart(source(current))
         layers.append(now.mark_rule(color=MUTED, strokeDash=[5, 3], strokeWidth=2).encode(x="x:Q"))
-        layers.append(now.mark_text(align="left", dx=4, dy=-6, color=palette.text(), fontSize=14).encode(
-            x="x:Q", y=alt.value(10), text="label:N"))
+        layers.append(
+            now.mark_text(align="left", dx=4, dy=-6, color=palette.text(), fontSize=14).encode(
+                x="x:Q", y=alt.value(10), text="label:N"
+            )
+        )
     return alt.layer(*layers).properties(height=height)
 
 
@@ -180,13 +227,17 @@ def scaling_chart(
     """
     xs = alt.Scale(type="log", nice=False, padding=10)
     domain = list(color_domain)
-    return alt.Chart(df).mark_line(strokeWidth=2.5, point=alt.OverlayMarkDef(size=45, filled=True), clip=True).encode(
-        x=alt.X(f"{x}:Q", title=x_title, scale=xs, axis=alt.Axis(format="~s")),
-        y=alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(type="log"), axis=alt.Axis(format="~s")),
-        **series_channels(series, domain),
-        tooltip=[alt.Tooltip(f"{series}:N"), alt.Tooltip(f"{x}:Q"), alt.Tooltip(f"{y}:Q", format=".3~s")],
-    ).properties(height=height)
-
+    return (
+        alt.Chart(df)
+        .mark_line(strokeWidth=2.5, point=alt.OverlayMarkDef(size=45, filled=True), clip=True)
+        .encode(
+            x=alt.X(f"{x}:Q", title=x_title, scale=xs, axis=alt.Axis(format="~s")),
+            y=alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(type="log"), axis=alt.Axis(format="~s")),
+            **series_channels(series, domain),
+            tooltip=[alt.Tooltip(f"{series}:N"), alt.Tooltip(f"{x}:Q"), alt.Tooltip(f"{y}:Q", format=".3~s")],
+        )
+        .properties(height=height)
+    )
 
 
 def curve_with_markers(
@@ -216,24 +267,42 @@ def curve_with_markers(
     xsc = alt.Scale(domain=[lo, hi], nice=False, zero=False)
     axis = alt.Axis(values=list(x_ticks)) if x_ticks is not None else alt.Axis()
     xq = alt.X(x, type="quantitative", title=x_title or x, scale=xsc, axis=axis)
-    line = alt.Chart(source(curve)).mark_line(strokeWidth=3, color=color or palette.category(0), clip=True).encode(
-        x=xq, y=alt.Y(y, type="quantitative", title=y_title or y),
-        tooltip=[alt.Tooltip(x, type="quantitative", title=x_title or x, format=".4g"),
-                 alt.Tooltip(y, type="quantitative", title=y_title or y, format=".4g")])
+    line = (
+        alt.Chart(source(curve))
+        .mark_line(strokeWidth=3, color=color or palette.category(0), clip=True)
+        .encode(
+            x=xq,
+            y=alt.Y(y, type="quantitative", title=y_title or y),
+            tooltip=[
+                alt.Tooltip(x, type="quantitative", title=x_title or x, format=".4g"),
+                alt.Tooltip(y, type="quantitative", title=y_title or y, format=".4g"),
+            ],
+        )
+    )
     m = alt.Chart(source(markers))
     mx, my = alt.X("x", type="quantitative"), alt.Y("y", type="quantitative")
     colour = alt.Color("color", type="nominal", scale=None)
     zero = m.mark_rule(color=MUTED, strokeDash=[2, 2]).encode(y=alt.datum(0))
-    room = m.transform_calculate(room=f"datum.y * {float(headroom)}").mark_point(opacity=0).encode(
-        x=mx, y=alt.Y("room", type="quantitative"))
-    stem = m.transform_calculate(zero="0").mark_rule(strokeDash=[4, 3], strokeWidth=2).encode(
-        x=mx, y=my, y2=alt.Y2("zero"), color=colour)
+    room = (
+        m.transform_calculate(room=f"datum.y * {float(headroom)}")
+        .mark_point(opacity=0)
+        .encode(x=mx, y=alt.Y("room", type="quantitative"))
+    )
+    stem = (
+        m.transform_calculate(zero="0")
+        .mark_rule(strokeDash=[4, 3], strokeWidth=2)
+        .encode(x=mx, y=my, y2=alt.Y2("zero"), color=colour)
+    )
     dots = m.mark_point(filled=True, size=140, opacity=1).encode(
-        x=mx, y=my, color=colour, tooltip=[alt.Tooltip("label", type="nominal")])
+        x=mx, y=my, color=colour, tooltip=[alt.Tooltip("label", type="nominal")]
+    )
     third = (hi - lo) / 3
     align = f"datum.x < {lo + third} ? 'left' : (datum.x > {hi - third} ? 'right' : 'center')"
-    text = m.mark_text(fontSize=15, fontWeight="bold", align=alt.ExprRef(align),
-                       dx=alt.ExprRef(f"datum.x < {lo + third} ? -6 : (datum.x > {hi - third} ? 6 : 0)"),
-                       dy=alt.ExprRef("datum.place == 'above' ? -16 : 18")).encode(
-        x=mx, y=my, text=alt.Text("label", type="nominal"), color=alt.value(palette.text()))
+    text = m.mark_text(
+        fontSize=15,
+        fontWeight="bold",
+        align=alt.ExprRef(align),
+        dx=alt.ExprRef(f"datum.x < {lo + third} ? -6 : (datum.x > {hi - third} ? 6 : 0)"),
+        dy=alt.ExprRef("datum.place == 'above' ? -16 : 18"),
+    ).encode(x=mx, y=my, text=alt.Text("label", type="nominal"), color=alt.value(palette.text()))
     return alt.layer(line, zero, room, stem, dots, text).properties(height=height)

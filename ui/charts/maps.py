@@ -16,8 +16,9 @@ from ui import palette
 from ui.charts.spec import fill_slots, finite_or_none, series_channels, source, vega_spec
 
 
-def grid_frame(xs: np.ndarray, ys: np.ndarray, Z: np.ndarray, value: str = "z",
-               names: tuple[str, str] = ("x", "y")) -> pd.DataFrame:
+def grid_frame(
+    xs: np.ndarray, ys: np.ndarray, Z: np.ndarray, value: str = "z", names: tuple[str, str] = ("x", "y")
+) -> pd.DataFrame:
     """A (ny, nx) grid as tidy rows for `surface_map` / `heatmap`."""
     X, Y = np.meshgrid(xs, ys)
     return pd.DataFrame({names[0]: X.ravel(), names[1]: Y.ravel(), value: np.asarray(Z, float).ravel()})
@@ -54,17 +55,32 @@ def surface_map(
     else:
         g["shade"] = vals
         color_title = value
-    (x_lo, x_hi), (y_lo, y_hi) = domain or ((float(xs[0] - dx / 2), float(xs[-1] + dx / 2)),
-                                              (float(ys[0] - dy / 2), float(ys[-1] + dy / 2)))
+    (x_lo, x_hi), (y_lo, y_hi) = domain or (
+        (float(xs[0] - dx / 2), float(xs[-1] + dx / 2)),
+        (float(ys[0] - dy / 2), float(ys[-1] + dy / 2)),
+    )
     xsc = alt.Scale(domain=[x_lo, x_hi], nice=False, zero=False)
     ysc = alt.Scale(domain=[y_lo, y_hi], nice=False, zero=False)
-    cells = alt.Chart(g).mark_rect(opacity=0.85).encode(
-        x=alt.X("x_lo:Q", title=x, scale=xsc), x2="x_hi:Q",
-        y=alt.Y("y_lo:Q", title=y, scale=ysc), y2="y_hi:Q",
-        color=alt.Color("shade:Q", title=color_title, scale=alt.Scale(scheme=palette.SEQUENTIAL_SCHEME),
-                        legend=alt.Legend(orient="right", gradientLength=200)),
-        tooltip=[alt.Tooltip(f"{x}:Q", format=".2f"), alt.Tooltip(f"{y}:Q", format=".2f"),
-                 alt.Tooltip(f"{value}:Q", format=".4g")],
+    cells = (
+        alt.Chart(g)
+        .mark_rect(opacity=0.85)
+        .encode(
+            x=alt.X("x_lo:Q", title=x, scale=xsc),
+            x2="x_hi:Q",
+            y=alt.Y("y_lo:Q", title=y, scale=ysc),
+            y2="y_hi:Q",
+            color=alt.Color(
+                "shade:Q",
+                title=color_title,
+                scale=alt.Scale(scheme=palette.SEQUENTIAL_SCHEME),
+                legend=alt.Legend(orient="right", gradientLength=200),
+            ),
+            tooltip=[
+                alt.Tooltip(f"{x}:Q", format=".2f"),
+                alt.Tooltip(f"{y}:Q", format=".2f"),
+                alt.Tooltip(f"{value}:Q", format=".4g"),
+            ],
+        )
     )
     layers: list = [cells, *_flat(extra)]
     return alt.layer(*layers).properties(height=height)
@@ -89,8 +105,9 @@ def _flat(charts) -> list:
 # Screen direction of an arrow, computed in the browser from the plot's own scales (degrees,
 # clockwise from "up", as Vega rotates a triangle): heads follow their shafts whatever the
 # chart's aspect ratio or the axes' units.
-_HEAD_ANGLE = ("atan2(scale('x', datum.x2) - scale('x', datum.x), "
-               "scale('y', datum.y) - scale('y', datum.y2)) * 180 / PI")
+_HEAD_ANGLE = (
+    "atan2(scale('x', datum.x2) - scale('x', datum.x), scale('y', datum.y) - scale('y', datum.y2)) * 180 / PI"
+)
 
 
 def arrow_layers(
@@ -115,75 +132,170 @@ def arrow_layers(
     layers: list[alt.Chart] = []
     base = alt.Chart(source(arrows))
     # Channel objects, not "x:Q" strings: Altair parses each shorthand string through a slow from_dict.
-    shaft = {"x": alt.X("x", type="quantitative"), "y": alt.Y("y", type="quantitative"), "x2": alt.X2("x2"),
-             "y2": alt.Y2("y2")}
+    shaft = {
+        "x": alt.X("x", type="quantitative"),
+        "y": alt.Y("y", type="quantitative"),
+        "x2": alt.X2("x2"),
+        "y2": alt.Y2("y2"),
+    }
     tip = {"x": alt.X("x2", type="quantitative"), "y": alt.Y("y2", type="quantitative")}
     if outline:
-        layers.append(base.mark_rule(color=outline, strokeWidth=width + 3, strokeCap="round", clip=True)
-                      .encode(**shaft))
-        layers.append(base.mark_point(shape="triangle", filled=True, color=outline, size=head * 1.9, opacity=1,
-                                      clip=True, angle=alt.ExprRef(_HEAD_ANGLE)).encode(**tip))
-    layers.append(base.mark_rule(color=color, strokeWidth=width, opacity=opacity, strokeCap="round", clip=True)
-                  .encode(**shaft))
-    layers.append(base.mark_point(shape="triangle", filled=True, color=color, size=head, opacity=opacity,
-                                  strokeWidth=0, clip=True, angle=alt.ExprRef(_HEAD_ANGLE))
-                  .encode(**tip, tooltip=list(tooltip) or alt.Undefined))
+        layers.append(
+            base.mark_rule(color=outline, strokeWidth=width + 3, strokeCap="round", clip=True).encode(**shaft)
+        )
+        layers.append(
+            base.mark_point(
+                shape="triangle",
+                filled=True,
+                color=outline,
+                size=head * 1.9,
+                opacity=1,
+                clip=True,
+                angle=alt.ExprRef(_HEAD_ANGLE),
+            ).encode(**tip)
+        )
+    layers.append(
+        base.mark_rule(color=color, strokeWidth=width, opacity=opacity, strokeCap="round", clip=True).encode(
+            **shaft
+        )
+    )
+    layers.append(
+        base.mark_point(
+            shape="triangle",
+            filled=True,
+            color=color,
+            size=head,
+            opacity=opacity,
+            strokeWidth=0,
+            clip=True,
+            angle=alt.ExprRef(_HEAD_ANGLE),
+        ).encode(**tip, tooltip=list(tooltip) or alt.Undefined)
+    )
     if labels:
         at = {"x": alt.X("lx", type="quantitative"), "y": alt.Y("ly", type="quantitative")}
-        text = {"fontSize": label_size, "fontWeight": "bold", "align": "center", "baseline": "middle",
-                "clip": True}
+        text = {
+            "fontSize": label_size,
+            "fontWeight": "bold",
+            "align": "center",
+            "baseline": "middle",
+            "clip": True,
+        }
         label = alt.Text("label", type="nominal")
-        layers.append(base.mark_text(stroke=palette.ON_MAP["outline"], strokeWidth=4, strokeJoin="round",
-                                     color=palette.ON_MAP["outline"],
-                                     **text).encode(**at, text=label))
+        layers.append(
+            base.mark_text(
+                stroke=palette.ON_MAP["outline"],
+                strokeWidth=4,
+                strokeJoin="round",
+                color=palette.ON_MAP["outline"],
+                **text,
+            ).encode(**at, text=label)
+        )
         layers.append(base.mark_text(color=color, **text).encode(**at, text=label))
     return alt.layer(*layers)
 
 
-def dot_layer(points: pd.DataFrame | str, *, color: str = palette.ON_MAP["point"], size: float = 160) -> alt.Chart:
+def dot_layer(
+    points: pd.DataFrame | str, *, color: str = palette.ON_MAP["point"], size: float = 160
+) -> alt.Chart:
     """Marked points (x, y, label) with a white ring, as a layer for `surface_map(..., extra=...)`;
     `points` may be a dataset name (like `surface_map`'s `point`, but fillable per rerun)."""
-    return alt.Chart(source(points)).mark_point(shape="circle", filled=True, size=size, color=color, opacity=1,
-                                                 stroke=palette.ON_MAP["arrow"], strokeWidth=2, clip=True).encode(
-        x=alt.X("x", type="quantitative"), y=alt.Y("y", type="quantitative"),
-        tooltip=[alt.Tooltip("label", type="nominal")])
+    return (
+        alt.Chart(source(points))
+        .mark_point(
+            shape="circle",
+            filled=True,
+            size=size,
+            color=color,
+            opacity=1,
+            stroke=palette.ON_MAP["arrow"],
+            strokeWidth=2,
+            clip=True,
+        )
+        .encode(
+            x=alt.X("x", type="quantitative"),
+            y=alt.Y("y", type="quantitative"),
+            tooltip=[alt.Tooltip("label", type="nominal")],
+        )
+    )
 
 
 @functools.lru_cache(maxsize=16)
-def _decision_template(x_domain: tuple[float, float], y_domain: tuple[float, float],
-                       x_title: str, y_title: str, value_title: str, height: int) -> dict:
+def _decision_template(
+    x_domain: tuple[float, float],
+    y_domain: tuple[float, float],
+    x_title: str,
+    y_title: str,
+    value_title: str,
+    height: int,
+) -> dict:
     xsc = alt.Scale(domain=list(x_domain), nice=False, zero=False)
     ysc = alt.Scale(domain=list(y_domain), nice=False, zero=False)
     # The output's colours (purple 0 … green 1) are not the weights' signs (blue/orange, the network beside
     # it), and a point's class is also its shape: circle for 0, square for 1.
-    cells = alt.Chart(alt.NamedData("cells")).mark_rect(clip=True).encode(
-        x=alt.X("x_lo:Q", title=x_title, scale=xsc), x2="x_hi:Q",
-        y=alt.Y("y_lo:Q", title=y_title, scale=ysc), y2="y_hi:Q",
-        color=alt.Color("p:Q", title=value_title, scale=alt.Scale(scheme=palette.CLASS_SCHEME, domain=[0.0, 1.0]),
-                        legend=alt.Legend(orient="top", gradientLength=160)),
-        tooltip=[alt.Tooltip("x:Q", title=x_title, format=".2f"), alt.Tooltip("y:Q", title=y_title, format=".2f"),
-                 alt.Tooltip("p:Q", title=value_title, format=".4f")])
+    cells = (
+        alt.Chart(alt.NamedData("cells"))
+        .mark_rect(clip=True)
+        .encode(
+            x=alt.X("x_lo:Q", title=x_title, scale=xsc),
+            x2="x_hi:Q",
+            y=alt.Y("y_lo:Q", title=y_title, scale=ysc),
+            y2="y_hi:Q",
+            color=alt.Color(
+                "p:Q",
+                title=value_title,
+                scale=alt.Scale(scheme=palette.CLASS_SCHEME, domain=[0.0, 1.0]),
+                legend=alt.Legend(orient="top", gradientLength=160),
+            ),
+            tooltip=[
+                alt.Tooltip("x:Q", title=x_title, format=".2f"),
+                alt.Tooltip("y:Q", title=y_title, format=".2f"),
+                alt.Tooltip("p:Q", title=value_title, format=".4f"),
+            ],
+        )
+    )
     base = alt.Chart(alt.NamedData("points")).encode(x=alt.X("x:Q", scale=xsc), y=alt.Y("y:Q", scale=ysc))
     classes = ["target 0", "target 1"]
     legend = alt.Legend(orient="top")
-    dots = base.mark_point(filled=True, size=420, strokeWidth=3, stroke=palette.ON_MAP["arrow"], opacity=1).encode(
-        color=alt.Color("target_name:N", title="data", legend=legend,
-                        scale=alt.Scale(domain=classes, range=list(palette.CLASS))),
-        shape=alt.Shape("target_name:N", title="data", legend=legend,
-                        scale=alt.Scale(domain=classes, range=["circle", "square"])),
-        tooltip=[alt.Tooltip("x:Q", title=x_title), alt.Tooltip("y:Q", title=y_title),
-                 alt.Tooltip("target:Q"), alt.Tooltip("label:N", title="prediction")])
-    ring = base.mark_point(filled=False, size=700, strokeWidth=1.5, color=palette.ON_MAP["outline"], opacity=1
-                           ).encode(shape=alt.Shape("target_name:N", legend=None,
-                                                    scale=alt.Scale(domain=classes, range=["circle", "square"])))
+    dots = base.mark_point(
+        filled=True, size=420, strokeWidth=3, stroke=palette.ON_MAP["arrow"], opacity=1
+    ).encode(
+        color=alt.Color(
+            "target_name:N",
+            title="data",
+            legend=legend,
+            scale=alt.Scale(domain=classes, range=list(palette.CLASS)),
+        ),
+        shape=alt.Shape(
+            "target_name:N",
+            title="data",
+            legend=legend,
+            scale=alt.Scale(domain=classes, range=["circle", "square"]),
+        ),
+        tooltip=[
+            alt.Tooltip("x:Q", title=x_title),
+            alt.Tooltip("y:Q", title=y_title),
+            alt.Tooltip("target:Q"),
+            alt.Tooltip("label:N", title="prediction"),
+        ],
+    )
+    ring = base.mark_point(
+        filled=False, size=700, strokeWidth=1.5, color=palette.ON_MAP["outline"], opacity=1
+    ).encode(
+        shape=alt.Shape(
+            "target_name:N", legend=None, scale=alt.Scale(domain=classes, range=["circle", "square"])
+        )
+    )
     label = {"align": "left", "dx": 17, "dy": -15, "fontSize": 16, "fontWeight": "bold"}
-    halo = base.mark_text(**label, stroke=palette.ON_MAP["arrow"], strokeWidth=4,
-                          color=palette.ON_MAP["arrow"]).encode(text="label:N")
+    halo = base.mark_text(
+        **label, stroke=palette.ON_MAP["arrow"], strokeWidth=4, color=palette.ON_MAP["arrow"]
+    ).encode(text="label:N")
     text = base.mark_text(**label, color=palette.ON_MAP["outline"]).encode(text="label:N")
-    return vega_spec(alt.layer(cells, ring, dots, halo, text).properties(height=height),
-                     description=f"Map of the network's {value_title} over the inputs {x_title} and {y_title}, "
-                                 "purple near 0 and green near 1, with the four XOR points: circles are "
-                                 "target 0, squares target 1, each labelled with the prediction.")
+    return vega_spec(
+        alt.layer(cells, ring, dots, halo, text).properties(height=height),
+        description=f"Map of the network's {value_title} over the inputs {x_title} and {y_title}, "
+        "purple near 0 and green near 1, with the four XOR points: circles are "
+        "target 0, squares target 1, each labelled with the prediction.",
+    )
 
 
 def decision_map(
@@ -208,19 +320,33 @@ def decision_map(
     gx, gy = np.meshgrid(xs, ys)
     gx, gy = gx.ravel(), gy.ravel()
     hx, hy = 0.65 * dx, 0.65 * dy  # cells overlap a little: no hairline seams between them
-    cells = {"x": gx, "y": gy, "p": np.asarray(probs, dtype=float).ravel(),
-             "x_lo": gx - hx, "x_hi": gx + hx, "y_lo": gy - hy, "y_hi": gy + hy}
+    cells = {
+        "x": gx,
+        "y": gy,
+        "p": np.asarray(probs, dtype=float).ravel(),
+        "x_lo": gx - hx,
+        "x_hi": gx + hx,
+        "y_lo": gy - hy,
+        "y_hi": gy + hy,
+    }
     cells = {k: v.astype(np.float32) for k, v in cells.items()}  # half the bytes; plenty for a picture
     target = points["target"].to_numpy().astype(np.int64)
-    pts = {"x": points["x"].to_numpy(dtype=float), "y": points["y"].to_numpy(dtype=float), "target": target,
-           "target_name": [f"target {t}" for t in target], "label": [str(s) for s in points["label"]]}
+    pts = {
+        "x": points["x"].to_numpy(dtype=float),
+        "y": points["y"].to_numpy(dtype=float),
+        "target": target,
+        "target_name": [f"target {t}" for t in target],
+        "label": [str(s) for s in points["label"]],
+    }
     x_domain = (float(xs[0]), float(xs[-1]))  # the grid's extent: the same axes at any resolution
     y_domain = (float(ys[0]), float(ys[-1]))
     template = _decision_template(x_domain, y_domain, x_title, y_title, value_title, int(height))
     return fill_slots(template, cells=cells, points=pts)
 
 
-def map_extent(grid: pd.DataFrame, x: str = "w1", y: str = "w2") -> tuple[tuple[float, float], tuple[float, float]]:
+def map_extent(
+    grid: pd.DataFrame, x: str = "w1", y: str = "w2"
+) -> tuple[tuple[float, float], tuple[float, float]]:
     """The x and y ranges `surface_map` draws for a grid (cell centres ± half a cell)."""
     xs = np.sort(grid[x].unique())
     ys = np.sort(grid[y].unique())
@@ -256,38 +382,79 @@ def path_layers(
     ysc = alt.Scale(domain=[y_lo, y_hi], nice=False, zero=False)
     domain = list(color_domain)
     channels = series_channels("series", domain, title=color_title)
-    shape = alt.Shape("series:N", scale=alt.Scale(domain=domain, range=palette.shapes(len(domain))), legend=None)
+    shape = alt.Shape(
+        "series:N", scale=alt.Scale(domain=domain, range=palette.shapes(len(domain))), legend=None
+    )
     outline, white = palette.ON_MAP["outline"], palette.ON_MAP["arrow"]
     pos = {"x": alt.X("x:Q", scale=xsc), "y": alt.Y("y:Q", scale=ysc)}
     layers: list[alt.Chart] = []
     if marks is not None:
-        base = alt.Chart(source(marks)).encode(**pos, tooltip=["label:N", alt.Tooltip("x:Q", format=".4g"),
-                                                                alt.Tooltip("y:Q", format=".4g")])
-        layers.append(base.mark_point(filled=True, size=150, color=white, stroke=outline, strokeWidth=1.5,
-                                      opacity=1, clip=True).encode(
-            shape=alt.Shape("shape:N", scale=None, legend=None)))
+        base = alt.Chart(source(marks)).encode(
+            **pos, tooltip=["label:N", alt.Tooltip("x:Q", format=".4g"), alt.Tooltip("y:Q", format=".4g")]
+        )
+        layers.append(
+            base.mark_point(
+                filled=True, size=150, color=white, stroke=outline, strokeWidth=1.5, opacity=1, clip=True
+            ).encode(shape=alt.Shape("shape:N", scale=None, legend=None))
+        )
     base = alt.Chart(source(paths)).encode(**pos, order="step:Q", detail="series:N")
     layers.append(base.mark_line(color=outline, strokeWidth=5.5, opacity=0.55, clip=True))
-    layers.append(base.mark_line(strokeWidth=2.5, clip=True, point=alt.OverlayMarkDef(size=22, opacity=1))
-                  .encode(**channels,
-                          tooltip=[alt.Tooltip("series:N", title=color_title), alt.Tooltip("step:Q"),
-                                   alt.Tooltip("x:Q", format=".5g"), alt.Tooltip("y:Q", format=".5g"),
-                                   alt.Tooltip("loss:Q", format=".5g")]))
+    layers.append(
+        base.mark_line(strokeWidth=2.5, clip=True, point=alt.OverlayMarkDef(size=22, opacity=1)).encode(
+            **channels,
+            tooltip=[
+                alt.Tooltip("series:N", title=color_title),
+                alt.Tooltip("step:Q"),
+                alt.Tooltip("x:Q", format=".5g"),
+                alt.Tooltip("y:Q", format=".5g"),
+                alt.Tooltip("loss:Q", format=".5g"),
+            ],
+        )
+    )
     if arrows is not None:
         arr = alt.Chart(source(arrows))
         shaft = {**pos, "x2": "x2:Q", "y2": "y2:Q"}
         tip = {"x": alt.X("x2:Q", scale=xsc), "y": alt.Y("y2:Q", scale=ysc)}
-        layers.append(arr.mark_rule(color=outline, strokeWidth=5, strokeCap="round", clip=True).encode(**shaft))
-        layers.append(arr.mark_point(shape="triangle", filled=True, color=outline, size=130, opacity=1,
-                                     clip=True, angle=alt.ExprRef(_HEAD_ANGLE)).encode(**tip))
-        layers.append(arr.mark_rule(color=white, strokeWidth=2.2, strokeCap="round", clip=True).encode(**shaft))
-        layers.append(arr.mark_point(shape="triangle", filled=True, color=white, size=70, opacity=1,
-                                     strokeWidth=0, clip=True, angle=alt.ExprRef(_HEAD_ANGLE)).encode(**tip))
+        layers.append(
+            arr.mark_rule(color=outline, strokeWidth=5, strokeCap="round", clip=True).encode(**shaft)
+        )
+        layers.append(
+            arr.mark_point(
+                shape="triangle",
+                filled=True,
+                color=outline,
+                size=130,
+                opacity=1,
+                clip=True,
+                angle=alt.ExprRef(_HEAD_ANGLE),
+            ).encode(**tip)
+        )
+        layers.append(
+            arr.mark_rule(color=white, strokeWidth=2.2, strokeCap="round", clip=True).encode(**shaft)
+        )
+        layers.append(
+            arr.mark_point(
+                shape="triangle",
+                filled=True,
+                color=white,
+                size=70,
+                opacity=1,
+                strokeWidth=0,
+                clip=True,
+                angle=alt.ExprRef(_HEAD_ANGLE),
+            ).encode(**tip)
+        )
     if current is not None:
-        layers.append(alt.Chart(source(current)).mark_point(filled=True, size=230, stroke=white,
-                                                             strokeWidth=2.5, opacity=1, clip=True).encode(
-            **pos, color=channels["color"], shape=shape,
-            tooltip=[alt.Tooltip("series:N", title=color_title), alt.Tooltip("step:Q")]))
+        layers.append(
+            alt.Chart(source(current))
+            .mark_point(filled=True, size=230, stroke=white, strokeWidth=2.5, opacity=1, clip=True)
+            .encode(
+                **pos,
+                color=channels["color"],
+                shape=shape,
+                tooltip=[alt.Tooltip("series:N", title=color_title), alt.Tooltip("step:Q")],
+            )
+        )
     return alt.layer(*layers)
 
 
@@ -317,21 +484,29 @@ def matrix_heatmap(
     base = alt.Chart(df).encode(
         x=alt.X("j:O", title=x_title, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("i:O", title=y_title),
-        tooltip=[alt.Tooltip("i:O", title="row i"), alt.Tooltip("j:O", title="column j"),
-                 alt.Tooltip("v:Q", title=value, format=".6g")])
+        tooltip=[
+            alt.Tooltip("i:O", title="row i"),
+            alt.Tooltip("j:O", title="column j"),
+            alt.Tooltip("v:Q", title=value, format=".6g"),
+        ],
+    )
     cells = base.mark_rect(stroke=palette.background(), strokeWidth=0.5).encode(
-        color=alt.Color("v:Q", title=value, scale=alt.Scale(scheme=palette.DIVERGING_SCHEME, domain=[-m, m]),
-                        legend=alt.Legend(gradientLength=max(80, int(cell * 0.62 * A.shape[0]) - 10),
-                                          format=".2~g")))
+        color=alt.Color(
+            "v:Q",
+            title=value,
+            scale=alt.Scale(scheme=palette.DIVERGING_SCHEME, domain=[-m, m]),
+            legend=alt.Legend(gradientLength=max(80, int(cell * 0.62 * A.shape[0]) - 10), format=".2~g"),
+        )
+    )
     dark_cell = f"abs(datum.v) > {0.6 * m}"
     light, dark = palette.TEXT["light"], palette.TEXT["dark"]
     fmt = label_format if cell >= 52 else ".2f"
     halo = base.mark_text(fontSize=14, strokeWidth=3, strokeJoin="round", opacity=0.85).encode(
         text=alt.Text("v:Q", format=fmt),
         stroke=alt.condition(dark_cell, alt.value(light), alt.value(dark)),
-        color=alt.condition(dark_cell, alt.value(light), alt.value(dark)))
+        color=alt.condition(dark_cell, alt.value(light), alt.value(dark)),
+    )
     text = base.mark_text(fontSize=14).encode(
-        text=alt.Text("v:Q", format=fmt),
-        color=alt.condition(dark_cell, alt.value(dark), alt.value(light)))
+        text=alt.Text("v:Q", format=fmt), color=alt.condition(dark_cell, alt.value(dark), alt.value(light))
+    )
     return alt.layer(cells, halo, text).properties(width=alt.Step(cell), height=alt.Step(cell * 0.62))
-

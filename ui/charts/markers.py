@@ -21,10 +21,13 @@ def marker_rules(slot: str) -> alt.LayerChart:
     """
     base = alt.Chart(alt.NamedData(name=slot))
     rule = base.mark_rule(strokeDash=[5, 3], strokeWidth=2).encode(
-        x="x:Q", color=alt.Color("color:N", scale=None))
-    text = base.transform_calculate(ypix="9 + 19 * datum.row").mark_text(
-        align="left", dx=4, fontSize=14, fontWeight="bold", color=palette.text()).encode(
-        x="x:Q", y=alt.Y("ypix:Q", scale=None), text="label:N")
+        x="x:Q", color=alt.Color("color:N", scale=None)
+    )
+    text = (
+        base.transform_calculate(ypix="9 + 19 * datum.row")
+        .mark_text(align="left", dx=4, fontSize=14, fontWeight="bold", color=palette.text())
+        .encode(x="x:Q", y=alt.Y("ypix:Q", scale=None), text="label:N")
+    )
     return alt.layer(rule, text)
 
 
@@ -32,8 +35,11 @@ def vrule(x: float, label: str, color: str | dict | None = None, row: int = 0) -
     """A labelled vertical marker line (e.g. the chosen step size); `row` staggers labels."""
     d = pd.DataFrame({"x": [x], "label": [label]})
     rule = alt.Chart(d).mark_rule(color=color or MUTED, strokeDash=[5, 3], strokeWidth=2).encode(x="x:Q")
-    text = alt.Chart(d).mark_text(align="left", dx=4, color=palette.text(), fontSize=14, fontWeight="bold").encode(
-        x="x:Q", y=alt.value(9 + 19 * row), text="label:N")
+    text = (
+        alt.Chart(d)
+        .mark_text(align="left", dx=4, color=palette.text(), fontSize=14, fontWeight="bold")
+        .encode(x="x:Q", y=alt.value(9 + 19 * row), text="label:N")
+    )
     return alt.layer(rule, text)
 
 
@@ -41,25 +47,41 @@ def hrule(y: float, label: str, color: str | dict | None = None) -> alt.LayerCha
     """A labelled horizontal marker line (e.g. a clipping threshold)."""
     d = pd.DataFrame({"y": [y], "label": [label]})
     rule = alt.Chart(d).mark_rule(color=color or MUTED, strokeDash=[5, 3], strokeWidth=2).encode(y="y:Q")
-    text = alt.Chart(d).mark_text(align="right", dx=-4, dy=-7, color=palette.text(), fontSize=14).encode(
-        y="y:Q", x=alt.value("width"), text="label:N")
+    text = (
+        alt.Chart(d)
+        .mark_text(align="right", dx=-4, dy=-7, color=palette.text(), fontSize=14)
+        .encode(y="y:Q", x=alt.value("width"), text="label:N")
+    )
     return alt.layer(rule, text)
 
 
-def side_rule(x: float, label: str, color: str | dict | None = None, side: str = "left",
-              label_y: int = 12) -> alt.LayerChart:
+def side_rule(
+    x: float, label: str, color: str | dict | None = None, side: str = "left", label_y: int = 12
+) -> alt.LayerChart:
     """Like `vrule`, with the label on the chosen side of the line (`left` keeps it inside near a right edge),
     `label_y` pixels below the top of the plot."""
     d = pd.DataFrame({"x": [x], "label": [label]})
     rule = alt.Chart(d).mark_rule(color=color or MUTED, strokeDash=[5, 3], strokeWidth=2).encode(x="x:Q")
-    text = alt.Chart(d).mark_text(align="right" if side == "left" else "left", dx=-5 if side == "left" else 5,
-                                  dy=-6, color=palette.text(), fontSize=14, fontWeight="bold").encode(
-        x="x:Q", y=alt.value(label_y), text="label:N")
+    text = (
+        alt.Chart(d)
+        .mark_text(
+            align="right" if side == "left" else "left",
+            dx=-5 if side == "left" else 5,
+            dy=-6,
+            color=palette.text(),
+            fontSize=14,
+            fontWeight="bold",
+        )
+        .encode(x="x:Q", y=alt.value(label_y), text="label:N")
+    )
     return alt.layer(rule, text)
 
 
 def vrules(xs: Sequence[float], labels: Sequence[str], colors: Sequence[str | dict | None]) -> alt.LayerChart:
     """Several labelled vertical marker lines; the labels are stacked (one text row each) so they never overlap."""
-    return alt.layer(*(vrule(float(x), label, color, row=i)
-                       for i, (x, label, color) in enumerate(zip(xs, labels, colors, strict=True))))
-
+    return alt.layer(
+        *(
+            vrule(float(x), label, color, row=i)
+            for i, (x, label, color) in enumerate(zip(xs, labels, colors, strict=True))
+        )
+    )

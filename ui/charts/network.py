@@ -30,44 +30,83 @@ def _network_template(sizes: tuple[int, ...], edge_labels: bool, height: int) ->
     domain, colors = palette.signs()
     legend = alt.Legend(orient="top", symbolType="stroke", symbolStrokeWidth=3, symbolSize=400)
     sign = alt.Color("sign:N", title="weight", scale=alt.Scale(domain=domain, range=colors), legend=legend)
-    dash = alt.StrokeDash("sign:N", title="weight", legend=legend,
-                          scale=alt.Scale(domain=domain, range=[[6, 3], [1, 0]]))
-    edge_tip = [alt.Tooltip("name:N", title="weight"), alt.Tooltip("weight:Q", title="value", format=".6g"),
-                alt.Tooltip("grad:Q", title="∂L/∂w (gradient)", format=".6g")]
-    node_tip = [alt.Tooltip("label:N", title="node"), alt.Tooltip("name:N", title="bias"),
-                alt.Tooltip("bias:Q", title="value", format=".6g"),
-                alt.Tooltip("grad:Q", title="∂L/∂b (gradient)", format=".6g")]
+    dash = alt.StrokeDash(
+        "sign:N", title="weight", legend=legend, scale=alt.Scale(domain=domain, range=[[6, 3], [1, 0]])
+    )
+    edge_tip = [
+        alt.Tooltip("name:N", title="weight"),
+        alt.Tooltip("weight:Q", title="value", format=".6g"),
+        alt.Tooltip("grad:Q", title="∂L/∂w (gradient)", format=".6g"),
+    ]
+    node_tip = [
+        alt.Tooltip("label:N", title="node"),
+        alt.Tooltip("name:N", title="bias"),
+        alt.Tooltip("bias:Q", title="value", format=".6g"),
+        alt.Tooltip("grad:Q", title="∂L/∂b (gradient)", format=".6g"),
+    ]
     edges = alt.Chart(alt.NamedData("edges"))
     nodes = alt.Chart(alt.NamedData("nodes"))
     layers = [
-        alt.Chart(alt.NamedData("hl_edges")).mark_rule(color=palette.HIGHLIGHT, strokeWidth=20, opacity=0.6,
-                                                     strokeCap="round").encode(
-            x=x_enc, y=y_enc, x2="x2:Q", y2="y2:Q"),
+        alt.Chart(alt.NamedData("hl_edges"))
+        .mark_rule(color=palette.HIGHLIGHT, strokeWidth=20, opacity=0.6, strokeCap="round")
+        .encode(x=x_enc, y=y_enc, x2="x2:Q", y2="y2:Q"),
         edges.mark_rule(strokeCap="round").encode(
-            x=x_enc, y=y_enc, x2="x2:Q", y2="y2:Q",
+            x=x_enc,
+            y=y_enc,
+            x2="x2:Q",
+            y2="y2:Q",
             strokeWidth=alt.StrokeWidth("size:Q", scale=alt.Scale(range=[0.6, 10], zero=True), legend=None),
-            color=sign, strokeDash=dash, tooltip=edge_tip),
+            color=sign,
+            strokeDash=dash,
+            tooltip=edge_tip,
+        ),
     ]
     if edge_labels:
-        label_pos = {"x": alt.X("lx:Q", axis=None, scale=xs), "y": alt.Y("ly:Q", axis=None, scale=ys), "text": "text:N"}
-        layers.append(edges.mark_text(fontSize=14, fontWeight="bold", dy=-9, stroke=palette.background(),
-                                      strokeWidth=5, color=palette.background()).encode(**label_pos))
-        layers.append(edges.mark_text(fontSize=14, fontWeight="bold", dy=-9, color=palette.text()).encode(
-            **label_pos, tooltip=edge_tip))
+        label_pos = {
+            "x": alt.X("lx:Q", axis=None, scale=xs),
+            "y": alt.Y("ly:Q", axis=None, scale=ys),
+            "text": "text:N",
+        }
+        layers.append(
+            edges.mark_text(
+                fontSize=14,
+                fontWeight="bold",
+                dy=-9,
+                stroke=palette.background(),
+                strokeWidth=5,
+                color=palette.background(),
+            ).encode(**label_pos)
+        )
+        layers.append(
+            edges.mark_text(fontSize=14, fontWeight="bold", dy=-9, color=palette.text()).encode(
+                **label_pos, tooltip=edge_tip
+            )
+        )
     layers += [
-        alt.Chart(alt.NamedData("hl_nodes")).mark_circle(size=2600, color=palette.HIGHLIGHT, opacity=0.8).encode(
-            x=x_enc, y=y_enc),
-        nodes.mark_circle(size=1400, opacity=1, color=palette.NODE["fill"], stroke=palette.NODE["stroke"],
-                          strokeWidth=2).encode(
-            x=x_enc, y=y_enc, tooltip=node_tip),
-        nodes.mark_text(fontSize=14, fontWeight="bold", color=palette.NODE["text"], stroke=palette.NODE["fill"],
-                        strokeWidth=3).encode(  # on its light disc in both themes: the disc is its halo
-            x=x_enc, y=y_enc, text="label:N", tooltip=node_tip),
+        alt.Chart(alt.NamedData("hl_nodes"))
+        .mark_circle(size=2600, color=palette.HIGHLIGHT, opacity=0.8)
+        .encode(x=x_enc, y=y_enc),
+        nodes.mark_circle(
+            size=1400, opacity=1, color=palette.NODE["fill"], stroke=palette.NODE["stroke"], strokeWidth=2
+        ).encode(x=x_enc, y=y_enc, tooltip=node_tip),
+        nodes.mark_text(
+            fontSize=14,
+            fontWeight="bold",
+            color=palette.NODE["text"],
+            stroke=palette.NODE["fill"],
+            strokeWidth=3,
+        ).encode(  # on its light disc in both themes: the disc is its halo
+            x=x_enc, y=y_enc, text="label:N", tooltip=node_tip
+        ),
     ]
-    return vega_spec(alt.layer(*layers).properties(height=height), description=(
-        f"Diagram of a {'-'.join(str(n) for n in sizes)} network: each weight is a line between two neurons, "
-        "as thick as the weight is large, solid orange when positive and dashed blue when negative, labelled "
-        "with its value; hover a line or a neuron for its gradient."))
+    return vega_spec(
+        alt.layer(*layers).properties(height=height),
+        description=(
+            f"Diagram of a {'-'.join(str(n) for n in sizes)} network: each weight is a line between two neurons, "
+            "as thick as the weight is large, solid orange when positive and dashed blue when negative, labelled "
+            "with its value; hover a line or a neuron for its gradient."
+        ),
+    )
 
 
 def network_diagram(
@@ -94,13 +133,24 @@ def network_diagram(
     span = max(max(sizes) - 1, 1) / 2  # every layer spread over the same height, like TF Playground
     ypos = [np.linspace(span, -span, n) if n > 1 else np.zeros(1) for n in sizes]
     node_x = np.concatenate([np.full(n, float(layer)) for layer, n in enumerate(sizes)])
-    labels = [node_labels[layer][k] if node_labels else f"{layer}.{k}"
-              for layer, n in enumerate(sizes) for k in range(n)]
-    names = ["—"] * sizes[0] + [f"b{layer}[{k}]" for layer in range(1, len(sizes)) for k in range(sizes[layer])]
+    labels = [
+        node_labels[layer][k] if node_labels else f"{layer}.{k}"
+        for layer, n in enumerate(sizes)
+        for k in range(n)
+    ]
+    names = ["—"] * sizes[0] + [
+        f"b{layer}[{k}]" for layer in range(1, len(sizes)) for k in range(sizes[layer])
+    ]
     bias = [None] * sizes[0] + [float(v) for b in biases for v in np.ravel(b)]
     bias_grad = [None] * sizes[0] + [float(v) for g in bias_grads for v in np.ravel(g)]
-    nodes = {"x": node_x, "y": np.concatenate(ypos), "label": labels, "name": names, "bias": bias,
-             "grad": bias_grad}
+    nodes = {
+        "x": node_x,
+        "y": np.concatenate(ypos),
+        "label": labels,
+        "name": names,
+        "bias": bias,
+        "grad": bias_grad,
+    }
     ex, ey, ex2, ey2, enames, ew, eg, et = [], [], [], [], [], [], [], []
     for layer, (w, g) in enumerate(zip(weights, weight_grads, strict=True)):
         i, j = np.meshgrid(np.arange(sizes[layer]), np.arange(sizes[layer + 1]), indexing="ij")
@@ -115,13 +165,26 @@ def network_diagram(
         eg.append(np.asarray(g, dtype=float).ravel())
     x, y, x2, y2 = (np.concatenate(a) for a in (ex, ey, ex2, ey2))
     weight, t = np.concatenate(ew), np.concatenate(et)
-    edges = {"x": x, "y": y, "x2": x2, "y2": y2, "name": enames, "weight": weight, "grad": np.concatenate(eg),
-             "size": np.abs(weight), "sign": ["positive" if w >= 0 else "negative" for w in weight],
-             "text": [f"{w:.2f}" for w in weight], "lx": x + t * (x2 - x), "ly": y + t * (y2 - y)}
+    edges = {
+        "x": x,
+        "y": y,
+        "x2": x2,
+        "y2": y2,
+        "name": enames,
+        "weight": weight,
+        "grad": np.concatenate(eg),
+        "size": np.abs(weight),
+        "sign": ["positive" if w >= 0 else "negative" for w in weight],
+        "text": [f"{w:.2f}" for w in weight],
+        "lx": x + t * (x2 - x),
+        "ly": y + t * (y2 - y),
+    }
     hl_edge = [k for k, n in enumerate(enames) if n == highlight]
     hl_node = [k for k, n in enumerate(names) if n == highlight]
-    return fill_slots(_network_template(sizes, bool(edge_labels), int(height)),
-                         edges=edges, nodes=nodes,
-                         hl_edges={c: edges[c][hl_edge] for c in ("x", "y", "x2", "y2")},
-                         hl_nodes={c: nodes[c][hl_node] for c in ("x", "y")})
-
+    return fill_slots(
+        _network_template(sizes, bool(edge_labels), int(height)),
+        edges=edges,
+        nodes=nodes,
+        hl_edges={c: edges[c][hl_edge] for c in ("x", "y", "x2", "y2")},
+        hl_nodes={c: nodes[c][hl_node] for c in ("x", "y")},
+    )

@@ -26,7 +26,6 @@ from ui import palette
 HEIGHT = 320
 
 
-
 def _validate() -> bool:
     """Altair's JSON-schema validation is ~70 % of to_dict (a profile of Activations under classroom load).
     The test suite validates every chart it builds; a live server skips it."""
@@ -39,7 +38,7 @@ def robust_domain(values: np.ndarray, pad: float = 0.08, trim: float = 0.0) -> l
     v = v[np.isfinite(v)]
     if v.size == 0:
         return None
-    lo, hi = (np.percentile(v, [trim, 100 - trim]) if trim > 0 else (v.min(), v.max()))
+    lo, hi = np.percentile(v, [trim, 100 - trim]) if trim > 0 else (v.min(), v.max())
     lo, hi = float(lo), float(hi)
     if hi - lo < 1e-12 * max(1.0, abs(hi)):
         lo, hi = lo - 1.0, hi + 1.0
@@ -59,8 +58,9 @@ def downsample(n_points: int, limit: int = 2000) -> int:
 
 
 # log-axis tick labels: plain for 0.001 … 1000, 1e±k outside (never "10,000,000,000")
-LOG_LABELS = ("datum.value >= 1e4 || datum.value < 1e-3 ? format(datum.value, '.0e') "
-              ": format(datum.value, '~g')")
+LOG_LABELS = (
+    "datum.value >= 1e4 || datum.value < 1e-3 ? format(datum.value, '.0e') : format(datum.value, '~g')"
+)
 
 
 # Vega-Lite's axis and legend text is 10–11 px in a grey under 4.5:1: too small and too faint on a
@@ -72,10 +72,26 @@ TEXT_PX = 14
 def chart_config() -> dict:
     text, muted = palette.text(), palette.muted()
     return {
-        "axis": {"labelFontSize": TEXT_PX, "titleFontSize": TEXT_PX + 1, "labelColor": text, "titleColor": text,
-                 "domainColor": muted, "tickColor": muted},
-        "legend": {"labelFontSize": TEXT_PX, "titleFontSize": TEXT_PX, "labelColor": text, "titleColor": text},
-        "header": {"labelFontSize": TEXT_PX, "titleFontSize": TEXT_PX, "labelColor": text, "titleColor": text},
+        "axis": {
+            "labelFontSize": TEXT_PX,
+            "titleFontSize": TEXT_PX + 1,
+            "labelColor": text,
+            "titleColor": text,
+            "domainColor": muted,
+            "tickColor": muted,
+        },
+        "legend": {
+            "labelFontSize": TEXT_PX,
+            "titleFontSize": TEXT_PX,
+            "labelColor": text,
+            "titleColor": text,
+        },
+        "header": {
+            "labelFontSize": TEXT_PX,
+            "titleFontSize": TEXT_PX,
+            "labelColor": text,
+            "titleColor": text,
+        },
         "title": {"fontSize": TEXT_PX + 2, "color": text},
         "text": {"fontSize": TEXT_PX, "color": text},
         # Marks are not announced one by one (hundreds of "graphics-symbol"s); the chart's description is.
@@ -112,8 +128,13 @@ def describe(spec: dict) -> str:
                 walk(v)
 
     walk({k: v for k, v in spec.items() if k not in ("datasets", "data", "config")})
-    kind = {"rect": "map", "bar": "bar chart", "line": "line chart", "point": "scatter plot",
-            "circle": "diagram"}.get(marks[0] if marks else "", "chart")
+    kind = {
+        "rect": "map",
+        "bar": "bar chart",
+        "line": "line chart",
+        "point": "scatter plot",
+        "circle": "diagram",
+    }.get(marks[0] if marks else "", "chart")
     text = f"{kind[0].upper()}{kind[1:]}"
     if axes["y"] and axes["x"]:
         text += f" of {' and '.join(axes['y'])} against {axes['x'][0]}"
@@ -195,28 +216,51 @@ def fit_width(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     return chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
 
 
-
 # Colours a page may put in a chart's *data* (a marker's colour column): one value for both themes, so
 # each is ≥ 3:1 against the light and the dark background. Theme-aware colours go through ui.palette.
 PALETTE = palette.MIDTONES
 MUTED = palette.muted()
 
 
-def series_channels(field: str, domain: Sequence[str], *, title: str | None = None, start: int = 0,
-                    styles: Sequence[int] | None = None, legend: bool = True,
-                    columns: int | None = None) -> dict:
+def series_channels(
+    field: str,
+    domain: Sequence[str],
+    *,
+    title: str | None = None,
+    start: int = 0,
+    styles: Sequence[int] | None = None,
+    legend: bool = True,
+    columns: int | None = None,
+) -> dict:
     """Colour *and* dash encodings for a categorical field (never colour alone), with one merged legend.
 
     `styles[i]` is the palette index of `domain[i]` (default start, start+1, …): its colour and its dash.
     """
     domain = list(domain)
     styles = list(styles) if styles is not None else [start + i for i in range(len(domain))]
-    leg = alt.Legend(orient="top", symbolType="stroke", symbolStrokeWidth=3, symbolSize=400, labelLimit=420,
-                     **({"columns": columns} if columns else {})) if legend else None
+    leg = (
+        alt.Legend(
+            orient="top",
+            symbolType="stroke",
+            symbolStrokeWidth=3,
+            symbolSize=400,
+            labelLimit=420,
+            **({"columns": columns} if columns else {}),
+        )
+        if legend
+        else None
+    )
     return {
-        "color": alt.Color(f"{field}:N", title=title, legend=leg,
-                           scale=alt.Scale(domain=domain, range=[palette.category(s) for s in styles])),
-        "strokeDash": alt.StrokeDash(f"{field}:N", title=title, legend=leg,
-                                     scale=alt.Scale(domain=domain, range=[palette.DASHES[s % len(palette.DASHES)]
-                                                                           for s in styles])),
+        "color": alt.Color(
+            f"{field}:N",
+            title=title,
+            legend=leg,
+            scale=alt.Scale(domain=domain, range=[palette.category(s) for s in styles]),
+        ),
+        "strokeDash": alt.StrokeDash(
+            f"{field}:N",
+            title=title,
+            legend=leg,
+            scale=alt.Scale(domain=domain, range=[palette.DASHES[s % len(palette.DASHES)] for s in styles]),
+        ),
     }

@@ -1,9 +1,12 @@
 """Activations: each function with its derivative, checked by central differences (NumPy only)."""
+
 import numpy as np
 
 ACTS = {
-    "sigmoid": (lambda x: 0.5 * (1 + np.tanh(x / 2)),  # stable form of 1 / (1 + e^-x)
-                lambda x: 0.25 / np.cosh(x / 2) ** 2),  # σ(1 − σ), without cancellation in the tails
+    "sigmoid": (
+        lambda x: 0.5 * (1 + np.tanh(x / 2)),  # stable form of 1 / (1 + e^-x)
+        lambda x: 0.25 / np.cosh(x / 2) ** 2,
+    ),  # σ(1 − σ), without cancellation in the tails
     "tanh": (np.tanh, lambda x: 1 / np.cosh(x) ** 2),
     "relu": (lambda x: np.maximum(x, 0), lambda x: (x > 0).astype(float)),
     "leaky_relu": (lambda x: np.where(x > 0, x, 0.01 * x), lambda x: np.where(x > 0, 1.0, 0.01)),

@@ -1,4 +1,5 @@
 """Autodiff: a tiny reverse-mode engine in the style of micrograd (no libraries at all)."""
+
 import math
 
 

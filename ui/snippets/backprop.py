@@ -1,4 +1,5 @@
 """Backpropagation: the article's 2-3-1 sigmoid network on XOR, trained by hand (NumPy only)."""
+
 import numpy as np
 
 X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)

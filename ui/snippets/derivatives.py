@@ -1,4 +1,5 @@
 """Derivatives: the exact slope vs forward and central differences (NumPy only)."""
+
 import numpy as np
 
 

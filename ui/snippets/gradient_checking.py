@@ -1,4 +1,5 @@
 """Gradient checking: compare a hand-written gradient with central differences (NumPy only)."""
+
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 """Gradient descent: plain SGD and momentum on the article's bowl L = w1² + 2·w2² (NumPy only)."""
+
 import numpy as np
 
 

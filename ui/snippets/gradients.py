@@ -1,4 +1,5 @@
 """Gradients: partial derivatives of a 2-D loss surface, checked by central differences (NumPy only)."""
+
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 """Jacobians and VJPs: softmax's Jacobian diag(s) − s sᵀ, and why backprop never builds it (NumPy only)."""
+
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 """Losses: MSE, binary cross-entropy, and softmax + cross-entropy collapsing to p − y (NumPy only)."""
+
 import numpy as np
 
 y_true, y_pred = np.array([1.0, 0.0, 1.0]), np.array([0.9, 0.2, 0.6])

@@ -1,4 +1,5 @@
 """Playground: a 2-6-1 tanh network learns the circles dataset with cross-entropy (NumPy only)."""
+
 import numpy as np
 
 rng = np.random.RandomState(0)

@@ -1,4 +1,5 @@
 """Vanishing gradients: per-layer gradient norms through a deep sigmoid stack, with batch norm (NumPy only)."""
+
 import numpy as np
 
 sigmoid = lambda z: 0.5 * (1 + np.tanh(z / 2))  # noqa: E731
