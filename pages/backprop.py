@@ -21,6 +21,7 @@ from core.network import (
     xor_data,
 )
 from ui import charts, player, wording
+from ui.layout import stage_chart, stage_control
 from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
 from ui.state import UrlState
 
@@ -111,7 +112,7 @@ def panels(config: tuple, lr: float) -> tuple[dict, ...]:
     X, y = xor_data()
     return (
         player.network_panel(
-            "Network: orange +, blue −, width |w|",
+            "Network: orange solid +, blue dashed −, width |w|",
             [2, n_hidden, 1],
             [h.params["W1"], h.params["W2"]],
             labels=labels,
@@ -123,7 +124,8 @@ def panels(config: tuple, lr: float) -> tuple[dict, ...]:
             h.maps,
             (MAP_LO, MAP_HI, MAP_LO, MAP_HI),
             points=[
-                {"x": float(a), "y": float(b), "t": float(t)} for (a, b), t in zip(X, y[:, 0], strict=True)
+                {"x": float(a), "y": float(b), "t": float(t), "s": "s" if t else "o"}
+                for (a, b), t in zip(X, y[:, 0], strict=True)
             ],
             xlabel="x₀",
             ylabel="x₁",
@@ -200,7 +202,7 @@ def _printout(h: TrainingHistory) -> None:
 
 def controls() -> None:
     """The network's settings, under the player (a change reruns the stage and recomputes the history)."""
-    c1, c2, c3, c4, c5, c6, c7 = st.columns([1, 1, 1.1, 1.2, 0.7, 1.4, 1.2], vertical_alignment="bottom")
+    c1, c2, c3, c4, c5, c6, c7 = st.columns([1, 1.25, 1, 1.2, 0.7, 1.3, 1.2], vertical_alignment="bottom")
     state.slider(
         "hidden",
         "Hidden units",
@@ -275,7 +277,7 @@ def controls() -> None:
 def stage() -> None:
     """The player, its settings and everything that shows the frame it is paused on (one fragment: a Pause,
     Step or scrub reruns only this; a setting recomputes the history here too)."""
-    top = st.container()
+    top = stage_control()  # the player's own buttons are the page's main control; its drawing the main chart
     controls()
     config = tuple(sorted(_config().items()))
     h = history(config, _lr())
@@ -284,7 +286,7 @@ def stage() -> None:
         param = DEFAULT_PARAM
     specs = list(panels(config, _lr()))
     specs[0] = {**specs[0], "highlight": _highlight(param, int(state.get("hidden")))}
-    with top:
+    with top, stage_chart():
         frame = _player(h, specs, f"backprop:{config}:{_lr()!r}:{specs[0]['highlight']}")
     frame_panels(h, frame, config)
 
@@ -304,8 +306,9 @@ def _player(h: TrainingHistory, specs: list, history_id: str) -> int:
         url_param="epoch",
         history_id=history_id,
         legend="Space plays/pauses, ← → step 10 epochs, Home/End jump. The map: blue → 0, "
-        "orange → 1, white = 0.5 (the decision boundary); dots are the four XOR samples "
-        "in their target's colour. The highlighted edge is the weight opened up below.",
+        "orange → 1, white = 0.5 (the decision boundary); the four XOR samples are drawn in their "
+        "target's colour and shape (● target 0, ■ target 1). Edges: orange solid = positive weight, blue "
+        "dashed = negative. The highlighted edge is the weight opened up below.",
     )
 
 

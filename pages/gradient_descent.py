@@ -12,7 +12,8 @@ from core import finite_diff
 from core import optimizers as opt
 from core.optimizers import OPTIMIZERS, descend
 from core.surfaces import SURFACES, grid
-from ui import charts, player
+from ui import charts, palette, player
+from ui.layout import stage_chart, stage_control
 from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
 from ui.state import UrlState
 
@@ -234,7 +235,9 @@ def _hyper_widget(col, key: str, name: str) -> float:
 
 
 # -- presets and controls ---------------------------------------------------------------------------
-stage_box = st.container()  # the player goes first, filled once the runs below are known
+stage_box = (
+    stage_control()
+)  # the player (its buttons: the main control) goes first, filled once the runs are known
 st.markdown("**Presets for class** — one click sets everything below:")
 bar = st.container(horizontal=True, wrap=True)
 for key in PRESETS:
@@ -497,7 +500,9 @@ def stepper() -> None:
         ),
     ]
     legend = " · ".join(
-        f"{SHORT[k]} = {('blue', 'orange', 'green', 'pink', 'red')[i]}" for i, k in enumerate(chosen)
+        f"{SHORT[k]} = {palette.SERIES_NAMES[i % len(palette.SERIES_NAMES)]}, "
+        f"{palette.DASH_NAMES[i % len(palette.DASH_NAMES)]}"
+        for i, k in enumerate(chosen)
     )
     t = player.player(
         PLAYER_KEY,
@@ -522,7 +527,7 @@ def stepper() -> None:
     )
 
 
-with stage_box:
+with stage_box, stage_chart():
     stepper()
 
 # -- results and checks -------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from core.history import frame_every, quantise
 from core.mlp import INIT_CHOICES, MLP, History, parse_param_name, train_history
 from core.mlp_export import RunSettings, export_script
 from ui import player, wording
+from ui.layout import stage_chart, stage_control
 from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
 from ui.state import UrlState
 from ui.text import plain
@@ -497,13 +498,13 @@ def _weight_choice(settings: RunSettings) -> str:
 def stage(s: RunSettings, data, history: History) -> None:
     """The player and everything that shows the frame it is paused on (a Pause, Step or scrub reruns only
     this fragment; nothing runs on the server while it plays)."""
-    top = st.container()
+    top = stage_control()  # the player's own buttons are the page's main control; its drawing the main chart
     st.markdown("**Open one weight's chain rule**")
     chosen = _weight_choice(s)
     shown, m = panels(s, state.get("edge") == "grad")
     specs = [{**shown[0], "highlight": _highlight(s, chosen)}, *shown[1:]]
     epochs = history.frame_epochs[::m]
-    with top:
+    with top, stage_chart():
         frame = m * player.player(
             PLAYER_KEY,
             n_frames=len(epochs),

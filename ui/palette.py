@@ -45,6 +45,18 @@ DASHES: list[list[float]] = [
     [2, 6],
     [14, 4, 2, 4, 2, 4],
 ]
+# How a legend names them (player series use PLAYER["series"], i.e. CATEGORICAL["dark"], and DASHES in order).
+SERIES_NAMES = ["blue", "vermillion", "green", "pink", "orange", "sky blue", "yellow"]
+DASH_NAMES = [
+    "solid",
+    "dashed",
+    "dotted",
+    "dash-dot",
+    "short dashes",
+    "long dashes",
+    "sparse dots",
+    "dash-dot-dot",
+]
 SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "wedge"]
 
 SIGN = {

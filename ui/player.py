@@ -143,6 +143,11 @@ def network_panel(
     return spec
 
 
+def _dash(i: int) -> list[float]:
+    """Series i's dash pattern (never colour alone: WCAG 1.4.1); the first series is solid."""
+    return list(palette.DASHES[i % len(palette.DASHES)])
+
+
 def map_panel(
     title: str,
     maps: np.ndarray,
@@ -162,7 +167,8 @@ def map_panel(
 
     Row r of a map is y = y0 + r·dy (bottom to top). ``points``: {x, y, t (target 0/1) or label,
     optional s: "^" for a triangle}; ``point_radius`` their size in pixels.
-    ``paths``: (name, colour, (F, 2) points) drawn up to the current frame with a dot at its end.
+    ``paths``: (name, colour, (F, 2) points) drawn up to the current frame with a dot at its end, each
+    with its own dash pattern and its name written beside the dot.
     """
     grid = np.asarray(maps, dtype=np.uint8)
     if static:
@@ -182,7 +188,10 @@ def map_panel(
         "alt": alt,
         "aspect": aspect,
         "pointRadius": float(point_radius),
-        "paths": [{"name": n, "color": c, "points": blob(p), "length": int(len(p))} for n, c, p in paths],
+        "paths": [
+            {"name": n, "color": c, "dash": _dash(i), "points": blob(p), "length": int(len(p))}
+            for i, (n, c, p) in enumerate(paths)
+        ],
     }
 
 
@@ -198,6 +207,7 @@ def curve_panel(
     aspect: float = 0.4,
 ) -> dict[str, Any]:
     """One value per frame per series, the whole curve drawn once, a moving marker at the current frame.
+    Series differ by dash pattern too, and several series are named at their curve's end.
 
     ``log``: a log y axis (values > 0); ``symlog``: sign(v)·log10(1 + |v|) (values of both signs).
     """
@@ -209,7 +219,10 @@ def curve_panel(
         "xlabel": xlabel,
         "alt": alt,
         "aspect": aspect,
-        "series": [{"name": n, "color": c, "values": blob(v), "length": int(len(v))} for n, c, v in series],
+        "series": [
+            {"name": n, "color": c, "dash": _dash(i), "values": blob(v), "length": int(len(v))}
+            for i, (n, c, v) in enumerate(series)
+        ],
         "marks": [{"frame": int(f), "label": text} for f, text in marks],
     }
 

@@ -115,7 +115,9 @@ def test_axe_finds_nothing_serious_or_critical(audit):
 
 def test_chart_text_is_large_and_contrasted(audit):
     charted = {pid: r["charts"] for pid, r in audit["pages"].items() if r["charts"]["texts"]}
-    assert len(charted) >= len(PAGES) - 1  # every concept page draws text in its charts
+    # every concept page draws text in its Vega charts, except Gradient descent and the Playground, whose
+    # drawings are the replay player's canvases (their text is 14 px by construction, ui/player/player.js)
+    assert len(charted) >= len(PAGES) - 3
     small = {pid: c for pid, c in charted.items() if c["min_px"] < MIN_TEXT_PX}
     faint = {pid: c for pid, c in charted.items() if c["worst_contrast"] < MIN_CONTRAST}
     print(

@@ -134,11 +134,13 @@ function networkPanel(spec, arrays, P) {
           }
           g.strokeStyle = v >= 0 ? P.pos : P.neg;
           g.lineWidth = 0.75 + 9 * size;
-          g.beginPath(); g.moveTo(x0, y0); g.lineTo(x1, y1); g.stroke();
+          // the sign is told by dash too (never colour alone): negative weights are dashed
+          g.setLineDash(v >= 0 ? [] : [Math.max(6, 2 * g.lineWidth), g.lineWidth + 5]);
+          g.beginPath(); g.moveTo(x0, y0); g.lineTo(x1, y1); g.stroke(); g.setLineDash([]);
           if (spec.values) {
             const t = 0.3 + 0.4 * (j / Math.max(nOut, 1));
             const lx = x0 + (x1 - x0) * t, ly = y0 + (y1 - y0) * t;
-            g.font = "11px " + th.font; g.textAlign = "center"; g.textBaseline = "middle";
+            g.font = "14px " + th.font; g.textAlign = "center"; g.textBaseline = "middle";
             g.lineWidth = 3; g.strokeStyle = th.bg; g.strokeText(v.toFixed(2), lx, ly - 7);
             g.fillStyle = th.text; g.fillText(v.toFixed(2), lx, ly - 7);
           }
@@ -155,7 +157,7 @@ function networkPanel(spec, arrays, P) {
       return;
     }
     const r = Math.max(9, Math.min(16, h / (2.6 * Math.max(...layers) + 2)));
-    g.font = "11px " + th.font; g.textAlign = "center"; g.textBaseline = "middle";
+    g.font = "14px " + th.font; g.textAlign = "center"; g.textBaseline = "middle";
     pos.forEach((col, l) => col.forEach(([x, y], i) => {
       g.fillStyle = th.bg2; g.strokeStyle = th.text; g.lineWidth = 1.5;
       g.beginPath(); g.arc(x, y, r, 0, 2 * Math.PI); g.fill(); g.stroke();
@@ -199,7 +201,7 @@ function mapPanel(spec, arrays, P) {
     const sx = (x) => pad.l + ((x - x0) / (x1 - x0)) * pw;
     const sy = (y) => pad.t + ph - ((y - y0) / (y1 - y0)) * ph;
     g.strokeStyle = th.border; g.lineWidth = 1; g.strokeRect(pad.l, pad.t, pw, ph);
-    g.fillStyle = th.text; g.font = "11px " + th.font;
+    g.fillStyle = th.text; g.font = "14px " + th.font;
     g.textAlign = "center"; g.textBaseline = "top";
     g.fillText(spec.xlabel || "", pad.l + pw / 2, pad.t + ph + 5);
     const tick = (v) => String(Number(v.toPrecision(3)));
@@ -215,6 +217,7 @@ function mapPanel(spec, arrays, P) {
       const X = sx(p.x), Y = sy(p.y);
       g.beginPath();
       if (p.s === "^") { g.moveTo(X, Y - 1.25 * pr); g.lineTo(X + 1.1 * pr, Y + 0.75 * pr); g.lineTo(X - 1.1 * pr, Y + 0.75 * pr); g.closePath(); }
+      else if (p.s === "s") g.rect(X - 0.9 * pr, Y - 0.9 * pr, 1.8 * pr, 1.8 * pr);
       else g.arc(X, Y, pr, 0, 2 * Math.PI);
       g.fillStyle = p.t === undefined ? th.bg : (p.t >= 0.5 ? P.pos : P.neg);
       g.fill(); g.lineWidth = pr >= 6 ? 2 : 1; g.strokeStyle = th.text; g.stroke();
@@ -228,10 +231,15 @@ function mapPanel(spec, arrays, P) {
       g.beginPath();
       for (let t = 0; t <= upto; t++) { const X = sx(pts[2 * t]), Y = sy(pts[2 * t + 1]); t ? g.lineTo(X, Y) : g.moveTo(X, Y); }
       g.stroke(); g.globalAlpha = 1;
-      g.strokeStyle = s.color; g.lineWidth = 2.5; g.stroke();
+      g.strokeStyle = s.color; g.lineWidth = 2.5; g.setLineDash(s.dash || []); g.stroke(); g.setLineDash([]);
       const X = sx(pts[2 * upto]), Y = sy(pts[2 * upto + 1]);
       g.beginPath(); g.arc(X, Y, 6, 0, 2 * Math.PI); g.fillStyle = s.color; g.fill();
       g.lineWidth = 2; g.strokeStyle = th.bg; g.stroke();
+      if (spec.paths.length > 1 && s.name) {  // a direct label: the series is named, not only coloured
+        g.font = "bold 14px " + th.font; g.textAlign = "left"; g.textBaseline = "middle";
+        g.lineWidth = 3; g.strokeStyle = th.bg; g.strokeText(s.name, X + 9, Y - 9 - 12 * r);
+        g.fillStyle = th.text; g.fillText(s.name, X + 9, Y - 9 - 12 * r);
+      }
       g.restore();
     });
   };
@@ -250,7 +258,7 @@ function curvePanel(spec, arrays, P, nFrames) {
   if (!(hi > lo)) { hi = lo + 1; lo = lo - 1; }
   return function draw(canvas, frame, th) {
     const { g, w, h } = sizeCanvas(canvas, spec.aspect || 0.5);
-    const pad = { l: 44, r: 8, t: 6, b: 18 };
+    const pad = { l: 54, r: 8, t: 6, b: 20 };
     const pw = w - pad.l - pad.r, ph = h - pad.t - pad.b;
     const sx = (i) => pad.l + (i / Math.max(nFrames - 1, 1)) * pw;
     const sy = (v) => pad.t + ph - ((tf(v) - lo) / (hi - lo)) * ph;
@@ -261,7 +269,7 @@ function curvePanel(spec, arrays, P, nFrames) {
       cache.width = canvas.width; cache.height = canvas.height;
       const cg = cache.getContext("2d"); cg.setTransform(dpr, 0, 0, dpr, 0, 0);
       cg.strokeStyle = th.border; cg.lineWidth = 1; cg.strokeRect(pad.l, pad.t, pw, ph);
-      cg.fillStyle = th.text; cg.font = "11px " + th.font; cg.textAlign = "right"; cg.textBaseline = "middle";
+      cg.fillStyle = th.text; cg.font = "14px " + th.font; cg.textAlign = "right"; cg.textBaseline = "middle";
       const lab = (v) => fmtNum(inv(v), 3);
       cg.fillText(lab(hi), pad.l - 3, pad.t + 5); cg.fillText(lab(lo), pad.l - 3, pad.t + ph - 5);
       cg.textAlign = "center"; cg.textBaseline = "top";
@@ -276,7 +284,7 @@ function curvePanel(spec, arrays, P, nFrames) {
         const len = spec.series[r].length || nFrames;
         cg.strokeStyle = spec.series[r].color; cg.lineWidth = 2; cg.beginPath();
         for (let i = 0; i < len; i++) { const X = sx(i), Y = sy(vals[i]); i ? cg.lineTo(X, Y) : cg.moveTo(X, Y); }
-        cg.stroke();
+        cg.setLineDash(spec.series[r].dash || []); cg.stroke(); cg.setLineDash([]);
       });
       cacheKey = key;
     }
@@ -299,7 +307,7 @@ function barsPanel(spec, arrays, P) {
     const { g, w, h } = sizeCanvas(canvas, spec.aspect || 0.45);
     g.clearRect(0, 0, w, h);
     const rowH = h / k, left = 58, right = 52, bw = w - left - right;
-    g.font = "12px " + th.font; g.textBaseline = "middle";
+    g.font = "14px " + th.font; g.textBaseline = "middle";
     for (let i = 0; i < k; i++) {
       const v = arrays.values[frame * k + i];
       const y = i * rowH + rowH / 2;
