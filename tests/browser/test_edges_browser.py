@@ -12,7 +12,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
 
 def _nav(pg, title: str, path: str) -> None:
-    pg.locator("[data-testid=stSidebar] [data-testid=stPageLink-NavLink]").filter(has_text=title).first.click()
+    pg.locator("[data-testid=stSidebar] [data-testid=stPageLink-NavLink]").filter(
+        has_text=title
+    ).first.click()
     pg.wait_for_url(f"**/{path}**")
     wait_ready(pg)
 

@@ -223,7 +223,9 @@ def test_presentation_mode_survives_navigation_and_toggles(browser, server):
         big = pg.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)")
         assert big == pytest.approx(1.5 * normal)
         # the sidebar's links drop query parameters: the mode must come back on the next page
-        pg.locator("[data-testid=stSidebar] [data-testid=stPageLink-NavLink]").filter(has_text="Losses").first.dispatch_event("click")
+        pg.locator("[data-testid=stSidebar] [data-testid=stPageLink-NavLink]").filter(
+            has_text="Losses"
+        ).first.dispatch_event("click")
         pg.wait_for_url("**/losses**")
         wait_ready(pg)
         deadline = time.monotonic() + 10
