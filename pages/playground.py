@@ -186,6 +186,9 @@ widths = [
 ]
 epochs = state.select("epochs", "Epochs", EPOCHS, DEFAULTS["epochs"], container=cols[4])
 
+# The player goes right under the main controls (filled at the end, once the history is known); the finer
+# settings and the presets follow it, so the stage stays on the first screen, in presentation mode too.
+player_slot = st.container()
 with st.expander(
     "More settings: loss, output, initialisation, regularisation, batch size, seeds", icon=":material/tune:"
 ):
@@ -597,7 +600,8 @@ def frame_panels(s: RunSettings, data, history: History, frame: int, chosen: str
     st.caption(thresholds_caption())
 
 
-stage(settings, data, history)
+with player_slot:
+    stage(settings, data, history)
 
 # -- your own points --------------------------------------------------------------------------------------
 with st.expander("Your own points (paste CSV)", icon=":material/scatter_plot:", expanded=dataset == "points"):
