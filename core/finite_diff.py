@@ -175,6 +175,24 @@ def relative_errors(a: ArrayLike, b: ArrayLike) -> np.ndarray:
     return np.where(finite, errors, np.nan)
 
 
+def gradient_check(
+    f: Callable[[np.ndarray], ArrayLike],
+    grad_f: Callable[[np.ndarray], ArrayLike],
+    x: ArrayLike,
+    h: float = 1e-7,
+) -> np.ndarray:
+    """Per-component relative errors |g_i − n_i| / (|g_i| + |n_i|) of g = grad_f(x) against central differences n.
+
+    The bare numbers of DESIGN's API (``h = 1e-7``, the article's epsilon). The app's pages ask
+    ``core.gradient_check.check_function`` instead, which grades the same comparison in a report.
+    """
+    x_array = _as_float_array(x)
+    analytic = np.asarray(grad_f(x_array.copy()), dtype=np.float64)
+    if analytic.shape != x_array.shape:
+        raise ValueError(f"grad_f(x) has shape {analytic.shape}, x has shape {x_array.shape}")
+    return relative_errors(analytic, gradient(f, x_array, h))
+
+
 def step_sizes(lo: float = 1e-16, hi: float = 1e-1, per_decade: int = 4) -> np.ndarray:
     """Log-spaced steps h = 10**k for k from log10(lo) to log10(hi), ``per_decade`` per factor of 10."""
     lo, hi = _check_step(lo), _check_step(hi)

@@ -343,3 +343,20 @@ def test_representable_range_clips_where_f_leaves_float64():
     with np.errstate(all="ignore"):
         assert not representable_range(xs, 1 / xs).clipped  # a pole inside is not the range's edge
         assert representable_range(xs, np.exp(200 * xs)).hi < 1.2  # exp(200x) > 1e100 from x ≈ 1.15
+
+
+def test_gradient_check_gives_per_component_relative_errors():
+    """DESIGN's finite_diff.gradient_check: a right gradient is ~0 everywhere, a wrong component stands out."""
+    from core.finite_diff import gradient_check
+
+    def bowl(w):
+        return w[0] ** 2 + 2 * w[1] ** 2  # the article's GradientDemo loss
+
+    right = gradient_check(bowl, lambda w: np.array([2 * w[0], 4 * w[1]]), [4.0, 3.0])
+    assert right.shape == (2,) and np.all(right < 1e-7)
+    wrong = gradient_check(bowl, lambda w: np.array([2 * w[0], 2 * w[1]]), [4.0, 3.0])
+    assert wrong[0] < 1e-7 and wrong[1] == pytest.approx(1 / 3, rel=1e-6)  # |6 − 12| / (6 + 12)
+    W = np.arange(1.0, 7.0).reshape(2, 3)
+    assert gradient_check(lambda m: np.sum(m**3), lambda m: 3 * m**2, W).shape == (2, 3)
+    with pytest.raises(ValueError):
+        gradient_check(lambda m: np.sum(m), lambda m: np.ones(2), W)
