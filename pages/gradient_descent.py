@@ -235,9 +235,8 @@ def _hyper_widget(col, key: str, name: str) -> float:
 
 
 # -- presets and controls ---------------------------------------------------------------------------
-stage_box = (
-    stage_control()
-)  # the player (its buttons: the main control) goes first, filled once the runs are known
+# The player (its buttons: the main control) goes first, filled once the runs are known.
+stage_box = stage_control()
 st.markdown("**Presets for class** — one click sets everything below:")
 bar = st.container(horizontal=True, wrap=True)
 for key in PRESETS:
