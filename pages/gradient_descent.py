@@ -440,16 +440,9 @@ def _step_row(key: str, t: int) -> str:
 @st.cache_data(show_spinner=False, max_entries=16)
 def background(surface: str, n: int) -> tuple[np.ndarray, tuple[float, float, float, float]]:
     """The map's colours as uint8 (row r: w₂ from the bottom), sent to the player once, and its extent."""
-    W1, W2, Z = grid(surface, n)
-    Z = np.where(np.isfinite(Z), Z, np.nanmax(np.where(np.isfinite(Z), Z, np.nan)))
-    if SURFACES[surface].minima:  # log of the height above the lowest cell: dark = low
-        d = Z - Z.min()
-        v = np.log10(d + 1e-6 * (float(d.max()) + 1.0))
-    else:
-        v = Z
-    v = (v - v.min()) / max(float(v.max() - v.min()), 1e-300)
-    (a, b), (c, d2) = map_extent(surface, n)
-    return np.rint(v * 255).astype(np.uint8), (a, b, c, d2)
+    _, _, Z = grid(surface, n)
+    (a, b), (c, d) = map_extent(surface, n)
+    return player.shade(Z, log_above_min=bool(SURFACES[surface].minima)), (a, b, c, d)
 
 
 def _gaps(key: str) -> np.ndarray:

@@ -50,6 +50,7 @@ __all__ = [
     "network_panel",
     "player",
     "seek",
+    "shade",
     "url_frame",
 ]
 
@@ -141,6 +142,21 @@ def network_panel(
         spec["unitMaps"] = [blob(u.reshape(u.shape[0], -1), dtype="u8", delta=True) for u in grids]
         spec["mapSize"] = int(grids[0].shape[-1])
     return spec
+
+
+def shade(Z: np.ndarray, *, log_above_min: bool) -> np.ndarray:
+    """A height map as uint8 shades for a static map panel (dark = low): the log of the height above the
+    lowest cell when the surface has a minimum, else the height itself; non-finite cells as the highest."""
+    Z = np.asarray(Z, dtype=np.float64)
+    finite = np.isfinite(Z)
+    Z = np.where(finite, Z, np.max(Z[finite]) if finite.any() else 0.0)
+    if log_above_min:
+        d = Z - Z.min()
+        v = np.log10(d + 1e-6 * (float(d.max()) + 1.0))
+    else:
+        v = Z
+    v = (v - v.min()) / max(float(v.max() - v.min()), 1e-300)
+    return np.rint(v * 255).astype(np.uint8)
 
 
 def _dash(i: int) -> list[float]:
