@@ -143,7 +143,10 @@ class UrlState:
         self.specs[name] = param
         key = self.key(name)
         raws = self._incoming.get(name) if self._link_changed else None
-        if raws and raws != self._last.get(name):  # a link (or Back/Forward) brought a new value: it wins
+        # The widget was just moved in this run (its value is not the one this page last kept): the move
+        # wins over an address the browser sent with its rerun, which can be one write behind.
+        moved = key in st.session_state and name in self._kept and st.session_state[key] != self._kept[name]
+        if raws and raws != self._last.get(name) and not moved:  # a link (or Back/Forward) brought a new value
             value, problem = param.parse(raws[-1])
             if problem:
                 note = (
