@@ -146,7 +146,9 @@ class UrlState:
         # The widget was just moved in this run (its value is not the one this page last kept): the move
         # wins over an address the browser sent with its rerun, which can be one write behind.
         moved = key in st.session_state and name in self._kept and st.session_state[key] != self._kept[name]
-        if raws and raws != self._last.get(name) and not moved:  # a link (or Back/Forward) brought a new value
+        if (
+            raws and raws != self._last.get(name) and not moved
+        ):  # a link (or Back/Forward) brought a new value
             value, problem = param.parse(raws[-1])
             if problem:
                 note = (
