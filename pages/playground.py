@@ -18,6 +18,7 @@ from core.history import frame_every, quantise
 from core.mlp import INIT_CHOICES, MLP, History, parse_param_name, train_history
 from core.mlp_export import RunSettings, export_script
 from ui import player, wording
+from ui import state as url
 from ui.layout import stage_chart, stage_control
 from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
 from ui.state import UrlState
@@ -140,7 +141,7 @@ def _load_points_from_link() -> None:
         note = f"Link parameter `pts` could not be read ({plain(str(err))}); the link's points were left out."
         st.session_state[state._notices_key].append(note)
         state._notice_box.warning(note, icon=":material/link_off:")
-        del st.query_params["pts"]
+        url.put("pts", None)
 
 
 def _use_points() -> None:
@@ -623,19 +624,17 @@ with st.expander("Your own points (paste CSV)", icon=":material/scatter_plot:", 
 if using_points:
     compact = points_to_text(*points, sep=";")
     if len(compact) <= MAX_LINK_POINTS_CHARS:
-        if st.query_params.get("pts") != compact:
-            st.query_params["pts"] = compact
+        url.put("pts", compact)
     else:
-        if "pts" in st.query_params:
-            del st.query_params["pts"]
+        url.put("pts", None)
         notice.info(
             f"Your {len(points[1])} points are too many for the link ({len(compact):,} characters, at "
             f"most {MAX_LINK_POINTS_CHARS:,}): a shared link opens with the other settings but without "
             "the points.",
             icon=":material/link_off:",
         )
-elif "pts" in st.query_params and dataset != "points":
-    del st.query_params["pts"]
+elif dataset != "points":
+    url.put("pts", None)
 
 # -- export -------------------------------------------------------------------------------------------------
 with st.expander("Copy as Python", icon=":material/content_copy:"):

@@ -83,16 +83,25 @@ _focusable_scrollers = st.components.v2.component(
 )
 
 
-def _sidebar_navigation(sections: dict[str, list]) -> None:
+def _sidebar_navigation(sections: dict[str, list], presenting: bool) -> None:
     """The page list as plain links under section names. Streamlit's own sectioned menu nests <div>s
-    inside <ul>/<li> (axe-core: list/listitem, serious); page links are single <a> elements."""
+    inside <ul>/<li> (axe-core: list/listitem, serious); page links are single <a> elements.
+
+    Each link carries the address its page had when it was left (and `present=1` in presentation
+    mode): following it is one browser history entry, and Back returns to the page before."""
+    from ui import layout, state
+
     with st.sidebar:
         st.html(A11Y_CSS)
         _focusable_scrollers(key="a11y.scrollers")
         for section, pages in sections.items():
             st.markdown(f"**{section}**")
             for page in pages:
-                st.page_link(page)
+                params = state.link_params(page.url_path)
+                params.pop(layout.PRESENT_PARAM, None)
+                if presenting:
+                    params[layout.PRESENT_PARAM] = "1"
+                st.page_link(page, query_params=params or None)
 
 
 def run_app() -> None:
@@ -114,7 +123,7 @@ def run_app() -> None:
             for p in group
         ]
     pg = st.navigation(sections, position="hidden")
-    _sidebar_navigation(sections)
+    _sidebar_navigation(sections, presenting)
     current = next((p for p in infos if p.title == pg.title), infos[0])
     layout.sidebar_controls()
     _sidebar_footer(current.url_path)

@@ -95,6 +95,20 @@ _SCRIPT = """
   rule.textContent = '[data-testid=stVegaLiteChart] svg text[font-size] { font-size: calc(attr(font-size type('
     + lt + 'length' + gt + '), 12px) * var(--gl-chart-text, 1)); }';
   doc.head.appendChild(rule);
+  // One user action, one history entry: opening a page pushes its bare address, and the page's first
+  // run then pushes its parameters. A push that only adds parameters to the address on screen (same
+  // page, every present parameter unchanged) replaces the entry instead, so Back leaves the page.
+  const push = w.history.pushState.bind(w.history);
+  w.history.pushState = (state, title, url) => {
+    try {
+      const now = new URL(w.location.href), next = new URL(url, now);
+      const same = (k) => JSON.stringify(next.searchParams.getAll(k)) === JSON.stringify(now.searchParams.getAll(k));
+      if (next.pathname === now.pathname && [...now.searchParams.keys()].every(same)) {
+        return w.history.replaceState(state, title, url);
+      }
+    } catch (err) { /* an address URL() cannot read: Streamlit's own push */ }
+    return push(state, title, url);
+  };
   const mark = () => {
     doc.querySelectorAll('.katex-display, [data-testid=stMarkdownContainer] p:has(> .katex), '
       + '[data-testid=stMarkdownContainer] table').forEach(el => {
@@ -148,21 +162,22 @@ def presenting() -> bool:
 
 
 def _toggled() -> None:
+    from ui import state
+
     on = bool(st.session_state.get(_TOGGLE))
     st.session_state[_PRESENT] = on
-    if on:
-        st.query_params[PRESENT_PARAM] = "1"
-    elif PRESENT_PARAM in st.query_params:
-        del st.query_params[PRESENT_PARAM]
+    state.put(PRESENT_PARAM, "1" if on else None)
 
 
 def init_presentation() -> bool:
     """Read `?present=1` (a link turns the mode on); keep the URL saying so after navigation."""
-    if str(st.query_params.get(PRESENT_PARAM, "")).lower() in _ON:
+    from ui import state
+
+    if str(state.param(PRESENT_PARAM) or "").lower() in _ON:
         st.session_state[_PRESENT] = True
     on = presenting()
-    if on and st.query_params.get(PRESENT_PARAM) != "1":
-        st.query_params[PRESENT_PARAM] = "1"  # the sidebar's links dropped it: put it back
+    if on and state.param(PRESENT_PARAM) != "1":
+        state.put(PRESENT_PARAM, "1")  # an address without it (typed, or an old entry): put it back
     return on
 
 
@@ -204,9 +219,10 @@ def _presentation_buttons() -> None:
 
 
 def _leave() -> None:
+    from ui import state
+
     st.session_state[_PRESENT] = False
-    if PRESENT_PARAM in st.query_params:
-        del st.query_params[PRESENT_PARAM]
+    state.put(PRESENT_PARAM, None)
 
 
 # -- the page pattern -----------------------------------------------------------------------------

@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
-from ui import palette
+from ui import palette, state
 
 __all__ = [
     "PALETTE",
@@ -377,6 +377,6 @@ def player(
     frame = int(np.clip(int(frame), 0, n_frames - 1))
     if url_param:
         value = str(first + frame * every)
-        if st.query_params.get(url_param) != value:
-            st.query_params[url_param] = value
+        if state.param(url_param) != value:
+            state.put(url_param, value)
     return frame

@@ -177,14 +177,8 @@ class UrlState:
     def flush(self) -> None:
         """Write every parameter of this run to the address at once: one history entry, not one each."""
         current = {k: st.query_params.get_all(k) for k in st.query_params if k not in RESERVED}
-        target = dict(current)
-        for name, text in self._pending.items():
-            if text is None:
-                target.pop(name, None)
-            else:
-                target[name] = [text]
-        if target != current:
-            st.query_params.from_dict({k: v if len(v) != 1 else v[0] for k, v in target.items()})
+        target = _changed(_changed(current, self._pending), _take_queued())
+        _write(current, target)
         st.session_state[f"{self.page}._url"] = target
         if getattr(_run, "state", None) is self or not st.session_state.get(f"{self.page}._rendered"):
             st.session_state[f"{self.page}._rendered"] = set(self._pending)
@@ -371,6 +365,55 @@ class UrlState:
         return self._sync(name, value)
 
 
+def _changed(params: dict[str, list[str]], changes: dict[str, str | None]) -> dict[str, list[str]]:
+    out = dict(params)
+    for name, text in changes.items():
+        if text is None:
+            out.pop(name, None)
+        else:
+            out[name] = [text]
+    return out
+
+
+def _take_queued() -> dict[str, str | None]:
+    queued = getattr(_run, "queued", None) or {}
+    _run.queued = {}
+    return queued
+
+
+def _write(current: dict[str, list[str]], target: dict[str, list[str]]) -> None:
+    if target != current:
+        st.query_params.from_dict({k: v if len(v) != 1 else v[0] for k, v in target.items()})
+
+
+def put(name: str, text: str | None) -> None:
+    """Queue a URL parameter that no widget owns (`None`: remove it) for this run's one address write.
+
+    Every write to `st.query_params` is a browser history entry: the app writes once, at the end of a
+    run (flush), so one user action is at most one entry.
+    """
+    queued = getattr(_run, "queued", None)
+    if queued is None:
+        queued = _run.queued = {}
+    queued[name] = text
+
+
+def param(name: str) -> str | None:
+    """A URL parameter as the address will read after this run's write (a queued change counts)."""
+    queued = getattr(_run, "queued", None) or {}
+    if name in queued:
+        return queued[name]
+    value = st.query_params.get(name)
+    return None if value is None else str(value)
+
+
+def link_params(page: str) -> dict[str, str | list[str]]:
+    """The address a page had when it was left, for the sidebar's link to it (so that following the
+    link is one history entry, not the page's bare address and then its parameters)."""
+    last = st.session_state.get(f"{page}._url") or {}
+    return {k: v if len(v) != 1 else v[0] for k, v in last.items() if v}
+
+
 def reset_page(page: str) -> None:
     """Forget a page's widget values, notices and link parameters (back to the defaults)."""
     prefix = f"{page}."
@@ -389,4 +432,7 @@ def flush(rerun: bool = False) -> None:
     _run.state = None
     if pending is not None:
         pending.flush()
+    elif getattr(_run, "queued", None):  # a page without widgets (Home): only the queued parameters
+        current = {k: st.query_params.get_all(k) for k in st.query_params if k not in RESERVED}
+        _write(current, _changed(current, _take_queued()))
     st.session_state["_url_last_page"] = pending.page if pending is not None else None
