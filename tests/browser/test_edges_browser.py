@@ -66,4 +66,6 @@ def test_one_action_one_history_entry_and_work_kept_across_pages(page, server):
     page.wait_for_url("**/derivatives?**")
     wait_ready(page)
     assert page.url == moved, "a second Back: the first page, as it was left"
-    assert page.locator("[data-testid=stAlertContentWarning]").count() == 0, "no notice from one's own history"
+    assert page.locator("[data-testid=stAlertContentWarning]").count() == 0, (
+        "no notice from one's own history"
+    )
