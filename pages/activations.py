@@ -1,5 +1,6 @@
 """Activations: each function and its derivative, where the derivative saturates, checked numerically."""
 
+from ui import cache
 from ui.shell import ensure_entry
 
 ensure_entry()
@@ -98,7 +99,7 @@ def _peak_label(key: str) -> str:
     return PEAK_LABELS.get(key, f"max {act.peak_grad:.3g}")
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+@cache.data(show_spinner=False, max_entries=128)
 def page_data(keys: tuple[str, ...], half: int, all_params: tuple) -> dict:
     """`analyse` for each activation, and the f / f′ / saturation chart as a Vega-Lite dict (once per setting)."""
     results = {k: analyse(k, half, items) for k, items in zip(keys, all_params, strict=True)}

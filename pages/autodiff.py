@@ -1,5 +1,6 @@
 """Autodiff: a micrograd-style Value engine — the computational graph and its backward pass, step by step."""
 
+from ui import cache
 from ui.shell import ensure_entry
 
 ensure_entry()
@@ -126,7 +127,7 @@ def _problem(preset: str, text: str, values: tuple[float, ...], points: int) -> 
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cache.data(show_spinner=False, max_entries=64)
 def analyse(preset: str, text: str, values: tuple[float, ...], points: int) -> dict:
     """The graph, its backward pass step by step and the gradient check, as plain data (no Value objects)."""
     problem = _problem(preset, text, values, points)

@@ -1,5 +1,6 @@
 """Backpropagation: the article's 2-3-1 XOR network, trained live, with the chain rule laid open."""
 
+from ui import cache
 from ui.shell import ensure_entry
 
 ensure_entry()
@@ -97,13 +98,13 @@ def _label(option: str) -> str:
 
 
 # -- the history and the player ---------------------------------------------------------------
-@st.cache_data(show_spinner="Training 10 000 epochs…", max_entries=32)
+@cache.data(show_spinner="Training 10 000 epochs…", max_entries=32)
 def history(config: tuple, lr: float) -> TrainingHistory:
     """The whole run (core.history), shared by every session on the same settings."""
     return train_history(dict(config), lr, EPOCHS, EVERY)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@cache.data(show_spinner=False, max_entries=32)
 def panels(config: tuple, lr: float) -> tuple[dict, ...]:
     """The player's panels for a history, encoded once (the highlighted edge is set per run)."""
     h = history(config, lr)

@@ -1,5 +1,6 @@
 """Derivatives: f and f′, the tangent at a point, and finite differences against the exact slope."""
 
+from ui import cache
 from ui.shell import ensure_entry
 
 ensure_entry()
@@ -96,7 +97,7 @@ def _truncation_slope(errors: np.ndarray, exact: float) -> float | None:
         return None
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cache.data(show_spinner=False, max_entries=64)
 def analyse(text: str, x0: float, h: float, lo: float, hi: float) -> dict:
     """Everything the page shows, from core: values, symbolic derivative, finite differences."""
     e = parse(text, variables=("x",))
@@ -129,7 +130,7 @@ def analyse(text: str, x0: float, h: float, lo: float, hi: float) -> dict:
     return out
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@cache.data(show_spinner=False, max_entries=32)
 def tangent_template(text: str, lo: float, hi: float) -> dict:
     """f and f′ over the range as a Vega-Lite dict, built once per function; x₀ arrives as data."""
     e = parse(text, variables=("x",))
@@ -147,7 +148,7 @@ def tangent_template(text: str, lo: float, hi: float) -> dict:
     )
 
 
-@st.cache_data(show_spinner=False)
+@cache.data(show_spinner=False)
 def error_template() -> dict:
     """The error-vs-h chart as a Vega-Lite dict with two slots: the errors and the h markers."""
     lines = charts.lines(

@@ -1,5 +1,6 @@
 """Gradient checking: a hand-written gradient against central differences, parameter by parameter."""
 
+from ui import cache
 from ui.shell import ensure_entry
 
 ensure_entry()
@@ -123,13 +124,13 @@ def _views(report: gc.CheckReport, sweep: gc.Sweep, h: float) -> dict:
     return {"bars": charts.vega_spec(bars), "vee": charts.vega_spec(vee)}
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cache.data(show_spinner=False, max_entries=64)
 def network_sweep(activation: str, loss: str, bug: str) -> gc.Sweep:
     X, y = xor_data()
     return gc.sweep_steps(gc.network_problem(TwoLayerNet(activation=activation, loss=loss), X, y, bug), SWEEP)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cache.data(show_spinner=False, max_entries=64)
 def network_check(activation: str, loss: str, bug: str, h: float) -> dict:
     X, y = xor_data()
     net = TwoLayerNet(activation=activation, loss=loss)
@@ -138,7 +139,7 @@ def network_check(activation: str, loss: str, bug: str, h: float) -> dict:
     return {"report": report, "sweep": sweep, "kinks": gc.relu_kinks(net, X, h), **_views(report, sweep, h)}
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cache.data(show_spinner=False, max_entries=64)
 def function_check(text: str, point: tuple[float, float, float], h: float) -> dict:
     expr = parse(text, variables=VARIABLES)
     used = expr.used_variables
@@ -157,7 +158,7 @@ def function_check(text: str, point: tuple[float, float, float], h: float) -> di
     return out
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cache.data(show_spinner=False, max_entries=64)
 def softmax_check(k: int, scale: float, which: str, h: float) -> dict:
     logits = gc.softmax_ce_logits(k, scale, seed=0)
     target = gc.softmax_ce_target(logits, which)

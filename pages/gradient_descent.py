@@ -1,5 +1,6 @@
 """Gradient descent: optimizer paths on 2-D loss surfaces, step by step, with divergence explained."""
 
+from ui import cache
 from ui.shell import ensure_entry
 
 ensure_entry()
@@ -344,7 +345,7 @@ if not chosen:
 
 
 # -- the runs -----------------------------------------------------------------------------------------
-@st.cache_data(show_spinner=False, max_entries=256)
+@cache.data(show_spinner=False, max_entries=256)
 def run(surface: str, key: str, start: tuple, lr: float, steps: int, hyper: tuple) -> dict:
     """One descent (core.optimizers.descend) and the lowest loss of its surface (None: unbounded below)."""
     traj = descend(surface, key, start, lr, steps, **dict(hyper))
@@ -352,13 +353,13 @@ def run(surface: str, key: str, start: tuple, lr: float, steps: int, hyper: tupl
     return {"traj": traj, "best": best}
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@cache.data(show_spinner=False, max_entries=16)
 def surface_frame(surface: str, n: int) -> pd.DataFrame:
     W1, W2, Z = grid(surface, n)
     return charts.grid_frame(W1[0], W2[:, 0], Z, value="loss", names=("w1", "w2"))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@cache.data(show_spinner=False, max_entries=16)
 def map_extent(surface: str, n: int) -> tuple:
     return charts.map_extent(surface_frame(surface, n))
 
@@ -437,7 +438,7 @@ def _step_row(key: str, t: int) -> str:
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@cache.data(show_spinner=False, max_entries=16)
 def background(surface: str, n: int) -> tuple[np.ndarray, tuple[float, float, float, float]]:
     """The map's colours as uint8 (row r: w₂ from the bottom), sent to the player once, and its extent."""
     _, _, Z = grid(surface, n)

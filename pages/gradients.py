@@ -1,5 +1,6 @@
 """Gradients: partial derivatives on a 2-D loss surface, the gradient as steepest ascent, directional derivatives."""
 
+from ui import cache
 from ui.shell import ensure_entry
 
 ensure_entry()
@@ -114,7 +115,7 @@ w2 = state.slider(
 c1.caption(surface.description)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@cache.data(show_spinner=False, max_entries=16)
 def surface_picture(key: str) -> dict:
     """The heatmap grid and the field of downhill arrows (both depend on the surface only)."""
     W1, W2, Z = surfaces.grid(key, GRID_N)
@@ -132,7 +133,7 @@ def surface_picture(key: str) -> dict:
     return {"heat": heat, "arrows": arrows, "cell": field["cell"]}
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@cache.data(show_spinner=False, max_entries=256)
 def at_point(key: str, w1: float, w2: float) -> dict:
     """Loss, analytic and numeric gradient, steepest ascent and the two axis slices at (w1, w2)."""
     s = SURFACES[key]
@@ -161,7 +162,7 @@ def at_point(key: str, w1: float, w2: float) -> dict:
     }
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@cache.data(show_spinner=False, max_entries=256)
 def directional(key: str, w1: float, w2: float, angle: float) -> dict:
     """D_u L at the chosen angle (analytic and by central differences along u) and over all angles."""
     s = SURFACES[key]
@@ -181,7 +182,7 @@ def directional(key: str, w1: float, w2: float, angle: float) -> dict:
     }
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@cache.data(show_spinner=False, max_entries=16)
 def map_template(key: str) -> dict:
     """The surface map as a Vega-Lite dict, built once per surface: cells and the arrow field inline;
     the point, its ∇L arrow and the u arrow are slots filled on every rerun."""
@@ -207,7 +208,7 @@ def map_template(key: str) -> dict:
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=1)
+@cache.data(show_spinner=False, max_entries=1)
 def direction_template() -> dict:
     """The directional-derivative-over-angles chart, built once; curve and markers filled per rerun."""
     return charts.vega_spec(

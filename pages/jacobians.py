@@ -1,5 +1,6 @@
 """Jacobians & VJPs: the linear layer's J = W, the softmax Jacobian, and why backprop only needs vᵀJ."""
 
+from ui import cache
 from ui.shell import ensure_entry
 
 ensure_entry()
@@ -82,7 +83,7 @@ eps = state.log_slider(
 )
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cache.data(show_spinner=False, max_entries=64)
 def linear_case(m: int, n: int, seed: int, eps: float) -> dict:
     """The article's linear-layer check: W, x, dx, Δy vs J·dx, and J by central differences."""
     W, b, x = jac.random_linear(m, n, seed)
@@ -174,7 +175,7 @@ logits = [
 ]
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cache.data(show_spinner=False, max_entries=64)
 def softmax_case(z: tuple[float, ...], T: float) -> dict:
     """Softmax, its Jacobian (vectorized, loop, central differences) and the first-order remainder."""
     x = np.array(z)
@@ -333,7 +334,7 @@ vseed = state.slider(
 )
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cache.data(show_spinner=False, max_entries=64)
 def vjp_case(z: tuple[float, ...], T: float, vseed: int) -> dict:
     """vᵀJ two ways: through the full Jacobian (O(n²)) and by the O(n) formula."""
     x = np.array(z)
@@ -377,7 +378,7 @@ with vr:
 st.subheader("Cost as n grows")
 
 
-@st.cache_data(show_spinner=False, max_entries=2)
+@cache.data(show_spinner=False, max_entries=2)
 def cost_view() -> dict:
     """The measured costs (ui.timing, once per process), their chart and log-log slopes for n ≥ 200."""
     costs = timing.vjp_costs()

@@ -1,5 +1,6 @@
 """Losses: MSE and the cross-entropies with their derivatives; softmax + CE collapsing to p − y."""
 
+from ui import cache
 from ui.shell import ensure_entry
 
 ensure_entry()
@@ -100,7 +101,7 @@ def loss_view(key: str, y: float, p0: float) -> dict:
     }
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+@cache.data(show_spinner=False, max_entries=128)
 def loss_section(key: str, y: float, p0: float) -> dict:
     """The numbers of `loss_view` and the loss/derivative chart with the tangent at ŷ₀ (a Vega-Lite dict)."""
     lv = loss_view(key, y, p0)
@@ -235,7 +236,7 @@ def softmax_view(logits: tuple[float, ...], cls: int) -> dict:
     }
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@cache.data(show_spinner=False, max_entries=256)
 def softmax_section(logits: tuple[float, ...], cls: int) -> dict:
     """The numbers of `softmax_view` and bar charts of (p, y) and of the two gradients (Vega-Lite dicts)."""
     sv = softmax_view(logits, cls)
@@ -334,7 +335,7 @@ def stability_view(y: float) -> dict:
     }
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@cache.data(show_spinner=False, max_entries=8)
 def stability_section(y: float) -> dict:
     """The numbers of `stability_view` and naive vs stable BCE on a log axis, breakdown marked (Vega-Lite)."""
     out = stability_view(y)

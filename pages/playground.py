@@ -1,5 +1,6 @@
 """Network playground: any small network on 2-D data (or your own points), each unit's map, any weight's chain rule."""
 
+from ui import cache
 from ui.shell import ensure_entry
 
 ensure_entry()
@@ -329,7 +330,7 @@ def _every(s: RunSettings) -> int:
     return frame_every(s.epochs, MAX_INTERVALS, must_include=s.epochs)
 
 
-@st.cache_data(max_entries=16, show_spinner="Training…")
+@cache.data(max_entries=16, show_spinner="Training…")
 def run(s: RunSettings):
     """The dataset and the whole training history (a frame every `_every(s)` epochs) for the settings."""
     data = _dataset(s)
@@ -363,7 +364,7 @@ def _to_u8(v: np.ndarray) -> np.ndarray:
     return np.rint((np.clip(v, -1.0, 1.0) + 1.0) * 127.5).astype(np.uint8)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cache.data(max_entries=16, show_spinner=False)
 def panels(s: RunSettings, by_grad: bool) -> tuple[tuple[dict, ...], int]:
     """The player's panels and m: every m-th frame of the run (m = 1 unless a large network's frames would
     pass the player's budget of MAX_BYTES per message; the last frame is always kept)."""

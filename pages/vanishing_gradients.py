@@ -1,5 +1,6 @@
 """Vanishing and exploding gradients: per-layer gradient norms through a deep stack, and the remedies."""
 
+from ui import cache
 from ui.shell import ensure_entry
 
 ensure_entry()
@@ -144,7 +145,7 @@ batch_norm = state.toggle(
 )
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+@cache.data(show_spinner=False, max_entries=128)
 def analyse(
     depth: int,
     width: int,
@@ -226,7 +227,7 @@ STYLES = {
 }  # palette index
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+@cache.data(show_spinner=False, max_entries=128)
 def views(settings: tuple, active: str | None) -> dict:
     """The charts of one setting as Vega-Lite specs (built once, then cached) and the series left out."""
     r = analyse(*settings)
