@@ -396,6 +396,16 @@ def put(name: str, text: str | None) -> None:
     if queued is None:
         queued = _run.queued = {}
     queued[name] = text
+    if _fragment_rerun():  # no end-of-run flush follows a fragment's rerun: write now
+        current = {k: st.query_params.get_all(k) for k in st.query_params if k not in RESERVED}
+        _write(current, _changed(current, _take_queued()))
+
+
+def _fragment_rerun() -> bool:
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return bool(ctx is not None and ctx.fragment_ids_this_run)
 
 
 def param(name: str) -> str | None:
