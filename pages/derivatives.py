@@ -10,11 +10,11 @@ import streamlit as st
 
 from core import finite_diff
 from core.catalogue import COMMON_DERIVATIVES, FUNCTIONS
-from core.expression import FUNCTION_NAMES, ParseError, parse
+from core.expression import FUNCTION_NAMES, Expression, ParseError, parse
 from ui import charts
 from ui.layout import stage_chart, stage_control, titled
 from ui.shell import check_badge, fmt, formula, header, show_code, show_parse_error
-from ui.state import UrlState
+from ui.state import UrlState, follow_outside_fragment
 
 CUSTOM = "custom"
 CUSTOM_DOMAIN = (-5.0, 5.0)
@@ -40,51 +40,6 @@ def _reset_x0() -> None:
 
 def _label(key: str) -> str:
     return FUNCTIONS[key].label if key in FUNCTIONS else "Type your own…"
-
-
-options = [*FUNCTIONS, CUSTOM]
-stage = stage_control()
-c1, c2, c3 = stage.columns([2, 2, 1.4])
-fn = state.select(
-    "fn", "Function f(x)", options, "article_loss", format_func=_label, container=c1, on_change=_reset_x0
-)
-if fn == CUSTOM:
-    text = state.text(
-        "expr",
-        "f(x) =",
-        "x**3 - 2*sin(x)",
-        container=c2,
-        help=f"Use x, numbers, + - * / ** and ( ). Functions: {', '.join(FUNCTION_NAMES)}. "
-        "Constants: pi, e. Write 2*x, not 2x.",
-    )
-    domain = CUSTOM_DOMAIN
-    x0_default = 1.0
-else:
-    entry = FUNCTIONS[fn]
-    text = entry.text
-    domain = tuple(float(v) for v in entry.domain)
-    x0_default = float(entry.default_x0)
-    c2.markdown(f"$f(x) = {entry.latex}$")
-h = state.log_slider(
-    "h",
-    "Step size h",
-    STEP_SIZES,
-    1e-5,
-    container=c3,
-    help="The finite-difference step. Smaller is not always better: see the chart below.",
-)
-x0 = state.slider(
-    "x0", "Point x₀", domain[0], domain[1], x0_default, step=(domain[1] - domain[0]) / 200, container=stage
-)
-
-try:
-    expr = parse(text, variables=("x",))
-    st.session_state["derivatives._last_valid"] = text
-except ParseError as err:
-    text = show_parse_error(
-        err, text, "f(x)", "the rest of the page", fallback=st.session_state.get("derivatives._last_valid")
-    )
-    expr = parse(text, variables=("x",))
 
 
 def _truncation_slope(errors: np.ndarray, exact: float) -> float | None:
@@ -166,131 +121,195 @@ def error_template() -> dict:
     return charts.vega_spec(charts.alt.layer(lines, charts.marker_rules("marks")))
 
 
-r = analyse(text, float(x0), float(h), float(domain[0]), float(domain[1]))
-shown = r["range"]
-if shown.clipped:
-    st.warning(
-        f"f leaves float64 on this range: {shown.reason}. The charts show x in "
-        f"[{shown.lo:.4g}, {shown.hi:.4g}], where f and f′ stay below {shown.limit:.0e}.",
-        icon=":material/data_alert:",
+@st.fragment
+def body() -> str:
+    """Everything a control changes: a slider move reruns only this (not the sidebar, the header, the
+    code and the challenge below). Returns the function's key."""
+    options = [*FUNCTIONS, CUSTOM]
+    stage = stage_control()
+    c1, c2, c3 = stage.columns([2, 2, 1.4])
+    fn = state.select(
+        "fn", "Function f(x)", options, "article_loss", format_func=_label, container=c1, on_change=_reset_x0
     )
-    domain = (shown.lo, shown.hi)
-if not (np.isfinite(r["f0"]) and np.isfinite(r["exact"])):
-    st.warning(
-        f"f or f′ is not defined at x₀ = {x0:g} (outside the function's domain). Move the point x₀.",
-        icon=":material/block:",
-    )
-    st.stop()
-
-left, right = st.columns([3, 2], gap="large")
-with left:
-    st.subheader("f and its tangent")
-    stage_chart().vega_lite_chart(
-        titled(
-            charts.fill_slots(
-                tangent_template(text, float(domain[0]), float(domain[1])),
-                point=charts.tangent_point(x0, r["f0"], r["exact"]),
-            ),
-            "f(x), its tangent at x₀, and f′(x) below",
-        ),
-        width="stretch",
-    )
-    st.caption(
-        "Green: the tangent at x₀, whose slope is f′(x₀). Hover anywhere: the dashed tangent and the "
-        "dot on f′ follow your pointer (computed in the browser, no rerun)."
-    )
-with right:
-    st.subheader(f"At x₀ = {x0:g}")
-    formula(f"f(x) = {r['f_latex']}", f"f(x) = {text}")
-    formula(f"f'(x) = {r['df_latex']}", f"f'(x) = {r['df_text']}")
-    m1, m2 = st.columns(2)
-    m1.metric("f(x₀)", fmt(r["f0"]))
-    sides = r["sides"]
-    if sides.kink:
-        m2.metric("f′(x₀)", "undefined", help="A kink: the slopes from the left and from the right differ.")
-        st.warning(
-            f"**Not differentiable at x₀ = {x0:g}**: one-sided slopes {sides.left:.4g} and "
-            f"{sides.right:.4g}. f has a corner here, so there is no single tangent; the symbolic "
-            f"rule returns {fmt(r['exact'], 4)} by convention, and finite differences are not graded.",
-            icon=":material/call_split:",
+    if fn == CUSTOM:
+        text = state.text(
+            "expr",
+            "f(x) =",
+            "x**3 - 2*sin(x)",
+            container=c2,
+            help=f"Use x, numbers, + - * / ** and ( ). Functions: {', '.join(FUNCTION_NAMES)}. "
+            "Constants: pi, e. Write 2*x, not 2x.",
         )
-        s1, s2 = st.columns(2)
-        s1.metric("slope from the left", fmt(sides.left, 4))
-        s2.metric("slope from the right", fmt(sides.right, 4))
+        domain = CUSTOM_DOMAIN
+        x0_default = 1.0
     else:
-        m2.metric("f′(x₀), symbolic", fmt(r["exact"]))
-        for m, quotient in (("forward", "(f(x₀+h) − f(x₀))/h"), ("central", "(f(x₀+h) − f(x₀−h))/2h")):
-            e = r[f"expected_{m}"]
-            good, suspicious = r[f"limits_{m}"]
-            order = "|f″|·h/2" if m == "forward" else "|f‴|·h²/6"
-            check_badge(
-                f"{m.capitalize()} difference, h = {h:g}",
-                r["exact"],
-                r[m],
-                r[f"rel_{m}"],
-                a_name="symbolic",
-                b_name=quotient,
-                good=good,
-                suspicious=suspicious,
-                note=f"Expected error ≈ {e.total:.1e} ({order} ≈ {e.truncation:.1e} + round-off "
-                f"ε·|f|/h ≈ {e.roundoff:.1e}): the {e.regime} regime.",
+        entry = FUNCTIONS[fn]
+        text = entry.text
+        domain = tuple(float(v) for v in entry.domain)
+        x0_default = float(entry.default_x0)
+        c2.markdown(f"$f(x) = {entry.latex}$")
+    h = state.log_slider(
+        "h",
+        "Step size h",
+        STEP_SIZES,
+        1e-5,
+        container=c3,
+        help="The finite-difference step. Smaller is not always better: see the chart below.",
+    )
+    x0 = state.slider(
+        "x0",
+        "Point x₀",
+        domain[0],
+        domain[1],
+        x0_default,
+        step=(domain[1] - domain[0]) / 200,
+        container=stage,
+    )
+
+    follow_outside_fragment("derivatives.fn", fn)
+    try:
+        parse(text, variables=("x",))
+        st.session_state["derivatives._last_valid"] = text
+    except ParseError as err:
+        text = show_parse_error(
+            err,
+            text,
+            "f(x)",
+            "the rest of the page",
+            fallback=st.session_state.get("derivatives._last_valid"),
+        )
+
+    r = analyse(text, float(x0), float(h), float(domain[0]), float(domain[1]))
+    shown = r["range"]
+    if shown.clipped:
+        st.warning(
+            f"f leaves float64 on this range: {shown.reason}. The charts show x in "
+            f"[{shown.lo:.4g}, {shown.hi:.4g}], where f and f′ stay below {shown.limit:.0e}.",
+            icon=":material/data_alert:",
+        )
+        domain = (shown.lo, shown.hi)
+    if not (np.isfinite(r["f0"]) and np.isfinite(r["exact"])):
+        st.warning(
+            f"f or f′ is not defined at x₀ = {x0:g} (outside the function's domain). Move the point x₀.",
+            icon=":material/block:",
+        )
+        st.stop()
+
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.subheader("f and its tangent")
+        stage_chart().vega_lite_chart(
+            titled(
+                charts.fill_slots(
+                    tangent_template(text, float(domain[0]), float(domain[1])),
+                    point=charts.tangent_point(x0, r["f0"], r["exact"]),
+                ),
+                "f(x), its tangent at x₀, and f′(x) below",
+            ),
+            width="stretch",
+        )
+        st.caption(
+            "Green: the tangent at x₀, whose slope is f′(x₀). Hover anywhere: the dashed tangent and the "
+            "dot on f′ follow your pointer (computed in the browser, no rerun)."
+        )
+    with right:
+        st.subheader(f"At x₀ = {x0:g}")
+        formula(f"f(x) = {r['f_latex']}", f"f(x) = {text}")
+        formula(f"f'(x) = {r['df_latex']}", f"f'(x) = {r['df_text']}")
+        m1, m2 = st.columns(2)
+        m1.metric("f(x₀)", fmt(r["f0"]))
+        sides = r["sides"]
+        if sides.kink:
+            m2.metric(
+                "f′(x₀)", "undefined", help="A kink: the slopes from the left and from the right differ."
             )
-        st.caption(
-            "Each difference is graded against its own expected error: green within 10× of it, amber "
-            "within 100×, red beyond. The symbolic derivative comes from the sum, product, quotient and "
-            "chain rules applied to the expression tree — an independent computation from the differences."
+            st.warning(
+                f"**Not differentiable at x₀ = {x0:g}**: one-sided slopes {sides.left:.4g} and "
+                f"{sides.right:.4g}. f has a corner here, so there is no single tangent; the symbolic "
+                f"rule returns {fmt(r['exact'], 4)} by convention, and finite differences are not graded.",
+                icon=":material/call_split:",
+            )
+            s1, s2 = st.columns(2)
+            s1.metric("slope from the left", fmt(sides.left, 4))
+            s2.metric("slope from the right", fmt(sides.right, 4))
+        else:
+            m2.metric("f′(x₀), symbolic", fmt(r["exact"]))
+            for m, quotient in (("forward", "(f(x₀+h) − f(x₀))/h"), ("central", "(f(x₀+h) − f(x₀−h))/2h")):
+                e = r[f"expected_{m}"]
+                good, suspicious = r[f"limits_{m}"]
+                order = "|f″|·h/2" if m == "forward" else "|f‴|·h²/6"
+                check_badge(
+                    f"{m.capitalize()} difference, h = {h:g}",
+                    r["exact"],
+                    r[m],
+                    r[f"rel_{m}"],
+                    a_name="symbolic",
+                    b_name=quotient,
+                    good=good,
+                    suspicious=suspicious,
+                    note=f"Expected error ≈ {e.total:.1e} ({order} ≈ {e.truncation:.1e} + round-off "
+                    f"ε·|f|/h ≈ {e.roundoff:.1e}): the {e.regime} regime.",
+                )
+            st.caption(
+                "Each difference is graded against its own expected error: green within 10× of it, amber "
+                "within 100×, red beyond. The symbolic derivative comes from the sum, product, quotient and "
+                "chain rules applied to the expression tree — an independent computation from the differences."
+            )
+
+    st.subheader("Error vs step size h")
+    ecol, tcol = st.columns([3, 2], gap="large")
+    with ecol:
+        n_h = len(H_SWEEP)
+        errors = {
+            "h": np.concatenate([H_SWEEP, H_SWEEP]),
+            "error": np.concatenate([r["sweep"]["forward"], r["sweep"]["central"]]),
+            "method": ["forward"] * n_h + ["central"] * n_h,
+        }
+        marks = {
+            "x": [r["best"]["forward"], r["best"]["central"], float(h)],
+            "label": [
+                f"best forward: {r['best']['forward']:.0e}",
+                f"best central: {r['best']['central']:.0e}",
+                f"your h = {h:g}",
+            ],
+            "color": [charts.PALETTE[0], charts.PALETTE[1], charts.PALETTE[4]],
+            "row": [0, 1, 2],
+        }
+        st.vega_lite_chart(
+            titled(
+                charts.fill_slots(error_template(), errors=errors, marks=marks),
+                "Finite-difference error against step size h",
+            ),
+            width="stretch",
         )
+    with tcol:
+        slopes = r["slopes"]
 
-st.subheader("Error vs step size h")
-ecol, tcol = st.columns([3, 2], gap="large")
-with ecol:
-    n_h = len(H_SWEEP)
-    errors = {
-        "h": np.concatenate([H_SWEEP, H_SWEEP]),
-        "error": np.concatenate([r["sweep"]["forward"], r["sweep"]["central"]]),
-        "method": ["forward"] * n_h + ["central"] * n_h,
-    }
-    marks = {
-        "x": [r["best"]["forward"], r["best"]["central"], float(h)],
-        "label": [
-            f"best forward: {r['best']['forward']:.0e}",
-            f"best central: {r['best']['central']:.0e}",
-            f"your h = {h:g}",
-        ],
-        "color": [charts.PALETTE[0], charts.PALETTE[1], charts.PALETTE[4]],
-        "row": [0, 1, 2],
-    }
-    st.vega_lite_chart(
-        titled(
-            charts.fill_slots(error_template(), errors=errors, marks=marks),
-            "Finite-difference error against step size h",
-        ),
-        width="stretch",
-    )
-with tcol:
-    slopes = r["slopes"]
+        def _slope_text(m: str) -> str:
+            s = slopes[m]
+            return f"{s:.2f}" if s is not None and np.isfinite(s) else "— (no truncation error here)"
 
-    def _slope_text(m: str) -> str:
-        s = slopes[m]
-        return f"{s:.2f}" if s is not None and np.isfinite(s) else "— (no truncation error here)"
-
-    st.markdown(
-        f"- **Forward** difference: fitted slope **{_slope_text('forward')}** on the right-hand side "
-        f"(error ∝ h), best h ≈ `{r['best']['forward']:.0e}`.\n"
-        f"- **Central** difference: fitted slope **{_slope_text('central')}** (error ∝ h²), best h ≈ "
-        f"`{r['best']['central']:.0e}`."
-    )
-    st.caption(
-        "To the right, truncation error dominates: it shrinks like h for the forward difference and like h² "
-        "for the central one (slopes 1 and 2 on this log-log chart). To the left, round-off wins: f(x+h) and "
-        "f(x) agree in almost all of their ~16 digits, their difference loses them, and dividing by a tiny h "
-        "magnifies what is left — the error climbs again like 1/h."
-    )
-    if fn == "article_loss":
-        st.caption(
-            "For a quadratic like the article's loss the central difference has no truncation error "
-            "at all (f‴ = 0): only the round-off wall remains."
+        st.markdown(
+            f"- **Forward** difference: fitted slope **{_slope_text('forward')}** on the right-hand side "
+            f"(error ∝ h), best h ≈ `{r['best']['forward']:.0e}`.\n"
+            f"- **Central** difference: fitted slope **{_slope_text('central')}** (error ∝ h²), best h ≈ "
+            f"`{r['best']['central']:.0e}`."
         )
+        st.caption(
+            "To the right, truncation error dominates: it shrinks like h for the forward difference and like h² "
+            "for the central one (slopes 1 and 2 on this log-log chart). To the left, round-off wins: f(x+h) and "
+            "f(x) agree in almost all of their ~16 digits, their difference loses them, and dividing by a tiny h "
+            "magnifies what is left — the error climbs again like 1/h."
+        )
+        if fn == "article_loss":
+            st.caption(
+                "For a quadratic like the article's loss the central difference has no truncation error "
+                "at all (f‴ = 0): only the round-off wall remains."
+            )
+    return fn
+
+
+fn = body()
 
 st.subheader("Common derivatives in deep learning")
 table = "| Function | Formula | Derivative | Used in |\n|---|---|---|---|\n" + "\n".join(
@@ -298,7 +317,7 @@ table = "| Function | Formula | Derivative | Used in |\n|---|---|---|---|\n" + "
 )
 st.markdown(table)
 
-show_code(finite_diff.derivative, finite_diff.relative_error, type(expr).derivative)
+show_code(finite_diff.derivative, finite_diff.relative_error, Expression.derivative)
 
 from ui.challenge import challenge_panel
 

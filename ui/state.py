@@ -401,6 +401,17 @@ def put(name: str, text: str | None) -> None:
         _write(current, _changed(current, _take_queued()))
 
 
+def follow_outside_fragment(key: str, value: Any) -> None:
+    """Inside an `st.fragment`: a value that parts of the page outside the fragment also show (the
+    challenge panel follows the page's function). When a fragment's own rerun changes it, the whole
+    page reruns, so nothing outside shows the old one."""
+    seen = f"_outside.{key}"
+    changed = seen in st.session_state and st.session_state[seen] != value
+    st.session_state[seen] = value
+    if changed and _fragment_rerun():
+        st.rerun()
+
+
 def _fragment_rerun() -> bool:
     from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
