@@ -18,7 +18,7 @@ from ui import charts, wording
 from ui.layout import stage_chart, stage_control, titled
 from ui.navigation import page_by_url
 from ui.shell import check_badge, header, show_code, thresholds_caption
-from ui.state import UrlState
+from ui.state import UrlState, follow_outside_fragment
 
 ARTICLE_FIVE = ["sigmoid", "tanh", "relu", "leaky_relu", "gelu"]  # the article's plots, in its order
 N_POINTS = 300  # even: the symmetric grid never contains x = 0, the kink of ReLU, leaky ReLU and ELU
@@ -44,39 +44,6 @@ state = UrlState("activations")
 
 def _name(key: str) -> str:
     return ACTIVATIONS[key].name
-
-
-c1, c2 = stage_control().columns([3, 1.2])
-keys = state.multiselect(
-    "acts",
-    "Activations to overlay",
-    list(ACTIVATIONS),
-    ARTICLE_FIVE,
-    format_func=_name,
-    container=c1,
-    help="The default is the article's five. Add ELU, softplus or SiLU (swish).",
-)
-half = state.slider(
-    "xmax",
-    "x range ±",
-    2,
-    20,
-    8,
-    container=c2,
-    help="The plotted (and checked) interval is [−x, x]. The article plots ±5.",
-)
-if not keys:
-    st.info("Pick at least one activation above.", icon=":material/touch_app:")
-    st.stop()
-
-params: dict[str, dict[str, float]] = {k: {} for k in keys}
-slots = itertools.cycle(st.columns(4))
-for k in (k for k in ACTIVATIONS if k in keys):  # one slider per hyperparameter, from the registry
-    for name, (d, lo, hi) in ACTIVATIONS[k].params.items():
-        s = ACTIVATIONS[k].sliders[name]
-        params[k][name] = state.slider(
-            s.url, s.label, lo, hi, d, step=s.step, container=next(slots), help=s.help
-        )
 
 
 def analyse(key: str, half: int, param_items: tuple[tuple[str, float], ...]) -> dict:
@@ -132,86 +99,129 @@ def page_data(keys: tuple[str, ...], half: int, all_params: tuple) -> dict:
     return {"results": results, "spec": charts.vega_spec(chart)}
 
 
-param_items = tuple(tuple(sorted(params[k].items())) for k in keys)
-view = page_data(tuple(keys), int(half), param_items)
-results = view["results"]
-f_top = max(float(np.max(results[k]["f"])) for k in keys)
+@st.fragment
+def body():
+    """Every control and everything it changes: a widget here reruns only this part of the page (not the
+    sidebar, the header, the code or the challenge below)."""
+    c1, c2 = stage_control().columns([3, 1.2])
+    keys = state.multiselect(
+        "acts",
+        "Activations to overlay",
+        list(ACTIVATIONS),
+        ARTICLE_FIVE,
+        format_func=_name,
+        container=c1,
+        help="The default is the article's five. Add ELU, softplus or SiLU (swish).",
+    )
+    half = state.slider(
+        "xmax",
+        "x range ±",
+        2,
+        20,
+        8,
+        container=c2,
+        help="The plotted (and checked) interval is [−x, x]. The article plots ±5.",
+    )
+    follow_outside_fragment("activations.acts", tuple(keys))  # the code below shows their derivatives
+    if not keys:
+        st.info("Pick at least one activation above.", icon=":material/touch_app:")
+        st.stop()
 
-left, right = st.columns([3, 2], gap="large")
-with left:
-    stage_chart().vega_lite_chart(
-        spec=titled(view["spec"], "Each activation f(x) and its derivative f′(x)"), width="stretch"
-    )
-    clipped = (
-        " The f(x) axis stops at 3: ReLU-like curves keep rising beyond it." if f_top > F_AXIS[1] else ""
-    )
-    shaded = "Shaded on f′, and in the strip below" if len(keys) == 1 else "The strip below, one row each"
-    st.caption(
-        "Hover either chart: a dashed tangent on every f and a dot on every f′ follow your pointer "
-        "(in the browser, no rerun) — the tangent's slope is the dot's height. "
-        f"{shaded}: where |f′| is under 1 % of its peak, so a gradient passing through is cut at "
-        f"least a hundredfold — the function is saturated there.{clipped}"
-    )
+    params: dict[str, dict[str, float]] = {k: {} for k in keys}
+    slots = itertools.cycle(st.columns(4))
+    for k in (k for k in ACTIVATIONS if k in keys):  # one slider per hyperparameter, from the registry
+        for name, (d, lo, hi) in ACTIVATIONS[k].params.items():
+            s = ACTIVATIONS[k].sliders[name]
+            params[k][name] = state.slider(
+                s.url, s.label, lo, hi, d, step=s.step, container=next(slots), help=s.help
+            )
 
-with right:
-    st.subheader("At a glance")
-    rows = []
-    for k in keys:
-        act = ACTIVATIONS[k]
-        where = wording.PEAK_TEXT[k]
-        if k == "elu":  # the registry's text covers both cases; say the one on screen
-            where = "x > 0" if params[k]["alpha"] <= 1 else "x → 0⁻"
-        rng = (
-            act.range_text.replace("α", f"{params[k]['alpha']:g}") if "alpha" in params[k] else act.range_text
+    param_items = tuple(tuple(sorted(params[k].items())) for k in keys)
+    view = page_data(tuple(keys), int(half), param_items)
+    results = view["results"]
+    f_top = max(float(np.max(results[k]["f"])) for k in keys)
+
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        stage_chart().vega_lite_chart(
+            spec=titled(view["spec"], "Each activation f(x) and its derivative f′(x)"), width="stretch"
         )
-        rows.append(
-            f"| **{act.name}** | {rng} | **{results[k]['peak']:.4g}** at {where} | "
-            f"{act.used_in.split(': ', 1)[-1]} |"
+        clipped = (
+            " The f(x) axis stops at 3: ReLU-like curves keep rising beyond it." if f_top > F_AXIS[1] else ""
         )
-    st.markdown("| | Range | Peak f′ | Used in |\n|---|---|---|---|\n" + "\n".join(rows))
-    if "sigmoid" in keys:
-        st.markdown(
-            "**Sigmoid's slope never exceeds ¼** (at x = 0). Ten sigmoid layers multiply ten such factors: "
-            "the gradient reaching the first layer is at most (¼)¹⁰ ≈ 10⁻⁶ of what left the loss, before "
-            "the weights even enter. That is the vanishing-gradient problem."
+        shaded = "Shaded on f′, and in the strip below" if len(keys) == 1 else "The strip below, one row each"
+        st.caption(
+            "Hover either chart: a dashed tangent on every f and a dot on every f′ follow your pointer "
+            "(in the browser, no rerun) — the tangent's slope is the dot's height. "
+            f"{shaded}: where |f′| is under 1 % of its peak, so a gradient passing through is cut at "
+            f"least a hundredfold — the function is saturated there.{clipped}"
         )
-    else:
-        st.markdown(
-            "Backprop multiplies one f′ per layer: a peak slope below 1 (sigmoid's ¼) shrinks the "
-            "gradient geometrically with depth — the vanishing-gradient problem."
-        )
-    vg = page_by_url("vanishing_gradients")
-    if vg.exists:
-        st.page_link(vg.file, label="Vanishing gradients, layer by layer", icon=vg.icon)
-    else:
-        st.markdown(f"[Vanishing gradients, layer by layer →](/{vg.url_path})")
-    with st.expander("Formulas", icon=":material/functions:"):
+
+    with right:
+        st.subheader("At a glance")
+        rows = []
         for k in keys:
-            st.latex(ACTIVATIONS[k].formula)
-            st.latex(ACTIVATIONS[k].grad_formula)
+            act = ACTIVATIONS[k]
+            where = wording.PEAK_TEXT[k]
+            if k == "elu":  # the registry's text covers both cases; say the one on screen
+                where = "x > 0" if params[k]["alpha"] <= 1 else "x → 0⁻"
+            rng = (
+                act.range_text.replace("α", f"{params[k]['alpha']:g}")
+                if "alpha" in params[k]
+                else act.range_text
+            )
+            rows.append(
+                f"| **{act.name}** | {rng} | **{results[k]['peak']:.4g}** at {where} | "
+                f"{act.used_in.split(': ', 1)[-1]} |"
+            )
+        st.markdown("| | Range | Peak f′ | Used in |\n|---|---|---|---|\n" + "\n".join(rows))
+        if "sigmoid" in keys:
+            st.markdown(
+                "**Sigmoid's slope never exceeds ¼** (at x = 0). Ten sigmoid layers multiply ten such factors: "
+                "the gradient reaching the first layer is at most (¼)¹⁰ ≈ 10⁻⁶ of what left the loss, before "
+                "the weights even enter. That is the vanishing-gradient problem."
+            )
+        else:
+            st.markdown(
+                "Backprop multiplies one f′ per layer: a peak slope below 1 (sigmoid's ¼) shrinks the "
+                "gradient geometrically with depth — the vanishing-gradient problem."
+            )
+        vg = page_by_url("vanishing_gradients")
+        if vg.exists:
+            st.page_link(vg.file, label="Vanishing gradients, layer by layer", icon=vg.icon)
+        else:
+            st.markdown(f"[Vanishing gradients, layer by layer →](/{vg.url_path})")
+        with st.expander("Formulas", icon=":material/functions:"):
+            for k in keys:
+                st.latex(ACTIVATIONS[k].formula)
+                st.latex(ACTIVATIONS[k].grad_formula)
 
-st.subheader("Check: analytic f′ against central differences")
-cols = st.columns(min(len(keys), 4))
-for i, k in enumerate(keys):
-    report = results[k]["check"]
-    c = report.worst
-    check_badge(
-        f"{_name(k)}, worst of {len(report.rows)} points",
-        c.analytic,
-        c.numeric,
-        c.score,
-        a_name=f"f′({c.value:.3f})",
-        b_name="central",
-        container=cols[i % len(cols)],
+    st.subheader("Check: analytic f′ against central differences")
+    cols = st.columns(min(len(keys), 4))
+    for i, k in enumerate(keys):
+        report = results[k]["check"]
+        c = report.worst
+        check_badge(
+            f"{_name(k)}, worst of {len(report.rows)} points",
+            c.analytic,
+            c.numeric,
+            c.score,
+            a_name=f"f′({c.value:.3f})",
+            b_name="central",
+            container=cols[i % len(cols)],
+        )
+    st.caption(
+        f"Every plotted point: the registry's f′ against (f(x+h) − f(x−h))/2h with h = {H:g}; the badge shows the "
+        f"worst point. The grid of {N_POINTS} points is symmetric with an even count, so it never lands on "
+        "x = 0, where ReLU, leaky ReLU and ELU (α ≠ 1) have a kink and a central difference would average two "
+        "slopes. Inside saturated stretches f′ is tiny and the difference quotient is mostly round-off, so "
+        "the error there is measured against 1 % of the peak instead of against f′ itself. "
+        + thresholds_caption()
     )
-st.caption(
-    f"Every plotted point: the registry's f′ against (f(x+h) − f(x−h))/2h with h = {H:g}; the badge shows the "
-    f"worst point. The grid of {N_POINTS} points is symmetric with an even count, so it never lands on "
-    "x = 0, where ReLU, leaky ReLU and ELU (α ≠ 1) have a kink and a central difference would average two "
-    "slopes. Inside saturated stretches f′ is tiny and the difference quotient is mostly round-off, so "
-    "the error there is measured against 1 % of the peak instead of against f′ itself. "
-    + thresholds_caption()
-)
+    return keys
+
+
+keys = body()
 
 show_code(*(ACTIVATIONS[k].grad for k in keys), activation_check, finite_diff.derivative)
 

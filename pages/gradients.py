@@ -15,7 +15,7 @@ from core.surfaces import SURFACES
 from ui import charts, geometry, palette
 from ui.layout import stage_chart, stage_control, titled
 from ui.shell import check_badge, header, show_code, thresholds_caption
-from ui.state import UrlState
+from ui.state import UrlState, follow_outside_fragment
 
 PAGE = "gradients"
 H = 1e-5  # the article's step for the numerical partials
@@ -72,47 +72,6 @@ def _num(x: float) -> str:
 
 def _set_angle(angle: float) -> None:
     state.set("angle", int(round(angle)) % 360)
-
-
-c1, c2, c3 = stage_control().columns([2.2, 1.4, 1.4], gap="medium")
-key = state.select(
-    "surface",
-    "Loss surface L(w₁, w₂)",
-    list(SURFACES),
-    "coupled",
-    format_func=_surface_name,
-    container=c1,
-    on_change=_reset_point,
-    help="Changing the surface moves the point to that surface's usual starting point.",
-)
-surface = SURFACES[key]
-(lo1, hi1), (lo2, hi2) = surface.domain
-start = surface.default_start
-_keep_inside("w1", lo1, hi1, float(start[0]))
-_keep_inside("w2", lo2, hi2, float(start[1]))
-w1 = state.slider(
-    "w1",
-    "Point w₁",
-    float(lo1),
-    float(hi1),
-    float(start[0]),
-    step=_step(lo1, hi1),
-    container=c2,
-    format="%.2f",
-    help="The first parameter of the point where the gradient is taken.",
-)
-w2 = state.slider(
-    "w2",
-    "Point w₂",
-    float(lo2),
-    float(hi2),
-    float(start[1]),
-    step=_step(lo2, hi2),
-    container=c3,
-    format="%.2f",
-    help="The second parameter of the point where the gradient is taken.",
-)
-c1.caption(surface.description)
 
 
 @cache.data(show_spinner=False, max_entries=16)
@@ -226,234 +185,284 @@ def direction_template() -> dict:
     )
 
 
-r = at_point(key, float(w1), float(w2))
-pic = surface_picture(key)
-g, numeric = r["g"], r["numeric"]
-
-# Sections in reading order; the direction slider (last section) is read before the map is drawn.
-map_section, numbers_section = st.container(), st.container()
-slice_section, direction_section = st.container(), st.container()
-with numbers_section:
-    st.latex(surface.formula + r"\qquad " + surface.grad_formula)
-    m = st.columns(4)
-    m[0].metric(f"L({w1:g}, {w2:g})", _num(r["L"]))
-    m[1].metric("∂L/∂w₁", _num(g[0]), help="Slope of the loss along w₁ with w₂ held fixed.")
-    m[2].metric("∂L/∂w₂", _num(g[1]), help="Slope of the loss along w₂ with w₁ held fixed.")
-    m[3].metric("‖∇L‖ (steepest slope)", _num(r["norm"]), help="The length of the gradient vector.")
-    article_note = (
-        st.empty()
-    )  # always there, filled only at the article's point: charts below keep their places
-    if key == "coupled" and (w1, w2) == (1.0, 1.0):
-        article_note.caption(
-            "This is the article's example: `loss_2d(1, 1)` = 6 with ∂L/∂w₁ = 2(1 − 2) + 1 = −1 "
-            "and ∂L/∂w₂ = 2(1 − 3) + 1 = −3. Both partials are negative: increasing either weight "
-            "lowers the loss."
-        )
-with direction_section:
-    st.subheader("Directional derivative: the slope in any direction")
-    dl, dr = st.columns([2, 3], gap="large")
-    angle = state.slider(
-        "angle",
-        "Direction θ (degrees, from the +w₁ axis)",
-        0,
-        360,
-        45,
-        step=1,
-        container=dl,
-        help="u = (cos θ, sin θ): 0° points along +w₁, 90° along +w₂.",
+@st.fragment
+def body():
+    """Every control and everything it changes: a widget here reruns only this part of the page (not the
+    sidebar, the header, the code or the challenge below)."""
+    c1, c2, c3 = stage_control().columns([2.2, 1.4, 1.4], gap="medium")
+    key = state.select(
+        "surface",
+        "Loss surface L(w₁, w₂)",
+        list(SURFACES),
+        "coupled",
+        format_func=_surface_name,
+        container=c1,
+        on_change=_reset_point,
+        help="Changing the surface moves the point to that surface's usual starting point.",
     )
-d = directional(key, float(w1), float(w2), float(angle))
+    follow_outside_fragment("gradients.surface", key)  # the code shown below is the surface's
+    surface = SURFACES[key]
+    (lo1, hi1), (lo2, hi2) = surface.domain
+    start = surface.default_start
+    _keep_inside("w1", lo1, hi1, float(start[0]))
+    _keep_inside("w2", lo2, hi2, float(start[1]))
+    w1 = state.slider(
+        "w1",
+        "Point w₁",
+        float(lo1),
+        float(hi1),
+        float(start[0]),
+        step=_step(lo1, hi1),
+        container=c2,
+        format="%.2f",
+        help="The first parameter of the point where the gradient is taken.",
+    )
+    w2 = state.slider(
+        "w2",
+        "Point w₂",
+        float(lo2),
+        float(hi2),
+        float(start[1]),
+        step=_step(lo2, hi2),
+        container=c3,
+        format="%.2f",
+        help="The second parameter of the point where the gradient is taken.",
+    )
+    c1.caption(surface.description)
 
-# -- the surface from above ------------------------------------------------------------------------
-map_section.subheader("The surface from above, and which way is downhill")
-cell = pic["cell"]
+    r = at_point(key, float(w1), float(w2))
+    pic = surface_picture(key)
+    g, numeric = r["g"], r["numeric"]
 
+    # Sections in reading order; the direction slider (last section) is read before the map is drawn.
+    map_section, numbers_section = st.container(), st.container()
+    slice_section, direction_section = st.container(), st.container()
+    with numbers_section:
+        st.latex(surface.formula + r"\qquad " + surface.grad_formula)
+        m = st.columns(4)
+        m[0].metric(f"L({w1:g}, {w2:g})", _num(r["L"]))
+        m[1].metric("∂L/∂w₁", _num(g[0]), help="Slope of the loss along w₁ with w₂ held fixed.")
+        m[2].metric("∂L/∂w₂", _num(g[1]), help="Slope of the loss along w₂ with w₁ held fixed.")
+        m[3].metric("‖∇L‖ (steepest slope)", _num(r["norm"]), help="The length of the gradient vector.")
+        article_note = (
+            st.empty()
+        )  # always there, filled only at the article's point: charts below keep their places
+        if key == "coupled" and (w1, w2) == (1.0, 1.0):
+            article_note.caption(
+                "This is the article's example: `loss_2d(1, 1)` = 6 with ∂L/∂w₁ = 2(1 − 2) + 1 = −1 "
+                "and ∂L/∂w₂ = 2(1 − 3) + 1 = −3. Both partials are negative: increasing either weight "
+                "lowers the loss."
+            )
+    with direction_section:
+        st.subheader("Directional derivative: the slope in any direction")
+        dl, dr = st.columns([2, 3], gap="large")
+        angle = state.slider(
+            "angle",
+            "Direction θ (degrees, from the +w₁ axis)",
+            0,
+            360,
+            45,
+            step=1,
+            container=dl,
+            help="u = (cos θ, sin θ): 0° points along +w₁, 90° along +w₂.",
+        )
+    d = directional(key, float(w1), float(w2), float(angle))
 
-def _arrow(v: np.ndarray, length: float, label: str) -> dict:
-    """An arrow from the point along v, `length` cells long, its label just beyond the tip; shortened
-    (to at least a third) when the label would fall off the plot."""
-    tip = surfaces.scaled_arrow(v, cell, length)
-    beyond = surfaces.scaled_arrow(v, cell, length + LABEL_GAP)
-    room = surfaces.scaled_arrow(v, cell, length + LABEL_GAP + LABEL_ROOM)
-    k = max(geometry.fit_factor((w1, w2), room, surface.domain), 1 / 3)
-    return {
-        "x": w1,
-        "y": w2,
-        "x2": w1 + k * float(tip[0]),
-        "y2": w2 + k * float(tip[1]),
-        "lx": w1 + k * float(beyond[0]),
-        "ly": w2 + k * float(beyond[1]),
-        "label": label,
+    # -- the surface from above ------------------------------------------------------------------------
+    map_section.subheader("The surface from above, and which way is downhill")
+    cell = pic["cell"]
+
+    def _arrow(v: np.ndarray, length: float, label: str) -> dict:
+        """An arrow from the point along v, `length` cells long, its label just beyond the tip; shortened
+        (to at least a third) when the label would fall off the plot."""
+        tip = surfaces.scaled_arrow(v, cell, length)
+        beyond = surfaces.scaled_arrow(v, cell, length + LABEL_GAP)
+        room = surfaces.scaled_arrow(v, cell, length + LABEL_GAP + LABEL_ROOM)
+        k = max(geometry.fit_factor((w1, w2), room, surface.domain), 1 / 3)
+        return {
+            "x": w1,
+            "y": w2,
+            "x2": w1 + k * float(tip[0]),
+            "y2": w2 + k * float(tip[1]),
+            "lx": w1 + k * float(beyond[0]),
+            "ly": w2 + k * float(beyond[1]),
+            "label": label,
+        }
+
+    slots = {
+        "u": [_arrow(d["u"], U_LEN, "u")],
+        "grad": [_arrow(g, GRAD_LEN, "∇L")] if r["norm"] > 0 else [],
+        "point": [{"x": w1, "y": w2, "label": f"({w1:g}, {w2:g}): L = {_num(r['L'])}"}],
     }
-
-
-slots = {
-    "u": [_arrow(d["u"], U_LEN, "u")],
-    "grad": [_arrow(g, GRAD_LEN, "∇L")] if r["norm"] > 0 else [],
-    "point": [{"x": w1, "y": w2, "label": f"({w1:g}, {w2:g}): L = {_num(r['L'])}"}],
-}
-left, right = map_section.columns([3, 2], gap="large")
-stage_chart(left).vega_lite_chart(
-    titled(charts.fill_slots(map_template(key), **slots), "L(w₁, w₂) from above, −∇L arrows"), width="stretch"
-)
-with right:
-    st.markdown(
-        f"- **White arrows**: −∇L on a {FIELD_N}×{FIELD_N} grid — the downhill direction, where gradient "
-        "descent would step. They are all drawn **the same length** so they stay readable; only their "
-        "direction is meaningful (hover a head for ‖∇L‖ there).\n"
-        f"- **Pink arrow** ∇L at your point: uphill, the direction of steepest ascent, here "
-        f"({_num(g[0])}, {_num(g[1])}), length {_num(r['norm'])} (drawn to a fixed length, shorter near an edge).\n"
-        f"- **Amber arrow** u: the direction θ = {angle}° chosen below."
+    left, right = map_section.columns([3, 2], gap="large")
+    stage_chart(left).vega_lite_chart(
+        titled(charts.fill_slots(map_template(key), **slots), "L(w₁, w₂) from above, −∇L arrows"),
+        width="stretch",
     )
-    st.caption(
-        "Colour is log₁₀ of the loss above its lowest value on the plot: dark = low, yellow = high. "
-        "The arrows cross the colour bands at right angles — the gradient is perpendicular to the level "
-        "curves (exactly so when both axes have the same scale)."
-    )
-    if r["norm"] == 0:
-        st.info(
-            "The gradient is exactly zero here: a stationary point. Every direction is flat to first order.",
-            icon=":material/radio_button_checked:",
+    with right:
+        st.markdown(
+            f"- **White arrows**: −∇L on a {FIELD_N}×{FIELD_N} grid — the downhill direction, where gradient "
+            "descent would step. They are all drawn **the same length** so they stay readable; only their "
+            "direction is meaningful (hover a head for ‖∇L‖ there).\n"
+            f"- **Pink arrow** ∇L at your point: uphill, the direction of steepest ascent, here "
+            f"({_num(g[0])}, {_num(g[1])}), length {_num(r['norm'])} (drawn to a fixed length, shorter near an edge).\n"
+            f"- **Amber arrow** u: the direction θ = {angle}° chosen below."
         )
-    if (hi1 - lo1) / (hi2 - lo2) > 2 or (hi2 - lo2) / (hi1 - lo1) > 2:
         st.caption(
-            f"The axes have very different ranges (w₁ spans {hi1 - lo1:g}, w₂ spans {hi2 - lo2:g}), so the "
-            "plot stretches angles: an arrow at 45° does not look like 45° here."
+            "Colour is log₁₀ of the loss above its lowest value on the plot: dark = low, yellow = high. "
+            "The arrows cross the colour bands at right angles — the gradient is perpendicular to the level "
+            "curves (exactly so when both axes have the same scale)."
         )
+        if r["norm"] == 0:
+            st.info(
+                "The gradient is exactly zero here: a stationary point. Every direction is flat to first order.",
+                icon=":material/radio_button_checked:",
+            )
+        if (hi1 - lo1) / (hi2 - lo2) > 2 or (hi2 - lo2) / (hi1 - lo1) > 2:
+            st.caption(
+                f"The axes have very different ranges (w₁ spans {hi1 - lo1:g}, w₂ spans {hi2 - lo2:g}), so the "
+                "plot stretches angles: an arrow at 45° does not look like 45° here."
+            )
 
-# -- partial derivatives as slopes of slices -------------------------------------------------------
-slice_section.subheader("Partial derivatives are slopes of slices")
-slice_section.markdown(
-    f"Hold one parameter fixed and the loss becomes an ordinary function of the other. The slope of that "
-    f"slice at your point is the partial derivative. Green: the tangent at the point; hover to move a dashed "
-    f"tangent along the slice. Below each slice, the partial derivative along it. Numeric check: central "
-    f"differences with h = {H:g} (the article's), e.g. (L(w₁+h, w₂) − L(w₁−h, w₂)) / 2h."
-)
-s1, s2 = slice_section.columns(2, gap="large")
-for col, i, name, other, xs, fs, dfs in (
-    (s1, 0, "w₁", f"w₂ = {w2:g}", r["x1"], r["f1"], r["df1"]),
-    (s2, 1, "w₂", f"w₁ = {w1:g}", r["x2"], r["f2"], r["df2"]),
-):
-    with col:
-        st.markdown(f"**L along {name}, with {other} fixed** — slope ∂L/∂{name} = {_num(g[i])}")
-        x0 = w1 if i == 0 else w2
-        top, bottom = charts.loss_slice(
-            xs,
-            fs,
-            dfs,
-            x0=float(x0),
-            f0=r["L"],
-            slope0=float(g[i]),
-            x_title=name,
-            f_title=f"L along {name}",
-            df_title=f"∂L/∂{name}",
-            height=230,
+    # -- partial derivatives as slopes of slices -------------------------------------------------------
+    slice_section.subheader("Partial derivatives are slopes of slices")
+    slice_section.markdown(
+        f"Hold one parameter fixed and the loss becomes an ordinary function of the other. The slope of that "
+        f"slice at your point is the partial derivative. Green: the tangent at the point; hover to move a dashed "
+        f"tangent along the slice. Below each slice, the partial derivative along it. Numeric check: central "
+        f"differences with h = {H:g} (the article's), e.g. (L(w₁+h, w₂) − L(w₁−h, w₂)) / 2h."
+    )
+    s1, s2 = slice_section.columns(2, gap="large")
+    for col, i, name, other, xs, fs, dfs in (
+        (s1, 0, "w₁", f"w₂ = {w2:g}", r["x1"], r["f1"], r["df1"]),
+        (s2, 1, "w₂", f"w₁ = {w1:g}", r["x2"], r["f2"], r["df2"]),
+    ):
+        with col:
+            st.markdown(f"**L along {name}, with {other} fixed** — slope ∂L/∂{name} = {_num(g[i])}")
+            x0 = w1 if i == 0 else w2
+            top, bottom = charts.loss_slice(
+                xs,
+                fs,
+                dfs,
+                x0=float(x0),
+                f0=r["L"],
+                slope0=float(g[i]),
+                x_title=name,
+                f_title=f"L along {name}",
+                df_title=f"∂L/∂{name}",
+                height=230,
+            )
+            st.vega_lite_chart(titled(top, f"L along {name}"), width="stretch")
+            st.vega_lite_chart(titled(bottom, f"∂L/∂{name} along {name}"), width="stretch")
+            check_badge(
+                f"∂L/∂{name} at ({w1:g}, {w2:g})",
+                float(g[i]),
+                float(numeric[i]),
+                r["rel"][i],
+                a_name="analytic",
+                b_name=f"central difference (h = {H:g})",
+            )
+    slice_section.caption(
+        thresholds_caption() + " The analytic partials are the hand-derived formulas above; the central "
+        "differences only evaluate L — two independent computations."
+    )
+
+    # -- directional derivative --------------------------------------------------------------------------
+    with dl:
+        b1, b2 = st.columns(2)
+        b1.button(
+            "Along ∇L",
+            key=f"{PAGE}.along_gradient",
+            on_click=_set_angle,
+            args=(r["theta"],),
+            icon=":material/north:",
+            width="stretch",
+            disabled=r["norm"] == 0,
+            help="Turn u to the gradient's direction (uphill), rounded to a whole degree.",
         )
-        st.vega_lite_chart(titled(top, f"L along {name}"), width="stretch")
-        st.vega_lite_chart(titled(bottom, f"∂L/∂{name} along {name}"), width="stretch")
+        b2.button(
+            "Along −∇L",
+            key=f"{PAGE}.against_gradient",
+            on_click=_set_angle,
+            args=(r["theta"] + 180,),
+            icon=":material/south:",
+            width="stretch",
+            disabled=r["norm"] == 0,
+            help="Turn u against the gradient (downhill, where gradient descent steps), rounded to a whole degree.",
+        )
+        u = d["u"]
+        st.latex(
+            (
+                r"\begin{aligned} D_{\mathbf u}L &= \nabla L \cdot \mathbf u = \tfrac{\partial L}{\partial w_1}\cos\theta"
+                r" + \tfrac{\partial L}{\partial w_2}\sin\theta \\"
+                rf" &= ({_num(g[0])})({_num(u[0])}) + ({_num(g[1])})({_num(u[1])}) \\"
+                rf" &= {_num(d['analytic'])} \end{{aligned}}"
+            ).replace("−", "-")
+        )
+        near_zero = abs(d["analytic"]) < 1e-8 * max(r["norm"], 1e-300)
         check_badge(
-            f"∂L/∂{name} at ({w1:g}, {w2:g})",
-            float(g[i]),
-            float(numeric[i]),
-            r["rel"][i],
-            a_name="analytic",
-            b_name=f"central difference (h = {H:g})",
+            f"D_u L at θ = {angle}°",
+            d["analytic"],
+            d["numeric"],
+            d["rel"],
+            a_name="∇L·u",
+            b_name="central difference along u",
+            note=(
+                "u is (almost) perpendicular to ∇L: both values are ≈ 0 and their relative error only "
+                "measures round-off."
+            )
+            if near_zero
+            else None,
         )
-slice_section.caption(
-    thresholds_caption() + " The analytic partials are the hand-derived formulas above; the central "
-    "differences only evaluate L — two independent computations."
-)
+        st.caption(
+            f"The numeric estimate never uses the gradient: it is the slope at t = 0 of the slice "
+            f"t ↦ L(w + t·u), by central differences (h = {H:g}) — like the partial derivatives above, which "
+            "are the cases θ = 0° and θ = 90°."
+        )
+    with dr:
+        marks = []
+        if r["norm"] > 0:
+            low = (r["theta"] + 180) % 360
+            marks.append(
+                {
+                    "x": r["theta"],
+                    "y": r["norm"],
+                    "label": f"max = ‖∇L‖ = {_num(r['norm'])} at θ* = {r['theta']:.1f}°",
+                    "color": GRAD_COLOR,
+                    "place": "above",
+                }
+            )
+            marks.append(
+                {
+                    "x": low,
+                    "y": -r["norm"],
+                    "label": f"min = −‖∇L‖ at {low:.1f}° (steepest descent)",
+                    "color": MIN_COLOR,
+                    "place": "below",
+                }
+            )
+        marks.append({"x": float(angle), "y": d["analytic"], "label": "", "color": U_COLOR, "place": "above"})
+        st.markdown(
+            f"**Slope in every direction** — your θ = {angle}° (amber dot): D_u L = {_num(d['analytic'])}"
+        )
+        st.vega_lite_chart(
+            titled(
+                charts.fill_slots(
+                    direction_template(), sweep={"theta": ANGLES, "D": d["sweep"]}, marks=marks
+                ),
+                "Directional derivative against direction θ",
+            ),
+            width="stretch",
+        )
+        st.caption(
+            "Over all directions the slope is ‖∇L‖·cos φ, φ being the angle between u and ∇L: largest (= ‖∇L‖) "
+            "when u points along the gradient, zero across it, most negative against it. That is what "
+            "“the gradient points in the direction of steepest ascent” means — and why descent steps along −∇L."
+        )
+    return key
 
-# -- directional derivative --------------------------------------------------------------------------
-with dl:
-    b1, b2 = st.columns(2)
-    b1.button(
-        "Along ∇L",
-        key=f"{PAGE}.along_gradient",
-        on_click=_set_angle,
-        args=(r["theta"],),
-        icon=":material/north:",
-        width="stretch",
-        disabled=r["norm"] == 0,
-        help="Turn u to the gradient's direction (uphill), rounded to a whole degree.",
-    )
-    b2.button(
-        "Along −∇L",
-        key=f"{PAGE}.against_gradient",
-        on_click=_set_angle,
-        args=(r["theta"] + 180,),
-        icon=":material/south:",
-        width="stretch",
-        disabled=r["norm"] == 0,
-        help="Turn u against the gradient (downhill, where gradient descent steps), rounded to a whole degree.",
-    )
-    u = d["u"]
-    st.latex(
-        (
-            r"\begin{aligned} D_{\mathbf u}L &= \nabla L \cdot \mathbf u = \tfrac{\partial L}{\partial w_1}\cos\theta"
-            r" + \tfrac{\partial L}{\partial w_2}\sin\theta \\"
-            rf" &= ({_num(g[0])})({_num(u[0])}) + ({_num(g[1])})({_num(u[1])}) \\"
-            rf" &= {_num(d['analytic'])} \end{{aligned}}"
-        ).replace("−", "-")
-    )
-    near_zero = abs(d["analytic"]) < 1e-8 * max(r["norm"], 1e-300)
-    check_badge(
-        f"D_u L at θ = {angle}°",
-        d["analytic"],
-        d["numeric"],
-        d["rel"],
-        a_name="∇L·u",
-        b_name="central difference along u",
-        note=(
-            "u is (almost) perpendicular to ∇L: both values are ≈ 0 and their relative error only "
-            "measures round-off."
-        )
-        if near_zero
-        else None,
-    )
-    st.caption(
-        f"The numeric estimate never uses the gradient: it is the slope at t = 0 of the slice "
-        f"t ↦ L(w + t·u), by central differences (h = {H:g}) — like the partial derivatives above, which "
-        "are the cases θ = 0° and θ = 90°."
-    )
-with dr:
-    marks = []
-    if r["norm"] > 0:
-        low = (r["theta"] + 180) % 360
-        marks.append(
-            {
-                "x": r["theta"],
-                "y": r["norm"],
-                "label": f"max = ‖∇L‖ = {_num(r['norm'])} at θ* = {r['theta']:.1f}°",
-                "color": GRAD_COLOR,
-                "place": "above",
-            }
-        )
-        marks.append(
-            {
-                "x": low,
-                "y": -r["norm"],
-                "label": f"min = −‖∇L‖ at {low:.1f}° (steepest descent)",
-                "color": MIN_COLOR,
-                "place": "below",
-            }
-        )
-    marks.append({"x": float(angle), "y": d["analytic"], "label": "", "color": U_COLOR, "place": "above"})
-    st.markdown(
-        f"**Slope in every direction** — your θ = {angle}° (amber dot): D_u L = {_num(d['analytic'])}"
-    )
-    st.vega_lite_chart(
-        titled(
-            charts.fill_slots(direction_template(), sweep={"theta": ANGLES, "D": d["sweep"]}, marks=marks),
-            "Directional derivative against direction θ",
-        ),
-        width="stretch",
-    )
-    st.caption(
-        "Over all directions the slope is ‖∇L‖·cos φ, φ being the angle between u and ∇L: largest (= ‖∇L‖) "
-        "when u points along the gradient, zero across it, most negative against it. That is what "
-        "“the gradient points in the direction of steepest ascent” means — and why descent steps along −∇L."
-    )
+
+key = body()
 
 show_code(
     surfaces.directional_derivatives,
