@@ -199,6 +199,7 @@ class Widget:
     step: float
     is_int: bool
     value: float
+    options: tuple[str, ...] = ()  # a select_slider's formatted options: it sends one of them, not its index
 
 
 @dataclass
@@ -265,7 +266,10 @@ class Student:
         if widget is not None:
             ws = cs.widget_states.widgets.add()
             ws.id = widget.id
-            ws.double_array_value.data.append(widget.value)
+            if widget.options:
+                ws.string_array_value.data.append(widget.options[int(widget.value)])
+            else:
+                ws.double_array_value.data.append(widget.value)
             if widget.fragment_id:
                 cs.fragment_id = widget.fragment_id
         self.finished.clear()
@@ -337,6 +341,7 @@ class Student:
                 step,
                 s.data_type == s.INT or s.type == s.SELECT_SLIDER,
                 value,
+                tuple(s.options) if s.type == s.SELECT_SLIDER else (),
             )
 
     async def move(self) -> float:
