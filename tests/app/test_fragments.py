@@ -16,6 +16,7 @@ from ui.navigation import ROOT
 MAIN_SLIDER = {
     "derivatives": "x0",
     "jacobians": "m",
+    "losses": "p0",
 }
 WIDGETS = {"slider", "log_slider", "number", "select", "multiselect", "toggle", "text"}  # ui.state.UrlState's
 
