@@ -17,6 +17,7 @@ MAIN_SLIDER = {
     "derivatives": "x0",
     "jacobians": "m",
     "losses": "p0",
+    "vanishing_gradients": "depth",
 }
 WIDGETS = {"slider", "log_slider", "number", "select", "multiselect", "toggle", "text"}  # ui.state.UrlState's
 
