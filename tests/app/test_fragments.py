@@ -16,6 +16,7 @@ from ui.navigation import ROOT
 MAIN_SLIDER = {
     "derivatives": "x0",
     "jacobians": "m",
+    "autodiff": "step",
     "losses": "p0",
     "vanishing_gradients": "depth",
 }
