@@ -15,6 +15,7 @@ from ui.navigation import ROOT
 # page -> its main slider (the one benchmarks/classroom.py moves)
 MAIN_SLIDER = {
     "derivatives": "x0",
+    "gradient_checking": "eps",
     "jacobians": "m",
     "autodiff": "step",
     "losses": "p0",
