@@ -431,14 +431,11 @@ def stop_ends_the_page(key: str) -> Callable[[Callable], Callable]:
     def decorate(body: Callable) -> Callable:
         @functools.wraps(body)
         def run(*args: Any, **kwargs: Any) -> Any:
-            from streamlit.runtime.scriptrunner_utils.exceptions import StopException
-
-            try:
-                result = body(*args, **kwargs)
-            except StopException:
-                st.session_state[flag] = True
-                raise
-            if st.session_state.pop(flag, False) and _fragment_rerun():
+            stopped = st.session_state.get(flag, False)
+            st.session_state[flag] = True  # set before: once st.stop() ran, session state cannot be written
+            result = body(*args, **kwargs)
+            st.session_state[flag] = False
+            if stopped and _fragment_rerun():
                 st.rerun()
             return result
 
