@@ -56,7 +56,7 @@ def _loss_label(key: str) -> str:
     return LOSSES[key].name
 
 
-def loss_view(key: str, y: float, p0: float) -> dict:
+def loss_view(key: str, y: float) -> dict:
     """The loss curve over ŷ with its formula slope, and the same slope by central differences."""
     ls = LOSSES[key]
 
@@ -64,26 +64,27 @@ def loss_view(key: str, y: float, p0: float) -> dict:
         return loss_curve(ls, y, p)[0]
 
     values, grads = loss_curve(ls, y, PRED_GRID)
-    (v0,), (g0,) = loss_curve(ls, y, [p0])
     numeric = finite_diff.derivative(loss_at, PRED_GRID, h=H, method="central")
-    return {
-        "values": values,
-        "grads": grads,
-        "v0": float(v0),
-        "g0": float(g0),
-        "n0": float(finite_diff.derivative(loss_at, p0, h=H, method="central")),
-        "rel": finite_diff.relative_error(grads, numeric),
-    }
+    return {"values": values, "grads": grads, "rel": finite_diff.relative_error(grads, numeric)}
 
 
-@cache.data(show_spinner=False, max_entries=128)
-def loss_section(key: str, y: float, p0: float) -> dict:
-    """The numbers of `loss_view` and the loss/derivative chart with the tangent at ŷ₀ (a Vega-Lite dict)."""
-    lv = loss_view(key, y, p0)
+def point_view(key: str, y: float, p0: float) -> dict:
+    """The loss and its slope at ŷ₀, by the formula and by a central difference."""
+    ls = LOSSES[key]
+    (v0,), (g0,) = loss_curve(ls, y, [p0])
+    n0 = finite_diff.derivative(lambda p: loss_curve(ls, y, p)[0], p0, h=H, method="central")
+    return {"v0": float(v0), "g0": float(g0), "n0": float(n0)}
+
+
+@cache.data(show_spinner=False, max_entries=32)
+def loss_template(key: str, y: float) -> dict:
+    """The numbers of `loss_view` and the loss/derivative chart as a Vega-Lite dict, built once per loss and
+    target: the tangent at ŷ₀ is a slot, so a move of ŷ₀ only fills it (no Altair)."""
+    lv = loss_view(key, y)
     lv["spec"] = charts.vega_spec(
         charts.function_and_derivative(
             charts.curve_frame(PRED_GRID, lv["values"], lv["grads"]),
-            fixed=charts.tangent_point(p0, lv["v0"], lv["g0"]),
+            fixed="point",
             x_title="prediction ŷ",
             f_title="loss L(y, ŷ)",
             df_title="∂L/∂ŷ",
@@ -121,12 +122,12 @@ def loss_stage() -> None:
         help="Where the tangent and the check are drawn (the article's example predicts 0.7).",
     )
     loss = LOSSES[loss_key]
-    lv = loss_section(loss_key, float(y), float(p0))
+    lv = loss_template(loss_key, float(y))
+    pt = point_view(loss_key, float(y), float(p0))
+    spec = charts.fill_slots(lv["spec"], point=charts.tangent_point(p0, pt["v0"], pt["g0"]))
     left, right = st.columns([3, 2], gap="large")
     with left:
-        stage_chart().vega_lite_chart(
-            spec=titled(lv["spec"], "The loss against the prediction ŷ"), width="stretch"
-        )
+        stage_chart().vega_lite_chart(spec=titled(spec, "The loss against the prediction ŷ"), width="stretch")
         st.caption(
             f"Target y = {y:g}. Green: the tangent at ŷ₀, whose slope is ∂L/∂ŷ. Hover to move a tangent "
             "along the curve (in the browser, no rerun). One prediction at a time (n = 1)."
@@ -135,12 +136,12 @@ def loss_stage() -> None:
         st.latex(loss.formula)
         st.latex(loss.grad_formula)
         m1, m2 = st.columns(2)
-        m1.metric(f"L at ŷ₀ = {p0:g}", fmt(lv["v0"], 4))
-        m2.metric("∂L/∂ŷ at ŷ₀", fmt(lv["g0"], 4))
+        m1.metric(f"L at ŷ₀ = {p0:g}", fmt(pt["v0"], 4))
+        m2.metric("∂L/∂ŷ at ŷ₀", fmt(pt["g0"], 4))
         check_badge(
             f"∂L/∂ŷ: formula vs central differences (h = {H:g})",
-            lv["g0"],
-            lv["n0"],
+            pt["g0"],
+            pt["n0"],
             lv["rel"],
             a_name="formula at ŷ₀",
             b_name="difference at ŷ₀",
