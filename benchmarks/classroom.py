@@ -54,7 +54,14 @@ PAGES = {
     "gradient_descent": "gradient_descent.w1",
     "backprop": "backprop.hidden",
     "activations": "activations.xmax",
+    "jacobians": "jacobians.m",
+    "autodiff": "autodiff.step",
+    "losses": "losses.p0",
+    "vanishing_gradients": "vanishing_gradients.depth",
+    "gradient_checking": "gradient_checking.eps",
 }
+# The default class: the five pages, so runs stay comparable (--pages picks others from PAGES).
+CLASS_PAGES = "derivatives,gradients,gradient_descent,backprop,activations"
 FLOOR_PAGES = {"": "floor.a"}
 TIMEOUT = 60.0  # one page load or interaction slower than this counts as an error
 
@@ -192,6 +199,7 @@ class Widget:
     step: float
     is_int: bool
     value: float
+    options: tuple[str, ...] = ()  # a select_slider's formatted options: it sends one of them, not its index
 
 
 @dataclass
@@ -258,7 +266,10 @@ class Student:
         if widget is not None:
             ws = cs.widget_states.widgets.add()
             ws.id = widget.id
-            ws.double_array_value.data.append(widget.value)
+            if widget.options:
+                ws.string_array_value.data.append(widget.options[int(widget.value)])
+            else:
+                ws.double_array_value.data.append(widget.value)
             if widget.fragment_id:
                 cs.fragment_id = widget.fragment_id
         self.finished.clear()
@@ -330,6 +341,7 @@ class Student:
                 step,
                 s.data_type == s.INT or s.type == s.SELECT_SLIDER,
                 value,
+                tuple(s.options) if s.type == s.SELECT_SLIDER else (),
             )
 
     async def move(self) -> float:
@@ -714,7 +726,7 @@ def main() -> None:
     )
     ap.add_argument("-i", "--interval", type=float, default=2.0, help="seconds between a student's moves")
     ap.add_argument("--ramp", type=float, default=2.0, help="seconds over which the class opens the link")
-    ap.add_argument("--pages", default=",".join(PAGES), help="deep links the students open (round robin)")
+    ap.add_argument("--pages", default=CLASS_PAGES, help="deep links the students open (round robin)")
     ap.add_argument("--no-floor", action="store_true", help="skip the one-chart floor app")
     ap.add_argument("--url", help="an already running app (e.g. the nginx proxy) instead of starting one")
     ap.add_argument("--pids", default="", help="with --url: server process ids whose CPU/RSS to report")

@@ -17,7 +17,7 @@ from ui import charts
 from ui.graphs import computation_graph, number, op_text
 from ui.layout import stage_chart, stage_control, titled
 from ui.shell import check_badge, fmt, formula, header, show_code, show_parse_error, thresholds_caption
-from ui.state import UrlState
+from ui.state import UrlState, follow_outside_fragment, stop_ends_the_page, stop_page
 
 PAGE = "autodiff"
 DRAW_LIMIT = 60  # larger graphs get a summary instead of an unreadable picture
@@ -63,56 +63,6 @@ state = UrlState(PAGE)
 
 def _preset_label(key: str) -> str:
     return PRESETS[key]
-
-
-c1, c2 = st.columns([1.5, 2], gap="medium")  # room for the longest example name
-preset = state.select("preset", "Example", list(PRESETS), "article", format_func=_preset_label, container=c1)
-text = ""
-values = (0.0, 0.0, 0.0)
-points = 0
-if preset == "expression":
-    text = state.text(
-        "expr",
-        "f(x, y, z) =",
-        DEFAULT_EXPR,
-        container=c2,
-        help=f"Use x, y, z, numbers, + - * / ** and ( ). Functions: {', '.join(FUNCTION_NAMES)}. "
-        "Constants: pi, e. Write 2*x, not 2x.",
-    )
-    vcols = st.columns(3)
-    values = tuple(
-        float(state.slider(v, f"{v} =", -5.0, 5.0, DEFAULT_VALUES[v], step=0.1, container=col))
-        for v, col in zip(VARIABLES, vcols, strict=True)
-    )
-elif preset == "mlp":
-    points = int(
-        state.slider(
-            "points",
-            "Training points",
-            2,
-            len(presets.MLP_POINTS),
-            3,
-            container=c2,
-            help="Each point adds a copy of the network's forward pass to the graph.",
-        )
-    )
-    st.latex(FORMULAS[preset])
-    st.caption(NOTES[preset])
-else:
-    c2.latex(FORMULAS[preset])
-    st.caption(NOTES[preset])
-
-expr = None
-if preset == "expression":
-    try:
-        expr = parse(text, variables=VARIABLES)
-        st.session_state["autodiff._last_valid"] = text
-    except ParseError as err:
-        text = show_parse_error(
-            err, text, "f", "the graph", fallback=st.session_state.get("autodiff._last_valid")
-        )
-        expr = parse(text, variables=VARIABLES)
-    formula(f"f(x, y, z) = {expr.latex()}", f"f(x, y, z) = {text}")
 
 
 def _problem(preset: str, text: str, values: tuple[float, ...], points: int) -> presets.Problem:
@@ -169,87 +119,8 @@ def grad_bars(
     )
 
 
-try:
-    result = analyse(preset, text, values, points)
-except ValueError as err:  # a typed graph too large to step through
-    st.error(f"**Could not step through this graph:** {err}", icon=":material/error:")
-    st.stop()
-
-tr = result["trace"]
-nodes, steps = tr.nodes, tr.steps
-n_steps = len(steps)
-out_name = nodes[-1].name
-inputs = set(tr.input_ids)
-
-# A different graph (another example, expression or number of points) starts at the end of its backward
-# pass; a link's step is respected on the first render.
-signature = (preset, text, points)
-if st.session_state.get(f"{PAGE}._signature", signature) != signature:
-    state.set("step", n_steps)
-st.session_state[f"{PAGE}._signature"] = signature
-if state.key("step") in st.session_state and not 0 <= state.get("step") <= n_steps:
-    state.set("step", n_steps)
-
-
 def _move(delta: int, last: int) -> None:
     state.set("step", max(0, min(last, int(state.get("step")) + delta)))
-
-
-st.subheader("Step through the backward pass")
-s1, s2 = stage_control().columns([1, 1.3], vertical_alignment="bottom")
-step = int(
-    state.slider(
-        "step",
-        f"Backward step (0 = before backward(), {n_steps} = done)",
-        0,
-        n_steps,
-        n_steps,
-        container=s1,
-        help="backward() visits the nodes in reverse topological order: "
-        "a node only after every node that uses it.",
-    )
-)
-b1, b2, b3, b4 = s2.columns(4)
-b1.button(
-    "Start",
-    key=f"{PAGE}.first",
-    icon=":material/first_page:",
-    on_click=_move,
-    args=(-n_steps, n_steps),
-    disabled=step == 0,
-    width="stretch",
-)
-b2.button(
-    "Back",
-    key=f"{PAGE}.prev",
-    icon=":material/chevron_left:",
-    on_click=_move,
-    args=(-1, n_steps),
-    disabled=step == 0,
-    width="stretch",
-)
-b3.button(
-    "Next",
-    key=f"{PAGE}.next",
-    icon=":material/chevron_right:",
-    on_click=_move,
-    args=(1, n_steps),
-    disabled=step == n_steps,
-    width="stretch",
-)
-b4.button(
-    "End",
-    key=f"{PAGE}.last",
-    icon=":material/last_page:",
-    on_click=_move,
-    args=(n_steps, n_steps),
-    disabled=step == n_steps,
-    width="stretch",
-)
-
-current = steps[step - 1] if step else None
-processed = {s.node_id for s in steps[: max(step - 1, 0)]}
-touched = {t.input_id for s in steps[:step] for t in s.terms}
 
 
 def _formula(term) -> str:
@@ -259,216 +130,352 @@ def _formula(term) -> str:
     return formula if formula.rsplit(" = ", 1)[-1] == value else f"{formula} = {value}"
 
 
-def _rule_lines(step: int) -> list[str]:
-    if current is None:
-        return [
-            f"**Before the backward pass.** The forward pass has computed every `data` (left to right); "
-            f"every `grad` is 0. Step 1 seeds the output: ∂{out_name}/∂{out_name} = 1."
+@st.fragment
+@stop_ends_the_page(PAGE)
+def body() -> tuple[str, ...]:
+    """The example, its settings, the step-through and everything they change: a move reruns only this, not
+    the header, the code or the challenge. Returns the graph's operations (the code below shows them)."""
+    c1, c2 = st.columns([1.5, 2], gap="medium")  # room for the longest example name
+    preset = state.select(
+        "preset", "Example", list(PRESETS), "article", format_func=_preset_label, container=c1
+    )
+    text = ""
+    values = (0.0, 0.0, 0.0)
+    points = 0
+    if preset == "expression":
+        text = state.text(
+            "expr",
+            "f(x, y, z) =",
+            DEFAULT_EXPR,
+            container=c2,
+            help=f"Use x, y, z, numbers, + - * / ** and ( ). Functions: {', '.join(FUNCTION_NAMES)}. "
+            "Constants: pi, e. Write 2*x, not 2x.",
+        )
+        vcols = st.columns(3)
+        values = tuple(
+            float(state.slider(v, f"{v} =", -5.0, 5.0, DEFAULT_VALUES[v], step=0.1, container=col))
+            for v, col in zip(VARIABLES, vcols, strict=True)
+        )
+    elif preset == "mlp":
+        points = int(
+            state.slider(
+                "points",
+                "Training points",
+                2,
+                len(presets.MLP_POINTS),
+                3,
+                container=c2,
+                help="Each point adds a copy of the network's forward pass to the graph.",
+            )
+        )
+        st.latex(FORMULAS[preset])
+        st.caption(NOTES[preset])
+    else:
+        c2.latex(FORMULAS[preset])
+        st.caption(NOTES[preset])
+
+    expr = None
+    if preset == "expression":
+        try:
+            expr = parse(text, variables=VARIABLES)
+            st.session_state["autodiff._last_valid"] = text
+        except ParseError as err:
+            text = show_parse_error(
+                err, text, "f", "the graph", fallback=st.session_state.get("autodiff._last_valid")
+            )
+            expr = parse(text, variables=VARIABLES)
+        formula(f"f(x, y, z) = {expr.latex()}", f"f(x, y, z) = {text}")
+
+    try:
+        result = analyse(preset, text, values, points)
+    except ValueError as err:  # a typed graph too large to step through
+        st.error(f"**Could not step through this graph:** {err}", icon=":material/error:")
+        stop_page()
+    follow_outside_fragment(f"{PAGE}.ops", result["ops"])
+
+    tr = result["trace"]
+    nodes, steps = tr.nodes, tr.steps
+    n_steps = len(steps)
+    out_name = nodes[-1].name
+    inputs = set(tr.input_ids)
+
+    # A different graph (another example, expression or number of points) starts at the end of its backward
+    # pass; a link's step is respected on the first render.
+    signature = (preset, text, points)
+    if st.session_state.get(f"{PAGE}._signature", signature) != signature:
+        state.set("step", n_steps)
+    st.session_state[f"{PAGE}._signature"] = signature
+    if state.key("step") in st.session_state and not 0 <= state.get("step") <= n_steps:
+        state.set("step", n_steps)
+
+    st.subheader("Step through the backward pass")
+    s1, s2 = stage_control().columns([1, 1.3], vertical_alignment="bottom")
+    step = int(
+        state.slider(
+            "step",
+            f"Backward step (0 = before backward(), {n_steps} = done)",
+            0,
+            n_steps,
+            n_steps,
+            container=s1,
+            help="backward() visits the nodes in reverse topological order: "
+            "a node only after every node that uses it.",
+        )
+    )
+    b1, b2, b3, b4 = s2.columns(4)
+    b1.button(
+        "Start",
+        key=f"{PAGE}.first",
+        icon=":material/first_page:",
+        on_click=_move,
+        args=(-n_steps, n_steps),
+        disabled=step == 0,
+        width="stretch",
+    )
+    b2.button(
+        "Back",
+        key=f"{PAGE}.prev",
+        icon=":material/chevron_left:",
+        on_click=_move,
+        args=(-1, n_steps),
+        disabled=step == 0,
+        width="stretch",
+    )
+    b3.button(
+        "Next",
+        key=f"{PAGE}.next",
+        icon=":material/chevron_right:",
+        on_click=_move,
+        args=(1, n_steps),
+        disabled=step == n_steps,
+        width="stretch",
+    )
+    b4.button(
+        "End",
+        key=f"{PAGE}.last",
+        icon=":material/last_page:",
+        on_click=_move,
+        args=(n_steps, n_steps),
+        disabled=step == n_steps,
+        width="stretch",
+    )
+
+    current = steps[step - 1] if step else None
+    processed = {s.node_id for s in steps[: max(step - 1, 0)]}
+    touched = {t.input_id for s in steps[:step] for t in s.terms}
+
+    def _rule_lines(step: int) -> list[str]:
+        if current is None:
+            return [
+                f"**Before the backward pass.** The forward pass has computed every `data` (left to right); "
+                f"every `grad` is 0. Step 1 seeds the output: ∂{out_name}/∂{out_name} = 1."
+            ]
+        name, g = current.name, number(current.grad)
+        is_constant = not current.terms and current.node_id not in inputs
+        shown = number(current.data) if is_constant else name
+        lines = [
+            f"**Step {step} of {n_steps}: {'constant' if is_constant else 'node'} `{shown}`**"
+            + (f" (op `{current.op}`, data {number(current.data)})" if current.op else "")
         ]
-    name, g = current.name, number(current.grad)
-    is_constant = not current.terms and current.node_id not in inputs
-    shown = number(current.data) if is_constant else name
-    lines = [
-        f"**Step {step} of {n_steps}: {'constant' if is_constant else 'node'} `{shown}`**"
-        + (f" (op `{current.op}`, data {number(current.data)})" if current.op else "")
-    ]
-    if step == 1:
-        lines.append(f"The output's grad is seeded: {name}.grad = ∂{out_name}/∂{out_name} = **1**.")
-    elif current.terms:
-        lines.append(
-            f"Every node that uses `{name}` has already passed its share back, so its grad is final: "
-            f"{name}.grad = ∂{out_name}/∂{name} = **{g}**."
-        )
-    if current.terms:
-        lines.append(
-            f"Its op passes that grad on to its {len(current.terms)} operand"
-            f"{'s' if len(current.terms) > 1 else ''} by the local rule:"
-        )
-        for t in current.terms:
-            target = (
-                t.input_name
-                if (t.input_id in inputs or nodes[t.input_id].op)
-                else number(nodes[t.input_id].data)
+        if step == 1:
+            lines.append(f"The output's grad is seeded: {name}.grad = ∂{out_name}/∂{out_name} = **1**.")
+        elif current.terms:
+            lines.append(
+                f"Every node that uses `{name}` has already passed its share back, so its grad is final: "
+                f"{name}.grad = ∂{out_name}/∂{name} = **{g}**."
             )
-            line = (
-                f"- {_formula(t)}, so {target}.grad += {number(t.local)} · {name}.grad = "
-                f"{number(t.local)} · {number(t.upstream)} = **{number(t.contribution)}**"
+        if current.terms:
+            lines.append(
+                f"Its op passes that grad on to its {len(current.terms)} operand"
+                f"{'s' if len(current.terms) > 1 else ''} by the local rule:"
             )
-            if t.grad_after != t.contribution:
-                line += f" → {target}.grad is now **{number(t.grad_after)}** (the contributions add up)"
-            lines.append(line)
-    elif current.node_id in inputs:
-        lines.append(
-            f"`{name}` is an input (a leaf): nothing to pass on. Its grad ∂{out_name}/∂{name} = **{g}** "
-            f"is what `backward()` leaves in `{name}.grad`."
+            for t in current.terms:
+                target = (
+                    t.input_name
+                    if (t.input_id in inputs or nodes[t.input_id].op)
+                    else number(nodes[t.input_id].data)
+                )
+                line = (
+                    f"- {_formula(t)}, so {target}.grad += {number(t.local)} · {name}.grad = "
+                    f"{number(t.local)} · {number(t.upstream)} = **{number(t.contribution)}**"
+                )
+                if t.grad_after != t.contribution:
+                    line += f" → {target}.grad is now **{number(t.grad_after)}** (the contributions add up)"
+                lines.append(line)
+        elif current.node_id in inputs:
+            lines.append(
+                f"`{name}` is an input (a leaf): nothing to pass on. Its grad ∂{out_name}/∂{name} = **{g}** "
+                f"is what `backward()` leaves in `{name}.grad`."
+            )
+        else:
+            lines.append(
+                f"A leaf that is not an input (a constant or a data value): its grad ({g}) is computed "
+                "but nobody needs it."
+            )
+        if step == n_steps:
+            lines.append(
+                f"**`backward()` is done:** every node's grad is final — the table below lists the "
+                f"inputs' ∂{out_name}/∂input."
+            )
+        return lines
+
+    grads = current.grads if current is not None else (0.0,) * len(nodes)
+    received: dict[int, list[float]] = {}
+    for t in current.terms if current else ():
+        received.setdefault(t.input_id, []).append(t.contribution)
+    if len(nodes) <= DRAW_LIMIT:
+        theme = "dark" if st.context.theme.type == "dark" else "light"
+        dot = computation_graph(
+            nodes,
+            tr.edges,
+            grads,
+            inputs=inputs,
+            current=current.node_id if current else None,
+            done=processed,
+            touched=touched,
+            received=received,
+            theme=theme,
+        )
+        stage_chart().graphviz_chart(dot, width="stretch" if len(nodes) >= 6 else "content")
+        st.caption(
+            "Boxes are values (name, data, grad), circles the operations that made them; inputs in blue, "
+            "constants by their value, the output on the right (double border). Orange: the node whose grad "
+            "is being passed back along the orange arrows; “+= …” under a grad is what this step adds to it. "
+            "Dashed: part of the grad received; greyed “grad 0”: not reached yet."
         )
     else:
-        lines.append(
-            f"A leaf that is not an input (a constant or a data value): its grad ({g}) is computed "
-            "but nobody needs it."
-        )
-    if step == n_steps:
-        lines.append(
-            f"**`backward()` is done:** every node's grad is final — the table below lists the "
-            f"inputs' ∂{out_name}/∂input."
-        )
-    return lines
-
-
-grads = current.grads if current is not None else (0.0,) * len(nodes)
-received: dict[int, list[float]] = {}
-for t in current.terms if current else ():
-    received.setdefault(t.input_id, []).append(t.contribution)
-if len(nodes) <= DRAW_LIMIT:
-    theme = "dark" if st.context.theme.type == "dark" else "light"
-    dot = computation_graph(
-        nodes,
-        tr.edges,
-        grads,
-        inputs=inputs,
-        current=current.node_id if current else None,
-        done=processed,
-        touched=touched,
-        received=received,
-        theme=theme,
-    )
-    stage_chart().graphviz_chart(dot, width="stretch" if len(nodes) >= 6 else "content")
-    st.caption(
-        "Boxes are values (name, data, grad), circles the operations that made them; inputs in blue, "
-        "constants by their value, the output on the right (double border). Orange: the node whose grad "
-        "is being passed back along the orange arrows; “+= …” under a grad is what this step adds to it. "
-        "Dashed: part of the grad received; greyed “grad 0”: not reached yet."
-    )
-else:
-    summary = result["summary"]
-    st.info(
-        f"This graph has **{summary.nodes} nodes**: too many to draw legibly (the limit here is "
-        f"{DRAW_LIMIT}), so here is its summary instead."
-        + (
-            " Every training point adds a copy of the network's forward pass (26 nodes): even micrograd's "
-            "pictures of MLPs are a tangle of lines."
-            if preset == "mlp"
-            else ""
-        ),
-        icon=":material/account_tree:",
-    )
-    m1, m2, m3, m4 = st.columns(4)
-    m1.metric("Nodes (values)", summary.nodes)
-    m2.metric("Edges", summary.edges)
-    m3.metric("Depth (longest path)", summary.depth)
-    m4.metric("Leaves", summary.leaves)
-    ops = [(f"`{op_text(op)}`" if op else "leaves", count) for op, count in summary.ops]
-    st.markdown("**Nodes by operation:** " + " · ".join(f"{op}: **{count}**" for op, count in ops))
-
-# What this step does, under the graph it happens in (controls and graph share the first screen).
-with st.container(border=True):
-    st.markdown("\n\n".join(_rule_lines(step)))
-
-st.subheader("Every input's gradient")
-report = result["report"]
-names = result["names"]
-so_far = tr.input_grads[step]
-finals = tr.grads
-numeric = tuple(r.numeric for r in report.rows)
-reached = {s.node_id for s in steps[:step]} | touched
-
-
-def _inputs_section() -> None:
-    """The inputs' grads as the steps fill them in, next to central differences, and the check badge."""
-    rows = [
-        f"| input | value | grad, step {step} | `backward()` | central diff. | rel. error |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
-    for i, node_id in enumerate(tr.input_ids):
-        shown = fmt(so_far[i], 4) if node_id in reached else f":gray[{fmt(so_far[i], 4)}]"
-        r = report.rows[i]
-        rows.append(
-            f"| `{names[i]}` | {fmt(result['theta'][i], 4)} | {shown} | {fmt(finals[i], 4)} | "
-            f"{fmt(r.numeric, 4)} | {r.rel_error:.0e} |"
-        )
-    t1, t2 = st.columns([1.5, 1], gap="medium")
-    with t1:
-        st.markdown("\n".join(rows))
-        st.caption(
-            f"Output {out_name} = {fmt(result['output'])}. The third column fills in as you step; at step "
-            f"{n_steps} it equals what `backward()` computes in one call."
-        )
-    with t2:
-        st.vega_lite_chart(
-            spec=titled(
-                grad_bars(tuple(names), tuple(so_far), numeric, out_name),
-                "Each input's gradient: so far vs numeric",
+        summary = result["summary"]
+        st.info(
+            f"This graph has **{summary.nodes} nodes**: too many to draw legibly (the limit here is "
+            f"{DRAW_LIMIT}), so here is its summary instead."
+            + (
+                " Every training point adds a copy of the network's forward pass (26 nodes): even micrograd's "
+                "pictures of MLPs are a tangle of lines."
+                if preset == "mlp"
+                else ""
             ),
-            width="stretch",
+            icon=":material/account_tree:",
         )
+        m1, m2, m3, m4 = st.columns(4)
+        m1.metric("Nodes (values)", summary.nodes)
+        m2.metric("Edges", summary.edges)
+        m3.metric("Depth (longest path)", summary.depth)
+        m4.metric("Leaves", summary.leaves)
+        ops = [(f"`{op_text(op)}`" if op else "leaves", count) for op, count in summary.ops]
+        st.markdown("**Nodes by operation:** " + " · ".join(f"{op}: **{count}**" for op, count in ops))
 
-    if not all(math.isfinite(v) for v in (*finals, result["output"])):
-        st.warning(
-            f"{out_name} or a gradient is not a finite number at this point (e.g. a division by zero, log of a negative number, "
-            "or an overflow): the check has nothing to compare. Move the sliders.",
-            icon=":material/block:",
+    # What this step does, under the graph it happens in (controls and graph share the first screen).
+    with st.container(border=True):
+        st.markdown("\n\n".join(_rule_lines(step)))
+
+    st.subheader("Every input's gradient")
+    report = result["report"]
+    names = result["names"]
+    so_far = tr.input_grads[step]
+    finals = tr.grads
+    numeric = tuple(r.numeric for r in report.rows)
+    reached = {s.node_id for s in steps[:step]} | touched
+
+    def _inputs_section() -> None:
+        """The inputs' grads as the steps fill them in, next to central differences, and the check badge."""
+        rows = [
+            f"| input | value | grad, step {step} | `backward()` | central diff. | rel. error |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        for i, node_id in enumerate(tr.input_ids):
+            shown = fmt(so_far[i], 4) if node_id in reached else f":gray[{fmt(so_far[i], 4)}]"
+            r = report.rows[i]
+            rows.append(
+                f"| `{names[i]}` | {fmt(result['theta'][i], 4)} | {shown} | {fmt(finals[i], 4)} | "
+                f"{fmt(r.numeric, 4)} | {r.rel_error:.0e} |"
+            )
+        t1, t2 = st.columns([1.5, 1], gap="medium")
+        with t1:
+            st.markdown("\n".join(rows))
+            st.caption(
+                f"Output {out_name} = {fmt(result['output'])}. The third column fills in as you step; at step "
+                f"{n_steps} it equals what `backward()` computes in one call."
+            )
+        with t2:
+            st.vega_lite_chart(
+                spec=titled(
+                    grad_bars(tuple(names), tuple(so_far), numeric, out_name),
+                    "Each input's gradient: so far vs numeric",
+                ),
+                width="stretch",
+            )
+
+        if not all(math.isfinite(v) for v in (*finals, result["output"])):
+            st.warning(
+                f"{out_name} or a gradient is not a finite number at this point (e.g. a division by zero, log of a negative number, "
+                "or an overflow): the check has nothing to compare. Move the sliders.",
+                icon=":material/block:",
+            )
+            return
+        if result["kinks"]:
+            where = "; ".join(
+                f"∂{out_name}/∂{v}: one-sided slopes {k.left:.4g} and {k.right:.4g}"
+                for v, k in result["kinks"].items()
+            )
+            st.warning(
+                f"**Not differentiable at this point** — {where}. A kink (abs or relu at 0) has no derivative: "
+                "`backward()` uses a convention and central differences average both sides, so there is "
+                "nothing to grade. Move the point off the kink.",
+                icon=":material/call_split:",
+            )
+            return
+        worst = report.worst
+        note = f"Worst of the {len(report.rows)} inputs: `{worst.name}`. Central differences with h = {report.h:g}."
+        if any(r.note for r in report.rows):
+            note += (
+                " Inputs whose grad is 0 both ways count as agreeing (a relative error of 0/0 means nothing)."
+            )
+        level = check_badge(
+            "Every input's grad: backward() vs central differences",
+            worst.analytic,
+            worst.numeric,
+            worst.score,
+            a_name=f"backward(), {worst.name}",
+            b_name="central difference",
+            note=note,
         )
-        return
-    if result["kinks"]:
-        where = "; ".join(
-            f"∂{out_name}/∂{v}: one-sided slopes {k.left:.4g} and {k.right:.4g}"
-            for v, k in result["kinks"].items()
-        )
-        st.warning(
-            f"**Not differentiable at this point** — {where}. A kink (abs or relu at 0) has no derivative: "
-            "`backward()` uses a convention and central differences average both sides, so there is "
-            "nothing to grade. Move the point off the kink.",
-            icon=":material/call_split:",
-        )
-        return
-    worst = report.worst
-    note = (
-        f"Worst of the {len(report.rows)} inputs: `{worst.name}`. Central differences with h = {report.h:g}."
-    )
-    if any(r.note for r in report.rows):
-        note += " Inputs whose grad is 0 both ways count as agreeing (a relative error of 0/0 means nothing)."
-    level = check_badge(
-        "Every input's grad: backward() vs central differences",
-        worst.analytic,
-        worst.numeric,
-        worst.score,
-        a_name=f"backward(), {worst.name}",
-        b_name="central difference",
-        note=note,
-    )
-    if level != "green":
+        if level != "green":
+            st.caption(
+                "A kink (relu or abs at 0) has no derivative: `backward()` uses a convention (the slope of "
+                "one side, or 0) while central differences average both sides. Move the point off the kink."
+            )
         st.caption(
-            "A kink (relu or abs at 0) has no derivative: `backward()` uses a convention (the slope of "
-            "one side, or 0) while central differences average both sides. Move the point off the kink."
+            thresholds_caption() + " Central differences only evaluate the plain-float function twice per "
+            "input — no graph, no chain rule: an independent computation."
         )
-    st.caption(
-        thresholds_caption() + " Central differences only evaluate the plain-float function twice per "
-        "input — no graph, no chain rule: an independent computation."
+
+    if names:
+        _inputs_section()
+    else:
+        st.info(
+            f"{out_name} uses none of x, y, z: a constant has no inputs to differentiate by.",
+            icon=":material/info:",
+        )
+
+    st.subheader("Forward vs reverse mode")
+    m = len(names)
+    st.markdown(
+        f"One backward pass gave **all {m}** partial derivatives of {out_name} at once. *Reverse mode* (this page, "
+        f"PyTorch's `backward()`) pushes one number, ∂{out_name}/∂node, from the output back to every input. "
+        f"*Forward mode* pushes derivatives the other way, from **one input at a time**: it would need {m} passes "
+        f"through this graph for the same {m} numbers (central differences: {2 * m} evaluations of {out_name}, and "
+        "only approximately). With one loss and millions of weights, that is the difference between one pass and "
+        "millions — which is why deep learning runs on reverse mode. The price: every `data` of the forward pass "
+        "has to be kept until the backward pass has used it."
     )
 
+    return result["ops"]
 
-if names:
-    _inputs_section()
-else:
-    st.info(
-        f"{out_name} uses none of x, y, z: a constant has no inputs to differentiate by.",
-        icon=":material/info:",
-    )
 
-st.subheader("Forward vs reverse mode")
-m = len(names)
-st.markdown(
-    f"One backward pass gave **all {m}** partial derivatives of {out_name} at once. *Reverse mode* (this page, "
-    f"PyTorch's `backward()`) pushes one number, ∂{out_name}/∂node, from the output back to every input. "
-    f"*Forward mode* pushes derivatives the other way, from **one input at a time**: it would need {m} passes "
-    f"through this graph for the same {m} numbers (central differences: {2 * m} evaluations of {out_name}, and "
-    "only approximately). With one loss and millions of weights, that is the difference between one pass and "
-    "millions — which is why deep learning runs on reverse mode. The price: every `data` of the forward pass "
-    "has to be kept until the backward pass has used it."
-)
+ops = body()
 
 show_code(
-    *presets.methods_for_ops(result["ops"]),
+    *presets.methods_for_ops(ops),
     caption="The `Value` operations this graph uses (each stores its local derivatives in the forward pass) "
     "and the backward pass that applies them.",
 )

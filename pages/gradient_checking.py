@@ -17,7 +17,7 @@ from core.network import ACTIVATION_CHOICES, LOSS_CHOICES, TwoLayerNet, xor_data
 from ui import charts, wording
 from ui.layout import stage_chart, stage_control, titled
 from ui.shell import check_badge, formula, header, show_code, show_parse_error, thresholds_caption
-from ui.state import UrlState
+from ui.state import UrlState, follow_outside_fragment, stop_ends_the_page, stop_page
 
 EPSILONS = tuple(float(f"1e{k}") for k in range(-12, 0))  # ε from 1e-12 to 1e-1
 SWEEP = np.geomspace(1e-1, 1e-12, 23)  # half-decade steps for the V
@@ -167,192 +167,6 @@ def softmax_check(k: int, scale: float, which: str, h: float) -> dict:
     return {"logits": logits, "target": target, "report": report, "sweep": sweep, **_views(report, sweep, h)}
 
 
-# ---- controls ----------------------------------------------------------------------------------
-# The stage: controls on the left, the per-parameter verdict chart beside them (first screen).
-ctrl_col, chart_col = st.columns([2, 3], gap="large")
-bars_slot = stage_chart(chart_col)
-with stage_control(ctrl_col):
-    mode = state.select("mode", "What to check", list(MODES), "network", format_func=_mode_name, radio=True)
-    bug = "none"
-    if mode == "network":
-        c1, c2, c3 = st.container(), st.container(), st.container()  # stacked: long option names fit
-        activation = state.select(
-            "activation",
-            "Hidden activation",
-            list(ACTIVATION_CHOICES),
-            "sigmoid",
-            format_func=_activation_name,
-            container=c1,
-        )
-        loss = state.select("loss", "Loss", list(LOSS_CHOICES), "mse", format_func=_loss_name, container=c2)
-        eps = state.log_slider(
-            "eps",
-            "Step ε",
-            EPSILONS,
-            1e-6,
-            container=c3,
-            help="The finite-difference step. The article uses 1e-7; see the V below.",
-        )
-        with st.container(border=True):
-            bug = state.select(
-                "bug",
-                "Plant a bug in the backward pass",
-                list(gc.BUGS),
-                "none",
-                format_func=_bug_name,
-                radio=True,
-                help="Each option replaces the network's backward with a copy that has one realistic "
-                "mistake. The numeric gradient never uses backward, so it stays right.",
-            )
-            st.caption(wording.BUG_EXPLANATIONS[bug])
-        st.caption(
-            "The 2 → 3 → 1 network of the article (weights from seed 42, zero biases) on the four XOR "
-            "inputs: 13 parameters, each checked on its own."
-        )
-        result = network_check(activation, loss, bug, float(eps))
-        analytic_name = "backprop" if bug == "none" else "buggy backprop"
-    elif mode == "function":
-        c1, c2 = st.columns([3, 1.2])
-        text = state.text(
-            "expr",
-            "f(x, y, z) =",
-            "x**3 * y + sin(y * z)",
-            container=c1,
-            help=f"Use x, y, z, numbers, + - * / ** and ( ). Functions: {', '.join(FUNCTION_NAMES)}. "
-            "Constants: pi, e. Write 2*x, not 2x.",
-        )
-        eps = state.log_slider(
-            "eps", "Step ε", EPSILONS, 1e-6, container=c2, help="The finite-difference step. See the V below."
-        )
-        s1, s2, s3 = st.columns(3)
-        point = tuple(
-            float(state.slider(v, f"{v}", -3.0, 3.0, default, step=0.01, container=col))
-            for v, default, col in zip(VARIABLES, (1.0, -0.5, 2.0), (s1, s2, s3), strict=True)
-        )
-        try:
-            parse(text, variables=VARIABLES)
-            st.session_state["gradient_checking._last_valid"] = text
-        except ParseError as err:
-            text = show_parse_error(
-                err, text, "f", "the check", fallback=st.session_state.get("gradient_checking._last_valid")
-            )
-        try:
-            result = function_check(text, point, float(eps))
-        except ValueError as err:  # e.g. a derivative too large to build
-            st.error(f"**Could not differentiate f:** {err}", icon=":material/error:")
-            st.stop()
-        formula(f"f(x, y, z) = {result['latex']}", f"f(x, y, z) = {text}")
-        if result["partials"]:
-            formula(
-                r",\quad ".join(
-                    rf"\frac{{\partial f}}{{\partial {v}}} = {tex}" for v, tex in result["partials"].items()
-                )
-            )
-        if not result["used"]:
-            st.info(
-                "This f uses none of x, y, z: its gradient is empty, there is nothing to check.",
-                icon=":material/info:",
-            )
-            st.stop()
-        if not np.isfinite(result["report"].f_value):
-            st.warning(
-                f"f is not defined at (x, y, z) = {point} (outside its domain, or it overflows). "
-                "Move the point.",
-                icon=":material/block:",
-            )
-            st.stop()
-        analytic_name = "symbolic"
-    else:
-        c1, c2, c3, c4 = (*st.columns(2), *st.columns(2))
-        k = state.slider("classes", "Classes K", 2, 10, 4, container=c1)
-        scale = state.log_slider(
-            "scale",
-            "Logit scale",
-            SCALES,
-            1.0,
-            container=c2,
-            help="Logits z = scale · N(0, 1) draws (seed 0). Large scales saturate the softmax.",
-        )
-        which = state.select(
-            "target", "True class", list(gc.TARGETS), "largest", format_func=_target_name, container=c3
-        )
-        eps = state.log_slider("eps", "Step ε", EPSILONS, 1e-6, container=c4)
-        result = softmax_check(int(k), float(scale), which, float(eps))
-        st.caption(
-            "L(z) = −log softmax(z)_c for the true class c. Its gradient is the famous p − y "
-            "(probabilities minus the one-hot target); the numeric side differentiates the "
-            "log-sum-exp loss itself."
-        )
-        logit_text = ", ".join(f"{v:.3g}" for v in result["logits"])
-        st.markdown(f"Logits z = ({logit_text}); true class c = {result['target']}.")
-        analytic_name = "p − y"
-
-# ---- verdict ---------------------------------------------------------------------------------------
-report: gc.CheckReport = result["report"]
-sweep: gc.Sweep = result["sweep"]
-worst = report.worst
-kinks_hit = result.get("axis_kinks") or {}
-if kinks_hit:
-    where = "; ".join(
-        f"∂f/∂{v}: one-sided slopes {k.left:.4g} and {k.right:.4g}" for v, k in kinks_hit.items()
-    )
-    st.warning(
-        f"**Not differentiable at this point** — {where}. f has a kink here (abs or relu at 0), so "
-        "there is no gradient to check: the central difference averages the two sides and the symbolic "
-        "rule picks one by convention. The verdict is left out; move the point off the kink.",
-        icon=":material/call_split:",
-    )
-if not kinks_hit:  # at a kink there is nothing to grade
-    top, side = st.columns([3, 2], gap="large")
-    with side:
-        note = (
-            f"Norm-wise over all {len(report.rows)} parameters: ‖g − n‖ / (‖g‖ + ‖n‖) = {report.overall:.1e}. "
-            + (worst.note if worst.note else "")
-        )
-        check_badge(
-            f"Worst relative error: {worst.name} (ε = {eps:g})",
-            worst.analytic,
-            worst.numeric,
-            worst.score,
-            a_name=analytic_name,
-            b_name="central difference",
-            note=note,
-        )
-        st.caption(thresholds_caption())
-    with top:
-        affected = report.affected
-        if affected:
-            groups = ", ".join(report.affected_groups)
-            st.error(
-                f"**The check caught a problem** in {len(affected)} of {len(report.rows)} parameters: "
-                f"{', '.join(affected)} (arrays: {groups}). Highlighted in the table below.",
-                icon=":material/bug_report:",
-            )
-        elif report.level == "suspicious":
-            st.warning(
-                "**Suspicious, not conclusive**: some parameter errors lie between 1e-7 and 1e-4 — typical of "
-                "a step ε that is too large or too small, of kinks, or of tiny gradients meeting round-off.",
-                icon=":material/warning:",
-            )
-        else:
-            st.success(
-                f"**All {len(report.rows)} gradients agree** with central differences.",
-                icon=":material/check_circle:",
-            )
-        if mode == "network" and result["kinks"]:
-            units = ", ".join(f"{j}" for j in result["kinks"])
-            st.warning(
-                f"**ReLU kink.** Hidden unit(s) {units} have |z1| ≤ ε on some input — for the input (0, 0) with zero "
-                "biases z1 = 0 exactly. ReLU has no derivative there: backprop uses ReLU′(0) = 0, while the central "
-                "difference straddles the kink and averages both sides (½). Flags on b1 here are the kink, not a "
-                "bug in backward; a smooth activation (sigmoid, tanh) has none.",
-                icon=":material/show_chart:",
-            )
-        if bug != "none":
-            st.caption(
-                f"Planted: **{gc.BUGS[bug].label}** — expected to break {', '.join(gc.BUGS[bug].affects)}."
-            )
-
 # ---- per-parameter table and bars --------------------------------------------------------------------
 HIGHLIGHT = {"fine": "{}", "suspicious": ":orange-background[{}]", "bug": ":red-background[{}]"}
 
@@ -375,43 +189,257 @@ def _table(rows: tuple[gc.CheckRow, ...], analytic: str) -> str:
     return "\n".join(lines)
 
 
-bars_slot.vega_lite_chart(titled(result["bars"], "Relative error, parameter by parameter"), width="stretch")
-with chart_col:
-    st.caption(
-        "Shaded bands: green below 1e-7 (correct), amber up to 1e-4 (suspicious), red above (a bug). "
-        "A bar at the very bottom means exact agreement."
-    )
-
-st.subheader("Parameter by parameter")
-st.markdown(_table(report.rows, analytic_name))
-
-# ---- the ε sweep ---------------------------------------------------------------------------------
-st.subheader("The role of ε: truncation against round-off")
-vcol, ecol = st.columns([3, 2], gap="large")
-with vcol:
-    st.vega_lite_chart(titled(result["vee"], "Norm-wise error against step ε"), width="stretch")
-with ecol:
-    if sweep.best_error <= gc.SUSPICIOUS:
-        st.markdown(
-            f"Smallest norm-wise error `{sweep.best_error:.1e}` at ε ≈ `{sweep.best_h:.0e}`; at your "
-            f"ε = {eps:g} it is `{report.overall:.1e}`."
+@st.fragment
+@stop_ends_the_page("gradient_checking")
+def body() -> tuple[str, str]:
+    """What to check, its settings and everything they change: a move reruns only this, not the header,
+    the code or the challenge. Returns the mode and the planted bug (the code below shows them)."""
+    # ---- controls ----------------------------------------------------------------------------------
+    # The stage: controls on the left, the per-parameter verdict chart beside them (first screen).
+    ctrl_col, chart_col = st.columns([2, 3], gap="large")
+    bars_slot = stage_chart(chart_col)
+    with stage_control(ctrl_col):
+        mode = state.select(
+            "mode", "What to check", list(MODES), "network", format_func=_mode_name, radio=True
         )
-    else:
-        st.markdown(
-            f"**No ε brings the error below 1e-4** (the smallest is `{sweep.best_error:.1e}`); at your "
-            f"ε = {eps:g} it is `{report.overall:.1e}`."
+        follow_outside_fragment("gradient_checking.mode", mode)  # the code below depends on it
+        bug = "none"
+        if mode == "network":
+            c1, c2, c3 = st.container(), st.container(), st.container()  # stacked: long option names fit
+            activation = state.select(
+                "activation",
+                "Hidden activation",
+                list(ACTIVATION_CHOICES),
+                "sigmoid",
+                format_func=_activation_name,
+                container=c1,
+            )
+            loss = state.select(
+                "loss", "Loss", list(LOSS_CHOICES), "mse", format_func=_loss_name, container=c2
+            )
+            eps = state.log_slider(
+                "eps",
+                "Step ε",
+                EPSILONS,
+                1e-6,
+                container=c3,
+                help="The finite-difference step. The article uses 1e-7; see the V below.",
+            )
+            with st.container(border=True):
+                bug = state.select(
+                    "bug",
+                    "Plant a bug in the backward pass",
+                    list(gc.BUGS),
+                    "none",
+                    format_func=_bug_name,
+                    radio=True,
+                    help="Each option replaces the network's backward with a copy that has one realistic "
+                    "mistake. The numeric gradient never uses backward, so it stays right.",
+                )
+                follow_outside_fragment("gradient_checking.bug", bug)  # and shows the buggy backward
+                st.caption(wording.BUG_EXPLANATIONS[bug])
+            st.caption(
+                "The 2 → 3 → 1 network of the article (weights from seed 42, zero biases) on the four XOR "
+                "inputs: 13 parameters, each checked on its own."
+            )
+            result = network_check(activation, loss, bug, float(eps))
+            analytic_name = "backprop" if bug == "none" else "buggy backprop"
+        elif mode == "function":
+            c1, c2 = st.columns([3, 1.2])
+            text = state.text(
+                "expr",
+                "f(x, y, z) =",
+                "x**3 * y + sin(y * z)",
+                container=c1,
+                help=f"Use x, y, z, numbers, + - * / ** and ( ). Functions: {', '.join(FUNCTION_NAMES)}. "
+                "Constants: pi, e. Write 2*x, not 2x.",
+            )
+            eps = state.log_slider(
+                "eps",
+                "Step ε",
+                EPSILONS,
+                1e-6,
+                container=c2,
+                help="The finite-difference step. See the V below.",
+            )
+            s1, s2, s3 = st.columns(3)
+            point = tuple(
+                float(state.slider(v, f"{v}", -3.0, 3.0, default, step=0.01, container=col))
+                for v, default, col in zip(VARIABLES, (1.0, -0.5, 2.0), (s1, s2, s3), strict=True)
+            )
+            try:
+                parse(text, variables=VARIABLES)
+                st.session_state["gradient_checking._last_valid"] = text
+            except ParseError as err:
+                text = show_parse_error(
+                    err,
+                    text,
+                    "f",
+                    "the check",
+                    fallback=st.session_state.get("gradient_checking._last_valid"),
+                )
+            try:
+                result = function_check(text, point, float(eps))
+            except ValueError as err:  # e.g. a derivative too large to build
+                st.error(f"**Could not differentiate f:** {err}", icon=":material/error:")
+                stop_page()
+            formula(f"f(x, y, z) = {result['latex']}", f"f(x, y, z) = {text}")
+            if result["partials"]:
+                formula(
+                    r",\quad ".join(
+                        rf"\frac{{\partial f}}{{\partial {v}}} = {tex}"
+                        for v, tex in result["partials"].items()
+                    )
+                )
+            if not result["used"]:
+                st.info(
+                    "This f uses none of x, y, z: its gradient is empty, there is nothing to check.",
+                    icon=":material/info:",
+                )
+                stop_page()
+            if not np.isfinite(result["report"].f_value):
+                st.warning(
+                    f"f is not defined at (x, y, z) = {point} (outside its domain, or it overflows). "
+                    "Move the point.",
+                    icon=":material/block:",
+                )
+                stop_page()
+            analytic_name = "symbolic"
+        else:
+            c1, c2, c3, c4 = (*st.columns(2), *st.columns(2))
+            k = state.slider("classes", "Classes K", 2, 10, 4, container=c1)
+            scale = state.log_slider(
+                "scale",
+                "Logit scale",
+                SCALES,
+                1.0,
+                container=c2,
+                help="Logits z = scale · N(0, 1) draws (seed 0). Large scales saturate the softmax.",
+            )
+            which = state.select(
+                "target", "True class", list(gc.TARGETS), "largest", format_func=_target_name, container=c3
+            )
+            eps = state.log_slider("eps", "Step ε", EPSILONS, 1e-6, container=c4)
+            result = softmax_check(int(k), float(scale), which, float(eps))
+            st.caption(
+                "L(z) = −log softmax(z)_c for the true class c. Its gradient is the famous p − y "
+                "(probabilities minus the one-hot target); the numeric side differentiates the "
+                "log-sum-exp loss itself."
+            )
+            logit_text = ", ".join(f"{v:.3g}" for v in result["logits"])
+            st.markdown(f"Logits z = ({logit_text}); true class c = {result['target']}.")
+            analytic_name = "p − y"
+
+    # ---- verdict ---------------------------------------------------------------------------------------
+    report: gc.CheckReport = result["report"]
+    sweep: gc.Sweep = result["sweep"]
+    worst = report.worst
+    kinks_hit = result.get("axis_kinks") or {}
+    if kinks_hit:
+        where = "; ".join(
+            f"∂f/∂{v}: one-sided slopes {k.left:.4g} and {k.right:.4g}" for v, k in kinks_hit.items()
         )
-    st.caption(
-        "To the right the central difference's truncation error, ∝ ε², dominates: the line falls two decades "
-        "per decade of ε. To the left round-off takes over: f(θ ± ε) agree in nearly all their ~16 digits, the "
-        "difference keeps only the rest and dividing by 2ε magnifies it, ∝ 1/ε. The bottom of the V is the ε to "
-        "use (about 1e-5 … 1e-6 in float64). Shaded: the same green / amber / red bands as above."
+        st.warning(
+            f"**Not differentiable at this point** — {where}. f has a kink here (abs or relu at 0), so "
+            "there is no gradient to check: the central difference averages the two sides and the symbolic "
+            "rule picks one by convention. The verdict is left out; move the point off the kink.",
+            icon=":material/call_split:",
+        )
+    if not kinks_hit:  # at a kink there is nothing to grade
+        top, side = st.columns([3, 2], gap="large")
+        with side:
+            note = (
+                f"Norm-wise over all {len(report.rows)} parameters: ‖g − n‖ / (‖g‖ + ‖n‖) = {report.overall:.1e}. "
+                + (worst.note if worst.note else "")
+            )
+            check_badge(
+                f"Worst relative error: {worst.name} (ε = {eps:g})",
+                worst.analytic,
+                worst.numeric,
+                worst.score,
+                a_name=analytic_name,
+                b_name="central difference",
+                note=note,
+            )
+            st.caption(thresholds_caption())
+        with top:
+            affected = report.affected
+            if affected:
+                groups = ", ".join(report.affected_groups)
+                st.error(
+                    f"**The check caught a problem** in {len(affected)} of {len(report.rows)} parameters: "
+                    f"{', '.join(affected)} (arrays: {groups}). Highlighted in the table below.",
+                    icon=":material/bug_report:",
+                )
+            elif report.level == "suspicious":
+                st.warning(
+                    "**Suspicious, not conclusive**: some parameter errors lie between 1e-7 and 1e-4 — typical of "
+                    "a step ε that is too large or too small, of kinks, or of tiny gradients meeting round-off.",
+                    icon=":material/warning:",
+                )
+            else:
+                st.success(
+                    f"**All {len(report.rows)} gradients agree** with central differences.",
+                    icon=":material/check_circle:",
+                )
+            if mode == "network" and result["kinks"]:
+                units = ", ".join(f"{j}" for j in result["kinks"])
+                st.warning(
+                    f"**ReLU kink.** Hidden unit(s) {units} have |z1| ≤ ε on some input — for the input (0, 0) with zero "
+                    "biases z1 = 0 exactly. ReLU has no derivative there: backprop uses ReLU′(0) = 0, while the central "
+                    "difference straddles the kink and averages both sides (½). Flags on b1 here are the kink, not a "
+                    "bug in backward; a smooth activation (sigmoid, tanh) has none.",
+                    icon=":material/show_chart:",
+                )
+            if bug != "none":
+                st.caption(
+                    f"Planted: **{gc.BUGS[bug].label}** — expected to break {', '.join(gc.BUGS[bug].affects)}."
+                )
+
+    bars_slot.vega_lite_chart(
+        titled(result["bars"], "Relative error, parameter by parameter"), width="stretch"
     )
-    if bug != "none":
+    with chart_col:
         st.caption(
-            "With a bug the line is flat and high: no ε makes a wrong gradient agree — that is how you "
-            "tell a bug from a badly chosen step."
+            "Shaded bands: green below 1e-7 (correct), amber up to 1e-4 (suspicious), red above (a bug). "
+            "A bar at the very bottom means exact agreement."
         )
+
+    st.subheader("Parameter by parameter")
+    st.markdown(_table(report.rows, analytic_name))
+
+    # ---- the ε sweep ---------------------------------------------------------------------------------
+    st.subheader("The role of ε: truncation against round-off")
+    vcol, ecol = st.columns([3, 2], gap="large")
+    with vcol:
+        st.vega_lite_chart(titled(result["vee"], "Norm-wise error against step ε"), width="stretch")
+    with ecol:
+        if sweep.best_error <= gc.SUSPICIOUS:
+            st.markdown(
+                f"Smallest norm-wise error `{sweep.best_error:.1e}` at ε ≈ `{sweep.best_h:.0e}`; at your "
+                f"ε = {eps:g} it is `{report.overall:.1e}`."
+            )
+        else:
+            st.markdown(
+                f"**No ε brings the error below 1e-4** (the smallest is `{sweep.best_error:.1e}`); at your "
+                f"ε = {eps:g} it is `{report.overall:.1e}`."
+            )
+        st.caption(
+            "To the right the central difference's truncation error, ∝ ε², dominates: the line falls two decades "
+            "per decade of ε. To the left round-off takes over: f(θ ± ε) agree in nearly all their ~16 digits, the "
+            "difference keeps only the rest and dividing by 2ε magnifies it, ∝ 1/ε. The bottom of the V is the ε to "
+            "use (about 1e-5 … 1e-6 in float64). Shaded: the same green / amber / red bands as above."
+        )
+        if bug != "none":
+            st.caption(
+                "With a bug the line is flat and high: no ε makes a wrong gradient agree — that is how you "
+                "tell a bug from a badly chosen step."
+            )
+
+    return mode, bug
+
+
+mode, bug = body()
 
 # ---- the code -------------------------------------------------------------------------------------
 if mode == "network":

@@ -57,32 +57,6 @@ def _vector(values: np.ndarray, digits: int = 3) -> str:
     return "[" + ", ".join(f"{v:.{digits}f}" for v in values) + "]"
 
 
-# =============================================================================================
-st.header("1 · A linear layer: J = W", divider="gray")
-
-c1, c2, c3, c4 = stage_control().columns(4)
-m = state.slider("m", "Outputs m", 1, MAX_SIZE, 3, container=c1, help="Rows of W: y has m entries.")
-n = state.slider("n", "Inputs n", 1, MAX_SIZE, 4, container=c2, help="Columns of W: x has n entries.")
-seed = state.slider(
-    "seed",
-    "Random seed",
-    0,
-    999,
-    42,
-    container=c3,
-    help="np.random.seed(seed); W = randn(m, n); x = randn(n); dx = randn(n)·ε — "
-    "seed 42 with m = 3, n = 4 is the article's example.",
-)
-eps = state.log_slider(
-    "eps",
-    "Perturbation size ε",
-    EPS_OPTIONS,
-    1e-3,
-    container=c4,
-    help="dx = randn(n) · ε (the article uses ε = 0.001).",
-)
-
-
 @cache.data(show_spinner=False, max_entries=64)
 def linear_case(m: int, n: int, seed: int, eps: float) -> dict:
     """The article's linear-layer check: W, x, dx, Δy vs J·dx, and J by central differences."""
@@ -109,70 +83,6 @@ def linear_case(m: int, n: int, seed: int, eps: float) -> dict:
         "rel": finite_diff.relative_error(J, numeric),
         "spec": charts.vega_spec(chart),
     }  # a Vega-Lite dict: cached, so reruns skip Altair
-
-
-lin = linear_case(int(m), int(n), int(seed), float(eps))
-left, right = st.columns([1, 1], gap="large")
-with left:
-    st.markdown("**J = ∂y/∂x = W** (row i = output yᵢ, column j = input xⱼ)")
-    stage_chart().vega_lite_chart(spec=titled(lin["spec"], "J = W"), width="content")
-    st.caption(
-        "For y = Wx + b, output i changes by W[i, j] per unit of input j: the Jacobian *is* W, "
-        "whatever x is. Red is positive, blue negative."
-    )
-with right:
-    st.markdown(
-        f"Input x: shape `{lin['x'].shape}` · Output y: shape `{lin['y'].shape}` · "
-        f"Jacobian J: shape `{lin['J'].shape}`"
-    )
-    st.markdown(
-        _table(
-            ("i", "actual Δy = f(x+dx) − f(x)", "predicted J·dx", "difference"),
-            [
-                (str(i), f"{a:.8f}", f"{p:.8f}", f"{a - p:.1e}")
-                for i, (a, p) in enumerate(zip(lin["actual"], lin["predicted"], strict=True))
-            ],
-        )
-    )
-    st.markdown(
-        f"‖Δy − J·dx‖ = **{lin['gap']:.2e}** — exact up to floating-point round-off: a linear "
-        "layer *is* its own first-order approximation, so J·dx is not an estimate here, whatever ε."
-    )
-    (i, j), a, b = _worst_entry(lin["J"], lin["numeric"])
-    check_badge(
-        f"W vs a numeric Jacobian (central differences, h = {FD_STEP:g})",
-        a,
-        b,
-        lin["rel"],
-        a_name=f"W[{i}, {j}]",
-        b_name="(f(x+h eⱼ) − f(x−h eⱼ))/2h",
-        note="Entry with the largest difference shown; relative error over the whole matrix.",
-    )
-
-# =============================================================================================
-st.header("2 · Softmax: every output depends on every input", divider="gray")
-st.latex(
-    r"s = \operatorname{softmax}(z/T),\qquad "
-    r"J = \frac{\partial s}{\partial z} = \frac{1}{T}\left(\operatorname{diag}(s) - s\,s^{\top}\right),"
-    r"\qquad J_{ij} = \frac{1}{T}\, s_i\,(\delta_{ij} - s_j)"
-)
-
-c1, c2 = st.columns([1, 2])
-k = state.slider("k", "Number of logits", 3, MAX_SIZE, 3, container=c1)
-T = state.log_slider(
-    "T",
-    "Temperature T",
-    T_OPTIONS,
-    1.0,
-    container=c2,
-    help="softmax(z / T): small T sharpens the distribution, large T flattens it. "
-    "The article's example is T = 1.",
-)
-cols = st.columns(4)
-logits = [
-    state.slider(f"z{i}", f"Logit z{i}", -10.0, 10.0, LOGIT_DEFAULTS[i], step=0.1, container=cols[i % 4])
-    for i in range(int(k))
-]
 
 
 @cache.data(show_spinner=False, max_entries=64)
@@ -239,99 +149,8 @@ def softmax_case(z: tuple[float, ...], T: float) -> dict:
     }
 
 
-sm = softmax_case(tuple(float(v) for v in logits), float(T))
-st.markdown(f"s = softmax(z / T) = `{_vector(sm['s'])}` — sums to 1")
-left, right = st.columns([1, 1], gap="large")
-with left:
-    st.vega_lite_chart(spec=titled(sm["heat_spec"], "Softmax Jacobian ∂sᵢ/∂zⱼ"), width="content")
-    st.caption(
-        "Positive on the diagonal (raising zᵢ raises sᵢ), negative elsewhere (it takes probability "
-        "from the others). Every output depends on every input — the matrix is full."
-    )
-with right:
-    st.markdown(
-        f"**Rows sum to 0:** max |Σⱼ Jᵢⱼ| = `{sm['rows']:.1e}` — adding the same constant to every "
-        "logit leaves softmax unchanged.  \n"
-        f"**J is symmetric:** max |J − Jᵀ| = `{sm['asym']:.1e}` — ∂sᵢ/∂zⱼ = ∂sⱼ/∂zᵢ = −sᵢsⱼ/T."
-    )
-    (i, j), a, b = _worst_entry(sm["J"], sm["loop"])
-    check_badge(
-        "Article's double loop vs vectorized diag(s) − s sᵀ",
-        a,
-        b,
-        sm["rel_loop"],
-        a_name=f"vectorized J[{i}, {j}]",
-        b_name="loop",
-    )
-    (i, j), a, b = _worst_entry(sm["J"], sm["numeric"])
-    tiny = sm["rel_num"] >= GOOD and sm["max_abs"] < 1e-4
-    check_badge(
-        f"Vectorized vs central differences (h = {FD_STEP:g})",
-        a,
-        b,
-        sm["rel_num"],
-        a_name=f"J[{i}, {j}]",
-        b_name="numeric",
-        note=(
-            f"Softmax is nearly saturated (max |J| = {sm['max_abs']:.1e}). Central differences "
-            f"carry about ε/h ≈ 1e-11 of round-off noise, which is no longer small next to J: a "
-            "limit of the finite-difference check, not of J. Raise T or bring the logits closer."
-            if tiny
-            else None
-        ),
-    )
-    st.caption(thresholds_caption())
-
-st.subheader("Δs vs J·dx as dx shrinks")
-
-
 def _slope(value: float | None) -> str:
     return f"slope {value:.2f}" if value is not None else "no slope (round-off only)"
-
-
-slopes = sm["slopes"]
-tl, tr = st.columns([3, 2], gap="large")
-with tl:
-    st.vega_lite_chart(spec=titled(sm["taylor_spec"], "Δs against J·dx as dx shrinks"), width="stretch")
-with tr:
-    st.markdown(
-        f"- **‖Δs‖**, the actual change of the probabilities: {_slope(slopes['change'])} — "
-        "first order, it shrinks like ‖dx‖.\n"
-        f"- **‖Δs − J·dx‖**, what the first-order prediction misses: {_slope(slopes['remainder'])} "
-        "— second order, it shrinks like ‖dx‖²."
-    )
-    st.caption(
-        "Slopes are least-squares fits on the log-log chart, left of ‖dx‖ = 0.05·T and above "
-        "round-off. Make dx 10× smaller and J·dx gets 100× closer to the real change: that is what "
-        "*J is the derivative* means. At the far left the remainder hits round-off (≈ 1e-16) and "
-        "stops shrinking; far right, softmax saturates and both curves level off."
-    )
-    if slopes["remainder"] is None:
-        st.caption(
-            "With these logits softmax barely moves at all: the remainder is round-off everywhere, "
-            "so there is no slope to fit. Raise T or bring the logits closer."
-        )
-
-# =============================================================================================
-st.header("3 · Vector-Jacobian products: what backprop computes", divider="gray")
-st.latex(
-    r"\underbrace{v^{\top} J}_{\text{gradient w.r.t. } z} \;=\; "
-    r"\frac{1}{T}\, s \odot \left(v - (v^{\top} s)\,\mathbf{1}\right)"
-    r"\qquad \text{(never forms the } n\times n \text{ matrix)}"
-)
-st.caption(
-    "v is the upstream gradient ∂L/∂s arriving from the next layer. For the linear layer the VJP "
-    "is simply vᵀW (`v @ W`): backprop multiplies by W and never builds anything new."
-)
-
-vseed = state.slider(
-    "vseed",
-    "Seed of the upstream gradient v",
-    0,
-    999,
-    0,
-    help="v = standard normal draws, one per logit (n = the number of logits above).",
-)
 
 
 @cache.data(show_spinner=False, max_entries=64)
@@ -344,36 +163,227 @@ def vjp_case(z: tuple[float, ...], T: float, vseed: int) -> dict:
     return {"v": v, "full": full, "fast": fast, "rel": finite_diff.relative_error(full, fast)}
 
 
-vj = vjp_case(tuple(float(v) for v in logits), float(T), int(vseed))
-vl, vr = st.columns([1, 1], gap="large")
-with vl:
-    st.markdown(
-        _table(
-            ("j", "upstream v", "vᵀJ, full matrix", "vᵀJ, O(n) VJP"),
-            [
-                (str(j), f"{a:.6f}", f"{b:.10f}", f"{c:.10f}")
-                for j, (a, b, c) in enumerate(zip(vj["v"], vj["full"], vj["fast"], strict=True))
-            ],
+# =============================================================================================
+st.header("1 · A linear layer: J = W", divider="gray")
+
+
+@st.fragment
+def linear_stage() -> None:
+    """Section 1: its controls and everything they change (a move reruns only this)."""
+    c1, c2, c3, c4 = stage_control().columns(4)
+    m = state.slider("m", "Outputs m", 1, MAX_SIZE, 3, container=c1, help="Rows of W: y has m entries.")
+    n = state.slider("n", "Inputs n", 1, MAX_SIZE, 4, container=c2, help="Columns of W: x has n entries.")
+    seed = state.slider(
+        "seed",
+        "Random seed",
+        0,
+        999,
+        42,
+        container=c3,
+        help="np.random.seed(seed); W = randn(m, n); x = randn(n); dx = randn(n)·ε — "
+        "seed 42 with m = 3, n = 4 is the article's example.",
+    )
+    eps = state.log_slider(
+        "eps",
+        "Perturbation size ε",
+        EPS_OPTIONS,
+        1e-3,
+        container=c4,
+        help="dx = randn(n) · ε (the article uses ε = 0.001).",
+    )
+    lin = linear_case(int(m), int(n), int(seed), float(eps))
+    left, right = st.columns([1, 1], gap="large")
+    with left:
+        st.markdown("**J = ∂y/∂x = W** (row i = output yᵢ, column j = input xⱼ)")
+        stage_chart().vega_lite_chart(spec=titled(lin["spec"], "J = W"), width="content")
+        st.caption(
+            "For y = Wx + b, output i changes by W[i, j] per unit of input j: the Jacobian *is* W, "
+            "whatever x is. Red is positive, blue negative."
         )
+    with right:
+        st.markdown(
+            f"Input x: shape `{lin['x'].shape}` · Output y: shape `{lin['y'].shape}` · "
+            f"Jacobian J: shape `{lin['J'].shape}`"
+        )
+        st.markdown(
+            _table(
+                ("i", "actual Δy = f(x+dx) − f(x)", "predicted J·dx", "difference"),
+                [
+                    (str(i), f"{a:.8f}", f"{p:.8f}", f"{a - p:.1e}")
+                    for i, (a, p) in enumerate(zip(lin["actual"], lin["predicted"], strict=True))
+                ],
+            )
+        )
+        st.markdown(
+            f"‖Δy − J·dx‖ = **{lin['gap']:.2e}** — exact up to floating-point round-off: a linear "
+            "layer *is* its own first-order approximation, so J·dx is not an estimate here, whatever ε."
+        )
+        (i, j), a, b = _worst_entry(lin["J"], lin["numeric"])
+        check_badge(
+            f"W vs a numeric Jacobian (central differences, h = {FD_STEP:g})",
+            a,
+            b,
+            lin["rel"],
+            a_name=f"W[{i}, {j}]",
+            b_name="(f(x+h eⱼ) − f(x−h eⱼ))/2h",
+            note="Entry with the largest difference shown; relative error over the whole matrix.",
+        )
+
+
+linear_stage()
+
+# =============================================================================================
+st.header("2 · Softmax: every output depends on every input", divider="gray")
+st.latex(
+    r"s = \operatorname{softmax}(z/T),\qquad "
+    r"J = \frac{\partial s}{\partial z} = \frac{1}{T}\left(\operatorname{diag}(s) - s\,s^{\top}\right),"
+    r"\qquad J_{ij} = \frac{1}{T}\, s_i\,(\delta_{ij} - s_j)"
+)
+
+
+@st.fragment
+def softmax_stage() -> None:
+    """Sections 2 and 3: the logits and T feed both (the VJPs are of this softmax), so one fragment:
+    a move reruns only this, not section 1, the cost chart or the code."""
+    c1, c2 = st.columns([1, 2])
+    k = state.slider("k", "Number of logits", 3, MAX_SIZE, 3, container=c1)
+    T = state.log_slider(
+        "T",
+        "Temperature T",
+        T_OPTIONS,
+        1.0,
+        container=c2,
+        help="softmax(z / T): small T sharpens the distribution, large T flattens it. "
+        "The article's example is T = 1.",
     )
-with vr:
-    (j,), a, b = _worst_entry(vj["full"], vj["fast"])
-    saturated = vj["rel"] >= GOOD and sm["max_abs"] < 1e-8
-    check_badge(
-        "vᵀJ from the full matrix vs the O(n) VJP",
-        a,
-        b,
-        vj["rel"],
-        a_name=f"v @ J [{j}]",
-        b_name="s ⊙ (v − v·s)/T",
-        note=(
-            f"Softmax is saturated (max |J| = {sm['max_abs']:.1e}): both results are 0 up to "
-            "round-off of about 1e-16·‖v‖/T, so their *relative* difference is noise here."
-            if saturated
-            else "Two independent formulas: an n × n matrix product, and three vector operations."
-        ),
+    cols = st.columns(4)
+    logits = [
+        state.slider(f"z{i}", f"Logit z{i}", -10.0, 10.0, LOGIT_DEFAULTS[i], step=0.1, container=cols[i % 4])
+        for i in range(int(k))
+    ]
+
+    sm = softmax_case(tuple(float(v) for v in logits), float(T))
+    st.markdown(f"s = softmax(z / T) = `{_vector(sm['s'])}` — sums to 1")
+    left, right = st.columns([1, 1], gap="large")
+    with left:
+        st.vega_lite_chart(spec=titled(sm["heat_spec"], "Softmax Jacobian ∂sᵢ/∂zⱼ"), width="content")
+        st.caption(
+            "Positive on the diagonal (raising zᵢ raises sᵢ), negative elsewhere (it takes probability "
+            "from the others). Every output depends on every input — the matrix is full."
+        )
+    with right:
+        st.markdown(
+            f"**Rows sum to 0:** max |Σⱼ Jᵢⱼ| = `{sm['rows']:.1e}` — adding the same constant to every "
+            "logit leaves softmax unchanged.  \n"
+            f"**J is symmetric:** max |J − Jᵀ| = `{sm['asym']:.1e}` — ∂sᵢ/∂zⱼ = ∂sⱼ/∂zᵢ = −sᵢsⱼ/T."
+        )
+        (i, j), a, b = _worst_entry(sm["J"], sm["loop"])
+        check_badge(
+            "Article's double loop vs vectorized diag(s) − s sᵀ",
+            a,
+            b,
+            sm["rel_loop"],
+            a_name=f"vectorized J[{i}, {j}]",
+            b_name="loop",
+        )
+        (i, j), a, b = _worst_entry(sm["J"], sm["numeric"])
+        tiny = sm["rel_num"] >= GOOD and sm["max_abs"] < 1e-4
+        check_badge(
+            f"Vectorized vs central differences (h = {FD_STEP:g})",
+            a,
+            b,
+            sm["rel_num"],
+            a_name=f"J[{i}, {j}]",
+            b_name="numeric",
+            note=(
+                f"Softmax is nearly saturated (max |J| = {sm['max_abs']:.1e}). Central differences "
+                f"carry about ε/h ≈ 1e-11 of round-off noise, which is no longer small next to J: a "
+                "limit of the finite-difference check, not of J. Raise T or bring the logits closer."
+                if tiny
+                else None
+            ),
+        )
+        st.caption(thresholds_caption())
+
+    st.subheader("Δs vs J·dx as dx shrinks")
+
+    slopes = sm["slopes"]
+    tl, tr = st.columns([3, 2], gap="large")
+    with tl:
+        st.vega_lite_chart(spec=titled(sm["taylor_spec"], "Δs against J·dx as dx shrinks"), width="stretch")
+    with tr:
+        st.markdown(
+            f"- **‖Δs‖**, the actual change of the probabilities: {_slope(slopes['change'])} — "
+            "first order, it shrinks like ‖dx‖.\n"
+            f"- **‖Δs − J·dx‖**, what the first-order prediction misses: {_slope(slopes['remainder'])} "
+            "— second order, it shrinks like ‖dx‖²."
+        )
+        st.caption(
+            "Slopes are least-squares fits on the log-log chart, left of ‖dx‖ = 0.05·T and above "
+            "round-off. Make dx 10× smaller and J·dx gets 100× closer to the real change: that is what "
+            "*J is the derivative* means. At the far left the remainder hits round-off (≈ 1e-16) and "
+            "stops shrinking; far right, softmax saturates and both curves level off."
+        )
+        if slopes["remainder"] is None:
+            st.caption(
+                "With these logits softmax barely moves at all: the remainder is round-off everywhere, "
+                "so there is no slope to fit. Raise T or bring the logits closer."
+            )
+
+    # =============================================================================================
+    st.header("3 · Vector-Jacobian products: what backprop computes", divider="gray")
+    st.latex(
+        r"\underbrace{v^{\top} J}_{\text{gradient w.r.t. } z} \;=\; "
+        r"\frac{1}{T}\, s \odot \left(v - (v^{\top} s)\,\mathbf{1}\right)"
+        r"\qquad \text{(never forms the } n\times n \text{ matrix)}"
     )
-    st.caption(thresholds_caption())
+    st.caption(
+        "v is the upstream gradient ∂L/∂s arriving from the next layer. For the linear layer the VJP "
+        "is simply vᵀW (`v @ W`): backprop multiplies by W and never builds anything new."
+    )
+
+    vseed = state.slider(
+        "vseed",
+        "Seed of the upstream gradient v",
+        0,
+        999,
+        0,
+        help="v = standard normal draws, one per logit (n = the number of logits above).",
+    )
+
+    vj = vjp_case(tuple(float(v) for v in logits), float(T), int(vseed))
+    vl, vr = st.columns([1, 1], gap="large")
+    with vl:
+        st.markdown(
+            _table(
+                ("j", "upstream v", "vᵀJ, full matrix", "vᵀJ, O(n) VJP"),
+                [
+                    (str(j), f"{a:.6f}", f"{b:.10f}", f"{c:.10f}")
+                    for j, (a, b, c) in enumerate(zip(vj["v"], vj["full"], vj["fast"], strict=True))
+                ],
+            )
+        )
+    with vr:
+        (j,), a, b = _worst_entry(vj["full"], vj["fast"])
+        saturated = vj["rel"] >= GOOD and sm["max_abs"] < 1e-8
+        check_badge(
+            "vᵀJ from the full matrix vs the O(n) VJP",
+            a,
+            b,
+            vj["rel"],
+            a_name=f"v @ J [{j}]",
+            b_name="s ⊙ (v − v·s)/T",
+            note=(
+                f"Softmax is saturated (max |J| = {sm['max_abs']:.1e}): both results are 0 up to "
+                "round-off of about 1e-16·‖v‖/T, so their *relative* difference is noise here."
+                if saturated
+                else "Two independent formulas: an n × n matrix product, and three vector operations."
+            ),
+        )
+        st.caption(thresholds_caption())
+
+
+softmax_stage()
 
 st.subheader("Cost as n grows")
 

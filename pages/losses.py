@@ -56,32 +56,7 @@ def _loss_label(key: str) -> str:
     return LOSSES[key].name
 
 
-c1, c2, c3 = stage_control().columns([2.2, 1.4, 1.4])
-loss_key = state.select("loss", "Loss", list(LOSSES), "bce", format_func=_loss_label, container=c1)
-y = state.slider(
-    "y",
-    "Target y",
-    0.0,
-    1.0,
-    1.0,
-    step=0.05,
-    container=c2,
-    help="The true value. Cross-entropies expect a probability: 0 or 1, or a soft label between.",
-)
-p0 = state.slider(
-    "p0",
-    "Prediction ŷ₀",
-    0.01,
-    0.99,
-    0.7,
-    step=0.01,
-    container=c3,
-    help="Where the tangent and the check are drawn (the article's example predicts 0.7).",
-)
-loss = LOSSES[loss_key]
-
-
-def loss_view(key: str, y: float, p0: float) -> dict:
+def loss_view(key: str, y: float) -> dict:
     """The loss curve over ŷ with its formula slope, and the same slope by central differences."""
     ls = LOSSES[key]
 
@@ -89,26 +64,27 @@ def loss_view(key: str, y: float, p0: float) -> dict:
         return loss_curve(ls, y, p)[0]
 
     values, grads = loss_curve(ls, y, PRED_GRID)
-    (v0,), (g0,) = loss_curve(ls, y, [p0])
     numeric = finite_diff.derivative(loss_at, PRED_GRID, h=H, method="central")
-    return {
-        "values": values,
-        "grads": grads,
-        "v0": float(v0),
-        "g0": float(g0),
-        "n0": float(finite_diff.derivative(loss_at, p0, h=H, method="central")),
-        "rel": finite_diff.relative_error(grads, numeric),
-    }
+    return {"values": values, "grads": grads, "rel": finite_diff.relative_error(grads, numeric)}
 
 
-@cache.data(show_spinner=False, max_entries=128)
-def loss_section(key: str, y: float, p0: float) -> dict:
-    """The numbers of `loss_view` and the loss/derivative chart with the tangent at ŷ₀ (a Vega-Lite dict)."""
-    lv = loss_view(key, y, p0)
+def point_view(key: str, y: float, p0: float) -> dict:
+    """The loss and its slope at ŷ₀, by the formula and by a central difference."""
+    ls = LOSSES[key]
+    (v0,), (g0,) = loss_curve(ls, y, [p0])
+    n0 = finite_diff.derivative(lambda p: loss_curve(ls, y, p)[0], p0, h=H, method="central")
+    return {"v0": float(v0), "g0": float(g0), "n0": float(n0)}
+
+
+@cache.data(show_spinner=False, max_entries=32)
+def loss_template(key: str, y: float) -> dict:
+    """The numbers of `loss_view` and the loss/derivative chart as a Vega-Lite dict, built once per loss and
+    target: the tangent at ŷ₀ is a slot, so a move of ŷ₀ only fills it (no Altair)."""
+    lv = loss_view(key, y)
     lv["spec"] = charts.vega_spec(
         charts.function_and_derivative(
             charts.curve_frame(PRED_GRID, lv["values"], lv["grads"]),
-            fixed=charts.tangent_point(p0, lv["v0"], lv["g0"]),
+            fixed="point",
             x_title="prediction ŷ",
             f_title="loss L(y, ŷ)",
             df_title="∂L/∂ŷ",
@@ -120,42 +96,71 @@ def loss_section(key: str, y: float, p0: float) -> dict:
     return lv
 
 
-lv = loss_section(loss_key, float(y), float(p0))
-left, right = st.columns([3, 2], gap="large")
-with left:
-    stage_chart().vega_lite_chart(
-        spec=titled(lv["spec"], "The loss against the prediction ŷ"), width="stretch"
+@st.fragment
+def loss_stage() -> None:
+    """Section 1: the loss, y and ŷ₀ and everything they change (a move reruns only this)."""
+    c1, c2, c3 = stage_control().columns([2.2, 1.4, 1.4])
+    loss_key = state.select("loss", "Loss", list(LOSSES), "bce", format_func=_loss_label, container=c1)
+    y = state.slider(
+        "y",
+        "Target y",
+        0.0,
+        1.0,
+        1.0,
+        step=0.05,
+        container=c2,
+        help="The true value. Cross-entropies expect a probability: 0 or 1, or a soft label between.",
     )
-    st.caption(
-        f"Target y = {y:g}. Green: the tangent at ŷ₀, whose slope is ∂L/∂ŷ. Hover to move a tangent "
-        "along the curve (in the browser, no rerun). One prediction at a time (n = 1)."
+    p0 = state.slider(
+        "p0",
+        "Prediction ŷ₀",
+        0.01,
+        0.99,
+        0.7,
+        step=0.01,
+        container=c3,
+        help="Where the tangent and the check are drawn (the article's example predicts 0.7).",
     )
-with right:
-    st.latex(loss.formula)
-    st.latex(loss.grad_formula)
-    m1, m2 = st.columns(2)
-    m1.metric(f"L at ŷ₀ = {p0:g}", fmt(lv["v0"], 4))
-    m2.metric("∂L/∂ŷ at ŷ₀", fmt(lv["g0"], 4))
-    check_badge(
-        f"∂L/∂ŷ: formula vs central differences (h = {H:g})",
-        lv["g0"],
-        lv["n0"],
-        lv["rel"],
-        a_name="formula at ŷ₀",
-        b_name="difference at ŷ₀",
-        note=f"The relative error is over the whole curve ({len(PRED_GRID)} points, vector norms), "
-        "so a slope of exactly 0 at ŷ = y does not make it meaningless.",
-    )
-    notes = {
-        "mse": "MSE's slope is a straight line in ŷ: proportional to the error, and bounded — a badly wrong "
-        "prediction gets a push only as strong as it is wrong.",
-        "bce": "BCE's slope blows up as ŷ approaches the wrong end (ŷ → 0 when y = 1): a confident mistake gets "
-        "a huge push. Through a sigmoid output that factor ŷ(1 − ŷ) cancels — the gradient w.r.t. the "
-        "logit is simply ŷ − y.",
-        "ce": "Cross-entropy looks only at the probability of the true class: with y = 0 this output's loss and "
-        "slope are 0 (it still moves through the softmax, see below). With y = 1 the slope is −1/ŷ.",
-    }
-    st.caption(notes[loss_key])
+    loss = LOSSES[loss_key]
+    lv = loss_template(loss_key, float(y))
+    pt = point_view(loss_key, float(y), float(p0))
+    spec = charts.fill_slots(lv["spec"], point=charts.tangent_point(p0, pt["v0"], pt["g0"]))
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        stage_chart().vega_lite_chart(spec=titled(spec, "The loss against the prediction ŷ"), width="stretch")
+        st.caption(
+            f"Target y = {y:g}. Green: the tangent at ŷ₀, whose slope is ∂L/∂ŷ. Hover to move a tangent "
+            "along the curve (in the browser, no rerun). One prediction at a time (n = 1)."
+        )
+    with right:
+        st.latex(loss.formula)
+        st.latex(loss.grad_formula)
+        m1, m2 = st.columns(2)
+        m1.metric(f"L at ŷ₀ = {p0:g}", fmt(pt["v0"], 4))
+        m2.metric("∂L/∂ŷ at ŷ₀", fmt(pt["g0"], 4))
+        check_badge(
+            f"∂L/∂ŷ: formula vs central differences (h = {H:g})",
+            pt["g0"],
+            pt["n0"],
+            lv["rel"],
+            a_name="formula at ŷ₀",
+            b_name="difference at ŷ₀",
+            note=f"The relative error is over the whole curve ({len(PRED_GRID)} points, vector norms), "
+            "so a slope of exactly 0 at ŷ = y does not make it meaningless.",
+        )
+        notes = {
+            "mse": "MSE's slope is a straight line in ŷ: proportional to the error, and bounded — a badly wrong "
+            "prediction gets a push only as strong as it is wrong.",
+            "bce": "BCE's slope blows up as ŷ approaches the wrong end (ŷ → 0 when y = 1): a confident mistake gets "
+            "a huge push. Through a sigmoid output that factor ŷ(1 − ŷ) cancels — the gradient w.r.t. the "
+            "logit is simply ŷ − y.",
+            "ce": "Cross-entropy looks only at the probability of the true class: with y = 0 this output's loss and "
+            "slope are 0 (it still moves through the softmax, see below). With y = 1 the slope is −1/ŷ.",
+        }
+        st.caption(notes[loss_key])
+
+
+loss_stage()
 
 st.markdown("**The article's table** (MSE is a mean over the n outputs, the cross-entropies are sums)")
 st.markdown(
@@ -184,39 +189,6 @@ def _random_logits() -> None:
     values = np.round(rng.uniform(-LOGIT_RANGE, LOGIT_RANGE, size=k), 1)
     state.apply({f"z{i + 1}": float(v) for i, v in enumerate(values)})
     state.set("cls", str(int(rng.integers(1, k + 1))))
-
-
-k1, k2, k3 = st.columns([1.2, 2.4, 1])
-k = state.slider("k", "Number of classes", 3, MAX_CLASSES, 3, container=k1, on_change=_clamp_class)
-true_class = state.select(
-    "cls",
-    "True class",
-    [str(i) for i in range(1, k + 1)],
-    "1",
-    radio=True,
-    container=k2,
-    help="The one-hot target y has its 1 at this class.",
-)
-k3.button(
-    "Random logits",
-    key="losses.random",
-    icon=":material/casino:",
-    on_click=_random_logits,
-    help="Draw new logits (and a true class) to try the check on.",
-)
-zcols = st.columns(MAX_CLASSES)
-logits = [
-    state.slider(
-        f"z{i + 1}",
-        f"Logit z{i + 1}",
-        -LOGIT_RANGE,
-        LOGIT_RANGE,
-        LOGIT_DEFAULTS[i],
-        step=0.1,
-        container=zcols[i],
-    )
-    for i in range(k)
-]
 
 
 def softmax_view(logits: tuple[float, ...], cls: int) -> dict:
@@ -266,33 +238,71 @@ def softmax_section(logits: tuple[float, ...], cls: int) -> dict:
     return sv
 
 
-logit_key = tuple(float(v) for v in logits)
-sv = softmax_section(logit_key, int(true_class) - 1)
-b1, b2 = st.columns(2, gap="large")
-with b1:
-    st.vega_lite_chart(spec=titled(sv["prob_spec"], "Softmax probabilities p"), width="stretch")
-    st.caption(f"Cross-entropy loss −log p{true_class} = **{fmt(sv['loss'], 4)}**.")
-with b2:
-    st.vega_lite_chart(spec=titled(sv["grad_spec"], "Gradient ∂L/∂z = p − y"), width="stretch")
-    st.caption(
-        "Negative bar: the true class's logit is pushed up; positive bars: the others are pushed down, "
-        "each in proportion to its probability."
+@st.fragment
+def softmax_stage() -> None:
+    """Section 2: the classes, the true class and the logits, and what they change."""
+    k1, k2, k3 = st.columns([1.2, 2.4, 1])
+    k = state.slider("k", "Number of classes", 3, MAX_CLASSES, 3, container=k1, on_change=_clamp_class)
+    true_class = state.select(
+        "cls",
+        "True class",
+        [str(i) for i in range(1, k + 1)],
+        "1",
+        radio=True,
+        container=k2,
+        help="The one-hot target y has its 1 at this class.",
     )
-c = int(true_class) - 1
-check_badge(
-    f"∂L/∂z: chain rule through the softmax Jacobian vs p − y ({k} components)",
-    sv["long"][c],
-    sv["short"][c],
-    sv["rel"],
-    a_name=f"long way, z{true_class}",
-    b_name=f"p − y, z{true_class}",
-    note="Long way: "
-    + ", ".join(fmt(v, 4) for v in sv["long"])
-    + " · shortcut: "
-    + ", ".join(fmt(v, 4) for v in sv["short"])
-    + ". Relative error over the whole vector. "
-    + thresholds_caption(),
-)
+    k3.button(
+        "Random logits",
+        key="losses.random",
+        icon=":material/casino:",
+        on_click=_random_logits,
+        help="Draw new logits (and a true class) to try the check on.",
+    )
+    zcols = st.columns(MAX_CLASSES)
+    logits = [
+        state.slider(
+            f"z{i + 1}",
+            f"Logit z{i + 1}",
+            -LOGIT_RANGE,
+            LOGIT_RANGE,
+            LOGIT_DEFAULTS[i],
+            step=0.1,
+            container=zcols[i],
+        )
+        for i in range(k)
+    ]
+    logit_key = tuple(float(v) for v in logits)
+    sv = softmax_section(logit_key, int(true_class) - 1)
+    b1, b2 = st.columns(2, gap="large")
+    with b1:
+        st.vega_lite_chart(spec=titled(sv["prob_spec"], "Softmax probabilities p"), width="stretch")
+        st.caption(f"Cross-entropy loss −log p{true_class} = **{fmt(sv['loss'], 4)}**.")
+    with b2:
+        st.vega_lite_chart(spec=titled(sv["grad_spec"], "Gradient ∂L/∂z = p − y"), width="stretch")
+        st.caption(
+            "Negative bar: the true class's logit is pushed up; positive bars: the others are pushed down, "
+            "each in proportion to its probability."
+        )
+    c = int(true_class) - 1
+    check_badge(
+        f"∂L/∂z: chain rule through the softmax Jacobian vs p − y ({k} components)",
+        sv["long"][c],
+        sv["short"][c],
+        sv["rel"],
+        a_name=f"long way, z{true_class}",
+        b_name=f"p − y, z{true_class}",
+        note="Long way: "
+        + ", ".join(fmt(v, 4) for v in sv["long"])
+        + " · shortcut: "
+        + ", ".join(fmt(v, 4) for v in sv["short"])
+        + ". Relative error over the whole vector. "
+        + thresholds_caption(),
+    )
+
+
+softmax_stage()
+
 with st.expander("Why they are equal: the chain rule, written out", icon=":material/calculate:"):
     st.latex(
         r"\frac{\partial L}{\partial z_j} = \sum_i \frac{\partial L}{\partial p_i}\,"
@@ -318,9 +328,6 @@ st.latex(
     r"\underbrace{-\bigl[y\log\sigma(z) + (1-y)\log(1-\sigma(z))\bigr]}_{\text{naive}}"
     r"\quad\text{vs}\quad \underbrace{\max(z, 0) - z\,y + \log\bigl(1 + e^{-|z|}\bigr)}_{\text{from logits}}"
 )
-
-
-stab_y = state.select("label", "Label y", ["1", "0"], "1", radio=True)
 
 
 def stability_view(y: float) -> dict:
@@ -387,45 +394,53 @@ def stability_section(y: float) -> dict:
     return out
 
 
-sv2 = stability_section(float(stab_y))
-rep = sv2["report"]
-s1, s2 = st.columns([3, 2], gap="large")
-with s1:
-    st.vega_lite_chart(spec=titled(sv2["spec"], "Naive against stable formula"), width="stretch")
-with s2:
-    lines = []
-    for lo, hi, kind in rep.broken:
-        what = (
-            "NaN: y·log σ(z) is fine, but (1 − y)·log(1 − σ(z)) = 0 · (−∞)"
-            if kind == "nan"
-            else "+∞: log(1 − σ(z)) = log 0 = −∞"
+@st.fragment
+def stability_stage() -> None:
+    """Section 3: the label y and the naive-vs-stable comparison it changes."""
+    stab_y = state.select("label", "Label y", ["1", "0"], "1", radio=True)
+
+    sv2 = stability_section(float(stab_y))
+    rep = sv2["report"]
+    s1, s2 = st.columns([3, 2], gap="large")
+    with s1:
+        st.vega_lite_chart(spec=titled(sv2["spec"], "Naive against stable formula"), width="stretch")
+    with s2:
+        lines = []
+        for lo, hi, kind in rep.broken:
+            what = (
+                "NaN: y·log σ(z) is fine, but (1 − y)·log(1 − σ(z)) = 0 · (−∞)"
+                if kind == "nan"
+                else "+∞: log(1 − σ(z)) = log 0 = −∞"
+            )
+            lines.append(f"- **Breaks for z ≥ {lo:.1f}** (to {hi:g}): the naive form returns {what}.")
+        if rep.lost_above is not None:
+            lines.append(
+                f"- Already **wrong in the digits from z ≈ {rep.lost_above:.1f}**: relative error above "
+                f"{rep.tolerance:.0e}, as 1 − σ(z) keeps only a few significant bits."
+            )
+        if rep.lost_below is not None:
+            lines.append(
+                f"- And **for z ≤ {rep.lost_below:.1f}** it is inaccurate too, then exactly 0 where the "
+                "true loss is about eᶻ: log(1 − σ(z)) = log 1 = 0 once σ(z) < 2⁻⁵³."
+            )
+        if not rep.broken:
+            lines.append("- The naive form stays finite on this range.")
+        st.markdown("\n".join(lines))
+        st.caption(
+            f"σ(z) = 1/(1 + e^(−z)) rounds to exactly 1.0 once e^(−z) < 2⁻⁵³, i.e. for z > 53·ln 2 ≈ "
+            f"{SIGMOID_ROUNDS_TO_ONE:.2f}. Both curves come from `core.losses`; the naive one keeps its "
+            "inf/NaN (drawn as gaps) and never raises a warning. Lower chart: how far the naive value is "
+            "from the stable one, relative (exact agreement drawn at 1e-17)."
         )
-        lines.append(f"- **Breaks for z ≥ {lo:.1f}** (to {hi:g}): the naive form returns {what}.")
-    if rep.lost_above is not None:
-        lines.append(
-            f"- Already **wrong in the digits from z ≈ {rep.lost_above:.1f}**: relative error above "
-            f"{rep.tolerance:.0e}, as 1 − σ(z) keeps only a few significant bits."
-        )
-    if rep.lost_below is not None:
-        lines.append(
-            f"- And **for z ≤ {rep.lost_below:.1f}** it is inaccurate too, then exactly 0 where the "
-            "true loss is about eᶻ: log(1 − σ(z)) = log 1 = 0 once σ(z) < 2⁻⁵³."
-        )
-    if not rep.broken:
-        lines.append("- The naive form stays finite on this range.")
-    st.markdown("\n".join(lines))
-    st.caption(
-        f"σ(z) = 1/(1 + e^(−z)) rounds to exactly 1.0 once e^(−z) < 2⁻⁵³, i.e. for z > 53·ln 2 ≈ "
-        f"{SIGMOID_ROUNDS_TO_ONE:.2f}. Both curves come from `core.losses`; the naive one keeps its "
-        "inf/NaN (drawn as gaps) and never raises a warning. Lower chart: how far the naive value is "
-        "from the stable one, relative (exact agreement drawn at 1e-17)."
+    table = "| z | naive | from logits |\n|---|---|---|\n" + "\n".join(
+        f"| {z:g} | `{fmt(a, 4)}` | `{fmt(b, 4)}` |"
+        for z, a, b in zip(sv2["z_table"], sv2["naive_table"], sv2["stable_table"], strict=True)
     )
-table = "| z | naive | from logits |\n|---|---|---|\n" + "\n".join(
-    f"| {z:g} | `{fmt(a, 4)}` | `{fmt(b, 4)}` |"
-    for z, a, b in zip(sv2["z_table"], sv2["naive_table"], sv2["stable_table"], strict=True)
-)
-with st.expander(f"Sample values, y = {stab_y}", icon=":material/table:"):
-    st.markdown(table)
+    with st.expander(f"Sample values, y = {stab_y}", icon=":material/table:"):
+        st.markdown(table)
+
+
+stability_stage()
 
 show_code(
     softmax_cross_entropy_grad,

@@ -9,11 +9,12 @@ value is written back to the URL, so the address bar always reproduces what is o
 
 from __future__ import annotations
 
+import functools
 import math
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 import streamlit as st
 
@@ -410,6 +411,37 @@ def follow_outside_fragment(key: str, value: Any) -> None:
     st.session_state[seen] = value
     if changed and _fragment_rerun():
         st.rerun()
+
+
+def stop_page() -> NoReturn:
+    """`st.stop()` for the body of an `st.fragment`: the whole page ends here, as it did before the fragment.
+    (In the fragment's own rerun `st.stop()` would end only the fragment, and the code and the challenge
+    below it would stay: the page reruns instead, and stops at the same place.)"""
+    if _fragment_rerun():
+        st.rerun()
+    st.stop()
+
+
+def stop_ends_the_page(key: str) -> Callable[[Callable], Callable]:
+    """Under `@st.fragment`, for a body that can stop (`stop_page()`, a typo in `show_parse_error`): once
+    it stopped, nothing after the fragment was drawn, and the fragment's own reruns would not draw it. The
+    first of them that gets to its end again reruns the whole page."""
+    flag = f"_stopped.{key}"
+
+    def decorate(body: Callable) -> Callable:
+        @functools.wraps(body)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            stopped = st.session_state.get(flag, False)
+            st.session_state[flag] = True  # set before: once st.stop() ran, session state cannot be written
+            result = body(*args, **kwargs)
+            st.session_state[flag] = False
+            if stopped and _fragment_rerun():
+                st.rerun()
+            return result
+
+        return run
+
+    return decorate
 
 
 def _fragment_rerun() -> bool:

@@ -1,0 +1,79 @@
+"""A slider move reruns only the stage it belongs to (issue 17): a page's controls and everything they change
+live in functions decorated with `@st.fragment`, called from the page, so a move does not rerun the
+sidebar, the header, the code or the challenge. Read from the page source (AppTest runs whole scripts and
+cannot tell a fragment's rerun from a full one).
+"""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from ui.navigation import ROOT
+
+# page -> its main slider (the one benchmarks/classroom.py moves)
+MAIN_SLIDER = {
+    "derivatives": "x0",
+    "gradient_checking": "eps",
+    "jacobians": "m",
+    "autodiff": "step",
+    "losses": "p0",
+    "vanishing_gradients": "depth",
+}
+WIDGETS = {"slider", "log_slider", "number", "select", "multiselect", "toggle", "text"}  # ui.state.UrlState's
+
+
+def _is_fragment(decorator: ast.expr) -> bool:
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator  # @st.fragment(...) too
+    return (
+        isinstance(target, ast.Attribute)
+        and target.attr == "fragment"
+        and isinstance(target.value, ast.Name)
+        and target.value.id == "st"
+    )
+
+
+def _widgets(node: ast.AST) -> list[str]:
+    """The names of the URL-state widgets created under node (`state.slider("x0", ...)` -> "x0")."""
+    out = []
+    for n in ast.walk(node):
+        if (
+            isinstance(n, ast.Call)
+            and isinstance(n.func, ast.Attribute)
+            and n.func.attr in WIDGETS
+            and isinstance(n.func.value, ast.Name)
+            and n.func.value.id == "state"
+            and n.args
+        ):
+            first = n.args[0]
+            out.append(first.value if isinstance(first, ast.Constant) else ast.unparse(first))
+    return out
+
+
+def _called_names(node: ast.AST) -> set[str]:
+    return {n.func.id for n in ast.walk(node) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+
+
+@pytest.mark.parametrize("page", list(MAIN_SLIDER))
+def test_the_controls_and_what_they_change_are_in_fragments(page):
+    tree = ast.parse((ROOT / "pages" / f"{page}.py").read_text(encoding="utf-8"))
+    functions = {f.name: f for f in tree.body if isinstance(f, ast.FunctionDef)}
+    fragments = {name for name, f in functions.items() if any(_is_fragment(d) for d in f.decorator_list)}
+    assert fragments, f"{page}: no function decorated with @st.fragment"
+
+    # each fragment is drawn by the page itself (a module-level call), not only defined
+    page_level = [s for s in tree.body if not isinstance(s, ast.FunctionDef | ast.ClassDef)]
+    called = set().union(*(_called_names(s) for s in page_level))
+    assert fragments <= called, f"{page}: fragments never called: {sorted(fragments - called)}"
+
+    inside = [w for name in fragments for w in _widgets(functions[name])]
+    assert MAIN_SLIDER[page] in inside, f"{page}: the main slider {MAIN_SLIDER[page]!r} is not in a fragment"
+
+    # no widget outside a fragment: not at module level, nor in a helper that the page calls outside one
+    outside = [w for s in page_level for w in _widgets(s)]
+    in_fragments = set().union(*(_called_names(functions[name]) for name in fragments))
+    for name, f in functions.items():
+        if name not in fragments and _widgets(f) and (name in called or name not in in_fragments):
+            outside += _widgets(f)
+    assert not outside, f"{page}: widgets outside any fragment rerun the whole page: {outside}"

@@ -1,0 +1,53 @@
+"""Real browser (issue 17): a page's stage is an `st.fragment`, so a change reruns only the stage. A stop inside
+the stage still ends the whole page, and the page comes back whole once the stage gets to its end again.
+AppTest cannot show this: it reruns whole scripts, never a fragment alone.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+
+from tests.browser.conftest import SHOTS, wait_ready
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
+
+CODE = "[data-testid=stExpander]:has-text('Show the code')"
+
+
+def _type(pg, label: str, text: str) -> None:
+    box = pg.locator(f'[data-testid=stTextInput] input[aria-label="{label}"]')
+    box.fill(text)
+    box.press("Enter")
+    pg.wait_for_function(
+        "(t) => new URLSearchParams(location.search).get('expr') === t", arg=text, timeout=30_000
+    )
+    wait_ready(pg)
+
+
+def test_after_a_link_that_stops_the_page_a_fixed_formula_brings_the_whole_page_back(page, server):
+    page.goto(f"{server}/autodiff?preset=expression&expr={quote('(x')}")
+    wait_ready(page)
+    assert page.get_by_text("Could not read f").count() == 1
+    assert page.locator(CODE).count() == 0, "the typo ends the page: no code under it"
+    _type(page, "f(x, y, z) =", "x*y + z")  # a rerun of the stage alone; it gets to its end
+    page.locator("[data-testid=stGraphVizChart]").first.wait_for(timeout=30_000)
+    page.locator(CODE).first.wait_for(timeout=30_000)  # the page after the stage is drawn again
+    assert page.get_by_text("Could not read f").count() == 0
+    assert page.locator("[data-testid=stException]").count() == 0
+
+
+def test_a_stop_inside_the_stage_ends_the_whole_page_and_a_fix_brings_it_back(page, server):
+    page.goto(f"{server}/gradient_checking?mode=function")
+    wait_ready(page)
+    page.locator(CODE).first.wait_for(timeout=30_000)
+    _type(page, "f(x, y, z) =", "log(x - 5)")  # undefined at the point: the page stops there
+    page.get_by_text("is not defined at").first.wait_for(timeout=30_000)
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "fragments-stopped.png"))
+    assert page.locator(CODE).count() == 0, "the code of the last good f stayed under the stop"
+    _type(page, "f(x, y, z) =", "x**2 * y")
+    page.locator(CODE).first.wait_for(timeout=30_000)
+    assert page.get_by_text("is not defined at").count() == 0
+    assert page.locator("[data-testid=stException]").count() == 0
