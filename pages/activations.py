@@ -18,7 +18,7 @@ from ui import charts, wording
 from ui.layout import stage_chart, stage_control, titled
 from ui.navigation import page_by_url
 from ui.shell import check_badge, header, show_code, thresholds_caption
-from ui.state import UrlState, follow_outside_fragment
+from ui.state import UrlState, follow_outside_fragment, stop_ends_the_page, stop_page
 
 ARTICLE_FIVE = ["sigmoid", "tanh", "relu", "leaky_relu", "gelu"]  # the article's plots, in its order
 N_POINTS = 300  # even: the symmetric grid never contains x = 0, the kink of ReLU, leaky ReLU and ELU
@@ -100,6 +100,7 @@ def page_data(keys: tuple[str, ...], half: int, all_params: tuple) -> dict:
 
 
 @st.fragment
+@stop_ends_the_page("activations")
 def body():
     """Every control and everything it changes: a widget here reruns only this part of the page (not the
     sidebar, the header, the code or the challenge below)."""
@@ -125,7 +126,7 @@ def body():
     follow_outside_fragment("activations.acts", tuple(keys))  # the code below shows their derivatives
     if not keys:
         st.info("Pick at least one activation above.", icon=":material/touch_app:")
-        st.stop()
+        stop_page()
 
     params: dict[str, dict[str, float]] = {k: {} for k in keys}
     slots = itertools.cycle(st.columns(4))

@@ -14,7 +14,7 @@ from core.expression import FUNCTION_NAMES, Expression, ParseError, parse
 from ui import charts
 from ui.layout import stage_chart, stage_control, titled
 from ui.shell import check_badge, fmt, formula, header, show_code, show_parse_error
-from ui.state import UrlState, follow_outside_fragment
+from ui.state import UrlState, follow_outside_fragment, stop_ends_the_page, stop_page
 
 CUSTOM = "custom"
 CUSTOM_DOMAIN = (-5.0, 5.0)
@@ -122,6 +122,7 @@ def error_template() -> dict:
 
 
 @st.fragment
+@stop_ends_the_page("derivatives")
 def body() -> str:
     """Everything a control changes: a slider move reruns only this (not the sidebar, the header, the
     code and the challenge below). Returns the function's key."""
@@ -193,7 +194,7 @@ def body() -> str:
             f"f or f′ is not defined at x₀ = {x0:g} (outside the function's domain). Move the point x₀.",
             icon=":material/block:",
         )
-        st.stop()
+        stop_page()
 
     left, right = st.columns([3, 2], gap="large")
     with left:

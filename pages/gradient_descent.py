@@ -16,7 +16,7 @@ from core.surfaces import SURFACES, grid
 from ui import charts, palette, player
 from ui.layout import stage_chart, stage_control
 from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
-from ui.state import UrlState, follow_outside_fragment
+from ui.state import UrlState, follow_outside_fragment, stop_ends_the_page, stop_page
 
 PAGE = "gradient_descent"
 # Learning rates: 1-2-5 steps, plus values around the stability edges of the quadratic surfaces
@@ -265,6 +265,7 @@ def background(surface: str, n: int) -> tuple[np.ndarray, tuple[float, float, fl
 
 
 @st.fragment
+@stop_ends_the_page(PAGE)
 def body():
     """Every control and everything it changes: a widget here reruns only this part of the page (not the
     sidebar, the header, the code or the challenge below)."""
@@ -375,7 +376,7 @@ def body():
 
     if not chosen:
         st.info("Pick at least one optimizer above.", icon=":material/touch_app:")
-        st.stop()
+        stop_page()
 
     # -- the runs -----------------------------------------------------------------------------------------
     runs = {

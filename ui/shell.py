@@ -156,7 +156,9 @@ def show_parse_error(err: ParseError, text: str, what: str, then: str, *, fallba
     st.code(f"{text}\n{' ' * err.position}^", language=None)
     if fallback is None or fallback == text:
         st.info(f"Fix the formula above; {then} will follow.", icon=":material/edit:")
-        st.stop()
+        from ui.state import stop_page
+
+        stop_page()  # inside a fragment too, the whole page ends here
     marker = "stale-formula"
     with st.container(key=marker):  # the marker: everything after it on the page is drawn faded
         st.info(

@@ -20,6 +20,9 @@ MAIN_SLIDER = {
     "autodiff": "step",
     "losses": "p0",
     "vanishing_gradients": "depth",
+    "gradients": "w1",
+    "gradient_descent": "w1",
+    "activations": "xmax",
 }
 WIDGETS = {"slider", "log_slider", "number", "select", "multiselect", "toggle", "text"}  # ui.state.UrlState's
 
