@@ -84,11 +84,9 @@ PROBE = """
     requestAnimationFrame(() => { bb.framePending = false; bb.lastFrame = now(); });
   };
   const changed = () => { bb.lastChange = now(); bb.changes++; frame(); };
-  const chartOf = (node) => {
+  const chartOf = (node) => {  // cheap: called for every mutation record (thousands when a chart is rebuilt)
     const el = node && (node.nodeType === 1 ? node : node.parentElement);
-    const chart = el && el.closest('[data-testid=stVegaLiteChart]');
-    if (!chart) return -1;
-    return [...document.querySelectorAll('[data-testid=stVegaLiteChart]')].indexOf(chart);
+    return el && el.closest('[data-testid=stVegaLiteChart]');
   };
   new MutationObserver((records) => {
     for (const r of records) {
@@ -97,7 +95,7 @@ PROBE = """
         bb.states.push([r.target.getAttribute('data-test-script-state'), now()]);
       }
       const c = chartOf(r.target);
-      if (c >= 0) bb.charts.add(c);
+      if (c) bb.charts.add(c);
     }
     changed();
   }).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
@@ -199,6 +197,7 @@ class Steps:
     name: str
     slider: str = ""  # the slider's label, and whether it is in the stage
     charts: int = 0
+    nodes: int = 0  # DOM elements on the page after it loaded
     ms: list[float] = field(default_factory=list)
     sent: list[float] = field(default_factory=list)  # key press → the browser sent the rerun request
     start: list[float] = field(default_factory=list)  # key press → script run started
@@ -233,6 +232,7 @@ def measure_steps(browser, url: str, name: str, n: int, warmup: int, landmark: s
         pg.wait_for_timeout(1000)  # the charts' first render, any follow-up rerun
         wait_ready(pg, timeout=LOAD_TIMEOUT_MS, landmark=landmark)
         out.charts = pg.locator(CHARTS).count()
+        out.nodes = pg.evaluate("() => document.getElementsByTagName('*').length")
         staged = pg.locator(STAGE_SLIDER)
         slider = staged.first if staged.count() else pg.locator(SLIDER).first
         if not pg.locator(SLIDER).count():
@@ -295,7 +295,7 @@ def print_steps(rows: list[Steps], floors: list[Steps]) -> float:
         "presses per page)"
     )
     print(
-        f"  {'page':<22}{'median ms':>10}{'p90 ms':>9}{'ratio':>7}{'charts':>8}{'touched':>9}"
+        f"  {'page':<22}{'median ms':>10}{'p90 ms':>9}{'ratio':>7}{'charts':>8}{'touched':>9}{'nodes':>7}"
         f"{'sent':>6}{'run starts':>11}{'run ends':>9}{'long tasks':>12}  slider"
     )
     for r in [*floors[:1], *rows, *floors[1:]]:
@@ -306,17 +306,17 @@ def print_steps(rows: list[Steps], floors: list[Steps]) -> float:
         lt = f"{len(r.tasks)}/{max(r.tasks):.0f}" if r.tasks else ("0" if r.longtasks_supported else "n/a")
         print(
             f"  {r.name:<22}{r.median:>10.0f}{pct(r.ms, 0.9):>9.0f}{ratio:>6.2f}x{r.charts:>8}"
-            f"{pct(r.touched, 0.5):>9.0f}{pct(r.sent, 0.5):>6.0f}{pct(r.start, 0.5):>11.0f}{pct(r.finished, 0.5):>9.0f}{lt:>12}  {r.slider}"
+            f"{pct(r.touched, 0.5):>9.0f}{r.nodes:>7}{pct(r.sent, 0.5):>6.0f}{pct(r.start, 0.5):>11.0f}{pct(r.finished, 0.5):>9.0f}{lt:>12}  {r.slider}"
         )
         if r.unseen:
             print(
-                f"      ({r.unseen} of {len(r.ms)} runs too quick to show 'running': timed by the server's answer)"
+                f"      ({r.unseen} of {len(r.ms)} runs never showed 'running' in the DOM: timed by the server's answers)"
             )
         for e in r.errors:
             print(f"      ! {e}")
     print(
         f"  floor median (both floor rows) {floor:.0f} ms; target: every page's ratio <= 1.50. 'touched': "
-        "charts with a DOM change in a step (median); 'sent': key press → the browser sends the rerun "
+        "charts with a DOM change in a step (median); 'nodes': DOM elements on the page; 'sent': key press → the browser sends the rerun "
         "request (the slider's debounce; median ms); 'run starts/ends': key press → the script run started / "
         "finished (median ms); 'long tasks': count/longest ms over all measured presses"
     )
@@ -365,13 +365,14 @@ def measure_links(browser, base: str, floor_base: str, loads: int, pages: list[s
         "start → the page idle with its charts drawn (the frame showing its last DOM change)"
     )
     print(
-        f"  {'page':<19}{'formula in the link':<31}{'cold ms':>9}{'warm ms':>9}{'longest task':>14}"
+        f"  {'page':<19}{'formula in the link':<31}{'cold ms':>9}{'warm ms':>9}{'/floor':>8}{'/default':>10}{'longest task':>14}"
         f"{'long tasks':>12}{'DOM nodes':>11}{'charts':>8}"
     )
     cases = [("floor app", "(one slider, one chart)", floor_base, None)]
     for page, label, query in link_cases():
         if not pages or page in pages:
             cases.append((page, label, f"{base}/{page}?{urllib.parse.urlencode(query)}", "h1"))
+    warm_ms: dict[str, float] = {}  # the floor's and each page's default formula's warm median
     for i, (page, label, url, landmark) in enumerate(cases):
         cold = measure_load(browser, url, landmark, shot=f"bench-link-{i}-{page}")
         warm = [measure_load(browser, url, landmark) for _ in range(loads)]
@@ -383,8 +384,11 @@ def measure_links(browser, base: str, floor_base: str, loads: int, pages: list[s
         longest = max(r["longest"] for r in every)
         count = pct([len(r["tasks"]) for r in every], 0.5)
         w = pct([r["ms"] for r in warm], 0.5)
+        warm_ms.setdefault(page, w)  # the first case of a page is its default formula
+        vs_floor, vs_default = w / warm_ms["floor app"], w / warm_ms[page]
         print(
-            f"  {page:<19}{label:<31}{cold['ms']:>9.0f}{w:>9.0f}{longest:>12.0f} ms{count:>12.0f}"
+            f"  {page:<19}{label:<31}{cold['ms']:>9.0f}{w:>9.0f}{vs_floor:>7.2f}x{vs_default:>9.2f}x"
+            f"{longest:>12.0f} ms{count:>12.0f}"
             f"{cold['nodes']:>11,}{cold['charts']:>8}"
         )
         for r in every:
@@ -394,9 +398,10 @@ def measure_links(browser, base: str, floor_base: str, loads: int, pages: list[s
         for e in cold["errors"]:
             print(f"      ! page error: {e}")
     print(
-        f"  target: any accepted input draws in <= 2,000 ms. Screenshots of the cold loads: {SHOTS}/bench-link-*.png; 'warm': median of {loads} loads after the first "
-        "(the server's caches warm); 'longest task': over all loads of the link; 'long tasks': median count "
-        "per load"
+        f"  target: any accepted input draws in <= 2,000 ms. 'warm': median of {loads} loads after the first (the "
+        "server's caches warm); '/floor', '/default': warm ms against the floor app's and the page's default "
+        "formula's; 'longest task': over all loads of the link; 'long tasks': median count per load. "
+        f"Screenshots of the cold loads: {SHOTS}/bench-link-*.png"
     )
 
 
