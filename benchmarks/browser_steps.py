@@ -138,6 +138,7 @@ PROBE = """
         resolve({ok: true, ms: end - t0, sent: sent - t0,
                  start: (ran >= 0 ? bb.states[ran][1] : recv[0]) - t0,
                  finished: (ran >= 0 ? fin[1] : recv[recv.length - 1]) - t0, stateSeen: ran >= 0,
+                 first: recv.length ? recv[0] - t0 : NaN, last: recv.length ? recv[recv.length - 1] - t0 : NaN,
                  charts: bb.charts.size, changes: bb.changes, tasks: tasks(t0, end), lt: bb.longtasks !== null});
       } else if (t - t0 > timeout || (sent === undefined && t - t0 > 5000)) {
         resolve({ok: false, why: sent === undefined ? 'no rerun request sent' : ran < 0 && !recv.length
@@ -200,8 +201,9 @@ class Steps:
     nodes: int = 0  # DOM elements on the page after it loaded
     ms: list[float] = field(default_factory=list)
     sent: list[float] = field(default_factory=list)  # key press → the browser sent the rerun request
-    start: list[float] = field(default_factory=list)  # key press → script run started
-    finished: list[float] = field(default_factory=list)  # key press → script run finished
+    first: list[float] = field(default_factory=list)  # key press → the server's first message received
+    last: list[float] = field(default_factory=list)  # key press → the server's last message received
+    finished: list[float] = field(default_factory=list)  # key press → the DOM says the script run finished
     touched: list[int] = field(default_factory=list)
     tasks: list[float] = field(default_factory=list)  # long tasks during the steps (ms each)
     longtasks_supported: bool = True
@@ -260,7 +262,8 @@ def measure_steps(browser, url: str, name: str, n: int, warmup: int, landmark: s
                 continue
             out.ms.append(r["ms"])
             out.sent.append(r["sent"])
-            out.start.append(r["start"])
+            out.first.append(r["first"])
+            out.last.append(r["last"])
             out.finished.append(r["finished"])
             out.touched.append(r["charts"])
             out.unseen += not r["stateSeen"]
@@ -296,7 +299,7 @@ def print_steps(rows: list[Steps], floors: list[Steps]) -> float:
     )
     print(
         f"  {'page':<22}{'median ms':>10}{'p90 ms':>9}{'ratio':>7}{'charts':>8}{'touched':>9}{'nodes':>7}"
-        f"{'sent':>6}{'run starts':>11}{'run ends':>9}{'long tasks':>12}  slider"
+        f"{'sent':>6}{'1st msg':>8}{'last msg':>9}{'idle':>6}{'long tasks':>12}  slider"
     )
     for r in [*floors[:1], *rows, *floors[1:]]:
         if r.skipped:
@@ -306,7 +309,8 @@ def print_steps(rows: list[Steps], floors: list[Steps]) -> float:
         lt = f"{len(r.tasks)}/{max(r.tasks):.0f}" if r.tasks else ("0" if r.longtasks_supported else "n/a")
         print(
             f"  {r.name:<22}{r.median:>10.0f}{pct(r.ms, 0.9):>9.0f}{ratio:>6.2f}x{r.charts:>8}"
-            f"{pct(r.touched, 0.5):>9.0f}{r.nodes:>7}{pct(r.sent, 0.5):>6.0f}{pct(r.start, 0.5):>11.0f}{pct(r.finished, 0.5):>9.0f}{lt:>12}  {r.slider}"
+            f"{pct(r.touched, 0.5):>9.0f}{r.nodes:>7}{pct(r.sent, 0.5):>6.0f}"
+            f"{pct(r.first, 0.5):>8.0f}{pct(r.last, 0.5):>9.0f}{pct(r.finished, 0.5):>6.0f}{lt:>12}  {r.slider}"
         )
         if r.unseen:
             print(
@@ -317,8 +321,9 @@ def print_steps(rows: list[Steps], floors: list[Steps]) -> float:
     print(
         f"  floor median (both floor rows) {floor:.0f} ms; target: every page's ratio <= 1.50. 'touched': "
         "charts with a DOM change in a step (median); 'nodes': DOM elements on the page; 'sent': key press → the browser sends the rerun "
-        "request (the slider's debounce; median ms); 'run starts/ends': key press → the script run started / "
-        "finished (median ms); 'long tasks': count/longest ms over all measured presses"
+        "request (the slider's debounce; median ms); '1st/last msg': key press → the server's first / last "
+        "websocket message of the rerun arrives (median ms; the end of the server's part); 'idle': key press → "
+        "the DOM shows the script state notRunning (median ms); 'long tasks': count/longest ms over all measured presses"
     )
     return floor
 
