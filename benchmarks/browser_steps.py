@@ -26,20 +26,67 @@ from the project root, so both read .streamlit/config.toml) and headless Chromiu
 How "the rerun is over" is decided (Streamlit 1.67): `[data-testid=stApp]` carries
 `data-test-script-state`, which the frontend sets to `running` when the server says a script run
 started and to `notRunning` when it finished (the running-man status widget follows the same
-state). A key press on a slider is sent to the server only after the slider's debounce (~100 ms
-here), so the attribute is still `notRunning` right after the press: waiting for `notRunning` alone
-would measure a no-op. A MutationObserver (installed before the page's own scripts) therefore logs
-every DOM change with its time; a step is done when the state went `running` then `notRunning`
-after the press, and the DOM has then been quiet for `QUIET_MS` with the state still `notRunning`.
-Its end is the first animation frame after the last DOM change (Vega renders the charts to SVG
-here, so a chart redraw is a DOM change; a canvas draw is counted too, by wrapping
-CanvasRenderingContext2D's clearRect/fillRect/drawImage). Long tasks come from a buffered
-PerformanceObserver('longtask'). "charts touched" counts the Vega charts with a DOM change in the
-step (a chart updated in place or rebuilt; 0 if only other elements changed).
+state). A key press reaches the server only some 10–40 ms later (the slider's own handling, then a
+BackMsg), so the attribute is still `notRunning` right after the press: waiting for `notRunning`
+alone would measure a no-op. And a quick run (or one whose messages arrive while the main thread is
+busy) can go `running` → `notRunning` inside one React commit, so that `running` never reaches the
+DOM at all (seen on about 1 step in 10, on the floor app too). So a script added before the page's
+own (context.add_init_script) logs, in the page's clock: the keydown; every DOM change
+(MutationObserver on the whole document) and every script-state transition; each websocket message
+the page sends (the rerun request) and receives (the rerun's ForwardMsgs). A step is done when,
+after the press, the state went `running` then `notRunning` (or, if `running` was never shown, the
+server answered the page's request), and then the DOM stayed quiet for `QUIET_MS` with the state
+`notRunning`. Its end is the first animation frame after the last DOM change (Vega draws to SVG here,
+so a chart redraw is a DOM change; canvas draws count too: CanvasRenderingContext2D's clearRect,
+fillRect and drawImage are wrapped). Long tasks come from a buffered PerformanceObserver('longtask').
+'touched' counts the Vega charts with a DOM change in the step (updated in place or rebuilt).
+'1st/last msg' split a step: up to the last message is the server's part (an upper bound: a busy main
+thread delays the message events too), the rest is the browser's. The probe's own cost is one
+`closest()` per mutation record.
 
-Timings from a shared 2-core machine: compare the ratios, measured in the same run.
+Timings from a shared 2-core machine (others were measuring too: see the load averages): compare the
+ratios, measured in the same run.
 
-measured on <date>: (see the end of this docstring after a full run)
+measured on 2026-12-02 (00:52 UTC, commit 'browser_steps: split each step ...', load average 10–12 on
+2 cores, so every figure is inflated and the floor app itself varied from 69 to 123 ms):
+
+    load average at start: 12.39 10.31 9.37 (2-core machine: 2 CPUs seen)
+    Slider steps in headless Chromium 1280x720: key press → the frame showing the rerun's last DOM change (median / p90 of 10 presses per page)
+      page                   median ms   p90 ms  ratio  charts  touched  nodes  sent 1st msg last msg  idle  long tasks  slider
+      floor app (before)           123      309  1.45x       1        1    274    24      53      105   112        1/59  Frequency (not in the stage)
+          (2 of 10 runs never showed 'running' in the DOM: timed by the server's answers)
+      derivatives                  479     1210  5.62x       2        1   4677    40      61      340   474      34/602  Step size h
+      gradients                    658     1134  7.73x       6        6   7855    20      42      416   624     41/1641  Point w₁
+      gradient_descent             503      997  5.91x       0        0   3309    17      45      302   395      26/543  Start w₁ (not in the stage)
+          (1 of 10 runs never showed 'running' in the DOM: timed by the server's answers)
+      backprop                     784      983  9.20x       2        2   5877    19      41      252   489      28/464  Hidden units (not in the stage)
+      jacobians                    634      823  7.44x       4        1   4338    18      34      346   500      33/465  Outputs m
+      playground                   651      874  7.64x       0        0   6221    21      67      256   491      21/365  Noise (not in the stage)
+          (1 of 10 runs never showed 'running' in the DOM: timed by the server's answers)
+      autodiff                    1953     2822 22.92x       1        0   2828    28      41      572  1949     31/2203  Backward step (0 = before backward(), 8 = done)
+      activations                 1753     2528 20.57x       1        1  10142    31      52      297   489     33/2075  x range ±
+      losses                       687     1254  8.06x       4        1   5478    23      41      503   599      33/766  Target y
+          (1 of 10 runs never showed 'running' in the DOM: timed by the server's answers)
+      vanishing_gradients          358      549  4.20x       1        1   4228    13      38      176   328      22/400  Depth L (layers)
+      gradient_checking            333      570  3.91x       2        2   2724    15      42      208   330      22/591  Step ε
+          (1 of 10 runs never showed 'running' in the DOM: timed by the server's answers)
+      floor app (after)             69       93  0.81x       1        1    274    13      24       48    58           0  Frequency (not in the stage)
+      floor median (both floor rows) 85 ms; target: every page's ratio <= 1.50. 'touched': charts with a DOM change in a step (median); 'nodes': DOM elements on the page; 'sent': key press → the browser sends the rerun request (the slider's debounce; median ms); '1st/last msg': key press → the server's first / last websocket message of the rerun arrives (median ms; the end of the server's part); 'idle': key press → the DOM shows the script state notRunning (median ms); 'long tasks': count/longest ms over all measured presses
+    load average after the steps: 9.98 11.56 10.38
+    Pages opened from a link, headless Chromium 1280x720: navigation start → the page idle with its charts drawn (the frame showing its last DOM change)
+      page               formula in the link              cold ms  warm ms  /floor  /default  longest task  long tasks  DOM nodes  charts
+      floor app          (one slider, one chart)             2497     1755   1.00x     1.00x         412 ms           3        274       1
+      derivatives        default x**3 - 2*sin(x)             3258     5416   3.09x     1.00x        1703 ms          11      4,634       2
+      derivatives        x/x/…/x (299 chars)                 4970     5752   3.28x     1.06x        1561 ms           9      7,973       2
+      autodiff           default (x*y + z) * sin(x)          3456     5037   2.87x     1.00x        1306 ms          11      2,757       1
+      autodiff           x/x/…/x (299 chars)                 3964     3827   2.18x     0.76x         670 ms           9      5,911       1
+      autodiff           x/y/z/…  (299 chars)                3461     3887   2.21x     0.77x         514 ms          10      5,935       1
+      gradient_checking  default x**3 * y + sin(y * z)       2536     2413   1.37x     1.00x         262 ms           6      3,180       2
+      gradient_checking  x/x/…/x (299 chars)                 2894     3016   1.72x     1.25x         344 ms           9      6,317       2
+      gradient_checking  x/y/z/…  (299 chars)                3283     3152   1.80x     1.31x         502 ms           8      6,341       2
+      target: any accepted input draws in <= 2,000 ms. 'warm': median of 3 loads after the first (the server's caches warm); '/floor', '/default': warm ms against the floor app's and the page's default formula's; 'longest task': over all loads of the link; 'long tasks': median count per load. Screenshots of the cold loads: /work/wt/bbench/.screenshots/bench-link-*.png
+    load average after the links: 7.59 10.64 10.26
+    total 524 s
 """
 
 from __future__ import annotations
