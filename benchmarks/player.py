@@ -22,26 +22,19 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.serve import launch_chromium, streamlit_server  # noqa: E402
+from benchmarks.serve import wait_ready as _wait_ready  # noqa: E402
+
 TICK = os.sysconf("SC_CLK_TCK")
 
 SAMPLE_FRAMES = """async (ms) => {
@@ -57,53 +50,11 @@ SAMPLE_FRAMES = """async (ms) => {
 }"""
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def server(cwd: Path):
-    port = free_port()
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "streamlit_app.py",
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:  # noqa: S310
-                    if r.read().decode() == "ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("streamlit did not start")
-            time.sleep(0.2)
-        yield base, proc.pid
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    """`streamlit run streamlit_app.py` from `cwd` (this tree, or an exported baseline): (base URL, pid)."""
+    with streamlit_server(None, cwd=cwd) as base:
+        yield base, base.pid
 
 
 def cpu_seconds(pid: int) -> float:
@@ -140,13 +91,7 @@ class Wire:
 
 
 def wait_ready(pg, timeout: float = 90_000) -> None:
-    pg.wait_for_function(
-        """() => { const app = document.querySelector('[data-testid=stApp]');
-                   return app && app.getAttribute('data-test-script-state') === 'notRunning'
-                       && !document.querySelector('[data-testid=stSkeleton]') && document.querySelector('h1'); }""",
-        timeout=timeout,
-    )
-    pg.wait_for_timeout(500)
+    _wait_ready(pg, timeout=timeout, settle_ms=500)
 
 
 def open_player(browser, base: str, query: str = "?epoch=0", path: str = "backprop"):
@@ -403,13 +348,13 @@ def main() -> None:
 
     if args.page == "playground":
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+            browser = launch_chromium(p)
             playground(browser, args)
             browser.close()
         return
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        browser = launch_chromium(p)
         base_line = None
         if not args.no_baseline:
             with tempfile.TemporaryDirectory() as tmp:
