@@ -32,6 +32,10 @@ def tangent_point(x0: float, f0: float, slope: float, w: float | None = None) ->
     return row if w is None else {**row, "w": [float(w)]}
 
 
+HOVER_POINTS = 100  # pointer-catching points per series (a thinned copy of the curve's grid)
+CATCHES = "datum.hover !== false"  # rows without the column (a slot's data) all catch
+
+
 def function_and_derivative(
     data: pd.DataFrame | str,
     *,
@@ -73,6 +77,11 @@ def function_and_derivative(
         d = data[["x", "f", "df", "series"]].copy()
         d["f"] = finite_or_none(d["f"].to_numpy())
         d["df"] = finite_or_none(d["df"].to_numpy())
+        # The invisible points that catch the pointer: about HOVER_POINTS per series are plenty to follow it,
+        # and each is an SVG node the browser rebuilds on every redraw (1,500 per panel on Activations).
+        at = d.groupby("series", sort=False).cumcount().to_numpy()
+        every = max(1, int(at.max(initial=0) + 1) // HOVER_POINTS)
+        d["hover"] = at % every == 0
         x_lo, x_hi = (
             (float(v) for v in x_domain)
             if x_domain is not None
@@ -139,7 +148,8 @@ def function_and_derivative(
         y=alt.Y("f:Q", title=f_title, scale=y_scale), color=color, strokeDash=dash, detail="series:N"
     )
     catcher = (
-        base.mark_point(opacity=0, size=250, clip=True)
+        base.transform_filter(CATCHES)
+        .mark_point(opacity=0, size=250, clip=True)
         .encode(y=alt.Y("f:Q", scale=y_scale), tooltip=tips)
         .add_params(hover)
     )
@@ -182,7 +192,8 @@ def function_and_derivative(
         moving=True,
     )
     dcatcher = (
-        dbase.mark_point(opacity=0, size=250, clip=True)
+        dbase.transform_filter(CATCHES)
+        .mark_point(opacity=0, size=250, clip=True)
         .encode(y=alt.Y("df:Q", scale=dy_scale), tooltip=tips)
         .add_params(hover_d)
     )
