@@ -30,6 +30,23 @@ def browser():
         b.close()
 
 
+@pytest.fixture(scope="session")
+def page_passes(browser, server):
+    """scheme → page id → one visit of every page (tests/browser/page_pass.py), made once per worker.
+
+    Tests that read a scheme's pass carry `xdist_group(f"pass-{scheme}")` so they share one worker."""
+    from tests.browser.page_pass import visit_every_page
+
+    done: dict[str, dict] = {}
+
+    def get(scheme: str) -> dict:
+        if scheme not in done:
+            done[scheme] = visit_every_page(browser, server, scheme)
+        return done[scheme]
+
+    return get
+
+
 @pytest.fixture
 def page(browser):
     ctx = browser.new_context(viewport={"width": 1400, "height": 900})

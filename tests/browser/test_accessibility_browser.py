@@ -10,9 +10,9 @@ import json
 
 import pytest
 
-from tests.browser.conftest import SHOTS, wait_charts_drawn, wait_ready
+from tests.browser.conftest import SHOTS
 from tests.colour import contrast, rgb
-from tests.support import PAGE_IDS, PAGES
+from tests.support import PAGES
 from ui import palette
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
@@ -20,30 +20,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 BLOCKING = ("serious", "critical")
 MIN_TEXT_PX = 14
 MIN_CONTRAST = 4.5
-
-# Every visible text of every chart: its size, colour, opacity and, when it is drawn on a halo (a stroke
-# of its own), the halo's colour — what it must stand out from. Other text stands on the page background.
-CHART_TEXT = """() => {
-  const all = [...document.querySelectorAll('[data-testid=stVegaLiteChart] svg text')].map(t => {
-    const box = t.getBoundingClientRect();
-    const style = getComputedStyle(t);
-    let opacity = parseFloat(style.opacity || '1') * parseFloat(style.fillOpacity || '1');
-    for (let g = t.parentElement; g && g.tagName !== 'svg'; g = g.parentElement)
-        opacity *= parseFloat(getComputedStyle(g).opacity || '1');
-    const width = parseFloat(t.getAttribute('stroke-width') || '0');
-    const stroke = t.getAttribute('stroke');
-    return {text: (t.textContent || '').trim(), size: parseFloat(style.fontSize), fill: style.fill, opacity,
-            stroke: stroke && stroke !== 'none' && width >= 2 ? style.stroke : null,
-            key: (t.textContent || '').trim() + '|' + Math.round(box.x + box.width / 2) + '|'
-                 + Math.round(box.y + box.height / 2), visible: box.width > 0 && box.height > 0};
-  }).filter(t => t.text && t.visible && t.opacity >= 0.05);  // Vega hides overlapping labels (opacity 0)
-  // A halo is a copy of a text drawn underneath it with a wide stroke of its own colour: what the text
-  // must stand out from. Other text stands on the chart's (the page's) background.
-  const halos = new Map(all.filter(t => t.stroke && t.stroke === t.fill).map(t => [t.key, t.stroke]));
-  return all.filter(t => !(t.stroke && t.stroke === t.fill))
-            .map(t => ({text: t.text, size: t.size, fill: t.fill, opacity: t.opacity,
-                        halo: t.stroke || halos.get(t.key) || null}));
-}"""
 
 
 def _blend(fill: str, opacity: float, behind: str) -> str:
@@ -71,33 +47,20 @@ def _chart_text(texts: list[dict], theme: str) -> dict:
     }
 
 
-@pytest.fixture(scope="module", params=["light", "dark"])
-def audit(request, browser, server) -> dict:
-    """theme → page id → axe violations by impact, and the chart-text figures."""
-    from axe_playwright_python.sync_playwright import Axe
-
+@pytest.fixture(
+    scope="module",
+    params=[pytest.param(t, marks=pytest.mark.xdist_group(f"pass-{t}")) for t in ("light", "dark")],
+)
+def audit(request, page_passes) -> dict:
+    """theme → page id → axe violations by impact, and the chart-text figures (from the visit that
+    test_browser.py's page-load checks share, tests/browser/page_pass.py)."""
     theme = request.param
-    axe = Axe()
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, color_scheme=theme)
-    pg = ctx.new_page()
+    visits = page_passes(theme)
+    failed = {pid: r["error"] for pid, r in visits.items() if r["error"]}
+    assert not failed, f"{theme}: pages not audited: {failed}"
     out: dict = {"theme": theme, "pages": {}}
-    try:
-        for page, pid in zip(PAGES, PAGE_IDS, strict=True):
-            pg.goto(f"{server}/{page.url_path}")
-            wait_ready(pg)
-            wait_charts_drawn(pg)
-            violations = axe.run(pg).response["violations"]
-            out["pages"][pid] = {
-                "axe": {
-                    impact: sorted(
-                        f"{v['id']} ×{len(v['nodes'])}" for v in violations if v["impact"] == impact
-                    )
-                    for impact in ("critical", "serious", "moderate", "minor")
-                },
-                "charts": _chart_text(pg.evaluate(CHART_TEXT), theme),
-            }
-    finally:
-        ctx.close()
+    for pid, r in visits.items():
+        out["pages"][pid] = {"axe": r["axe"], "charts": _chart_text(r["chart_text"], theme)}
     SHOTS.mkdir(exist_ok=True)
     (SHOTS / f"a11y-{theme}.json").write_text(json.dumps(out, indent=1, ensure_ascii=False))
     for pid, r in out["pages"].items():

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.browser.conftest import SHOTS, streamlit_server, wait_charts_drawn, wait_ready
+from tests.browser.conftest import streamlit_server, wait_ready
 from tests.support import PAGE_IDS, PAGES, open_page, url_specs
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
@@ -24,29 +24,22 @@ def _assert_page(pg, page) -> None:
     assert pg.locator("[role=dialog]").count() == 0, "a 'Page not found' dialog is showing"
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize(
+    "scheme", [pytest.param(s, marks=pytest.mark.xdist_group(f"pass-{s}")) for s in ("light", "dark")]
+)
 @pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
-def test_page_loads_and_draws(browser, server, page, scheme):
-    # Streamlit scrolls inside its own container: a tall viewport makes the screenshot the whole page.
-    ctx = browser.new_context(viewport={"width": 1400, "height": 2600}, color_scheme=scheme)
-    pg = ctx.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    try:
-        pg.goto(f"{server}/{page.url_path}")
-        wait_ready(pg)
-        _assert_page(pg, page)
-        n = wait_charts_drawn(pg)
-        if pg.locator(".glp").count():  # the replay player draws on canvas (ui/player)
-            pg.wait_for_function("() => (window.__glPlayers || []).every(s => s.draws > 0)", timeout=30_000)
-            n += pg.locator(".glp canvas").count()
-        if page.url_path:
-            assert n >= 1, "every concept page draws at least one chart"
-        SHOTS.mkdir(exist_ok=True)
-        pg.screenshot(path=str(SHOTS / f"{page.url_path or 'home'}-{scheme}.png"))
-        assert not errors, errors
-    finally:
-        ctx.close()
+@pytest.mark.timeout(600)  # the first of a scheme makes the shared pass over every page
+def test_page_loads_and_draws(page_passes, page, scheme):
+    """One load of the page (shared with the accessibility audit, tests/browser/page_pass.py): no exception,
+    its title, no dialog, every chart drawn, no JavaScript error; screenshot .screenshots/<page>-<scheme>.png."""
+    r = page_passes(scheme)[page.url_path or "home"]
+    assert r["error"] is None, r["error"]
+    assert r["exception"] is None, r["exception"]
+    assert _expected_h1(page) in r["h1"]
+    assert r["dialogs"] == 0, "a 'Page not found' dialog is showing"
+    if page.url_path:
+        assert r["drawn"] >= 1, "every concept page draws at least one chart"
+    assert not r["pageerrors"], r["pageerrors"]
 
 
 def test_sidebar_navigation(page, server):
