@@ -457,6 +457,46 @@ def measure_links(browser, base: str, floor_base: str, loads: int, pages: list[s
     )
 
 
+def measure_typed(browser, base: str, pages: list[str] | None, repeats: int = 3) -> None:
+    """Issue 11 as a student meets it: the page is open; type a formula into its box and press Enter.
+    Time from Enter to the page idle with its charts drawn (as for a slider step), for the largest
+    accepted formula against the page's default one typed the same way."""
+    print(
+        "Formulas typed into an open page (Enter → the page idle with its charts drawn), median of "
+        f"{repeats}; the page's default typed back in between"
+    )
+    print(f"  {'page':<19}{'formula typed':<31}{'median ms':>10}{'max ms':>8}{'longest task':>14}")
+    for page, label, query in link_cases():
+        if "expr" not in query or (pages and page not in pages):
+            continue
+        ctx, pg, errors = new_page(browser)
+        try:
+            base_query = {k: v for k, v in query.items() if k != "expr"}
+            pg.goto(f"{base}/{page}?{urllib.parse.urlencode(base_query)}")
+            wait_ready(pg, timeout=LOAD_TIMEOUT_MS, settle_ms=500)
+            box = pg.locator("[data-testid=stTextInput] input").first
+            default = box.input_value()
+            rows: dict[str, list[dict]] = {"default": [], label: []}
+            for _ in range(repeats):
+                for name, text in (("default", default), (label, query["expr"])):
+                    box.fill(text)
+                    pg.evaluate("() => window.__bb.arm()")
+                    box.press("Enter")
+                    r = pg.evaluate("([q, t]) => window.__bb.step(q, t)", [QUIET_MS, STEP_TIMEOUT_MS])
+                    if r.get("ok"):
+                        rows[name].append(r)
+            for name, got in rows.items():
+                if not got:
+                    print(f"  {page:<19}{name:<31}  ! no measurement")
+                    continue
+                ms = [r["ms"] for r in got]
+                longest = max((t for r in got for t in r["tasks"]), default=0.0)
+                print(f"  {page:<19}{name:<31}{pct(ms, 0.5):>10.0f}{max(ms):>8.0f}{longest:>11.0f} ms")
+        finally:
+            ctx.close()
+    print("  target: any accepted input draws in <= 2,000 ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=10, help="measured key presses per page")
@@ -465,6 +505,7 @@ def main() -> None:
     parser.add_argument("--no-steps", action="store_true", help="skip the slider steps (issue 17)")
     parser.add_argument("--no-links", action="store_true", help="skip the heavy links (issue 11)")
     parser.add_argument("--loads", type=int, default=3, help="warm loads per link, after the cold one")
+    parser.add_argument("--no-typed", action="store_true", help="skip the formulas typed into an open page")
     args = parser.parse_args()
     names = [n for n in args.pages.split(",") if n] or None
     from playwright.sync_api import sync_playwright
@@ -489,6 +530,9 @@ def main() -> None:
         if not args.no_links:
             measure_links(browser, app, floor_base, args.loads, names)
             print(f"load average after the links: {load_average()}")
+        if not args.no_typed:
+            measure_typed(browser, app, names)
+            print(f"load average after the typed formulas: {load_average()}")
         browser.close()
     print(f"total {time.monotonic() - t0:.0f} s")
 
