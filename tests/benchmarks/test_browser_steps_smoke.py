@@ -24,6 +24,7 @@ def test_one_page_two_presses_prints_a_finite_ratio():
             "--pages",
             "derivatives",
             "--no-links",
+            "--no-typed",
         ],
         cwd=ROOT,
         capture_output=True,
