@@ -106,6 +106,32 @@ MAX_LATEX = (
     3000  # characters of LaTeX sent to the browser for one formula (KaTeX draws this in well under 1 s)
 )
 MAX_FORMULA_TEXT = 600  # characters of the plain-text fallback shown
+MAX_FRACTION_DEPTH = 6  # fractions inside fractions inside … typeset as a readable formula (x/x/…/x is 149)
+
+
+def _fraction_depth(tex: str) -> int:
+    """How deeply `\\frac`s nest in a LaTeX string: 1 for x/y, 2 for x/(y/z), 0 without any."""
+    stack: list[bool] = []  # per open brace: does it open a fraction's argument?
+    args_due: dict[int, int] = {}  # brace level -> fraction arguments still to open at that level
+    depth = deepest = i = 0
+    while i < len(tex):
+        if tex.startswith("\\frac", i):
+            args_due[len(stack)] = args_due.get(len(stack), 0) + 2
+            i += 5
+            continue
+        c = tex[i]
+        if c == "{":
+            is_arg = args_due.get(len(stack), 0) > 0
+            if is_arg:
+                args_due[len(stack)] -= 1
+            stack.append(is_arg)
+            depth += is_arg
+            deepest = max(deepest, depth)
+        elif c == "}" and stack:
+            depth -= stack.pop()
+            args_due.pop(len(stack) + 1, None)
+        i += 1
+    return deepest
 
 
 def formula(tex: str, text: str | None = None, *, container=st, limit: int = MAX_LATEX) -> bool:
@@ -115,11 +141,17 @@ def formula(tex: str, text: str | None = None, *, container=st, limit: int = MAX
     blocks a browser tab for seconds): only the size is said, plus the start of `text` as code.
     Returns True when the LaTeX was drawn.
     """
-    if len(tex) <= limit:
+    depth = _fraction_depth(tex)
+    if len(tex) <= limit and depth <= MAX_FRACTION_DEPTH:
         container.latex(tex)
         return True
+    why = (
+        f"{len(tex):,} characters of LaTeX"
+        if len(tex) > limit
+        else f"{depth} fractions nested in each other: a tower no one can read"
+    )
     container.caption(
-        f"Too large to typeset ({len(tex):,} characters of LaTeX); "
+        f"Too large to typeset ({why}); "
         + ("its beginning as text:" if text else "the numbers below are unaffected.")
     )
     if text:

@@ -32,6 +32,7 @@ def tangent_point(x0: float, f0: float, slope: float, w: float | None = None) ->
     return row if w is None else {**row, "w": [float(w)]}
 
 
+NUMBER_FORMAT = "~g"  # axis labels: 2.5, 100, 3.5e+190 (Vega's default wrote 3.5000000000… for huge values)
 HOVER_POINTS = 100  # pointer-catching points per series (a thinned copy of the curve's grid)
 CATCHES = "datum.hover !== false"  # rows without the column (a slot's data) all catch
 
@@ -145,7 +146,10 @@ def function_and_derivative(
         return mark.encode(color=alt.value(accent)) if single and moving else mark.encode(color=color)
 
     curves = base.mark_line(strokeWidth=3, clip=True).encode(
-        y=alt.Y("f:Q", title=f_title, scale=y_scale), color=color, strokeDash=dash, detail="series:N"
+        y=alt.Y("f:Q", title=f_title, scale=y_scale, axis=alt.Axis(format=NUMBER_FORMAT)),
+        color=color,
+        strokeDash=dash,
+        detail="series:N",
     )
     catcher = (
         base.transform_filter(CATCHES)
@@ -175,7 +179,7 @@ def function_and_derivative(
 
     dbase = alt.Chart().encode(x=alt.X("x:Q", title=None if bands is not None else x_title, scale=x_scale))
     dcurves = dbase.mark_line(strokeWidth=3, clip=True).encode(
-        y=alt.Y("df:Q", title=df_title, scale=dy_scale),
+        y=alt.Y("df:Q", title=df_title, scale=dy_scale, axis=alt.Axis(format=NUMBER_FORMAT)),
         detail="series:N",
         **({"color": alt.value(palette.category(3))} if single else {"color": color, "strokeDash": dash}),
     )
