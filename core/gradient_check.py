@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import ArrayLike
 
-from core import finite_diff
+from core import finite_diff, surfaces
 from core.activations import ACTIVATIONS, Activation, saturation_mask
 from core.gradient_flow import FlowResult, network_loss
 from core.losses import softmax_cross_entropy, softmax_cross_entropy_grad
@@ -586,6 +586,19 @@ def function_problem(
 
     names = tuple(f"θ[{', '.join(str(i) for i in idx)}]" for idx in np.ndindex(shape)) if shape else ("θ",)
     return CheckProblem(names=names, groups=names, theta=theta.ravel(), f=flat_f, analytic=analytic.ravel())
+
+
+def directional_check(
+    surface: surfaces.Surface, w: Sequence[float], angle: float, h: float = 1e-5
+) -> CheckRow:
+    """D_u L = ∇L·u (the analytic gradient) against d/dt L(w + t·u) at t = 0 by central differences.
+
+    ``angle`` in degrees, u = (cos θ, sin θ). The numeric slope only evaluates L along the line.
+    """
+    point = np.asarray(w, dtype=np.float64)
+    analytic = float(surfaces.directional_derivatives(surface, point, angle))
+    along = surfaces.slice_along(surface, point, surfaces.unit_vector(angle))
+    return check_function(lambda t: float(along(t[0])), lambda t: [analytic], [0.0], h=h).rows[0]
 
 
 def check_function(

@@ -20,6 +20,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from core import finite_diff
 from core.softmax import log_softmax, softmax
 
 __all__ = [
@@ -235,6 +236,19 @@ def loss_curve(loss: Loss, y: float, y_pred: ArrayLike) -> tuple[FloatArray, Flo
     values = np.array([loss.fn(target, np.array([p])) for p in preds], dtype=np.float64)
     grads = np.array([float(np.ravel(loss.grad(target, np.array([p])))[0]) for p in preds], dtype=np.float64)
     return values, grads
+
+
+def loss_slope_check(
+    loss: Loss, y: float, y_pred: ArrayLike, h: float = 1e-5
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """(L, ∂L/∂ŷ by the formula, ∂L/∂ŷ by central differences (L(ŷ+h) − L(ŷ−h))/2h) at each ŷ in ``y_pred``.
+
+    The numeric slope only evaluates L: an independent check of the registry's derivative.
+    """
+    values, grads = loss_curve(loss, y, y_pred)
+    preds = _as_float(y_pred).ravel()
+    numeric = finite_diff.derivative(lambda p: loss_curve(loss, y, p)[0], preds, h=h, method="central")
+    return values, grads, np.asarray(numeric, dtype=np.float64).ravel()
 
 
 SIGMOID_ROUNDS_TO_ONE: float = 53.0 * float(np.log(2.0))

@@ -126,15 +126,10 @@ def directional(key: str, w1: float, w2: float, angle: float) -> dict:
     """D_u L at the chosen angle (analytic and by central differences along u) and over all angles."""
     s = SURFACES[key]
     w = np.array([w1, w2])
-    u = surfaces.unit_vector(angle)
-    analytic = float(surfaces.directional_derivatives(s, w, angle))
-    along = surfaces.slice_along(s, w, u)
-    check = gradient_check.check_function(
-        lambda t: float(along(t[0])), lambda t: [analytic], [0.0], h=H
-    ).rows[0]
+    check = gradient_check.directional_check(s, w, angle, h=H)
     return {
-        "u": u,
-        "analytic": analytic,
+        "u": surfaces.unit_vector(angle),
+        "analytic": check.analytic,
         "numeric": check.numeric,
         "rel": check.rel_error,
         "sweep": surfaces.directional_derivatives(s, w, ANGLES),

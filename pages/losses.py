@@ -19,6 +19,7 @@ from core.losses import (
     bce_naive_from_logit,
     bce_stability,
     loss_curve,
+    loss_slope_check,
     softmax_cross_entropy,
     softmax_cross_entropy_grad,
 )
@@ -58,21 +59,13 @@ def _loss_label(key: str) -> str:
 
 def loss_view(key: str, y: float) -> dict:
     """The loss curve over ŷ with its formula slope, and the same slope by central differences."""
-    ls = LOSSES[key]
-
-    def loss_at(p: np.ndarray) -> np.ndarray:  # elementwise in ŷ, for the difference quotient
-        return loss_curve(ls, y, p)[0]
-
-    values, grads = loss_curve(ls, y, PRED_GRID)
-    numeric = finite_diff.derivative(loss_at, PRED_GRID, h=H, method="central")
+    values, grads, numeric = loss_slope_check(LOSSES[key], y, PRED_GRID, h=H)
     return {"values": values, "grads": grads, "rel": finite_diff.relative_error(grads, numeric)}
 
 
 def point_view(key: str, y: float, p0: float) -> dict:
     """The loss and its slope at ŷ₀, by the formula and by a central difference."""
-    ls = LOSSES[key]
-    (v0,), (g0,) = loss_curve(ls, y, [p0])
-    n0 = finite_diff.derivative(lambda p: loss_curve(ls, y, p)[0], p0, h=H, method="central")
+    (v0,), (g0,), (n0,) = loss_slope_check(LOSSES[key], y, [p0], h=H)
     return {"v0": float(v0), "g0": float(g0), "n0": float(n0)}
 
 
