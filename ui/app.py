@@ -83,12 +83,14 @@ _focusable_scrollers = st.components.v2.component(
 )
 
 
-def _sidebar_navigation(sections: dict[str, list], presenting: bool) -> None:
+def _sidebar_navigation(sections: dict[str, list], presenting: bool, current: str) -> None:
     """The page list as plain links under section names. Streamlit's own sectioned menu nests <div>s
     inside <ul>/<li> (axe-core: list/listitem, serious); page links are single <a> elements.
 
     Each link carries the address its page had when it was left (and `present=1` in presentation
-    mode): following it is one browser history entry, and Back returns to the page before."""
+    mode): following it is one browser history entry, and Back returns to the page before. The link to
+    the page on screen carries none: a fragment's rerun does not redraw the sidebar, so it could hold an
+    address older than the one on screen."""
     from ui import layout, state
 
     with st.sidebar:
@@ -97,7 +99,7 @@ def _sidebar_navigation(sections: dict[str, list], presenting: bool) -> None:
         for section, pages in sections.items():
             st.markdown(f"**{section}**")
             for page in pages:
-                params = state.link_params(page.url_path)
+                params = state.link_params(page.url_path) if page.url_path != current else {}
                 params.pop(layout.PRESENT_PARAM, None)
                 if presenting:
                     params[layout.PRESENT_PARAM] = "1"
@@ -123,7 +125,7 @@ def run_app() -> None:
             for p in group
         ]
     pg = st.navigation(sections, position="hidden")
-    _sidebar_navigation(sections, presenting)
+    _sidebar_navigation(sections, presenting, pg.url_path)
     current = next((p for p in infos if p.title == pg.title), infos[0])
     layout.sidebar_controls()
     _sidebar_footer(current.url_path)
