@@ -60,27 +60,6 @@ A11Y_CSS = """<style>
 .token.comment { color: inherit !important; font-style: italic; }
 [data-testid="stCaptionContainer"] code { color: inherit !important; opacity: 1 !important; }
 </style>"""
-# A formula wider than its column scrolls sideways; a keyboard user must be able to reach it (axe:
-# scrollable-region-focusable). Streamlit's KaTeX box takes no focus, so the boxes that overflow get
-# tabindex=0 — in the browser, whenever the page changes (an inline component, no iframe).
-FOCUSABLE_SCROLLERS_JS = """
-export default function(component) {
-  const fix = () => document.querySelectorAll('.katex-display').forEach(el => {
-    if (el.scrollWidth > el.clientWidth + 1 && !el.hasAttribute('tabindex')) el.setAttribute('tabindex', '0');
-  });
-  fix();
-  if (!window.__gradientLabScrollers) {
-    let queued = false;
-    const later = () => { if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; fix(); }); } };
-    window.__gradientLabScrollers = new MutationObserver(later);
-    window.__gradientLabScrollers.observe(document.body, {childList: true, subtree: true});
-    window.addEventListener('resize', later);
-  }
-}
-"""
-_focusable_scrollers = st.components.v2.component(
-    "gradient_lab_focusable_scrollers", js=FOCUSABLE_SCROLLERS_JS
-)
 
 
 def _sidebar_navigation(sections: dict[str, list], presenting: bool, current: str) -> None:
@@ -95,7 +74,6 @@ def _sidebar_navigation(sections: dict[str, list], presenting: bool, current: st
 
     with st.sidebar:
         st.html(A11Y_CSS)
-        _focusable_scrollers(key="a11y.scrollers")
         for section, pages in sections.items():
             st.markdown(f"**{section}**")
             for page in pages:

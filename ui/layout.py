@@ -122,8 +122,10 @@ _SCRIPT = """
       }
     });
   };
-  let queued = false;
-  const later = () => { if (!queued) { queued = true; w.requestAnimationFrame(() => { queued = false; mark(); }); } };
+  // Once the page has settled (no DOM change for 120 ms), not on every frame of a redraw: reading
+  // scrollWidth forces a layout, and a slider step changes the DOM over many frames.
+  let timer = 0;
+  const later = () => { w.clearTimeout(timer); timer = w.setTimeout(mark, 120); };
   new w.MutationObserver(later).observe(doc.body, {childList: true, subtree: true});
   w.addEventListener('resize', later);
   mark();

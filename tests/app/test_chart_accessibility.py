@@ -161,7 +161,7 @@ def test_chart_text_is_large_named_and_theme_coloured(specs):
             for part in ("axis", "legend"):
                 for key in ("labelColor", "titleColor"):
                     assert config[part][key] == palette.text(), (pid, k, part, key)
-            assert spec["usermeta"]["embedOptions"]["renderer"] == "svg"
+            assert spec["usermeta"]["embedOptions"]["renderer"] == "hybrid"  # text in SVG
 
             small += [f"{pid} chart {k} {where} = {v}" for where, v in font_sizes(spec) if v < MIN_TEXT_PX]
     assert not small, "\n".join(small)

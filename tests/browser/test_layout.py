@@ -97,8 +97,8 @@ def _visit(pg, server: str, page, query: str = "") -> dict:
     pg.goto(f"{server}/{page.url_path}{query}")
     wait_ready(pg)
     wait_charts_drawn(pg)
-    # the layout script marks scrolling formulas on the next animation frame: let two frames pass
-    pg.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    # the layout script marks scrolling formulas 120 ms after the last DOM change: let that pass
+    pg.wait_for_timeout(200)
     assert pg.locator("[data-testid=stException]").count() == 0, _id(page)
     return pg.evaluate(MEASURE, pg.viewport_size["height"])
 
