@@ -234,11 +234,11 @@ def body():
     slice_section, direction_section = st.container(), st.container()
     with numbers_section:
         st.latex(surface.formula + r"\qquad " + surface.grad_formula)
-        m = st.columns(4)
-        m[0].metric(f"L({w1:g}, {w2:g})", _num(r["L"]))
-        m[1].metric("∂L/∂w₁", _num(g[0]), help="Slope of the loss along w₁ with w₂ held fixed.")
-        m[2].metric("∂L/∂w₂", _num(g[1]), help="Slope of the loss along w₂ with w₁ held fixed.")
-        m[3].metric("‖∇L‖ (steepest slope)", _num(r["norm"]), help="The length of the gradient vector.")
+        with st.container(horizontal=True, gap="medium"):  # one block, not a column per metric
+            st.metric(f"L({w1:g}, {w2:g})", _num(r["L"]))
+            st.metric("∂L/∂w₁", _num(g[0]), help="Slope of the loss along w₁ with w₂ held fixed.")
+            st.metric("∂L/∂w₂", _num(g[1]), help="Slope of the loss along w₂ with w₁ held fixed.")
+            st.metric("‖∇L‖ (steepest slope)", _num(r["norm"]), help="The length of the gradient vector.")
         article_note = (
             st.empty()
         )  # always there, filled only at the article's point: charts below keep their places
@@ -364,8 +364,8 @@ def body():
 
     # -- directional derivative --------------------------------------------------------------------------
     with dl:
-        b1, b2 = st.columns(2)
-        b1.button(
+        buttons = st.container(horizontal=True)  # one block for the pair
+        buttons.button(
             "Along ∇L",
             key=f"{PAGE}.along_gradient",
             on_click=_set_angle,
@@ -375,7 +375,7 @@ def body():
             disabled=r["norm"] == 0,
             help="Turn u to the gradient's direction (uphill), rounded to a whole degree.",
         )
-        b2.button(
+        buttons.button(
             "Along −∇L",
             key=f"{PAGE}.against_gradient",
             on_click=_set_angle,
