@@ -72,16 +72,33 @@ def _apply_preset(key: str) -> None:
     state.apply(values)
 
 
-def _preset_button(key: str, container) -> None:
-    p = gf.PRESETS[key]
-    container.button(
-        SHORT[key],
-        key=f"vanishing_gradients.preset_{key}",
-        on_click=_apply_preset,
-        args=(key,),
-        help=p.explanation,
+def _preset_label(key: str) -> str:
+    icon = ":material/warning:" if gf.PRESETS[key].role == "problem" else ":material/healing:"
+    return f"{icon} {SHORT[key]}"
+
+
+def _choose_preset(widget_key: str) -> None:
+    """A preset picked in the Problem or Remedy row: every control takes its settings (a callback, before
+    the widgets render). Picking the preset already on deselects it in the widget only: nothing changes."""
+    chosen = st.session_state.get(widget_key)
+    if chosen is not None:
+        _apply_preset(chosen)
+
+
+def _preset_row(label: str, keys: tuple[str, ...], active: str | None, help: str) -> None:
+    """One row of presets as a single widget (pills: they wrap on a phone). The preset whose settings are
+    on shows as selected; any other change of the controls leaves none selected."""
+    widget_key = f"vanishing_gradients.presets_{label.lower()}"
+    st.session_state[widget_key] = active if active in keys else None
+    st.pills(
+        label,
+        list(keys),
+        format_func=_preset_label,
+        key=widget_key,
+        on_change=_choose_preset,
+        args=(widget_key,),
+        help=help,
         width="stretch",
-        icon=":material/warning:" if p.role == "problem" else ":material/healing:",
     )
 
 
@@ -297,15 +314,13 @@ def body() -> None:
     view = views(settings, active)
     left, right = st.columns([3, 2], gap="large")
     # The presets sit under the chart they change (the stage above keeps the chart on the first screen).
-    with st.container(border=True):
-        label, *pcols = st.columns([0.9, 2, 2, 2, 2, 2], vertical_alignment="center")
-        label.markdown("**Problem**")
-        for col, key in zip(pcols, PROBLEMS, strict=False):
-            _preset_button(key, col)
-        label, *rcols = st.columns([0.9, 2, 2, 2, 2, 2], vertical_alignment="center")
-        label.markdown("**Remedy**")
-        for col, key in zip(rcols, REMEDIES, strict=True):
-            _preset_button(key, col)
+    with st.container(border=True):  # two widgets, not a button and a column per preset
+        _preset_row(
+            "Problem", PROBLEMS, active, "Settings that show the problem: one click sets every control."
+        )
+        _preset_row(
+            "Remedy", REMEDIES, active, "A fix from the article's FAQ, applied to the problem it solves."
+        )
     with left:
         st.subheader("Gradient norm at every layer")
         stage_chart().vega_lite_chart(

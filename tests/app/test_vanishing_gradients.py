@@ -29,7 +29,8 @@ def _series(at) -> set[str]:
 
 
 def _click(at, preset: str):
-    at.button(key=f"{K}preset_{preset}").click().run()
+    row = "problem" if PRESETS[preset].role == "problem" else "remedy"
+    at.button_group(key=f"{K}presets_{row}").set_value(preset).run()
     assert_ok(at)
     return at
 
@@ -137,3 +138,16 @@ def test_deep_link_reproduces_a_setting():
     assert at.slider(key=f"{K}depth").value == 50
     assert at.toggle(key=f"{K}residual").value is True
     assert badges(at) and not at.error
+
+
+def test_the_preset_rows_show_which_preset_is_on_and_clicking_it_again_changes_nothing():
+    at = _click(open_page(PAGE), "relu")
+    assert at.button_group(key=f"{K}presets_remedy").value == "relu"
+    assert at.button_group(key=f"{K}presets_problem").value is None
+    depth = at.slider(key=f"{K}depth").value
+    at.button_group(key=f"{K}presets_remedy").set_value(None).run()  # the preset on, clicked again
+    assert_ok(at)
+    assert at.slider(key=f"{K}depth").value == depth
+    assert at.button_group(key=f"{K}presets_remedy").value == "relu", "its settings are still on"
+    at.slider(key=f"{K}depth").set_value(depth + 1).run()
+    assert at.button_group(key=f"{K}presets_remedy").value is None, "settings of no preset: none selected"
