@@ -54,7 +54,7 @@ state = UrlState("vanishing_gradients")
 
 
 def _apply_preset(key: str) -> None:
-    """Set every control to the preset's settings (a button callback, before the widgets render)."""
+    """Set every control to the preset's settings (from a widget callback, before the widgets render)."""
     kw = gf.PRESETS[key].kwargs
     values = {
         "depth": kw["depth"],
