@@ -205,24 +205,20 @@ def body() -> tuple[str, str]:
         follow_outside_fragment("gradient_checking.mode", mode)  # the code below depends on it
         bug = "none"
         if mode == "network":
-            c1, c2, c3 = st.container(), st.container(), st.container()  # stacked: long option names fit
+            # stacked, one under the other (not columns): long option names fit
             activation = state.select(
                 "activation",
                 "Hidden activation",
                 list(ACTIVATION_CHOICES),
                 "sigmoid",
                 format_func=_activation_name,
-                container=c1,
             )
-            loss = state.select(
-                "loss", "Loss", list(LOSS_CHOICES), "mse", format_func=_loss_name, container=c2
-            )
+            loss = state.select("loss", "Loss", list(LOSS_CHOICES), "mse", format_func=_loss_name)
             eps = state.log_slider(
                 "eps",
                 "Step ε",
                 EPSILONS,
                 1e-6,
-                container=c3,
                 help="The finite-difference step. The article uses 1e-7; see the V below.",
             )
             with st.container(border=True):
