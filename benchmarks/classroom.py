@@ -675,6 +675,48 @@ async def ws_counts(base: str, pages: dict[str, str]) -> dict[str, dict[str, int
     return out
 
 
+async def element_changes(base: str, pages: dict[str, str], moves: int = 4) -> dict[str, tuple]:
+    """Per page: the elements a slider move re-sends and how many of them differ from the previous move's
+    (by kind). A browser redraws only the elements whose content changed (Streamlit's frontend keeps an
+    unchanged element as it is), but the server builds and sends every one of them. The slider steps
+    to a neighbouring value and back, as in benchmarks/browser_steps.py."""
+    out: dict[str, tuple] = {}
+    for page, key in pages.items():
+        s = Student(base, page, key, random.Random(0))
+        now: dict[tuple[int, ...], tuple[str, bytes]] = {}
+        on_delta = s._on_delta
+
+        def record(fm: ForwardMsg, on_delta=on_delta, now=now) -> None:
+            d = fm.delta
+            which = d.WhichOneof("type")
+            body = d.new_element if which == "new_element" else d.add_block if which == "add_block" else None
+            if body is not None:
+                kind = d.new_element.WhichOneof("type") if which == "new_element" else "block"
+                now[tuple(fm.metadata.delta_path)] = (kind, body.SerializeToString(deterministic=True))
+            on_delta(fm)
+
+        s._on_delta = record  # type: ignore[method-assign]
+        await s.open()
+        w = s.widgets[key]
+        before: dict[tuple[int, ...], tuple[str, bytes]] = {}
+        sent = changed = 0
+        kinds: dict[str, int] = {}
+        for i in range(moves + 1):
+            now.clear()
+            w.value = w.value + (w.step if (i % 2 == 0) == (w.value + w.step <= w.hi) else -w.step)
+            await s._rerun(w)
+            if i:
+                sent += len(now)
+                for path, (kind, body) in now.items():
+                    if before.get(path, ("", b""))[1] != body:
+                        changed += 1
+                        kinds[kind] = kinds.get(kind, 0) + 1
+            before = dict(now)
+        await s.close()
+        out[page or "floor"] = (sent / moves, changed / moves, {k: v / moves for k, v in kinds.items()})
+    return out
+
+
 def browser_counts(base: str, pages: dict[str, str]) -> dict[str, dict[str, int]]:
     from playwright.sync_api import sync_playwright
 
@@ -743,6 +785,11 @@ def main() -> None:
     ap.add_argument("--soak-students", type=int, default=20)
     ap.add_argument("--memory", action="store_true", help="RSS per open session at 1, 30, 100 sessions")
     ap.add_argument("--validate", action="store_true", help="compare element counts with a real browser")
+    ap.add_argument(
+        "--changes",
+        action="store_true",
+        help="elements re-sent and elements changed per slider move, per page",
+    )
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
 
@@ -787,6 +834,16 @@ def main() -> None:
                         )
                     print(f"  {page:18} {'(all elements)':16} websocket {sum(ws[page].values()):3d}")
                 print("validation", "PASSED" if ok else "FAILED")
+            if args.changes:
+                print(
+                    "\nElements per slider move (a neighbouring value and back): re-sent / changed, by kind"
+                )
+                for _name, base, _pids, pg, _ in targets:
+                    for page, (sent, changed, kinds) in (await element_changes(base, pg)).items():
+                        by_kind = ", ".join(
+                            f"{k} {v:g}" for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])
+                        )
+                        print(f"  {page:20} {sent:5.0f} re-sent  {changed:4.0f} changed  ({by_kind})")
             if args.per_page:
                 print(
                     f"\nCPU per interaction, one student, {args.moves} moves per page (load {load_average()})"
@@ -810,7 +867,7 @@ def main() -> None:
                 name, base, pids, pg, _ = targets[0]
                 print(f"\nsoak: {args.soak} interactions on {name}")
                 await soak(base, pg, pids, args.soak, args.soak_students, args.seed)
-            modes = args.soak or args.per_page or args.validate or args.memory
+            modes = args.soak or args.per_page or args.validate or args.memory or args.changes
             if sizes and (not modes or args.students != ap.get_default("students")):
                 rows: list[Row] = []
                 floor: dict[int, Row] = {}
