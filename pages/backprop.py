@@ -6,11 +6,12 @@ from ui.shell import ensure_entry
 ensure_entry()
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from core import finite_diff
 from core.formatting import short_number
+from core.gradient_check import CheckReport
 from core.history import MAP_HI, MAP_LO, TrainingHistory, train_history
 from core.network import (
     ACTIVATION_CHOICES,
@@ -102,6 +103,23 @@ def _label(option: str) -> str:
 def history(config: tuple, lr: float) -> TrainingHistory:
     """The whole run (core.history), shared by every session on the same settings."""
     return train_history(dict(config), lr, EPOCHS, EVERY)
+
+
+@cache.data(show_spinner=False, max_entries=512)
+def frame_check(config: tuple, lr: float, frame: int) -> CheckReport:
+    """The gradient check of the network at one frame of a run: the same for every session paused there
+    (2 forward passes per parameter, the largest part of a rerun before it was cached)."""
+    return history(config, lr).net_at(frame).gradient_check(*xor_data())
+
+
+@cache.data(show_spinner=False, max_entries=512)
+def frame_chain(config: tuple, lr: float, frame: int, param: str) -> tuple:
+    """One weight's chain-rule terms at one frame, the loss along that weight and its slope there."""
+    net = history(config, lr).net_at(frame)
+    X, y = xor_data()
+    offsets = np.linspace(-ALONG_SPAN, ALONG_SPAN, 121)
+    along, slopes = slice_along(net, param, offsets)
+    return net.chain_rule_terms(X, y, param), offsets, along, slopes, float(net.loss(X, y))
 
 
 @cache.data(show_spinner=False, max_entries=32)
@@ -315,7 +333,6 @@ def _player(h: TrainingHistory, specs: list, history_id: str) -> int:
 
 def frame_panels(h: TrainingHistory, frame: int, config: tuple) -> None:
     net = h.net_at(frame)
-    X, y = xor_data()
     epoch = int(h.epochs[frame])
     st.subheader(f"Paused at epoch {epoch:,}")
     m1, m2, m3 = st.columns(3)
@@ -328,12 +345,13 @@ def frame_panels(h: TrainingHistory, frame: int, config: tuple) -> None:
     )
     _lesson(h, frame, dict(config) == ARTICLE_NET and _lr() == ARTICLE["lr"])
     _printout(h)
-    chain_rule(net, X, y, epoch)
-    gradient_check(net, X, y)
+    chain_rule(net, epoch, (config, _lr(), frame))
+    gradient_check(net, frame_check(config, _lr(), frame))
 
 
 # -- the chain rule for one weight ----------------------------------------------------------------
-def chain_rule(net: TwoLayerNet, X: np.ndarray, y: np.ndarray, epoch: int) -> None:
+def chain_rule(net: TwoLayerNet, epoch: int, at: tuple) -> None:
+    """`at` = (config, lr, frame): where in which run (the numbers come from `frame_chain`'s cache)."""
     st.subheader(f"The chain rule for one weight, at epoch {epoch:,}")
     top_left, top_right = st.columns([1, 2.2], gap="large", vertical_alignment="center")
     param = state.select(
@@ -345,7 +363,7 @@ def chain_rule(net: TwoLayerNet, X: np.ndarray, y: np.ndarray, epoch: int) -> No
         help="W1[i,j]: input i → hidden unit j; W2[j,0]: hidden unit j → output; b: biases. "
         "Its edge is highlighted in the network above.",
     )
-    terms = net.chain_rule_terms(X, y, param)
+    terms, offsets, along, slopes, f0 = frame_chain(*at, param)
     top_right.latex(terms.formula)
     values = [np.ravel(factor.values) for factor in terms.factors]
     head = "| sample x | " + " | ".join(f"${factor.symbol}$" for factor in terms.factors) + " | product |"
@@ -381,10 +399,7 @@ def chain_rule(net: TwoLayerNet, X: np.ndarray, y: np.ndarray, epoch: int) -> No
             "backward()'s matrix code (δ₂ = (a₂ − y)·σ′(z₂), δ₁ = δ₂W₂ᵀ ⊙ f′(z₁), dW₁ = xᵀδ₁/m).",
         )
     with right:
-        offsets = np.linspace(-ALONG_SPAN, ALONG_SPAN, 121)
         thetas = terms.value + offsets
-        along, slopes = slice_along(net, param, offsets)
-        f0 = net.loss(X, y)
         loss_chart, slope_chart = charts.loss_slice(
             thetas,
             along,
@@ -408,11 +423,12 @@ def chain_rule(net: TwoLayerNet, X: np.ndarray, y: np.ndarray, epoch: int) -> No
 
 
 # -- gradient check -----------------------------------------------------------------------------
-def gradient_check(net: TwoLayerNet, X: np.ndarray, y: np.ndarray) -> None:
+def gradient_check(net: TwoLayerNet, check: CheckReport) -> None:
     st.subheader("Gradient check: backward() against central differences")
-    check = net.gradient_check(X, y)
     check_rows = check.rows
-    table = pd.DataFrame(
+    # An Arrow table, not a DataFrame: st.dataframe converts pandas through pyarrow's pandas layer,
+    # 11 % of this page's rerun for 17 rows.
+    table = pa.table(
         {
             "parameter": [r.name for r in check_rows],
             "value": [net.get_param(r.name) for r in check_rows],
@@ -421,7 +437,7 @@ def gradient_check(net: TwoLayerNet, X: np.ndarray, y: np.ndarray) -> None:
             "relative error": [r.rel_error for r in check_rows],
         }
     )
-    worst = check_rows[int(np.argmax(table["relative error"].to_numpy()))]
+    worst = check_rows[int(np.argmax([r.rel_error for r in check_rows]))]
     g1, g2 = st.columns([1, 1.3], gap="large")
     with g1:
         level = check_badge(
@@ -459,7 +475,7 @@ def gradient_check(net: TwoLayerNet, X: np.ndarray, y: np.ndarray) -> None:
             table,
             hide_index=True,
             width="stretch",
-            height=min(38 + 35 * len(table), 600),
+            height=min(38 + 35 * table.num_rows, 600),
             column_config={
                 "value": st.column_config.NumberColumn(format="%.6f"),
                 "backward()": st.column_config.NumberColumn(format="%.6e"),
