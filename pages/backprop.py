@@ -27,6 +27,7 @@ from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
 from ui.state import UrlState
 
 PLAYER_KEY = "backprop.player"
+PRINTOUT_KEY = "backprop.printout_open"  # the printout expander's state (open: its lines are drawn)
 EPOCHS = 10_000  # the history the player replays: 10 000 epochs…
 EVERY = 10  # …a frame every 10 epochs (1 001 frames; the article's 1 000 is frame 100)
 ARTICLE_EPOCHS = 1000  # the article trains for 1000 epochs and prints every 100th loss
@@ -186,7 +187,16 @@ def _lesson(h: TrainingHistory, frame: int, article_run: bool) -> None:
 
 
 def _printout(h: TrainingHistory) -> None:
-    with st.expander("The article's printout, reproduced by this network", icon=":material/terminal:"):
+    """Drawn only while its expander is open: closed, a setting's rerun does not send the lines again."""
+    box = st.expander(
+        "The article's printout, reproduced by this network",
+        icon=":material/terminal:",
+        key=PRINTOUT_KEY,
+        on_change="rerun",
+    )
+    if not box.open:
+        return
+    with box:
         lines = [f"Epoch {e:4d}: Loss = {h.epoch_loss[e]:.6f}" for e in range(0, ARTICLE_EPOCHS, PRINT_EVERY)]
         at = h.frame_of(ARTICLE_EPOCHS)
         lines += ["", "Final predictions:"]
@@ -455,17 +465,18 @@ def gradient_check(net: TwoLayerNet, X: np.ndarray, y: np.ndarray) -> None:
                 "is right — the whole-vector error above stays small. Compare at epoch 0 (Reset)."
             )
     with g2:
-        st.dataframe(
-            table,
+        # A static table, not st.dataframe: the data grid redraws its accessible copy ~200 ms after every rerun.
+        st.table(
+            table.style.format(
+                {
+                    "value": "{:.6f}",
+                    "backward()": "{:.6e}",
+                    "central difference": "{:.6e}",
+                    "relative error": "{:.1e}",
+                }
+            ),
             hide_index=True,
-            width="stretch",
             height=min(38 + 35 * len(table), 600),
-            column_config={
-                "value": st.column_config.NumberColumn(format="%.6f"),
-                "backward()": st.column_config.NumberColumn(format="%.6e"),
-                "central difference": st.column_config.NumberColumn(format="%.6e"),
-                "relative error": st.column_config.NumberColumn(format="%.1e"),
-            },
         )
 
 

@@ -419,12 +419,8 @@ def frame_panels(s: RunSettings, data, history: History, frame: int, chosen: str
             }
         )
     table = pd.DataFrame(rows)
-    st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
-        column_config={c: st.column_config.NumberColumn(format="%.4g") for c in table.columns[2:]},
-    )
+    # A static table, not st.dataframe: the data grid redraws its accessible copy ~200 ms after every rerun.
+    st.table(table.style.format("{:.4g}", subset=list(table.columns[2:])), hide_index=True)
     m = len(path.per_sample)
     st.markdown(
         f"Backprop multiplies the links sample by sample: each hidden δ is *∂L/∂a × f′(z)*, and the weight's gradient "
