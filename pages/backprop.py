@@ -432,7 +432,7 @@ def gradient_check(net: TwoLayerNet, X: np.ndarray, y: np.ndarray) -> None:
         }
     )
     worst = check_rows[int(np.argmax(table["relative error"].to_numpy()))]
-    g1, g2 = st.columns([1, 1.3], gap="large")
+    g1, g2 = st.columns([1, 1.8], gap="large")  # the table: room for its numbers on one line
     with g1:
         level = check_badge(
             f"Worst of {len(check_rows)} parameters: {worst.name}",
@@ -467,7 +467,7 @@ def gradient_check(net: TwoLayerNet, X: np.ndarray, y: np.ndarray) -> None:
     with g2:
         # A static table, not st.dataframe: the data grid redraws its accessible copy ~200 ms after every rerun.
         st.table(
-            table.style.format(
+            table.style.set_uuid("backprop-check").format(  # a fixed id: a rerun changes only the numbers
                 {
                     "value": "{:.6f}",
                     "backward()": "{:.6e}",
@@ -476,7 +476,7 @@ def gradient_check(net: TwoLayerNet, X: np.ndarray, y: np.ndarray) -> None:
                 }
             ),
             hide_index=True,
-            height=min(38 + 35 * len(table), 600),
+            height="content" if len(table) <= 18 else 600,  # 8 hidden units: 33 rows, scrolled
         )
 
 

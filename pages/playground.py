@@ -420,7 +420,10 @@ def frame_panels(s: RunSettings, data, history: History, frame: int, chosen: str
         )
     table = pd.DataFrame(rows)
     # A static table, not st.dataframe: the data grid redraws its accessible copy ~200 ms after every rerun.
-    st.table(table.style.format("{:.4g}", subset=list(table.columns[2:])), hide_index=True)
+    st.table(
+        table.style.set_uuid("playground-chain").format("{:.4g}", subset=list(table.columns[2:])),
+        hide_index=True,
+    )
     m = len(path.per_sample)
     st.markdown(
         f"Backprop multiplies the links sample by sample: each hidden δ is *∂L/∂a × f′(z)*, and the weight's gradient "
