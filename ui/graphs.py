@@ -413,7 +413,8 @@ def describe(
     ops = sum(1 for n in nodes if operands.get(n.id) and n.op)
     names = ", ".join(nodes[i].name for i in sorted(inputs)) or "none"
     text = (
-        f"Computational graph of {out}: {len(nodes)} values and {ops} operations, from the inputs ({names}) "
+        f"Computational graph of {out}: {len(nodes)} value{'s' * (len(nodes) != 1)} and {ops} "
+        f"operation{'s' * (ops != 1)}, from the inputs ({names}) "
         f"on the left to the output {out} on the right. "
     )
     if current is None:
