@@ -14,7 +14,7 @@ from core import finite_diff
 from core.autodiff import examples as presets
 from core.expression import FUNCTION_NAMES, ParseError, parse
 from ui import charts
-from ui.graphs import computation_graph, number, op_text
+from ui.graphs import backward_looks, backward_moment, describe, graph_layout, graph_view, number, op_text
 from ui.layout import stage_chart, stage_control, titled
 from ui.shell import check_badge, fmt, formula, header, show_code, show_parse_error, thresholds_caption
 from ui.state import UrlState, follow_outside_fragment, stop_ends_the_page, stop_page
@@ -100,6 +100,18 @@ def analyse(preset: str, text: str, values: tuple[float, ...], points: int) -> d
         "ops": tuple(sorted({n.op for n in tr.nodes if n.op})),
         "kinks": kinks,
     }
+
+
+@cache.data(show_spinner=False, max_entries=64)
+def geometry(preset: str, text: str, values: tuple[float, ...], points: int) -> dict:
+    """The drawn graph's layout, once per graph: every box sized for its texts at every step."""
+    tr = analyse(preset, text, values, points)["trace"]
+    inputs = set(tr.input_ids)
+    looks = [
+        backward_looks(tr.nodes, tr.edges, inputs=inputs, **backward_moment(tr.steps, len(tr.nodes), k))
+        for k in range(len(tr.steps) + 1)
+    ]
+    return graph_layout(tr.nodes, tr.edges, looks)
 
 
 def grad_bars(
@@ -208,203 +220,211 @@ def body() -> tuple[str, ...]:
     if state.key("step") in st.session_state and not 0 <= state.get("step") <= n_steps:
         state.set("step", n_steps)
 
-    st.subheader("Step through the backward pass")
-    s1, s2 = stage_control().columns([1, 1.3], vertical_alignment="bottom")
-    step = int(
-        state.slider(
-            "step",
-            f"Backward step (0 = before backward(), {n_steps} = done)",
-            0,
-            n_steps,
-            n_steps,
-            container=s1,
-            help="backward() visits the nodes in reverse topological order: "
-            "a node only after every node that uses it.",
-        )
-    )
-    b1, b2, b3, b4 = s2.columns(4)
-    b1.button(
-        "Start",
-        key=f"{PAGE}.first",
-        icon=":material/first_page:",
-        on_click=_move,
-        args=(-n_steps, n_steps),
-        disabled=step == 0,
-        width="stretch",
-    )
-    b2.button(
-        "Back",
-        key=f"{PAGE}.prev",
-        icon=":material/chevron_left:",
-        on_click=_move,
-        args=(-1, n_steps),
-        disabled=step == 0,
-        width="stretch",
-    )
-    b3.button(
-        "Next",
-        key=f"{PAGE}.next",
-        icon=":material/chevron_right:",
-        on_click=_move,
-        args=(1, n_steps),
-        disabled=step == n_steps,
-        width="stretch",
-    )
-    b4.button(
-        "End",
-        key=f"{PAGE}.last",
-        icon=":material/last_page:",
-        on_click=_move,
-        args=(n_steps, n_steps),
-        disabled=step == n_steps,
-        width="stretch",
-    )
-
-    current = steps[step - 1] if step else None
-    processed = {s.node_id for s in steps[: max(step - 1, 0)]}
-    touched = {t.input_id for s in steps[:step] for t in s.terms}
-
-    def _rule_lines(step: int) -> list[str]:
-        if current is None:
-            return [
-                f"**Before the backward pass.** The forward pass has computed every `data` (left to right); "
-                f"every `grad` is 0. Step 1 seeds the output: ∂{out_name}/∂{out_name} = 1."
-            ]
-        name, g = current.name, number(current.grad)
-        is_constant = not current.terms and current.node_id not in inputs
-        shown = number(current.data) if is_constant else name
-        lines = [
-            f"**Step {step} of {n_steps}: {'constant' if is_constant else 'node'} `{shown}`**"
-            + (f" (op `{current.op}`, data {number(current.data)})" if current.op else "")
-        ]
-        if step == 1:
-            lines.append(f"The output's grad is seeded: {name}.grad = ∂{out_name}/∂{out_name} = **1**.")
-        elif current.terms:
-            lines.append(
-                f"Every node that uses `{name}` has already passed its share back, so its grad is final: "
-                f"{name}.grad = ∂{out_name}/∂{name} = **{g}**."
-            )
-        if current.terms:
-            lines.append(
-                f"Its op passes that grad on to its {len(current.terms)} operand"
-                f"{'s' if len(current.terms) > 1 else ''} by the local rule:"
-            )
-            for t in current.terms:
-                target = (
-                    t.input_name
-                    if (t.input_id in inputs or nodes[t.input_id].op)
-                    else number(nodes[t.input_id].data)
-                )
-                line = (
-                    f"- {_formula(t)}, so {target}.grad += {number(t.local)} · {name}.grad = "
-                    f"{number(t.local)} · {number(t.upstream)} = **{number(t.contribution)}**"
-                )
-                if t.grad_after != t.contribution:
-                    line += f" → {target}.grad is now **{number(t.grad_after)}** (the contributions add up)"
-                lines.append(line)
-        elif current.node_id in inputs:
-            lines.append(
-                f"`{name}` is an input (a leaf): nothing to pass on. Its grad ∂{out_name}/∂{name} = **{g}** "
-                f"is what `backward()` leaves in `{name}.grad`."
-            )
-        else:
-            lines.append(
-                f"A leaf that is not an input (a constant or a data value): its grad ({g}) is computed "
-                "but nobody needs it."
-            )
-        if step == n_steps:
-            lines.append(
-                f"**`backward()` is done:** every node's grad is final — the table below lists the "
-                f"inputs' ∂{out_name}/∂input."
-            )
-        return lines
-
-    grads = current.grads if current is not None else (0.0,) * len(nodes)
-    received: dict[int, list[float]] = {}
-    for t in current.terms if current else ():
-        received.setdefault(t.input_id, []).append(t.contribution)
-    if len(nodes) <= DRAW_LIMIT:
-        theme = "dark" if st.context.theme.type == "dark" else "light"
-        dot = computation_graph(
-            nodes,
-            tr.edges,
-            grads,
-            inputs=inputs,
-            current=current.node_id if current else None,
-            done=processed,
-            touched=touched,
-            received=received,
-            theme=theme,
-        )
-        stage_chart().graphviz_chart(dot, width="stretch" if len(nodes) >= 6 else "content")
-        st.caption(
-            "Boxes are values (name, data, grad), circles the operations that made them; inputs in blue, "
-            "constants by their value, the output on the right (double border). Orange: the node whose grad "
-            "is being passed back along the orange arrows; “+= …” under a grad is what this step adds to it. "
-            "Dashed: part of the grad received; greyed “grad 0”: not reached yet."
-        )
-    else:
-        summary = result["summary"]
-        st.info(
-            f"This graph has **{summary.nodes} nodes**: too many to draw legibly (the limit here is "
-            f"{DRAW_LIMIT}), so here is its summary instead."
-            + (
-                " Every training point adds a copy of the network's forward pass (26 nodes): even micrograd's "
-                "pictures of MLPs are a tangle of lines."
-                if preset == "mlp"
-                else ""
-            ),
-            icon=":material/account_tree:",
-        )
-        m1, m2, m3, m4 = st.columns(4)
-        m1.metric("Nodes (values)", summary.nodes)
-        m2.metric("Edges", summary.edges)
-        m3.metric("Depth (longest path)", summary.depth)
-        m4.metric("Leaves", summary.leaves)
-        ops = [(f"`{op_text(op)}`" if op else "leaves", count) for op, count in summary.ops]
-        st.markdown("**Nodes by operation:** " + " · ".join(f"{op}: **{count}**" for op, count in ops))
-
-    # What this step does, under the graph it happens in (controls and graph share the first screen).
-    with st.container(border=True):
-        st.markdown("\n\n".join(_rule_lines(step)))
-
-    st.subheader("Every input's gradient")
     report = result["report"]
     names = result["names"]
-    so_far = tr.input_grads[step]
     finals = tr.grads
-    numeric = tuple(r.numeric for r in report.rows)
-    reached = {s.node_id for s in steps[:step]} | touched
 
-    def _inputs_section() -> None:
-        """The inputs' grads as the steps fill them in, next to central differences, and the check badge."""
-        rows = [
-            f"| input | value | grad, step {step} | `backward()` | central diff. | rel. error |",
-            "|---|---:|---:|---:|---:|---:|",
-        ]
-        for i, node_id in enumerate(tr.input_ids):
-            shown = fmt(so_far[i], 4) if node_id in reached else f":gray[{fmt(so_far[i], 4)}]"
-            r = report.rows[i]
-            rows.append(
-                f"| `{names[i]}` | {fmt(result['theta'][i], 4)} | {shown} | {fmt(finals[i], 4)} | "
-                f"{fmt(r.numeric, 4)} | {r.rel_error:.0e} |"
+    @st.fragment
+    def stepper() -> None:
+        """The step slider and everything that shows the step (the graph, what the step does, the inputs'
+        grads so far): a move reruns only this, not the example's settings, the check or the text below."""
+        st.subheader("Step through the backward pass")
+        s1, s2 = stage_control().columns([1, 1.3], vertical_alignment="bottom")
+        step = int(
+            state.slider(
+                "step",
+                f"Backward step (0 = before backward(), {n_steps} = done)",
+                0,
+                n_steps,
+                n_steps,
+                container=s1,
+                help="backward() visits the nodes in reverse topological order: "
+                "a node only after every node that uses it.",
             )
-        t1, t2 = st.columns([1.5, 1], gap="medium")
-        with t1:
-            st.markdown("\n".join(rows))
+        )
+        b1, b2, b3, b4 = s2.columns(4)
+        b1.button(
+            "Start",
+            key=f"{PAGE}.first",
+            icon=":material/first_page:",
+            on_click=_move,
+            args=(-n_steps, n_steps),
+            disabled=step == 0,
+            width="stretch",
+        )
+        b2.button(
+            "Back",
+            key=f"{PAGE}.prev",
+            icon=":material/chevron_left:",
+            on_click=_move,
+            args=(-1, n_steps),
+            disabled=step == 0,
+            width="stretch",
+        )
+        b3.button(
+            "Next",
+            key=f"{PAGE}.next",
+            icon=":material/chevron_right:",
+            on_click=_move,
+            args=(1, n_steps),
+            disabled=step == n_steps,
+            width="stretch",
+        )
+        b4.button(
+            "End",
+            key=f"{PAGE}.last",
+            icon=":material/last_page:",
+            on_click=_move,
+            args=(n_steps, n_steps),
+            disabled=step == n_steps,
+            width="stretch",
+        )
+
+        current = steps[step - 1] if step else None
+        moment = backward_moment(steps, len(nodes), step)
+        touched = moment["touched"]
+
+        def _rule_lines(step: int) -> list[str]:
+            if current is None:
+                return [
+                    f"**Before the backward pass.** The forward pass has computed every `data` (left to right); "
+                    f"every `grad` is 0. Step 1 seeds the output: ∂{out_name}/∂{out_name} = 1."
+                ]
+            name, g = current.name, number(current.grad)
+            is_constant = not current.terms and current.node_id not in inputs
+            shown = number(current.data) if is_constant else name
+            lines = [
+                f"**Step {step} of {n_steps}: {'constant' if is_constant else 'node'} `{shown}`**"
+                + (f" (op `{current.op}`, data {number(current.data)})" if current.op else "")
+            ]
+            if step == 1:
+                lines.append(f"The output's grad is seeded: {name}.grad = ∂{out_name}/∂{out_name} = **1**.")
+            elif current.terms:
+                lines.append(
+                    f"Every node that uses `{name}` has already passed its share back, so its grad is final: "
+                    f"{name}.grad = ∂{out_name}/∂{name} = **{g}**."
+                )
+            if current.terms:
+                lines.append(
+                    f"Its op passes that grad on to its {len(current.terms)} operand"
+                    f"{'s' if len(current.terms) > 1 else ''} by the local rule:"
+                )
+                for t in current.terms:
+                    target = (
+                        t.input_name
+                        if (t.input_id in inputs or nodes[t.input_id].op)
+                        else number(nodes[t.input_id].data)
+                    )
+                    line = (
+                        f"- {_formula(t)}, so {target}.grad += {number(t.local)} · {name}.grad = "
+                        f"{number(t.local)} · {number(t.upstream)} = **{number(t.contribution)}**"
+                    )
+                    if t.grad_after != t.contribution:
+                        line += (
+                            f" → {target}.grad is now **{number(t.grad_after)}** (the contributions add up)"
+                        )
+                    lines.append(line)
+            elif current.node_id in inputs:
+                lines.append(
+                    f"`{name}` is an input (a leaf): nothing to pass on. Its grad ∂{out_name}/∂{name} = **{g}** "
+                    f"is what `backward()` leaves in `{name}.grad`."
+                )
+            else:
+                lines.append(
+                    f"A leaf that is not an input (a constant or a data value): its grad ({g}) is computed "
+                    "but nobody needs it."
+                )
+            if step == n_steps:
+                lines.append(
+                    f"**`backward()` is done:** every node's grad is final — the table below lists the "
+                    f"inputs' ∂{out_name}/∂input."
+                )
+            return lines
+
+        if len(nodes) <= DRAW_LIMIT:
+            # drawn once per graph (fixed layout); a step only recolours it and rewrites its grads in place
+            with stage_chart():
+                graph_view(
+                    f"{PAGE}.graph",
+                    geometry(preset, text, values, points),
+                    backward_looks(nodes, tr.edges, inputs=inputs, **moment),
+                    current=moment["current"],
+                    theme="dark" if st.context.theme.type == "dark" else "light",
+                    alt=describe(nodes, tr.edges, inputs, step, n_steps, moment["current"]),
+                    fit=len(nodes) >= 6,
+                )
             st.caption(
-                f"Output {out_name} = {fmt(result['output'])}. The third column fills in as you step; at step "
-                f"{n_steps} it equals what `backward()` computes in one call."
+                "Boxes are values (name, data, grad), circles the operations that made them; inputs in blue, "
+                "constants by their value, the output on the right (double border). Orange: the node whose grad "
+                "is being passed back along the orange arrows; “+= …” under a grad is what this step adds to it. "
+                "Dashed: part of the grad received; greyed “grad 0”: not reached yet."
             )
-        with t2:
-            st.vega_lite_chart(
-                spec=titled(
-                    grad_bars(tuple(names), tuple(so_far), numeric, out_name),
-                    "Each input's gradient: so far vs numeric",
+        else:
+            summary = result["summary"]
+            st.info(
+                f"This graph has **{summary.nodes} nodes**: too many to draw legibly (the limit here is "
+                f"{DRAW_LIMIT}), so here is its summary instead."
+                + (
+                    " Every training point adds a copy of the network's forward pass (26 nodes): even micrograd's "
+                    "pictures of MLPs are a tangle of lines."
+                    if preset == "mlp"
+                    else ""
                 ),
-                width="stretch",
+                icon=":material/account_tree:",
             )
+            m1, m2, m3, m4 = st.columns(4)
+            m1.metric("Nodes (values)", summary.nodes)
+            m2.metric("Edges", summary.edges)
+            m3.metric("Depth (longest path)", summary.depth)
+            m4.metric("Leaves", summary.leaves)
+            ops = [(f"`{op_text(op)}`" if op else "leaves", count) for op, count in summary.ops]
+            st.markdown("**Nodes by operation:** " + " · ".join(f"{op}: **{count}**" for op, count in ops))
 
+        # What this step does, under the graph it happens in (controls and graph share the first screen).
+        with st.container(border=True):
+            st.markdown("\n\n".join(_rule_lines(step)))
+
+        st.subheader("Every input's gradient")
+        so_far = tr.input_grads[step]
+        numeric = tuple(r.numeric for r in report.rows)
+        reached = {s.node_id for s in steps[:step]} | touched
+
+        def _inputs_table() -> None:
+            """The inputs' grads as the steps fill them in, next to central differences."""
+            rows = [
+                f"| input | value | grad, step {step} | `backward()` | central diff. | rel. error |",
+                "|---|---:|---:|---:|---:|---:|",
+            ]
+            for i, node_id in enumerate(tr.input_ids):
+                shown = fmt(so_far[i], 4) if node_id in reached else f":gray[{fmt(so_far[i], 4)}]"
+                r = report.rows[i]
+                rows.append(
+                    f"| `{names[i]}` | {fmt(result['theta'][i], 4)} | {shown} | {fmt(finals[i], 4)} | "
+                    f"{fmt(r.numeric, 4)} | {r.rel_error:.0e} |"
+                )
+            t1, t2 = st.columns([1.5, 1], gap="medium")
+            with t1:
+                st.markdown("\n".join(rows))
+                st.caption(
+                    f"Output {out_name} = {fmt(result['output'])}. The third column fills in as you step; at step "
+                    f"{n_steps} it equals what `backward()` computes in one call."
+                )
+            with t2:
+                st.vega_lite_chart(
+                    spec=titled(
+                        grad_bars(tuple(names), tuple(so_far), numeric, out_name),
+                        "Each input's gradient: so far vs numeric",
+                    ),
+                    width="stretch",
+                )
+
+        if names:
+            _inputs_table()
+
+    stepper()
+
+    def _inputs_check() -> None:
+        """backward() against central differences for every input (the same at every step)."""
         if not all(math.isfinite(v) for v in (*finals, result["output"])):
             st.warning(
                 f"{out_name} or a gradient is not a finite number at this point (e.g. a division by zero, log of a negative number, "
@@ -450,7 +470,7 @@ def body() -> tuple[str, ...]:
         )
 
     if names:
-        _inputs_section()
+        _inputs_check()
     else:
         st.info(
             f"{out_name} uses none of x, y, z: a constant has no inputs to differentiate by.",

@@ -6,7 +6,7 @@ from ui.shell import ensure_entry
 ensure_entry()
 
 import numpy as np
-import pyarrow as pa
+import pandas as pd
 import streamlit as st
 
 from core import finite_diff
@@ -28,6 +28,7 @@ from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
 from ui.state import UrlState
 
 PLAYER_KEY = "backprop.player"
+PRINTOUT_KEY = "backprop.printout_open"  # the printout expander's state (open: its lines are drawn)
 EPOCHS = 10_000  # the history the player replays: 10 000 epochs…
 EVERY = 10  # …a frame every 10 epochs (1 001 frames; the article's 1 000 is frame 100)
 ARTICLE_EPOCHS = 1000  # the article trains for 1000 epochs and prints every 100th loss
@@ -204,7 +205,16 @@ def _lesson(h: TrainingHistory, frame: int, article_run: bool) -> None:
 
 
 def _printout(h: TrainingHistory) -> None:
-    with st.expander("The article's printout, reproduced by this network", icon=":material/terminal:"):
+    """Drawn only while its expander is open: closed, a setting's rerun does not send the lines again."""
+    box = st.expander(
+        "The article's printout, reproduced by this network",
+        icon=":material/terminal:",
+        key=PRINTOUT_KEY,
+        on_change="rerun",
+    )
+    if not box.open:
+        return
+    with box:
         lines = [f"Epoch {e:4d}: Loss = {h.epoch_loss[e]:.6f}" for e in range(0, ARTICLE_EPOCHS, PRINT_EVERY)]
         at = h.frame_of(ARTICLE_EPOCHS)
         lines += ["", "Final predictions:"]
@@ -426,9 +436,7 @@ def chain_rule(net: TwoLayerNet, epoch: int, at: tuple) -> None:
 def gradient_check(net: TwoLayerNet, check: CheckReport) -> None:
     st.subheader("Gradient check: backward() against central differences")
     check_rows = check.rows
-    # An Arrow table, not a DataFrame: st.dataframe converts pandas through pyarrow's pandas layer,
-    # 11 % of this page's rerun for 17 rows.
-    table = pa.table(
+    table = pd.DataFrame(
         {
             "parameter": [r.name for r in check_rows],
             "value": [net.get_param(r.name) for r in check_rows],
@@ -438,7 +446,7 @@ def gradient_check(net: TwoLayerNet, check: CheckReport) -> None:
         }
     )
     worst = check_rows[int(np.argmax([r.rel_error for r in check_rows]))]
-    g1, g2 = st.columns([1, 1.3], gap="large")
+    g1, g2 = st.columns([1, 1.8], gap="large")  # the table: room for its numbers on one line
     with g1:
         level = check_badge(
             f"Worst of {len(check_rows)} parameters: {worst.name}",
@@ -471,17 +479,18 @@ def gradient_check(net: TwoLayerNet, check: CheckReport) -> None:
                 "is right — the whole-vector error above stays small. Compare at epoch 0 (Reset)."
             )
     with g2:
-        st.dataframe(
-            table,
+        # A static table, not st.dataframe: the data grid redraws its accessible copy ~200 ms after every rerun.
+        st.table(
+            table.style.set_uuid("backprop-check").format(  # a fixed id: a rerun changes only the numbers
+                {
+                    "value": "{:.6f}",
+                    "backward()": "{:.6e}",
+                    "central difference": "{:.6e}",
+                    "relative error": "{:.1e}",
+                }
+            ),
             hide_index=True,
-            width="stretch",
-            height=min(38 + 35 * table.num_rows, 600),
-            column_config={
-                "value": st.column_config.NumberColumn(format="%.6f"),
-                "backward()": st.column_config.NumberColumn(format="%.6e"),
-                "central difference": st.column_config.NumberColumn(format="%.6e"),
-                "relative error": st.column_config.NumberColumn(format="%.1e"),
-            },
+            height="content" if len(table) <= 18 else 600,  # 8 hidden units: 33 rows, scrolled
         )
 
 

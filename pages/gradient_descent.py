@@ -280,7 +280,6 @@ def body():
             args=(key,),
             icon=":material/school:" if key == "article" else None,
         )
-    lesson_box = st.container()
 
     c1, c2 = st.columns([1, 1.4], gap="large")
     surface_key = state.select(
@@ -309,283 +308,299 @@ def body():
     c2.caption(surf.description)
     _keep_inside("w1", lo1, hi1, float(surf.default_start[0]))
     _keep_inside("w2", lo2, hi2, float(surf.default_start[1]))
-    s1, s2, s3, s4 = st.columns([1, 1, 1.6, 1])
-    w1 = state.slider("w1", "Start w₁", lo1, hi1, float(surf.default_start[0]), step=0.01, container=s1)
-    w2 = state.slider("w2", "Start w₂", lo2, hi2, float(surf.default_start[1]), step=0.01, container=s2)
-    lr = state.log_slider(
-        "lr",
-        "Learning rate η",
-        LRS,
-        0.1,
-        container=s3,
-        help="The step size of θ ← θ − η∇L, shared by all optimizers (unless each has its own η "
-        "under *Optimizer settings*). Log-spaced, with the stability edges 0.04, 0.5 and 0.67.",
-    )
-    steps = state.slider("steps", "Number of steps", 1, MAX_STEPS, 50, container=s4)
-    start = (float(w1), float(w2))
-
-    sgd_limit = opt.step_limit(surface_key, "sgd", float(lr), point=start)
-    if sgd_limit is not None and sgd_limit.constant:
-        st.caption(
-            f"Constant Hessian, eigenvalues λ = {sgd_limit.lam_min:g} and {sgd_limit.lam_max:g}: plain "
-            f"gradient descent converges iff η < 2/λmax = **{sgd_limit.lr_max:.4g}**"
-            + (
-                "."
-                if sgd_limit.lam_min > 0
-                else f" along {_axis(sgd_limit.direction)}; along {_axis(sgd_limit.direction_min)} the surface "
-                "curves down (λ < 0) and descent moves away for every η > 0."
-            )
-        )
-    elif sgd_limit is not None and sgd_limit.lr_max is not None:
-        st.caption(
-            f"The curvature changes over this surface, so no single η is safe everywhere. At the start θ₀ "
-            f"the Hessian (central differences of ∇L) has λmax ≈ {sgd_limit.lam_max:.4g}: plain gradient "
-            f"descent needs η < 2/λmax ≈ **{sgd_limit.lr_max:.3g}** there."
-        )
-
-    tuning = st.expander(
-        "Optimizer settings: β, β₁, β₂, ε — and a separate η per optimizer", icon=":material/tune:"
-    )
-    own_lr = state.toggle(
-        "own_lr",
-        "Give each optimizer its own learning rate η",
-        False,
-        container=tuning,
-        help="Off: every optimizer uses the η above. On: each gets its own η (optimizers are "
-        "tuned separately in practice: Adam usually wants a larger η than SGD).",
-    )
-    settings: dict[str, tuple[float, dict]] = {}
-    shown: set[str] = set()
-    for col, key in zip(tuning.columns(max(len(chosen), 1)), chosen, strict=False):
-        col.markdown(f"**{OPTIMIZERS[key].name}**")
-        col.latex(OPTIMIZERS[key].formula)
-        if OPTIMIZERS[key].note:
-            col.caption(OPTIMIZERS[key].note)
-        key_lr = (
-            state.log_slider(f"lr_{key}", "η", LRS, OPTIMIZERS[key].default_lr, container=col)
-            if own_lr
-            else lr
-        )
-        settings[key] = (float(key_lr), {h: _hyper_widget(col, key, h) for h in OPTIMIZERS[key].hyper})
-        shown.update([f"lr_{key}"] * bool(own_lr) + [f"{key}_{h}" for h in OPTIMIZERS[key].hyper])
-    if own_lr:
-        s3.caption("Not used: each optimizer has its own η under *Optimizer settings*.")
-    tuning.caption(" ".join(f"**{SHORT[k]}**: {OPTIMIZERS[k].description}" for k in chosen))
-    for param in set(TUNING) - shown:  # settings of optimizers not shown stay out of the link
-        st.query_params.pop(param, None)
-
-    if not chosen:
-        st.info("Pick at least one optimizer above.", icon=":material/touch_app:")
-        stop_page()
-
-    # -- the runs -----------------------------------------------------------------------------------------
-    runs = {
-        k: run(surface_key, k, start, settings[k][0], int(steps), tuple(sorted(settings[k][1].items())))
-        for k in chosen
-    }
-
-    def _notice_values(key: str, traj: opt.Trajectory, lim: opt.StepLimit | None, where) -> dict:
-        """The numbers a notice quotes (NOTICES placeholders)."""
-        vals = {
-            "name": SHORT[key],
-            "lr": f"{traj.lr:g}",
-            "t": traj.diverged_at,
-            "bound": BOUND,
-            "steps": traj.steps_taken,
-            "loss": fmt(traj.final_loss),
-            "where": _vec(where, 4),
-            "beta": f" (β = {traj.hyper['beta']:g})" if key in ("momentum", "nesterov") else "",
-        }
-        return (
-            vals
-            if lim is None
-            else {
-                **vals,
-                "rule": lim.rule,
-                "lr_max": f"{lim.lr_max:.4g}" if lim.lr_max else "—",
-                "lam_max": f"{lim.lam_max:.4g}",
-                "lam_min": f"{lim.lam_min:.4g}",
-                "axis": _axis(lim.direction),
-                "axis_min": _axis(lim.direction_min),
-                "rate": f"{lim.rate:.3g}" if lim.rate is not None else "—",
-            }
-        )
-
-    diagnoses = {k: opt.diagnose(runs[k]["traj"]) for k in chosen}
-    for key, d in [(k, d) for k, d in diagnoses.items() if d.kind]:
-        text = NOTICES[d.kind].format(**_notice_values(key, runs[key]["traj"], d.limit, d.where))
-        (st.info if d.kind == "edge" else st.warning)(text, icon=":material/warning:")
-
-    current = {
-        "surface": surface_key,
-        "w1": start[0],
-        "w2": start[1],
-        "lr": float(lr),
-        "steps": int(steps),
-        "opts": list(chosen),
-        "own_lr": bool(own_lr),
-        **{p: state.get(p) for p in shown},
-    }
-    matched = [
-        p for p in PRESETS.values() if all(current.get(k) == v for k, v in {"own_lr": False, **p[1]}.items())
-    ]
-    if matched:
-        lesson_box.info(f"**{matched[0][0]}.** {matched[0][2]}", icon=":material/school:")
-
-    # -- the map and the loss, step by step: the player --------------------------------------------------
-    best = runs[chosen[0]]["best"]
-    STEP_HEAD = "| optimizer | t | θₜ | L(θₜ) | ∇L(θₜ) | η∇L(θₜ) | update θₜ₊₁ − θₜ |\n|---|---|---|---|---|---|---|\n"
-
-    def _step_row(key: str, t: int) -> str:
-        """Step t of one run: its row of numbers."""
-        traj = runs[key]["traj"]
-        view = opt.step_view(traj, t)
-        stopped = f" (stopped: diverged at step {traj.diverged_at})" if view.t < t else ""
-        update = _vec(view.update, 4) if view.update is not None else "— (last point)"
-        return (
-            f"| {SHORT[key]} | {view.t}{stopped} | {_vec(view.point, 4)} | {fmt(view.loss, 5)} | "
-            f"{_vec(view.grad, 4)} | {_vec(view.lr_grad, 4)} | {update} |"
-        )
-
-    def _gaps(key: str) -> np.ndarray:
-        """The loss curve drawn for one run: L − L* (≥ 1e-15, log axis), or L itself when there is no minimum."""
-        values, _ = opt.loss_gap(surface_key, runs[key]["traj"].losses)
-        values = np.where(np.isfinite(values), values, np.nan)
-        return np.maximum(values, 1e-15) if best is not None else values
 
     @st.fragment
-    def stepper() -> None:
-        """The player (every optimizer's path and loss, advancing together) and step t's numbers."""
-        n = int(steps)
-        colours = player.PALETTE["series"]
-        bg, box = background(surface_key, MAP_N)
-        paths = [
-            (SHORT[k], colours[i % len(colours)], np.asarray(runs[k]["traj"].points))
-            for i, k in enumerate(chosen)
-        ]
-        marks = [{"x": float(start[0]), "y": float(start[1]), "label": "θ₀"}] + [
-            {"x": float(m[0]), "y": float(m[1]), "label": "min"} for m in surf.minima
-        ]
-        panels = [
-            player.map_panel(
-                f"{surf.name}: paths θ₀ … θₜ",
-                bg,
-                box,
-                static=True,
-                sequential=True,
-                points=marks,
-                paths=paths,
-                xlabel="w₁",
-                ylabel="w₂",
-                aspect=0.62,
-                alt="The loss surface with each optimizer's path up to step t",
-            ),
-            player.curve_panel(
-                f"L(θₜ) − L* (log axis, L* = {best:.4g})"
-                if best is not None
-                else "L(θₜ) (symlog axis: no minimum)",
-                [(SHORT[k], colours[i % len(colours)], _gaps(k)) for i, k in enumerate(chosen)],
-                log=best is not None,
-                symlog=best is None,
-                xlabel=f"step 0 … {n}",
-                aspect=0.72,
-                alt="Each optimizer's loss against the step",
-            ),
-        ]
-        legend = " · ".join(
-            f"{SHORT[k]} = {palette.SERIES_NAMES[i % len(palette.SERIES_NAMES)]}, "
-            f"{palette.DASH_NAMES[i % len(palette.DASH_NAMES)]}"
-            for i, k in enumerate(chosen)
+    def runs_part() -> None:
+        """The start, η, the steps, the optimizers' settings and everything they change (the runs, the
+        player, the results and checks): a move reruns only this, not the presets, the surface and the
+        optimizer choice above."""
+        lesson_box = st.container()  # the preset's lesson, when the settings match one
+        s1, s2, s3, s4 = st.columns([1, 1, 1.6, 1])
+        w1 = state.slider("w1", "Start w₁", lo1, hi1, float(surf.default_start[0]), step=0.01, container=s1)
+        w2 = state.slider("w2", "Start w₂", lo2, hi2, float(surf.default_start[1]), step=0.01, container=s2)
+        lr = state.log_slider(
+            "lr",
+            "Learning rate η",
+            LRS,
+            0.1,
+            container=s3,
+            help="The step size of θ ← θ − η∇L, shared by all optimizers (unless each has its own η "
+            "under *Optimizer settings*). Log-spaced, with the stability edges 0.04, 0.5 and 0.67.",
         )
-        t = player.player(
-            PLAYER_KEY,
-            n_frames=n + 1,
-            every=1,
-            label="Step t",
-            panels=panels,
-            columns=[[0], [1]],
-            col_widths=[1.25, 1],
-            start=n,
-            url_param="step",
-            follow_end=True,
-            fps=int(np.clip(n / 5, 8, 40)),
-            history_id=f"gd:{surface_key}:{start}:{n}:{sorted(settings.items())}",
-            legend=f"{legend}. Colour: {'log of the loss above its lowest value' if best is not None else 'the loss'}"
-            " (dark = low). Space plays/pauses, ← → step, Home/End jump; the table below shows "
-            "the step you pause on.",
-        )
-        st.markdown(
-            f"**Step t = {t}:** the numbers each optimizer used (SGD's update is exactly −η∇L; the others "
-            "mix in their running averages).\n\n" + STEP_HEAD + "\n".join(_step_row(k, t) for k in chosen)
-        )
+        steps = state.slider("steps", "Number of steps", 1, MAX_STEPS, 50, container=s4)
+        start = (float(w1), float(w2))
 
-    with stage_box, stage_chart():
-        stepper()
-
-    # -- results and checks -------------------------------------------------------------------------------
-    st.subheader(f"After {int(steps)} steps")
-    OUTCOMES = {True: "converged (‖∇L‖ ≤ 1e-6)", False: "still moving"}
-    st.markdown(
-        "| optimizer | η | hyperparameters | steps run | final θ | final loss | ∇L there | outcome |\n"
-        "|---|---|---|---|---|---|---|---|\n"
-        + "\n".join(
-            f"| {SHORT[k]} | {r['traj'].lr:g} | {_hyper_text(r['traj'].hyper)} | {r['traj'].steps_taken} | "
-            f"{_vec(r['traj'].final_point, 6)} | {fmt(r['traj'].final_loss, 6)} | {_vec(r['traj'].grads[-1], 4)} | "
-            + (
-                f"diverged at step {r['traj'].diverged_at}"
-                if r["traj"].diverged
-                else OUTCOMES[r["traj"].converged(1e-6)]
+        sgd_limit = opt.step_limit(surface_key, "sgd", float(lr), point=start)
+        if sgd_limit is not None and sgd_limit.constant:
+            st.caption(
+                f"Constant Hessian, eigenvalues λ = {sgd_limit.lam_min:g} and {sgd_limit.lam_max:g}: plain "
+                f"gradient descent converges iff η < 2/λmax = **{sgd_limit.lr_max:.4g}**"
+                + (
+                    "."
+                    if sgd_limit.lam_min > 0
+                    else f" along {_axis(sgd_limit.direction)}; along {_axis(sgd_limit.direction_min)} the surface "
+                    "curves down (λ < 0) and descent moves away for every η > 0."
+                )
             )
-            + " |"
-            for k, r in runs.items()
-        )
-    )
-    article_note = st.empty()  # a fixed slot: the note comes and goes without shifting the charts below
-    if surface_key == "bowl" and start == (4.0, 3.0) and settings.get("sgd", (0,))[0] == 0.1 and steps == 50:
-        article_note.caption(
-            "The article's script prints `Final parameters: [5.70899077e-05 2.42484383e-11]` and "
-            "`Final loss: 0.000000` — six decimals of the 3.26e-09 above."
-        )
+        elif sgd_limit is not None and sgd_limit.lr_max is not None:
+            st.caption(
+                f"The curvature changes over this surface, so no single η is safe everywhere. At the start θ₀ "
+                f"the Hessian (central differences of ∇L) has λmax ≈ {sgd_limit.lam_max:.4g}: plain gradient "
+                f"descent needs η < 2/λmax ≈ **{sgd_limit.lr_max:.3g}** there."
+            )
 
-    st.subheader("Check")
-    g1, g2 = st.columns(2, gap="large")
-    analytic = surf.grad(np.array(start))
-    numeric = finite_diff.gradient(surf.value, np.array(start))
-    for i, part in enumerate(("∂L/∂w₁", "∂L/∂w₂")):
-        check_badge(
-            f"{part} at the start θ₀",
-            float(analytic[i]),
-            float(numeric[i]),
-            finite_diff.relative_error(analytic[i], numeric[i]),
-            a_name="analytic",
-            b_name="central differences",
-            container=g1,
+        tuning = st.expander(
+            "Optimizer settings: β, β₁, β₂, ε — and a separate η per optimizer", icon=":material/tune:"
         )
-    g1.caption("The gradient every step relies on, against central differences. " + thresholds_caption())
-    sgd_run = runs["sgd"]["traj"] if "sgd" in runs else None
-    closed = opt.sgd_closed_form(surface_key, start, sgd_run.lr, sgd_run.steps_taken) if sgd_run else None
-    if closed is not None:
-        check_badge(
-            f"SGD: θ after {sgd_run.steps_taken} steps, L(θ)",
-            sgd_run.final_loss,
-            float(surf.value(closed)),
-            finite_diff.relative_error(sgd_run.final_point, closed),
-            a_name="the update loop",
-            b_name="closed form",
-            container=g2,
-            note=f"θ from the loop {_vec(sgd_run.final_point, 6)}; closed form {_vec(closed, 6)}. The "
-            "relative error shown is that of θ.",
+        own_lr = state.toggle(
+            "own_lr",
+            "Give each optimizer its own learning rate η",
+            False,
+            container=tuning,
+            help="Off: every optimizer uses the η above. On: each gets its own η (optimizers are "
+            "tuned separately in practice: Adam usually wants a larger η than SGD).",
         )
-        g2.caption(
-            "On a quadratic ∇L(θ) = H(θ − θ*), so every SGD step multiplies θ − θ* by (I − ηH): "
-            "θₖ = θ* + (I − ηH)ᵏ(θ₀ − θ*), computed here without iterating. The eigenvalues 1 − ηλ of "
-            "I − ηH are the factors the notices quote."
+        settings: dict[str, tuple[float, dict]] = {}
+        shown: set[str] = set()
+        for col, key in zip(tuning.columns(max(len(chosen), 1)), chosen, strict=False):
+            col.markdown(f"**{OPTIMIZERS[key].name}**")
+            col.latex(OPTIMIZERS[key].formula)
+            if OPTIMIZERS[key].note:
+                col.caption(OPTIMIZERS[key].note)
+            key_lr = (
+                state.log_slider(f"lr_{key}", "η", LRS, OPTIMIZERS[key].default_lr, container=col)
+                if own_lr
+                else lr
+            )
+            settings[key] = (float(key_lr), {h: _hyper_widget(col, key, h) for h in OPTIMIZERS[key].hyper})
+            shown.update([f"lr_{key}"] * bool(own_lr) + [f"{key}_{h}" for h in OPTIMIZERS[key].hyper])
+        if own_lr:
+            s3.caption("Not used: each optimizer has its own η under *Optimizer settings*.")
+        tuning.caption(" ".join(f"**{SHORT[k]}**: {OPTIMIZERS[k].description}" for k in chosen))
+        for param in set(TUNING) - shown:  # settings of optimizers not shown stay out of the link
+            st.query_params.pop(param, None)
+
+        if not chosen:
+            st.info("Pick at least one optimizer above.", icon=":material/touch_app:")
+            stop_page()
+
+        # -- the runs -----------------------------------------------------------------------------------------
+        runs = {
+            k: run(surface_key, k, start, settings[k][0], int(steps), tuple(sorted(settings[k][1].items())))
+            for k in chosen
+        }
+
+        def _notice_values(key: str, traj: opt.Trajectory, lim: opt.StepLimit | None, where) -> dict:
+            """The numbers a notice quotes (NOTICES placeholders)."""
+            vals = {
+                "name": SHORT[key],
+                "lr": f"{traj.lr:g}",
+                "t": traj.diverged_at,
+                "bound": BOUND,
+                "steps": traj.steps_taken,
+                "loss": fmt(traj.final_loss),
+                "where": _vec(where, 4),
+                "beta": f" (β = {traj.hyper['beta']:g})" if key in ("momentum", "nesterov") else "",
+            }
+            return (
+                vals
+                if lim is None
+                else {
+                    **vals,
+                    "rule": lim.rule,
+                    "lr_max": f"{lim.lr_max:.4g}" if lim.lr_max else "—",
+                    "lam_max": f"{lim.lam_max:.4g}",
+                    "lam_min": f"{lim.lam_min:.4g}",
+                    "axis": _axis(lim.direction),
+                    "axis_min": _axis(lim.direction_min),
+                    "rate": f"{lim.rate:.3g}" if lim.rate is not None else "—",
+                }
+            )
+
+        diagnoses = {k: opt.diagnose(runs[k]["traj"]) for k in chosen}
+        for key, d in [(k, d) for k, d in diagnoses.items() if d.kind]:
+            text = NOTICES[d.kind].format(**_notice_values(key, runs[key]["traj"], d.limit, d.where))
+            (st.info if d.kind == "edge" else st.warning)(text, icon=":material/warning:")
+
+        current = {
+            "surface": surface_key,
+            "w1": start[0],
+            "w2": start[1],
+            "lr": float(lr),
+            "steps": int(steps),
+            "opts": list(chosen),
+            "own_lr": bool(own_lr),
+            **{p: state.get(p) for p in shown},
+        }
+        matched = [
+            p
+            for p in PRESETS.values()
+            if all(current.get(k) == v for k, v in {"own_lr": False, **p[1]}.items())
+        ]
+        if matched:
+            lesson_box.info(f"**{matched[0][0]}.** {matched[0][2]}", icon=":material/school:")
+
+        # -- the map and the loss, step by step: the player --------------------------------------------------
+        best = runs[chosen[0]]["best"]
+        STEP_HEAD = "| optimizer | t | θₜ | L(θₜ) | ∇L(θₜ) | η∇L(θₜ) | update θₜ₊₁ − θₜ |\n|---|---|---|---|---|---|---|\n"
+
+        def _step_row(key: str, t: int) -> str:
+            """Step t of one run: its row of numbers."""
+            traj = runs[key]["traj"]
+            view = opt.step_view(traj, t)
+            stopped = f" (stopped: diverged at step {traj.diverged_at})" if view.t < t else ""
+            update = _vec(view.update, 4) if view.update is not None else "— (last point)"
+            return (
+                f"| {SHORT[key]} | {view.t}{stopped} | {_vec(view.point, 4)} | {fmt(view.loss, 5)} | "
+                f"{_vec(view.grad, 4)} | {_vec(view.lr_grad, 4)} | {update} |"
+            )
+
+        def _gaps(key: str) -> np.ndarray:
+            """The loss curve drawn for one run: L − L* (≥ 1e-15, log axis), or L itself when there is no minimum."""
+            values, _ = opt.loss_gap(surface_key, runs[key]["traj"].losses)
+            values = np.where(np.isfinite(values), values, np.nan)
+            return np.maximum(values, 1e-15) if best is not None else values
+
+        @st.fragment
+        def stepper() -> None:
+            """The player (every optimizer's path and loss, advancing together) and step t's numbers."""
+            n = int(steps)
+            colours = player.PALETTE["series"]
+            bg, box = background(surface_key, MAP_N)
+            paths = [
+                (SHORT[k], colours[i % len(colours)], np.asarray(runs[k]["traj"].points))
+                for i, k in enumerate(chosen)
+            ]
+            marks = [{"x": float(start[0]), "y": float(start[1]), "label": "θ₀"}] + [
+                {"x": float(m[0]), "y": float(m[1]), "label": "min"} for m in surf.minima
+            ]
+            panels = [
+                player.map_panel(
+                    f"{surf.name}: paths θ₀ … θₜ",
+                    bg,
+                    box,
+                    static=True,
+                    sequential=True,
+                    points=marks,
+                    paths=paths,
+                    xlabel="w₁",
+                    ylabel="w₂",
+                    aspect=0.62,
+                    alt="The loss surface with each optimizer's path up to step t",
+                ),
+                player.curve_panel(
+                    f"L(θₜ) − L* (log axis, L* = {best:.4g})"
+                    if best is not None
+                    else "L(θₜ) (symlog axis: no minimum)",
+                    [(SHORT[k], colours[i % len(colours)], _gaps(k)) for i, k in enumerate(chosen)],
+                    log=best is not None,
+                    symlog=best is None,
+                    xlabel=f"step 0 … {n}",
+                    aspect=0.72,
+                    alt="Each optimizer's loss against the step",
+                ),
+            ]
+            legend = " · ".join(
+                f"{SHORT[k]} = {palette.SERIES_NAMES[i % len(palette.SERIES_NAMES)]}, "
+                f"{palette.DASH_NAMES[i % len(palette.DASH_NAMES)]}"
+                for i, k in enumerate(chosen)
+            )
+            t = player.player(
+                PLAYER_KEY,
+                n_frames=n + 1,
+                every=1,
+                label="Step t",
+                panels=panels,
+                columns=[[0], [1]],
+                col_widths=[1.25, 1],
+                start=n,
+                url_param="step",
+                follow_end=True,
+                fps=int(np.clip(n / 5, 8, 40)),
+                history_id=f"gd:{surface_key}:{start}:{n}:{sorted(settings.items())}",
+                legend=f"{legend}. Colour: {'log of the loss above its lowest value' if best is not None else 'the loss'}"
+                " (dark = low). Space plays/pauses, ← → step, Home/End jump; the table below shows "
+                "the step you pause on.",
+            )
+            st.markdown(
+                f"**Step t = {t}:** the numbers each optimizer used (SGD's update is exactly −η∇L; the others "
+                "mix in their running averages).\n\n" + STEP_HEAD + "\n".join(_step_row(k, t) for k in chosen)
+            )
+
+        with stage_box, stage_chart():
+            stepper()
+
+        # -- results and checks -------------------------------------------------------------------------------
+        st.subheader(f"After {int(steps)} steps")
+        OUTCOMES = {True: "converged (‖∇L‖ ≤ 1e-6)", False: "still moving"}
+        st.markdown(
+            "| optimizer | η | hyperparameters | steps run | final θ | final loss | ∇L there | outcome |\n"
+            "|---|---|---|---|---|---|---|---|\n"
+            + "\n".join(
+                f"| {SHORT[k]} | {r['traj'].lr:g} | {_hyper_text(r['traj'].hyper)} | {r['traj'].steps_taken} | "
+                f"{_vec(r['traj'].final_point, 6)} | {fmt(r['traj'].final_loss, 6)} | {_vec(r['traj'].grads[-1], 4)} | "
+                + (
+                    f"diverged at step {r['traj'].diverged_at}"
+                    if r["traj"].diverged
+                    else OUTCOMES[r["traj"].converged(1e-6)]
+                )
+                + " |"
+                for k, r in runs.items()
+            )
         )
-    else:
-        g2.caption(
-            "A closed form for θₖ exists for plain gradient descent (SGD) on the quadratic surfaces (bowl, "
-            "coupled, ravine, saddle): select SGD on one of them to check the update loop against it."
-        )
+        article_note = st.empty()  # a fixed slot: the note comes and goes without shifting the charts below
+        if (
+            surface_key == "bowl"
+            and start == (4.0, 3.0)
+            and settings.get("sgd", (0,))[0] == 0.1
+            and steps == 50
+        ):
+            article_note.caption(
+                "The article's script prints `Final parameters: [5.70899077e-05 2.42484383e-11]` and "
+                "`Final loss: 0.000000` — six decimals of the 3.26e-09 above."
+            )
+
+        st.subheader("Check")
+        g1, g2 = st.columns(2, gap="large")
+        analytic = surf.grad(np.array(start))
+        numeric = finite_diff.gradient(surf.value, np.array(start))
+        for i, part in enumerate(("∂L/∂w₁", "∂L/∂w₂")):
+            check_badge(
+                f"{part} at the start θ₀",
+                float(analytic[i]),
+                float(numeric[i]),
+                finite_diff.relative_error(analytic[i], numeric[i]),
+                a_name="analytic",
+                b_name="central differences",
+                container=g1,
+            )
+        g1.caption("The gradient every step relies on, against central differences. " + thresholds_caption())
+        sgd_run = runs["sgd"]["traj"] if "sgd" in runs else None
+        closed = opt.sgd_closed_form(surface_key, start, sgd_run.lr, sgd_run.steps_taken) if sgd_run else None
+        if closed is not None:
+            check_badge(
+                f"SGD: θ after {sgd_run.steps_taken} steps, L(θ)",
+                sgd_run.final_loss,
+                float(surf.value(closed)),
+                finite_diff.relative_error(sgd_run.final_point, closed),
+                a_name="the update loop",
+                b_name="closed form",
+                container=g2,
+                note=f"θ from the loop {_vec(sgd_run.final_point, 6)}; closed form {_vec(closed, 6)}. The "
+                "relative error shown is that of θ.",
+            )
+            g2.caption(
+                "On a quadratic ∇L(θ) = H(θ − θ*), so every SGD step multiplies θ − θ* by (I − ηH): "
+                "θₖ = θ* + (I − ηH)ᵏ(θ₀ − θ*), computed here without iterating. The eigenvalues 1 − ηλ of "
+                "I − ηH are the factors the notices quote."
+            )
+        else:
+            g2.caption(
+                "A closed form for θₖ exists for plain gradient descent (SGD) on the quadratic surfaces (bowl, "
+                "coupled, ravine, saddle): select SGD on one of them to check the update loop against it."
+            )
+
+    runs_part()
     return chosen
 
 

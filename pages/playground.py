@@ -39,6 +39,7 @@ MAX_STEPS = 12_000  # gradient steps per run at most (≈1 s for 4 × 8 units): 
 MAX_LINK_POINTS_CHARS = 1500  # hand-placed points go into the link when their text fits
 POINTS_KEY = f"{PAGE}._points"  # (X, y) of the user's points, once accepted
 POINTS_ERROR_KEY = f"{PAGE}._points_error"
+EXPORT_KEY = f"{PAGE}.export_open"  # the "Copy as Python" expander's state (open: the script is drawn)
 CSV_BOX = "playground_csv_text"  # the text area (not a URL parameter: the points travel as `pts`)
 LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 REG_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
@@ -163,154 +164,6 @@ def _apply_preset(name: str) -> None:
 
 _load_points_from_link()
 
-# -- controls: the main ones beside each other, the rest folded ---------------------------------------------
-c1, c2, c3, c4, c5 = st.columns([1.5, 1, 1, 1, 1.1])
-dataset = state.select(
-    "dataset", "Dataset", DATASET_OPTIONS, DEFAULTS["dataset"], format_func=_label, container=c1
-)
-noise = state.slider("noise", "Noise", 0.0, 1.0, DEFAULTS["noise"], 0.05, container=c2)
-n_layers = state.slider("layers", "Hidden layers", 0, MAX_HIDDEN_LAYERS, DEFAULTS["layers"], container=c3)
-activation = state.select(
-    "activation",
-    "Activation",
-    tuple(ACTIVATIONS),
-    DEFAULTS["activation"],
-    format_func=_label,
-    container=c4,
-    help="Every hidden layer uses it.",
-)
-lr = state.log_slider("lr", "Learning rate η", LEARNING_RATES, DEFAULTS["lr"], container=c5)
-
-cols = st.columns(5)
-widths = [
-    state.slider(f"w{k}", f"Units in layer {k}", 1, 8, DEFAULTS[f"w{k}"], container=col)
-    for k, col in zip(range(1, n_layers + 1), cols[:4], strict=False)
-]
-epochs = state.select("epochs", "Epochs", EPOCHS, DEFAULTS["epochs"], container=cols[4])
-
-# The player goes right under the main controls (filled at the end, once the history is known); the finer
-# settings and the presets follow it, so the stage stays on the first screen, in presentation mode too.
-player_slot = st.container()
-with st.expander(
-    "More settings: loss, output, initialisation, regularisation, batch size, seeds", icon=":material/tune:"
-):
-    c1, c2, c3, c4, c5 = st.columns(5)
-    loss = state.select("loss", "Loss", ("ce", "mse"), DEFAULTS["loss"], format_func=_label, container=c1)
-    output = state.select(
-        "output",
-        "Output",
-        ("1", "2"),
-        DEFAULTS["output"],
-        format_func=_label,
-        container=c2,
-        help="One sigmoid unit gives P(class 1); two softmax units give both class probabilities.",
-    )
-    init = state.select(
-        "init", "Initial weights", INIT_CHOICES, DEFAULTS["init"], format_func=_label, container=c3
-    )
-    seed = state.number("seed", "Weight seed", 0, 9999, DEFAULTS["seed"], 1, container=c4)
-    batch = state.select("batch", "Batch size", BATCHES, DEFAULTS["batch"], format_func=_label, container=c5)
-    c1, c2, c3, c4 = st.columns([1, 1.3, 1.2, 1])
-    reg = state.select(
-        "reg", "Regularisation", ("none", "l1", "l2"), DEFAULTS["reg"], format_func=_label, container=c1
-    )
-    reg_rate = state.log_slider(
-        "reg_rate", "Regularisation rate λ", REG_RATES, DEFAULTS["reg_rate"], container=c2
-    )
-    n_points = state.slider(
-        "n",
-        "Points",
-        50,
-        500,
-        DEFAULTS["n"],
-        50,
-        container=c3,
-        help="How many points are drawn; half train, half test.",
-    )
-    data_seed = state.number("dseed", "Data seed", 0, 9999, DEFAULTS["dseed"], 1, container=c4)
-
-b0, b1, b2, b3 = st.columns([3.2, 1, 1, 1], vertical_alignment="bottom")
-b1.button(
-    "Defaults",
-    key=f"{PAGE}.preset_default",
-    on_click=_apply_preset,
-    args=("default",),
-    width="stretch",
-    icon=":material/restart_alt:",
-    help="Circles, 2 hidden layers of 6 tanh units, cross-entropy, η = 0.3, batches of 10, 200 epochs.",
-)
-b2.button(
-    "Spirals",
-    key=f"{PAGE}.preset_spirals",
-    on_click=_apply_preset,
-    args=("spirals",),
-    width="stretch",
-    icon=":material/cyclone:",
-    help="400 spiral points, 3 hidden layers of 8 tanh units, 300 epochs.",
-)
-b3.button(
-    "Article",
-    key=f"{PAGE}.preset_article",
-    on_click=_apply_preset,
-    args=("article",),
-    width="stretch",
-    icon=":material/menu_book:",
-    help="The article's 2-3-1 sigmoid network on its four XOR points: MSE, seed 42, η = 1, full batch.",
-)
-b0.caption(
-    "Press **Play** (or Space) to replay the training; Pause, Step (← →) or drag the scrubber and "
-    "everything under the player shows that epoch. The link keeps the epoch."
-)
-
-points = st.session_state.get(POINTS_KEY)
-using_points = dataset == "points" and points is not None
-settings = RunSettings(
-    dataset="points" if using_points else ("circles" if dataset == "points" else dataset),
-    n=int(n_points),
-    noise=float(noise),
-    data_seed=int(data_seed),
-    hidden=tuple(int(w) for w in widths),
-    activation=activation,
-    loss=loss,
-    n_out=int(output),
-    init=init,
-    seed=int(seed),
-    lr=float(lr),
-    l1=float(reg_rate) if reg == "l1" else 0.0,
-    l2=float(reg_rate) if reg == "l2" else 0.0,
-    batch_size=None if batch == "full" else int(batch),
-    epochs=int(epochs),
-    points=tuple((float(x), float(y), int(c)) for (x, y), c in zip(*points, strict=True))
-    if using_points
-    else (),
-)
-notice = st.empty()  # one fixed slot above the stage (its charts keep their place)
-if dataset == "points" and points is None:
-    notice.info(
-        "No points yet: paste `x1,x2,label` rows under **Your own points** below. Showing Circles.",
-        icon=":material/info:",
-    )
-n_train = (
-    -(-len(settings.points) // 2)
-    if using_points and len(settings.points) >= 10
-    else (
-        len(settings.points)
-        if using_points
-        else (4 if settings.dataset == "xor_article" else -(-settings.n // 2))
-    )
-)
-steps_per_epoch = 1 if settings.batch_size is None else -(-n_train // settings.batch_size)
-if settings.epochs * steps_per_epoch > MAX_STEPS:
-    capped = MAX_STEPS // steps_per_epoch
-    capped = capped - capped % 50 if capped >= 50 else max(capped, 1)
-    notice.info(
-        f"{settings.epochs} epochs in batches of {settings.batch_size} would be "
-        f"{settings.epochs * steps_per_epoch:,} gradient steps; the playground trains {capped} epochs "
-        f"(at most {MAX_STEPS:,} steps). Choose a larger batch for longer runs.",
-        icon=":material/speed:",
-    )
-    settings = RunSettings(**{**settings.__dict__, "epochs": capped})
-
 
 # -- the run: one history per settings ------------------------------------------------------------------
 def _dataset(s: RunSettings):
@@ -349,9 +202,6 @@ def run(s: RunSettings):
         extent=data.extent,
     )
     return data, history
-
-
-data, history = run(settings)
 
 
 def _shown(s: RunSettings, arrays: list[np.ndarray]) -> list[np.ndarray]:
@@ -569,11 +419,10 @@ def frame_panels(s: RunSettings, data, history: History, frame: int, chosen: str
             }
         )
     table = pd.DataFrame(rows)
-    st.dataframe(
-        table,
+    # A static table, not st.dataframe: the data grid redraws its accessible copy ~200 ms after every rerun.
+    st.table(
+        table.style.set_uuid("playground-chain").format("{:.4g}", subset=list(table.columns[2:])),
         hide_index=True,
-        width="stretch",
-        column_config={c: st.column_config.NumberColumn(format="%.4g") for c in table.columns[2:]},
     )
     m = len(path.per_sample)
     st.markdown(
@@ -602,49 +451,218 @@ def frame_panels(s: RunSettings, data, history: History, frame: int, chosen: str
     st.caption(thresholds_caption())
 
 
-with player_slot:
-    stage(settings, data, history)
-
-# -- your own points --------------------------------------------------------------------------------------
-with st.expander("Your own points (paste CSV)", icon=":material/scatter_plot:", expanded=dataset == "points"):
-    st.caption(
-        "One point per line: `x1,x2,label` with label 0 or 1 (a header line `x1,x2,label` is fine). "
-        "At most 300 points, coordinates within ±100. With 10 or more points half are held out for testing."
+@st.fragment
+def body() -> None:
+    """Every setting and everything it changes (the run, the player, the chain rule, your points, the
+    script): a setting reruns only this, not the sidebar, the header, the code or the challenge below."""
+    # -- controls: the main ones beside each other, the rest folded ---------------------------------------------
+    c1, c2, c3, c4, c5 = st.columns([1.5, 1, 1, 1, 1.1])
+    dataset = state.select(
+        "dataset", "Dataset", DATASET_OPTIONS, DEFAULTS["dataset"], format_func=_label, container=c1
     )
-    st.text_area("Points", key=CSV_BOX, height=140, placeholder="0,0,0\n0,1,1\n1,0,1\n1,1,0")
-    st.button("Use these points", key=f"{PAGE}.use_points", on_click=_use_points, icon=":material/upload:")
-    problem = st.session_state.get(POINTS_ERROR_KEY)
-    if problem:
-        st.error(
-            f"Could not use these points — {problem}. The previous data are kept.", icon=":material/error:"
-        )
-    if points is not None:
-        st.caption(f"Points in use: {len(points[1])}.")
+    noise = state.slider("noise", "Noise", 0.0, 1.0, DEFAULTS["noise"], 0.05, container=c2)
+    n_layers = state.slider("layers", "Hidden layers", 0, MAX_HIDDEN_LAYERS, DEFAULTS["layers"], container=c3)
+    activation = state.select(
+        "activation",
+        "Activation",
+        tuple(ACTIVATIONS),
+        DEFAULTS["activation"],
+        format_func=_label,
+        container=c4,
+        help="Every hidden layer uses it.",
+    )
+    lr = state.log_slider("lr", "Learning rate η", LEARNING_RATES, DEFAULTS["lr"], container=c5)
 
-# the points in the link, when they fit
-if using_points:
-    compact = points_to_text(*points, sep=";")
-    if len(compact) <= MAX_LINK_POINTS_CHARS:
-        url.put("pts", compact)
-    else:
-        url.put("pts", None)
+    cols = st.columns(5)
+    widths = [
+        state.slider(f"w{k}", f"Units in layer {k}", 1, 8, DEFAULTS[f"w{k}"], container=col)
+        for k, col in zip(range(1, n_layers + 1), cols[:4], strict=False)
+    ]
+    epochs = state.select("epochs", "Epochs", EPOCHS, DEFAULTS["epochs"], container=cols[4])
+
+    # The player goes right under the main controls (filled at the end, once the history is known); the finer
+    # settings and the presets follow it, so the stage stays on the first screen, in presentation mode too.
+    player_slot = st.container()
+    with st.expander(
+        "More settings: loss, output, initialisation, regularisation, batch size, seeds",
+        icon=":material/tune:",
+    ):
+        c1, c2, c3, c4, c5 = st.columns(5)
+        loss = state.select("loss", "Loss", ("ce", "mse"), DEFAULTS["loss"], format_func=_label, container=c1)
+        output = state.select(
+            "output",
+            "Output",
+            ("1", "2"),
+            DEFAULTS["output"],
+            format_func=_label,
+            container=c2,
+            help="One sigmoid unit gives P(class 1); two softmax units give both class probabilities.",
+        )
+        init = state.select(
+            "init", "Initial weights", INIT_CHOICES, DEFAULTS["init"], format_func=_label, container=c3
+        )
+        seed = state.number("seed", "Weight seed", 0, 9999, DEFAULTS["seed"], 1, container=c4)
+        batch = state.select(
+            "batch", "Batch size", BATCHES, DEFAULTS["batch"], format_func=_label, container=c5
+        )
+        c1, c2, c3, c4 = st.columns([1, 1.3, 1.2, 1])
+        reg = state.select(
+            "reg", "Regularisation", ("none", "l1", "l2"), DEFAULTS["reg"], format_func=_label, container=c1
+        )
+        reg_rate = state.log_slider(
+            "reg_rate", "Regularisation rate λ", REG_RATES, DEFAULTS["reg_rate"], container=c2
+        )
+        n_points = state.slider(
+            "n",
+            "Points",
+            50,
+            500,
+            DEFAULTS["n"],
+            50,
+            container=c3,
+            help="How many points are drawn; half train, half test.",
+        )
+        data_seed = state.number("dseed", "Data seed", 0, 9999, DEFAULTS["dseed"], 1, container=c4)
+
+    b0, b1, b2, b3 = st.columns([3.2, 1, 1, 1], vertical_alignment="bottom")
+    b1.button(
+        "Defaults",
+        key=f"{PAGE}.preset_default",
+        on_click=_apply_preset,
+        args=("default",),
+        width="stretch",
+        icon=":material/restart_alt:",
+        help="Circles, 2 hidden layers of 6 tanh units, cross-entropy, η = 0.3, batches of 10, 200 epochs.",
+    )
+    b2.button(
+        "Spirals",
+        key=f"{PAGE}.preset_spirals",
+        on_click=_apply_preset,
+        args=("spirals",),
+        width="stretch",
+        icon=":material/cyclone:",
+        help="400 spiral points, 3 hidden layers of 8 tanh units, 300 epochs.",
+    )
+    b3.button(
+        "Article",
+        key=f"{PAGE}.preset_article",
+        on_click=_apply_preset,
+        args=("article",),
+        width="stretch",
+        icon=":material/menu_book:",
+        help="The article's 2-3-1 sigmoid network on its four XOR points: MSE, seed 42, η = 1, full batch.",
+    )
+    b0.caption(
+        "Press **Play** (or Space) to replay the training; Pause, Step (← →) or drag the scrubber and "
+        "everything under the player shows that epoch. The link keeps the epoch."
+    )
+
+    points = st.session_state.get(POINTS_KEY)
+    using_points = dataset == "points" and points is not None
+    settings = RunSettings(
+        dataset="points" if using_points else ("circles" if dataset == "points" else dataset),
+        n=int(n_points),
+        noise=float(noise),
+        data_seed=int(data_seed),
+        hidden=tuple(int(w) for w in widths),
+        activation=activation,
+        loss=loss,
+        n_out=int(output),
+        init=init,
+        seed=int(seed),
+        lr=float(lr),
+        l1=float(reg_rate) if reg == "l1" else 0.0,
+        l2=float(reg_rate) if reg == "l2" else 0.0,
+        batch_size=None if batch == "full" else int(batch),
+        epochs=int(epochs),
+        points=tuple((float(x), float(y), int(c)) for (x, y), c in zip(*points, strict=True))
+        if using_points
+        else (),
+    )
+    notice = st.empty()  # one fixed slot above the stage (its charts keep their place)
+    if dataset == "points" and points is None:
         notice.info(
-            f"Your {len(points[1])} points are too many for the link ({len(compact):,} characters, at "
-            f"most {MAX_LINK_POINTS_CHARS:,}): a shared link opens with the other settings but without "
-            "the points.",
-            icon=":material/link_off:",
+            "No points yet: paste `x1,x2,label` rows under **Your own points** below. Showing Circles.",
+            icon=":material/info:",
         )
-elif dataset != "points":
-    url.put("pts", None)
-
-# -- export -------------------------------------------------------------------------------------------------
-with st.expander("Copy as Python", icon=":material/content_copy:"):
-    st.caption(
-        "A standalone NumPy script (no Streamlit, no Gradient Lab) that rebuilds this dataset and network "
-        f"and trains it to the same numbers: it prints final train loss "
-        f"`{history.train_loss[-1]:.12g}`. Use the copy button at the code's top right."
+    n_train = (
+        -(-len(settings.points) // 2)
+        if using_points and len(settings.points) >= 10
+        else (
+            len(settings.points)
+            if using_points
+            else (4 if settings.dataset == "xor_article" else -(-settings.n // 2))
+        )
     )
-    st.code(export_script(settings), language="python")
+    steps_per_epoch = 1 if settings.batch_size is None else -(-n_train // settings.batch_size)
+    if settings.epochs * steps_per_epoch > MAX_STEPS:
+        capped = MAX_STEPS // steps_per_epoch
+        capped = capped - capped % 50 if capped >= 50 else max(capped, 1)
+        notice.info(
+            f"{settings.epochs} epochs in batches of {settings.batch_size} would be "
+            f"{settings.epochs * steps_per_epoch:,} gradient steps; the playground trains {capped} epochs "
+            f"(at most {MAX_STEPS:,} steps). Choose a larger batch for longer runs.",
+            icon=":material/speed:",
+        )
+        settings = RunSettings(**{**settings.__dict__, "epochs": capped})
+
+    data, history = run(settings)
+
+    with player_slot:
+        stage(settings, data, history)
+
+    # -- your own points --------------------------------------------------------------------------------------
+    with st.expander(
+        "Your own points (paste CSV)", icon=":material/scatter_plot:", expanded=dataset == "points"
+    ):
+        st.caption(
+            "One point per line: `x1,x2,label` with label 0 or 1 (a header line `x1,x2,label` is fine). "
+            "At most 300 points, coordinates within ±100. With 10 or more points half are held out for testing."
+        )
+        st.text_area("Points", key=CSV_BOX, height=140, placeholder="0,0,0\n0,1,1\n1,0,1\n1,1,0")
+        st.button(
+            "Use these points", key=f"{PAGE}.use_points", on_click=_use_points, icon=":material/upload:"
+        )
+        problem = st.session_state.get(POINTS_ERROR_KEY)
+        if problem:
+            st.error(
+                f"Could not use these points — {problem}. The previous data are kept.",
+                icon=":material/error:",
+            )
+        if points is not None:
+            st.caption(f"Points in use: {len(points[1])}.")
+
+    # the points in the link, when they fit
+    if using_points:
+        compact = points_to_text(*points, sep=";")
+        if len(compact) <= MAX_LINK_POINTS_CHARS:
+            url.put("pts", compact)
+        else:
+            url.put("pts", None)
+            notice.info(
+                f"Your {len(points[1])} points are too many for the link ({len(compact):,} characters, at "
+                f"most {MAX_LINK_POINTS_CHARS:,}): a shared link opens with the other settings but without "
+                "the points.",
+                icon=":material/link_off:",
+            )
+    elif dataset != "points":
+        url.put("pts", None)
+
+    # -- export -------------------------------------------------------------------------------------------------
+    # The script (a long highlighted code block) is only drawn while its expander is open: closed, a
+    # setting's rerun does not send or re-highlight it.
+    export = st.expander("Copy as Python", icon=":material/content_copy:", key=EXPORT_KEY, on_change="rerun")
+    with export:
+        st.caption(
+            "A standalone NumPy script (no Streamlit, no Gradient Lab) that rebuilds this dataset and network "
+            f"and trains it to the same numbers: it prints final train loss "
+            f"`{history.train_loss[-1]:.12g}`. Use the copy button at the code's top right."
+        )
+        if export.open:
+            st.code(export_script(settings), language="python")
+
+
+body()
 
 show_code(MLP.backward, MLP._deltas, MLP.chain_path, train_history)
 

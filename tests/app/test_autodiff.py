@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import json
 import math
-import re
 
 import pytest
 
@@ -11,34 +11,48 @@ from core.autodiff import examples as ap
 from core.autodiff import graph, zero_grad
 from core.expression import parse
 from tests.support import assert_ok, badges, notices, open_page
-from ui import palette
 from ui.graphs import number
 from ui.navigation import page_by_url
 
 PAGE = page_by_url("autodiff")
 pytestmark = pytest.mark.timeout(180)
 
-NODE = re.compile(r"^\s*n(\d+) \[.*?label=<(.*)>(?:, peripheries=2)?\];$", re.M)
+GRAPH = "autodiff.graph"
+
+
+def graph_data(at) -> dict | None:
+    """The data the page hands the graph component (layout + this step's looks), or None if not drawn."""
+
+    def walk(node):
+        for child in getattr(node, "children", {}).values():
+            if type(child).__name__ == "UnknownElement" and child.type == "bidi_component":
+                yield child
+            yield from walk(child)
+
+    found = [e for e in walk(at.main) if e.key == GRAPH]
+    return json.loads(found[0].proto.json) if found else None
 
 
 def dot(at) -> str | None:
-    charts = at.get("graphviz_chart")
-    return charts[0].proto.spec if charts else None
+    """Every text the graph shows at this step (None when no graph is drawn)."""
+    data = graph_data(at)
+    if data is None:
+        return None
+    return "\n".join(
+        " ".join(t for t in (look["title"], look["data"], look["grad"], look["added"]) if t)
+        for look in data["looks"]
+    )
 
 
 def drawn_nodes(at) -> dict[int, dict]:
-    """Node id -> {'name', 'data', 'grad', 'greyed'} read back from the DOT the page drew."""
+    """Node id -> {'name', 'data', 'grad', 'greyed'} read back from what the page drew."""
     out = {}
-    for m in NODE.finditer(dot(at)):
-        label = m.group(2)
-        grad = re.search(r'<FONT COLOR="([^"]+)">grad ([^<]+)</FONT>', label)
-        data = re.search(r"data ([^<]+)<BR", label)
-        name = re.search(r"<B>([^<]+)</B>", label).group(1)
-        out[int(m.group(1))] = {
-            "name": name,
-            "data": data.group(1) if data else name,
-            "grad": grad.group(2),
-            "greyed": grad.group(1) in {p["muted"] for p in palette.GRAPH.values()},
+    for i, look in enumerate(graph_data(at)["looks"]):
+        out[i] = {
+            "name": look["title"],
+            "data": look["data"].removeprefix("data ") if look["data"] else look["title"],
+            "grad": look["grad"].removeprefix("grad "),
+            "greyed": not look["known"],
         }
     return out
 
@@ -315,3 +329,17 @@ def test_division_by_a_zero_or_subnormal_constant_warns_instead_of_crashing(expr
     assert_ok(at)
     assert any("division by zero" in w.value for w in at.warning)
     assert badges(at) == []
+
+
+def test_a_step_keeps_the_graphs_layout_and_describes_the_step():
+    at = open_page(PAGE, {"step": "2"})
+    assert_ok(at)
+    before = graph_data(at)
+    step_slider(at).set_value(5).run()
+    assert_ok(at)
+    after = graph_data(at)
+    # the same layout (the browser keeps its SVG and only restyles it), other looks
+    assert after["id"] == before["id"] and after["layout"] == before["layout"]
+    assert after["looks"] != before["looks"]
+    assert "Step 5 of 8" in after["alt"] and "Computational graph of L" in after["alt"]
+    assert [look["kind"] for look in after["looks"]].count("current") == 1

@@ -84,8 +84,16 @@ def _chart_with(at, dataset: str) -> dict[str, pa.Table]:
     raise AssertionError(f"no chart with a {dataset!r} dataset")
 
 
+def _printout(at) -> str:
+    """The article's printout: drawn once its expander is opened (closed, a rerun does not send it)."""
+    at.session_state["backprop.printout_open"] = True
+    at.run()
+    assert_ok(at)
+    return "\n".join(c.value for c in at.code)
+
+
 def _predictions(at) -> list[str]:
-    printout = "\n".join(c.value for c in at.code)
+    printout = _printout(at)
     return [line.split("Prediction: ")[1][:6] for line in printout.splitlines() if "Prediction: " in line]
 
 
@@ -110,7 +118,7 @@ def test_defaults_show_the_articles_network_at_epoch_0_and_a_player(at) -> None:
     assert data["n"] == 1001 and data["epochs"] == {"first": 0, "every": 10} and data["pauseAt"] == 1000
     assert data["autoplay"] is True and data["label"] == "Epoch"
     assert [p["type"] for p in data["panels"]] == ["network", "map", "curve", "bars"]
-    table = at.dataframe[0].value
+    table = at.table[0].value
     fresh = _fresh(0)
     assert list(table["value"]) == [fresh.get_param(n) for n in fresh.param_names()]
     assert "epoch" in at.query_params and at.query_params["epoch"] in ("0", ["0"])
@@ -138,7 +146,8 @@ def test_the_player_carries_the_whole_history_in_one_small_chunk(at) -> None:
 def test_a_link_to_epoch_1000_reproduces_the_article(at1000) -> None:
     at = at1000
     assert _epoch(at) == 1000
-    printout = "\n".join(c.value for c in at.code)
+    assert not any("Epoch    0" in c.value for c in at.code)  # closed: the printout is not drawn
+    printout = _printout(at)
     for line in ARTICLE_LINES:
         assert line in printout
     assert _predictions(at) == ARTICLE_PREDICTIONS
@@ -153,7 +162,7 @@ def test_panels_equal_a_fresh_core_run_stopped_at_the_frame(at1000) -> None:
     fresh = _fresh(1000)
     X, y = xor_data()
     grads = fresh.backward(X, y)
-    table = at1000.dataframe[0].value
+    table = at1000.table[0].value
     for name, value, analytic in zip(table["parameter"], table["value"], table["backward()"], strict=True):
         key, index = name[:2], tuple(int(i) for i in name[3:-1].split(","))
         assert abs(value - fresh.get_param(name)) <= 1e-12
@@ -166,7 +175,7 @@ def test_simulated_pause_reports_a_frame_and_the_panels_follow(at) -> None:
     assert_ok(at)
     assert _epoch(at) == 1370
     assert at.query_params["epoch"] in ("1370", ["1370"])
-    table = at.dataframe[0].value
+    table = at.table[0].value
     fresh = _fresh(1370)
     assert (
         np.max(np.abs(table["value"].to_numpy() - [fresh.get_param(n) for n in fresh.param_names()])) <= 1e-12
@@ -203,7 +212,7 @@ def test_settings_recompute_the_history_and_keep_the_epoch() -> None:
     at.slider(key="backprop.hidden").set_value(4).run()
     assert_ok(at)
     assert _epoch(at) == 500
-    assert len(at.dataframe[0].value) == 2 * 4 + 4 + 4 + 1
+    assert len(at.table[0].value) == 2 * 4 + 4 + 4 + 1
     assert _player_data(at)["panels"][0]["layers"] == [2, 4, 1]
     assert "W1[1,3]" in at.selectbox(key="backprop.param").options
     for name, value in [("activation", "relu"), ("loss", "bce"), ("init", "xavier")]:
@@ -211,7 +220,7 @@ def test_settings_recompute_the_history_and_keep_the_epoch() -> None:
         assert_ok(at)
     config = {"n_hidden": 4, "activation": "relu", "loss": "bce", "init": "xavier", "seed": 42}
     fresh = _fresh(500, 0.5, **config)
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert (
         np.max(np.abs(table["value"].to_numpy() - [fresh.get_param(n) for n in fresh.param_names()])) <= 1e-12
     )
@@ -243,7 +252,7 @@ def test_chain_rule_for_each_kind_of_parameter(at1000, param) -> None:
 
 
 def test_gradient_check_table_and_badge(at) -> None:
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert list(table["parameter"]) == TwoLayerNet().param_names()
     assert (table["relative error"] < 1e-7).all()
     assert badges(at)[1] == "green"
@@ -266,7 +275,7 @@ def test_deep_link_restores_the_state() -> None:
     data = _player_data(app)
     assert data["frame"] == 250 and data["autoplay"] is False  # a link opens paused on its epoch
     fresh = _fresh(2500, 0.05, n_hidden=8, activation="tanh", seed=9)
-    table = app.dataframe[0].value
+    table = app.table[0].value
     assert (
         np.max(np.abs(table["value"].to_numpy() - [fresh.get_param(n) for n in fresh.param_names()])) <= 1e-12
     )

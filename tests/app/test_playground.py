@@ -214,6 +214,10 @@ def test_export_script_prints_the_pages_final_loss(tmp_path) -> None:
         },
     )
     assert_ok(at)
+    assert not any("Gradient Lab playground run" in c.value for c in at.code)  # closed: not drawn
+    at.session_state["playground.export_open"] = True  # the learner opens "Copy as Python"
+    at.run()
+    assert_ok(at)
     script = next(c.value for c in at.code if "Gradient Lab playground run" in c.value)
     page_loss = re.search(r"prints final train loss `([^`]+)`", " ".join(c.value for c in at.caption)).group(
         1

@@ -5,6 +5,7 @@ AppTest cannot show this: it reruns whole scripts, never a fragment alone.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 import pytest
@@ -32,7 +33,7 @@ def test_after_a_link_that_stops_the_page_a_fixed_formula_brings_the_whole_page_
     assert page.get_by_text("Could not read f").count() == 1
     assert page.locator(CODE).count() == 0, "the typo ends the page: no code under it"
     _type(page, "f(x, y, z) =", "x*y + z")  # a rerun of the stage alone; it gets to its end
-    page.locator("[data-testid=stGraphVizChart]").first.wait_for(timeout=30_000)
+    page.get_by_role("img", name=re.compile("^Computational graph")).first.wait_for(timeout=30_000)
     page.locator(CODE).first.wait_for(timeout=30_000)  # the page after the stage is drawn again
     assert page.get_by_text("Could not read f").count() == 0
     assert page.locator("[data-testid=stException]").count() == 0

@@ -326,19 +326,30 @@ function barsPanel(spec, arrays, P) {
 async function build(root, data) {
   const P = data.palette;
   const panels = [];
-  for (const spec of data.panels) {
+  const all = (blobs) => Promise.all((blobs || []).map(decode));
+  // every blob of every panel inflates at once (one wait, not one per blob)
+  const pending = data.panels.map((spec) => Promise.all([
+    spec.type === "network" ? all(spec.weights) : null,
+    spec.type === "network" && spec.widths ? all(spec.widths) : null,
+    spec.type === "network" && spec.unitMaps ? all(spec.unitMaps) : null,
+    spec.type === "map" ? decode(spec.maps) : null,
+    spec.type === "map" ? all((spec.paths || []).map((s) => s.points)) : null,
+    spec.type === "curve" ? all(spec.series.map((s) => s.values)) : null,
+    spec.type === "bars" ? decode(spec.values) : null,
+  ]));
+  const readoutP = data.readout ? decode(data.readout.values) : Promise.resolve(null);
+  const decoded = await Promise.all(pending);
+  for (const [k, spec] of data.panels.entries()) {
+    const [w, widths, unitMaps, maps, paths, series, values] = decoded[k];
     const arrays = {};
     if (spec.type === "network") {
-      arrays.w = await Promise.all(spec.weights.map(decode));
-      if (spec.widths) arrays.widths = await Promise.all(spec.widths.map(decode));
-      if (spec.unitMaps) arrays.unitMaps = await Promise.all(spec.unitMaps.map(decode));
+      arrays.w = w;
+      if (spec.widths) arrays.widths = widths;
+      if (spec.unitMaps) arrays.unitMaps = unitMaps;
     }
-    if (spec.type === "map") {
-      arrays.maps = await decode(spec.maps);
-      arrays.paths = await Promise.all((spec.paths || []).map((s) => decode(s.points)));
-    }
-    if (spec.type === "curve") arrays.series = await Promise.all(spec.series.map((s) => decode(s.values)));
-    if (spec.type === "bars") arrays.values = await decode(spec.values);
+    if (spec.type === "map") { arrays.maps = maps; arrays.paths = paths; }
+    if (spec.type === "curve") arrays.series = series;
+    if (spec.type === "bars") arrays.values = values;
     let draw;
     if (spec.type === "network") draw = networkPanel(spec, arrays, P);
     else if (spec.type === "map") draw = mapPanel(spec, arrays, P);
@@ -346,11 +357,19 @@ async function build(root, data) {
     else draw = barsPanel(spec, arrays, P);
     panels.push({ spec, draw });
   }
-  const readout = data.readout ? await decode(data.readout.values) : null;
+  const readout = await readoutP;
   return { panels, readout };
 }
 
-function layout(root, data, built) {
+function layout(root, data, built, S) {
+  // a new history with the same panels (e.g. another network width): keep the canvases and headings
+  const key = JSON.stringify([data.columns, data.colWidths, data.legend,
+    data.panels.map((p) => [p.type, p.title, p.alt])]);
+  if (S.layoutKey === key && S.canvases && S.canvases.length === built.panels.length) {
+    built.panels.forEach((p, i) => { p.canvas = S.canvases[i]; });
+    return;
+  }
+  S.layoutKey = key;
   const stage = root.querySelector(".glp-stage");
   stage.innerHTML = "";
   const cols = data.columns || built.panels.map((_, i) => [i]);
@@ -372,6 +391,7 @@ function layout(root, data, built) {
     });
     stage.appendChild(col);
   });
+  S.canvases = built.panels.map((p) => p.canvas);
   root.querySelector(".glp-legend").textContent = data.legend || "";
 }
 
@@ -400,7 +420,7 @@ export default function (component) {
   build(root, data).then((built) => {
     if (S.token !== token) return;
     S.built = built;
-    layout(root, data, built);
+    layout(root, data, built, S);
     const epochs = data.epochs;  // {first, every} : frame i is epoch first + i·every
     S.n = data.n;
     S.epochOf = (f) => epochs.first + f * epochs.every;
