@@ -436,13 +436,14 @@ def chain_rule(net: TwoLayerNet, epoch: int, at: tuple) -> None:
 def gradient_check(net: TwoLayerNet, check: CheckReport) -> None:
     st.subheader("Gradient check: backward() against central differences")
     check_rows = check.rows
+    # Written as text here: a pandas Styler's formatting was a fifth of this page's rerun on the server.
     table = pd.DataFrame(
         {
             "parameter": [r.name for r in check_rows],
-            "value": [net.get_param(r.name) for r in check_rows],
-            "backward()": [r.analytic for r in check_rows],
-            "central difference": [r.numeric for r in check_rows],
-            "relative error": [r.rel_error for r in check_rows],
+            "value": [f"{net.get_param(r.name):.6f}" for r in check_rows],
+            "backward()": [f"{r.analytic:.6e}" for r in check_rows],
+            "central difference": [f"{r.numeric:.6e}" for r in check_rows],
+            "relative error": [f"{r.rel_error:.1e}" for r in check_rows],
         }
     )
     worst = check_rows[int(np.argmax([r.rel_error for r in check_rows]))]
@@ -481,14 +482,7 @@ def gradient_check(net: TwoLayerNet, check: CheckReport) -> None:
     with g2:
         # A static table, not st.dataframe: the data grid redraws its accessible copy ~200 ms after every rerun.
         st.table(
-            table.style.set_uuid("backprop-check").format(  # a fixed id: a rerun changes only the numbers
-                {
-                    "value": "{:.6f}",
-                    "backward()": "{:.6e}",
-                    "central difference": "{:.6e}",
-                    "relative error": "{:.1e}",
-                }
-            ),
+            table,
             hide_index=True,
             height="content" if len(table) <= 18 else 600,  # 8 hidden units: 33 rows, scrolled
         )
