@@ -96,6 +96,9 @@ def chart_config() -> dict:
         "text": {"fontSize": TEXT_PX, "color": text},
         # Marks are not announced one by one (hundreds of "graphics-symbol"s); the chart's description is.
         "mark": {"aria": False},
+        # No fill on the views: with the hybrid renderer an SVG layer (the text) lies over the canvas, and a
+        # view's transparent background path in it caught the pointer, so hover and tooltips never fired.
+        "view": {"fill": None},
     }
 
 
