@@ -66,9 +66,29 @@ def _peak_label(key: str) -> str:
     return PEAK_LABELS.get(key, f"max {act.peak_grad:.3g}")
 
 
+@cache.data(show_spinner=False, max_entries=16)
+def chart_template(keys: tuple[str, ...]) -> dict:
+    """The f / f′ / saturation chart as a Vega-Lite template, once per set of activations: the x range,
+    the hyperparameters and everything they change arrive as data (`page_data`), so a step of a slider
+    updates the chart in place."""
+    chart = charts.function_and_derivative(
+        "curve",
+        series=[_name(k) for k in keys],
+        styles=[STYLES[k] for k in keys],
+        bands="bands",
+        peaks="peaks",
+        f_title="f(x)",
+        df_title="f′(x)",
+        band_title=f"saturated, |f′| < {SATURATION:.0%} of its peak",
+        height=300,
+        shade_panel=len(keys) == 1,
+    )
+    return charts.vega_spec(chart)
+
+
 @cache.data(show_spinner=False, max_entries=128)
 def page_data(keys: tuple[str, ...], half: int, all_params: tuple) -> dict:
-    """`analyse` for each activation, and the f / f′ / saturation chart as a Vega-Lite dict (once per setting)."""
+    """`analyse` for each activation, and the rows of the chart's slots (once per setting)."""
     results = {k: analyse(k, half, items) for k, items in zip(keys, all_params, strict=True)}
     frames, band_rows, peak_rows = [], [], []
     for k, items in zip(keys, all_params, strict=True):
@@ -83,20 +103,12 @@ def page_data(keys: tuple[str, ...], half: int, all_params: tuple) -> dict:
     data = pd.concat(frames, ignore_index=True)
     f_all = data["f"].to_numpy()
     y_domain = [max(float(np.min(f_all)), F_AXIS[0]) - 0.25, min(float(np.max(f_all)), F_AXIS[1]) + 0.25]
-    chart = charts.function_and_derivative(
-        data,
-        series=[_name(k) for k in keys],
-        styles=[STYLES[k] for k in keys],
-        bands=pd.DataFrame(band_rows, columns=["series", "x0", "x1"]),
-        peaks=pd.DataFrame(peak_rows, columns=["series", "x", "y", "label"]),
-        f_title="f(x)",
-        df_title="f′(x)",
-        band_title=f"saturated, |f′| < {SATURATION:.0%} of its peak",
-        y_domain=y_domain,
-        height=300,
-        shade_panel=len(keys) == 1,
-    )
-    return {"results": results, "spec": charts.vega_spec(chart)}
+    slots = {
+        **charts.curve_slots(data, x_domain=(-half, half), y_domain=y_domain),
+        "bands": charts.arrow_table(pd.DataFrame(band_rows, columns=["series", "x0", "x1"])),
+        "peaks": charts.arrow_table(pd.DataFrame(peak_rows, columns=["series", "x", "y", "label"])),
+    }
+    return {"results": results, "slots": slots}
 
 
 @st.fragment
@@ -144,8 +156,9 @@ def body():
 
     left, right = st.columns([3, 2], gap="large")
     with left:
+        spec = charts.fill_slots(chart_template(tuple(keys)), **view["slots"])
         stage_chart().vega_lite_chart(
-            spec=titled(view["spec"], "Each activation f(x) and its derivative f′(x)"), width="stretch"
+            spec=titled(spec, "Each activation f(x) and its derivative f′(x)"), width="stretch"
         )
         clipped = (
             " The f(x) axis stops at 3: ReLU-like curves keep rising beyond it." if f_top > F_AXIS[1] else ""

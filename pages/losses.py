@@ -69,24 +69,35 @@ def point_view(key: str, y: float, p0: float) -> dict:
     return {"v0": float(v0), "g0": float(g0), "n0": float(n0)}
 
 
-@cache.data(show_spinner=False, max_entries=32)
-def loss_template(key: str, y: float) -> dict:
-    """The numbers of `loss_view` and the loss/derivative chart as a Vega-Lite dict, built once per loss and
-    target: the tangent at ŷ₀ is a slot, so a move of ŷ₀ only fills it (no Altair)."""
-    lv = loss_view(key, y)
-    lv["spec"] = charts.vega_spec(
+@cache.data(show_spinner=False)
+def loss_template() -> dict:
+    """The loss/derivative chart as a Vega-Lite template, the same for every loss, target and ŷ₀: the
+    curve, its axes and the tangent at ŷ₀ arrive as data, so a step of any slider updates it in place."""
+    return charts.vega_spec(
         charts.function_and_derivative(
-            charts.curve_frame(PRED_GRID, lv["values"], lv["grads"]),
+            "curve",
             fixed="point",
             x_title="prediction ŷ",
             f_title="loss L(y, ŷ)",
             df_title="∂L/∂ŷ",
-            y_domain=charts.robust_domain(lv["values"], trim=1.0),
-            dy_domain=charts.robust_domain(lv["grads"], trim=3.0),
             height=240,
         )
     )
+
+
+@cache.data(show_spinner=False, max_entries=32)
+def loss_data(key: str, y: float) -> dict:
+    """The numbers of `loss_view` and the rows of the chart's curve slots, once per loss and target."""
+    lv = loss_view(key, y)
+    lv["slots"] = charts.curve_slots(
+        charts.curve_frame(PRED_GRID, lv["values"], lv["grads"]),
+        y_domain=charts.robust_domain(lv["values"], trim=1.0),
+        dy_domain=charts.robust_domain(lv["grads"], trim=3.0),
+    )
     return lv
+
+
+TANGENT_W = charts.tangent_halfwidth(PRED_GRID[0], PRED_GRID[-1])
 
 
 @st.fragment
@@ -115,9 +126,10 @@ def loss_stage() -> None:
         help="Where the tangent and the check are drawn (the article's example predicts 0.7).",
     )
     loss = LOSSES[loss_key]
-    lv = loss_template(loss_key, float(y))
+    lv = loss_data(loss_key, float(y))
     pt = point_view(loss_key, float(y), float(p0))
-    spec = charts.fill_slots(lv["spec"], point=charts.tangent_point(p0, pt["v0"], pt["g0"]))
+    point = charts.tangent_point(p0, pt["v0"], pt["g0"], TANGENT_W)
+    spec = charts.fill_slots(loss_template(), **lv["slots"], point=point)
     left, right = st.columns([3, 2], gap="large")
     with left:
         stage_chart().vega_lite_chart(spec=titled(spec, "The loss against the prediction ŷ"), width="stretch")
