@@ -32,6 +32,17 @@ def test_curve_slots_thin_the_pointer_catchers_and_precompute_their_tangents():
     assert row["dy0"] < curve["df"].min() and row["dy1"] > curve["df"].max()  # f′'s range, padded
 
 
+def test_the_pointer_catchers_are_one_row_per_x_whatever_the_number_of_series():
+    one = charts.curve_slots(_frame(names=("a",)))["curve_pick"].to_pandas()
+    assert list(one.columns) == ["x", "f", "df"] and len(one) <= HOVER_POINTS + 1
+    five = charts.curve_slots(_frame(names=tuple("abcde")))
+    pick, hover = five["curve_pick"].to_pandas(), five["curve_hover"].to_pandas()
+    assert len(pick) == len(one) and list(pick.columns) == ["x", "t0", "t1", "t2", "t3", "t4"]
+    assert set(pick["x"]) == set(hover["x"])  # a picked x selects every series' tangent there
+    row = hover[(hover["series"] == "b") & (hover["x"] == pick["x"].iloc[3])].iloc[0]
+    assert pick["t1"].iloc[3] == f"f = {row['f']:.4g},  f′ = {row['df']:.4g}"
+
+
 def test_tangent_point_carries_its_end_points():
     row = charts.tangent_point(1.0, 2.0, 3.0, 0.5)
     assert (row["xa"], row["xb"], row["ya"], row["yb"]) == ([0.5], [1.5], [0.5], [3.5])

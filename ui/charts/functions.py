@@ -8,8 +8,9 @@ The chart is a template (its spec never depends on the data): every row arrives 
 per rerun by `fill_slots(template, **curve_slots(...), ...)`, so a slider step updates the chart in place
 instead of re-embedding it. The axes' domains come from a one-row slot too (`<curve>_axes`), read by the
 scales through an expression. Streamlit runs Vega expressions through an interpreter, so nothing is
-computed per datum in the browser that Python can compute once: the thinned pointer-catching points have
-their own small slot (`<curve>_hover`) carrying their tangents' end points, and the fixed tangent's end
+computed per datum in the browser that Python can compute once: the pointer catchers have their own
+small slot (`<curve>_pick`: one row per x, ~100, their tooltips formatted), the tangents and dots drawn
+where the pointer is another (`<curve>_hover`, their end points computed) and the fixed tangent's end
 points come with its row (`tangent_point`).
 """
 
@@ -75,27 +76,45 @@ def curve_slots(
     halfwidth: float | None = None,
 ) -> dict[str, pa.Table]:
     """The slots of a `function_and_derivative(name, ...)` template for tidy rows (x, f, df, series; every
-    series on the same x grid, see `curve_frame`): the curve; about `HOVER_POINTS` pointer-catching points
-    per series with their tangents' end points (x ± w, f ∓ f′·w; w = `halfwidth`, default
-    `tangent_halfwidth`); the axes' domains (x: the grid's extent unless given; f and f′: their finite
-    range, padded, unless given). Arrow tables: a page can cache them."""
+    series on the same x grid, see `curve_frame`):
+    - `name`: the curve;
+    - `<name>_pick`: about `HOVER_POINTS` x values, one row each whatever the number of series, that catch
+      the pointer (nearest in x), with the tooltip's text (one column per series when there are several);
+    - `<name>_hover`: every series at those x, with their tangents' end points (x ± w, f ∓ f′·w; w =
+      `halfwidth`, default `tangent_halfwidth`), drawn where the pointer is;
+    - `<name>_axes`: the domains (x: the grid's extent unless given; f, f′: their finite range, padded).
+    Arrow tables: a page can cache them."""
     x = np.asarray(data["x"], dtype=float)
     f = finite_or_none(np.asarray(data["f"], dtype=float))
     df = finite_or_none(np.asarray(data["df"], dtype=float))
     labels = np.asarray(data["series"], dtype=object).astype(str)
-    n_series = len(dict.fromkeys(labels)) or 1
+    names = list(dict.fromkeys(labels))
     x_lo, x_hi = _bounds(x_domain if x_domain is not None else ((x.min(), x.max()) if x.size else None))
-    w = float(halfwidth) if halfwidth is not None else tangent_halfwidth(x_lo, x_hi, n_series)
-    # The invisible points that catch the pointer: about HOVER_POINTS per series are plenty to follow it,
-    # and every one of them is filtered by the hover selection in the browser on every redraw.
+    w = float(halfwidth) if halfwidth is not None else tangent_halfwidth(x_lo, x_hi, len(names) or 1)
     at = pd.Series(labels).groupby(labels, sort=False).cumcount().to_numpy()
     every = max(1, int(at.max(initial=0) + 1) // HOVER_POINTS)
     keep = at % every == 0
     hx, hf, hdf = x[keep], f[keep], df[keep]
+    first = keep & (labels == names[0]) if names else keep
+    pick = {"x": x[first]}
+    if len(names) <= 1:
+        pick.update(f=f[first], df=df[first])
+    else:
+        for i, n in enumerate(names):
+            rows = keep & (labels == n)
+            pick[f"t{i}"] = [f"f = {a:.4g},  f′ = {b:.4g}" for a, b in zip(f[rows], df[rows], strict=True)]
     y0, y1 = _bounds(y_domain if y_domain is not None else robust_domain(f))
     dy0, dy1 = _bounds(dy_domain if dy_domain is not None else robust_domain(df))
     return {
-        name: pa.table({"x": x, "f": f, "df": df, "series": labels}),
+        name: pa.table(
+            {
+                "x": x,
+                "f": f,
+                "df": df,
+                "series": labels,
+            }
+        ),
+        f"{name}_pick": pa.table(pick),
         f"{name}_hover": pa.table(
             {
                 "x": hx,
@@ -138,7 +157,8 @@ def function_and_derivative(
 ) -> alt.VConcatChart | tuple[alt.LayerChart, alt.LayerChart]:
     """f (top) over f′ (below), one line per series, a hover tangent on every f; x shared. A template:
     `data` names the curve's slot; `curve_slots(rows, name=data, ...)` fills it and its companions
-    `<data>_hover` (the pointer catchers) and `<data>_axes` (the domains).
+    `<data>_pick` (the pointer catchers), `<data>_hover` (the tangents and dots) and `<data>_axes` (the
+    domains).
 
     `styles[i]` is series i's palette index: its colour *and* dash (defaults 0, 1, 2 …), so a series keeps
     its look when others are toggled. With one series, the hover tangent and dots are drawn in a second
@@ -152,6 +172,7 @@ def function_and_derivative(
     styles = list(styles) if styles is not None else list(range(len(series)))
     d = alt.NamedData(name=data)
     catches = alt.NamedData(name=f"{data}_hover")
+    picks = alt.NamedData(name=f"{data}_pick")
     axes = f"{data}_axes"
     single = len(series) == 1
     x_scale = alt.Scale(domain=_domain(axes, "x0", "x1"), nice=False, zero=False)
@@ -188,6 +209,7 @@ def function_and_derivative(
     x_top = alt.X("x:Q", title=None if not split else x_title, scale=x_scale)
     base = alt.Chart(d).encode(x=x_top)
     hbase = alt.Chart(catches).encode(x=x_top)
+    pbase = alt.Chart(picks).encode(x=x_top)
     tips = [
         alt.Tooltip("series:N", title=" "),
         alt.Tooltip("x:Q", title=x_title, format=".4g"),
@@ -196,20 +218,28 @@ def function_and_derivative(
     ]
     if single:
         tips = tips[1:]
+    # The pointer catchers: one invisible point per x (all at one height, so the nearest is the nearest in
+    # x), their tooltip every series' f and f′ there, formatted in Python.
+    pick_tips = (
+        tips
+        if single
+        else [alt.Tooltip("x:Q", title=x_title, format=".4g")]
+        + [alt.Tooltip(f"t{i}:N", title=name) for i, name in enumerate(series)]
+    )
 
     def coloured(mark: alt.Chart, *, moving: bool = False) -> alt.Chart:
         return mark.encode(color=alt.value(accent)) if single and moving else mark.encode(color=color)
 
+    # Ordered by x itself (Vega-Lite's default parses a sort key per row, in the expression interpreter).
     curves = base.mark_line(strokeWidth=3, clip=True).encode(
         y=alt.Y("f:Q", title=f_title, scale=y_scale, axis=alt.Axis(format=NUMBER_FORMAT)),
         color=color,
         strokeDash=dash,
         detail="series:N",
+        order=alt.Order("x:Q"),
     )
     catcher = (
-        hbase.mark_point(opacity=0, size=250, clip=True)
-        .encode(y=alt.Y("f:Q", scale=y_scale), tooltip=tips)
-        .add_params(hover)
+        pbase.mark_point(opacity=0, size=250).encode(y=alt.value(0), tooltip=pick_tips).add_params(hover)
     )
     tangent = coloured(
         hbase.transform_filter(on_top)
@@ -231,9 +261,11 @@ def function_and_derivative(
     x_mid = alt.X("x:Q", title=None if bands is not None else x_title, scale=x_scale)
     dbase = alt.Chart(d).encode(x=x_mid)
     dhbase = alt.Chart(catches).encode(x=x_mid)
+    dpbase = alt.Chart(picks).encode(x=x_mid)
     dcurves = dbase.mark_line(strokeWidth=3, clip=True).encode(
         y=alt.Y("df:Q", title=df_title, scale=dy_scale, axis=alt.Axis(format=NUMBER_FORMAT)),
         detail="series:N",
+        order=alt.Order("x:Q"),
         **({"color": alt.value(palette.category(3))} if single else {"color": color, "strokeDash": dash}),
     )
     zero = (  # the axes slot's one row: f′ = 0 (and the slot the domains read is a data source of the chart)
@@ -249,9 +281,7 @@ def function_and_derivative(
         moving=True,
     )
     dcatcher = (
-        dhbase.mark_point(opacity=0, size=250, clip=True)
-        .encode(y=alt.Y("df:Q", scale=dy_scale), tooltip=tips)
-        .add_params(hover_d)
+        dpbase.mark_point(opacity=0, size=250).encode(y=alt.value(0), tooltip=pick_tips).add_params(hover_d)
     )
     band_layers: list = []
     if shade_panel and bands is not None:
