@@ -188,27 +188,19 @@ def body():
                 f"| **{act.name}** | {rng} | **{results[k]['peak']:.4g}** at {where} | "
                 f"{act.used_in.split(': ', 1)[-1]} |"
             )
-        st.markdown("| | Range | Peak f′ | Used in |\n|---|---|---|---|\n" + "\n".join(rows))
+        table = "| | Range | Peak f′ | Used in |\n|---|---|---|---|\n" + "\n".join(rows)
         if "sigmoid" in keys:
-            st.markdown(
+            note = (
                 "**Sigmoid's slope never exceeds ¼** (at x = 0). Ten sigmoid layers multiply ten such factors: "
                 "the gradient reaching the first layer is at most (¼)¹⁰ ≈ 10⁻⁶ of what left the loss, before "
                 "the weights even enter. That is the vanishing-gradient problem."
             )
         else:
-            st.markdown(
+            note = (
                 "Backprop multiplies one f′ per layer: a peak slope below 1 (sigmoid's ¼) shrinks the "
                 "gradient geometrically with depth — the vanishing-gradient problem."
             )
-        vg = page_by_url("vanishing_gradients")
-        if vg.exists:
-            st.page_link(vg.file, label="Vanishing gradients, layer by layer", icon=vg.icon)
-        else:
-            st.markdown(f"[Vanishing gradients, layer by layer →](/{vg.url_path})")
-        with st.expander("Formulas", icon=":material/functions:"):
-            for k in keys:
-                st.latex(ACTIVATIONS[k].formula)
-                st.latex(ACTIVATIONS[k].grad_formula)
+        st.markdown(f"{table}\n\n{note}")  # one element: they change together
 
     st.subheader("Check: analytic f′ against central differences")
     cols = st.columns(min(len(keys), 4))
@@ -224,18 +216,32 @@ def body():
             b_name="central",
             container=cols[i % len(cols)],
         )
-    st.caption(
-        f"Every plotted point: the registry's f′ against (f(x+h) − f(x−h))/2h with h = {H:g}; the badge shows the "
-        f"worst point. The grid of {N_POINTS} points is symmetric with an even count, so it never lands on "
-        "x = 0, where ReLU, leaky ReLU and ELU (α ≠ 1) have a kink and a central difference would average two "
-        "slopes. Inside saturated stretches f′ is tiny and the difference quotient is mostly round-off, so "
-        "the error there is measured against 1 % of the peak instead of against f′ itself. "
-        + thresholds_caption()
-    )
     return keys
 
 
 keys = body()
+
+# Below the stage: nothing here depends on its sliders, so the fragment's reruns (a step of the x range)
+# do not resend it; a change of the activations reruns the whole page (follow_outside_fragment).
+st.caption(
+    f"Every plotted point: the registry's f′ against (f(x+h) − f(x−h))/2h with h = {H:g}; the badge shows the "
+    f"worst point. The grid of {N_POINTS} points is symmetric with an even count, so it never lands on "
+    "x = 0, where ReLU, leaky ReLU and ELU (α ≠ 1) have a kink and a central difference would average two "
+    "slopes. Inside saturated stretches f′ is tiny and the difference quotient is mostly round-off, so "
+    "the error there is measured against 1 % of the peak instead of against f′ itself. "
+    + thresholds_caption()
+)
+vg = page_by_url("vanishing_gradients")
+if vg.exists:
+    st.page_link(vg.file, label="Vanishing gradients, layer by layer", icon=vg.icon)
+else:
+    st.markdown(f"[Vanishing gradients, layer by layer →](/{vg.url_path})")
+with st.expander("Formulas", icon=":material/functions:"):
+    st.markdown(
+        "\n\n".join(
+            f"$$\n{ACTIVATIONS[k].formula}\n$$\n\n$$\n{ACTIVATIONS[k].grad_formula}\n$$" for k in keys
+        )
+    )
 
 show_code(*(ACTIVATIONS[k].grad for k in keys), activation_check, finite_diff.derivative)
 

@@ -308,12 +308,14 @@ def body() -> str:
             "for the central one (slopes 1 and 2 on this log-log chart). To the left, round-off wins: f(x+h) and "
             "f(x) agree in almost all of their ~16 digits, their difference loses them, and dividing by a tiny h "
             "magnifies what is left — the error climbs again like 1/h."
-        )
-        if fn == "article_loss":
-            st.caption(
-                "For a quadratic like the article's loss the central difference has no truncation error "
+            + (
+                "\n\nFor a quadratic like the article's loss the central difference has no truncation error "
                 "at all (f‴ = 0): only the round-off wall remains."
+                if fn == "article_loss"
+                else ""
             )
+        )
+
     return fn
 
 

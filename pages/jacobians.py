@@ -211,20 +211,16 @@ def linear_stage() -> None:
             "whatever x is. Red is positive, blue negative."
         )
     with right:
-        st.markdown(
+        table = _table(
+            ("i", "actual Δy = f(x+dx) − f(x)", "predicted J·dx", "difference"),
+            [
+                (str(i), f"{a:.8f}", f"{p:.8f}", f"{a - p:.1e}")
+                for i, (a, p) in enumerate(zip(lin["actual"], lin["predicted"], strict=True))
+            ],
+        )
+        st.markdown(  # one element, not three: they change together
             f"Input x: shape `{lin['x'].shape}` · Output y: shape `{lin['y'].shape}` · "
-            f"Jacobian J: shape `{lin['J'].shape}`"
-        )
-        st.markdown(
-            _table(
-                ("i", "actual Δy = f(x+dx) − f(x)", "predicted J·dx", "difference"),
-                [
-                    (str(i), f"{a:.8f}", f"{p:.8f}", f"{a - p:.1e}")
-                    for i, (a, p) in enumerate(zip(lin["actual"], lin["predicted"], strict=True))
-                ],
-            )
-        )
-        st.markdown(
+            f"Jacobian J: shape `{lin['J'].shape}`\n\n{table}\n\n"
             f"‖Δy − J·dx‖ = **{lin['gap']:.2e}** — exact up to floating-point round-off: a linear "
             "layer *is* its own first-order approximation, so J·dx is not an estimate here, whatever ε."
         )
