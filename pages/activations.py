@@ -104,7 +104,7 @@ def page_data(keys: tuple[str, ...], half: int, all_params: tuple) -> dict:
     f_all = data["f"].to_numpy()
     y_domain = [max(float(np.min(f_all)), F_AXIS[0]) - 0.25, min(float(np.max(f_all)), F_AXIS[1]) + 0.25]
     slots = {
-        **charts.curve_slots(data, x_domain=(-half, half), y_domain=y_domain),
+        **charts.curve_slots(data, x_domain=(-half, half), y_domain=y_domain, simplify=True),
         "bands": charts.arrow_table(pd.DataFrame(band_rows, columns=["series", "x0", "x1"])),
         "peaks": charts.arrow_table(pd.DataFrame(peak_rows, columns=["series", "x", "y", "label"])),
     }

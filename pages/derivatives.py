@@ -104,6 +104,7 @@ def curve_data(text: str, lo: float, hi: float) -> dict:
         charts.curve_frame(xs, fs, dfs),
         y_domain=charts.robust_domain(fs, trim=1.0),
         dy_domain=charts.robust_domain(dfs, trim=1.0),
+        simplify=True,
     )
 
 

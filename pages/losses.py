@@ -93,6 +93,7 @@ def loss_data(key: str, y: float) -> dict:
         charts.curve_frame(PRED_GRID, lv["values"], lv["grads"]),
         y_domain=charts.robust_domain(lv["values"], trim=1.0),
         dy_domain=charts.robust_domain(lv["grads"], trim=3.0),
+        simplify=True,
     )
     return lv
 

@@ -92,3 +92,25 @@ def test_the_heatmap_template_does_not_depend_on_the_matrix():
     spec = charts.vega_spec(charts.matrix_heatmap("cells", value="J", cell=charts.heatmap_cell(4)))
     assert "datasets" not in spec and "datum" not in json.dumps(spec)
     assert charts.heatmap_cell(4) == charts.heatmap_cell(5) == 58 and charts.heatmap_cell(8) < 58
+
+
+def test_drawn_rows_keep_the_corners_the_gaps_and_what_a_straight_line_cannot_follow():
+    from ui.charts.functions import SCREEN_PX, TOLERANCE_PX, drawn_rows
+
+    x = np.linspace(-4.0, 4.0, 301)
+    relu = drawn_rows(x, np.maximum(x, 0.0), (-4, 4), (-1, 4))
+    assert relu.sum() <= 4 and relu[0] and relu[-1]  # two straight pieces: the ends and the corner
+    y = np.sin(3 * x)
+    y[140:150] = np.nan  # a gap stays a gap: its rows and their neighbours are kept
+    keep = drawn_rows(x, y, (-4, 4), (-1.2, 1.2))
+    assert keep[139:151].all() and keep.sum() < 200
+    # every dropped sample lies within the tolerance of the segment between its kept neighbours (screen px)
+    px, py = x * SCREEN_PX[0] / 8, y * SCREEN_PX[1] / 2.4
+    kept = np.flatnonzero(keep)
+    for a, b in zip(kept[:-1], kept[1:], strict=True):
+        if b - a < 2 or not (np.isfinite(py[a]) and np.isfinite(py[b])):
+            continue
+        dx, dy = px[b] - px[a], py[b] - py[a]
+        mid = slice(a + 1, b)
+        dist = np.abs(dy * (px[mid] - px[a]) - dx * (py[mid] - py[a])) / np.hypot(dx, dy)
+        assert dist.max() <= TOLERANCE_PX + 1e-9

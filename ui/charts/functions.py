@@ -74,10 +74,13 @@ def curve_slots(
     y_domain: Sequence[float] | None = None,
     dy_domain: Sequence[float] | None = None,
     halfwidth: float | None = None,
+    simplify: bool = False,
 ) -> dict[str, pa.Table]:
     """The slots of a `function_and_derivative(name, ...)` template for tidy rows (x, f, df, series; every
     series on the same x grid, see `curve_frame`):
-    - `name`: the curve;
+    - `name`: the curve; with `simplify`, only the rows that a line through them needs to stay within a
+      fraction of a pixel of every sample (`drawn_rows`): Vega interprets every channel of every point
+      of a line on each redraw, and most of a curve is nearly straight at screen scale;
     - `<name>_pick`: about `HOVER_POINTS` x values, one row each whatever the number of series, that catch
       the pointer (nearest in x), with the tooltip's text (one column per series when there are several);
     - `<name>_hover`: every series at those x, with their tangents' end points (x ± w, f ∓ f′·w; w =
@@ -105,15 +108,15 @@ def curve_slots(
             pick[f"t{i}"] = [f"f = {a:.4g},  f′ = {b:.4g}" for a, b in zip(f[rows], df[rows], strict=True)]
     y0, y1 = _bounds(y_domain if y_domain is not None else robust_domain(f))
     dy0, dy1 = _bounds(dy_domain if dy_domain is not None else robust_domain(df))
+    drawn = np.ones(x.size, dtype=bool)
+    if simplify:
+        for n in names:
+            rows = np.flatnonzero(labels == n)
+            drawn[rows] = drawn_rows(x[rows], f[rows], (x_lo, x_hi), (y0, y1)) | drawn_rows(
+                x[rows], df[rows], (x_lo, x_hi), (dy0, dy1)
+            )
     return {
-        name: pa.table(
-            {
-                "x": x,
-                "f": f,
-                "df": df,
-                "series": labels,
-            }
-        ),
+        name: pa.table({"x": x[drawn], "f": f[drawn], "df": df[drawn], "series": labels[drawn]}),
         f"{name}_pick": pa.table(pick),
         f"{name}_hover": pa.table(
             {
@@ -131,6 +134,45 @@ def curve_slots(
             {"x0": [x_lo], "x1": [x_hi], "y0": [y0], "y1": [y1], "dy0": [dy0], "dy1": [dy1], "zero": [0.0]}
         ),
     }
+
+
+SCREEN_PX = (1000.0, 500.0)  # a generous plot size (presentation mode included) for `drawn_rows`
+TOLERANCE_PX = 0.25
+
+
+def drawn_rows(
+    x: np.ndarray, y: np.ndarray, x_domain: Sequence[float], y_domain: Sequence[float]
+) -> np.ndarray:
+    """Which samples of a curve a line must pass through so that it stays within `TOLERANCE_PX` of every
+    sample on a `SCREEN_PX` plot of these domains (Ramer–Douglas–Peucker): the ends, the corners, the
+    samples beside a gap (non-finite values, kept too); a straight stretch needs only its two ends."""
+    n = x.size
+    keep = np.zeros(n, dtype=bool)
+    if n <= 2:
+        keep[:] = True
+        return keep
+    sx = SCREEN_PX[0] / max(float(x_domain[1]) - float(x_domain[0]), 1e-300)
+    sy = SCREEN_PX[1] / max(float(y_domain[1]) - float(y_domain[0]), 1e-300)
+    px, py = x * sx, np.clip(y * sy, -1e12, 1e12)  # far off-screen values: any slope is as good
+    ok = np.isfinite(py)
+    keep[~ok] = True
+    edges = np.flatnonzero(np.diff(ok.astype(np.int8)) != 0)
+    keep[edges] = keep[edges + 1] = True
+    starts = np.flatnonzero(ok & np.concatenate([[True], ~ok[:-1]]))
+    ends = np.flatnonzero(ok & np.concatenate([~ok[1:], [True]]))
+    stack = [(int(a), int(b)) for a, b in zip(starts, ends, strict=True)]
+    while stack:
+        a, b = stack.pop()
+        keep[a] = keep[b] = True
+        if b - a < 2:
+            continue
+        dx, dy = px[b] - px[a], py[b] - py[a]
+        mid = slice(a + 1, b)
+        dist = np.abs(dy * (px[mid] - px[a]) - dx * (py[mid] - py[a])) / max(np.hypot(dx, dy), 1e-300)
+        k = int(np.argmax(dist))
+        if dist[k] > TOLERANCE_PX:
+            stack += [(a, a + 1 + k), (a + 1 + k, b)]
+    return keep
 
 
 def _domain(axes: str, lo: str, hi: str) -> alt.ExprRef:
