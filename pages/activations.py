@@ -66,9 +66,29 @@ def _peak_label(key: str) -> str:
     return PEAK_LABELS.get(key, f"max {act.peak_grad:.3g}")
 
 
+@cache.data(show_spinner=False, max_entries=16)
+def chart_template(keys: tuple[str, ...]) -> dict:
+    """The f / f′ / saturation chart as a Vega-Lite template, once per set of activations: the x range,
+    the hyperparameters and everything they change arrive as data (`page_data`), so a step of a slider
+    updates the chart in place."""
+    chart = charts.function_and_derivative(
+        "curve",
+        series=[_name(k) for k in keys],
+        styles=[STYLES[k] for k in keys],
+        bands="bands",
+        peaks="peaks",
+        f_title="f(x)",
+        df_title="f′(x)",
+        band_title=f"saturated, |f′| < {SATURATION:.0%} of its peak",
+        height=300,
+        shade_panel=len(keys) == 1,
+    )
+    return charts.vega_spec(chart)
+
+
 @cache.data(show_spinner=False, max_entries=128)
 def page_data(keys: tuple[str, ...], half: int, all_params: tuple) -> dict:
-    """`analyse` for each activation, and the f / f′ / saturation chart as a Vega-Lite dict (once per setting)."""
+    """`analyse` for each activation, and the rows of the chart's slots (once per setting)."""
     results = {k: analyse(k, half, items) for k, items in zip(keys, all_params, strict=True)}
     frames, band_rows, peak_rows = [], [], []
     for k, items in zip(keys, all_params, strict=True):
@@ -83,20 +103,12 @@ def page_data(keys: tuple[str, ...], half: int, all_params: tuple) -> dict:
     data = pd.concat(frames, ignore_index=True)
     f_all = data["f"].to_numpy()
     y_domain = [max(float(np.min(f_all)), F_AXIS[0]) - 0.25, min(float(np.max(f_all)), F_AXIS[1]) + 0.25]
-    chart = charts.function_and_derivative(
-        data,
-        series=[_name(k) for k in keys],
-        styles=[STYLES[k] for k in keys],
-        bands=pd.DataFrame(band_rows, columns=["series", "x0", "x1"]),
-        peaks=pd.DataFrame(peak_rows, columns=["series", "x", "y", "label"]),
-        f_title="f(x)",
-        df_title="f′(x)",
-        band_title=f"saturated, |f′| < {SATURATION:.0%} of its peak",
-        y_domain=y_domain,
-        height=300,
-        shade_panel=len(keys) == 1,
-    )
-    return {"results": results, "spec": charts.vega_spec(chart)}
+    slots = {
+        **charts.curve_slots(data, x_domain=(-half, half), y_domain=y_domain, simplify=True),
+        "bands": charts.arrow_table(pd.DataFrame(band_rows, columns=["series", "x0", "x1"])),
+        "peaks": charts.arrow_table(pd.DataFrame(peak_rows, columns=["series", "x", "y", "label"])),
+    }
+    return {"results": results, "slots": slots}
 
 
 @st.fragment
@@ -144,8 +156,9 @@ def body():
 
     left, right = st.columns([3, 2], gap="large")
     with left:
+        spec = charts.fill_slots(chart_template(tuple(keys)), **view["slots"])
         stage_chart().vega_lite_chart(
-            spec=titled(view["spec"], "Each activation f(x) and its derivative f′(x)"), width="stretch"
+            spec=titled(spec, "Each activation f(x) and its derivative f′(x)"), width="stretch"
         )
         clipped = (
             " The f(x) axis stops at 3: ReLU-like curves keep rising beyond it." if f_top > F_AXIS[1] else ""
@@ -175,27 +188,19 @@ def body():
                 f"| **{act.name}** | {rng} | **{results[k]['peak']:.4g}** at {where} | "
                 f"{act.used_in.split(': ', 1)[-1]} |"
             )
-        st.markdown("| | Range | Peak f′ | Used in |\n|---|---|---|---|\n" + "\n".join(rows))
+        table = "| | Range | Peak f′ | Used in |\n|---|---|---|---|\n" + "\n".join(rows)
         if "sigmoid" in keys:
-            st.markdown(
+            note = (
                 "**Sigmoid's slope never exceeds ¼** (at x = 0). Ten sigmoid layers multiply ten such factors: "
                 "the gradient reaching the first layer is at most (¼)¹⁰ ≈ 10⁻⁶ of what left the loss, before "
                 "the weights even enter. That is the vanishing-gradient problem."
             )
         else:
-            st.markdown(
+            note = (
                 "Backprop multiplies one f′ per layer: a peak slope below 1 (sigmoid's ¼) shrinks the "
                 "gradient geometrically with depth — the vanishing-gradient problem."
             )
-        vg = page_by_url("vanishing_gradients")
-        if vg.exists:
-            st.page_link(vg.file, label="Vanishing gradients, layer by layer", icon=vg.icon)
-        else:
-            st.markdown(f"[Vanishing gradients, layer by layer →](/{vg.url_path})")
-        with st.expander("Formulas", icon=":material/functions:"):
-            for k in keys:
-                st.latex(ACTIVATIONS[k].formula)
-                st.latex(ACTIVATIONS[k].grad_formula)
+        st.markdown(f"{table}\n\n{note}")  # one element: they change together
 
     st.subheader("Check: analytic f′ against central differences")
     cols = st.columns(min(len(keys), 4))
@@ -211,18 +216,32 @@ def body():
             b_name="central",
             container=cols[i % len(cols)],
         )
-    st.caption(
-        f"Every plotted point: the registry's f′ against (f(x+h) − f(x−h))/2h with h = {H:g}; the badge shows the "
-        f"worst point. The grid of {N_POINTS} points is symmetric with an even count, so it never lands on "
-        "x = 0, where ReLU, leaky ReLU and ELU (α ≠ 1) have a kink and a central difference would average two "
-        "slopes. Inside saturated stretches f′ is tiny and the difference quotient is mostly round-off, so "
-        "the error there is measured against 1 % of the peak instead of against f′ itself. "
-        + thresholds_caption()
-    )
     return keys
 
 
 keys = body()
+
+# Below the stage: nothing here depends on its sliders, so the fragment's reruns (a step of the x range)
+# do not resend it; a change of the activations reruns the whole page (follow_outside_fragment).
+st.caption(
+    f"Every plotted point: the registry's f′ against (f(x+h) − f(x−h))/2h with h = {H:g}; the badge shows the "
+    f"worst point. The grid of {N_POINTS} points is symmetric with an even count, so it never lands on "
+    "x = 0, where ReLU, leaky ReLU and ELU (α ≠ 1) have a kink and a central difference would average two "
+    "slopes. Inside saturated stretches f′ is tiny and the difference quotient is mostly round-off, so "
+    "the error there is measured against 1 % of the peak instead of against f′ itself. "
+    + thresholds_caption()
+)
+vg = page_by_url("vanishing_gradients")
+if vg.exists:
+    st.page_link(vg.file, label="Vanishing gradients, layer by layer", icon=vg.icon)
+else:
+    st.markdown(f"[Vanishing gradients, layer by layer →](/{vg.url_path})")
+with st.expander("Formulas", icon=":material/functions:"):
+    st.markdown(
+        "\n\n".join(
+            f"$$\n{ACTIVATIONS[k].formula}\n$$\n\n$$\n{ACTIVATIONS[k].grad_formula}\n$$" for k in keys
+        )
+    )
 
 show_code(*(ACTIVATIONS[k].grad for k in keys), activation_check, finite_diff.derivative)
 

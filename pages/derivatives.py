@@ -85,21 +85,26 @@ def analyse(text: str, x0: float, h: float, lo: float, hi: float) -> dict:
     return out
 
 
+@cache.data(show_spinner=False)
+def tangent_template() -> dict:
+    """f and f′ with the tangent at x₀ as a Vega-Lite template, the same for every function: the curve,
+    its axes and x₀ arrive as data, so a step of any slider updates the chart in place."""
+    return charts.vega_spec(
+        charts.function_and_derivative("curve", f_title="f(x)", df_title="f′(x)", fixed="point")
+    )
+
+
 @cache.data(show_spinner=False, max_entries=32)
-def tangent_template(text: str, lo: float, hi: float) -> dict:
-    """f and f′ over the range as a Vega-Lite dict, built once per function; x₀ arrives as data."""
+def curve_data(text: str, lo: float, hi: float) -> dict:
+    """The rows of the chart's curve slots over [lo, hi], once per function and range."""
     e = parse(text, variables=("x",))
     xs = np.linspace(lo, hi, 401)
     fs, dfs = e.evaluate(x=xs), e.derivative("x").evaluate(x=xs)
-    return charts.vega_spec(
-        charts.function_and_derivative(
-            charts.curve_frame(xs, fs, dfs),
-            f_title="f(x)",
-            df_title="f′(x)",
-            fixed="point",
-            y_domain=charts.robust_domain(fs, trim=1.0),
-            dy_domain=charts.robust_domain(dfs, trim=1.0),
-        )
+    return charts.curve_slots(
+        charts.curve_frame(xs, fs, dfs),
+        y_domain=charts.robust_domain(fs, trim=1.0),
+        dy_domain=charts.robust_domain(dfs, trim=1.0),
+        simplify=True,
     )
 
 
@@ -202,8 +207,11 @@ def body() -> str:
         stage_chart().vega_lite_chart(
             titled(
                 charts.fill_slots(
-                    tangent_template(text, float(domain[0]), float(domain[1])),
-                    point=charts.tangent_point(x0, r["f0"], r["exact"]),
+                    tangent_template(),
+                    **curve_data(text, float(domain[0]), float(domain[1])),
+                    point=charts.tangent_point(
+                        x0, r["f0"], r["exact"], charts.tangent_halfwidth(domain[0], domain[1])
+                    ),
                 ),
                 "f(x), its tangent at x₀, and f′(x) below",
             ),
@@ -301,12 +309,14 @@ def body() -> str:
             "for the central one (slopes 1 and 2 on this log-log chart). To the left, round-off wins: f(x+h) and "
             "f(x) agree in almost all of their ~16 digits, their difference loses them, and dividing by a tiny h "
             "magnifies what is left — the error climbs again like 1/h."
-        )
-        if fn == "article_loss":
-            st.caption(
-                "For a quadratic like the article's loss the central difference has no truncation error "
+            + (
+                "\n\nFor a quadratic like the article's loss the central difference has no truncation error "
                 "at all (f‴ = 0): only the round-off wall remains."
+                if fn == "article_loss"
+                else ""
             )
+        )
+
     return fn
 
 

@@ -57,6 +57,15 @@ def _vector(values: np.ndarray, digits: int = 3) -> str:
     return "[" + ", ".join(f"{v:.{digits}f}" for v in values) + "]"
 
 
+@cache.data(show_spinner=False, max_entries=32)
+def heatmap(value: str, x_title: str, y_title: str, cell: int) -> dict:
+    """A matrix heatmap as a Vega-Lite template, the same for every matrix whose cells are `cell` px wide
+    (`charts.heatmap_cell`: 58 up to 5 columns), so a step of a slider only refills its cells."""
+    return charts.vega_spec(
+        charts.matrix_heatmap("cells", value=value, x_title=x_title, y_title=y_title, cell=cell)
+    )
+
+
 @cache.data(show_spinner=False, max_entries=64)
 def linear_case(m: int, n: int, seed: int, eps: float) -> dict:
     """The article's linear-layer check: W, x, dx, Δy vs J·dx, and J by central differences."""
@@ -69,7 +78,6 @@ def linear_case(m: int, n: int, seed: int, eps: float) -> dict:
     J = jac.linear_jacobian(W)
     actual, predicted, gap = jac.first_order_change(layer, J, x, dx)
     numeric = finite_diff.jacobian(layer, x, h=FD_STEP)
-    chart = charts.matrix_heatmap(J, value="∂yᵢ/∂xⱼ", x_title="input j", y_title="output i")
     return {
         "W": W,
         "x": x,
@@ -81,8 +89,8 @@ def linear_case(m: int, n: int, seed: int, eps: float) -> dict:
         "gap": gap,
         "numeric": numeric,
         "rel": finite_diff.relative_error(J, numeric),
-        "spec": charts.vega_spec(chart),
-    }  # a Vega-Lite dict: cached, so reruns skip Altair
+        "cells": charts.heatmap_rows(J),
+    }
 
 
 @cache.data(show_spinner=False, max_entries=64)
@@ -132,7 +140,6 @@ def softmax_case(z: tuple[float, ...], T: float) -> dict:
         color_title=" ",
         height=320,
     )
-    heat = charts.matrix_heatmap(J, value="∂sᵢ/∂zⱼ", x_title="logit j", y_title="probability i")
     return {
         "s": f(x),
         "J": J,
@@ -144,7 +151,7 @@ def softmax_case(z: tuple[float, ...], T: float) -> dict:
         "rel_loop": finite_diff.relative_error(J, loop),
         "rel_num": finite_diff.relative_error(J, numeric),
         "slopes": slopes,
-        "heat_spec": charts.vega_spec(heat),
+        "cells": charts.heatmap_rows(J),
         "taylor_spec": charts.vega_spec(taylor),
     }
 
@@ -195,26 +202,25 @@ def linear_stage() -> None:
     left, right = st.columns([1, 1], gap="large")
     with left:
         st.markdown("**J = ∂y/∂x = W** (row i = output yᵢ, column j = input xⱼ)")
-        stage_chart().vega_lite_chart(spec=titled(lin["spec"], "J = W"), width="content")
+        spec = charts.fill_slots(
+            heatmap("∂yᵢ/∂xⱼ", "input j", "output i", charts.heatmap_cell(int(n))), cells=lin["cells"]
+        )
+        stage_chart().vega_lite_chart(spec=titled(spec, "J = W"), width="content")
         st.caption(
             "For y = Wx + b, output i changes by W[i, j] per unit of input j: the Jacobian *is* W, "
             "whatever x is. Red is positive, blue negative."
         )
     with right:
-        st.markdown(
+        table = _table(
+            ("i", "actual Δy = f(x+dx) − f(x)", "predicted J·dx", "difference"),
+            [
+                (str(i), f"{a:.8f}", f"{p:.8f}", f"{a - p:.1e}")
+                for i, (a, p) in enumerate(zip(lin["actual"], lin["predicted"], strict=True))
+            ],
+        )
+        st.markdown(  # one element, not three: they change together
             f"Input x: shape `{lin['x'].shape}` · Output y: shape `{lin['y'].shape}` · "
-            f"Jacobian J: shape `{lin['J'].shape}`"
-        )
-        st.markdown(
-            _table(
-                ("i", "actual Δy = f(x+dx) − f(x)", "predicted J·dx", "difference"),
-                [
-                    (str(i), f"{a:.8f}", f"{p:.8f}", f"{a - p:.1e}")
-                    for i, (a, p) in enumerate(zip(lin["actual"], lin["predicted"], strict=True))
-                ],
-            )
-        )
-        st.markdown(
+            f"Jacobian J: shape `{lin['J'].shape}`\n\n{table}\n\n"
             f"‖Δy − J·dx‖ = **{lin['gap']:.2e}** — exact up to floating-point round-off: a linear "
             "layer *is* its own first-order approximation, so J·dx is not an estimate here, whatever ε."
         )
@@ -266,7 +272,10 @@ def softmax_stage() -> None:
     st.markdown(f"s = softmax(z / T) = `{_vector(sm['s'])}` — sums to 1")
     left, right = st.columns([1, 1], gap="large")
     with left:
-        st.vega_lite_chart(spec=titled(sm["heat_spec"], "Softmax Jacobian ∂sᵢ/∂zⱼ"), width="content")
+        heat = charts.fill_slots(
+            heatmap("∂sᵢ/∂zⱼ", "logit j", "probability i", charts.heatmap_cell(int(k))), cells=sm["cells"]
+        )
+        st.vega_lite_chart(spec=titled(heat, "Softmax Jacobian ∂sᵢ/∂zⱼ"), width="content")
         st.caption(
             "Positive on the diagonal (raising zᵢ raises sᵢ), negative elsewhere (it takes probability "
             "from the others). Every output depends on every input — the matrix is full."

@@ -26,7 +26,7 @@ from core.losses import (
 from ui import charts
 from ui.layout import stage_chart, stage_control, titled
 from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
-from ui.state import UrlState
+from ui.state import UrlState, follow_outside_fragment
 
 PRED_GRID = np.linspace(0.005, 0.995, 199)  # predictions ŷ plotted (probabilities: open interval)
 H = 1e-6  # central-difference step of the ŷ check
@@ -69,28 +69,40 @@ def point_view(key: str, y: float, p0: float) -> dict:
     return {"v0": float(v0), "g0": float(g0), "n0": float(n0)}
 
 
-@cache.data(show_spinner=False, max_entries=32)
-def loss_template(key: str, y: float) -> dict:
-    """The numbers of `loss_view` and the loss/derivative chart as a Vega-Lite dict, built once per loss and
-    target: the tangent at ŷ₀ is a slot, so a move of ŷ₀ only fills it (no Altair)."""
-    lv = loss_view(key, y)
-    lv["spec"] = charts.vega_spec(
+@cache.data(show_spinner=False)
+def loss_template() -> dict:
+    """The loss/derivative chart as a Vega-Lite template, the same for every loss, target and ŷ₀: the
+    curve, its axes and the tangent at ŷ₀ arrive as data, so a step of any slider updates it in place."""
+    return charts.vega_spec(
         charts.function_and_derivative(
-            charts.curve_frame(PRED_GRID, lv["values"], lv["grads"]),
+            "curve",
             fixed="point",
             x_title="prediction ŷ",
             f_title="loss L(y, ŷ)",
             df_title="∂L/∂ŷ",
-            y_domain=charts.robust_domain(lv["values"], trim=1.0),
-            dy_domain=charts.robust_domain(lv["grads"], trim=3.0),
             height=240,
         )
+    )
+
+
+@cache.data(show_spinner=False, max_entries=32)
+def loss_data(key: str, y: float) -> dict:
+    """The numbers of `loss_view` and the rows of the chart's curve slots, once per loss and target."""
+    lv = loss_view(key, y)
+    lv["slots"] = charts.curve_slots(
+        charts.curve_frame(PRED_GRID, lv["values"], lv["grads"]),
+        y_domain=charts.robust_domain(lv["values"], trim=1.0),
+        dy_domain=charts.robust_domain(lv["grads"], trim=3.0),
+        simplify=True,
     )
     return lv
 
 
+TANGENT_W = charts.tangent_halfwidth(PRED_GRID[0], PRED_GRID[-1])
+
+
 @st.fragment
-def loss_stage() -> None:
+def loss_stage() -> str:
     """Section 1: the loss, y and ŷ₀ and everything they change (a move reruns only this)."""
     c1, c2, c3 = stage_control().columns([2.2, 1.4, 1.4])
     loss_key = state.select("loss", "Loss", list(LOSSES), "bce", format_func=_loss_label, container=c1)
@@ -114,10 +126,12 @@ def loss_stage() -> None:
         container=c3,
         help="Where the tangent and the check are drawn (the article's example predicts 0.7).",
     )
+    follow_outside_fragment("losses.loss", loss_key)  # the note below the stage is about this loss
     loss = LOSSES[loss_key]
-    lv = loss_template(loss_key, float(y))
+    lv = loss_data(loss_key, float(y))
     pt = point_view(loss_key, float(y), float(p0))
-    spec = charts.fill_slots(lv["spec"], point=charts.tangent_point(p0, pt["v0"], pt["g0"]))
+    point = charts.tangent_point(p0, pt["v0"], pt["g0"], TANGENT_W)
+    spec = charts.fill_slots(loss_template(), **lv["slots"], point=point)
     left, right = st.columns([3, 2], gap="large")
     with left:
         stage_chart().vega_lite_chart(spec=titled(spec, "The loss against the prediction ŷ"), width="stretch")
@@ -125,9 +139,8 @@ def loss_stage() -> None:
             f"Target y = {y:g}. Green: the tangent at ŷ₀, whose slope is ∂L/∂ŷ. Hover to move a tangent "
             "along the curve (in the browser, no rerun). One prediction at a time (n = 1)."
         )
-    with right:
-        st.latex(loss.formula)
-        st.latex(loss.grad_formula)
+    with right:  # the loss and its derivative: one element (two would be two deltas per step)
+        st.markdown(f"$$\n{loss.formula}\n$$\n\n$$\n{loss.grad_formula}\n$$")
         m1, m2 = st.columns(2)
         m1.metric(f"L at ŷ₀ = {p0:g}", fmt(pt["v0"], 4))
         m2.metric("∂L/∂ŷ at ŷ₀", fmt(pt["g0"], 4))
@@ -141,19 +154,22 @@ def loss_stage() -> None:
             note=f"The relative error is over the whole curve ({len(PRED_GRID)} points, vector norms), "
             "so a slope of exactly 0 at ŷ = y does not make it meaningless.",
         )
-        notes = {
-            "mse": "MSE's slope is a straight line in ŷ: proportional to the error, and bounded — a badly wrong "
-            "prediction gets a push only as strong as it is wrong.",
-            "bce": "BCE's slope blows up as ŷ approaches the wrong end (ŷ → 0 when y = 1): a confident mistake gets "
-            "a huge push. Through a sigmoid output that factor ŷ(1 − ŷ) cancels — the gradient w.r.t. the "
-            "logit is simply ŷ − y.",
-            "ce": "Cross-entropy looks only at the probability of the true class: with y = 0 this output's loss and "
-            "slope are 0 (it still moves through the softmax, see below). With y = 1 the slope is −1/ŷ.",
-        }
-        st.caption(notes[loss_key])
+    return loss_key
 
 
-loss_stage()
+loss_key = loss_stage()
+
+# Below the stage (a step of its sliders does not resend it; a change of the loss reruns the page).
+SLOPE_NOTES = {
+    "mse": "MSE's slope is a straight line in ŷ: proportional to the error, and bounded — a badly wrong "
+    "prediction gets a push only as strong as it is wrong.",
+    "bce": "BCE's slope blows up as ŷ approaches the wrong end (ŷ → 0 when y = 1): a confident mistake gets "
+    "a huge push. Through a sigmoid output that factor ŷ(1 − ŷ) cancels — the gradient w.r.t. the "
+    "logit is simply ŷ − y.",
+    "ce": "Cross-entropy looks only at the probability of the true class: with y = 0 this output's loss and "
+    "slope are 0 (it still moves through the softmax, see below). With y = 1 the slope is −1/ŷ.",
+}
+st.caption(SLOPE_NOTES[loss_key])
 
 st.markdown("**The article's table** (MSE is a mean over the n outputs, the cross-entropies are sums)")
 st.markdown(

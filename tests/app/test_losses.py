@@ -77,7 +77,7 @@ def test_each_loss_derivative_checks_green_for_any_target(loss):
             at.run()
             assert_ok(at)
             assert _badge(at, LOSS_BADGE) == "green", (loss, y, p0)
-    assert any(LOSSES[loss].formula in la.value for la in at.latex)
+    assert any(LOSSES[loss].formula in m.value for m in at.markdown)
 
 
 def test_the_two_softmax_ce_gradients_agree_for_random_logits():

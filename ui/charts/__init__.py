@@ -8,7 +8,8 @@ One calling convention (see `spec`):
   name, SVG; pages build it inside `st.cache_data`;
 - `fill_slots(spec, name=rows, ...)` fills named slots per rerun. The charts redrawn many times a second
   (`network_diagram`, `decision_map`, `loss_curve`, `loss_slice`, `grouped_bars_spec`) are built that way
-  already and return the filled dict.
+  already and return the filled dict; `function_and_derivative` is a template only (its slots from
+  `curve_slots`, `tangent_point`).
 Colours come from `ui.palette` only; series differ by colour *and* dash, marker, fill or label.
 
 Families: `functions` (f with a hover tangent above f′, for 1..n series), `lines`, `markers`
@@ -28,13 +29,22 @@ from ui.charts.bars import (
     grouped_bars,
     grouped_bars_spec,
 )
-from ui.charts.functions import curve_frame, function_and_derivative, loss_slice, tangent_point
+from ui.charts.functions import (
+    curve_frame,
+    curve_slots,
+    function_and_derivative,
+    loss_slice,
+    tangent_halfwidth,
+    tangent_point,
+)
 from ui.charts.lines import curve_with_markers, lines, loss_curve, loss_curves, scaling_chart, series_log
 from ui.charts.maps import (
     arrow_layers,
     decision_map,
     dot_layer,
     grid_frame,
+    heatmap_cell,
+    heatmap_rows,
     map_extent,
     matrix_heatmap,
     path_layers,
@@ -49,6 +59,7 @@ from ui.charts.spec import (
     PALETTE,
     SYMLOG_TICKS,
     TEXT_PX,
+    arrow_table,
     describe,
     fill_slots,
     finite_or_none,
@@ -70,8 +81,10 @@ __all__ = [
     "TEXT_PX",
     "alt",
     "arrow_layers",
+    "arrow_table",
     "bars_log",
     "curve_frame",
+    "curve_slots",
     "curve_with_markers",
     "decision_map",
     "describe",
@@ -85,6 +98,8 @@ __all__ = [
     "grid_frame",
     "grouped_bars",
     "grouped_bars_spec",
+    "heatmap_cell",
+    "heatmap_rows",
     "hrule",
     "lines",
     "loss_curve",
@@ -102,6 +117,7 @@ __all__ = [
     "side_rule",
     "source",
     "surface_map",
+    "tangent_halfwidth",
     "tangent_point",
     "vega_spec",
     "vrule",

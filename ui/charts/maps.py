@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import altair as alt
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ui import palette
 from ui.charts.spec import fill_slots, finite_or_none, series_channels, source, vega_spec
@@ -458,30 +459,53 @@ def path_layers(
     return alt.layer(*layers)
 
 
+def heatmap_cell(n_columns: int, cell: int = 58, max_width: int = 340) -> int:
+    """The width of a matrix cell in px: `cell`, narrower if `n_columns` of them would exceed `max_width`."""
+    return max(24, min(cell, max_width // max(n_columns, 1)))
+
+
+def heatmap_rows(A: np.ndarray) -> pa.Table:
+    """The rows of a `matrix_heatmap` template's slot: one per entry (i, j, v), with everything the browser
+    would otherwise compute per cell: the colour range ±m (the largest |entry|), the number of rows, and
+    each label's ink and halo (white on dark cells)."""
+    A = np.asarray(A, dtype=float)
+    rows, cols = np.indices(A.shape)
+    v = finite_or_none(A).ravel()
+    m = float(np.nanmax(np.abs(v))) if v.size and np.isfinite(v).any() else 1.0
+    m = m if m > 0 else 1.0
+    dark_cell = np.abs(np.nan_to_num(v)) > 0.6 * m
+    light, dark = palette.TEXT["light"], palette.TEXT["dark"]
+    return pa.table(
+        {
+            "i": rows.ravel(),
+            "j": cols.ravel(),
+            "v": v,
+            "m": np.full(v.size, m),
+            "rows": np.full(v.size, A.shape[0]),
+            "ink": np.where(dark_cell, dark, light),
+            "halo": np.where(dark_cell, light, dark),
+        }
+    )
+
+
 def matrix_heatmap(
-    A: np.ndarray,
+    data: str = "cells",
     *,
     value: str = "value",
     x_title: str = "column j",
     y_title: str = "row i",
     cell: int = 58,
-    max_width: int = 340,
     label_format: str = ".3f",
 ) -> alt.LayerChart:
-    """A small matrix (e.g. a Jacobian) as cells of a fixed size, each labelled with its value.
+    """A small matrix (e.g. a Jacobian) as cells of a fixed size, each labelled with its value: a template
+    whose slot `data` holds `heatmap_rows(A)` (so a new matrix, of any number of rows, updates the chart
+    in place; `cell` — see `heatmap_cell` — is the one thing that depends on the matrix's shape).
 
-    Cells are `cell` px wide, narrower if the columns would exceed `max_width` px (axes and legend
-    come on top of that). Row 0 is at the top, as the matrix is printed. Diverging colours centred
-    on 0 (orange positive, blue negative: the palette's signs); labels turn white on dark cells, each on
-    a halo of the opposite colour.
+    Row 0 is at the top, as the matrix is printed. Diverging colours centred on 0 (orange positive, blue
+    negative: the palette's signs); labels turn white on dark cells, each on a halo of the opposite colour.
     """
-    A = np.asarray(A, dtype=float)
-    cell = max(24, min(cell, max_width // max(A.shape[1], 1)))
-    rows, cols = np.indices(A.shape)
-    df = pd.DataFrame({"i": rows.ravel(), "j": cols.ravel(), "v": finite_or_none(A).ravel()})
-    m = float(np.nanmax(np.abs(df["v"]))) if len(df) and np.isfinite(df["v"]).any() else 1.0
-    m = m if m > 0 else 1.0
-    base = alt.Chart(df).encode(
+    first = f"data('{data}')[0]"
+    base = alt.Chart(alt.NamedData(name=data)).encode(
         x=alt.X("j:O", title=x_title, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("i:O", title=y_title),
         tooltip=[
@@ -490,23 +514,32 @@ def matrix_heatmap(
             alt.Tooltip("v:Q", title=value, format=".6g"),
         ],
     )
+    # The colour range and the legend's length come from the slot's first row (the same in every row).
     cells = base.mark_rect(stroke=palette.background(), strokeWidth=0.5).encode(
         color=alt.Color(
             "v:Q",
             title=value,
-            scale=alt.Scale(scheme=palette.DIVERGING_SCHEME, domain=[-m, m]),
-            legend=alt.Legend(gradientLength=max(80, int(cell * 0.62 * A.shape[0]) - 10), format=".2~g"),
+            scale=alt.Scale(
+                scheme=palette.DIVERGING_SCHEME,
+                domain=alt.ExprRef(expr=f"length(data('{data}')) ? [-{first}.m, {first}.m] : [-1, 1]"),
+            ),
+            legend=alt.Legend(
+                gradientLength=alt.ExprRef(
+                    expr=f"length(data('{data}')) ? max(80, {cell * 0.62} * {first}.rows - 10) : 80"
+                ),
+                format=".2~g",
+            ),
         )
     )
-    dark_cell = f"abs(datum.v) > {0.6 * m}"
-    light, dark = palette.TEXT["light"], palette.TEXT["dark"]
     fmt = label_format if cell >= 52 else ".2f"
+    inks = [palette.TEXT["light"], palette.TEXT["dark"]]
+    ink = alt.Scale(domain=inks, range=inks)  # the colour named in the row (a lookup, not an expression)
     halo = base.mark_text(fontSize=14, strokeWidth=3, strokeJoin="round", opacity=0.85).encode(
         text=alt.Text("v:Q", format=fmt),
-        stroke=alt.condition(dark_cell, alt.value(light), alt.value(dark)),
-        color=alt.condition(dark_cell, alt.value(light), alt.value(dark)),
+        stroke=alt.Stroke("halo:N", scale=ink, legend=None),
+        color=alt.Color("halo:N", scale=ink, legend=None),
     )
     text = base.mark_text(fontSize=14).encode(
-        text=alt.Text("v:Q", format=fmt), color=alt.condition(dark_cell, alt.value(dark), alt.value(light))
+        text=alt.Text("v:Q", format=fmt), color=alt.Color("ink:N", scale=ink, legend=None)
     )
     return alt.layer(cells, halo, text).properties(width=alt.Step(cell), height=alt.Step(cell * 0.62))

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 import altair as alt
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ui import palette
 
@@ -196,6 +197,11 @@ def source(data: pd.DataFrame | str) -> pd.DataFrame | alt.NamedData:
 SYMLOG_TICKS = [-1e12, -1e10, -1e8, -1e6, -1e4, -100.0, -1.0, 0.0, 1.0, 100.0, 1e4, 1e6, 1e8, 1e10, 1e12]
 
 
+def arrow_table(frame: pd.DataFrame) -> pa.Table:
+    """A DataFrame as the Arrow table a slot takes (without its index): a page can cache it."""
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
 def fill_slots(template: dict, **datasets: pd.DataFrame | dict | list) -> dict:
     """A `vega_spec` template with its named slots (`alt.NamedData`) filled: a shallow copy whose datasets
     gain the slots; inline data the template carries (e.g. `surface_map`'s cells) stay. The template is
@@ -204,7 +210,6 @@ def fill_slots(template: dict, **datasets: pd.DataFrame | dict | list) -> dict:
     A slot may be a DataFrame, a dict of equal-length columns or a list of row dicts; the last two
     become Arrow tables directly, skipping pandas (≈50× cheaper per redraw than a DataFrame).
     """
-    import pyarrow as pa
 
     def table(data):
         if isinstance(data, dict):
