@@ -55,7 +55,12 @@ def tangent_point(x0: float, f0: float, slope: float, w: float) -> dict:
     }
 
 
-NUMBER_FORMAT = "~g"  # axis labels: 2.5, 100, 3.5e+190 (Vega's default wrote 3.5000000000… for huge values)
+# Axis labels: 2.5, 10, 100, 0.001, 3.5e+190. Vega's default wrote 3.5000000000… for huge values, and
+# "~g" alone is rounded to the tick step's precision (10 on a ±10 axis came out as "1e+1").
+NUMBER_LABELS = (
+    "abs(datum.value) >= 1e6 || (datum.value != 0 && abs(datum.value) < 1e-4)"
+    " ? format(datum.value, '.3~e') : format(datum.value, '.6~r')"
+)
 HOVER_POINTS = 100  # pointer-catching points per series (a thinned copy of the curve's grid)
 
 
@@ -274,7 +279,7 @@ def function_and_derivative(
 
     # Ordered by x itself (Vega-Lite's default parses a sort key per row, in the expression interpreter).
     curves = base.mark_line(strokeWidth=3, clip=True).encode(
-        y=alt.Y("f:Q", title=f_title, scale=y_scale, axis=alt.Axis(format=NUMBER_FORMAT)),
+        y=alt.Y("f:Q", title=f_title, scale=y_scale, axis=alt.Axis(labelExpr=NUMBER_LABELS)),
         color=color,
         strokeDash=dash,
         detail="series:N",
@@ -305,7 +310,7 @@ def function_and_derivative(
     dhbase = alt.Chart(catches).encode(x=x_mid)
     dpbase = alt.Chart(picks).encode(x=x_mid)
     dcurves = dbase.mark_line(strokeWidth=3, clip=True).encode(
-        y=alt.Y("df:Q", title=df_title, scale=dy_scale, axis=alt.Axis(format=NUMBER_FORMAT)),
+        y=alt.Y("df:Q", title=df_title, scale=dy_scale, axis=alt.Axis(labelExpr=NUMBER_LABELS)),
         detail="series:N",
         order=alt.Order("x:Q"),
         **({"color": alt.value(palette.category(3))} if single else {"color": color, "strokeDash": dash}),
