@@ -410,7 +410,7 @@ def chain_rule(net: TwoLayerNet, epoch: int, at: tuple) -> None:
         )
     with right:
         thetas = terms.value + offsets
-        loss_chart, slope_chart = charts.loss_slice(
+        chart = charts.loss_slice(
             thetas,
             along,
             slopes,
@@ -422,8 +422,7 @@ def chain_rule(net: TwoLayerNet, epoch: int, at: tuple) -> None:
             df_title="∂L/∂θ",
             height=230,
         )
-        st.vega_lite_chart(loss_chart, width="stretch")
-        st.vega_lite_chart(slope_chart, width="stretch")
+        st.vega_lite_chart(chart, width="stretch")
         st.caption(
             f"The loss as a function of {param} alone (every other parameter frozen), around its current "
             f"value {fmt(terms.value)} (green dot). The green tangent's slope is backward()'s "

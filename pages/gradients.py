@@ -335,7 +335,7 @@ def body():
         with col:
             st.markdown(f"**L along {name}, with {other} fixed** — slope ∂L/∂{name} = {_num(g[i])}")
             x0 = w1 if i == 0 else w2
-            top, bottom = charts.loss_slice(
+            chart = charts.loss_slice(
                 xs,
                 fs,
                 dfs,
@@ -347,8 +347,7 @@ def body():
                 df_title=f"∂L/∂{name}",
                 height=230,
             )
-            st.vega_lite_chart(titled(top, f"L along {name}"), width="stretch")
-            st.vega_lite_chart(titled(bottom, f"∂L/∂{name} along {name}"), width="stretch")
+            st.vega_lite_chart(chart, width="stretch")  # titled by the line above; its axes name the panels
             check_badge(
                 f"∂L/∂{name} at ({w1:g}, {w2:g})",
                 float(g[i]),

@@ -408,14 +408,13 @@ def function_and_derivative(
 
 
 @functools.lru_cache(maxsize=64)
-def _slice_templates(x_title: str, f_title: str, df_title: str, height: int) -> tuple[dict, dict]:
-    top, bottom = function_and_derivative(
-        "curve", fixed="point", x_title=x_title, f_title=f_title, df_title=df_title, height=height, split=True
-    )
+def _slice_template(x_title: str, f_title: str, df_title: str, height: int) -> dict:
     what = f"{f_title} as a function of {x_title}"
-    return (
-        vega_spec(top, description=f"Line chart of {what}, with its tangent at the current point."),
-        vega_spec(bottom, description=f"Line chart of {df_title}, the slope of {what}."),
+    return vega_spec(
+        function_and_derivative(
+            "curve", fixed="point", x_title=x_title, f_title=f_title, df_title=df_title, height=height
+        ),
+        description=f"Line chart of {what}, with its tangent at the current point, above {df_title}, its slope.",
     )
 
 
@@ -431,10 +430,10 @@ def loss_slice(
     f_title: str = "L(θ)",
     df_title: str = "∂L/∂θ",
     height: int = 230,
-) -> tuple[dict, dict]:
-    """`function_and_derivative(split=True)` for one function, drawn: two Vega-Lite dicts (f with its tangent
-    at x₀; f′ below), compiled once per titles and height and refilled with the curve and the point. The
-    f axis spans the curve and the tangent at x₀."""
+) -> dict:
+    """`function_and_derivative` for one function, drawn: one Vega-Lite dict, f with its tangent at x₀ above
+    f′ (one chart, not two: a slider step updates one view), compiled once per titles and height and refilled
+    with the curve and the point. The f axis spans the curve and the tangent at x₀."""
     x = np.asarray(x, dtype=float)
     w = float(x.max() - x.min()) / 8 if x.size else 1.0
     point = tangent_point(x0, f0, slope0, w)
@@ -445,5 +444,4 @@ def loss_slice(
         dy_domain=robust_domain(finite_or_none(df), pad=0.05),
         halfwidth=w,
     )
-    top, bottom = _slice_templates(x_title, f_title, df_title, int(height))
-    return fill_slots(top, **slots, point=point), fill_slots(bottom, **slots, point=point)
+    return fill_slots(_slice_template(x_title, f_title, df_title, int(height)), **slots, point=point)
