@@ -17,7 +17,7 @@ points come with its row (`tangent_point`).
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import altair as alt
 import numpy as np
@@ -72,7 +72,7 @@ def _bounds(domain: Sequence[float] | None) -> tuple[float, float]:
 
 
 def curve_slots(
-    data: pd.DataFrame,
+    data: pd.DataFrame | Mapping[str, np.ndarray],
     *,
     name: str = "curve",
     x_domain: Sequence[float] | None = None,
@@ -99,7 +99,11 @@ def curve_slots(
     names = list(dict.fromkeys(labels))
     x_lo, x_hi = _bounds(x_domain if x_domain is not None else ((x.min(), x.max()) if x.size else None))
     w = float(halfwidth) if halfwidth is not None else tangent_halfwidth(x_lo, x_hi, len(names) or 1)
-    at = pd.Series(labels).groupby(labels, sort=False).cumcount().to_numpy()
+    at = np.arange(labels.size)  # each row's index within its series (one series: the row's own)
+    if len(names) > 1:
+        for n in names:
+            rows = np.flatnonzero(labels == n)
+            at[rows] = np.arange(rows.size)
     every = max(1, int(at.max(initial=0) + 1) // HOVER_POINTS)
     keep = at % every == 0
     hx, hf, hdf = x[keep], f[keep], df[keep]
@@ -439,7 +443,7 @@ def loss_slice(
     point = tangent_point(x0, f0, slope0, w)
     fs = finite_or_none(f)
     slots = curve_slots(
-        curve_frame(x, fs, df),
+        {"x": x, "f": fs, "df": np.asarray(df, dtype=float), "series": np.full(x.size, "f")},  # no DataFrame
         y_domain=robust_domain(np.concatenate([fs, point["ya"], point["yb"]]), pad=0.05),
         dy_domain=robust_domain(finite_or_none(df), pad=0.05),
         halfwidth=w,
