@@ -86,7 +86,7 @@ def chart_template(keys: tuple[str, ...]) -> dict:
     return charts.vega_spec(chart)
 
 
-@cache.data(show_spinner=False, max_entries=128)
+@cache.shared(show_spinner=False, max_entries=128)
 def page_data(keys: tuple[str, ...], half: int, all_params: tuple) -> dict:
     """`analyse` for each activation, and the rows of the chart's slots (once per setting)."""
     results = {k: analyse(k, half, items) for k, items in zip(keys, all_params, strict=True)}

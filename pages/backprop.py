@@ -100,7 +100,7 @@ def _label(option: str) -> str:
 
 
 # -- the history and the player ---------------------------------------------------------------
-@cache.data(show_spinner="Training 10 000 epochs…", max_entries=32)
+@cache.shared(show_spinner="Training 10 000 epochs…", max_entries=32)
 def history(config: tuple, lr: float) -> TrainingHistory:
     """The whole run (core.history), shared by every session on the same settings."""
     return train_history(dict(config), lr, EPOCHS, EVERY)
@@ -123,7 +123,7 @@ def frame_chain(config: tuple, lr: float, frame: int, param: str) -> tuple:
     return net.chain_rule_terms(X, y, param), offsets, along, slopes, float(net.loss(X, y))
 
 
-@cache.data(show_spinner=False, max_entries=32)
+@cache.shared(show_spinner=False, max_entries=32)
 def panels(config: tuple, lr: float) -> tuple[dict, ...]:
     """The player's panels for a history, encoded once (the highlighted edge is set per run)."""
     h = history(config, lr)
