@@ -47,32 +47,34 @@ thread delays the message events too), the rest is the browser's. The probe's ow
 Timings from a shared 2-core machine (others were measuring too: see the load averages): compare the
 ratios, measured in the same run.
 
-measured on 2026-12-02 (00:52 UTC, commit 'browser_steps: split each step ...', load average 10–12 on
-2 cores, so every figure is inflated and the floor app itself varied from 69 to 123 ms):
+slider steps measured on 2026-12-02 (04:35 UTC, after the session that cut them: hybrid renderer,
+chart templates, fewer elements per fragment; quiet machine, load average ~1):
 
-    load average at start: 12.39 10.31 9.37 (2-core machine: 2 CPUs seen)
+    load average at start: 1.12 0.98 1.78 (2-core machine: 2 CPUs seen)
     Slider steps in headless Chromium 1280x720: key press → the frame showing the rerun's last DOM change (median / p90 of 10 presses per page)
       page                   median ms   p90 ms  ratio  charts  touched  nodes  sent 1st msg last msg  idle  long tasks  slider
-      floor app (before)           123      309  1.45x       1        1    274    24      53      105   112        1/59  Frequency (not in the stage)
+      floor app (before)            38       53  0.85x       1        1    274     8      19       27    37           0  Frequency (not in the stage)
+          (1 of 10 runs never showed 'running' in the DOM: timed by the server's answers)
+      derivatives                  105      118  2.34x       2        1   2988    11      20       65   103           0  Step size h
+      gradients                    185      199  4.11x       4        4   4163    12      21       76   175      10/108  Point w₁
+      gradient_descent             112      131  2.49x       0        0   3309    10      18       62    98           0  Start w₁ (not in the stage)
+      backprop                     237      255  5.26x       1        1   5386    12      23       85   199      10/113  Hidden units (not in the stage)
+      jacobians                    114      127  2.53x       4        1   4005    13      22       71   112           0  Outputs m
+      playground                   181      198  4.02x       0        0   4294    11      24       97   154        4/58  Noise (not in the stage)
+      autodiff                      91      100  2.02x       1        0   2695    10      17       63    90           0  Backward step (0 = before backward(), 8 = done)
+          (1 of 10 runs never showed 'running' in the DOM: timed by the server's answers)
+      activations                  118      138  2.63x       1        1   4000    11      18       60   113        6/78  x range ±
+      losses                       113      139  2.51x       4        1   4553    12      17       60   108        4/71  Target y
+      vanishing_gradients          111      133  2.47x       1        1   4018    10      20       63   108        1/53  Depth L (layers)
+      gradient_checking            106      125  2.35x       2        2   2611    10      20       58   101        2/55  Step ε
           (2 of 10 runs never showed 'running' in the DOM: timed by the server's answers)
-      derivatives                  479     1210  5.62x       2        1   4677    40      61      340   474      34/602  Step size h
-      gradients                    658     1134  7.73x       6        6   7855    20      42      416   624     41/1641  Point w₁
-      gradient_descent             503      997  5.91x       0        0   3309    17      45      302   395      26/543  Start w₁ (not in the stage)
-          (1 of 10 runs never showed 'running' in the DOM: timed by the server's answers)
-      backprop                     784      983  9.20x       2        2   5877    19      41      252   489      28/464  Hidden units (not in the stage)
-      jacobians                    634      823  7.44x       4        1   4338    18      34      346   500      33/465  Outputs m
-      playground                   651      874  7.64x       0        0   6221    21      67      256   491      21/365  Noise (not in the stage)
-          (1 of 10 runs never showed 'running' in the DOM: timed by the server's answers)
-      autodiff                    1953     2822 22.92x       1        0   2828    28      41      572  1949     31/2203  Backward step (0 = before backward(), 8 = done)
-      activations                 1753     2528 20.57x       1        1  10142    31      52      297   489     33/2075  x range ±
-      losses                       687     1254  8.06x       4        1   5478    23      41      503   599      33/766  Target y
-          (1 of 10 runs never showed 'running' in the DOM: timed by the server's answers)
-      vanishing_gradients          358      549  4.20x       1        1   4228    13      38      176   328      22/400  Depth L (layers)
-      gradient_checking            333      570  3.91x       2        2   2724    15      42      208   330      22/591  Step ε
-          (1 of 10 runs never showed 'running' in the DOM: timed by the server's answers)
-      floor app (after)             69       93  0.81x       1        1    274    13      24       48    58           0  Frequency (not in the stage)
-      floor median (both floor rows) 85 ms; target: every page's ratio <= 1.50. 'touched': charts with a DOM change in a step (median); 'nodes': DOM elements on the page; 'sent': key press → the browser sends the rerun request (the slider's debounce; median ms); '1st/last msg': key press → the server's first / last websocket message of the rerun arrives (median ms; the end of the server's part); 'idle': key press → the DOM shows the script state notRunning (median ms); 'long tasks': count/longest ms over all measured presses
-    load average after the steps: 9.98 11.56 10.38
+      floor app (after)             48       65  1.08x       1        1    274    10      21       39    45           0  Frequency (not in the stage)
+      floor median (both floor rows) 45 ms; target: every page's ratio <= 1.50. 'touched': charts with a DOM change in a step (median); 'nodes': DOM elements on the page; 'sent': key press → the browser sends the rerun request (the slider's debounce; median ms); '1st/last msg': key press → the server's first / last websocket message of the rerun arrives (median ms; the end of the server's part); 'idle': key press → the DOM shows the script state notRunning (median ms); 'long tasks': count/longest ms over all measured presses
+    load average after the steps: 1.21 1.18 1.72
+
+heavy links measured on 2026-12-02 (00:52 UTC, commit 'browser_steps: split each step ...', load average
+10–12 on 2 cores, so every figure is inflated):
+
     Pages opened from a link, headless Chromium 1280x720: navigation start → the page idle with its charts drawn (the frame showing its last DOM change)
       page               formula in the link              cold ms  warm ms  /floor  /default  longest task  long tasks  DOM nodes  charts
       floor app          (one slider, one chart)             2497     1755   1.00x     1.00x         412 ms           3        274       1
