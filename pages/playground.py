@@ -26,6 +26,7 @@ from ui.state import UrlState
 from ui.text import plain
 
 PAGE = "playground"
+EDGE_WIDTH_LABELS = {"w": "|w|", "grad": "|∂L/∂w|"}  # what an edge's width shows
 PLAYER_KEY = f"{PAGE}.player"
 MAX_INTERVALS = (
     200  # at most 201 frames per replay: epoch 0, then every k epochs (k divides the run's epochs)
@@ -335,7 +336,7 @@ def _weight_choice(settings: RunSettings) -> str:
         ("w", "grad"),
         "w",
         container=c4,
-        format_func=lambda o: "|w|" if o == "w" else "|∂L/∂w|",
+        format_func=EDGE_WIDTH_LABELS.__getitem__,
         help="Draw each edge as thick as its weight, or as its current gradient.",
     )
     wl = int(state.select("wl", "Weight of layer", layer_opts, "1", container=c1))
