@@ -677,7 +677,7 @@ async def ws_counts(base: str, pages: dict[str, str]) -> dict[str, dict[str, int
 
 async def element_changes(base: str, pages: dict[str, str], moves: int = 4) -> dict[str, tuple]:
     """Per page: the elements a slider move re-sends and how many of them differ from the previous move's
-    (by kind). A browser redraws only the elements whose content changed (Streamlit's frontend keeps an
+    (by kind; and the re-sent ones by kind, blocks included). A browser redraws only the elements whose content changed (Streamlit's frontend keeps an
     unchanged element as it is), but the server builds and sends every one of them. The slider steps
     to a neighbouring value and back, as in benchmarks/browser_steps.py."""
     out: dict[str, tuple] = {}
@@ -701,6 +701,7 @@ async def element_changes(base: str, pages: dict[str, str], moves: int = 4) -> d
         before: dict[tuple[int, ...], tuple[str, bytes]] = {}
         sent = changed = 0
         kinds: dict[str, int] = {}
+        resent: dict[str, int] = {}
         for i in range(moves + 1):
             now.clear()
             w.value = w.value + (w.step if (i % 2 == 0) == (w.value + w.step <= w.hi) else -w.step)
@@ -708,12 +709,18 @@ async def element_changes(base: str, pages: dict[str, str], moves: int = 4) -> d
             if i:
                 sent += len(now)
                 for path, (kind, body) in now.items():
+                    resent[kind] = resent.get(kind, 0) + 1
                     if before.get(path, ("", b""))[1] != body:
                         changed += 1
                         kinds[kind] = kinds.get(kind, 0) + 1
             before = dict(now)
         await s.close()
-        out[page or "floor"] = (sent / moves, changed / moves, {k: v / moves for k, v in kinds.items()})
+        out[page or "floor"] = (
+            sent / moves,
+            changed / moves,
+            {k: v / moves for k, v in kinds.items()},
+            {k: v / moves for k, v in resent.items()},
+        )
     return out
 
 
@@ -839,11 +846,15 @@ def main() -> None:
                     "\nElements per slider move (a neighbouring value and back): re-sent / changed, by kind"
                 )
                 for _name, base, _pids, pg, _ in targets:
-                    for page, (sent, changed, kinds) in (await element_changes(base, pg)).items():
-                        by_kind = ", ".join(
-                            f"{k} {v:g}" for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])
-                        )
-                        print(f"  {page:20} {sent:5.0f} re-sent  {changed:4.0f} changed  ({by_kind})")
+                    for page, (sent, changed, kinds, resent) in (await element_changes(base, pg)).items():
+
+                        def by_kind(counts: dict[str, float]) -> str:
+                            return ", ".join(
+                                f"{k} {v:g}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1])
+                            )
+
+                        print(f"  {page:20} {sent:5.0f} re-sent  {changed:4.0f} changed  ({by_kind(kinds)})")
+                        print(f"  {'':20} re-sent: {by_kind(resent)}")
             if args.per_page:
                 print(
                     f"\nCPU per interaction, one student, {args.moves} moves per page (load {load_average()})"

@@ -225,6 +225,11 @@ def teaching_snippet(page: str) -> str | None:
     return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
+def show_code_key(page: str) -> str:
+    """The session-state key of a page's "Show the code" expander (True: open, its code is drawn)."""
+    return f"{page}.show_code_open"
+
+
 def show_code(
     *objects: Callable | type,
     label: str = "Show the code",
@@ -234,12 +239,18 @@ def show_code(
     """A short teaching version of the page's computation, and the exact `core/` source one click further.
 
     The teaching version is `ui/snippets/<page>.py` (page = the calling page file's name by default).
+    The code is drawn only while the expander is open (opening it is a rerun): a closed expander's
+    content is still in the browser, and its syntax-highlighted blocks were re-rendered on every slider
+    step, ~15 ms of each step on Jacobians (`benchmarks/browser_steps.py`).
     """
     if page is None:
         caller = inspect.currentframe()
         page = Path(caller.f_back.f_code.co_filename).stem if caller and caller.f_back else ""
     snippet = teaching_snippet(page)
-    with st.expander(label, icon=":material/code:"):
+    box = st.expander(label, icon=":material/code:", key=show_code_key(page), on_change="rerun")
+    with box:
+        if not box.open:
+            return
         if snippet is not None:
             teach, full = st.tabs(["Teaching version", "Full core source"])
             teach.caption("The same computation in a few lines of NumPy: copy it into a file and run it.")

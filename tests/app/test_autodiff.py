@@ -301,7 +301,7 @@ def test_link_with_an_out_of_range_step_falls_back_with_a_notice():
 
 
 def test_show_code_lists_the_ops_of_the_graph():
-    from ui.shell import teaching_snippet
+    from ui.shell import show_code_key, teaching_snippet
 
     teaching = teaching_snippet("autodiff").strip()  # the short version comes first; the core source follows
 
@@ -309,6 +309,9 @@ def test_show_code_lists_the_ops_of_the_graph():
         return "\n".join(c.value for c in at.code if c.value.strip() != teaching)
 
     at = open_page(PAGE)
+    assert not core_code(at), "closed: no code drawn"
+    at.session_state[show_code_key("autodiff")] = True  # the learner opens "Show the code"
+    at.run()
     code = core_code(at)
     for name in ("def __mul__", "def __add__", "def __pow__", "def backward", "def _propagate"):
         assert name in code

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from tests.support import PAGES, assert_ok, open_page
-from ui.shell import SNIPPETS
+from ui.shell import SNIPPETS, show_code_key
 
 CONCEPT_PAGES = [p for p in PAGES if p.url_path]
 SNIPPET_FILES = sorted(SNIPPETS.glob("*.py"))
@@ -49,6 +49,10 @@ def test_teaching_version_is_short_numpy_only_and_runs(path, tmp_path):
 )
 def test_show_the_code_shows_the_teaching_version_first(page):
     at = open_page(page)
+    assert_ok(at)
+    assert not at.code and not at.tabs, "closed: the code is not drawn (nor re-rendered on every step)"
+    at.session_state[show_code_key(page.url_path)] = True  # the learner opens "Show the code"
+    at.run()
     assert_ok(at)
     tabs = [t.label for t in at.tabs]
     assert tabs[:2] == ["Teaching version", "Full core source"], tabs
