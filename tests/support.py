@@ -86,6 +86,12 @@ def markdown_texts(at: AppTest) -> list[str]:
     return out
 
 
+def prose(at: AppTest) -> list[str]:
+    """The page's text in Markdown and captions: a note may be a caption or a line in small type
+    (`ui.text.small`) inside a larger Markdown element."""
+    return [el.value for kind in ("markdown", "caption") for el in at.get(kind)]
+
+
 def live_markup(at: AppTest, raw: str) -> list[tuple[str, str]]:
     """(signature, text) for each place where a piece of `raw` would render as live markup.
 

@@ -11,7 +11,7 @@ import streamlit as st
 
 from core.expression import ParseError
 from core.gradient_check import GOOD, SUSPICIOUS, level_of
-from ui.text import inert, plain
+from ui.text import inert, plain, small
 
 
 def ensure_entry() -> None:
@@ -85,13 +85,12 @@ def check_badge(
     Returns the colour, which tests and callers may use.
     """
     level = check_level(rel_err, good, suspicious)
-    box = container.container(border=True)
-    box.markdown(
+    # One Markdown element in its bordered box (the note in small type, not a caption of its own).
+    container.container(border=True).markdown(
         f"**{label}** &nbsp; :{level}-badge[{_ICONS[level]} {_WORDS[level]}]  \n"
         f"{a_name}: `{fmt(a)}` · {b_name}: `{fmt(b)}` · relative error `{rel_err:.1e}`"
+        + (f"\n\n{small(note)}" if note else "")
     )
-    if note:
-        box.caption(note)
     return level
 
 

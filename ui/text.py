@@ -60,3 +60,22 @@ def inert(text: str, limit: int | None = LIMIT) -> str:
 def plain(text: str) -> str:
     """A whole message that may embed user text (e.g. a parser message), shown literally."""
     return escape(shorten(text, None))
+
+
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)*\1", re.S)
+_BARE_BRACKET = re.compile(r"(?<!\\)([\[\]])")
+
+
+def small(markdown: str) -> str:
+    """`markdown` in Streamlit's small type (`:small[...]`), as a line inside a larger Markdown element.
+
+    One element instead of a markdown and a caption (each element costs a browser re-render per slider
+    step). A bracket outside a code span would end the directive early, so it is escaped; text already
+    made inert keeps its escapes."""
+    out, at = [], 0
+    for m in _CODE_SPAN.finditer(markdown):
+        out.append(_BARE_BRACKET.sub(r"\\\1", markdown[at : m.start()]))
+        out.append(m.group(0))
+        at = m.end()
+    out.append(_BARE_BRACKET.sub(r"\\\1", markdown[at:]))
+    return ":small[" + "".join(out) + "]"

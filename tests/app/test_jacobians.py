@@ -8,7 +8,7 @@ import pyarrow as pa
 import pytest
 import streamlit as st
 
-from tests.support import assert_ok, badges, open_page, page_tables
+from tests.support import assert_ok, badges, open_page, page_tables, prose
 from ui import timing
 from ui.navigation import page_by_url
 
@@ -126,7 +126,7 @@ def test_saturated_softmax_is_explained_not_hidden():
     assert_ok(at)
     assert _badge(at, "Article's double loop vs vectorized") == "green"
     assert _badge(at, "Vectorized vs central differences") != "green"
-    assert any("nearly saturated" in c.value for c in at.caption)
+    assert any("nearly saturated" in t for t in prose(at))
 
 
 def test_heatmaps_and_charts_carry_the_data(page):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.gradient_flow import PRESETS
-from tests.support import assert_ok, badges, open_page, page_tables
+from tests.support import assert_ok, badges, open_page, page_tables, prose
 from ui.navigation import page_by_url
 
 pytestmark = pytest.mark.timeout(120)
@@ -117,7 +117,7 @@ def test_threshold_above_the_norm_leaves_gradients_unchanged():
 def test_vanishing_check_is_honest_about_unresolvable_layers():
     at = _click(open_page(PAGE), "vanishing")
     assert badges(at) == ["green"]
-    notes = " ".join(c.value for c in at.caption)
+    notes = " ".join(prose(at))
     assert "below the round-off of the loss" in notes
     # the badge names a layer above the first: the first layer's gradient (~1e-26) cannot be measured
     badge = next(m.value for m in at.markdown if "-badge[" in m.value)
