@@ -388,7 +388,7 @@ def chain_rule(names: tuple[str, ...], epoch: int, at: tuple) -> None:
         "Weight or bias θ",
         names,
         DEFAULT_PARAM,
-        container=st.container(width=300),
+        container=_Sized(st, 300),
         help="W1[i,j]: input i → hidden unit j; W2[j,0]: hidden unit j → output; b: biases. "
         "Its edge is highlighted in the network above.",
     )
