@@ -18,6 +18,7 @@ from ui.graphs import backward_looks, backward_moment, describe, graph_layout, g
 from ui.layout import stage_chart, stage_control, titled
 from ui.shell import check_badge, fmt, formula, header, show_code, show_parse_error, thresholds_caption
 from ui.state import UrlState, follow_outside_fragment, stop_ends_the_page, stop_page
+from ui.text import small
 
 PAGE = "autodiff"
 DRAW_LIMIT = 60  # larger graphs get a summary instead of an unreadable picture
@@ -228,8 +229,8 @@ def body() -> tuple[str, ...]:
     def stepper() -> None:
         """The step slider and everything that shows the step (the graph, what the step does, the inputs'
         grads so far): a move reruns only this, not the example's settings, the check or the text below."""
-        st.subheader("Step through the backward pass")
-        s1, s2 = stage_control().columns([1, 1.3], vertical_alignment="bottom")
+        # The slider and its four buttons in one row (one block; columns cost eight).
+        row = stage_control().container(horizontal=True, vertical_alignment="bottom", wrap=False)
         step = int(
             state.slider(
                 "step",
@@ -237,12 +238,12 @@ def body() -> tuple[str, ...]:
                 0,
                 n_steps,
                 n_steps,
-                container=s1,
+                container=row,
                 help="backward() visits the nodes in reverse topological order: "
                 "a node only after every node that uses it.",
             )
         )
-        b1, b2, b3, b4 = s2.columns(4)
+        b1 = b2 = b3 = b4 = row
         b1.button(
             "Start",
             key=f"{PAGE}.first",
@@ -250,7 +251,6 @@ def body() -> tuple[str, ...]:
             on_click=_move,
             args=(-n_steps, n_steps),
             disabled=step == 0,
-            width="stretch",
         )
         b2.button(
             "Back",
@@ -259,7 +259,6 @@ def body() -> tuple[str, ...]:
             on_click=_move,
             args=(-1, n_steps),
             disabled=step == 0,
-            width="stretch",
         )
         b3.button(
             "Next",
@@ -268,7 +267,6 @@ def body() -> tuple[str, ...]:
             on_click=_move,
             args=(1, n_steps),
             disabled=step == n_steps,
-            width="stretch",
         )
         b4.button(
             "End",
@@ -277,7 +275,6 @@ def body() -> tuple[str, ...]:
             on_click=_move,
             args=(n_steps, n_steps),
             disabled=step == n_steps,
-            width="stretch",
         )
 
         current = steps[step - 1] if step else None
@@ -353,12 +350,6 @@ def body() -> tuple[str, ...]:
                     alt=describe(nodes, tr.edges, inputs, step, n_steps, moment["current"]),
                     fit=len(nodes) >= 6,
                 )
-            st.caption(
-                "Boxes are values (name, data, grad), circles the operations that made them; inputs in blue, "
-                "constants by their value, the output on the right (double border). Orange: the node whose grad "
-                "is being passed back along the orange arrows; “+= …” under a grad is what this step adds to it. "
-                "Dashed: part of the grad received; greyed “grad 0”: not reached yet."
-            )
         else:
             summary = result["summary"]
             st.info(
@@ -402,14 +393,18 @@ def body() -> tuple[str, ...]:
                     f"| `{names[i]}` | {fmt(result['theta'][i], 4)} | {shown} | {fmt(finals[i], 4)} | "
                     f"{fmt(r.numeric, 4)} | {r.rel_error:.0e} |"
                 )
-            t1, t2 = st.columns([1.5, 1], gap="medium")
-            with t1:
-                st.markdown("\n".join(rows))
-                st.caption(
-                    f"Output {out_name} = {fmt(result['output'])}. The third column fills in as you step; at step "
-                    f"{n_steps} it equals what `backward()` computes in one call."
-                )
-            with t2:
+            # The table and its note (one Markdown element) beside the chart: one block, not three.
+            row = st.container(horizontal=True, gap="medium", wrap=False)
+            row.markdown(
+                "\n".join(rows)
+                + "\n\n"
+                + small(
+                    f"Output {out_name} = {fmt(result['output'])}. The third column fills in as you step; at "
+                    f"step {n_steps} it equals what `backward()` computes in one call."
+                ),
+                width=470,
+            )
+            with row:
                 st.vega_lite_chart(
                     spec=titled(
                         grad_bars(tuple(names), tuple(so_far), numeric, out_name),
@@ -421,6 +416,15 @@ def body() -> tuple[str, ...]:
         if names:
             _inputs_table()
 
+    # Static: outside the step's fragment (a step re-sends only what it changes).
+    st.subheader("Step through the backward pass")
+    if len(nodes) <= DRAW_LIMIT:
+        st.caption(
+            "Boxes are values (name, data, grad), circles the operations that made them; inputs in blue, "
+            "constants by their value, the output on the right (double border). Orange: the node whose grad "
+            "is being passed back along the orange arrows; “+= …” under a grad is what this step adds to it. "
+            "Dashed: part of the grad received; greyed “grad 0”: not reached yet."
+        )
     stepper()
 
     def _inputs_check() -> None:

@@ -5,6 +5,9 @@ from ui.shell import ensure_entry
 
 ensure_entry()
 
+from functools import cache as memo
+from functools import partial
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -26,9 +29,11 @@ from ui import charts, player, wording
 from ui.layout import stage_chart, stage_control
 from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
 from ui.state import UrlState
+from ui.text import small
 
 PLAYER_KEY = "backprop.player"
 PRINTOUT_KEY = "backprop.printout_open"  # the printout expander's state (open: its lines are drawn)
+CHECK_TABLE_KEY = "backprop.check_table_open"  # the gradient check's table: drawn only while open
 EPOCHS = 10_000  # the history the player replays: 10 000 epochs…
 EVERY = 10  # …a frame every 10 epochs (1 001 frames; the article's 1 000 is frame 100)
 ARTICLE_EPOCHS = 1000  # the article trains for 1000 epochs and prints every 100th loss
@@ -75,10 +80,15 @@ def _lr() -> float:
     return float(state.get("lr"))
 
 
+@memo
+def _param_names(n_hidden: int) -> tuple[str, ...]:
+    """The parameters' names for a hidden width (building a network for them was ~2 % of a rerun)."""
+    return tuple(TwoLayerNet(n_hidden=n_hidden).param_names())
+
+
 def _architecture_changed() -> None:
     """A new architecture means a new network (get_trainer rebuilds it); keep the chosen weight valid."""
-    names = TwoLayerNet(n_hidden=int(state.get("hidden"))).param_names()
-    if st.session_state.get(state.key("param")) not in names:
+    if st.session_state.get(state.key("param")) not in _param_names(int(state.get("hidden"))):
         state.set("param", DEFAULT_PARAM)
 
 
@@ -107,10 +117,13 @@ def history(config: tuple, lr: float) -> TrainingHistory:
 
 
 @cache.data(show_spinner=False, max_entries=512)
-def frame_check(config: tuple, lr: float, frame: int) -> CheckReport:
-    """The gradient check of the network at one frame of a run: the same for every session paused there
-    (2 forward passes per parameter, the largest part of a rerun before it was cached)."""
-    return history(config, lr).net_at(frame).gradient_check(*xor_data())
+def frame_check(config: tuple, lr: float, frame: int) -> tuple[CheckReport, tuple[float, ...]]:
+    """The gradient check of the network at one frame of a run and its parameters' values: the same for
+    every session paused there (2 forward passes per parameter, the largest part of a rerun before it
+    was cached)."""
+    net = history(config, lr).net_at(frame)
+    report = net.gradient_check(*xor_data())
+    return report, tuple(float(net.get_param(r.name)) for r in report.rows)
 
 
 @cache.data(show_spinner=False, max_entries=512)
@@ -182,7 +195,7 @@ def _lesson(h: TrainingHistory, frame: int, article_run: bool) -> None:
     at = h.frame_of(ARTICLE_EPOCHS)
     preds = ", ".join(f"{x} → {p:.4f}" for x, p in zip(INPUTS, h.predictions[at], strict=True))
     epoch = int(h.epochs[frame])
-    now = f"on screen, at epoch {epoch:,}, the loss is {h.loss[frame]:.6f}."
+    now = f"on screen, at epoch {epoch:,}, the loss is **{h.loss[frame]:.6f}**."
     if h.solved_at is None:
         later = f"Within {EPOCHS:,} epochs not all four samples get on the right side of 0.5; {now}"
     else:
@@ -229,9 +242,23 @@ def _printout(h: TrainingHistory) -> None:
         )
 
 
+class _Sized:
+    """A row's slot of a fixed width for a `ui.state` widget, which takes a `container=` but no width: its
+    one widget call gets `width=` added (a column per widget would cost a block each)."""
+
+    def __init__(self, row, width: int) -> None:
+        self.row, self.width = row, width
+
+    def __getattr__(self, name: str):
+        return partial(getattr(self.row, name), width=self.width)
+
+
 def controls() -> None:
     """The network's settings, under the player (a change reruns the stage and recomputes the history)."""
-    c1, c2, c3, c4, c5, c6, c7 = st.columns([1, 1.25, 1, 1.2, 0.7, 1.3, 1.2], vertical_alignment="bottom")
+    # One row (one block) rather than seven columns (eight blocks): each is re-sent with every setting.
+    row = st.container(horizontal=True, vertical_alignment="bottom", gap="small", wrap=False)
+    c1, c3, c4, c5, c6, c7 = (_Sized(row, w) for w in (105, 80, 115, 65, 120, 105))  # px
+    c2 = row  # the hidden activation's: the rest
     state.slider(
         "hidden",
         "Hidden units",
@@ -297,7 +324,6 @@ def controls() -> None:
         key="backprop.preset_article",
         icon=":material/menu_book:",
         on_click=_apply_article,
-        width="stretch",
         help="3 sigmoid units, MSE, the article's initial weights (seed 42), η = 1.0 — from epoch 0.",
     )
 
@@ -311,7 +337,7 @@ def stage() -> None:
     config = tuple(sorted(_config().items()))
     h = history(config, _lr())
     param = st.session_state.get(state.key("param"), DEFAULT_PARAM)
-    if param not in TwoLayerNet(n_hidden=int(state.get("hidden"))).param_names():
+    if param not in _param_names(int(state.get("hidden"))):
         param = DEFAULT_PARAM
     specs = list(panels(config, _lr()))
     specs[0] = {**specs[0], "highlight": _highlight(param, int(state.get("hidden")))}
@@ -342,39 +368,31 @@ def _player(h: TrainingHistory, specs: list, history_id: str) -> int:
 
 
 def frame_panels(h: TrainingHistory, frame: int, config: tuple) -> None:
-    net = h.net_at(frame)
+    """What the paused frame shows. Its epoch and loss are in the player's readout and the lesson below
+    (with the epoch XOR is solved from): no row of metrics repeating them (4 more elements per step)."""
     epoch = int(h.epochs[frame])
     st.subheader(f"Paused at epoch {epoch:,}")
-    m1, m2, m3 = st.columns(3)
-    m1.metric("Epoch (paused on)", f"{epoch:,}")
-    m2.metric("Loss", f"{h.loss[frame]:.6f}")
-    m3.metric(
-        "XOR solved",
-        f"epoch {h.solved_at:,}" if h.solved_at is not None else "not yet",
-        help="First epoch at which all four predictions are on the right side of 0.5.",
-    )
     _lesson(h, frame, dict(config) == ARTICLE_NET and _lr() == ARTICLE["lr"])
     _printout(h)
-    chain_rule(net, epoch, (config, _lr(), frame))
-    gradient_check(net, frame_check(config, _lr(), frame))
+    names = _param_names(dict(config)["n_hidden"])
+    chain_rule(names, epoch, (config, _lr(), frame))
+    gradient_check(*frame_check(config, _lr(), frame))
 
 
 # -- the chain rule for one weight ----------------------------------------------------------------
-def chain_rule(net: TwoLayerNet, epoch: int, at: tuple) -> None:
+def chain_rule(names: tuple[str, ...], epoch: int, at: tuple) -> None:
     """`at` = (config, lr, frame): where in which run (the numbers come from `frame_chain`'s cache)."""
     st.subheader(f"The chain rule for one weight, at epoch {epoch:,}")
-    top_left, top_right = st.columns([1, 2.2], gap="large", vertical_alignment="center")
     param = state.select(
         "param",
         "Weight or bias θ",
-        net.param_names(),
+        names,
         DEFAULT_PARAM,
-        container=top_left,
+        container=_Sized(st, 300),
         help="W1[i,j]: input i → hidden unit j; W2[j,0]: hidden unit j → output; b: biases. "
         "Its edge is highlighted in the network above.",
     )
     terms, offsets, along, slopes, f0 = frame_chain(*at, param)
-    top_right.latex(terms.formula)
     values = [np.ravel(factor.values) for factor in terms.factors]
     head = "| sample x | " + " | ".join(f"${factor.symbol}$" for factor in terms.factors) + " | product |"
     rows = [head, "|:---|" + "---:|" * (len(terms.factors) + 1)]
@@ -383,21 +401,27 @@ def chain_rule(net: TwoLayerNet, epoch: int, at: tuple) -> None:
         rows.append(f"| {x} | {cells} | **`{_num(terms.per_sample[k])}`** |")
     blanks = " | " * len(terms.factors)
     rows.append(f"| **mean** (÷ {terms.m}) |{blanks}**`{_num(terms.product)}`** |")
-    st.markdown("\n".join(rows))
-    st.caption(
-        "Each factor is a local derivative read off the forward pass's cache (z₁, a₁, z₂, a₂). For one sample "
-        "they multiply; the loss is a mean over the 4 samples, so the gradient is the mean of the products."
+    # The formula, the table and its note: one Markdown element (they change together).
+    st.markdown(
+        f"$$\n{terms.formula}\n$$\n\n"
+        + "\n".join(rows)
+        + "\n\n"
+        + small(
+            "Each factor is a local derivative read off the forward pass's cache (z₁, a₁, z₂, a₂). For one "
+            "sample they multiply; the loss is a mean over the 4 samples, so the gradient is the mean of the "
+            "products."
+        )
     )
     left, right = st.columns([1, 1.1], gap="large")
+    activation = dict(at[0])["activation"]
     with left:
         st.markdown(
             "\n".join(
-                f"- ${factor.symbol}$ "
-                f"{wording.chain_factor_meaning(factor.role, factor.unit, net.activation, net.n_out)}"
+                f"- ${factor.symbol}$ {wording.chain_factor_meaning(factor.role, factor.unit, activation, 1)}"
                 for factor in terms.factors
             )
+            + f"\n\n**∂L/∂{param} = `{fmt(terms.product)}`** (the mean of the products)"
         )
-        st.markdown(f"**∂L/∂{param} = `{fmt(terms.product)}`** (the mean of the products)")
         check_badge(
             "Chain rule vs backward()",
             terms.product,
@@ -432,59 +456,70 @@ def chain_rule(net: TwoLayerNet, epoch: int, at: tuple) -> None:
 
 
 # -- gradient check -----------------------------------------------------------------------------
-def gradient_check(net: TwoLayerNet, check: CheckReport) -> None:
+def gradient_check(check: CheckReport, values: tuple[float, ...]) -> None:
     st.subheader("Gradient check: backward() against central differences")
     check_rows = check.rows
+    worst = check_rows[int(np.argmax([r.rel_error for r in check_rows]))]
+    row = st.container(
+        horizontal=True, gap="large", wrap=False
+    )  # the verdict beside what it means: one block
+    level = check_badge(
+        f"Worst of {len(check_rows)} parameters: {worst.name}",
+        worst.analytic,
+        worst.numeric,
+        worst.rel_error,
+        a_name="backward()",
+        b_name="(L(θ+h) − L(θ−h)) / 2h, h = 1e-6",
+        container=_Sized(row, 340),
+    )
+    notes = [
+        thresholds_caption() + " Each row moves one parameter by ±h and recomputes the loss: no chain rule "
+        "involved, so it checks backward() independently."
+    ]
+    relu_kink = level != "green" and state.get("activation") == "relu"
+    if level != "green" and not relu_kink:
+        notes.append(
+            f"{worst.name}'s gradient is tiny ({fmt(worst.analytic)}): the central difference's round-off "
+            "(≈ 1e-16·L/h) is no longer small next to it, so its relative error grows although backward() "
+            "is right — the whole-vector error above stays small. Compare at epoch 0 (Reset)."
+        )
+    row.markdown(
+        f"Whole gradient vector (all {len(check_rows)} components, norm-wise): relative error "
+        f"`{check.overall:.1e}`.\n\n" + "\n\n".join(small(n) for n in notes),
+        width="stretch",
+    )
+    if relu_kink:
+        st.warning(
+            "ReLU has a kink at z = 0, where it has no derivative. With zero biases the input [0, 0] gives "
+            "z₁ = 0 exactly: backward() uses ReLU′(0) = 0, the central difference straddles the kink and "
+            "sees the average slope. The disagreement is the kink, not a bug.",
+            icon=":material/info:",
+        )
+    # Every parameter's row: drawn only while open (closed, a step does not re-send and redraw 13–33 rows).
+    box = st.expander(
+        f"Every parameter: backward() and the central difference side by side ({len(check_rows)} rows)",
+        icon=":material/table:",
+        key=CHECK_TABLE_KEY,
+        on_change="rerun",
+    )
+    if not box.open:
+        return
     # Written as text here: a pandas Styler's formatting was a fifth of this page's rerun on the server.
     table = pd.DataFrame(
         {
             "parameter": [r.name for r in check_rows],
-            "value": [f"{net.get_param(r.name):.6f}" for r in check_rows],
+            "value": [f"{v:.6f}" for v in values],
             "backward()": [f"{r.analytic:.6e}" for r in check_rows],
             "central difference": [f"{r.numeric:.6e}" for r in check_rows],
             "relative error": [f"{r.rel_error:.1e}" for r in check_rows],
         }
     )
-    worst = check_rows[int(np.argmax([r.rel_error for r in check_rows]))]
-    g1, g2 = st.columns([1, 1.8], gap="large")  # the table: room for its numbers on one line
-    with g1:
-        level = check_badge(
-            f"Worst of {len(check_rows)} parameters: {worst.name}",
-            worst.analytic,
-            worst.numeric,
-            worst.rel_error,
-            a_name="backward()",
-            b_name="(L(θ+h) − L(θ−h)) / 2h, h = 1e-6",
-        )
-        whole = check.overall
-        st.markdown(
-            f"Whole gradient vector (all {len(check_rows)} components, norm-wise): relative error "
-            f"`{whole:.1e}`."
-        )
-        st.caption(
-            thresholds_caption() + " Each row moves one parameter by ±h and recomputes the loss: no chain "
-            "rule involved, so it checks backward() independently."
-        )
-        if level != "green" and state.get("activation") == "relu":
-            st.warning(
-                "ReLU has a kink at z = 0, where it has no derivative. With zero biases the input [0, 0] gives "
-                "z₁ = 0 exactly: backward() uses ReLU′(0) = 0, the central difference straddles the kink and "
-                "sees the average slope. The disagreement is the kink, not a bug.",
-                icon=":material/info:",
-            )
-        elif level != "green":
-            st.caption(
-                f"{worst.name}'s gradient is tiny ({fmt(worst.analytic)}): the central difference's round-off "
-                "(≈ 1e-16·L/h) is no longer small next to it, so its relative error grows although backward() "
-                "is right — the whole-vector error above stays small. Compare at epoch 0 (Reset)."
-            )
-    with g2:
-        # A static table, not st.dataframe: the data grid redraws its accessible copy ~200 ms after every rerun.
-        st.table(
-            table,
-            hide_index=True,
-            height="content" if len(table) <= 18 else 600,  # 8 hidden units: 33 rows, scrolled
-        )
+    # A static table, not st.dataframe: the data grid redraws its accessible copy ~200 ms after every rerun.
+    box.table(
+        table,
+        hide_index=True,
+        height="content" if len(table) <= 18 else 600,  # 8 hidden units: 33 rows, scrolled
+    )
 
 
 stage()

@@ -66,6 +66,8 @@ def table(at) -> dict[str, list[str]]:
     md = next(m.value for m in at.markdown if m.value.startswith("| input |"))
     rows = {}
     for line in md.splitlines()[2:]:
+        if not line.startswith("|"):  # the table ends; its note follows in small type
+            break
         cells = [c.strip() for c in line.strip("|").split("|")]
         rows[cells[0].strip("`")] = cells[1:]
     return rows

@@ -24,12 +24,34 @@ ARTICLE_LINES = ["Epoch    0: Loss = 0.133791", "Epoch  900: Loss = 0.105993"]
 ARTICLE_PREDICTIONS = ["0.3080", "0.6015", "0.5661", "0.5920"]
 
 
-def _metric(at, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
+def _lesson(at) -> str:
+    return " ".join(i.value for i in at.info)
 
 
 def _epoch(at) -> int:
-    return int(_metric(at, "Epoch (paused on)").replace(",", ""))
+    """The epoch the panels show: their heading ("Paused at epoch 1,000") and the lesson's "on screen"."""
+    heading = next(h.value for h in at.subheader if h.value.startswith("Paused at epoch "))
+    epoch = int(heading.removeprefix("Paused at epoch ").replace(",", ""))
+    assert f"at epoch {epoch:,}, the loss is" in _lesson(at)
+    return epoch
+
+
+def _loss(at) -> str:
+    """The loss on screen at the paused epoch, as the lesson states it (6 decimals)."""
+    return _lesson(at).split(", the loss is **")[1].split("**")[0]
+
+
+def _check_table(at):
+    """The gradient check's table: drawn once its expander is opened (closed, a step does not send it)."""
+    if (
+        "backprop.check_table_open" not in at.session_state
+        or not at.session_state["backprop.check_table_open"]
+    ):
+        assert not at.table  # closed (the default): not drawn
+        at.session_state["backprop.check_table_open"] = True
+        at.run()
+        assert_ok(at)
+    return at.table[0].value
 
 
 def _player_data(at) -> dict:
@@ -113,12 +135,12 @@ def at1000():
 
 def test_defaults_show_the_articles_network_at_epoch_0_and_a_player(at) -> None:
     assert _epoch(at) == 0
-    assert _metric(at, "Loss") == "0.133791"
+    assert _loss(at) == "0.133791"
     data = _player_data(at)
     assert data["n"] == 1001 and data["epochs"] == {"first": 0, "every": 10} and data["pauseAt"] == 1000
     assert data["autoplay"] is True and data["label"] == "Epoch"
     assert [p["type"] for p in data["panels"]] == ["network", "map", "curve", "bars"]
-    table = at.table[0].value
+    table = _check_table(at)
     fresh = _fresh(0)
     assert list(table["value"]) == [f"{fresh.get_param(n):.6f}" for n in fresh.param_names()]
     assert "epoch" in at.query_params and at.query_params["epoch"] in ("0", ["0"])
@@ -151,18 +173,17 @@ def test_a_link_to_epoch_1000_reproduces_the_article(at1000) -> None:
     for line in ARTICLE_LINES:
         assert line in printout
     assert _predictions(at) == ARTICLE_PREDICTIONS
-    lesson = " ".join(i.value for i in at.info)
+    lesson = _lesson(at)
     assert "not** solved XOR" in lesson and "0.5920" in lesson and "0.59" in lesson
-    assert _metric(at, "XOR solved") == "epoch 1,372"
-    assert "from **epoch 1,372**" in lesson
-    assert _metric(at, "Loss") == f"{_fresh(1000).loss(*xor_data()):.6f}"
+    assert "from **epoch 1,372**" in lesson  # XOR solved
+    assert _loss(at) == f"{_fresh(1000).loss(*xor_data()):.6f}"
 
 
 def test_panels_equal_a_fresh_core_run_stopped_at_the_frame(at1000) -> None:
     fresh = _fresh(1000)
     X, y = xor_data()
     grads = fresh.backward(X, y)
-    table = at1000.table[0].value
+    table = _check_table(at1000)
     for name, value, analytic in zip(table["parameter"], table["value"], table["backward()"], strict=True):
         key, index = name[:2], tuple(int(i) for i in name[3:-1].split(","))
         assert value == f"{fresh.get_param(name):.6f}"  # as shown: 6 decimals
@@ -175,7 +196,7 @@ def test_simulated_pause_reports_a_frame_and_the_panels_follow(at) -> None:
     assert_ok(at)
     assert _epoch(at) == 1370
     assert at.query_params["epoch"] in ("1370", ["1370"])
-    table = at.table[0].value
+    table = _check_table(at)
     fresh = _fresh(1370)
     assert list(table["value"]) == [f"{fresh.get_param(n):.6f}" for n in fresh.param_names()]
 
@@ -206,11 +227,11 @@ def test_settings_recompute_the_history_and_keep_the_epoch() -> None:
     at.select_slider(key="backprop.lr").set_value(0.5).run()
     assert_ok(at)
     assert _epoch(at) == 500
-    assert _metric(at, "Loss") == f"{_fresh(500, 0.5).loss(*xor_data()):.6f}"
+    assert _loss(at) == f"{_fresh(500, 0.5).loss(*xor_data()):.6f}"
     at.slider(key="backprop.hidden").set_value(4).run()
     assert_ok(at)
     assert _epoch(at) == 500
-    assert len(at.table[0].value) == 2 * 4 + 4 + 4 + 1
+    assert len(_check_table(at)) == 2 * 4 + 4 + 4 + 1
     assert _player_data(at)["panels"][0]["layers"] == [2, 4, 1]
     assert "W1[1,3]" in at.selectbox(key="backprop.param").options
     for name, value in [("activation", "relu"), ("loss", "bce"), ("init", "xavier")]:
@@ -218,7 +239,7 @@ def test_settings_recompute_the_history_and_keep_the_epoch() -> None:
         assert_ok(at)
     config = {"n_hidden": 4, "activation": "relu", "loss": "bce", "init": "xavier", "seed": 42}
     fresh = _fresh(500, 0.5, **config)
-    table = at.table[0].value
+    table = _check_table(at)
     assert list(table["value"]) == [f"{fresh.get_param(n):.6f}" for n in fresh.param_names()]
 
 
@@ -232,7 +253,9 @@ def test_chain_rule_for_each_kind_of_parameter(at1000, param) -> None:
     net = _fresh(1000)
     terms = net.chain_rule_terms(X, y, param)
     tex = param.replace("W1", "W_1").replace("W2", "W_2").replace("b1", "b_1").replace("b2", "b_2")
-    assert any(tex in latex.value for latex in at.latex)
+    assert any(
+        tex in m.value and m.value.startswith("$$") for m in at.markdown
+    )  # the formula, over the table
     assert any(f"{terms.product + 0.0:.4g}" in m.value and "mean" in m.value for m in at.markdown)
     # the chosen weight is highlighted in the player's network drawing (biases have no edge)
     highlight = _player_data(at)["panels"][0]["highlight"]
@@ -248,7 +271,7 @@ def test_chain_rule_for_each_kind_of_parameter(at1000, param) -> None:
 
 
 def test_gradient_check_table_and_badge(at) -> None:
-    table = at.table[0].value
+    table = _check_table(at)
     assert list(table["parameter"]) == TwoLayerNet().param_names()
     assert (table["relative error"].astype(float) < 1e-7).all()
     assert badges(at)[1] == "green"
@@ -271,7 +294,7 @@ def test_deep_link_restores_the_state() -> None:
     data = _player_data(app)
     assert data["frame"] == 250 and data["autoplay"] is False  # a link opens paused on its epoch
     fresh = _fresh(2500, 0.05, n_hidden=8, activation="tanh", seed=9)
-    table = app.table[0].value
+    table = _check_table(app)
     assert list(table["value"]) == [f"{fresh.get_param(n):.6f}" for n in fresh.param_names()]
     assert app.select_slider(key="backprop.lr").value == 0.05
     # shrinking the layer drops a weight that no longer exists back to the default

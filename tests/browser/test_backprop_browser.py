@@ -17,17 +17,20 @@ def _state(pg) -> tuple[int, bool, int]:
     return frame, playing, draws
 
 
-def _metric_epoch(pg) -> int:
-    box = pg.locator("[data-testid=stMetric]", has_text="Epoch (paused on)")
-    return int(box.locator("[data-testid=stMetricValue]").inner_text().replace(",", "").strip())
+HEADING = "Paused at epoch "  # the panels' heading names the epoch they show ("Paused at epoch 1,000")
 
 
-def _wait_metric(pg, epoch: int) -> None:
+def _shown_epoch(pg) -> int:
+    text = pg.locator("[data-testid=stHeading]", has_text=HEADING).first.inner_text()
+    return int(text.split(HEADING, 1)[1].split()[0].replace(",", ""))
+
+
+def _wait_shown(pg, epoch: int) -> None:
     pg.wait_for_function(
-        """(e) => [...document.querySelectorAll('[data-testid=stMetric]')].some(m =>
-               m.textContent.includes('Epoch (paused on)') &&
-               m.querySelector('[data-testid=stMetricValue]').textContent.replace(/,/g, '').trim() === String(e))""",
-        arg=epoch,
+        """([head, e]) => [...document.querySelectorAll('[data-testid=stHeading]')].some(h =>
+               h.textContent.includes(head) &&
+               h.textContent.split(head)[1].trim().split(/\\s/)[0].replace(/,/g, '') === String(e))""",
+        arg=[HEADING, epoch],
         timeout=30_000,
     )
     wait_ready(pg)
@@ -51,7 +54,7 @@ def test_autoplay_stops_exactly_at_the_articles_epoch_and_the_panels_follow(page
         "() => !window.__glPlayers[0].playing && window.__glPlayers[0].frame === 100", timeout=30_000
     )
     assert page.locator(PLAYER).get_attribute("data-epoch") == "1000"
-    _wait_metric(page, 1000)
+    _wait_shown(page, 1000)
     assert "epoch=1000" in page.url
     assert page.get_by_text("The chain rule for one weight, at epoch 1,000").count() == 1
     assert "0.099032" in page.locator(PLAYER).inner_text()  # the player's loss readout at epoch 1000
@@ -69,13 +72,13 @@ def test_keyboard_play_pause_step_home_end_and_scrub(page, server) -> None:
     root.press("ArrowRight")
     root.press("ArrowRight")
     assert _state(page)[0] == 2
-    _wait_metric(page, 20)
+    _wait_shown(page, 20)
     root.press("ArrowLeft")
-    _wait_metric(page, 10)
+    _wait_shown(page, 10)
     root.press("End")
-    _wait_metric(page, 10_000)
+    _wait_shown(page, 10_000)
     root.press("Home")
-    _wait_metric(page, 0)
+    _wait_shown(page, 0)
     page.locator(".glp-pauseat").fill("")  # no stop at 1000 racing the second Space
     root.focus()
     root.press("Space")
@@ -85,13 +88,13 @@ def test_keyboard_play_pause_step_home_end_and_scrub(page, server) -> None:
     root.press("Space")
     frame, playing, _ = _state(page)
     assert not playing
-    _wait_metric(page, frame * 10)  # Pause reported exactly the frame on screen
+    _wait_shown(page, frame * 10)  # Pause reported exactly the frame on screen
     page.wait_for_timeout(800)
-    assert _state(page)[0] == frame and _metric_epoch(page) == frame * 10
+    assert _state(page)[0] == frame and _shown_epoch(page) == frame * 10
     scrub = page.locator(".glp-scrub")
     scrub.focus()
     scrub.press("ArrowRight")
-    _wait_metric(page, frame * 10 + 10)
+    _wait_shown(page, frame * 10 + 10)
     assert f"epoch={frame * 10 + 10}" in page.url
     # the visible focus ring on the player
     root.focus()
@@ -113,7 +116,7 @@ def test_reduced_motion_starts_paused(browser, server) -> None:
         pg.wait_for_timeout(2000)
         assert _state(pg)[:2] == (0, False)
         assert pg.locator(PLAYER).get_attribute("data-reduced-motion") == "true"
-        assert _metric_epoch(pg) == 0
+        assert _shown_epoch(pg) == 0
         assert not errors, errors
     finally:
         ctx.close()
@@ -123,7 +126,7 @@ def test_a_link_with_an_epoch_opens_on_that_frame(page, server) -> None:
     errors = _open(page, f"{server}/backprop?epoch=2500&lr=0.5")
     assert _state(page)[:2] == (250, False)
     assert page.locator(PLAYER).get_attribute("data-epoch") == "2500"
-    assert _metric_epoch(page) == 2500
+    assert _shown_epoch(page) == 2500
     assert page.get_by_text("The chain rule for one weight, at epoch 2,500").count() == 1
     assert not errors, errors
 
@@ -154,7 +157,7 @@ def test_article_defaults_brings_the_player_back_to_epoch_0(page, server) -> Non
     errors = _open(page, f"{server}/backprop?epoch=3000&lr=0.5")
     assert _state(page)[:2] == (300, False)
     page.get_by_role("button", name="Article defaults").click()
-    _wait_metric(page, 0)
+    _wait_shown(page, 0)
     page.wait_for_function("() => window.__glPlayers[0].frame === 0 && !window.__glPlayers[0].playing")
     assert page.locator(PLAYER).get_attribute("data-epoch") == "0"
     assert "epoch=0" in page.url and "lr=1" in page.url
