@@ -167,9 +167,9 @@ def measure_pause_at(browser, base: str, epoch: int) -> dict:
     frame = pg.evaluate("() => window.__glPlayers[0].frame")
     shown = pg.locator(".glp").get_attribute("data-epoch")
     pg.wait_for_function(
-        """(e) => [...document.querySelectorAll('[data-testid=stMetric]')].some(m =>
-               m.textContent.includes('Epoch (paused on)') &&
-               m.querySelector('[data-testid=stMetricValue]').textContent.replace(/,/g, '').trim() === String(e))""",
+        """(e) => [...document.querySelectorAll('[data-testid=stHeading]')].some(h =>
+               h.textContent.includes('Paused at epoch ') &&
+               h.textContent.split('Paused at epoch ')[1].trim().split(/\\s/)[0].replace(/,/g, '') === String(e))""",
         arg=epoch,
         timeout=30_000,
     )
@@ -196,7 +196,8 @@ def measure_baseline(browser, base: str, pid: int, seconds: float) -> dict:
     cpu1, t1 = cpu_seconds(pid), time.monotonic()
     pg.evaluate("() => 0")
     r1 = wire.snapshot()
-    epoch = pg.locator("[data-testid=stMetricValue]").first.inner_text()
+    epoch = pg.locator("[data-testid=stHeading]", has_text="Paused at epoch").first.inner_text()
+    epoch = epoch.split("Paused at epoch ", 1)[1].split()[0]
     ctx.close()
     return {
         "load": load,
