@@ -87,7 +87,9 @@ def blob(
             u8 = np.diff(u8.astype(np.int16), axis=0, prepend=0).astype(np.uint8)
         raw = u8.tobytes()
     if compress:
-        raw = zlib.compress(raw, 9)
+        # Level 6, not 9: on a history's map differences (long runs of zeros) level 9 searched for
+        # 0.82 s per new Backprop network against 0.07 s, for a payload only ~10 % smaller.
+        raw = zlib.compress(raw, 6)
     return {
         "b64": base64.b64encode(raw).decode("ascii"),
         "dtype": dtype,
