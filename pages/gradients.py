@@ -215,7 +215,7 @@ st.markdown(
 )
 slice_slots = st.columns(2, gap="large")
 for col, name, other in zip(slice_slots, ("w₁", "w₂"), ("w₂", "w₁"), strict=True):
-    col.markdown(f"**L along {name}, with {other} fixed** — its slope at your point is ∂L/∂{name}")
+    col.markdown(f"**L along {name}, with {other} fixed** — its slope is ∂L/∂{name}")
 st.caption(
     thresholds_caption() + " The analytic partials are the hand-derived formulas above; the central "
     "differences only evaluate L — two independent computations."

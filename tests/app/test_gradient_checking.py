@@ -25,7 +25,10 @@ def _bar_levels(at) -> dict[str, str]:
 
 
 def _table(at) -> str:
-    return next(m.value for m in at.markdown if m.value.startswith("| parameter |"))
+    """The per-parameter table (one Markdown element with its heading above it)."""
+    heading = "### Parameter by parameter\n\n"
+    text = next(m.value for m in at.markdown if m.value.startswith(heading + "| parameter |"))
+    return text.removeprefix(heading)
 
 
 def _highlighted(at) -> set[str]:
@@ -93,6 +96,7 @@ def test_bug_sweep_is_flat_and_says_no_eps_helps():
     assert_ok(at)
     assert badges(at) == ["red"]
     assert any("No ε brings the error below" in m.value for m in at.markdown)
+    assert any("no ε makes a wrong gradient agree" in m.value for m in at.markdown)  # the bug's V note
     assert "best ≈" not in _marker_labels(at)
 
 
