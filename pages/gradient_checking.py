@@ -248,10 +248,6 @@ def body() -> tuple[str, str]:
                 )
                 follow_outside_fragment("gradient_checking.bug", bug)  # and shows the buggy backward
                 st.caption(wording.BUG_EXPLANATIONS[bug])
-            st.caption(
-                "The 2 → 3 → 1 network of the article (weights from seed 42, zero biases) on the four XOR "
-                "inputs: 13 parameters, each checked on its own."
-            )
             result = network_check(activation, loss, bug, float(eps))
             analytic_name = "backprop" if bug == "none" else "buggy backprop"
         elif mode == "function":
@@ -443,6 +439,11 @@ def body() -> tuple[str, str]:
 
 
 mode, bug = body()
+if mode == "network":  # under the fragment's controls; a change of mode reruns the whole page
+    controls.caption(
+        "The 2 → 3 → 1 network of the article (weights from seed 42, zero biases) on the four XOR "
+        "inputs: 13 parameters, each checked on its own."
+    )
 
 # ---- the code -------------------------------------------------------------------------------------
 if mode == "network":
