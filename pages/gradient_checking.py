@@ -15,6 +15,7 @@ from core.activations import ACTIVATIONS
 from core.expression import FUNCTION_NAMES, ParseError, parse
 from core.network import ACTIVATION_CHOICES, LOSS_CHOICES, TwoLayerNet, xor_data
 from ui import charts, wording
+from ui.charts.stable import stable_names
 from ui.layout import stage_chart, stage_control, titled
 from ui.shell import check_badge, formula, header, show_code, show_parse_error, thresholds_caption
 from ui.state import UrlState, follow_outside_fragment, stop_ends_the_page, stop_page
@@ -122,7 +123,9 @@ def _views(report: gc.CheckReport, sweep: gc.Sweep, h: float) -> dict:
     vee = charts.alt.layer(
         charts.error_bands(gc.GOOD, gc.SUSPICIOUS, labels=False), lines, charts.vrules(xs, labels, colors)
     ).resolve_scale(color="independent", strokeDash="independent")
-    return {"bars": charts.vega_spec(bars), "vee": charts.vega_spec(vee)}
+    # Datasets named by position: a step of ε changes the charts' numbers, not their specs, so the browser
+    # updates both in place instead of re-embedding them.
+    return {"bars": stable_names(charts.vega_spec(bars)), "vee": stable_names(charts.vega_spec(vee))}
 
 
 @cache.data(show_spinner=False, max_entries=64)
