@@ -15,9 +15,11 @@ from core.activations import ACTIVATIONS
 from core.expression import FUNCTION_NAMES, ParseError, parse
 from core.network import ACTIVATION_CHOICES, LOSS_CHOICES, TwoLayerNet, xor_data
 from ui import charts, wording
+from ui.charts.stable import stable_names
 from ui.layout import stage_chart, stage_control, titled
 from ui.shell import check_badge, formula, header, show_code, show_parse_error, thresholds_caption
 from ui.state import UrlState, follow_outside_fragment, stop_ends_the_page, stop_page
+from ui.text import small
 
 EPSILONS = tuple(float(f"1e{k}") for k in range(-12, 0))  # ε from 1e-12 to 1e-1
 SWEEP = np.geomspace(1e-1, 1e-12, 23)  # half-decade steps for the V
@@ -121,7 +123,9 @@ def _views(report: gc.CheckReport, sweep: gc.Sweep, h: float) -> dict:
     vee = charts.alt.layer(
         charts.error_bands(gc.GOOD, gc.SUSPICIOUS, labels=False), lines, charts.vrules(xs, labels, colors)
     ).resolve_scale(color="independent", strokeDash="independent")
-    return {"bars": charts.vega_spec(bars), "vee": charts.vega_spec(vee)}
+    # Datasets named by position: a step of ε changes the charts' numbers, not their specs, so the browser
+    # updates both in place instead of re-embedding them.
+    return {"bars": stable_names(charts.vega_spec(bars)), "vee": stable_names(charts.vega_spec(vee))}
 
 
 @cache.data(show_spinner=False, max_entries=64)
@@ -189,16 +193,29 @@ def _table(rows: tuple[gc.CheckRow, ...], analytic: str) -> str:
     return "\n".join(lines)
 
 
+# ---- the stage: controls on the left, the per-parameter verdict chart beside them (first screen) --------
+# Made here, once per full run: the fragment below writes into them (a container made outside a fragment
+# keeps its place; the fragment's writes in it are redrawn in place), so a move does not send the columns
+# and the chart's caption again.
+ctrl_col, chart_col = st.columns([2, 3], gap="large")
+bars_slot = stage_chart(chart_col)
+chart_col.caption(
+    "Shaded bands: green below 1e-7 (correct), amber up to 1e-4 (suspicious), red above (a bug). "
+    "A bar at the very bottom means exact agreement."
+)
+controls = stage_control(ctrl_col)
+
+
 @st.fragment
 @stop_ends_the_page("gradient_checking")
 def body() -> tuple[str, str]:
     """What to check, its settings and everything they change: a move reruns only this, not the header,
     the code or the challenge. Returns the mode and the planted bug (the code below shows them)."""
+    # Every run writes to the chart's slot before anything can stop the page: a fragment may only fill a
+    # container made outside it that it wrote to in the last full run.
+    bars = bars_slot.empty()
     # ---- controls ----------------------------------------------------------------------------------
-    # The stage: controls on the left, the per-parameter verdict chart beside them (first screen).
-    ctrl_col, chart_col = st.columns([2, 3], gap="large")
-    bars_slot = stage_chart(chart_col)
-    with stage_control(ctrl_col):
+    with controls:
         mode = state.select(
             "mode", "What to check", list(MODES), "network", format_func=_mode_name, radio=True
         )
@@ -234,10 +251,6 @@ def body() -> tuple[str, str]:
                 )
                 follow_outside_fragment("gradient_checking.bug", bug)  # and shows the buggy backward
                 st.caption(wording.BUG_EXPLANATIONS[bug])
-            st.caption(
-                "The 2 → 3 → 1 network of the article (weights from seed 42, zero biases) on the four XOR "
-                "inputs: 13 parameters, each checked on its own."
-            )
             result = network_check(activation, loss, bug, float(eps))
             analytic_name = "backprop" if bug == "none" else "buggy backprop"
         elif mode == "function":
@@ -355,9 +368,8 @@ def body() -> tuple[str, str]:
                 worst.score,
                 a_name=analytic_name,
                 b_name="central difference",
-                note=note,
+                note=note + " " + thresholds_caption(),
             )
-            st.caption(thresholds_caption())
         with top:
             affected = report.affected
             if affected:
@@ -392,17 +404,9 @@ def body() -> tuple[str, str]:
                     f"Planted: **{gc.BUGS[bug].label}** — expected to break {', '.join(gc.BUGS[bug].affects)}."
                 )
 
-    bars_slot.vega_lite_chart(
-        titled(result["bars"], "Relative error, parameter by parameter"), width="stretch"
-    )
-    with chart_col:
-        st.caption(
-            "Shaded bands: green below 1e-7 (correct), amber up to 1e-4 (suspicious), red above (a bug). "
-            "A bar at the very bottom means exact agreement."
-        )
+    bars.vega_lite_chart(titled(result["bars"], "Relative error, parameter by parameter"), width="stretch")
 
-    st.subheader("Parameter by parameter")
-    st.markdown(_table(report.rows, analytic_name))
+    st.markdown("### Parameter by parameter\n\n" + _table(report.rows, analytic_name))  # one element
 
     # ---- the ε sweep ---------------------------------------------------------------------------------
     st.subheader("The role of ε: truncation against round-off")
@@ -410,32 +414,39 @@ def body() -> tuple[str, str]:
     with vcol:
         st.vega_lite_chart(titled(result["vee"], "Norm-wise error against step ε"), width="stretch")
     with ecol:
-        if sweep.best_error <= gc.SUSPICIOUS:
-            st.markdown(
-                f"Smallest norm-wise error `{sweep.best_error:.1e}` at ε ≈ `{sweep.best_h:.0e}`; at your "
-                f"ε = {eps:g} it is `{report.overall:.1e}`."
-            )
-        else:
-            st.markdown(
-                f"**No ε brings the error below 1e-4** (the smallest is `{sweep.best_error:.1e}`); at your "
-                f"ε = {eps:g} it is `{report.overall:.1e}`."
-            )
-        st.caption(
-            "To the right the central difference's truncation error, ∝ ε², dominates: the line falls two decades "
-            "per decade of ε. To the left round-off takes over: f(θ ± ε) agree in nearly all their ~16 digits, the "
-            "difference keeps only the rest and dividing by 2ε magnifies it, ∝ 1/ε. The bottom of the V is the ε to "
-            "use (about 1e-5 … 1e-6 in float64). Shaded: the same green / amber / red bands as above."
-        )
+        # One Markdown element: the figures, then the explanation in small type.
+        lines = [
+            f"Smallest norm-wise error `{sweep.best_error:.1e}` at ε ≈ `{sweep.best_h:.0e}`; at your "
+            f"ε = {eps:g} it is `{report.overall:.1e}`."
+            if sweep.best_error <= gc.SUSPICIOUS
+            else f"**No ε brings the error below 1e-4** (the smallest is `{sweep.best_error:.1e}`); at your "
+            f"ε = {eps:g} it is `{report.overall:.1e}`.",
+            small(
+                "To the right the central difference's truncation error, ∝ ε², dominates: the line falls two "
+                "decades per decade of ε. To the left round-off takes over: f(θ ± ε) agree in nearly all their "
+                "~16 digits, the difference keeps only the rest and dividing by 2ε magnifies it, ∝ 1/ε. The "
+                "bottom of the V is the ε to use (about 1e-5 … 1e-6 in float64). Shaded: the same green / amber "
+                "/ red bands as above."
+            ),
+        ]
         if bug != "none":
-            st.caption(
-                "With a bug the line is flat and high: no ε makes a wrong gradient agree — that is how you "
-                "tell a bug from a badly chosen step."
+            lines.append(
+                small(
+                    "With a bug the line is flat and high: no ε makes a wrong gradient agree — that is how you "
+                    "tell a bug from a badly chosen step."
+                )
             )
+        st.markdown("\n\n".join(lines))
 
     return mode, bug
 
 
 mode, bug = body()
+if mode == "network":  # under the fragment's controls; a change of mode reruns the whole page
+    controls.caption(
+        "The 2 → 3 → 1 network of the article (weights from seed 42, zero biases) on the four XOR "
+        "inputs: 13 parameters, each checked on its own."
+    )
 
 # ---- the code -------------------------------------------------------------------------------------
 if mode == "network":

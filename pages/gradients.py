@@ -16,6 +16,7 @@ from ui import charts, geometry, palette
 from ui.layout import stage_chart, stage_control, titled
 from ui.shell import check_badge, header, show_code, thresholds_caption
 from ui.state import UrlState, follow_outside_fragment
+from ui.text import small
 
 PAGE = "gradients"
 H = 1e-5  # the article's step for the numerical partials
@@ -180,11 +181,56 @@ def direction_template() -> dict:
     )
 
 
+# -- the page: static text is drawn here, once per full run; the fragment below fills the slots -----------
+# A slider move reruns only the fragment, and only what it writes is sent again: its widgets, the charts,
+# the numbers and the checks — not the headings and the explanations around them. (A fragment's writes
+# into a container made outside it stay in place there: Streamlit gives each such container one wrapper.)
+c1, c2, c3 = stage_control().columns([2.2, 1.4, 1.4], gap="medium")
+
+st.subheader("The surface from above, and which way is downhill")
+map_col, map_notes = st.columns([3, 2], gap="large")
+map_slot = stage_chart(map_col)
+map_notes.markdown(
+    f"- **White arrows**: −∇L on a {FIELD_N}×{FIELD_N} grid — the downhill direction, where gradient "
+    "descent would step. They are all drawn **the same length** so they stay readable; only their "
+    "direction is meaningful (hover a head for ‖∇L‖ there).\n"
+    "- **Pink arrow** ∇L at your point: uphill, the direction of steepest ascent (drawn to a fixed length, "
+    "shorter near an edge; its components and length are the numbers under the map).\n"
+    "- **Amber arrow** u: the direction θ chosen below.\n\n"
+    + small(
+        "Colour is log₁₀ of the loss above its lowest value on the plot: dark = low, yellow = high. "
+        "The arrows cross the colour bands at right angles — the gradient is perpendicular to the level "
+        "curves (exactly so when both axes have the same scale)."
+    )
+)
+formula_slot = st.empty()  # the surface's formulas (a surface change reruns the whole page)
+numbers_slot = st.container()
+
+st.subheader("Partial derivatives are slopes of slices")
+st.markdown(
+    f"Hold one parameter fixed and the loss becomes an ordinary function of the other. The slope of that "
+    f"slice at your point is the partial derivative. Green: the tangent at the point; hover to move a dashed "
+    f"tangent along the slice. Below each slice, the partial derivative along it. Numeric check: central "
+    f"differences with h = {H:g} (the article's), e.g. (L(w₁+h, w₂) − L(w₁−h, w₂)) / 2h."
+)
+slice_slots = st.columns(2, gap="large")
+for col, name, other in zip(slice_slots, ("w₁", "w₂"), ("w₂", "w₁"), strict=True):
+    col.markdown(f"**L along {name}, with {other} fixed** — its slope is ∂L/∂{name}")
+st.caption(
+    thresholds_caption() + " The analytic partials are the hand-derived formulas above; the central "
+    "differences only evaluate L — two independent computations."
+)
+
+st.subheader("Directional derivative: the slope in any direction")
+direction_controls, direction_chart = st.columns([2, 3], gap="large")
+direction_chart.markdown("**Slope in every direction** — the amber dot is your θ, its height D_u L")
+
+
 @st.fragment
 def body():
     """Every control and everything it changes: a widget here reruns only this part of the page (not the
-    sidebar, the header, the code or the challenge below)."""
-    c1, c2, c3 = stage_control().columns([2.2, 1.4, 1.4], gap="medium")
+    sidebar, the header, the static text, the code or the challenge). Drawn inside the direction section's
+    left column (its slider and buttons); everything else goes to the slots made above."""
     key = state.select(
         "surface",
         "Loss surface L(w₁, w₂)",
@@ -195,7 +241,7 @@ def body():
         on_change=_reset_point,
         help="Changing the surface moves the point to that surface's usual starting point.",
     )
-    follow_outside_fragment("gradients.surface", key)  # the code shown below is the surface's
+    follow_outside_fragment("gradients.surface", key)  # the formulas and the code are the surface's
     surface = SURFACES[key]
     (lo1, hi1), (lo2, hi2) = surface.domain
     start = surface.default_start
@@ -223,48 +269,22 @@ def body():
         format="%.2f",
         help="The second parameter of the point where the gradient is taken.",
     )
-    c1.caption(surface.description)
+    angle = state.slider(
+        "angle",
+        "Direction θ (degrees, from the +w₁ axis)",
+        0,
+        360,
+        45,
+        step=1,
+        help="u = (cos θ, sin θ): 0° points along +w₁, 90° along +w₂.",
+    )
 
     r = at_point(key, float(w1), float(w2))
     pic = surface_picture(key)
     g, numeric = r["g"], r["numeric"]
-
-    # Sections in reading order; the direction slider (last section) is read before the map is drawn.
-    map_section, numbers_section = st.container(), st.container()
-    slice_section, direction_section = st.container(), st.container()
-    with numbers_section:
-        st.latex(surface.formula + r"\qquad " + surface.grad_formula)
-        with st.container(horizontal=True, gap="medium"):  # one block, not a column per metric
-            st.metric(f"L({w1:g}, {w2:g})", _num(r["L"]))
-            st.metric("∂L/∂w₁", _num(g[0]), help="Slope of the loss along w₁ with w₂ held fixed.")
-            st.metric("∂L/∂w₂", _num(g[1]), help="Slope of the loss along w₂ with w₁ held fixed.")
-            st.metric("‖∇L‖ (steepest slope)", _num(r["norm"]), help="The length of the gradient vector.")
-        article_note = (
-            st.empty()
-        )  # always there, filled only at the article's point: charts below keep their places
-        if key == "coupled" and (w1, w2) == (1.0, 1.0):
-            article_note.caption(
-                "This is the article's example: `loss_2d(1, 1)` = 6 with ∂L/∂w₁ = 2(1 − 2) + 1 = −1 "
-                "and ∂L/∂w₂ = 2(1 − 3) + 1 = −3. Both partials are negative: increasing either weight "
-                "lowers the loss."
-            )
-    with direction_section:
-        st.subheader("Directional derivative: the slope in any direction")
-        dl, dr = st.columns([2, 3], gap="large")
-        angle = state.slider(
-            "angle",
-            "Direction θ (degrees, from the +w₁ axis)",
-            0,
-            360,
-            45,
-            step=1,
-            container=dl,
-            help="u = (cos θ, sin θ): 0° points along +w₁, 90° along +w₂.",
-        )
     d = directional(key, float(w1), float(w2), float(angle))
 
     # -- the surface from above ------------------------------------------------------------------------
-    map_section.subheader("The surface from above, and which way is downhill")
     cell = pic["cell"]
 
     def _arrow(v: np.ndarray, length: float, label: str) -> dict:
@@ -289,174 +309,160 @@ def body():
         "grad": [_arrow(g, GRAD_LEN, "∇L")] if r["norm"] > 0 else [],
         "point": [{"x": w1, "y": w2, "label": f"({w1:g}, {w2:g}): L = {_num(r['L'])}"}],
     }
-    left, right = map_section.columns([3, 2], gap="large")
-    stage_chart(left).vega_lite_chart(
+    map_slot.vega_lite_chart(
         titled(charts.fill_slots(map_template(key), **slots), "L(w₁, w₂) from above, −∇L arrows"),
         width="stretch",
     )
-    with right:
-        st.markdown(
-            f"- **White arrows**: −∇L on a {FIELD_N}×{FIELD_N} grid — the downhill direction, where gradient "
-            "descent would step. They are all drawn **the same length** so they stay readable; only their "
-            "direction is meaningful (hover a head for ‖∇L‖ there).\n"
-            f"- **Pink arrow** ∇L at your point: uphill, the direction of steepest ascent, here "
-            f"({_num(g[0])}, {_num(g[1])}), length {_num(r['norm'])} (drawn to a fixed length, shorter near an edge).\n"
-            f"- **Amber arrow** u: the direction θ = {angle}° chosen below."
-        )
-        st.caption(
-            "Colour is log₁₀ of the loss above its lowest value on the plot: dark = low, yellow = high. "
-            "The arrows cross the colour bands at right angles — the gradient is perpendicular to the level "
-            "curves (exactly so when both axes have the same scale)."
-        )
+
+    # -- the numbers at the point ------------------------------------------------------------------------
+    with numbers_slot:
+        with st.container(horizontal=True, gap="medium"):  # one block, not a column per metric
+            st.metric(f"L({w1:g}, {w2:g})", _num(r["L"]))
+            st.metric("∂L/∂w₁", _num(g[0]), help="Slope of the loss along w₁ with w₂ held fixed.")
+            st.metric("∂L/∂w₂", _num(g[1]), help="Slope of the loss along w₂ with w₁ held fixed.")
+            st.metric("‖∇L‖ (steepest slope)", _num(r["norm"]), help="The length of the gradient vector.")
+        # Last in their slot, so appearing or not moves no chart and no widget.
+        if key == "coupled" and (w1, w2) == (1.0, 1.0):
+            st.caption(
+                "This is the article's example: `loss_2d(1, 1)` = 6 with ∂L/∂w₁ = 2(1 − 2) + 1 = −1 "
+                "and ∂L/∂w₂ = 2(1 − 3) + 1 = −3. Both partials are negative: increasing either weight "
+                "lowers the loss."
+            )
         if r["norm"] == 0:
             st.info(
                 "The gradient is exactly zero here: a stationary point. Every direction is flat to first order.",
                 icon=":material/radio_button_checked:",
             )
-        if (hi1 - lo1) / (hi2 - lo2) > 2 or (hi2 - lo2) / (hi1 - lo1) > 2:
-            st.caption(
-                f"The axes have very different ranges (w₁ spans {hi1 - lo1:g}, w₂ spans {hi2 - lo2:g}), so the "
-                "plot stretches angles: an arrow at 45° does not look like 45° here."
-            )
 
     # -- partial derivatives as slopes of slices -------------------------------------------------------
-    slice_section.subheader("Partial derivatives are slopes of slices")
-    slice_section.markdown(
-        f"Hold one parameter fixed and the loss becomes an ordinary function of the other. The slope of that "
-        f"slice at your point is the partial derivative. Green: the tangent at the point; hover to move a dashed "
-        f"tangent along the slice. Below each slice, the partial derivative along it. Numeric check: central "
-        f"differences with h = {H:g} (the article's), e.g. (L(w₁+h, w₂) − L(w₁−h, w₂)) / 2h."
-    )
-    s1, s2 = slice_section.columns(2, gap="large")
-    for col, i, name, other, xs, fs, dfs in (
-        (s1, 0, "w₁", f"w₂ = {w2:g}", r["x1"], r["f1"], r["df1"]),
-        (s2, 1, "w₂", f"w₁ = {w1:g}", r["x2"], r["f2"], r["df2"]),
+    for col, i, name, xs, fs, dfs in (
+        (slice_slots[0], 0, "w₁", r["x1"], r["f1"], r["df1"]),
+        (slice_slots[1], 1, "w₂", r["x2"], r["f2"], r["df2"]),
     ):
-        with col:
-            st.markdown(f"**L along {name}, with {other} fixed** — slope ∂L/∂{name} = {_num(g[i])}")
-            x0 = w1 if i == 0 else w2
-            chart = charts.loss_slice(
-                xs,
-                fs,
-                dfs,
-                x0=float(x0),
-                f0=r["L"],
-                slope0=float(g[i]),
-                x_title=name,
-                f_title=f"L along {name}",
-                df_title=f"∂L/∂{name}",
-                height=230,
-            )
-            st.vega_lite_chart(chart, width="stretch")  # titled by the line above; its axes name the panels
-            check_badge(
-                f"∂L/∂{name} at ({w1:g}, {w2:g})",
-                float(g[i]),
-                float(numeric[i]),
-                r["rel"][i],
-                a_name="analytic",
-                b_name=f"central difference (h = {H:g})",
-            )
-    slice_section.caption(
-        thresholds_caption() + " The analytic partials are the hand-derived formulas above; the central "
-        "differences only evaluate L — two independent computations."
-    )
-
-    # -- directional derivative --------------------------------------------------------------------------
-    with dl:
-        buttons = st.container(horizontal=True)  # one block for the pair
-        buttons.button(
-            "Along ∇L",
-            key=f"{PAGE}.along_gradient",
-            on_click=_set_angle,
-            args=(r["theta"],),
-            icon=":material/north:",
-            width="stretch",
-            disabled=r["norm"] == 0,
-            help="Turn u to the gradient's direction (uphill), rounded to a whole degree.",
+        chart = charts.loss_slice(
+            xs,
+            fs,
+            dfs,
+            x0=float(w1 if i == 0 else w2),
+            f0=r["L"],
+            slope0=float(g[i]),
+            x_title=name,
+            f_title=f"L along {name}",
+            df_title=f"∂L/∂{name}",
+            height=230,
         )
-        buttons.button(
-            "Along −∇L",
-            key=f"{PAGE}.against_gradient",
-            on_click=_set_angle,
-            args=(r["theta"] + 180,),
-            icon=":material/south:",
-            width="stretch",
-            disabled=r["norm"] == 0,
-            help="Turn u against the gradient (downhill, where gradient descent steps), rounded to a whole degree.",
-        )
-        u = d["u"]
-        st.latex(
-            (
-                r"\begin{aligned} D_{\mathbf u}L &= \nabla L \cdot \mathbf u = \tfrac{\partial L}{\partial w_1}\cos\theta"
-                r" + \tfrac{\partial L}{\partial w_2}\sin\theta \\"
-                rf" &= ({_num(g[0])})({_num(u[0])}) + ({_num(g[1])})({_num(u[1])}) \\"
-                rf" &= {_num(d['analytic'])} \end{{aligned}}"
-            ).replace("−", "-")
-        )
-        near_zero = abs(d["analytic"]) < 1e-8 * max(r["norm"], 1e-300)
+        col.vega_lite_chart(chart, width="stretch")  # titled by the line above; its axes name the panels
         check_badge(
-            f"D_u L at θ = {angle}°",
-            d["analytic"],
-            d["numeric"],
-            d["rel"],
-            a_name="∇L·u",
-            b_name="central difference along u",
-            note=(
-                "u is (almost) perpendicular to ∇L: both values are ≈ 0 and their relative error only "
-                "measures round-off."
-            )
-            if near_zero
-            else None,
+            f"∂L/∂{name} at ({w1:g}, {w2:g})",
+            float(g[i]),
+            float(numeric[i]),
+            r["rel"][i],
+            a_name="analytic",
+            b_name=f"central difference (h = {H:g})",
+            container=col,
         )
-        st.caption(
-            f"The numeric estimate never uses the gradient: it is the slope at t = 0 of the slice "
-            f"t ↦ L(w + t·u), by central differences (h = {H:g}) — like the partial derivatives above, which "
-            "are the cases θ = 0° and θ = 90°."
+
+    # -- directional derivative (this fragment's own place: the direction section's left column) --------
+    buttons = st.container(horizontal=True)  # one block for the pair
+    buttons.button(
+        "Along ∇L",
+        key=f"{PAGE}.along_gradient",
+        on_click=_set_angle,
+        args=(r["theta"],),
+        icon=":material/north:",
+        width="stretch",
+        disabled=r["norm"] == 0,
+        help="Turn u to the gradient's direction (uphill), rounded to a whole degree.",
+    )
+    buttons.button(
+        "Along −∇L",
+        key=f"{PAGE}.against_gradient",
+        on_click=_set_angle,
+        args=(r["theta"] + 180,),
+        icon=":material/south:",
+        width="stretch",
+        disabled=r["norm"] == 0,
+        help="Turn u against the gradient (downhill, where gradient descent steps), rounded to a whole degree.",
+    )
+    u = d["u"]
+    st.latex(
+        (
+            r"\begin{aligned} D_{\mathbf u}L &= \nabla L \cdot \mathbf u = \tfrac{\partial L}{\partial w_1}\cos\theta"
+            r" + \tfrac{\partial L}{\partial w_2}\sin\theta \\"
+            rf" &= ({_num(g[0])})({_num(u[0])}) + ({_num(g[1])})({_num(u[1])}) \\"
+            rf" &= {_num(d['analytic'])} \end{{aligned}}"
+        ).replace("−", "-")
+    )
+    near_zero = abs(d["analytic"]) < 1e-8 * max(r["norm"], 1e-300)
+    check_badge(
+        f"D_u L at θ = {angle}°",
+        d["analytic"],
+        d["numeric"],
+        d["rel"],
+        a_name="∇L·u",
+        b_name="central difference along u",
+        note=(
+            "u is (almost) perpendicular to ∇L: both values are ≈ 0 and their relative error only "
+            "measures round-off."
         )
-    with dr:
-        marks = []
-        if r["norm"] > 0:
-            low = (r["theta"] + 180) % 360
-            marks.append(
-                {
-                    "x": r["theta"],
-                    "y": r["norm"],
-                    "label": f"max = ‖∇L‖ = {_num(r['norm'])} at θ* = {r['theta']:.1f}°",
-                    "color": GRAD_COLOR,
-                    "place": "above",
-                }
-            )
-            marks.append(
-                {
-                    "x": low,
-                    "y": -r["norm"],
-                    "label": f"min = −‖∇L‖ at {low:.1f}° (steepest descent)",
-                    "color": MIN_COLOR,
-                    "place": "below",
-                }
-            )
-        marks.append({"x": float(angle), "y": d["analytic"], "label": "", "color": U_COLOR, "place": "above"})
-        st.markdown(
-            f"**Slope in every direction** — your θ = {angle}° (amber dot): D_u L = {_num(d['analytic'])}"
+        if near_zero
+        else None,
+    )
+    marks = []
+    if r["norm"] > 0:
+        low = (r["theta"] + 180) % 360
+        marks.append(
+            {
+                "x": r["theta"],
+                "y": r["norm"],
+                "label": f"max = ‖∇L‖ = {_num(r['norm'])} at θ* = {r['theta']:.1f}°",
+                "color": GRAD_COLOR,
+                "place": "above",
+            }
         )
-        st.vega_lite_chart(
-            titled(
-                charts.fill_slots(
-                    direction_template(), sweep={"theta": ANGLES, "D": d["sweep"]}, marks=marks
-                ),
-                "Directional derivative against direction θ",
-            ),
-            width="stretch",
+        marks.append(
+            {
+                "x": low,
+                "y": -r["norm"],
+                "label": f"min = −‖∇L‖ at {low:.1f}° (steepest descent)",
+                "color": MIN_COLOR,
+                "place": "below",
+            }
         )
-        st.caption(
-            "Over all directions the slope is ‖∇L‖·cos φ, φ being the angle between u and ∇L: largest (= ‖∇L‖) "
-            "when u points along the gradient, zero across it, most negative against it. That is what "
-            "“the gradient points in the direction of steepest ascent” means — and why descent steps along −∇L."
-        )
+    marks.append({"x": float(angle), "y": d["analytic"], "label": "", "color": U_COLOR, "place": "above"})
+    direction_chart.vega_lite_chart(
+        titled(
+            charts.fill_slots(direction_template(), sweep={"theta": ANGLES, "D": d["sweep"]}, marks=marks),
+            "Directional derivative against direction θ",
+        ),
+        width="stretch",
+    )
     return key
 
 
-key = body()
+with direction_controls:
+    key = body()
+
+# What depends on the surface alone, after the fragment's slots (a surface change reruns the whole page).
+surface = SURFACES[key]
+c1.caption(surface.description)
+(lo1, hi1), (lo2, hi2) = surface.domain
+if (hi1 - lo1) / (hi2 - lo2) > 2 or (hi2 - lo2) / (hi1 - lo1) > 2:
+    map_notes.caption(
+        f"The axes have very different ranges (w₁ spans {hi1 - lo1:g}, w₂ spans {hi2 - lo2:g}), so the "
+        "plot stretches angles: an arrow at 45° does not look like 45° here."
+    )
+formula_slot.latex(surface.formula + r"\qquad " + surface.grad_formula)
+direction_controls.caption(
+    f"The numeric estimate never uses the gradient: it is the slope at t = 0 of the slice "
+    f"t ↦ L(w + t·u), by central differences (h = {H:g}) — like the partial derivatives above, which "
+    "are the cases θ = 0° and θ = 90°."
+)
+direction_chart.caption(
+    "Over all directions the slope is ‖∇L‖·cos φ, φ being the angle between u and ∇L: largest (= ‖∇L‖) "
+    "when u points along the gradient, zero across it, most negative against it. That is what "
+    "“the gradient points in the direction of steepest ascent” means — and why descent steps along −∇L."
+)
 
 show_code(
     surfaces.directional_derivatives,

@@ -6,7 +6,7 @@ import pytest
 
 from core import gradient_check as gc
 from core.network import TwoLayerNet, xor_data
-from tests.support import assert_ok, badges, open_page, page_tables
+from tests.support import assert_ok, badges, chart_datasets, charts, open_page, page_tables
 from ui.navigation import page_by_url
 from ui.wording import BUG_EXPLANATIONS
 
@@ -25,7 +25,10 @@ def _bar_levels(at) -> dict[str, str]:
 
 
 def _table(at) -> str:
-    return next(m.value for m in at.markdown if m.value.startswith("| parameter |"))
+    """The per-parameter table (one Markdown element with its heading above it)."""
+    heading = "### Parameter by parameter\n\n"
+    text = next(m.value for m in at.markdown if m.value.startswith(heading + "| parameter |"))
+    return text.removeprefix(heading)
 
 
 def _highlighted(at) -> set[str]:
@@ -93,6 +96,7 @@ def test_bug_sweep_is_flat_and_says_no_eps_helps():
     assert_ok(at)
     assert badges(at) == ["red"]
     assert any("No ε brings the error below" in m.value for m in at.markdown)
+    assert any("no ε makes a wrong gradient agree" in m.value for m in at.markdown)  # the bug's V note
     assert "best ≈" not in _marker_labels(at)
 
 
@@ -183,3 +187,28 @@ def test_softmax_classes_slider():
     assert_ok(at)
     assert len({r["parameter"] for r in _chart_rows(at) if "parameter" in r}) == 10
     assert badges(at) == ["green"]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ({"eps": "1e-06"}, {"eps": "1e-05"}),
+        ({"bug": "flip_sign", "eps": "1e-06"}, {"bug": "flip_sign", "eps": "0.01"}),
+        ({"mode": "function", "eps": "1e-06"}, {"mode": "function", "eps": "1e-08"}),
+        ({"mode": "softmax", "eps": "1e-06"}, {"mode": "softmax", "eps": "0.001"}),
+    ],
+)
+def test_an_eps_step_changes_the_charts_data_not_their_specs(a, b):
+    """The browser re-embeds a chart whose spec changed; with only its datasets changed it updates in place."""
+
+    def drawn(query):
+        at = open_page(PAGE, query)
+        assert_ok(at)
+        return [(c.proto.spec, {k: t.to_pydict() for k, t in chart_datasets(c).items()}) for c in charts(at)]
+
+    before, after = drawn(a), drawn(b)
+    assert len(before) == len(after) == 2
+    for (spec_a, _), (spec_b, _) in zip(before, after, strict=True):
+        assert spec_a == spec_b, "a chart's spec changed with ε: the browser would re-embed it"
+    vee_a, vee_b = before[1][1], after[1][1]
+    assert vee_a != vee_b, "the V's data did not change with ε (its 'your ε' line must move)"

@@ -181,7 +181,9 @@ def test_directional_derivative_over_all_angles_peaks_at_the_gradient(page):
     assert "max = ‖∇L‖ = 3.16228 at θ* = 251.6°" in labels
     assert "min = −‖∇L‖ at 71.6° (steepest descent)" in labels
     assert {"∇L", "u"} <= labels  # the highlighted arrows on the map
-    assert any("your θ = 45° (amber dot): D_u L = −2.82843" in m.value for m in page.markdown)
+    # D_u L at θ = 45°, worked out in the formula beside the chart (LaTeX, ASCII minus) and checked.
+    assert any(r"\\ &= -2.82843 \end{aligned}" in f.value for f in page.latex)
+    assert any("**D_u L at θ = 45°**" in m.value and "`-2.828427`" in m.value for m in page.markdown)
 
 
 def test_buttons_turn_u_along_and_against_the_gradient():
