@@ -241,54 +241,62 @@ def body() -> None:
     """The stack's settings, the presets and everything they change (a move reruns only this, not the
     header, the code or the challenge)."""
     stage = stage_control()
-    c1, c2, c3, c4 = stage.columns(4)
-    depth = state.slider("depth", "Depth L (layers)", 1, 50, 20, container=c1)
-    width = state.slider("width", "Width (units per layer)", 4, 64, 32, container=c2)
+    # Two rows of controls, each one block (not a block per column): every block of this fragment is
+    # re-sent and redrawn per slider move.
+    row1 = stage.container(horizontal=True, gap="small")
+    depth = state.slider("depth", "Depth L (layers)", 1, 50, 20, container=row1)
+    width = state.slider("width", "Width (units per layer)", 4, 64, 32, container=row1)
     activation = state.select(
-        "activation", "Activation f", list(ACTIVATIONS), "sigmoid", format_func=_activation_name, container=c3
+        "activation",
+        "Activation f",
+        list(ACTIVATIONS),
+        "sigmoid",
+        format_func=_activation_name,
+        container=row1,
     )
     init = state.select(
-        "init", "Initialisation", list(gf.INITS), "xavier", format_func=_init_name, container=c4
+        "init", "Initialisation", list(gf.INITS), "xavier", format_func=_init_name, container=row1
     )
     scheme = gf.INITS[init]
-    d1, d2, d3, d4 = stage.columns(4)
+    row2 = stage.container(horizontal=True, gap="small", vertical_alignment="center")
     if scheme.fixed:
         std = state.log_slider(
             "std",
             "Weight std σ",
             STDS,
             0.1,
-            container=d1,
+            container=row2,
             help="W_ij ~ N(0, σ²). Small σ shrinks every layer's Jacobian, large σ grows it.",
         )
     else:
         std = None
-        d1.latex(scheme.formula)
+        row2.latex(scheme.formula)
+    pair = row2.container(gap="small")  # the residual and batch-norm toggles, one above the other
     residual = state.toggle(
         "residual",
         "Residual connections",
         False,
-        container=d2,
+        container=pair,
         help="h_l = h_{l−1} + f(h_{l−1}W_l + b_l): adds the identity to every layer's Jacobian, "
         "a gradient highway to the first layers.",
-    )
-    clip_on = state.toggle(
-        "clip",
-        "Gradient clipping",
-        False,
-        container=d3,
-        help="Rescale all weight gradients together so their global norm is at most the threshold.",
-    )
-    threshold = (
-        state.log_slider("threshold", "Clipping threshold c", CLIPS, 1.0, container=d4) if clip_on else None
     )
     batch_norm = state.toggle(
         "batchnorm",
         "Batch normalization",
         False,
-        container=d2,
+        container=pair,
         help="z ← γ·(z − μ_batch)/√(σ²_batch + ε) + β before every activation (γ = 1, β = 0 "
         "at the start): each layer's input to f is centred and scaled, whatever W does.",
+    )
+    clip_on = state.toggle(
+        "clip",
+        "Gradient clipping",
+        False,
+        container=row2,
+        help="Rescale all weight gradients together so their global norm is at most the threshold.",
+    )
+    threshold = (
+        state.log_slider("threshold", "Clipping threshold c", CLIPS, 1.0, container=row2) if clip_on else None
     )
 
     settings = (
@@ -326,54 +334,81 @@ def body() -> None:
         stage_chart().vega_lite_chart(
             titled(view["norms"], "Gradient norm per layer (log scale)"), width="stretch"
         )
-        st.caption(
+        # The chart's explanation and the notes that apply: one element
+        notes = [
             "Going down one layer multiplies the gradient by that layer's Jacobian J_k = diag(f′(z_k))·W_kᵀ, so the "
             "gradient reaching layer l is a product of L − l such factors and changes geometrically with depth — "
             "a straight line on this log axis. For the sigmoid f′ ≤ ¼, so unless ‖W_k‖ > 4 every factor shrinks it "
             "(the dashed bound), while large weights with a slope-1 activation make every factor exceed one and the "
             "gradient explodes."
-        )
+        ]
         if view["dropped"]:
-            st.caption(
+            notes.append(
                 "Not drawn on the log axis (exactly zero or overflowed): " + ", ".join(view["dropped"]) + "."
             )
         if activation != "sigmoid" and not residual:
-            st.caption(
+            notes.append(
                 f"The analytic bound is drawn for the sigmoid; for {ACTIVATIONS[activation].name} "
                 f"max|f′| = {r['peak']:.3g}, so it is no tighter than the product of the weight norms."
             )
         if residual:
-            st.caption(
+            notes.append(
                 "With residual connections J_k = I + diag(f′)·W_kᵀ: the product no longer has to shrink, "
                 "and the bound for plain stacks does not apply."
             )
         if batch_norm:
-            st.caption(
+            notes.append(
                 "With batch normalization each layer's pre-activations have mean 0 and variance 1 over the "
                 "batch (then γ, β): the sigmoid works in its steep middle, and the backward pass through "
                 "1/√(σ² + ε) divides out the small weights' scale — the bound for plain stacks does not apply."
             )
+        st.caption("\n\n".join(notes))
 
     with right:
-        st.subheader("What reaches the first layer")
-        m1, m2 = st.columns(2)
-        m1.metric("‖∂L/∂h₀‖ (network input)", fmt(float(r["input"][0]), 4))
-        m2.metric("‖∂L/∂h_L‖ (output)", fmt(float(r["input"][-1]), 4))
+        # The heading and the verdict are one element; the numbers follow, two a row (a block a row,
+        # not one per column)
+        heading = "### What reaches the first layer\n\n"
+        att = r["attenuation"]
+        if not r["finite"]:
+            st.markdown(heading)
+            st.error(
+                "The numbers overflowed float64: this stack explodes beyond 1e308.", icon=":material/error:"
+            )
+        elif att < 1e-3:
+            st.markdown(
+                heading + f":red[**Vanishing.**] The first layer gets {fmt(att, 3)} × the output's gradient: "
+                "its weights barely move."
+            )
+        elif att > 1e3:
+            st.markdown(
+                heading + f":red[**Exploding.**] The first layer gets {fmt(att, 3)} × the output's gradient: "
+                "one step can throw the weights far away."
+            )
+        else:
+            st.markdown(
+                heading
+                + ":green[**Healthy.**] The gradient stays within three orders of magnitude across the stack."
+            )
+        metrics = st.container(horizontal=True, gap="small", wrap=False)
+        metrics.metric("‖∂L/∂h₀‖ (network input)", fmt(float(r["input"][0]), 4))
+        metrics.metric("‖∂L/∂h_L‖ (output)", fmt(float(r["input"][-1]), 4))
+        metrics = st.container(horizontal=True, gap="small", wrap=False)
         delta = None
         if baseline is not None and active != "clipping":
             delta = (
                 f"{'up' if r['attenuation'] > baseline['attenuation'] else 'down'} from "
                 f"{fmt(baseline['attenuation'], 3)}"
             )
-        m3, m4 = st.columns(2)
-        m3.metric(
+        metrics.metric(
             "ratio first / last",
             fmt(r["attenuation"], 4),
             delta=delta,
             delta_color="off",
             help="‖∂L/∂h₀‖ / ‖∂L/∂h_L‖. ≪ 1: vanishing; ≫ 1: exploding; ≈ 1: healthy.",
         )
-        m4.metric(
+        if clip_on:  # the norm after clipping under the norm before
+            metrics = metrics.container(gap="small")
+        metrics.metric(
             "global norm ‖∂L/∂W‖",
             fmt(r["before"], 4),
             help="√(Σ_l ‖∂L/∂W_l‖²) before any clipping: the size of one full update direction.",
@@ -382,25 +417,11 @@ def body() -> None:
             after_delta = None
             if baseline is not None and active == "clipping":
                 after_delta = f"down from {fmt(baseline['before'], 3)}"
-            m4.metric("global norm after clipping", fmt(r["after"], 4), delta=after_delta, delta_color="off")
-        att = r["attenuation"]
-        if not r["finite"]:
-            st.error(
-                "The numbers overflowed float64: this stack explodes beyond 1e308.", icon=":material/error:"
-            )
-        elif att < 1e-3:
-            st.markdown(
-                f":red[**Vanishing.**] The first layer gets {fmt(att, 3)} × the output's gradient: "
-                "its weights barely move."
-            )
-        elif att > 1e3:
-            st.markdown(
-                f":red[**Exploding.**] The first layer gets {fmt(att, 3)} × the output's gradient: "
-                "one step can throw the weights far away."
-            )
-        else:
-            st.markdown(
-                ":green[**Healthy.**] The gradient stays within three orders of magnitude across the stack."
+            metrics.metric(
+                "global norm after clipping",
+                fmt(r["after"], 4),
+                delta=after_delta,
+                delta_color="off",
             )
 
         report = r["check"]
@@ -431,9 +452,8 @@ def body() -> None:
                 chk.rel_error,
                 a_name="backprop",
                 b_name="(L(W+h) − L(W−h))/2h",
-                note=note,
+                note=f"{note} {thresholds_caption()}",
             )
-            st.caption(thresholds_caption())
 
     # ---- clipping -------------------------------------------------------------------------------------
     if clip_on:
