@@ -389,6 +389,8 @@ def body():
             )
         if notes:
             st.caption(" ".join(notes))
+        else:
+            st.empty()  # keeps the elements below in place
 
         if not chosen:
             st.info("Pick at least one optimizer above.", icon=":material/touch_app:")
@@ -428,7 +430,8 @@ def body():
             )
 
         # The preset's lesson, when the settings match one: under the sliders, so that moving one off the
-        # preset's value does not move the slider itself.
+        # preset's value does not move the slider itself. One element either way (an alert or an empty
+        # slot): the elements below keep their positions, and the browser updates them in place.
         current = {
             "surface": surface_key,
             "w1": start[0],
@@ -446,6 +449,8 @@ def body():
         ]
         if matched:
             st.info(f"**{matched[0][0]}.** {matched[0][2]}", icon=":material/school:")
+        else:
+            st.empty()
 
         diagnoses = {k: opt.diagnose(runs[k]["traj"]) for k in chosen}
         for key, d in [(k, d) for k, d in diagnoses.items() if d.kind]:
