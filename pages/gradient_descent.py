@@ -17,6 +17,7 @@ from ui import charts, palette, player
 from ui.layout import stage_chart, stage_control
 from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
 from ui.state import UrlState, follow_outside_fragment, stop_ends_the_page, stop_page
+from ui.text import small
 
 PAGE = "gradient_descent"
 # Learning rates: 1-2-5 steps, plus values around the stability edges of the quadratic surfaces
@@ -309,30 +310,64 @@ def body():
     _keep_inside("w1", lo1, hi1, float(surf.default_start[0]))
     _keep_inside("w2", lo2, hi2, float(surf.default_start[1]))
 
+    # The optimizers' settings sit under the optimizers they tune, outside runs_part: a move of the start,
+    # η or the steps does not re-send this expander's formulas, notes and sliders.
+    tuning = st.expander(
+        "Optimizer settings: β, β₁, β₂, ε — and a separate η per optimizer", icon=":material/tune:"
+    )
+    own_lr = state.toggle(
+        "own_lr",
+        "Give each optimizer its own learning rate η",
+        False,
+        container=tuning,
+        help="Off: every optimizer uses the η below. On: each gets its own η (optimizers are "
+        "tuned separately in practice: Adam usually wants a larger η than SGD).",
+    )
+    own_lrs: dict[str, float] = {}  # each optimizer's own η (only when own_lr is on)
+    hypers: dict[str, dict] = {}
+    shown: set[str] = set()
+    for col, key in zip(tuning.columns(max(len(chosen), 1)), chosen, strict=False):
+        col.markdown(f"**{OPTIMIZERS[key].name}**")
+        col.latex(OPTIMIZERS[key].formula)
+        if OPTIMIZERS[key].note:
+            col.caption(OPTIMIZERS[key].note)
+        if own_lr:
+            own_lrs[key] = float(
+                state.log_slider(f"lr_{key}", "η", LRS, OPTIMIZERS[key].default_lr, container=col)
+            )
+        hypers[key] = {h: _hyper_widget(col, key, h) for h in OPTIMIZERS[key].hyper}
+        shown.update([f"lr_{key}"] * bool(own_lr) + [f"{key}_{h}" for h in OPTIMIZERS[key].hyper])
+    tuning.caption(" ".join(f"**{SHORT[k]}**: {OPTIMIZERS[k].description}" for k in chosen))
+    for param in set(TUNING) - shown:  # settings of optimizers not shown stay out of the link
+        st.query_params.pop(param, None)
+
     @st.fragment
     def runs_part() -> None:
-        """The start, η, the steps, the optimizers' settings and everything they change (the runs, the
-        player, the results and checks): a move reruns only this, not the presets, the surface and the
-        optimizer choice above."""
-        lesson_box = st.container()  # the preset's lesson, when the settings match one
-        s1, s2, s3, s4 = st.columns([1, 1, 1.6, 1])
-        w1 = state.slider("w1", "Start w₁", lo1, hi1, float(surf.default_start[0]), step=0.01, container=s1)
-        w2 = state.slider("w2", "Start w₂", lo2, hi2, float(surf.default_start[1]), step=0.01, container=s2)
+        """The start, η, the steps and everything they change (the runs, the player, the results and
+        checks): a move reruns only this, not the presets, the surface, the optimizer choice and their
+        settings above."""
+        # One row (one block), not a column per slider: every block of this fragment is re-sent per move.
+        row = st.container(horizontal=True, gap="medium")
+        w1 = state.slider("w1", "Start w₁", lo1, hi1, float(surf.default_start[0]), step=0.01, container=row)
+        w2 = state.slider("w2", "Start w₂", lo2, hi2, float(surf.default_start[1]), step=0.01, container=row)
         lr = state.log_slider(
             "lr",
             "Learning rate η",
             LRS,
             0.1,
-            container=s3,
+            container=row,
             help="The step size of θ ← θ − η∇L, shared by all optimizers (unless each has its own η "
             "under *Optimizer settings*). Log-spaced, with the stability edges 0.04, 0.5 and 0.67.",
         )
-        steps = state.slider("steps", "Number of steps", 1, MAX_STEPS, 50, container=s4)
+        steps = state.slider("steps", "Number of steps", 1, MAX_STEPS, 50, container=row)
         start = (float(w1), float(w2))
+        settings = {k: (own_lrs.get(k, float(lr)), hypers[k]) for k in chosen}
 
+        # What η does on this surface, in one line of small type (one element)
+        notes = []
         sgd_limit = opt.step_limit(surface_key, "sgd", float(lr), point=start)
         if sgd_limit is not None and sgd_limit.constant:
-            st.caption(
+            notes.append(
                 f"Constant Hessian, eigenvalues λ = {sgd_limit.lam_min:g} and {sgd_limit.lam_max:g}: plain "
                 f"gradient descent converges iff η < 2/λmax = **{sgd_limit.lr_max:.4g}**"
                 + (
@@ -343,42 +378,19 @@ def body():
                 )
             )
         elif sgd_limit is not None and sgd_limit.lr_max is not None:
-            st.caption(
+            notes.append(
                 f"The curvature changes over this surface, so no single η is safe everywhere. At the start θ₀ "
                 f"the Hessian (central differences of ∇L) has λmax ≈ {sgd_limit.lam_max:.4g}: plain gradient "
                 f"descent needs η < 2/λmax ≈ **{sgd_limit.lr_max:.3g}** there."
             )
-
-        tuning = st.expander(
-            "Optimizer settings: β, β₁, β₂, ε — and a separate η per optimizer", icon=":material/tune:"
-        )
-        own_lr = state.toggle(
-            "own_lr",
-            "Give each optimizer its own learning rate η",
-            False,
-            container=tuning,
-            help="Off: every optimizer uses the η above. On: each gets its own η (optimizers are "
-            "tuned separately in practice: Adam usually wants a larger η than SGD).",
-        )
-        settings: dict[str, tuple[float, dict]] = {}
-        shown: set[str] = set()
-        for col, key in zip(tuning.columns(max(len(chosen), 1)), chosen, strict=False):
-            col.markdown(f"**{OPTIMIZERS[key].name}**")
-            col.latex(OPTIMIZERS[key].formula)
-            if OPTIMIZERS[key].note:
-                col.caption(OPTIMIZERS[key].note)
-            key_lr = (
-                state.log_slider(f"lr_{key}", "η", LRS, OPTIMIZERS[key].default_lr, container=col)
-                if own_lr
-                else lr
-            )
-            settings[key] = (float(key_lr), {h: _hyper_widget(col, key, h) for h in OPTIMIZERS[key].hyper})
-            shown.update([f"lr_{key}"] * bool(own_lr) + [f"{key}_{h}" for h in OPTIMIZERS[key].hyper])
         if own_lr:
-            s3.caption("Not used: each optimizer has its own η under *Optimizer settings*.")
-        tuning.caption(" ".join(f"**{SHORT[k]}**: {OPTIMIZERS[k].description}" for k in chosen))
-        for param in set(TUNING) - shown:  # settings of optimizers not shown stay out of the link
-            st.query_params.pop(param, None)
+            notes.append(
+                "The learning rate η above is not used: each optimizer has its own η under *Optimizer settings*."
+            )
+        if notes:
+            st.caption(" ".join(notes))
+        else:
+            st.empty()  # keeps the elements below in place
 
         if not chosen:
             st.info("Pick at least one optimizer above.", icon=":material/touch_app:")
@@ -417,11 +429,9 @@ def body():
                 }
             )
 
-        diagnoses = {k: opt.diagnose(runs[k]["traj"]) for k in chosen}
-        for key, d in [(k, d) for k, d in diagnoses.items() if d.kind]:
-            text = NOTICES[d.kind].format(**_notice_values(key, runs[key]["traj"], d.limit, d.where))
-            (st.info if d.kind == "edge" else st.warning)(text, icon=":material/warning:")
-
+        # The preset's lesson, when the settings match one: under the sliders, so that moving one off the
+        # preset's value does not move the slider itself. One element either way (an alert or an empty
+        # slot): the elements below keep their positions, and the browser updates them in place.
         current = {
             "surface": surface_key,
             "w1": start[0],
@@ -438,7 +448,14 @@ def body():
             if all(current.get(k) == v for k, v in {"own_lr": False, **p[1]}.items())
         ]
         if matched:
-            lesson_box.info(f"**{matched[0][0]}.** {matched[0][2]}", icon=":material/school:")
+            st.info(f"**{matched[0][0]}.** {matched[0][2]}", icon=":material/school:")
+        else:
+            st.empty()
+
+        diagnoses = {k: opt.diagnose(runs[k]["traj"]) for k in chosen}
+        for key, d in [(k, d) for k, d in diagnoses.items() if d.kind]:
+            text = NOTICES[d.kind].format(**_notice_values(key, runs[key]["traj"], d.limit, d.where))
+            (st.info if d.kind == "edge" else st.warning)(text, icon=":material/warning:")
 
         # -- the map and the loss, step by step: the player --------------------------------------------------
         best = runs[chosen[0]]["best"]
@@ -531,9 +548,10 @@ def body():
             stepper()
 
         # -- results and checks -------------------------------------------------------------------------------
-        st.subheader(f"After {int(steps)} steps")
+        # The heading, the table, the article's note and the next heading are one Markdown element (each
+        # element of this fragment is re-sent and redrawn per slider move).
         OUTCOMES = {True: "converged (‖∇L‖ ≤ 1e-6)", False: "still moving"}
-        st.markdown(
+        table = (
             "| optimizer | η | hyperparameters | steps run | final θ | final loss | ∇L there | outcome |\n"
             "|---|---|---|---|---|---|---|---|\n"
             + "\n".join(
@@ -548,20 +566,26 @@ def body():
                 for k, r in runs.items()
             )
         )
-        article_note = st.empty()  # a fixed slot: the note comes and goes without shifting the charts below
-        if (
+        article = (
             surface_key == "bowl"
             and start == (4.0, 3.0)
             and settings.get("sgd", (0,))[0] == 0.1
             and steps == 50
-        ):
-            article_note.caption(
+        )
+        article_note = (
+            "\n\n"
+            + small(
                 "The article's script prints `Final parameters: [5.70899077e-05 2.42484383e-11]` and "
                 "`Final loss: 0.000000` — six decimals of the 3.26e-09 above."
             )
+            if article
+            else ""
+        )
+        st.markdown(f"### After {int(steps)} steps\n\n{table}{article_note}\n\n### Check")
 
-        st.subheader("Check")
-        g1, g2 = st.columns(2, gap="large")
+        # The gradient's two checks side by side in one row (one block, not a block per column), the
+        # closed form's below
+        checks = st.container(horizontal=True, gap="medium")
         analytic = surf.grad(np.array(start))
         numeric = finite_diff.gradient(surf.value, np.array(start))
         for i, part in enumerate(("∂L/∂w₁", "∂L/∂w₂")):
@@ -572,9 +596,8 @@ def body():
                 finite_diff.relative_error(analytic[i], numeric[i]),
                 a_name="analytic",
                 b_name="central differences",
-                container=g1,
+                container=checks,
             )
-        g1.caption("The gradient every step relies on, against central differences. " + thresholds_caption())
         sgd_run = runs["sgd"]["traj"] if "sgd" in runs else None
         closed = opt.sgd_closed_form(surface_key, start, sgd_run.lr, sgd_run.steps_taken) if sgd_run else None
         if closed is not None:
@@ -585,22 +608,26 @@ def body():
                 finite_diff.relative_error(sgd_run.final_point, closed),
                 a_name="the update loop",
                 b_name="closed form",
-                container=g2,
                 note=f"θ from the loop {_vec(sgd_run.final_point, 6)}; closed form {_vec(closed, 6)}. The "
                 "relative error shown is that of θ.",
             )
-            g2.caption(
-                "On a quadratic ∇L(θ) = H(θ − θ*), so every SGD step multiplies θ − θ* by (I − ηH): "
-                "θₖ = θ* + (I − ηH)ᵏ(θ₀ − θ*), computed here without iterating. The eigenvalues 1 − ηλ of "
-                "I − ηH are the factors the notices quote."
-            )
-        else:
-            g2.caption(
-                "A closed form for θₖ exists for plain gradient descent (SGD) on the quadratic surfaces (bowl, "
-                "coupled, ravine, saddle): select SGD on one of them to check the update loop against it."
-            )
 
     runs_part()
+    # What the checks compare: text that changes with the surface and the optimizers only, so it sits
+    # outside runs_part (a move of the start does not re-send it).
+    closed_form = "sgd" in chosen and opt.critical_point(surface_key) is not None
+    st.caption(
+        "The first two checks: the gradient every step relies on, against central differences. "
+        + (
+            "The closed form: on a quadratic ∇L(θ) = H(θ − θ*), so every SGD step multiplies θ − θ* by (I − ηH): "
+            "θₖ = θ* + (I − ηH)ᵏ(θ₀ − θ*), computed here without iterating. The eigenvalues 1 − ηλ of "
+            "I − ηH are the factors the notices quote. "
+            if closed_form
+            else "A closed form for θₖ exists for plain gradient descent (SGD) on the quadratic surfaces (bowl, "
+            "coupled, ravine, saddle): select SGD on one of them to check the update loop against it. "
+        )
+        + thresholds_caption()
+    )
     return chosen
 
 

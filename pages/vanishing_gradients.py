@@ -239,228 +239,274 @@ def views(settings: tuple, active: str | None) -> dict:
 @st.fragment
 def body() -> None:
     """The stack's settings, the presets and everything they change (a move reruns only this, not the
-    header, the code or the challenge)."""
+    header, the code or the challenge). The network's kind (activation, initialisation, the remedies'
+    toggles) is drawn here; its sizes and all that they change are `stack`, a fragment of its own."""
     stage = stage_control()
-    c1, c2, c3, c4 = stage.columns(4)
-    depth = state.slider("depth", "Depth L (layers)", 1, 50, 20, container=c1)
-    width = state.slider("width", "Width (units per layer)", 4, 64, 32, container=c2)
+    # The network's kind: drawn once per change of its own, outside `stack` (a size move does not re-send
+    # these selectboxes and toggles).
+    kind = stage.container(horizontal=True, gap="small", vertical_alignment="center")
     activation = state.select(
-        "activation", "Activation f", list(ACTIVATIONS), "sigmoid", format_func=_activation_name, container=c3
+        "activation",
+        "Activation f",
+        list(ACTIVATIONS),
+        "sigmoid",
+        format_func=_activation_name,
+        container=kind,
     )
     init = state.select(
-        "init", "Initialisation", list(gf.INITS), "xavier", format_func=_init_name, container=c4
+        "init", "Initialisation", list(gf.INITS), "xavier", format_func=_init_name, container=kind
     )
     scheme = gf.INITS[init]
-    d1, d2, d3, d4 = stage.columns(4)
-    if scheme.fixed:
-        std = state.log_slider(
-            "std",
-            "Weight std σ",
-            STDS,
-            0.1,
-            container=d1,
-            help="W_ij ~ N(0, σ²). Small σ shrinks every layer's Jacobian, large σ grows it.",
-        )
-    else:
-        std = None
-        d1.latex(scheme.formula)
+    pair = kind.container(gap="small")  # the residual and batch-norm toggles, one above the other
     residual = state.toggle(
         "residual",
         "Residual connections",
         False,
-        container=d2,
+        container=pair,
         help="h_l = h_{l−1} + f(h_{l−1}W_l + b_l): adds the identity to every layer's Jacobian, "
         "a gradient highway to the first layers.",
-    )
-    clip_on = state.toggle(
-        "clip",
-        "Gradient clipping",
-        False,
-        container=d3,
-        help="Rescale all weight gradients together so their global norm is at most the threshold.",
-    )
-    threshold = (
-        state.log_slider("threshold", "Clipping threshold c", CLIPS, 1.0, container=d4) if clip_on else None
     )
     batch_norm = state.toggle(
         "batchnorm",
         "Batch normalization",
         False,
-        container=d2,
+        container=pair,
         help="z ← γ·(z − μ_batch)/√(σ²_batch + ε) + β before every activation (γ = 1, β = 0 "
         "at the start): each layer's input to f is centred and scaled, whatever W does.",
     )
-
-    settings = (
-        int(depth),
-        int(width),
-        activation,
-        init,
-        None if std is None else float(std),
-        bool(residual),
-        None if threshold is None else float(threshold),
-        bool(batch_norm),
+    clip_on = state.toggle(
+        "clip",
+        "Gradient clipping",
+        False,
+        container=kind,
+        help="Rescale all weight gradients together so their global norm is at most the threshold.",
     )
-    r = analyse(*settings)
-    active = next((k for k, p in gf.PRESETS.items() if _settings_of(p.kwargs) == settings), None)
-    baseline = None
-    if active is not None:
-        preset = gf.PRESETS[active]
-        if preset.role == "remedy" and preset.baseline:
-            baseline = analyse(*_settings_of(gf.PRESETS[preset.baseline].kwargs))
-        icon = ":material/warning:" if preset.role == "problem" else ":material/healing:"
-        st.info(f"**{preset.label}.** {preset.explanation}", icon=icon)
+    drawn = {
+        "activation": activation,
+        "init": init,
+        "residual": residual,
+        "batchnorm": batch_norm,
+        "clip": clip_on,
+    }
 
-    view = views(settings, active)
-    left, right = st.columns([3, 2], gap="large")
-    # The presets sit under the chart they change (the stage above keeps the chart on the first screen).
-    with st.container(border=True):  # two widgets, not a button and a column per preset
-        _preset_row(
-            "Problem", PROBLEMS, active, "Settings that show the problem: one click sets every control."
-        )
-        _preset_row(
-            "Remedy", REMEDIES, active, "A fix from the article's FAQ, applied to the problem it solves."
-        )
-    with left:
-        st.subheader("Gradient norm at every layer")
-        stage_chart().vega_lite_chart(
-            titled(view["norms"], "Gradient norm per layer (log scale)"), width="stretch"
-        )
-        st.caption(
-            "Going down one layer multiplies the gradient by that layer's Jacobian J_k = diag(f′(z_k))·W_kᵀ, so the "
-            "gradient reaching layer l is a product of L − l such factors and changes geometrically with depth — "
-            "a straight line on this log axis. For the sigmoid f′ ≤ ¼, so unless ‖W_k‖ > 4 every factor shrinks it "
-            "(the dashed bound), while large weights with a slope-1 activation make every factor exceed one and the "
-            "gradient explodes."
-        )
-        if view["dropped"]:
-            st.caption(
-                "Not drawn on the log axis (exactly zero or overflowed): " + ", ".join(view["dropped"]) + "."
-            )
-        if activation != "sigmoid" and not residual:
-            st.caption(
-                f"The analytic bound is drawn for the sigmoid; for {ACTIVATIONS[activation].name} "
-                f"max|f′| = {r['peak']:.3g}, so it is no tighter than the product of the weight norms."
-            )
-        if residual:
-            st.caption(
-                "With residual connections J_k = I + diag(f′)·W_kᵀ: the product no longer has to shrink, "
-                "and the bound for plain stacks does not apply."
-            )
-        if batch_norm:
-            st.caption(
-                "With batch normalization each layer's pre-activations have mean 0 and variance 1 over the "
-                "batch (then γ, β): the sigmoid works in its steep middle, and the backward pass through "
-                "1/√(σ² + ε) divides out the small weights' scale — the bound for plain stacks does not apply."
-            )
-
-    with right:
-        st.subheader("What reaches the first layer")
-        m1, m2 = st.columns(2)
-        m1.metric("‖∂L/∂h₀‖ (network input)", fmt(float(r["input"][0]), 4))
-        m2.metric("‖∂L/∂h_L‖ (output)", fmt(float(r["input"][-1]), 4))
-        delta = None
-        if baseline is not None and active != "clipping":
-            delta = (
-                f"{'up' if r['attenuation'] > baseline['attenuation'] else 'down'} from "
-                f"{fmt(baseline['attenuation'], 3)}"
-            )
-        m3, m4 = st.columns(2)
-        m3.metric(
-            "ratio first / last",
-            fmt(r["attenuation"], 4),
-            delta=delta,
-            delta_color="off",
-            help="‖∂L/∂h₀‖ / ‖∂L/∂h_L‖. ≪ 1: vanishing; ≫ 1: exploding; ≈ 1: healthy.",
-        )
-        m4.metric(
-            "global norm ‖∂L/∂W‖",
-            fmt(r["before"], 4),
-            help="√(Σ_l ‖∂L/∂W_l‖²) before any clipping: the size of one full update direction.",
-        )
-        if clip_on:
-            after_delta = None
-            if baseline is not None and active == "clipping":
-                after_delta = f"down from {fmt(baseline['before'], 3)}"
-            m4.metric("global norm after clipping", fmt(r["after"], 4), delta=after_delta, delta_color="off")
-        att = r["attenuation"]
-        if not r["finite"]:
-            st.error(
-                "The numbers overflowed float64: this stack explodes beyond 1e308.", icon=":material/error:"
-            )
-        elif att < 1e-3:
-            st.markdown(
-                f":red[**Vanishing.**] The first layer gets {fmt(att, 3)} × the output's gradient: "
-                "its weights barely move."
-            )
-        elif att > 1e3:
-            st.markdown(
-                f":red[**Exploding.**] The first layer gets {fmt(att, 3)} × the output's gradient: "
-                "one step can throw the weights far away."
+    @st.fragment
+    def stack() -> None:
+        """The sizes (depth, width, σ, the clipping threshold), the presets and everything they change: a
+        size move reruns only this, not the network's kind above."""
+        if any(state.get(name) != value for name, value in drawn.items()):
+            st.rerun()  # a preset below set the controls above too: draw the whole page again
+        # One row (one block, not a block per column): every block of this fragment is re-sent per move.
+        sizes = st.container(horizontal=True, gap="small")
+        depth = state.slider("depth", "Depth L (layers)", 1, 50, 20, container=sizes)
+        width = state.slider("width", "Width (units per layer)", 4, 64, 32, container=sizes)
+        if scheme.fixed:
+            std = state.log_slider(
+                "std",
+                "Weight std σ",
+                STDS,
+                0.1,
+                container=sizes,
+                help="W_ij ~ N(0, σ²). Small σ shrinks every layer's Jacobian, large σ grows it.",
             )
         else:
-            st.markdown(
-                ":green[**Healthy.**] The gradient stays within three orders of magnitude across the stack."
-            )
+            std = None
+            sizes.latex(scheme.formula)
+        threshold = (
+            state.log_slider("threshold", "Clipping threshold c", CLIPS, 1.0, container=sizes)
+            if clip_on
+            else None
+        )
 
-        report = r["check"]
-        if report is not None:
-            chk = report.rows[0]
-            layer, (i, j) = int(chk.group[1:]), parse_param_name(chk.name)[1]
-            note = (
-                f"Perturbing W_{layer}[{i},{j}] by ±{report.h:.0e} and rerunning the whole forward pass "
-                "(no backprop involved); the step is picked from the differences alone."
-            )
-            if report.skipped:
-                note += (
-                    f" Layers 1–{layer - 1} were skipped: their gradients (max |∂L/∂W₁| = "
-                    f"{report.skipped_max:.1e}) are below the round-off of the loss itself "
-                    f"(≈ {report.roundoff:.0e} per difference) — finite differences cannot measure a gradient "
-                    "that has vanished, backprop can."
-                )
-            if not report.reliable and chk.rel_error >= 1e-7:
-                note += (
-                    f" Here the numeric estimate is itself uncertain (≈ ±{report.spread:.0e} relative, from how it "
-                    "changes with h): the loss varies too wildly at this scale (a chaotic, exploding regime) for "
-                    "finite differences to judge backprop."
-                )
-            check_badge(
-                f"Backprop vs central differences: ∂L/∂W_{layer}[{i},{j}]",
-                chk.analytic,
-                chk.numeric,
-                chk.rel_error,
-                a_name="backprop",
-                b_name="(L(W+h) − L(W−h))/2h",
-                note=note,
-            )
-            st.caption(thresholds_caption())
+        settings = (
+            int(depth),
+            int(width),
+            activation,
+            init,
+            None if std is None else float(std),
+            bool(residual),
+            None if threshold is None else float(threshold),
+            bool(batch_norm),
+        )
+        r = analyse(*settings)
+        active = next((k for k, p in gf.PRESETS.items() if _settings_of(p.kwargs) == settings), None)
+        baseline = None
+        if active is not None:
+            preset = gf.PRESETS[active]
+            if preset.role == "remedy" and preset.baseline:
+                baseline = analyse(*_settings_of(gf.PRESETS[preset.baseline].kwargs))
+            icon = ":material/warning:" if preset.role == "problem" else ":material/healing:"
+            st.info(f"**{preset.label}.** {preset.explanation}", icon=icon)
 
-    # ---- clipping -------------------------------------------------------------------------------------
-    if clip_on:
-        st.subheader("Gradient clipping: before and after")
-        b1, b2 = st.columns([2, 3], gap="large")
-        with b1:
-            st.vega_lite_chart(
-                titled(view["clip"], "Gradient norms before and after clipping"), width="stretch"
+        view = views(settings, active)
+        left, right = st.columns([3, 2], gap="large")
+        # The presets sit under the chart they change (the stage above keeps the chart on the first screen).
+        with st.container(border=True):  # two widgets, not a button and a column per preset
+            _preset_row(
+                "Problem", PROBLEMS, active, "Settings that show the problem: one click sets every control."
             )
-        with b2:
-            if r["scale"] < 1.0:
+            _preset_row(
+                "Remedy", REMEDIES, active, "A fix from the article's FAQ, applied to the problem it solves."
+            )
+        with left:
+            st.subheader("Gradient norm at every layer")
+            stage_chart().vega_lite_chart(
+                titled(view["norms"], "Gradient norm per layer (log scale)"), width="stretch"
+            )
+            # The chart's explanation and the notes that apply: one element
+            notes = [
+                "Going down one layer multiplies the gradient by that layer's Jacobian J_k = diag(f′(z_k))·W_kᵀ, so the "
+                "gradient reaching layer l is a product of L − l such factors and changes geometrically with depth — "
+                "a straight line on this log axis. For the sigmoid f′ ≤ ¼, so unless ‖W_k‖ > 4 every factor shrinks it "
+                "(the dashed bound), while large weights with a slope-1 activation make every factor exceed one and the "
+                "gradient explodes."
+            ]
+            if view["dropped"]:
+                notes.append(
+                    "Not drawn on the log axis (exactly zero or overflowed): "
+                    + ", ".join(view["dropped"])
+                    + "."
+                )
+            if activation != "sigmoid" and not residual:
+                notes.append(
+                    f"The analytic bound is drawn for the sigmoid; for {ACTIVATIONS[activation].name} "
+                    f"max|f′| = {r['peak']:.3g}, so it is no tighter than the product of the weight norms."
+                )
+            if residual:
+                notes.append(
+                    "With residual connections J_k = I + diag(f′)·W_kᵀ: the product no longer has to shrink, "
+                    "and the bound for plain stacks does not apply."
+                )
+            if batch_norm:
+                notes.append(
+                    "With batch normalization each layer's pre-activations have mean 0 and variance 1 over the "
+                    "batch (then γ, β): the sigmoid works in its steep middle, and the backward pass through "
+                    "1/√(σ² + ε) divides out the small weights' scale — the bound for plain stacks does not apply."
+                )
+            st.caption("\n\n".join(notes))
+
+        with right:
+            # The heading and the verdict are one element; the numbers follow, two a row (a block a row,
+            # not one per column)
+            heading = "### What reaches the first layer\n\n"
+            att = r["attenuation"]
+            if not r["finite"]:
+                st.markdown(heading)
+                st.error(
+                    "The numbers overflowed float64: this stack explodes beyond 1e308.",
+                    icon=":material/error:",
+                )
+            elif att < 1e-3:
                 st.markdown(
-                    f"All weight gradients were multiplied by **{fmt(r['scale'], 3)}** = c / ‖g‖, so the "
-                    f"global norm went from `{fmt(r['before'])}` to `{fmt(r['after'])}`."
+                    heading
+                    + f":red[**Vanishing.**] The first layer gets {fmt(att, 3)} × the output's gradient: "
+                    "its weights barely move."
+                )
+            elif att > 1e3:
+                st.markdown(
+                    heading
+                    + f":red[**Exploding.**] The first layer gets {fmt(att, 3)} × the output's gradient: "
+                    "one step can throw the weights far away."
                 )
             else:
                 st.markdown(
-                    f"The global norm `{fmt(r['before'])}` is already below c = {threshold:g}: "
-                    "clipping leaves the gradients unchanged."
+                    heading
+                    + ":green[**Healthy.**] The gradient stays within three orders of magnitude across the stack."
                 )
-            st.caption(
-                "Clipping rescales every layer's gradient by the same factor: the direction and the "
-                "layer-to-layer ratios stay (the green line is parallel to the red one), only the size of the "
-                "step is capped. It tames exploding updates; it cannot revive a vanished gradient."
+            metrics = st.container(horizontal=True, gap="small", wrap=False)
+            metrics.metric("‖∂L/∂h₀‖ (network input)", fmt(float(r["input"][0]), 4))
+            metrics.metric("‖∂L/∂h_L‖ (output)", fmt(float(r["input"][-1]), 4))
+            metrics = st.container(horizontal=True, gap="small", wrap=False)
+            delta = None
+            if baseline is not None and active != "clipping":
+                delta = (
+                    f"{'up' if r['attenuation'] > baseline['attenuation'] else 'down'} from "
+                    f"{fmt(baseline['attenuation'], 3)}"
+                )
+            metrics.metric(
+                "ratio first / last",
+                fmt(r["attenuation"], 4),
+                delta=delta,
+                delta_color="off",
+                help="‖∂L/∂h₀‖ / ‖∂L/∂h_L‖. ≪ 1: vanishing; ≫ 1: exploding; ≈ 1: healthy.",
             )
-    elif active == "exploding":
-        st.caption("Try the **gradient clipping** remedy to cap this enormous update.")
+            if clip_on:  # the norm after clipping under the norm before
+                metrics = metrics.container(gap="small")
+            metrics.metric(
+                "global norm ‖∂L/∂W‖",
+                fmt(r["before"], 4),
+                help="√(Σ_l ‖∂L/∂W_l‖²) before any clipping: the size of one full update direction.",
+            )
+            if clip_on:
+                after_delta = None
+                if baseline is not None and active == "clipping":
+                    after_delta = f"down from {fmt(baseline['before'], 3)}"
+                metrics.metric(
+                    "global norm after clipping",
+                    fmt(r["after"], 4),
+                    delta=after_delta,
+                    delta_color="off",
+                )
+
+            report = r["check"]
+            if report is not None:
+                chk = report.rows[0]
+                layer, (i, j) = int(chk.group[1:]), parse_param_name(chk.name)[1]
+                note = (
+                    f"Perturbing W_{layer}[{i},{j}] by ±{report.h:.0e} and rerunning the whole forward pass "
+                    "(no backprop involved); the step is picked from the differences alone."
+                )
+                if report.skipped:
+                    note += (
+                        f" Layers 1–{layer - 1} were skipped: their gradients (max |∂L/∂W₁| = "
+                        f"{report.skipped_max:.1e}) are below the round-off of the loss itself "
+                        f"(≈ {report.roundoff:.0e} per difference) — finite differences cannot measure a gradient "
+                        "that has vanished, backprop can."
+                    )
+                if not report.reliable and chk.rel_error >= 1e-7:
+                    note += (
+                        f" Here the numeric estimate is itself uncertain (≈ ±{report.spread:.0e} relative, from how it "
+                        "changes with h): the loss varies too wildly at this scale (a chaotic, exploding regime) for "
+                        "finite differences to judge backprop."
+                    )
+                check_badge(
+                    f"Backprop vs central differences: ∂L/∂W_{layer}[{i},{j}]",
+                    chk.analytic,
+                    chk.numeric,
+                    chk.rel_error,
+                    a_name="backprop",
+                    b_name="(L(W+h) − L(W−h))/2h",
+                    note=f"{note} {thresholds_caption()}",
+                )
+
+        # ---- clipping -------------------------------------------------------------------------------------
+        if clip_on:
+            st.subheader("Gradient clipping: before and after")
+            b1, b2 = st.columns([2, 3], gap="large")
+            with b1:
+                st.vega_lite_chart(
+                    titled(view["clip"], "Gradient norms before and after clipping"), width="stretch"
+                )
+            with b2:
+                if r["scale"] < 1.0:
+                    st.markdown(
+                        f"All weight gradients were multiplied by **{fmt(r['scale'], 3)}** = c / ‖g‖, so the "
+                        f"global norm went from `{fmt(r['before'])}` to `{fmt(r['after'])}`."
+                    )
+                else:
+                    st.markdown(
+                        f"The global norm `{fmt(r['before'])}` is already below c = {threshold:g}: "
+                        "clipping leaves the gradients unchanged."
+                    )
+                st.caption(
+                    "Clipping rescales every layer's gradient by the same factor: the direction and the "
+                    "layer-to-layer ratios stay (the green line is parallel to the red one), only the size of the "
+                    "step is capped. It tames exploding updates; it cannot revive a vanished gradient."
+                )
+        elif active == "exploding":
+            st.caption("Try the **gradient clipping** remedy to cap this enormous update.")
+
+    with stage:
+        stack()
 
 
 body()

@@ -12,7 +12,7 @@ import pytest
 
 from core.optimizers import OPTIMIZERS
 from core.surfaces import SURFACES
-from tests.support import assert_ok, badges, open_page
+from tests.support import assert_ok, badges, open_page, prose
 from ui.navigation import page_by_url
 
 pytestmark = pytest.mark.timeout(300)
@@ -101,7 +101,7 @@ def test_default_is_the_articles_demo_with_its_final_numbers():
     # The article prints Final parameters: [5.70899077e-05 2.42484383e-11]; the loss is 3.259e-09
     assert "(5.7090e-05, 2.4248e-11)" in body
     assert "3.2593e-09" in body
-    assert "Final parameters: [5.70899077e-05 2.42484383e-11]" in "\n".join(c.value for c in at.caption)
+    assert "Final parameters: [5.70899077e-05 2.42484383e-11]" in "\n".join(prose(at))  # a note in small type
     assert any("Article demo" in i.value for i in at.info)
     assert not at.warning
     assert badges(at) == ["green", "green", "green"]  # ∂L/∂w₁, ∂L/∂w₂ at θ₀; loop vs closed form
