@@ -13,9 +13,10 @@ from core import finite_diff
 from core.activations import ACTIVATIONS, saturation_intervals
 from core.gradient_check import activation_check
 from ui import charts, wording
+from ui.check_rows import check_box, check_text
 from ui.layout import stage_chart, stage_control, titled
 from ui.navigation import page_by_url
-from ui.shell import check_badge, header, show_code, thresholds_caption
+from ui.shell import header, show_code, thresholds_caption
 from ui.state import UrlState, follow_outside_fragment, stop_ends_the_page, stop_page
 
 ARTICLE_FIVE = ["sigmoid", "tanh", "relu", "leaky_relu", "gelu"]  # the article's plots, in its order
@@ -200,19 +201,21 @@ def body():
         st.markdown(f"### At a glance\n\n{table}\n\n{note}")  # one element: they change together
 
     st.subheader("Check: analytic f′ against central differences")
-    row = st.container(horizontal=True)  # one block for the row of badges (it wraps)
-    for k in keys:
-        report = results[k]["check"]
-        c = report.worst
-        check_badge(
-            f"{_name(k)}, worst of {len(report.rows)} points",
-            c.analytic,
-            c.numeric,
-            c.score,
-            a_name=f"f′({c.value:.3f})",
-            b_name="central",
-            container=row,
+    lines = []
+    for k in keys:  # one line per activation, all in one box: one element however many are shown
+        c = results[k]["check"].worst
+        lines.append(
+            check_text(
+                f"{_name(k)}, worst of {len(results[k]['check'].rows)} points",
+                c.analytic,
+                c.numeric,
+                c.score,
+                a_name=f"f′({c.value:.3f})",
+                b_name="central",
+                one_line=True,
+            )[1]
         )
+    check_box(lines)
     return keys
 
 
