@@ -12,12 +12,12 @@ from core import finite_diff
 from core.catalogue import COMMON_DERIVATIVES, FUNCTIONS
 from core.expression import FUNCTION_NAMES, Expression, ParseError, parse
 from ui import charts
+from ui.check_rows import check_box, check_text
 from ui.layout import stage_chart, stage_control, titled
 from ui.shell import (
     MAX_FRACTION_DEPTH,
     MAX_LATEX,
     _fraction_depth,
-    check_badge,
     fmt,
     formula,
     header,
@@ -266,26 +266,30 @@ def body() -> str:
             slopes_row.metric("slope from the right", fmt(sides.right, 4))
         else:
             metrics.metric("f′(x₀), symbolic", fmt(r["exact"]))
+            checks = []  # both differences and how they are graded: one box, one element
             for m, quotient in (("forward", "(f(x₀+h) − f(x₀))/h"), ("central", "(f(x₀+h) − f(x₀−h))/2h")):
                 e = r[f"expected_{m}"]
                 good, suspicious = r[f"limits_{m}"]
                 order = "|f″|·h/2" if m == "forward" else "|f‴|·h²/6"
-                check_badge(
-                    f"{m.capitalize()} difference, h = {h:g}",
-                    r["exact"],
-                    r[m],
-                    r[f"rel_{m}"],
-                    a_name="symbolic",
-                    b_name=quotient,
-                    good=good,
-                    suspicious=suspicious,
-                    note=f"Expected error ≈ {e.total:.1e} ({order} ≈ {e.truncation:.1e} + round-off "
-                    f"ε·|f|/h ≈ {e.roundoff:.1e}): the {e.regime} regime.",
+                checks.append(
+                    check_text(
+                        f"{m.capitalize()} difference, h = {h:g}",
+                        r["exact"],
+                        r[m],
+                        r[f"rel_{m}"],
+                        a_name="symbolic",
+                        b_name=quotient,
+                        good=good,
+                        suspicious=suspicious,
+                        note=f"Expected error ≈ {e.total:.1e} ({order} ≈ {e.truncation:.1e} + round-off "
+                        f"ε·|f|/h ≈ {e.roundoff:.1e}): the {e.regime} regime.",
+                    )[1]
                 )
-            st.caption(
-                "Each difference is graded against its own expected error: green within 10× of it, amber "
+            check_box(
+                checks,
+                note="Each difference is graded against its own expected error: green within 10× of it, amber "
                 "within 100×, red beyond. The symbolic derivative comes from the sum, product, quotient and "
-                "chain rules applied to the expression tree — an independent computation from the differences."
+                "chain rules applied to the expression tree — an independent computation from the differences.",
             )
 
     st.subheader("Error vs step size h")
