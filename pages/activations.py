@@ -5,8 +5,6 @@ from ui.shell import ensure_entry
 
 ensure_entry()
 
-import itertools
-
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -15,9 +13,10 @@ from core import finite_diff
 from core.activations import ACTIVATIONS, saturation_intervals
 from core.gradient_check import activation_check
 from ui import charts, wording
+from ui.check_rows import check_box, check_text
 from ui.layout import stage_chart, stage_control, titled
 from ui.navigation import page_by_url
-from ui.shell import check_badge, header, show_code, thresholds_caption
+from ui.shell import header, show_code, thresholds_caption
 from ui.state import UrlState, follow_outside_fragment, stop_ends_the_page, stop_page
 
 ARTICLE_FIVE = ["sigmoid", "tanh", "relu", "leaky_relu", "gelu"]  # the article's plots, in its order
@@ -116,23 +115,26 @@ def page_data(keys: tuple[str, ...], half: int, all_params: tuple) -> dict:
 def body():
     """Every control and everything it changes: a widget here reruns only this part of the page (not the
     sidebar, the header, the code or the challenge below)."""
-    c1, c2 = stage_control().columns([3, 1.2])
+    # The activations, then one row block with the x range and each hyperparameter (st.columns would be
+    # a row plus a block per column, all re-sent on every step of a slider).
+    stage = stage_control()
     keys = state.multiselect(
         "acts",
         "Activations to overlay",
         list(ACTIVATIONS),
         ARTICLE_FIVE,
         format_func=_name,
-        container=c1,
+        container=stage,
         help="The default is the article's five. Add ELU, softplus or SiLU (swish).",
     )
+    row = stage.container(horizontal=True, gap="medium")
     half = state.slider(
         "xmax",
         "x range ±",
         2,
         20,
         8,
-        container=c2,
+        container=row,
         help="The plotted (and checked) interval is [−x, x]. The article plots ±5.",
     )
     follow_outside_fragment("activations.acts", tuple(keys))  # the code below shows their derivatives
@@ -141,13 +143,10 @@ def body():
         stop_page()
 
     params: dict[str, dict[str, float]] = {k: {} for k in keys}
-    slots = itertools.cycle(st.columns(4))
     for k in (k for k in ACTIVATIONS if k in keys):  # one slider per hyperparameter, from the registry
         for name, (d, lo, hi) in ACTIVATIONS[k].params.items():
             s = ACTIVATIONS[k].sliders[name]
-            params[k][name] = state.slider(
-                s.url, s.label, lo, hi, d, step=s.step, container=next(slots), help=s.help
-            )
+            params[k][name] = state.slider(s.url, s.label, lo, hi, d, step=s.step, container=row, help=s.help)
 
     param_items = tuple(tuple(sorted(params[k].items())) for k in keys)
     view = page_data(tuple(keys), int(half), param_items)
@@ -172,7 +171,6 @@ def body():
         )
 
     with right:
-        st.subheader("At a glance")
         rows = []
         for k in keys:
             act = ACTIVATIONS[k]
@@ -200,22 +198,24 @@ def body():
                 "Backprop multiplies one f′ per layer: a peak slope below 1 (sigmoid's ¼) shrinks the "
                 "gradient geometrically with depth — the vanishing-gradient problem."
             )
-        st.markdown(f"{table}\n\n{note}")  # one element: they change together
+        st.markdown(f"### At a glance\n\n{table}\n\n{note}")  # one element: they change together
 
     st.subheader("Check: analytic f′ against central differences")
-    cols = st.columns(min(len(keys), 4))
-    for i, k in enumerate(keys):
-        report = results[k]["check"]
-        c = report.worst
-        check_badge(
-            f"{_name(k)}, worst of {len(report.rows)} points",
-            c.analytic,
-            c.numeric,
-            c.score,
-            a_name=f"f′({c.value:.3f})",
-            b_name="central",
-            container=cols[i % len(cols)],
+    lines = []
+    for k in keys:  # one line per activation, all in one box: one element however many are shown
+        c = results[k]["check"].worst
+        lines.append(
+            check_text(
+                f"{_name(k)}, worst of {len(results[k]['check'].rows)} points",
+                c.analytic,
+                c.numeric,
+                c.score,
+                a_name=f"f′({c.value:.3f})",
+                b_name="central",
+                one_line=True,
+            )[1]
         )
+    check_box(lines)
     return keys
 
 

@@ -12,9 +12,20 @@ from core import finite_diff
 from core.catalogue import COMMON_DERIVATIVES, FUNCTIONS
 from core.expression import FUNCTION_NAMES, Expression, ParseError, parse
 from ui import charts
+from ui.check_rows import check_box, check_text
 from ui.layout import stage_chart, stage_control, titled
-from ui.shell import check_badge, fmt, formula, header, show_code, show_parse_error
+from ui.shell import (
+    MAX_FRACTION_DEPTH,
+    MAX_LATEX,
+    _fraction_depth,
+    fmt,
+    formula,
+    header,
+    show_code,
+    show_parse_error,
+)
 from ui.state import UrlState, follow_outside_fragment, stop_ends_the_page, stop_page
+from ui.text import small
 
 CUSTOM = "custom"
 CUSTOM_DOMAIN = (-5.0, 5.0)
@@ -40,6 +51,11 @@ def _reset_x0() -> None:
 
 def _label(key: str) -> str:
     return FUNCTIONS[key].label if key in FUNCTIONS else "Type your own…"
+
+
+def typesets(tex: str) -> bool:
+    """Would `ui.shell.formula` typeset this LaTeX (small enough), rather than fall back to text?"""
+    return len(tex) <= MAX_LATEX and _fraction_depth(tex) <= MAX_FRACTION_DEPTH
 
 
 def _truncation_slope(errors: np.ndarray, exact: float) -> float | None:
@@ -133,16 +149,18 @@ def body() -> str:
     code and the challenge below). Returns the function's key."""
     options = [*FUNCTIONS, CUSTOM]
     stage = stage_control()
-    c1, c2, c3 = stage.columns([2, 2, 1.4])
+    # One row block for the three controls (st.columns would be a row plus a block per column, all
+    # re-sent on every step of a slider).
+    row = stage.container(horizontal=True, gap="medium")
     fn = state.select(
-        "fn", "Function f(x)", options, "article_loss", format_func=_label, container=c1, on_change=_reset_x0
+        "fn", "Function f(x)", options, "article_loss", format_func=_label, container=row, on_change=_reset_x0
     )
     if fn == CUSTOM:
         text = state.text(
             "expr",
             "f(x) =",
             "x**3 - 2*sin(x)",
-            container=c2,
+            container=row,
             help=f"Use x, numbers, + - * / ** and ( ). Functions: {', '.join(FUNCTION_NAMES)}. "
             "Constants: pi, e. Write 2*x, not 2x.",
         )
@@ -153,13 +171,13 @@ def body() -> str:
         text = entry.text
         domain = tuple(float(v) for v in entry.domain)
         x0_default = float(entry.default_x0)
-        c2.markdown(f"$f(x) = {entry.latex}$")
+        row.markdown(f"$f(x) = {entry.latex}$")
     h = state.log_slider(
         "h",
         "Step size h",
         STEP_SIZES,
         1e-5,
-        container=c3,
+        container=row,
         help="The finite-difference step. Smaller is not always better: see the chart below.",
     )
     x0 = state.slider(
@@ -222,14 +240,19 @@ def body() -> str:
             "dot on f′ follow your pointer (computed in the browser, no rerun)."
         )
     with right:
-        st.subheader(f"At x₀ = {x0:g}")
-        formula(f"f(x) = {r['f_latex']}", f"f(x) = {text}")
-        formula(f"f'(x) = {r['df_latex']}", f"f'(x) = {r['df_text']}")
-        m1, m2 = st.columns(2)
-        m1.metric("f(x₀)", fmt(r["f0"]))
+        at_x0 = f"### At x₀ = {x0:g}"
+        tex = (f"f(x) = {r['f_latex']}", f"f'(x) = {r['df_latex']}")
+        if all(typesets(t) for t in tex):  # the heading and both formulas: one element
+            st.markdown("\n\n".join([at_x0, *(f"$$\n{t}\n$$" for t in tex)]))
+        else:
+            st.markdown(at_x0)
+            formula(tex[0], f"f(x) = {text}")
+            formula(tex[1], f"f'(x) = {r['df_text']}")
+        metrics = st.container(horizontal=True)  # one block for the row of metrics
+        metrics.metric("f(x₀)", fmt(r["f0"]))
         sides = r["sides"]
         if sides.kink:
-            m2.metric(
+            metrics.metric(
                 "f′(x₀)", "undefined", help="A kink: the slopes from the left and from the right differ."
             )
             st.warning(
@@ -238,31 +261,35 @@ def body() -> str:
                 f"rule returns {fmt(r['exact'], 4)} by convention, and finite differences are not graded.",
                 icon=":material/call_split:",
             )
-            s1, s2 = st.columns(2)
-            s1.metric("slope from the left", fmt(sides.left, 4))
-            s2.metric("slope from the right", fmt(sides.right, 4))
+            slopes_row = st.container(horizontal=True)
+            slopes_row.metric("slope from the left", fmt(sides.left, 4))
+            slopes_row.metric("slope from the right", fmt(sides.right, 4))
         else:
-            m2.metric("f′(x₀), symbolic", fmt(r["exact"]))
+            metrics.metric("f′(x₀), symbolic", fmt(r["exact"]))
+            checks = []  # both differences and how they are graded: one box, one element
             for m, quotient in (("forward", "(f(x₀+h) − f(x₀))/h"), ("central", "(f(x₀+h) − f(x₀−h))/2h")):
                 e = r[f"expected_{m}"]
                 good, suspicious = r[f"limits_{m}"]
                 order = "|f″|·h/2" if m == "forward" else "|f‴|·h²/6"
-                check_badge(
-                    f"{m.capitalize()} difference, h = {h:g}",
-                    r["exact"],
-                    r[m],
-                    r[f"rel_{m}"],
-                    a_name="symbolic",
-                    b_name=quotient,
-                    good=good,
-                    suspicious=suspicious,
-                    note=f"Expected error ≈ {e.total:.1e} ({order} ≈ {e.truncation:.1e} + round-off "
-                    f"ε·|f|/h ≈ {e.roundoff:.1e}): the {e.regime} regime.",
+                checks.append(
+                    check_text(
+                        f"{m.capitalize()} difference, h = {h:g}",
+                        r["exact"],
+                        r[m],
+                        r[f"rel_{m}"],
+                        a_name="symbolic",
+                        b_name=quotient,
+                        good=good,
+                        suspicious=suspicious,
+                        note=f"Expected error ≈ {e.total:.1e} ({order} ≈ {e.truncation:.1e} + round-off "
+                        f"ε·|f|/h ≈ {e.roundoff:.1e}): the {e.regime} regime.",
+                    )[1]
                 )
-            st.caption(
-                "Each difference is graded against its own expected error: green within 10× of it, amber "
+            check_box(
+                checks,
+                note="Each difference is graded against its own expected error: green within 10× of it, amber "
                 "within 100×, red beyond. The symbolic derivative comes from the sum, product, quotient and "
-                "chain rules applied to the expression tree — an independent computation from the differences."
+                "chain rules applied to the expression tree — an independent computation from the differences.",
             )
 
     st.subheader("Error vs step size h")
@@ -298,26 +325,28 @@ def body() -> str:
             s = slopes[m]
             return f"{s:.2f}" if s is not None and np.isfinite(s) else "— (no truncation error here)"
 
-        st.markdown(
+        st.markdown(  # the fitted slopes and their explanation: one element
             f"- **Forward** difference: fitted slope **{_slope_text('forward')}** on the right-hand side "
             f"(error ∝ h), best h ≈ `{r['best']['forward']:.0e}`.\n"
             f"- **Central** difference: fitted slope **{_slope_text('central')}** (error ∝ h²), best h ≈ "
-            f"`{r['best']['central']:.0e}`."
-        )
-        st.caption(
-            "To the right, truncation error dominates: it shrinks like h for the forward difference and like h² "
-            "for the central one (slopes 1 and 2 on this log-log chart). To the left, round-off wins: f(x+h) and "
-            "f(x) agree in almost all of their ~16 digits, their difference loses them, and dividing by a tiny h "
-            "magnifies what is left — the error climbs again like 1/h."
-            + (
-                "\n\nFor a quadratic like the article's loss the central difference has no truncation error "
-                "at all (f‴ = 0): only the round-off wall remains."
-                if fn == "article_loss"
-                else ""
-            )
+            f"`{r['best']['central']:.0e}`.\n\n"
+            + small(_ERROR_NOTE)
+            + (f"\n\n{small(_QUADRATIC_NOTE)}" if fn == "article_loss" else "")
         )
 
     return fn
+
+
+_ERROR_NOTE = (
+    "To the right, truncation error dominates: it shrinks like h for the forward difference and like h² "
+    "for the central one (slopes 1 and 2 on this log-log chart). To the left, round-off wins: f(x+h) and "
+    "f(x) agree in almost all of their ~16 digits, their difference loses them, and dividing by a tiny h "
+    "magnifies what is left — the error climbs again like 1/h."
+)
+_QUADRATIC_NOTE = (
+    "For a quadratic like the article's loss the central difference has no truncation error at all "
+    "(f‴ = 0): only the round-off wall remains."
+)
 
 
 fn = body()

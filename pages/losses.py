@@ -24,7 +24,7 @@ from core.losses import (
     softmax_cross_entropy_grad,
 )
 from ui import charts
-from ui.layout import stage_chart, stage_control, titled
+from ui.layout import MAIN_CONTROL, stage_chart, titled
 from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
 from ui.state import UrlState, follow_outside_fragment
 
@@ -104,8 +104,10 @@ TANGENT_W = charts.tangent_halfwidth(PRED_GRID[0], PRED_GRID[-1])
 @st.fragment
 def loss_stage() -> str:
     """Section 1: the loss, y and ŷ₀ and everything they change (a move reruns only this)."""
-    c1, c2, c3 = stage_control().columns([2.2, 1.4, 1.4])
-    loss_key = state.select("loss", "Loss", list(LOSSES), "bce", format_func=_loss_label, container=c1)
+    # The controls in one row block (st.columns would be a row plus a block per column, all re-sent on
+    # every step of a slider).
+    controls = st.container(key=MAIN_CONTROL, horizontal=True, gap="medium")
+    loss_key = state.select("loss", "Loss", list(LOSSES), "bce", format_func=_loss_label, container=controls)
     y = state.slider(
         "y",
         "Target y",
@@ -113,7 +115,7 @@ def loss_stage() -> str:
         1.0,
         1.0,
         step=0.05,
-        container=c2,
+        container=controls,
         help="The true value. Cross-entropies expect a probability: 0 or 1, or a soft label between.",
     )
     p0 = state.slider(
@@ -123,7 +125,7 @@ def loss_stage() -> str:
         0.99,
         0.7,
         step=0.01,
-        container=c3,
+        container=controls,
         help="Where the tangent and the check are drawn (the article's example predicts 0.7).",
     )
     follow_outside_fragment("losses.loss", loss_key)  # the note below the stage is about this loss
@@ -141,9 +143,9 @@ def loss_stage() -> str:
         )
     with right:  # the loss and its derivative: one element (two would be two deltas per step)
         st.markdown(f"$$\n{loss.formula}\n$$\n\n$$\n{loss.grad_formula}\n$$")
-        m1, m2 = st.columns(2)
-        m1.metric(f"L at ŷ₀ = {p0:g}", fmt(pt["v0"], 4))
-        m2.metric("∂L/∂ŷ at ŷ₀", fmt(pt["g0"], 4))
+        metrics = st.container(horizontal=True)  # one block for the row of metrics
+        metrics.metric(f"L at ŷ₀ = {p0:g}", fmt(pt["v0"], 4))
+        metrics.metric("∂L/∂ŷ at ŷ₀", fmt(pt["g0"], 4))
         check_badge(
             f"∂L/∂ŷ: formula vs central differences (h = {H:g})",
             pt["g0"],
@@ -250,25 +252,25 @@ def softmax_section(logits: tuple[float, ...], cls: int) -> dict:
 @st.fragment
 def softmax_stage() -> None:
     """Section 2: the classes, the true class and the logits, and what they change."""
-    k1, k2, k3 = st.columns([1.2, 2.4, 1])
-    k = state.slider("k", "Number of classes", 3, MAX_CLASSES, 3, container=k1, on_change=_clamp_class)
+    top = st.container(horizontal=True, gap="medium", vertical_alignment="center")  # one block
+    k = state.slider("k", "Number of classes", 3, MAX_CLASSES, 3, container=top, on_change=_clamp_class)
     true_class = state.select(
         "cls",
         "True class",
         [str(i) for i in range(1, k + 1)],
         "1",
         radio=True,
-        container=k2,
+        container=top,
         help="The one-hot target y has its 1 at this class.",
     )
-    k3.button(
+    top.button(
         "Random logits",
         key="losses.random",
         icon=":material/casino:",
         on_click=_random_logits,
         help="Draw new logits (and a true class) to try the check on.",
     )
-    zcols = st.columns(MAX_CLASSES)
+    zrow = st.container(horizontal=True, gap="medium")  # one block for the row of logits
     logits = [
         state.slider(
             f"z{i + 1}",
@@ -277,7 +279,7 @@ def softmax_stage() -> None:
             LOGIT_RANGE,
             LOGIT_DEFAULTS[i],
             step=0.1,
-            container=zcols[i],
+            container=zrow,
         )
         for i in range(k)
     ]
