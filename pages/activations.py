@@ -13,10 +13,9 @@ from core import finite_diff
 from core.activations import ACTIVATIONS, saturation_intervals
 from core.gradient_check import activation_check
 from ui import charts, wording
-from ui.check_rows import check_box, check_text
 from ui.layout import stage_chart, stage_control, titled
 from ui.navigation import page_by_url
-from ui.shell import header, show_code, thresholds_caption
+from ui.shell import check_box, check_text, header, show_code, thresholds_caption
 from ui.state import UrlState, follow_outside_fragment, stop_ends_the_page, stop_page
 
 ARTICLE_FIVE = ["sigmoid", "tanh", "relu", "leaky_relu", "gelu"]  # the article's plots, in its order

@@ -12,17 +12,16 @@ from core import finite_diff
 from core.catalogue import COMMON_DERIVATIVES, FUNCTIONS
 from core.expression import FUNCTION_NAMES, Expression, ParseError, parse
 from ui import charts
-from ui.check_rows import check_box, check_text
 from ui.layout import stage_chart, stage_control, titled
 from ui.shell import (
-    MAX_FRACTION_DEPTH,
-    MAX_LATEX,
-    _fraction_depth,
+    check_box,
+    check_text,
     fmt,
     formula,
     header,
     show_code,
     show_parse_error,
+    typesets,
 )
 from ui.state import UrlState, follow_outside_fragment, stop_ends_the_page, stop_page
 from ui.text import small
@@ -51,11 +50,6 @@ def _reset_x0() -> None:
 
 def _label(key: str) -> str:
     return FUNCTIONS[key].label if key in FUNCTIONS else "Type your own…"
-
-
-def typesets(tex: str) -> bool:
-    """Would `ui.shell.formula` typeset this LaTeX (small enough), rather than fall back to text?"""
-    return len(tex) <= MAX_LATEX and _fraction_depth(tex) <= MAX_FRACTION_DEPTH
 
 
 def _truncation_slope(errors: np.ndarray, exact: float) -> float | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
@@ -140,13 +142,9 @@ def notices(at: AppTest) -> list[str]:
 
 
 def badges(at: AppTest) -> list[str]:
-    """Colours of the check badges on the page, in order ('green' / 'orange' / 'red')."""
-    out = []
-    for m in at.markdown:
-        for colour in ("green", "orange", "red"):
-            if f":{colour}-badge[" in m.value:
-                out.append(colour)
-    return out
+    """Colours of the check badges on the page, in order ('green' / 'orange' / 'red'); a box of several
+    checks (ui.shell.check_box) is one Markdown element with a badge per check."""
+    return [m.group(1) for el in at.markdown for m in re.finditer(r":(green|orange|red)-badge\[", el.value)]
 
 
 def charts(at: AppTest) -> list:

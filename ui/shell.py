@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import streamlit as st
@@ -66,6 +66,35 @@ def fmt(x: float, digits: int = 6) -> str:
     return f"{x:.{digits}f}" if 1e-3 <= abs(x) < 1e6 else f"{x:.{max(digits - 2, 1)}e}"
 
 
+def check_text(
+    label: str,
+    a: float,
+    b: float,
+    rel_err: float,
+    *,
+    a_name: str = "analytic",
+    b_name: str = "numeric",
+    good: float = GOOD,
+    suspicious: float = SUSPICIOUS,
+    note: str | None = None,
+    one_line: bool = False,
+) -> tuple[str, str]:
+    """(colour, Markdown) of one check: label, green/amber/red badge, both values, relative error, and
+    `note` in small type; `one_line` puts the values on the label's line (a list of many short checks)."""
+    level = check_level(rel_err, good, suspicious)
+    values = f"{a_name}: `{fmt(a)}` · {b_name}: `{fmt(b)}` · relative error `{rel_err:.1e}`"
+    head = f"**{label}** &nbsp; :{level}-badge[{_ICONS[level]} {_WORDS[level]}]"
+    text = f"{head} &nbsp; {values}" if one_line else f"{head}  \n{values}"
+    return level, text + (f"\n\n{small(note)}" if note else "")
+
+
+def check_box(texts: Sequence[str], *, note: str | None = None, container=st) -> None:
+    """Several checks (`check_text`'s Markdown) in one bordered box, ONE Markdown element (each element is
+    re-sent and re-rendered on every slider step of its fragment), then `note` in small type."""
+    body = "\n\n".join(texts) + (f"\n\n{small(note)}" if note else "")
+    container.container(border=True).markdown(body)
+
+
 def check_badge(
     label: str,
     a: float,
@@ -79,18 +108,15 @@ def check_badge(
     container=st,
     note: str | None = None,
 ) -> str:
-    """Two independently computed values, their relative error, and a green/amber/red verdict.
+    """Two independently computed values, their relative error, and a green/amber/red verdict, in a box.
 
     `rel_err` is passed in (computed by `core.finite_diff.relative_error`) so this module holds no math.
     Returns the colour, which tests and callers may use.
     """
-    level = check_level(rel_err, good, suspicious)
-    # One Markdown element in its bordered box (the note in small type, not a caption of its own).
-    container.container(border=True).markdown(
-        f"**{label}** &nbsp; :{level}-badge[{_ICONS[level]} {_WORDS[level]}]  \n"
-        f"{a_name}: `{fmt(a)}` · {b_name}: `{fmt(b)}` · relative error `{rel_err:.1e}`"
-        + (f"\n\n{small(note)}" if note else "")
+    level, text = check_text(
+        label, a, b, rel_err, a_name=a_name, b_name=b_name, good=good, suspicious=suspicious, note=note
     )
+    check_box([text], container=container)
     return level
 
 
@@ -133,6 +159,11 @@ def _fraction_depth(tex: str) -> int:
     return deepest
 
 
+def typesets(tex: str, limit: int = MAX_LATEX) -> bool:
+    """True when `tex` is small enough for `formula` to typeset it (its length and its nested fractions)."""
+    return len(tex) <= limit and _fraction_depth(tex) <= MAX_FRACTION_DEPTH
+
+
 def formula(tex: str, text: str | None = None, *, container=st, limit: int = MAX_LATEX) -> bool:
     """A formula in LaTeX if it is small enough to typeset quickly, else a plain-text excerpt.
 
@@ -141,7 +172,7 @@ def formula(tex: str, text: str | None = None, *, container=st, limit: int = MAX
     Returns True when the LaTeX was drawn.
     """
     depth = _fraction_depth(tex)
-    if len(tex) <= limit and depth <= MAX_FRACTION_DEPTH:
+    if typesets(tex, limit):
         container.latex(tex)
         return True
     why = (

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 
 import numpy as np
 import pyarrow as pa
 import pytest
 
 from core.activations import ACTIVATIONS
-from tests.support import assert_ok, chart_tables, charts, notices, open_page
+from tests.support import assert_ok, badges, chart_tables, charts, notices, open_page
 from ui.navigation import page_by_url
 
 pytestmark = pytest.mark.timeout(300)
@@ -40,12 +39,6 @@ def _curves(at):
     return _table_with(at, "x", "f", "df", "series")
 
 
-def check_badges(at) -> list[str]:
-    """The colour of every check on the page, in order: the page shows all its checks in one Markdown
-    element (ui.check_rows), one badge per activation (tests.support.badges counts one per element)."""
-    return [m.group(1) for el in at.markdown for m in re.finditer(r":(green|orange|red)-badge\[", el.value)]
-
-
 def _sliders(at) -> set[str]:
     return {s.key for s in at.slider}
 
@@ -61,7 +54,7 @@ def test_defaults_are_the_articles_five_with_green_checks():
     assert at.multiselect(key="activations.acts").value == ARTICLE_FIVE
     data = _curves(at)
     assert list(dict.fromkeys(data["series"])) == [ACTIVATIONS[k].name for k in ARTICLE_FIVE]
-    assert check_badges(at) == ["green"] * 5
+    assert badges(at) == ["green"] * 5
     # the grid never contains the kink at 0 (even point count on a symmetric range)
     assert not np.any(data["x"].to_numpy() == 0.0)
     assert data["x"].min() == -8 and data["x"].max() == 8
@@ -75,21 +68,21 @@ def test_adding_an_activation_adds_a_series_and_a_badge():
     data = _curves(at)
     assert data["series"].nunique() == before + 1
     assert "Softplus" in set(data["series"])
-    assert check_badges(at) == ["green"] * 6
+    assert badges(at) == ["green"] * 6
     # and its values are the registry's
     sp = data[data["series"] == "Softplus"]
     np.testing.assert_allclose(sp["f"], ACTIVATIONS["softplus"].fn(sp["x"].to_numpy()))
     np.testing.assert_allclose(sp["df"], ACTIVATIONS["softplus"].grad(sp["x"].to_numpy()))
     _set_acts(at, ["tanh"])
     assert _curves(at)["series"].unique().tolist() == ["Tanh"]
-    assert check_badges(at) == ["green"]
+    assert badges(at) == ["green"]
 
 
 def test_every_activation_at_once_over_the_widest_range_stays_green():
     at = open_page(PAGE, {"acts": ",".join(ACTIVATIONS), "xmax": "20"})
     assert_ok(at)
     assert _curves(at)["series"].nunique() == len(ACTIVATIONS)
-    assert check_badges(at) == ["green"] * len(ACTIVATIONS)
+    assert badges(at) == ["green"] * len(ACTIVATIONS)
 
 
 def test_alpha_sliders_appear_with_their_activation_and_change_the_curve():
@@ -103,7 +96,7 @@ def test_alpha_sliders_appear_with_their_activation_and_change_the_curve():
     np.testing.assert_allclose(leaky["f"], 0.3 * leaky["x"])
     np.testing.assert_allclose(leaky["df"], 0.3)
     assert at.query_params["leaky_alpha"] == "0.3"
-    assert check_badges(at) == ["green"] * 5
+    assert badges(at) == ["green"] * 5
 
     _set_acts(at, ["sigmoid", "elu"])
     assert "activations.leaky_alpha" not in _sliders(at)
@@ -115,7 +108,7 @@ def test_alpha_sliders_appear_with_their_activation_and_change_the_curve():
     assert elu["f"].min() < elu_min - 1.0
     assert elu["f"].min() == pytest.approx(-2.5, abs=1e-2)  # ELU → −α for very negative x
     assert at.query_params["elu_alpha"] == "2.5"
-    assert check_badges(at) == ["green", "green"]
+    assert badges(at) == ["green", "green"]
     table = next(m.value for m in at.markdown if "| Range |" in m.value)
     assert "(-2.5, ∞)" in table and "**2.5** at x → 0⁻" in table
 
@@ -174,7 +167,7 @@ def test_x_range_changes_the_grid_and_the_check():
     assert_ok(at)
     data = _curves(at)
     assert data["x"].min() == -2 and data["x"].max() == 2
-    assert check_badges(at) == ["green"] * 5
+    assert badges(at) == ["green"] * 5
     assert any("worst of 300 points" in m.value for m in at.markdown)
 
 

@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import math
-import re
 
 import pytest
 
-from tests.support import assert_ok, notices, open_page, page_tables
+from tests.support import assert_ok, badges, notices, open_page, page_tables
 from ui.navigation import page_by_url
 
 PAGE = page_by_url("derivatives")
 pytestmark = pytest.mark.timeout(120)
-
-
-def check_badges(at) -> list[str]:
-    """The colour of every check badge, in order (tests.support.badges counts one per element)."""
-    return [m.group(1) for el in at.markdown for m in re.finditer(r":(green|orange|red)-badge\[", el.value)]
 
 
 def metric(at, label):
@@ -34,8 +28,8 @@ def test_article_example_is_the_default():
     assert metric(at, "f(x₀)") == "5.000000"
     text = " ".join(m.value for m in at.markdown)
     assert "4.000000" in text  # the central difference, printed like the article
-    # each within its own expected error (forward ∝ h, central ∝ h²); both in one box (ui.check_rows)
-    assert check_badges(at) == ["green", "green"]
+    # each within its own expected error (forward ∝ h, central ∝ h²); both in one box (ui.shell.check_box)
+    assert badges(at) == ["green", "green"]
 
 
 def test_link_parameters_are_applied():
