@@ -177,16 +177,18 @@ st.header("1 · A linear layer: J = W", divider="gray")
 @st.fragment
 def linear_stage() -> None:
     """Section 1: its controls and everything they change (a move reruns only this)."""
-    c1, c2, c3, c4 = stage_control().columns(4)
-    m = state.slider("m", "Outputs m", 1, MAX_SIZE, 3, container=c1, help="Rows of W: y has m entries.")
-    n = state.slider("n", "Inputs n", 1, MAX_SIZE, 4, container=c2, help="Columns of W: x has n entries.")
+    # One row of four sliders: a horizontal container (one block), not four columns (five).
+    with stage_control():
+        row = st.container(horizontal=True)
+    m = state.slider("m", "Outputs m", 1, MAX_SIZE, 3, container=row, help="Rows of W: y has m entries.")
+    n = state.slider("n", "Inputs n", 1, MAX_SIZE, 4, container=row, help="Columns of W: x has n entries.")
     seed = state.slider(
         "seed",
         "Random seed",
         0,
         999,
         42,
-        container=c3,
+        container=row,
         help="np.random.seed(seed); W = randn(m, n); x = randn(n); dx = randn(n)·ε — "
         "seed 42 with m = 3, n = 4 is the article's example.",
     )
@@ -195,45 +197,47 @@ def linear_stage() -> None:
         "Perturbation size ε",
         EPS_OPTIONS,
         1e-3,
-        container=c4,
+        container=row,
         help="dx = randn(n) · ε (the article uses ε = 0.001).",
     )
     lin = linear_case(int(m), int(n), int(seed), float(eps))
-    left, right = st.columns([1, 1], gap="large")
-    with left:
-        st.markdown("**J = ∂y/∂x = W** (row i = output yᵢ, column j = input xⱼ)")
-        spec = charts.fill_slots(
-            heatmap("∂yᵢ/∂xⱼ", "input j", "output i", charts.heatmap_cell(int(n))), cells=lin["cells"]
-        )
-        stage_chart().vega_lite_chart(spec=titled(spec, "J = W"), width="content")
-        st.caption(
-            "For y = Wx + b, output i changes by W[i, j] per unit of input j: the Jacobian *is* W, "
-            "whatever x is. Red is positive, blue negative."
-        )
-    with right:
-        table = _table(
-            ("i", "actual Δy = f(x+dx) − f(x)", "predicted J·dx", "difference"),
-            [
-                (str(i), f"{a:.8f}", f"{p:.8f}", f"{a - p:.1e}")
-                for i, (a, p) in enumerate(zip(lin["actual"], lin["predicted"], strict=True))
-            ],
-        )
-        st.markdown(  # one element, not three: they change together
-            f"Input x: shape `{lin['x'].shape}` · Output y: shape `{lin['y'].shape}` · "
-            f"Jacobian J: shape `{lin['J'].shape}`\n\n{table}\n\n"
-            f"‖Δy − J·dx‖ = **{lin['gap']:.2e}** — exact up to floating-point round-off: a linear "
-            "layer *is* its own first-order approximation, so J·dx is not an estimate here, whatever ε."
-        )
-        (i, j), a, b = _worst_entry(lin["J"], lin["numeric"])
-        check_badge(
-            f"W vs a numeric Jacobian (central differences, h = {FD_STEP:g})",
-            a,
-            b,
-            lin["rel"],
-            a_name=f"W[{i}, {j}]",
-            b_name="(f(x+h eⱼ) − f(x−h eⱼ))/2h",
-            note="Entry with the largest difference shown; relative error over the whole matrix.",
-        )
+    # The chart and its check | the explanation and the table: a horizontal container of two boxes (three
+    # blocks, not a column row's four, the chart's box holding the check too). The heatmap's explanation
+    # is static, so it rides in the right-hand markdown (re-sent either way) instead of a heading and a
+    # caption of its own.
+    row = st.container(horizontal=True, gap="large")
+    left = stage_chart(row)
+    spec = charts.fill_slots(
+        heatmap("∂yᵢ/∂xⱼ", "input j", "output i", charts.heatmap_cell(int(n))), cells=lin["cells"]
+    )
+    left.vega_lite_chart(spec=titled(spec, "J = W"), width="content")
+    (i, j), a, b = _worst_entry(lin["J"], lin["numeric"])
+    check_badge(
+        f"W vs a numeric Jacobian (central differences, h = {FD_STEP:g})",
+        a,
+        b,
+        lin["rel"],
+        a_name=f"W[{i}, {j}]",
+        b_name="(f(x+h eⱼ) − f(x−h eⱼ))/2h",
+        note="Entry with the largest difference shown; relative error over the whole matrix.",
+        container=left,
+    )
+    table = _table(
+        ("i", "actual Δy = f(x+dx) − f(x)", "predicted J·dx", "difference"),
+        [
+            (str(i), f"{a:.8f}", f"{p:.8f}", f"{a - p:.1e}")
+            for i, (a, p) in enumerate(zip(lin["actual"], lin["predicted"], strict=True))
+        ],
+    )
+    row.container().markdown(  # one element, not five (a box of its own: the row wraps a bare one)
+        "**J = ∂y/∂x = W** (row i = output yᵢ, column j = input xⱼ). For y = Wx + b, output i changes "
+        "by W[i, j] per unit of input j: the Jacobian *is* W, whatever x is. Red is positive, blue "
+        "negative.\n\n"
+        f"Input x: shape `{lin['x'].shape}` · Output y: shape `{lin['y'].shape}` · "
+        f"Jacobian J: shape `{lin['J'].shape}`\n\n{table}\n\n"
+        f"‖Δy − J·dx‖ = **{lin['gap']:.2e}** — exact up to floating-point round-off: a linear "
+        "layer *is* its own first-order approximation, so J·dx is not an estimate here, whatever ε."
+    )
 
 
 linear_stage()
