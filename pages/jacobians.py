@@ -15,6 +15,7 @@ from ui import charts, timing
 from ui.layout import stage_chart, stage_control, titled
 from ui.shell import GOOD, check_badge, header, show_code, thresholds_caption
 from ui.state import UrlState
+from ui.text import small
 
 MAX_SIZE = 8
 EPS_OPTIONS = tuple(float(f"1e{k}") for k in range(-8, 1))  # ‖dx‖ scale from 1e-8 to 1
@@ -255,20 +256,21 @@ st.latex(
 def softmax_stage() -> None:
     """Sections 2 and 3: the logits and T feed both (the VJPs are of this softmax), so one fragment:
     a move reruns only this, not section 1, the cost chart or the code."""
-    c1, c2 = st.columns([1, 2])
-    k = state.slider("k", "Number of logits", 3, MAX_SIZE, 3, container=c1)
+    # Rows of sliders are horizontal containers: one block each, not a block per column more.
+    row = st.container(horizontal=True)
+    k = state.slider("k", "Number of logits", 3, MAX_SIZE, 3, container=row)
     T = state.log_slider(
         "T",
         "Temperature T",
         T_OPTIONS,
         1.0,
-        container=c2,
+        container=row,
         help="softmax(z / T): small T sharpens the distribution, large T flattens it. "
         "The article's example is T = 1.",
     )
-    cols = st.columns(4)
+    row = st.container(horizontal=True)
     logits = [
-        state.slider(f"z{i}", f"Logit z{i}", -10.0, 10.0, LOGIT_DEFAULTS[i], step=0.1, container=cols[i % 4])
+        state.slider(f"z{i}", f"Logit z{i}", -10.0, 10.0, LOGIT_DEFAULTS[i], step=0.1, container=row)
         for i in range(int(k))
     ]
 
@@ -280,12 +282,10 @@ def softmax_stage() -> None:
             heatmap("∂sᵢ/∂zⱼ", "logit j", "probability i", charts.heatmap_cell(int(k))), cells=sm["cells"]
         )
         st.vega_lite_chart(spec=titled(heat, "Softmax Jacobian ∂sᵢ/∂zⱼ"), width="content")
-        st.caption(
-            "Positive on the diagonal (raising zᵢ raises sᵢ), negative elsewhere (it takes probability "
-            "from the others). Every output depends on every input — the matrix is full."
-        )
     with right:
-        st.markdown(
+        st.markdown(  # the heatmap's static caption rides here: one element fewer
+            "Positive on the diagonal (raising zᵢ raises sᵢ), negative elsewhere (it takes probability "
+            "from the others). Every output depends on every input — the matrix is full.\n\n"
             f"**Rows sum to 0:** max |Σⱼ Jᵢⱼ| = `{sm['rows']:.1e}` — adding the same constant to every "
             "logit leaves softmax unchanged.  \n"
             f"**J is symmetric:** max |J − Jᵀ| = `{sm['asym']:.1e}` — ∂sᵢ/∂zⱼ = ∂sⱼ/∂zᵢ = −sᵢsⱼ/T."
@@ -308,15 +308,15 @@ def softmax_stage() -> None:
             sm["rel_num"],
             a_name=f"J[{i}, {j}]",
             b_name="numeric",
-            note=(
+            note=(  # the thresholds in the check's box: one element fewer than a caption under it
                 f"Softmax is nearly saturated (max |J| = {sm['max_abs']:.1e}). Central differences "
                 f"carry about ε/h ≈ 1e-11 of round-off noise, which is no longer small next to J: a "
-                "limit of the finite-difference check, not of J. Raise T or bring the logits closer."
+                "limit of the finite-difference check, not of J. Raise T or bring the logits closer. "
                 if tiny
-                else None
-            ),
+                else ""
+            )
+            + thresholds_caption(),
         )
-        st.caption(thresholds_caption())
 
     st.subheader("Δs vs J·dx as dx shrinks")
 
@@ -329,30 +329,36 @@ def softmax_stage() -> None:
             f"- **‖Δs‖**, the actual change of the probabilities: {_slope(slopes['change'])} — "
             "first order, it shrinks like ‖dx‖.\n"
             f"- **‖Δs − J·dx‖**, what the first-order prediction misses: {_slope(slopes['remainder'])} "
-            "— second order, it shrinks like ‖dx‖²."
-        )
-        st.caption(
-            "Slopes are least-squares fits on the log-log chart, left of ‖dx‖ = 0.05·T and above "
-            "round-off. Make dx 10× smaller and J·dx gets 100× closer to the real change: that is what "
-            "*J is the derivative* means. At the far left the remainder hits round-off (≈ 1e-16) and "
-            "stops shrinking; far right, softmax saturates and both curves level off."
-        )
-        if slopes["remainder"] is None:
-            st.caption(
-                "With these logits softmax barely moves at all: the remainder is round-off everywhere, "
-                "so there is no slope to fit. Raise T or bring the logits closer."
+            "— second order, it shrinks like ‖dx‖².\n\n"
+            + small(  # the captions as lines in small type: one element, not two or three
+                "Slopes are least-squares fits on the log-log chart, left of ‖dx‖ = 0.05·T and above "
+                "round-off. Make dx 10× smaller and J·dx gets 100× closer to the real change: that is what "
+                "*J is the derivative* means. At the far left the remainder hits round-off (≈ 1e-16) and "
+                "stops shrinking; far right, softmax saturates and both curves level off."
             )
+            + (
+                "\n\n"
+                + small(
+                    "With these logits softmax barely moves at all: the remainder is round-off everywhere, "
+                    "so there is no slope to fit. Raise T or bring the logits closer."
+                )
+                if slopes["remainder"] is None
+                else ""
+            )
+        )
 
     # =============================================================================================
     st.header("3 · Vector-Jacobian products: what backprop computes", divider="gray")
-    st.latex(
+    st.markdown(  # the formula and its caption: one element, not two
+        "$$\n"
         r"\underbrace{v^{\top} J}_{\text{gradient w.r.t. } z} \;=\; "
         r"\frac{1}{T}\, s \odot \left(v - (v^{\top} s)\,\mathbf{1}\right)"
         r"\qquad \text{(never forms the } n\times n \text{ matrix)}"
-    )
-    st.caption(
-        "v is the upstream gradient ∂L/∂s arriving from the next layer. For the linear layer the VJP "
-        "is simply vᵀW (`v @ W`): backprop multiplies by W and never builds anything new."
+        "\n$$\n\n"
+        + small(
+            "v is the upstream gradient ∂L/∂s arriving from the next layer. For the linear layer the VJP "
+            "is simply vᵀW (`v @ W`): backprop multiplies by W and never builds anything new."
+        )
     )
 
     vseed = state.slider(
@@ -391,9 +397,10 @@ def softmax_stage() -> None:
                 "round-off of about 1e-16·‖v‖/T, so their *relative* difference is noise here."
                 if saturated
                 else "Two independent formulas: an n × n matrix product, and three vector operations."
-            ),
+            )
+            + " "
+            + thresholds_caption(),  # in the check's box: one element fewer than a caption under it
         )
-        st.caption(thresholds_caption())
 
 
 softmax_stage()
