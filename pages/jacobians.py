@@ -202,12 +202,11 @@ def linear_stage() -> None:
         help="dx = randn(n) · ε (the article uses ε = 0.001).",
     )
     lin = linear_case(int(m), int(n), int(seed), float(eps))
-    # The chart and its check | the explanation and the table: a horizontal container of two boxes (three
-    # blocks, not a column row's four, the chart's box holding the check too). The heatmap's explanation
-    # is static, so it rides in the right-hand markdown (re-sent either way) instead of a heading and a
-    # caption of its own.
-    row = st.container(horizontal=True, gap="large")
-    left = stage_chart(row)
+    # The chart and its check | the explanation and the table. Columns, not a horizontal container: they
+    # stack on a phone, where a horizontal row would squeeze the chart over the text. The chart's box holds
+    # the check too, and the heatmap's static heading and caption ride in the right-hand markdown.
+    left, right = st.columns([1, 1], gap="large")
+    left = stage_chart(left)
     spec = charts.fill_slots(
         heatmap("∂yᵢ/∂xⱼ", "input j", "output i", charts.heatmap_cell(int(n))), cells=lin["cells"]
     )
@@ -230,7 +229,7 @@ def linear_stage() -> None:
             for i, (a, p) in enumerate(zip(lin["actual"], lin["predicted"], strict=True))
         ],
     )
-    row.container().markdown(  # one element, not five (a box of its own: the row wraps a bare one)
+    right.markdown(  # one element, not five: they change together or not at all
         "**J = ∂y/∂x = W** (row i = output yᵢ, column j = input xⱼ). For y = Wx + b, output i changes "
         "by W[i, j] per unit of input j: the Jacobian *is* W, whatever x is. Red is positive, blue "
         "negative.\n\n"
