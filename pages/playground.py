@@ -529,9 +529,10 @@ def body() -> None:
         )
         data_seed = state.number("dseed", "Data seed", 0, 9999, DEFAULTS["dseed"], 1, container=row)
 
-    # Two blocks, not a column row's five: the caption gets a box of its own (a bare one would take a row).
-    presets = st.container(horizontal=True, vertical_alignment="bottom")
-    presets.container().caption(
+    # One block, not a column row's five: the caption fills the row's first line, the buttons the next
+    # (on a phone too, where a narrow box beside them squeezed the caption).
+    presets = st.container(horizontal=True)
+    presets.caption(
         "Press **Play** (or Space) to replay the training; Pause, Step (← →) or drag the scrubber and "
         "everything under the player shows that epoch. The link keeps the epoch."
     )
