@@ -15,6 +15,7 @@ from ui import charts, timing
 from ui.layout import stage_chart, stage_control, titled
 from ui.shell import GOOD, check_badge, header, show_code, thresholds_caption
 from ui.state import UrlState
+from ui.text import small
 
 MAX_SIZE = 8
 EPS_OPTIONS = tuple(float(f"1e{k}") for k in range(-8, 1))  # ‖dx‖ scale from 1e-8 to 1
@@ -177,16 +178,18 @@ st.header("1 · A linear layer: J = W", divider="gray")
 @st.fragment
 def linear_stage() -> None:
     """Section 1: its controls and everything they change (a move reruns only this)."""
-    c1, c2, c3, c4 = stage_control().columns(4)
-    m = state.slider("m", "Outputs m", 1, MAX_SIZE, 3, container=c1, help="Rows of W: y has m entries.")
-    n = state.slider("n", "Inputs n", 1, MAX_SIZE, 4, container=c2, help="Columns of W: x has n entries.")
+    # One row of four sliders: a horizontal container (one block), not four columns (five).
+    with stage_control():
+        row = st.container(horizontal=True)
+    m = state.slider("m", "Outputs m", 1, MAX_SIZE, 3, container=row, help="Rows of W: y has m entries.")
+    n = state.slider("n", "Inputs n", 1, MAX_SIZE, 4, container=row, help="Columns of W: x has n entries.")
     seed = state.slider(
         "seed",
         "Random seed",
         0,
         999,
         42,
-        container=c3,
+        container=row,
         help="np.random.seed(seed); W = randn(m, n); x = randn(n); dx = randn(n)·ε — "
         "seed 42 with m = 3, n = 4 is the article's example.",
     )
@@ -195,45 +198,46 @@ def linear_stage() -> None:
         "Perturbation size ε",
         EPS_OPTIONS,
         1e-3,
-        container=c4,
+        container=row,
         help="dx = randn(n) · ε (the article uses ε = 0.001).",
     )
     lin = linear_case(int(m), int(n), int(seed), float(eps))
+    # The chart and its check | the explanation and the table. Columns, not a horizontal container: they
+    # stack on a phone, where a horizontal row would squeeze the chart over the text. The chart's box holds
+    # the check too, and the heatmap's static heading and caption ride in the right-hand markdown.
     left, right = st.columns([1, 1], gap="large")
-    with left:
-        st.markdown("**J = ∂y/∂x = W** (row i = output yᵢ, column j = input xⱼ)")
-        spec = charts.fill_slots(
-            heatmap("∂yᵢ/∂xⱼ", "input j", "output i", charts.heatmap_cell(int(n))), cells=lin["cells"]
-        )
-        stage_chart().vega_lite_chart(spec=titled(spec, "J = W"), width="content")
-        st.caption(
-            "For y = Wx + b, output i changes by W[i, j] per unit of input j: the Jacobian *is* W, "
-            "whatever x is. Red is positive, blue negative."
-        )
-    with right:
-        table = _table(
-            ("i", "actual Δy = f(x+dx) − f(x)", "predicted J·dx", "difference"),
-            [
-                (str(i), f"{a:.8f}", f"{p:.8f}", f"{a - p:.1e}")
-                for i, (a, p) in enumerate(zip(lin["actual"], lin["predicted"], strict=True))
-            ],
-        )
-        st.markdown(  # one element, not three: they change together
-            f"Input x: shape `{lin['x'].shape}` · Output y: shape `{lin['y'].shape}` · "
-            f"Jacobian J: shape `{lin['J'].shape}`\n\n{table}\n\n"
-            f"‖Δy − J·dx‖ = **{lin['gap']:.2e}** — exact up to floating-point round-off: a linear "
-            "layer *is* its own first-order approximation, so J·dx is not an estimate here, whatever ε."
-        )
-        (i, j), a, b = _worst_entry(lin["J"], lin["numeric"])
-        check_badge(
-            f"W vs a numeric Jacobian (central differences, h = {FD_STEP:g})",
-            a,
-            b,
-            lin["rel"],
-            a_name=f"W[{i}, {j}]",
-            b_name="(f(x+h eⱼ) − f(x−h eⱼ))/2h",
-            note="Entry with the largest difference shown; relative error over the whole matrix.",
-        )
+    left = stage_chart(left)
+    spec = charts.fill_slots(
+        heatmap("∂yᵢ/∂xⱼ", "input j", "output i", charts.heatmap_cell(int(n))), cells=lin["cells"]
+    )
+    left.vega_lite_chart(spec=titled(spec, "J = W"), width="content")
+    (i, j), a, b = _worst_entry(lin["J"], lin["numeric"])
+    check_badge(
+        f"W vs a numeric Jacobian (central differences, h = {FD_STEP:g})",
+        a,
+        b,
+        lin["rel"],
+        a_name=f"W[{i}, {j}]",
+        b_name="(f(x+h eⱼ) − f(x−h eⱼ))/2h",
+        note="Entry with the largest difference shown; relative error over the whole matrix.",
+        container=left,
+    )
+    table = _table(
+        ("i", "actual Δy = f(x+dx) − f(x)", "predicted J·dx", "difference"),
+        [
+            (str(i), f"{a:.8f}", f"{p:.8f}", f"{a - p:.1e}")
+            for i, (a, p) in enumerate(zip(lin["actual"], lin["predicted"], strict=True))
+        ],
+    )
+    right.markdown(  # one element, not five: they change together or not at all
+        "**J = ∂y/∂x = W** (row i = output yᵢ, column j = input xⱼ). For y = Wx + b, output i changes "
+        "by W[i, j] per unit of input j: the Jacobian *is* W, whatever x is. Red is positive, blue "
+        "negative.\n\n"
+        f"Input x: shape `{lin['x'].shape}` · Output y: shape `{lin['y'].shape}` · "
+        f"Jacobian J: shape `{lin['J'].shape}`\n\n{table}\n\n"
+        f"‖Δy − J·dx‖ = **{lin['gap']:.2e}** — exact up to floating-point round-off: a linear "
+        "layer *is* its own first-order approximation, so J·dx is not an estimate here, whatever ε."
+    )
 
 
 linear_stage()
@@ -251,20 +255,21 @@ st.latex(
 def softmax_stage() -> None:
     """Sections 2 and 3: the logits and T feed both (the VJPs are of this softmax), so one fragment:
     a move reruns only this, not section 1, the cost chart or the code."""
-    c1, c2 = st.columns([1, 2])
-    k = state.slider("k", "Number of logits", 3, MAX_SIZE, 3, container=c1)
+    # Rows of sliders are horizontal containers: one block each, not a block per column more.
+    row = st.container(horizontal=True)
+    k = state.slider("k", "Number of logits", 3, MAX_SIZE, 3, container=row)
     T = state.log_slider(
         "T",
         "Temperature T",
         T_OPTIONS,
         1.0,
-        container=c2,
+        container=row,
         help="softmax(z / T): small T sharpens the distribution, large T flattens it. "
         "The article's example is T = 1.",
     )
-    cols = st.columns(4)
+    row = st.container(horizontal=True)
     logits = [
-        state.slider(f"z{i}", f"Logit z{i}", -10.0, 10.0, LOGIT_DEFAULTS[i], step=0.1, container=cols[i % 4])
+        state.slider(f"z{i}", f"Logit z{i}", -10.0, 10.0, LOGIT_DEFAULTS[i], step=0.1, container=row)
         for i in range(int(k))
     ]
 
@@ -276,12 +281,10 @@ def softmax_stage() -> None:
             heatmap("∂sᵢ/∂zⱼ", "logit j", "probability i", charts.heatmap_cell(int(k))), cells=sm["cells"]
         )
         st.vega_lite_chart(spec=titled(heat, "Softmax Jacobian ∂sᵢ/∂zⱼ"), width="content")
-        st.caption(
-            "Positive on the diagonal (raising zᵢ raises sᵢ), negative elsewhere (it takes probability "
-            "from the others). Every output depends on every input — the matrix is full."
-        )
     with right:
-        st.markdown(
+        st.markdown(  # the heatmap's static caption rides here: one element fewer
+            "Positive on the diagonal (raising zᵢ raises sᵢ), negative elsewhere (it takes probability "
+            "from the others). Every output depends on every input — the matrix is full.\n\n"
             f"**Rows sum to 0:** max |Σⱼ Jᵢⱼ| = `{sm['rows']:.1e}` — adding the same constant to every "
             "logit leaves softmax unchanged.  \n"
             f"**J is symmetric:** max |J − Jᵀ| = `{sm['asym']:.1e}` — ∂sᵢ/∂zⱼ = ∂sⱼ/∂zᵢ = −sᵢsⱼ/T."
@@ -304,15 +307,15 @@ def softmax_stage() -> None:
             sm["rel_num"],
             a_name=f"J[{i}, {j}]",
             b_name="numeric",
-            note=(
+            note=(  # the thresholds in the check's box: one element fewer than a caption under it
                 f"Softmax is nearly saturated (max |J| = {sm['max_abs']:.1e}). Central differences "
                 f"carry about ε/h ≈ 1e-11 of round-off noise, which is no longer small next to J: a "
-                "limit of the finite-difference check, not of J. Raise T or bring the logits closer."
+                "limit of the finite-difference check, not of J. Raise T or bring the logits closer. "
                 if tiny
-                else None
-            ),
+                else ""
+            )
+            + thresholds_caption(),
         )
-        st.caption(thresholds_caption())
 
     st.subheader("Δs vs J·dx as dx shrinks")
 
@@ -325,30 +328,36 @@ def softmax_stage() -> None:
             f"- **‖Δs‖**, the actual change of the probabilities: {_slope(slopes['change'])} — "
             "first order, it shrinks like ‖dx‖.\n"
             f"- **‖Δs − J·dx‖**, what the first-order prediction misses: {_slope(slopes['remainder'])} "
-            "— second order, it shrinks like ‖dx‖²."
-        )
-        st.caption(
-            "Slopes are least-squares fits on the log-log chart, left of ‖dx‖ = 0.05·T and above "
-            "round-off. Make dx 10× smaller and J·dx gets 100× closer to the real change: that is what "
-            "*J is the derivative* means. At the far left the remainder hits round-off (≈ 1e-16) and "
-            "stops shrinking; far right, softmax saturates and both curves level off."
-        )
-        if slopes["remainder"] is None:
-            st.caption(
-                "With these logits softmax barely moves at all: the remainder is round-off everywhere, "
-                "so there is no slope to fit. Raise T or bring the logits closer."
+            "— second order, it shrinks like ‖dx‖².\n\n"
+            + small(  # the captions as lines in small type: one element, not two or three
+                "Slopes are least-squares fits on the log-log chart, left of ‖dx‖ = 0.05·T and above "
+                "round-off. Make dx 10× smaller and J·dx gets 100× closer to the real change: that is what "
+                "*J is the derivative* means. At the far left the remainder hits round-off (≈ 1e-16) and "
+                "stops shrinking; far right, softmax saturates and both curves level off."
             )
+            + (
+                "\n\n"
+                + small(
+                    "With these logits softmax barely moves at all: the remainder is round-off everywhere, "
+                    "so there is no slope to fit. Raise T or bring the logits closer."
+                )
+                if slopes["remainder"] is None
+                else ""
+            )
+        )
 
     # =============================================================================================
     st.header("3 · Vector-Jacobian products: what backprop computes", divider="gray")
-    st.latex(
+    st.markdown(  # the formula and its caption: one element, not two
+        "$$\n"
         r"\underbrace{v^{\top} J}_{\text{gradient w.r.t. } z} \;=\; "
         r"\frac{1}{T}\, s \odot \left(v - (v^{\top} s)\,\mathbf{1}\right)"
         r"\qquad \text{(never forms the } n\times n \text{ matrix)}"
-    )
-    st.caption(
-        "v is the upstream gradient ∂L/∂s arriving from the next layer. For the linear layer the VJP "
-        "is simply vᵀW (`v @ W`): backprop multiplies by W and never builds anything new."
+        "\n$$\n\n"
+        + small(
+            "v is the upstream gradient ∂L/∂s arriving from the next layer. For the linear layer the VJP "
+            "is simply vᵀW (`v @ W`): backprop multiplies by W and never builds anything new."
+        )
     )
 
     vseed = state.slider(
@@ -387,9 +396,10 @@ def softmax_stage() -> None:
                 "round-off of about 1e-16·‖v‖/T, so their *relative* difference is noise here."
                 if saturated
                 else "Two independent formulas: an n × n matrix product, and three vector operations."
-            ),
+            )
+            + " "
+            + thresholds_caption(),  # in the check's box: one element fewer than a caption under it
         )
-        st.caption(thresholds_caption())
 
 
 softmax_stage()

@@ -23,7 +23,7 @@ from ui import state as url
 from ui.layout import stage_chart, stage_control
 from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
 from ui.state import UrlState
-from ui.text import plain
+from ui.text import plain, small
 
 PAGE = "playground"
 EDGE_WIDTH_LABELS = {"w": "|w|", "grad": "|∂L/∂w|"}  # what an edge's width shows
@@ -329,24 +329,24 @@ def _weight_choice(settings: RunSettings) -> str:
     for name, opts in (("wl", layer_opts),):
         if st.session_state.get(state.key(name), "1") not in opts:
             state.set(name, "1")
-    c1, c2, c3, c4 = st.columns(4)
-    state.select(
-        "edge",
-        "Edge width",
-        ("w", "grad"),
-        "w",
-        container=c4,
-        format_func=EDGE_WIDTH_LABELS.__getitem__,
-        help="Draw each edge as thick as its weight, or as its current gradient.",
-    )
-    wl = int(state.select("wl", "Weight of layer", layer_opts, "1", container=c1))
+    row = st.container(horizontal=True)  # one block, not a column row's five
+    wl = int(state.select("wl", "Weight of layer", layer_opts, "1", container=row))
     from_opts = tuple(str(i) for i in range(sizes[wl - 1]))
     to_opts = tuple(str(j) for j in range(sizes[wl]))
     for name, opts in (("wi", from_opts), ("wj", to_opts)):
         if st.session_state.get(state.key(name), "0") not in opts:
             state.set(name, "0")
-    wi = state.select("wi", "from unit", from_opts, "0", container=c2)
-    wj = state.select("wj", "to unit", to_opts, "0", container=c3)
+    wi = state.select("wi", "from unit", from_opts, "0", container=row)
+    wj = state.select("wj", "to unit", to_opts, "0", container=row)
+    state.select(
+        "edge",
+        "Edge width",
+        ("w", "grad"),
+        "w",
+        container=row,
+        format_func=EDGE_WIDTH_LABELS.__getitem__,
+        help="Draw each edge as thick as its weight, or as its current gradient.",
+    )
     return f"W{wl}[{wi},{wj}]"
 
 
@@ -389,12 +389,12 @@ def frame_panels(s: RunSettings, data, history: History, frame: int, chosen: str
     epoch = int(history.frame_epochs[frame])
     net = _net(s)
     net.set_params(history.params[frame])
-    m1, m2, m3, m4, m5 = st.columns(5)
-    m1.metric(f"Epoch (of {s.epochs})", f"{epoch}")
-    m2.metric("Train loss", fmt(history.train_loss[epoch], 4))
-    m3.metric("Test loss", fmt(history.test_loss[epoch], 4))
-    m4.metric("Train accuracy", f"{100 * history.train_acc[epoch]:.1f} %")
-    m5.metric("Test accuracy", f"{100 * history.test_acc[epoch]:.1f} %")
+    row = st.container(horizontal=True)  # one block, not a column row's six
+    row.metric(f"Epoch (of {s.epochs})", f"{epoch}")
+    row.metric("Train loss", fmt(history.train_loss[epoch], 4))
+    row.metric("Test loss", fmt(history.test_loss[epoch], 4))
+    row.metric("Train accuracy", f"{100 * history.train_acc[epoch]:.1f} %")
+    row.metric("Test accuracy", f"{100 * history.test_acc[epoch]:.1f} %")
     st.caption(f"History computed in {history.seconds:.2f} s: {s.epochs} epochs, {history.n_frames} frames.")
 
     # -- the chain rule for the chosen weight, at this frame ----------------------------------------------------
@@ -433,13 +433,13 @@ def frame_panels(s: RunSettings, data, history: History, frame: int, chosen: str
         + ":  \n"
         f"∂L/∂{chosen} = `{fmt(path.data_part, 8)}`"
         + (f" + `{fmt(path.penalty_part, 8)}`" if settings.l1 or settings.l2 else "")
-        + f" = `{fmt(path.total, 8)}` (backward pass: `{fmt(path.gradient, 8)}`)."
-    )
-    st.caption(
-        "Above the chosen layer the table follows one unit per layer (the strongest weight onward); its "
-        "∂L/∂a already sums every path to the output — that sum is what backpropagation saves you from "
-        "enumerating."
-    )
+        + f" = `{fmt(path.total, 8)}` (backward pass: `{fmt(path.gradient, 8)}`).\n\n"
+        + small(
+            "Above the chosen layer the table follows one unit per layer (the strongest weight onward); its "
+            "∂L/∂a already sums every path to the output — that sum is what backpropagation saves you from "
+            "enumerating."
+        )
+    )  # one element, not two: the caption is a line in small type
     check = net.gradient_check(data.X_train, data.y_train, h=1e-6, params=[chosen]).rows[0]
     check_badge(
         f"∂L/∂{chosen}: backprop vs central differences at this frame",
@@ -448,8 +448,8 @@ def frame_panels(s: RunSettings, data, history: History, frame: int, chosen: str
         check.rel_error,
         a_name="backprop",
         b_name="(L(w+h) − L(w−h))/2h, h = 1e-6",
+        note=thresholds_caption(),  # in the check's box: one element fewer than a caption under it
     )
-    st.caption(thresholds_caption())
 
 
 @st.fragment
@@ -457,6 +457,8 @@ def body() -> None:
     """Every setting and everything it changes (the run, the player, the chain rule, your points, the
     script): a setting reruns only this, not the sidebar, the header, the code or the challenge below."""
     # -- controls: the main ones beside each other, the rest folded ---------------------------------------------
+    # Columns here (the dataset's names need the wider first one); the rows of the "More settings" below
+    # are horizontal containers (one block each, not a block per column more).
     c1, c2, c3, c4, c5 = st.columns([1.5, 1, 1, 1, 1.1])
     dataset = state.select(
         "dataset", "Dataset", DATASET_OPTIONS, DEFAULTS["dataset"], format_func=_label, container=c1
@@ -488,30 +490,32 @@ def body() -> None:
         "More settings: loss, output, initialisation, regularisation, batch size, seeds",
         icon=":material/tune:",
     ):
-        c1, c2, c3, c4, c5 = st.columns(5)
-        loss = state.select("loss", "Loss", ("ce", "mse"), DEFAULTS["loss"], format_func=_label, container=c1)
+        row = st.container(horizontal=True)
+        loss = state.select(
+            "loss", "Loss", ("ce", "mse"), DEFAULTS["loss"], format_func=_label, container=row
+        )
         output = state.select(
             "output",
             "Output",
             ("1", "2"),
             DEFAULTS["output"],
             format_func=_label,
-            container=c2,
+            container=row,
             help="One sigmoid unit gives P(class 1); two softmax units give both class probabilities.",
         )
         init = state.select(
-            "init", "Initial weights", INIT_CHOICES, DEFAULTS["init"], format_func=_label, container=c3
+            "init", "Initial weights", INIT_CHOICES, DEFAULTS["init"], format_func=_label, container=row
         )
-        seed = state.number("seed", "Weight seed", 0, 9999, DEFAULTS["seed"], 1, container=c4)
+        seed = state.number("seed", "Weight seed", 0, 9999, DEFAULTS["seed"], 1, container=row)
         batch = state.select(
-            "batch", "Batch size", BATCHES, DEFAULTS["batch"], format_func=_label, container=c5
+            "batch", "Batch size", BATCHES, DEFAULTS["batch"], format_func=_label, container=row
         )
-        c1, c2, c3, c4 = st.columns([1, 1.3, 1.2, 1])
+        row = st.container(horizontal=True)
         reg = state.select(
-            "reg", "Regularisation", ("none", "l1", "l2"), DEFAULTS["reg"], format_func=_label, container=c1
+            "reg", "Regularisation", ("none", "l1", "l2"), DEFAULTS["reg"], format_func=_label, container=row
         )
         reg_rate = state.log_slider(
-            "reg_rate", "Regularisation rate λ", REG_RATES, DEFAULTS["reg_rate"], container=c2
+            "reg_rate", "Regularisation rate λ", REG_RATES, DEFAULTS["reg_rate"], container=row
         )
         n_points = state.slider(
             "n",
@@ -520,42 +524,44 @@ def body() -> None:
             500,
             DEFAULTS["n"],
             50,
-            container=c3,
+            container=row,
             help="How many points are drawn; half train, half test.",
         )
-        data_seed = state.number("dseed", "Data seed", 0, 9999, DEFAULTS["dseed"], 1, container=c4)
+        data_seed = state.number("dseed", "Data seed", 0, 9999, DEFAULTS["dseed"], 1, container=row)
 
-    b0, b1, b2, b3 = st.columns([3.2, 1, 1, 1], vertical_alignment="bottom")
-    b1.button(
+    # One block, not a column row's five: the caption fills the row's first line, the buttons the next
+    # (on a phone too, where a narrow box beside them squeezed the caption).
+    presets = st.container(horizontal=True)
+    presets.caption(
+        "Press **Play** (or Space) to replay the training; Pause, Step (← →) or drag the scrubber and "
+        "everything under the player shows that epoch. The link keeps the epoch."
+    )
+    presets.button(
         "Defaults",
         key=f"{PAGE}.preset_default",
         on_click=_apply_preset,
         args=("default",),
-        width="stretch",
+        width="content",
         icon=":material/restart_alt:",
         help="Circles, 2 hidden layers of 6 tanh units, cross-entropy, η = 0.3, batches of 10, 200 epochs.",
     )
-    b2.button(
+    presets.button(
         "Spirals",
         key=f"{PAGE}.preset_spirals",
         on_click=_apply_preset,
         args=("spirals",),
-        width="stretch",
+        width="content",
         icon=":material/cyclone:",
         help="400 spiral points, 3 hidden layers of 8 tanh units, 300 epochs.",
     )
-    b3.button(
+    presets.button(
         "Article",
         key=f"{PAGE}.preset_article",
         on_click=_apply_preset,
         args=("article",),
-        width="stretch",
+        width="content",
         icon=":material/menu_book:",
         help="The article's 2-3-1 sigmoid network on its four XOR points: MSE, seed 42, η = 1, full batch.",
-    )
-    b0.caption(
-        "Press **Play** (or Space) to replay the training; Pause, Step (← →) or drag the scrubber and "
-        "everything under the player shows that epoch. The link keeps the epoch."
     )
 
     points = st.session_state.get(POINTS_KEY)
