@@ -230,7 +230,7 @@ def body() -> tuple[str, ...]:
         """The step slider and everything that shows the step (the graph, what the step does, the inputs'
         grads so far): a move reruns only this, not the example's settings, the check or the text below."""
         # The slider and its four buttons in one row (one block; columns cost eight).
-        row = stage_control().container(horizontal=True, vertical_alignment="bottom", wrap=False)
+        row = stage_control().container(horizontal=True, vertical_alignment="bottom", wrap=True)
         step = int(
             state.slider(
                 "step",
@@ -350,6 +350,14 @@ def body() -> tuple[str, ...]:
                     alt=describe(nodes, tr.edges, inputs, step, n_steps, moment["current"]),
                     fit=len(nodes) >= 6,
                 )
+            # The legend under the graph it explains (one element per step; above the step slider it pushed
+            # the graph below a projector's screen in presentation mode).
+            st.caption(
+                "Boxes are values (name, data, grad), circles the operations that made them; inputs in blue, "
+                "constants by their value, the output on the right (double border). Orange: the node whose grad "
+                "is being passed back along the orange arrows; “+= …” under a grad is what this step adds to it. "
+                "Dashed: part of the grad received; greyed “grad 0”: not reached yet."
+            )
         else:
             summary = result["summary"]
             st.info(
@@ -394,7 +402,7 @@ def body() -> tuple[str, ...]:
                     f"{fmt(r.numeric, 4)} | {r.rel_error:.0e} |"
                 )
             # The table and its note (one Markdown element) beside the chart: one block, not three.
-            row = st.container(horizontal=True, gap="medium", wrap=False)
+            row = st.container(horizontal=True, gap="medium", wrap=True)  # a phone: the chart under the table
             row.markdown(
                 "\n".join(rows)
                 + "\n\n"
@@ -418,13 +426,6 @@ def body() -> tuple[str, ...]:
 
     # Static: outside the step's fragment (a step re-sends only what it changes).
     st.subheader("Step through the backward pass")
-    if len(nodes) <= DRAW_LIMIT:
-        st.caption(
-            "Boxes are values (name, data, grad), circles the operations that made them; inputs in blue, "
-            "constants by their value, the output on the right (double border). Orange: the node whose grad "
-            "is being passed back along the orange arrows; “+= …” under a grad is what this step adds to it. "
-            "Dashed: part of the grad received; greyed “grad 0”: not reached yet."
-        )
     stepper()
 
     def _inputs_check() -> None:

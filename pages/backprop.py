@@ -256,8 +256,10 @@ class _Sized:
 def controls() -> None:
     """The network's settings, under the player (a change reruns the stage and recomputes the history)."""
     # One row (one block) rather than seven columns (eight blocks): each is re-sent with every setting.
-    row = st.container(horizontal=True, vertical_alignment="bottom", gap="small", wrap=False)
-    c1, c3, c4, c5, c6, c7 = (_Sized(row, w) for w in (105, 80, 115, 65, 120, 105))  # px
+    # It wraps: on a phone the settings go onto several lines (no sideways page); widths leave room for
+    # presentation mode's larger type ("N(0, 0.5²)" was cut at 115 px).
+    row = st.container(horizontal=True, vertical_alignment="bottom", gap="small", wrap=True)
+    c1, c3, c4, c5, c6, c7 = (_Sized(row, w) for w in (105, 140, 160, 65, 120, 105))  # px
     c2 = row  # the hidden activation's: the rest
     state.slider(
         "hidden",
