@@ -47,30 +47,31 @@ thread delays the message events too), the rest is the browser's. The probe's ow
 Timings from a shared 2-core machine (others were measuring too: see the load averages): compare the
 ratios, measured in the same run.
 
-slider steps measured on 2026-12-02 (04:35 UTC, after the session that cut them: hybrid renderer,
-chart templates, fewer elements per fragment; quiet machine, load average ~1):
+slider steps measured on 2026-12-02 (06:46 UTC, after the session that cut the elements a step re-sends
+(15-32 per page, 68 on the Playground) and drew 'Show the code' only when opened; quiet machine):
 
-    load average at start: 1.12 0.98 1.78 (2-core machine: 2 CPUs seen)
+    load average at start: 0.98 2.45 6.45 (2-core machine: 2 CPUs seen)
     Slider steps in headless Chromium 1280x720: key press → the frame showing the rerun's last DOM change (median / p90 of 10 presses per page)
-      page                   median ms   p90 ms  ratio  charts  touched  nodes  sent 1st msg last msg  idle  long tasks  slider
-      floor app (before)            38       53  0.85x       1        1    274     8      19       27    37           0  Frequency (not in the stage)
-          (1 of 10 runs never showed 'running' in the DOM: timed by the server's answers)
-      derivatives                  105      118  2.34x       2        1   2988    11      20       65   103           0  Step size h
-      gradients                    185      199  4.11x       4        4   4163    12      21       76   175      10/108  Point w₁
-      gradient_descent             112      131  2.49x       0        0   3309    10      18       62    98           0  Start w₁ (not in the stage)
-      backprop                     237      255  5.26x       1        1   5386    12      23       85   199      10/113  Hidden units (not in the stage)
-      jacobians                    114      127  2.53x       4        1   4005    13      22       71   112           0  Outputs m
-      playground                   181      198  4.02x       0        0   4294    11      24       97   154        4/58  Noise (not in the stage)
-      autodiff                      91      100  2.02x       1        0   2695    10      17       63    90           0  Backward step (0 = before backward(), 8 = done)
-          (1 of 10 runs never showed 'running' in the DOM: timed by the server's answers)
-      activations                  118      138  2.63x       1        1   4000    11      18       60   113        6/78  x range ±
-      losses                       113      139  2.51x       4        1   4553    12      17       60   108        4/71  Target y
-      vanishing_gradients          111      133  2.47x       1        1   4018    10      20       63   108        1/53  Depth L (layers)
-      gradient_checking            106      125  2.35x       2        2   2611    10      20       58   101        2/55  Step ε
-          (2 of 10 runs never showed 'running' in the DOM: timed by the server's answers)
-      floor app (after)             48       65  1.08x       1        1    274    10      21       39    45           0  Frequency (not in the stage)
-      floor median (both floor rows) 45 ms; target: every page's ratio <= 1.50. 'touched': charts with a DOM change in a step (median); 'nodes': DOM elements on the page; 'sent': key press → the browser sends the rerun request (the slider's debounce; median ms); '1st/last msg': key press → the server's first / last websocket message of the rerun arrives (median ms; the end of the server's part); 'idle': key press → the DOM shows the script state notRunning (median ms); 'long tasks': count/longest ms over all measured presses
-    load average after the steps: 1.21 1.18 1.72
+    page                   median ms   p90 ms  ratio  charts  touched  nodes  sent 1st msg last msg  idle  long tasks  slider
+    floor app (before)            47       51  1.02x       1        1    274     9      20       33    38           0  Frequency (not in the stage)
+    derivatives                   93      101  2.03x       2        1   1942    11      17       59    90           0  Step size h
+    gradients                    155      168  3.37x       4        4   2755    12      22       62   143       10/89  Point w₁
+    gradient_descent              99      103  2.15x       0        0   1360     9      19       52    76           0  Start w₁ (not in the stage)
+    backprop                     187      225  4.08x       1        1   2825    12      21       68   137       10/80  Hidden units (not in the stage)
+    jacobians                     88       97  1.93x       4        1   2696    12      20       53    85           0  Outputs m
+        (1 of 10 runs never showed 'running' in the DOM: timed by the server's answers)
+    playground                   147      186  3.21x       0        0   1687    11      26       83   122           0  Noise (not in the stage)
+    autodiff                      69       78  1.50x       1        0   1581    10      19       43    68           0  Backward step (0 = before backward(), 8 = done)
+        (1 of 10 runs never showed 'running' in the DOM: timed by the server's answers)
+    activations                  104      114  2.26x       1        1   2402    10      19       46    97        1/55  x range ±
+    losses                       100      114  2.18x       4        1   3600    13      18       47    93        1/54  Target y
+    vanishing_gradients           90      107  1.96x       1        1   1526    10      16       53    87           0  Depth L (layers)
+    gradient_checking             81       91  1.76x       2        2   1513    10      15       40    76           0  Step ε
+        (1 of 10 runs never showed 'running' in the DOM: timed by the server's answers)
+    floor app (after)             45       69  0.99x       1        1    274    10      22       33    42           0  Frequency (not in the stage)
+        (1 of 10 runs never showed 'running' in the DOM: timed by the server's answers)
+    floor median (both floor rows) 46 ms; target: every page's ratio <= 1.50. 'touched': charts with a DOM change in a step (median); 'nodes': DOM elements on the page; 'sent': key press → the browser sends the rerun request (the slider's debounce; median ms); '1st/last msg': key press → the server's first / last websocket message of the rerun arrives (median ms; the end of the server's part); 'idle': key press → the DOM shows the script state notRunning (median ms); 'long tasks': count/longest ms over all measured presses
+    load average after the steps: 1.71 2.02 5.62
 
 heavy links measured on 2026-12-02 (00:52 UTC, commit 'browser_steps: split each step ...', load average
 10–12 on 2 cores, so every figure is inflated):
