@@ -6,7 +6,6 @@ from ui.shell import ensure_entry
 ensure_entry()
 
 from functools import cache as memo
-from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -242,32 +241,21 @@ def _printout(h: TrainingHistory) -> None:
         )
 
 
-class _Sized:
-    """A row's slot of a fixed width for a `ui.state` widget, which takes a `container=` but no width: its
-    one widget call gets `width=` added (a column per widget would cost a block each)."""
-
-    def __init__(self, row, width: int) -> None:
-        self.row, self.width = row, width
-
-    def __getattr__(self, name: str):
-        return partial(getattr(self.row, name), width=self.width)
-
-
 def controls() -> None:
     """The network's settings, under the player (a change reruns the stage and recomputes the history)."""
     # One row (one block) rather than seven columns (eight blocks): each is re-sent with every setting.
     # It wraps: on a phone the settings go onto several lines (no sideways page); widths leave room for
     # presentation mode's larger type ("N(0, 0.5²)" was cut at 115 px).
+    # Widths in px; the hidden activation's select takes the rest.
     row = st.container(horizontal=True, vertical_alignment="bottom", gap="small", wrap=True)
-    c1, c3, c4, c5, c6, c7 = (_Sized(row, w) for w in (105, 140, 160, 65, 120, 105))  # px
-    c2 = row  # the hidden activation's: the rest
     state.slider(
         "hidden",
         "Hidden units",
         2,
         8,
         3,
-        container=c1,
+        container=row,
+        width=105,
         on_change=_architecture_changed,
         help="Width of the hidden layer (the article uses 3).",
     )
@@ -276,7 +264,7 @@ def controls() -> None:
         "Hidden activation",
         ACTIVATION_CHOICES,
         "sigmoid",
-        container=c2,
+        container=row,
         format_func=_label,
         on_change=_architecture_changed,
         help="The output is always a sigmoid; this is the hidden layer's f.",
@@ -286,7 +274,8 @@ def controls() -> None:
         "Loss",
         LOSS_CHOICES,
         "mse",
-        container=c3,
+        container=row,
+        width=140,
         format_func=_label,
         on_change=_architecture_changed,
         help="MSE: the article's ½·mean((a₂ − y)²). BCE: mean binary "
@@ -297,7 +286,8 @@ def controls() -> None:
         "Initial weights",
         INIT_CHOICES,
         "article",
-        container=c4,
+        container=row,
+        width=160,
         format_func=_label,
         on_change=_architecture_changed,
         help="The article draws N(0, 1)·0.5 for every weight, zero biases.",
@@ -309,7 +299,8 @@ def controls() -> None:
         9999,
         42,
         step=1,
-        container=c5,
+        container=row,
+        width=65,
         help="The random seed of the initial weights. Changing any of these controls rebuilds the network.",
     )
     state.log_slider(
@@ -317,12 +308,14 @@ def controls() -> None:
         "Learning rate η",
         LEARNING_RATES,
         1.0,
-        container=c6,
+        container=row,
+        width=120,
         help="Step size of gradient descent: θ ← θ − η·∂L/∂θ. Changing it retrains the whole history; "
         "the player stays on the same epoch.",
     )
-    c7.button(
+    row.button(
         "Article defaults",
+        width=105,
         key="backprop.preset_article",
         icon=":material/menu_book:",
         on_click=_apply_article,
@@ -390,7 +383,7 @@ def chain_rule(names: tuple[str, ...], epoch: int, at: tuple) -> None:
         "Weight or bias θ",
         names,
         DEFAULT_PARAM,
-        container=_Sized(st, 300),
+        width=300,
         help="W1[i,j]: input i → hidden unit j; W2[j,0]: hidden unit j → output; b: biases. "
         "Its edge is highlighted in the network above.",
     )
@@ -472,7 +465,8 @@ def gradient_check(check: CheckReport, values: tuple[float, ...]) -> None:
         worst.rel_error,
         a_name="backward()",
         b_name="(L(θ+h) − L(θ−h)) / 2h, h = 1e-6",
-        container=_Sized(row, 340),
+        container=row,
+        width=340,
     )
     notes = [
         thresholds_caption() + " Each row moves one parameter by ±h and recomputes the loss: no chain rule "

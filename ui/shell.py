@@ -88,11 +88,13 @@ def check_text(
     return level, text + (f"\n\n{small(note)}" if note else "")
 
 
-def check_box(texts: Sequence[str], *, note: str | None = None, container=st) -> None:
+def check_box(
+    texts: Sequence[str], *, note: str | None = None, container=st, width: int | str = "stretch"
+) -> None:
     """Several checks (`check_text`'s Markdown) in one bordered box, ONE Markdown element (each element is
     re-sent and re-rendered on every slider step of its fragment), then `note` in small type."""
     body = "\n\n".join(texts) + (f"\n\n{small(note)}" if note else "")
-    container.container(border=True).markdown(body)
+    container.container(border=True, width=width).markdown(body)
 
 
 def check_badge(
@@ -107,6 +109,7 @@ def check_badge(
     suspicious: float = SUSPICIOUS,
     container=st,
     note: str | None = None,
+    width: int | str = "stretch",
 ) -> str:
     """Two independently computed values, their relative error, and a green/amber/red verdict, in a box.
 
@@ -116,7 +119,7 @@ def check_badge(
     level, text = check_text(
         label, a, b, rel_err, a_name=a_name, b_name=b_name, good=good, suspicious=suspicious, note=note
     )
-    check_box([text], container=container)
+    check_box([text], container=container, width=width)
     return level
 
 

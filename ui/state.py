@@ -102,6 +102,12 @@ class Param:
         return raw, None
 
 
+def _width(width: int | str | None) -> dict[str, Any]:
+    """`width=` for a widget call when a page asks for one (pixels, "stretch" or "content"), else Streamlit's
+    own default for that widget (a slider stretches, a toggle fits its content)."""
+    return {} if width is None else {"width": width}
+
+
 @dataclass
 class UrlState:
     """The URL-backed widgets of one page; widget keys are `"<page>.<name>"`."""
@@ -209,6 +215,7 @@ class UrlState:
         help: str | None = None,
         format: str | None = None,
         container=st,
+        width: int | str | None = None,
         on_change: Callable | None = None,
         disabled: bool = False,
     ) -> float:
@@ -227,6 +234,7 @@ class UrlState:
             format=format,
             on_change=on_change,
             disabled=disabled,
+            **_width(width),
         )
         return self._sync(name, value)
 
@@ -242,6 +250,7 @@ class UrlState:
         help: str | None = None,
         format: str | None = None,
         container=st,
+        width: int | str | None = None,
     ) -> float:
         is_int = all(isinstance(v, int) for v in (lo, hi, default)) and (
             step is None or isinstance(step, int)
@@ -249,7 +258,7 @@ class UrlState:
         param = Param("int" if is_int else "float", default, lo, hi)
         key = self._prepare(name, param)
         value = container.number_input(
-            label, min_value=lo, max_value=hi, step=step, key=key, help=help, format=format
+            label, min_value=lo, max_value=hi, step=step, key=key, help=help, format=format, **_width(width)
         )
         return self._sync(name, value)
 
@@ -262,6 +271,7 @@ class UrlState:
         *,
         help: str | None = None,
         container=st,
+        width: int | str | None = None,
         on_change: Callable | None = None,
     ) -> float:
         """A slider over log-spaced values (e.g. learning rates); links snap to the nearest one."""
@@ -269,7 +279,13 @@ class UrlState:
         param = Param("float", float(default), min(opts), max(opts), options=opts, snap=True)
         key = self._prepare(name, param)
         value = container.select_slider(
-            label, options=opts, key=key, help=help, format_func=lambda v: f"{v:g}", on_change=on_change
+            label,
+            options=opts,
+            key=key,
+            help=help,
+            format_func=lambda v: f"{v:g}",
+            on_change=on_change,
+            **_width(width),
         )
         return self._sync(name, value)
 
@@ -283,6 +299,7 @@ class UrlState:
         format_func: Callable[[str], str] = str,
         help: str | None = None,
         container=st,
+        width: int | str | None = None,
         on_change: Callable | None = None,
         radio: bool = False,
     ) -> str:
@@ -298,6 +315,7 @@ class UrlState:
             help=help,
             on_change=on_change,
             **kwargs,
+            **_width(width),
         )
         return self._sync(name, value)
 
@@ -312,6 +330,7 @@ class UrlState:
         max_selections: int | None = None,
         help: str | None = None,
         container=st,
+        width: int | str | None = None,
     ) -> list[str]:
         param = Param("multi", list(default), options=tuple(options), max_items=max_selections)
         key = self._prepare(name, param)
@@ -322,6 +341,7 @@ class UrlState:
             format_func=format_func,
             max_selections=max_selections,
             help=help,
+            **_width(width),
         )
         if not value:  # an empty selection is not a useful page state: keep the URL honest
             return self._sync_empty(name)
@@ -342,11 +362,12 @@ class UrlState:
         *,
         help: str | None = None,
         container=st,
+        width: int | str | None = None,
         on_change: Callable | None = None,
     ) -> bool:
         param = Param("bool", bool(default))
         key = self._prepare(name, param)
-        value = container.toggle(label, key=key, help=help, on_change=on_change)
+        value = container.toggle(label, key=key, help=help, on_change=on_change, **_width(width))
         return self._sync(name, value)
 
     def text(
