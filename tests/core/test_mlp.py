@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from core.activations import ACTIVATIONS
@@ -112,13 +112,29 @@ def _data(n_out: int, seed: int, m: int = 7):
     return X, labels if n_out > 1 else labels.astype(float)
 
 
+KINKED = {"relu", "leaky_relu", "elu"}  # f′ (ELU: f″) jumps at z = 0
+KINK_MARGIN = 1e-3  # a pre-activation this close to a kink: a ±h step of a weight can cross it
+
+
+def _near_a_kink(net: MLP, acts: list[str], X: np.ndarray) -> bool:
+    """Some hidden unit's pre-activation sits within KINK_MARGIN of its activation's kink: there central
+    differences average the two one-sided slopes and measure no derivative (found by Hypothesis:
+    [2, 8, 3, 8, 1], leaky ReLU, seed 9999, relative error 3.6e-3)."""
+    zs, _ = net._forward(X)
+    return any(
+        act in KINKED and bool(np.any(np.abs(z) < KINK_MARGIN)) for act, z in zip(acts, zs, strict=False)
+    )
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(architectures())
+@example(([2, 8, 3, 8, 1], ["leaky_relu"] * 3, "mse", (0.0, 0.0), "he", 9999))  # was near a kink: skipped
 def test_gradients_equal_central_differences(arch) -> None:
     sizes, acts, loss, (l1, l2), init, seed = arch
     net = MLP(sizes, acts, loss, init=init, seed=seed, l1=l1, l2=l2)
     _random_biases(net, seed)
     X, y = _data(sizes[-1], seed)
+    assume(not _near_a_kink(net, acts, X))
     analytic = net.backward(X, y)
     numeric = net.numeric_gradients(X, y, h=1e-5)
     a = np.concatenate([analytic[k].ravel() for k in sorted(analytic)])
