@@ -41,6 +41,26 @@ MAX_LINK_POINTS_CHARS = 1500  # hand-placed points go into the link when their t
 POINTS_KEY = f"{PAGE}._points"  # (X, y) of the user's points, once accepted
 POINTS_ERROR_KEY = f"{PAGE}._points_error"
 EXPORT_KEY = f"{PAGE}.export_open"  # the "Copy as Python" expander's state (open: the script is drawn)
+PRESET_BUTTONS = (  # (preset, label, icon, what it sets)
+    (
+        "default",
+        "Defaults",
+        ":material/restart_alt:",
+        "Circles, 2 hidden layers of 6 tanh units, cross-entropy, η = 0.3, batches of 10, 200 epochs.",
+    ),
+    (
+        "spirals",
+        "Spirals",
+        ":material/cyclone:",
+        "400 spiral points, 3 hidden layers of 8 tanh units, 300 epochs.",
+    ),
+    (
+        "article",
+        "Article",
+        ":material/menu_book:",
+        "The article's 2-3-1 sigmoid network on its four XOR points: MSE, seed 42, η = 1, full batch.",
+    ),
+)
 CSV_BOX = "playground_csv_text"  # the text area (not a URL parameter: the points travel as `pts`)
 LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 REG_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
@@ -536,33 +556,16 @@ def body() -> None:
         "Press **Play** (or Space) to replay the training; Pause, Step (← →) or drag the scrubber and "
         "everything under the player shows that epoch. The link keeps the epoch."
     )
-    presets.button(
-        "Defaults",
-        key=f"{PAGE}.preset_default",
-        on_click=_apply_preset,
-        args=("default",),
-        width="content",
-        icon=":material/restart_alt:",
-        help="Circles, 2 hidden layers of 6 tanh units, cross-entropy, η = 0.3, batches of 10, 200 epochs.",
-    )
-    presets.button(
-        "Spirals",
-        key=f"{PAGE}.preset_spirals",
-        on_click=_apply_preset,
-        args=("spirals",),
-        width="content",
-        icon=":material/cyclone:",
-        help="400 spiral points, 3 hidden layers of 8 tanh units, 300 epochs.",
-    )
-    presets.button(
-        "Article",
-        key=f"{PAGE}.preset_article",
-        on_click=_apply_preset,
-        args=("article",),
-        width="content",
-        icon=":material/menu_book:",
-        help="The article's 2-3-1 sigmoid network on its four XOR points: MSE, seed 42, η = 1, full batch.",
-    )
+    for name, label, icon, tip in PRESET_BUTTONS:
+        presets.button(
+            label,
+            key=f"{PAGE}.preset_{name}",
+            on_click=_apply_preset,
+            args=(name,),
+            width="content",
+            icon=icon,
+            help=tip,
+        )
 
     points = st.session_state.get(POINTS_KEY)
     using_points = dataset == "points" and points is not None
