@@ -1,7 +1,7 @@
 """A slider step and a heavy link in a real browser: every page against a one-chart floor app.
 
 Run: `python benchmarks/browser_steps.py [-n 10] [--warmup 2] [--pages derivatives,gradients]
-      [--no-steps] [--no-links] [--loads 3]`
+      [--no-steps] [--no-links] [--loads 3] [--component-floor]`
 
 Two real `streamlit run` servers (the app, and benchmarks/floor_app.py: one slider, one chart; both
 from the project root, so both read .streamlit/config.toml) and headless Chromium (Debian's) at
@@ -46,6 +46,24 @@ thread delays the message events too), the rest is the browser's. The probe's ow
 
 Timings from a shared 2-core machine (others were measuring too: see the load averages): compare the
 ratios, measured in the same run.
+
+What the gap to 1.5x is made of (2026-12-02, ablations on a quiet machine, Chrome CPU profiles and
+traces; each figure a median of 10 presses, run-to-run noise ~±10 %):
+- The app's shell alone: the floor's slider and chart in a fragment on an app page (header, sidebar,
+  layout CSS, nothing else) steps in 54-60 ms against the floor app's 43-48: ~1.2-1.3x before a page
+  draws anything of its own.
+- Streamlit re-renders every element of the page on each rerun message, not only the fragment's: the
+  floor app with 40 static elements below its fragment went from 51 to 69 ms; Jacobians stopped after
+  its first section steps in 69-77 ms instead of 88-94 (JS +13 ms, style recalculation +9, paint +5).
+- Fewer re-sent elements no longer move it: Jacobians' sliders moved out of their fragment (their
+  callbacks rerun only a keyed output fragment, `st.rerun(scope=<key>)`; 15 -> 9 elements re-sent per
+  move) stepped in 85-91 ms against 85 before. A lazy "Formulas" expander on Activations (DOM 2,402 ->
+  1,281 nodes) stepped in 94 ms against 105: within the noise.
+- A changed Vega-Lite chart is ~10-35 ms (Activations' 5 curves, 2 panels and hover layers: its step
+  went from 105 to 71 ms with the chart replaced by a line of text).
+- `--component-floor` steps the floor's 200 points drawn as one SVG polyline by one `st.components.v2`
+  component: 30 ms, 0.61x the floor. So a stage drawn as one component from one payload (as the replay
+  player already is) is the way under 1.5x, not further cuts of Streamlit elements.
 
 slider steps measured on 2026-12-02 (06:46 UTC, after the session that cut the elements a step re-sends
 (15-32 per page, 68 on the Playground) and drew 'Show the code' only when opened; quiet machine):
@@ -509,6 +527,11 @@ def main() -> None:
     parser.add_argument("--no-links", action="store_true", help="skip the heavy links (issue 11)")
     parser.add_argument("--loads", type=int, default=3, help="warm loads per link, after the cold one")
     parser.add_argument("--no-typed", action="store_true", help="skip the formulas typed into an open page")
+    parser.add_argument(
+        "--component-floor",
+        action="store_true",
+        help="also step benchmarks/component_floor_app.py (the floor's line drawn by one component), a reference row",
+    )
     args = parser.parse_args()
     names = [n for n in args.pages.split(",") if n] or None
     from playwright.sync_api import sync_playwright
@@ -528,6 +551,11 @@ def main() -> None:
                 for pg in app_pages(names)
             ]
             floors.append(measure_steps(browser, floor_base, "floor app (after)", args.n, args.warmup, None))
+            if args.component_floor:  # a reference row, not part of the floor median
+                with streamlit_server(
+                    "bench-component", app_file="benchmarks/component_floor_app.py"
+                ) as comp:
+                    rows.append(measure_steps(browser, comp, "component floor", args.n, args.warmup, None))
             print_steps(rows, floors)
             print(f"load average after the steps: {load_average()}")
         if not args.no_links:

@@ -1,4 +1,4 @@
-"""The browser step benchmark still runs: two servers, Chromium, one page, two presses, a table with a ratio."""
+"""The browser step benchmark still runs: its servers, Chromium, one page, two presses, a table with ratios."""
 
 import math
 import subprocess
@@ -25,6 +25,7 @@ def test_one_page_two_presses_prints_a_finite_ratio():
             "derivatives",
             "--no-links",
             "--no-typed",
+            "--component-floor",
         ],
         cwd=ROOT,
         capture_output=True,
@@ -38,5 +39,7 @@ def test_one_page_two_presses_prints_a_finite_ratio():
     assert median > 0 and math.isfinite(median), out
     assert ratio > 0 and math.isfinite(ratio), out
     assert charts >= 1, out
+    comp = rows["component"]  # "component floor": the floor's line drawn by one component (no Vega chart)
+    assert comp[1] == "floor" and float(comp[2]) > 0 and int(comp[5]) == 0, out
     assert "!" not in out, out  # no press failed to rerun or to go idle
     assert "load average" in out, out
