@@ -61,7 +61,6 @@ __all__ = [
     "CHAIN_STEP_ROLES",
     "ChainPath",
     "ChainStep",
-    "History",
     "MLP",
     "backprop_deltas",
     "data_loss",
@@ -69,7 +68,6 @@ __all__ = [
     "layer_grads",
     "output_delta",
     "parse_param_name",
-    "train_history",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -852,116 +850,3 @@ class MLP:
             penalty_part,
             float(grads["d" + key][index]),
         )
-
-
-# ---------------------------------------------------------------------------------------------
-# the training history a replay player plays
-
-
-@dataclass(frozen=True)
-class History:
-    """Everything a replay of one training run shows, computed in one call.
-
-    Per epoch e = 0 … E (θ_e = the parameters at the start of epoch e; e = E is the end):
-        ``train_loss``, ``test_loss``, ``train_acc``, ``test_acc`` — arrays of E + 1 values.
-    Per frame f (epochs ``frame_epochs[f]``, 0 and E included):
-        ``params[f]`` — {"W1": …} copies; ``output_maps[f]`` (n, n) the output (P(class 1)) on the grid;
-        ``unit_maps[f]`` — one (n, n, width) float32 array per hidden layer.
-    ``xs``, ``ys``: the grid (value at row i, column j is at (xs[j], ys[i])).
-    """
-
-    frame_epochs: NDArray[np.int64]
-    train_loss: FloatArray
-    test_loss: FloatArray
-    train_acc: FloatArray
-    test_acc: FloatArray
-    params: list[dict[str, FloatArray]]
-    output_maps: NDArray[np.float32]
-    unit_maps: list[list[NDArray[np.float32]]]
-    xs: FloatArray
-    ys: FloatArray
-    seconds: float
-
-    @property
-    def n_frames(self) -> int:
-        return len(self.frame_epochs)
-
-
-def train_history(
-    net: MLP,
-    X: ArrayLike,
-    y: ArrayLike,
-    X_test: ArrayLike,
-    y_test: ArrayLike,
-    epochs: int,
-    lr: float,
-    batch_size: int | None = None,
-    shuffle_seed: int = 0,
-    frames: int = 61,
-    grid_n: int = 24,
-    extent: tuple[float, float, float, float] = (-1.5, 1.5, -1.5, 1.5),
-) -> History:
-    """Train ``net`` in place for ``epochs`` epochs and record the replay (see :class:`History`).
-
-    The training is ``net.train(X, y, epochs, lr, batch_size, shuffle_seed)`` step for step; losses and
-    accuracies are measured on the full train and test sets at every epoch; frames are spread evenly.
-    """
-    import time
-
-    t0 = time.perf_counter()
-    if isinstance(epochs, bool) or not isinstance(epochs, int | np.integer) or not 0 <= epochs <= 100_000:
-        raise ValueError(f"epochs must be an integer in [0, 100000], got {epochs!r}")
-    if not 2 <= int(grid_n) <= 100 or not 2 <= int(frames) <= 1000:
-        raise ValueError("grid_n must be in [2, 100] and frames in [2, 1000]")
-    Xc, T = net._check_Xy(X, y)
-    Xt, Tt = net._check_Xy(X_test, y_test)
-    lr = net._check_lr(lr)
-    x0, x1, y0, y1 = (float(v) for v in extent)
-    xs, ys = np.linspace(x0, x1, int(grid_n)), np.linspace(y0, y1, int(grid_n))
-    gx, gy = np.meshgrid(xs, ys)
-    grid = np.column_stack([gx.ravel(), gy.ravel()])
-    frame_epochs = np.unique(np.round(np.linspace(0, epochs, min(int(frames), epochs + 1))).astype(np.int64))
-    want = set(frame_epochs.tolist())
-    rng = np.random.RandomState(shuffle_seed)
-    n = int(grid_n)
-
-    def truth(T_: FloatArray) -> NDArray[np.int64]:
-        return (T_[:, 0] > 0.5).astype(np.int64) if net.n_out == 1 else T_.argmax(axis=1)
-
-    def label(p: FloatArray) -> NDArray[np.int64]:
-        return (p[:, 0] > 0.5).astype(np.int64) if net.n_out == 1 else p.argmax(axis=1)
-
-    cls_train, cls_test = truth(T), truth(Tt)
-    losses = np.empty((4, epochs + 1))
-    params: list[dict[str, FloatArray]] = []
-    out_maps = []
-    unit_maps: list[list[NDArray[np.float32]]] = []
-    for e in range(epochs + 1):
-        penalty = net.penalty() if (net.l1 or net.l2) else 0.0
-        zs, acts = net._forward(Xc)
-        losses[0, e] = net._data_loss(zs[-1], acts[-1], T) + penalty
-        losses[2, e] = np.mean(label(acts[-1]) == cls_train)
-        zt, at = net._forward(Xt)
-        losses[1, e] = net._data_loss(zt[-1], at[-1], Tt) + penalty
-        losses[3, e] = np.mean(label(at[-1]) == cls_test)
-        if e in want:
-            params.append(net.params())
-            outs = net._forward(grid)[1][1:]
-            p = outs[-1][:, 0] if net.n_out == 1 else outs[-1][:, 1]
-            out_maps.append(p.reshape(n, n).astype(np.float32))
-            unit_maps.append([h.reshape(n, n, -1).astype(np.float32) for h in outs[:-1]])
-        if e < epochs:
-            net.epoch(Xc, T, lr, batch_size, rng)
-    return History(
-        frame_epochs,
-        losses[0],
-        losses[1],
-        losses[2],
-        losses[3],
-        params,
-        np.stack(out_maps),
-        unit_maps,
-        xs,
-        ys,
-        time.perf_counter() - t0,
-    )
