@@ -433,7 +433,7 @@ def _forward_parts(net: TwoLayerNet, X: np.ndarray, y: np.ndarray):
 
 
 def _output_delta(net: TwoLayerNet, a2: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """m·∂L/∂z2, as the network's backward pass computes it (``core.mlp.output_delta``)."""
+    """m·∂L/∂z2, as the network's backward pass computes it (``core.passes.output_delta``)."""
     return net._output_delta(a2, y)
 
 
