@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from core.activations import ACTIVATIONS
+from core.chain_path import chain_path_of
 from core.datasets import DATASETS, PointsError, make_dataset, parse_points, points_dataset, points_to_text
 from core.history import MLPHistory, frame_every, quantise, train_mlp_history
 from core.mlp import INIT_CHOICES, MLP, parse_param_name
@@ -674,7 +675,7 @@ def body() -> None:
 
 body()
 
-show_code(MLP.backward, MLP._deltas, MLP.chain_path, train_mlp_history)
+show_code(MLP.backward, MLP._deltas, chain_path_of, train_mlp_history)
 
 from ui.challenge import challenge_panel
 

@@ -54,7 +54,8 @@ def test_every_chain_factor_is_put_in_words(activation, loss, n_out):
     ],
 )
 def test_every_playground_chain_link_is_put_in_words(loss, n_out, words):
-    from core.mlp import CHAIN_STEP_ROLES, MLP
+    from core.chain_path import CHAIN_STEP_ROLES
+    from core.mlp import MLP
 
     net = MLP([2, 3, 4, n_out], ["tanh", "relu"], loss, seed=1)
     X = np.array([[0.1, -0.2], [0.5, 0.3], [-1.0, 0.7]])
