@@ -168,7 +168,8 @@ FATES: tuple[str, ...] = ("converge smoothly", "converge while zig-zagging", "di
 
 def solve_descent_fate(surface: str, lr: float, start: tuple[float, float], steps: int = 60) -> Solved:
     """What plain gradient descent does, from the run; check: the curvature rule |1 − ηλ| per direction."""
-    from core.optimizers import descend, hessian_at
+    from core.optimizers import descend
+    from core.stability import hessian_at
 
     traj = descend(surface, "sgd", np.array(start, dtype=np.float64), lr, steps)
     if traj.diverged:
