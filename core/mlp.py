@@ -47,7 +47,7 @@ from numpy.typing import ArrayLike, NDArray
 from core.activations import ACTIVATIONS
 from core.chain_path import ChainPath, chain_path_of
 from core.gradient_check import CheckReport, check_gradient, network_problem
-from core.gradient_flow import INITS
+from core.initialisation import INITS
 from core.passes import backprop_deltas, data_loss, forward_pass, layer_grads, output_delta
 
 __all__ = [
@@ -207,7 +207,7 @@ class MLP:
     # -- construction and state ---------------------------------------------------------------
 
     def _scale(self, fan_in: int, fan_out: int) -> float:
-        """Std of a layer's weights: 0.5 (article), else the ``core.gradient_flow.INITS`` scheme's."""
+        """Std of a layer's weights: 0.5 (article), else the ``core.initialisation.INITS`` scheme's."""
         return 0.5 if self.init == "article" else INITS[self.init].std(fan_in, fan_out)
 
     def reset(self) -> None:
