@@ -483,8 +483,9 @@ BUG_GROUPS: tuple[str, ...] = ("W1 and b1", "W1 only", "W2 and b2", "all four: W
 def solve_planted_bug(bug: str) -> Solved:
     """Which parameter arrays a planted bug corrupts, measured by gradient checking; check: the bug's
     declared ``affects``."""
-    from core.gradient_check import BUGS, check_gradient, network_problem
+    from core.gradient_check import check_gradient, network_problem
     from core.network import TwoLayerNet, xor_data
+    from core.planted_bugs import BUGS
 
     X, y = xor_data()
     report = check_gradient(network_problem(TwoLayerNet(), X, y, bug))

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from core.activations import ACTIVATIONS
-from core.gradient_check import BUGS
 from core.network import ACTIVATION_CHOICES, CHAIN_ROLES, LOSS_CHOICES, TwoLayerNet, xor_data
+from core.planted_bugs import BUGS
 from ui.wording import BUG_EXPLANATIONS, PEAK_TEXT, chain_factor_meaning, chain_step_meaning
 
 
