@@ -1,6 +1,6 @@
 """The Network playground's figures: history time for the default settings, and accuracy per dataset.
 
-1. Time of ``train_history`` (the whole replay: 201 frames, per-epoch train/test loss and accuracy, the
+1. Time of ``train_mlp_history`` (the whole replay: 201 frames, per-epoch train/test loss and accuracy, the
    decision map and every hidden unit's map) for the page's default settings, against a baseline measured in
    the same run: the same training alone (``MLP.train``, nothing recorded). Median of several repeats.
 2. For each dataset with the page's default settings (and spirals with the page's "Spirals" preset): final
@@ -21,7 +21,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.datasets import make_dataset  # noqa: E402
-from core.mlp import MLP, train_history  # noqa: E402
+from core.history import train_mlp_history  # noqa: E402
+from core.mlp import MLP  # noqa: E402
 
 DEFAULT = {"n": 200, "noise": 0.1, "hidden": [6, 6], "act": "tanh", "lr": 0.3, "batch": 10, "epochs": 200}
 SPIRALS = {**DEFAULT, "n": 400, "hidden": [8, 8, 8], "epochs": 300}
@@ -34,7 +35,7 @@ def _run(name: str, cfg: dict, seed: int = 1, record: bool = True):
     if not record:
         net.train(d.X_train, d.y_train, cfg["epochs"], cfg["lr"], batch_size=cfg["batch"])
         return None
-    return train_history(
+    return train_mlp_history(
         net,
         d.X_train,
         d.y_train,

@@ -168,7 +168,8 @@ FATES: tuple[str, ...] = ("converge smoothly", "converge while zig-zagging", "di
 
 def solve_descent_fate(surface: str, lr: float, start: tuple[float, float], steps: int = 60) -> Solved:
     """What plain gradient descent does, from the run; check: the curvature rule |1 − ηλ| per direction."""
-    from core.optimizers import descend, hessian_at
+    from core.optimizers import descend
+    from core.stability import hessian_at
 
     traj = descend(surface, "sgd", np.array(start, dtype=np.float64), lr, steps)
     if traj.diverged:
@@ -482,8 +483,9 @@ BUG_GROUPS: tuple[str, ...] = ("W1 and b1", "W1 only", "W2 and b2", "all four: W
 def solve_planted_bug(bug: str) -> Solved:
     """Which parameter arrays a planted bug corrupts, measured by gradient checking; check: the bug's
     declared ``affects``."""
-    from core.gradient_check import BUGS, check_gradient, network_problem
+    from core.gradient_check import check_gradient, network_problem
     from core.network import TwoLayerNet, xor_data
+    from core.planted_bugs import BUGS
 
     X, y = xor_data()
     report = check_gradient(network_problem(TwoLayerNet(), X, y, bug))

@@ -1,7 +1,7 @@
 """Whole training and descent histories as arrays, computed in one call (for the replay player).
 
 The pages animate training in the browser from these arrays: nothing is trained while a learner
-watches. Two histories:
+watches. Three histories:
 
 - :func:`train_history` — a :class:`~core.network.TwoLayerNet` trained on XOR for ``epochs``
   epochs, with a *frame* every ``every`` epochs (epoch 0, every, 2·every, …, epochs). Per frame:
@@ -9,11 +9,15 @@ watches. Two histories:
   predictions and the 40×40 decision map quantised to uint8 (0 → 0.0, 255 → 1.0). The frames'
   epochs are the epochs a page can pause on; :func:`frame_every` picks ``every`` so that a given
   epoch (the article's 1 000) is a frame.
+- :func:`train_mlp_history` — a :class:`~core.mlp.MLP` trained in place on any data set (the
+  Playground's replay): train and test loss and accuracy at every epoch, and per frame the
+  parameters, the output map and every hidden unit's map on a grid (see :class:`MLPHistory`).
 - :func:`descent_history` — every selected optimizer's path and losses on one surface, from one
   start, padded to a common length (a run that stopped early holds its last point).
 
-Only :class:`TwoLayerNet`'s public API and :func:`core.optimizers.descend` are used, so a frame's
-parameters equal a fresh ``TwoLayerNet(**config).train(X, y, epoch, lr)`` bit for bit.
+:func:`train_history` uses only :class:`TwoLayerNet`'s public API, so a frame's parameters equal a
+fresh ``TwoLayerNet(**config).train(X, y, epoch, lr)`` bit for bit; :func:`train_mlp_history` trains
+step for step as ``net.train``; :func:`descent_history` calls :func:`core.optimizers.descend`.
 """
 
 from __future__ import annotations
@@ -23,8 +27,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
+from core.mlp import MLP
 from core.network import PARAM_KEYS, TwoLayerNet, accuracy, xor_data
 from core.optimizers import descend
 
@@ -32,11 +37,13 @@ __all__ = [
     "DescentHistory",
     "MAP_LEVELS",
     "MAP_N",
+    "MLPHistory",
     "TrainingHistory",
     "descent_history",
     "frame_every",
     "quantise",
     "train_history",
+    "train_mlp_history",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -179,6 +186,119 @@ def train_history(config: Mapping[str, Any], lr: float, epochs: int, every: int)
         maps=_readonly(maps),
         epoch_loss=_readonly(np.asarray(losses, dtype=np.float64)),
         solved_at=solved[0] if solved else None,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# an MLP's training run with train and test curves (the Playground's replay)
+
+
+@dataclass(frozen=True)
+class MLPHistory:
+    """Everything a replay of one training run shows, computed in one call.
+
+    Per epoch e = 0 … E (θ_e = the parameters at the start of epoch e; e = E is the end):
+        ``train_loss``, ``test_loss``, ``train_acc``, ``test_acc`` — arrays of E + 1 values.
+    Per frame f (epochs ``frame_epochs[f]``, 0 and E included):
+        ``params[f]`` — {"W1": …} copies; ``output_maps[f]`` (n, n) the output (P(class 1)) on the grid;
+        ``unit_maps[f]`` — one (n, n, width) float32 array per hidden layer.
+    ``xs``, ``ys``: the grid (value at row i, column j is at (xs[j], ys[i])).
+    """
+
+    frame_epochs: NDArray[np.int64]
+    train_loss: FloatArray
+    test_loss: FloatArray
+    train_acc: FloatArray
+    test_acc: FloatArray
+    params: list[dict[str, FloatArray]]
+    output_maps: NDArray[np.float32]
+    unit_maps: list[list[NDArray[np.float32]]]
+    xs: FloatArray
+    ys: FloatArray
+    seconds: float
+
+    @property
+    def n_frames(self) -> int:
+        return len(self.frame_epochs)
+
+
+def train_mlp_history(
+    net: MLP,
+    X: ArrayLike,
+    y: ArrayLike,
+    X_test: ArrayLike,
+    y_test: ArrayLike,
+    epochs: int,
+    lr: float,
+    batch_size: int | None = None,
+    shuffle_seed: int = 0,
+    frames: int = 61,
+    grid_n: int = 24,
+    extent: tuple[float, float, float, float] = (-1.5, 1.5, -1.5, 1.5),
+) -> MLPHistory:
+    """Train ``net`` in place for ``epochs`` epochs and record the replay (see :class:`MLPHistory`).
+
+    The training is ``net.train(X, y, epochs, lr, batch_size, shuffle_seed)`` step for step; losses and
+    accuracies are measured on the full train and test sets at every epoch; frames are spread evenly.
+    """
+    import time
+
+    t0 = time.perf_counter()
+    if isinstance(epochs, bool) or not isinstance(epochs, int | np.integer) or not 0 <= epochs <= 100_000:
+        raise ValueError(f"epochs must be an integer in [0, 100000], got {epochs!r}")
+    if not 2 <= int(grid_n) <= 100 or not 2 <= int(frames) <= 1000:
+        raise ValueError("grid_n must be in [2, 100] and frames in [2, 1000]")
+    Xc, T = net._check_Xy(X, y)
+    Xt, Tt = net._check_Xy(X_test, y_test)
+    lr = net._check_lr(lr)
+    x0, x1, y0, y1 = (float(v) for v in extent)
+    xs, ys = np.linspace(x0, x1, int(grid_n)), np.linspace(y0, y1, int(grid_n))
+    gx, gy = np.meshgrid(xs, ys)
+    grid = np.column_stack([gx.ravel(), gy.ravel()])
+    frame_epochs = np.unique(np.round(np.linspace(0, epochs, min(int(frames), epochs + 1))).astype(np.int64))
+    want = set(frame_epochs.tolist())
+    rng = np.random.RandomState(shuffle_seed)
+    n = int(grid_n)
+
+    def truth(T_: FloatArray) -> NDArray[np.int64]:
+        return (T_[:, 0] > 0.5).astype(np.int64) if net.n_out == 1 else T_.argmax(axis=1)
+
+    def label(p: FloatArray) -> NDArray[np.int64]:
+        return (p[:, 0] > 0.5).astype(np.int64) if net.n_out == 1 else p.argmax(axis=1)
+
+    cls_train, cls_test = truth(T), truth(Tt)
+    losses = np.empty((4, epochs + 1))
+    params: list[dict[str, FloatArray]] = []
+    out_maps = []
+    unit_maps: list[list[NDArray[np.float32]]] = []
+    for e in range(epochs + 1):
+        penalty = net.penalty() if (net.l1 or net.l2) else 0.0
+        zs, acts = net._forward(Xc)
+        losses[0, e] = net._data_loss(zs[-1], acts[-1], T) + penalty
+        losses[2, e] = np.mean(label(acts[-1]) == cls_train)
+        zt, at = net._forward(Xt)
+        losses[1, e] = net._data_loss(zt[-1], at[-1], Tt) + penalty
+        losses[3, e] = np.mean(label(at[-1]) == cls_test)
+        if e in want:
+            params.append(net.params())
+            outs = net._forward(grid)[1][1:]
+            p = outs[-1][:, 0] if net.n_out == 1 else outs[-1][:, 1]
+            out_maps.append(p.reshape(n, n).astype(np.float32))
+            unit_maps.append([h.reshape(n, n, -1).astype(np.float32) for h in outs[:-1]])
+        if e < epochs:
+            net.epoch(Xc, T, lr, batch_size, rng)
+    return MLPHistory(
+        frame_epochs,
+        losses[0],
+        losses[1],
+        losses[2],
+        losses[3],
+        params,
+        np.stack(out_maps),
+        unit_maps,
+        xs,
+        ys,
+        time.perf_counter() - t0,
     )
 
 

@@ -39,16 +39,16 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Self, cast
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from core.activations import ACTIVATIONS, sigmoid
+from core.activations import ACTIVATIONS
+from core.chain_path import ChainPath, chain_path_of
 from core.gradient_check import CheckReport, check_gradient, network_problem
-from core.gradient_flow import INITS
-from core.softmax import softmax
+from core.initialisation import INITS
+from core.passes import backprop_deltas, data_loss, forward_pass, layer_grads, output_delta
 
 __all__ = [
     "DATA_LIMIT",
@@ -58,18 +58,8 @@ __all__ = [
     "MAX_LAYERS",
     "MAX_WIDTH",
     "PARAM_LIMIT",
-    "CHAIN_STEP_ROLES",
-    "ChainPath",
-    "ChainStep",
-    "History",
     "MLP",
-    "backprop_deltas",
-    "data_loss",
-    "forward_pass",
-    "layer_grads",
-    "output_delta",
     "parse_param_name",
-    "train_history",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -135,147 +125,6 @@ def _slope_fn(name: str) -> Callable[[FloatArray, FloatArray], FloatArray]:
         return lambda z, a: (z > 0.0).astype(np.float64)
     grad = ACTIVATIONS[name].grad
     return lambda z, a: grad(z)
-
-
-def _t(a: FloatArray) -> FloatArray:
-    """The last two axes swapped (``a.T`` for a matrix)."""
-    return a.T if a.ndim == 2 else np.swapaxes(a, -1, -2)
-
-
-def _total(a: FloatArray) -> FloatArray:
-    """Σ over the last two axes (samples and outputs), in one flat pairwise reduction per batch entry."""
-    return np.add.reduce(a.reshape(a.shape[:-2] + (-1,)), -1)
-
-
-# ---------------------------------------------------------------------------------------------
-# forward, loss and backward, written once
-#
-# Plain functions of the parameter lists, so that arrays may carry leading batch axes (one network
-# per entry: core.network.slice_along stacks one per offset). Samples and units are always the last
-# two axes. MLP and TwoLayerNet (core.network) train, check and explain with these.
-
-
-def forward_pass(
-    Ws: Sequence[FloatArray],
-    bs: Sequence[FloatArray],
-    fns: Sequence[Callable[..., FloatArray]],
-    softmax_out: bool,
-    X: FloatArray,
-) -> tuple[list[FloatArray], list[FloatArray]]:
-    """(zs, acts): acts[0] = X, z_l = a_{l−1} W_l + b_l, a_l = f_l(z_l); the last a is σ (or softmax) of the logits.
-
-    ``fns`` are the hidden activations (one fewer than layers). With leading batch axes the biases
-    carry a sample axis of 1, e.g. (k, 1, n_l).
-    """
-    zs, acts = [], [X]
-    a = X
-    for layer, f in enumerate(fns):
-        z = a @ Ws[layer]
-        z += bs[layer]
-        a = f(z)
-        zs.append(z)
-        acts.append(a)
-    z = a @ Ws[-1]
-    z += bs[-1]
-    zs.append(z)
-    acts.append(softmax(z) if softmax_out else sigmoid(z))
-    return zs, acts
-
-
-def data_loss(z: FloatArray, a: FloatArray, T: FloatArray, mse: bool, softmax_out: bool) -> FloatArray:
-    """L without the penalty: ½·Σ(a − y)²/m (mse), Σ(softplus(z) − y·z)/m (sigmoid CE), Σ(logsumexp(z) − y·z)/m."""
-    m = z.shape[-2]
-    if mse:
-        d = a - T
-        return 0.5 * (_total(d * d) / m)
-    if not softmax_out:
-        # softplus(z) − T·z written as T·softplus(−z) + (1 − T)·softplus(z): equal, but without the
-        # cancellation between two large terms once the net is confident (|z| ≫ 1), so a small loss keeps
-        # its relative precision (and central differences of it stay accurate).
-        return _total(T * np.logaddexp(0.0, -z) + (1.0 - T) * np.logaddexp(0.0, z)) / m
-    zmax = z.max(axis=-1, keepdims=True)
-    lse = np.log(np.exp(z - zmax).sum(axis=-1, keepdims=True)) + zmax
-    return np.add.reduce(lse[..., 0] * T.sum(axis=-1) - (T * z).sum(axis=-1), -1) / m
-
-
-def output_delta(a: FloatArray, T: FloatArray, mse: bool, softmax_out: bool) -> FloatArray:
-    """m·∂L/∂z_L: a − y for cross-entropy, (a − y)⊙a(1 − a) for MSE on a sigmoid, Jᵀ(a − y) on a softmax."""
-    d = a - T
-    if not mse:
-        return d
-    if not softmax_out:
-        return d * (a * (1.0 - a))
-    return a * (d - (d * a).sum(axis=-1, keepdims=True))  # softmax Jacobianᵀ·d
-
-
-def backprop_deltas(
-    Ws: Sequence[FloatArray],
-    zs: Sequence[FloatArray],
-    acts: Sequence[FloatArray],
-    slopes: Sequence[Callable[[FloatArray, FloatArray], FloatArray]],
-    delta: FloatArray,
-) -> list[FloatArray]:
-    """δ_l = m·∂L/∂z_l for every layer (first layer first), from δ_L: δ_{l−1} = (δ_l W_lᵀ) ⊙ f′(z_{l−1})."""
-    out = [delta]
-    for layer in range(len(Ws) - 1, 0, -1):
-        delta = delta @ _t(Ws[layer])
-        delta *= slopes[layer - 1](zs[layer - 1], acts[layer])
-        out.append(delta)
-    return out[::-1]
-
-
-def layer_grads(
-    acts: Sequence[FloatArray], deltas: Sequence[FloatArray]
-) -> list[tuple[FloatArray, FloatArray]]:
-    """(∂L/∂W_l, ∂L/∂b_l) = (a_{l−1}ᵀ δ_l / m, Σ_samples δ_l / m) for every layer, without the penalty."""
-    m = deltas[0].shape[-2]
-    return [(_t(acts[layer]) @ delta / m, np.add.reduce(delta, -2) / m) for layer, delta in enumerate(deltas)]
-
-
-CHAIN_STEP_ROLES: tuple[str, ...] = (
-    "output_error",
-    "hidden_error",
-    "hidden_slope",
-    "hidden_delta",
-    "input",
-    "bias",
-)
-"""The kinds of link :meth:`MLP.chain_path` produces (``ChainStep.role``)."""
-
-
-@dataclass(frozen=True)
-class ChainStep:
-    """One link of a weight's chain: a named quantity with its value for each sample (``(m,)``)."""
-
-    symbol: str  # plain text, e.g. "δ2[1]" (a0 is the input x)
-    role: str  # one of CHAIN_STEP_ROLES (the pages put it in words, ui.wording)
-    values: FloatArray
-    unit: int | None = None  # the unit (or, for "input", the input index i) the link belongs to
-    layer: int | None = None  # its layer (1-based; for "input", the layer of the weight)
-
-
-@dataclass(frozen=True)
-class ChainPath:
-    """∂L/∂θ for one scalar parameter, built link by link from the output back to the parameter.
-
-    ``steps`` run from the loss back to θ: the output error δ_L, then for each layer on the way the
-    backpropagated ``∂L/∂a`` of the unit the path passes, its slope ``f′(z)``, their product
-    ``δ = ∂L/∂z``, and last ``∂z/∂θ`` (the input activation, or 1 for a bias). ``per_sample`` is
-    ``δ·∂z/∂θ`` for each sample, ``data_part`` their mean, ``penalty_part`` the regulariser's share,
-    ``total = data_part + penalty_part``, ``gradient`` the same number from :meth:`MLP.backward`.
-    """
-
-    param: str
-    value: float
-    steps: tuple[ChainStep, ...]
-    per_sample: FloatArray
-    data_part: float
-    penalty_part: float
-    gradient: float
-
-    @property
-    def total(self) -> float:
-        return self.data_part + self.penalty_part
 
 
 class MLP:
@@ -358,7 +207,7 @@ class MLP:
     # -- construction and state ---------------------------------------------------------------
 
     def _scale(self, fan_in: int, fan_out: int) -> float:
-        """Std of a layer's weights: 0.5 (article), else the ``core.gradient_flow.INITS`` scheme's."""
+        """Std of a layer's weights: 0.5 (article), else the ``core.initialisation.INITS`` scheme's."""
         return 0.5 if self.init == "article" else INITS[self.init].std(fan_in, fan_out)
 
     def reset(self) -> None:
@@ -778,190 +627,6 @@ class MLP:
     def chain_path(self, X: ArrayLike, y: ArrayLike, name: str) -> ChainPath:
         """The chain rule for one scalar parameter, from the loss back to it, with per-sample numbers.
 
-        For θ = W_l[i,j]: ∂L/∂θ = (1/m)·Σ_samples δ_l[j]·a_{l−1}[i] (+ the penalty's share), where
-        δ_l[j] = f′_l(z_l[j])·Σ_k W_{l+1}[j,k]·δ_{l+1}[k] — every path from unit j to the output summed
-        layer by layer. The steps list, for each layer on the way, the δ of the unit the chosen
-        weight's own path reaches in that layer (unit j in layer l; the strongest link onward above it).
+        Built link by link by :func:`core.chain_path.chain_path_of` (the formulas are in its docstring).
         """
-        X, T = self._check_Xy(X, y)
-        key, index = self._locate(name)
-        grads = self.backward(X, T)  # runs and caches the forward pass the steps are read from
-        assert self.zs is not None and self.acts is not None
-        zs, acts = self.zs, self.acts
-        m = X.shape[0]
-        deltas = self._deltas(zs, acts, T)
-        layer = int(key[1:])  # 1-based
-        j = index[-1]
-        steps: list[ChainStep] = []
-        # the output end
-        out_unit = 0
-        if self.n_layers == layer:
-            out_unit = j
-        steps.append(
-            ChainStep(
-                f"δ{self.n_layers}[{out_unit}] = ∂L/∂z{self.n_layers}[{out_unit}]",
-                "output_error",
-                deltas[-1][:, out_unit],
-                out_unit,
-                self.n_layers,
-            )
-        )
-        # back through the hidden layers above `layer`, following the unit on the path
-        path_units = {}
-        cur = j
-        for lay in range(layer, self.n_layers):  # units on the way up from (layer, j)
-            path_units[lay] = cur
-            if lay + 1 < self.n_layers:
-                cur = int(np.argmax(np.abs(self.W[lay][cur])))
-        for lay in range(self.n_layers - 1, layer - 1, -1):  # hidden layer `lay` (1-based), down to `layer`
-            u = path_units[lay]
-            up = deltas[lay]  # (m, n_{lay+1}) for layer lay+1
-            back = up @ self.W[lay].T  # m·∂L/∂a_lay
-            slope = self._slopes[lay - 1](zs[lay - 1], acts[lay])
-            steps.append(
-                ChainStep(
-                    f"∂L/∂a{lay}[{u}] = Σₖ W{lay + 1}[{u},k]·δ{lay + 1}[k]",
-                    "hidden_error",
-                    back[:, u],
-                    u,
-                    lay,
-                )
-            )
-            steps.append(ChainStep(f"f′(z{lay}[{u}])", "hidden_slope", slope[:, u], u, lay))
-            steps.append(ChainStep(f"δ{lay}[{u}]", "hidden_delta", deltas[lay - 1][:, u], u, lay))
-        if key[0] == "W":
-            i = index[0]
-            local = acts[layer - 1][:, i]
-            steps.append(
-                ChainStep(f"∂z{layer}[{j}]/∂W{layer}[{i},{j}] = a{layer - 1}[{i}]", "input", local, i, layer)
-            )
-        else:
-            local = np.ones(m)
-            steps.append(ChainStep(f"∂z{layer}[{j}]/∂b{layer}[{j}] = 1", "bias", local, j, layer))
-        per_sample = deltas[layer - 1][:, j] * local
-        value = float(self._array(key)[index])
-        penalty_part = 0.0
-        if key[0] == "W":
-            penalty_part = self.l1 * float(np.sign(value)) + self.l2 * value
-        return ChainPath(
-            name,
-            value,
-            tuple(steps),
-            per_sample,
-            float(np.add.reduce(per_sample) / m),
-            penalty_part,
-            float(grads["d" + key][index]),
-        )
-
-
-# ---------------------------------------------------------------------------------------------
-# the training history a replay player plays
-
-
-@dataclass(frozen=True)
-class History:
-    """Everything a replay of one training run shows, computed in one call.
-
-    Per epoch e = 0 … E (θ_e = the parameters at the start of epoch e; e = E is the end):
-        ``train_loss``, ``test_loss``, ``train_acc``, ``test_acc`` — arrays of E + 1 values.
-    Per frame f (epochs ``frame_epochs[f]``, 0 and E included):
-        ``params[f]`` — {"W1": …} copies; ``output_maps[f]`` (n, n) the output (P(class 1)) on the grid;
-        ``unit_maps[f]`` — one (n, n, width) float32 array per hidden layer.
-    ``xs``, ``ys``: the grid (value at row i, column j is at (xs[j], ys[i])).
-    """
-
-    frame_epochs: NDArray[np.int64]
-    train_loss: FloatArray
-    test_loss: FloatArray
-    train_acc: FloatArray
-    test_acc: FloatArray
-    params: list[dict[str, FloatArray]]
-    output_maps: NDArray[np.float32]
-    unit_maps: list[list[NDArray[np.float32]]]
-    xs: FloatArray
-    ys: FloatArray
-    seconds: float
-
-    @property
-    def n_frames(self) -> int:
-        return len(self.frame_epochs)
-
-
-def train_history(
-    net: MLP,
-    X: ArrayLike,
-    y: ArrayLike,
-    X_test: ArrayLike,
-    y_test: ArrayLike,
-    epochs: int,
-    lr: float,
-    batch_size: int | None = None,
-    shuffle_seed: int = 0,
-    frames: int = 61,
-    grid_n: int = 24,
-    extent: tuple[float, float, float, float] = (-1.5, 1.5, -1.5, 1.5),
-) -> History:
-    """Train ``net`` in place for ``epochs`` epochs and record the replay (see :class:`History`).
-
-    The training is ``net.train(X, y, epochs, lr, batch_size, shuffle_seed)`` step for step; losses and
-    accuracies are measured on the full train and test sets at every epoch; frames are spread evenly.
-    """
-    import time
-
-    t0 = time.perf_counter()
-    if isinstance(epochs, bool) or not isinstance(epochs, int | np.integer) or not 0 <= epochs <= 100_000:
-        raise ValueError(f"epochs must be an integer in [0, 100000], got {epochs!r}")
-    if not 2 <= int(grid_n) <= 100 or not 2 <= int(frames) <= 1000:
-        raise ValueError("grid_n must be in [2, 100] and frames in [2, 1000]")
-    Xc, T = net._check_Xy(X, y)
-    Xt, Tt = net._check_Xy(X_test, y_test)
-    lr = net._check_lr(lr)
-    x0, x1, y0, y1 = (float(v) for v in extent)
-    xs, ys = np.linspace(x0, x1, int(grid_n)), np.linspace(y0, y1, int(grid_n))
-    gx, gy = np.meshgrid(xs, ys)
-    grid = np.column_stack([gx.ravel(), gy.ravel()])
-    frame_epochs = np.unique(np.round(np.linspace(0, epochs, min(int(frames), epochs + 1))).astype(np.int64))
-    want = set(frame_epochs.tolist())
-    rng = np.random.RandomState(shuffle_seed)
-    n = int(grid_n)
-
-    def truth(T_: FloatArray) -> NDArray[np.int64]:
-        return (T_[:, 0] > 0.5).astype(np.int64) if net.n_out == 1 else T_.argmax(axis=1)
-
-    def label(p: FloatArray) -> NDArray[np.int64]:
-        return (p[:, 0] > 0.5).astype(np.int64) if net.n_out == 1 else p.argmax(axis=1)
-
-    cls_train, cls_test = truth(T), truth(Tt)
-    losses = np.empty((4, epochs + 1))
-    params: list[dict[str, FloatArray]] = []
-    out_maps = []
-    unit_maps: list[list[NDArray[np.float32]]] = []
-    for e in range(epochs + 1):
-        penalty = net.penalty() if (net.l1 or net.l2) else 0.0
-        zs, acts = net._forward(Xc)
-        losses[0, e] = net._data_loss(zs[-1], acts[-1], T) + penalty
-        losses[2, e] = np.mean(label(acts[-1]) == cls_train)
-        zt, at = net._forward(Xt)
-        losses[1, e] = net._data_loss(zt[-1], at[-1], Tt) + penalty
-        losses[3, e] = np.mean(label(at[-1]) == cls_test)
-        if e in want:
-            params.append(net.params())
-            outs = net._forward(grid)[1][1:]
-            p = outs[-1][:, 0] if net.n_out == 1 else outs[-1][:, 1]
-            out_maps.append(p.reshape(n, n).astype(np.float32))
-            unit_maps.append([h.reshape(n, n, -1).astype(np.float32) for h in outs[:-1]])
-        if e < epochs:
-            net.epoch(Xc, T, lr, batch_size, rng)
-    return History(
-        frame_epochs,
-        losses[0],
-        losses[1],
-        losses[2],
-        losses[3],
-        params,
-        np.stack(out_maps),
-        unit_maps,
-        xs,
-        ys,
-        time.perf_counter() - t0,
-    )
+        return chain_path_of(self, X, y, name)

@@ -7,7 +7,7 @@ Forward pass (one row per sample, ``m`` samples)::
 ``TwoLayerNet`` is ``core.mlp.MLP`` configured as the article's network: widths
 ``[n_in, n_hidden, n_out]``, one sigmoid per output, and the article's names for everything (``W1``,
 ``b1``, ``W2``, ``b2``, the cache ``z1``, ``a1``, ``z2``, ``a2``). Forward, loss and backward are the
-MLP's (``core.mlp.forward_pass``, ``data_loss``, ``backprop_deltas``, ``layer_grads``: written once,
+MLP's (``core.passes.forward_pass``, ``data_loss``, ``backprop_deltas``, ``layer_grads``: written once,
 used by training, slices, factors and checks). ``f`` is the hidden activation (``"sigmoid"``,
 ``"tanh"`` or ``"relu"``, from ``core.activations``). Two losses:
 
@@ -46,7 +46,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from core import mlp
+from core import mlp, passes
 from core.finite_diff import relative_error
 from core.mlp import MLP
 
@@ -503,10 +503,10 @@ def slice_along(
     where: tuple[Any, ...] = (slice(None), *index)
     p[key][where] = values
     Ws, bs = [p["W1"], p["W2"]], [p["b1"][:, None, :], p["b2"][:, None, :]]
-    zs, acts = mlp.forward_pass(Ws, bs, net._fns, False, X)  # (k, m, units) each
-    losses = mlp.data_loss(zs[-1], acts[-1], y, net._mse, False)
-    errors = mlp.backprop_deltas(Ws, zs, acts, net._slopes, net._output_delta(acts[-1], y))
-    (dW1, db1), (dW2, db2) = mlp.layer_grads(acts, errors)
+    zs, acts = passes.forward_pass(Ws, bs, net._fns, False, X)  # (k, m, units) each
+    losses = passes.data_loss(zs[-1], acts[-1], y, net._mse, False)
+    errors = passes.backprop_deltas(Ws, zs, acts, net._slopes, net._output_delta(acts[-1], y))
+    (dW1, db1), (dW2, db2) = passes.layer_grads(acts, errors)
     g = {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}[key]
     grads = g[where]
     return losses.reshape(deltas.shape), np.asarray(grads, dtype=np.float64).reshape(deltas.shape)

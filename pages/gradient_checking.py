@@ -14,6 +14,7 @@ from core import gradient_check as gc
 from core.activations import ACTIVATIONS
 from core.expression import FUNCTION_NAMES, ParseError, parse
 from core.network import ACTIVATION_CHOICES, LOSS_CHOICES, TwoLayerNet, xor_data
+from core.planted_bugs import BUGS
 from ui import charts, wording
 from ui.charts.stable import stable_names
 from ui.layout import stage_chart, stage_control, titled
@@ -58,7 +59,7 @@ def _mode_name(key: str) -> str:
 
 
 def _bug_name(key: str) -> str:
-    return gc.BUGS[key].label
+    return BUGS[key].label
 
 
 def _activation_name(key: str) -> str:
@@ -242,7 +243,7 @@ def body() -> tuple[str, str]:
                 bug = state.select(
                     "bug",
                     "Plant a bug in the backward pass",
-                    list(gc.BUGS),
+                    list(BUGS),
                     "none",
                     format_func=_bug_name,
                     radio=True,
@@ -401,7 +402,7 @@ def body() -> tuple[str, str]:
                 )
             if bug != "none":
                 st.caption(
-                    f"Planted: **{gc.BUGS[bug].label}** — expected to break {', '.join(gc.BUGS[bug].affects)}."
+                    f"Planted: **{BUGS[bug].label}** — expected to break {', '.join(BUGS[bug].affects)}."
                 )
 
     bars.vega_lite_chart(titled(result["bars"], "Relative error, parameter by parameter"), width="stretch")
@@ -451,7 +452,7 @@ if mode == "network":  # under the fragment's controls; a change of mode reruns 
 # ---- the code -------------------------------------------------------------------------------------
 if mode == "network":
     shown = [gc.check_gradient, TwoLayerNet.numeric_gradients]
-    shown.append(TwoLayerNet.backward if bug == "none" else gc.BUGS[bug].backward)
+    shown.append(TwoLayerNet.backward if bug == "none" else BUGS[bug].backward)
     show_code(
         *shown,
         caption="The check, the numeric gradient (no backprop in it) and the backward pass "

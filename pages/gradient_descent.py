@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import finite_diff
+from core import finite_diff, stability
 from core import optimizers as opt
 from core.optimizers import OPTIMIZERS, descend
 from core.surfaces import SURFACES, grid
@@ -365,7 +365,7 @@ def body():
 
         # What η does on this surface, in one line of small type (one element)
         notes = []
-        sgd_limit = opt.step_limit(surface_key, "sgd", float(lr), point=start)
+        sgd_limit = stability.step_limit(surface_key, "sgd", float(lr), point=start)
         if sgd_limit is not None and sgd_limit.constant:
             notes.append(
                 f"Constant Hessian, eigenvalues λ = {sgd_limit.lam_min:g} and {sgd_limit.lam_max:g}: plain "
@@ -402,7 +402,7 @@ def body():
             for k in chosen
         }
 
-        def _notice_values(key: str, traj: opt.Trajectory, lim: opt.StepLimit | None, where) -> dict:
+        def _notice_values(key: str, traj: opt.Trajectory, lim: stability.StepLimit | None, where) -> dict:
             """The numbers a notice quotes (NOTICES placeholders)."""
             vals = {
                 "name": SHORT[key],
@@ -452,7 +452,7 @@ def body():
         else:
             st.empty()
 
-        diagnoses = {k: opt.diagnose(runs[k]["traj"]) for k in chosen}
+        diagnoses = {k: stability.diagnose(runs[k]["traj"]) for k in chosen}
         for key, d in [(k, d) for k, d in diagnoses.items() if d.kind]:
             text = NOTICES[d.kind].format(**_notice_values(key, runs[key]["traj"], d.limit, d.where))
             (st.info if d.kind == "edge" else st.warning)(text, icon=":material/warning:")
@@ -599,7 +599,11 @@ def body():
                 container=checks,
             )
         sgd_run = runs["sgd"]["traj"] if "sgd" in runs else None
-        closed = opt.sgd_closed_form(surface_key, start, sgd_run.lr, sgd_run.steps_taken) if sgd_run else None
+        closed = (
+            stability.sgd_closed_form(surface_key, start, sgd_run.lr, sgd_run.steps_taken)
+            if sgd_run
+            else None
+        )
         if closed is not None:
             check_badge(
                 f"SGD: θ after {sgd_run.steps_taken} steps, L(θ)",
@@ -615,7 +619,7 @@ def body():
     runs_part()
     # What the checks compare: text that changes with the surface and the optimizers only, so it sits
     # outside runs_part (a move of the start does not re-send it).
-    closed_form = "sgd" in chosen and opt.critical_point(surface_key) is not None
+    closed_form = "sgd" in chosen and stability.critical_point(surface_key) is not None
     st.caption(
         "The first two checks: the gradient every step relies on, against central differences. "
         + (
@@ -633,7 +637,7 @@ def body():
 
 chosen = body()
 
-show_code(descend, *[OPTIMIZERS[k].step for k in chosen], opt.step_limit, opt.sgd_closed_form)
+show_code(descend, *[OPTIMIZERS[k].step for k in chosen], stability.step_limit, stability.sgd_closed_form)
 
 from ui.challenge import challenge_panel
 

@@ -14,9 +14,10 @@ import pandas as pd
 import streamlit as st
 
 from core.activations import ACTIVATIONS
+from core.chain_path import chain_path_of
 from core.datasets import DATASETS, PointsError, make_dataset, parse_points, points_dataset, points_to_text
-from core.history import frame_every, quantise
-from core.mlp import INIT_CHOICES, MLP, History, parse_param_name, train_history
+from core.history import MLPHistory, frame_every, quantise, train_mlp_history
+from core.mlp import INIT_CHOICES, MLP, parse_param_name
 from core.mlp_export import RunSettings, export_script
 from ui import player, wording
 from ui import state as url
@@ -208,7 +209,7 @@ def _every(s: RunSettings) -> int:
 def run(s: RunSettings):
     """The dataset and the whole training history (a frame every `_every(s)` epochs) for the settings."""
     data = _dataset(s)
-    history = train_history(
+    history = train_mlp_history(
         _net(s),
         data.X_train,
         data.y_train,
@@ -331,7 +332,7 @@ def _highlight(s: RunSettings, chosen: str) -> tuple[int, int, int] | None:
     return (layer, i, j)
 
 
-def _unit_maps(h: History, f: int, extent) -> list[np.ndarray]:
+def _unit_maps(h: MLPHistory, f: int, extent) -> list[np.ndarray]:
     """[-1, 1]-scaled maps for every layer: the inputs, each hidden unit, the output (2p − 1)."""
     xs, ys = h.xs[::UNIT_STRIDE], h.ys[::UNIT_STRIDE]
     gx, gy = np.meshgrid(xs, ys)
@@ -371,7 +372,7 @@ def _weight_choice(settings: RunSettings) -> str:
 
 
 @st.fragment
-def stage(s: RunSettings, data, history: History) -> None:
+def stage(s: RunSettings, data, history: MLPHistory) -> None:
     """The player and everything that shows the frame it is paused on (a Pause, Step or scrub reruns only
     this fragment; nothing runs on the server while it plays)."""
     top = stage_control()  # the player's own buttons are the page's main control; its drawing the main chart
@@ -403,7 +404,7 @@ def stage(s: RunSettings, data, history: History) -> None:
     frame_panels(s, data, history, frame, chosen)
 
 
-def frame_panels(s: RunSettings, data, history: History, frame: int, chosen: str) -> None:
+def frame_panels(s: RunSettings, data, history: MLPHistory, frame: int, chosen: str) -> None:
     """Metrics, the chosen weight's chain rule and its check, all at the frame the player is on."""
     settings = s
     epoch = int(history.frame_epochs[frame])
@@ -674,7 +675,7 @@ def body() -> None:
 
 body()
 
-show_code(MLP.backward, MLP._deltas, MLP.chain_path, train_history)
+show_code(MLP.backward, MLP._deltas, chain_path_of, train_mlp_history)
 
 from ui.challenge import challenge_panel
 

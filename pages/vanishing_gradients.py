@@ -12,6 +12,7 @@ import streamlit as st
 from core import gradient_flow as gf
 from core.activations import ACTIVATIONS
 from core.gradient_check import flow_weight_check
+from core.initialisation import INITS
 from core.mlp import parse_param_name
 from ui import charts
 from ui.layout import stage_chart, stage_control, titled
@@ -107,7 +108,7 @@ def _activation_name(key: str) -> str:
 
 
 def _init_name(key: str) -> str:
-    return gf.INITS[key].name
+    return INITS[key].name
 
 
 @cache.data(show_spinner=False, max_entries=128)
@@ -149,7 +150,7 @@ def analyse(
 
 
 def _settings_of(kw) -> tuple:
-    fixed = gf.INITS[kw["init"]].fixed
+    fixed = INITS[kw["init"]].fixed
     return (
         int(kw["depth"]),
         int(kw["width"]),
@@ -254,9 +255,9 @@ def body() -> None:
         container=kind,
     )
     init = state.select(
-        "init", "Initialisation", list(gf.INITS), "xavier", format_func=_init_name, container=kind
+        "init", "Initialisation", list(INITS), "xavier", format_func=_init_name, container=kind
     )
-    scheme = gf.INITS[init]
+    scheme = INITS[init]
     pair = kind.container(gap="small")  # the residual and batch-norm toggles, one above the other
     residual = state.toggle(
         "residual",

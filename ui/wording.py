@@ -24,7 +24,7 @@ BUG_EXPLANATIONS: dict[str, str] = {
         "chain rule, so every parameter's gradient points the wrong way (relative error 1)."
     ),
 }
-"""What each planted bug of ``core.gradient_check.BUGS`` does wrong, for the Gradient checking page."""
+"""What each planted bug of ``core.planted_bugs.BUGS`` does wrong, for the Gradient checking page."""
 
 _SLOPE_FORMS: dict[str, str] = {"sigmoid": "a₁(1 − a₁)", "tanh": "1 − a₁²", "relu": "1[z₁ > 0]"}
 

@@ -6,6 +6,7 @@ import pytest
 
 from core import gradient_check as gc
 from core.network import TwoLayerNet, xor_data
+from core.planted_bugs import BUGS
 from tests.support import assert_ok, badges, chart_datasets, charts, open_page, page_tables
 from ui.navigation import page_by_url
 from ui.wording import BUG_EXPLANATIONS
@@ -13,7 +14,7 @@ from ui.wording import BUG_EXPLANATIONS
 pytestmark = pytest.mark.timeout(180)
 PAGE = page_by_url("gradient_checking")
 K = "gradient_checking."
-REAL_BUGS = [b for b in gc.BUGS if b != "none"]
+REAL_BUGS = [b for b in BUGS if b != "none"]
 
 
 def _chart_rows(at) -> list[dict]:
@@ -76,13 +77,13 @@ def test_each_planted_bug_turns_red_and_points_at_its_parameters(bug):
     assert "caught a problem" in message
     for name in expected:
         assert name in message
-    for group in gc.BUGS[bug].affects:
+    for group in BUGS[bug].affects:
         assert group in message
     assert _highlighted(at) == set(expected)
     levels = _bar_levels(at)
     assert {p for p, lv in levels.items() if lv == "bug"} == set(expected)
     # parameters the bug does not touch stay green
-    untouched = [p for p in levels if p.split("[")[0] not in gc.BUGS[bug].affects]
+    untouched = [p for p in levels if p.split("[")[0] not in BUGS[bug].affects]
     assert all(levels[p] == "fine" for p in untouched)
     assert any(BUG_EXPLANATIONS[bug][:40] in c.value for c in at.caption)
     # back to no bug: green again

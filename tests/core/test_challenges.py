@@ -9,7 +9,7 @@ import pytest
 
 from core import challenges as cc
 from core.catalogue import FUNCTIONS
-from core.gradient_check import BUGS
+from core.planted_bugs import BUGS
 
 
 @pytest.mark.parametrize("key", list(FUNCTIONS))

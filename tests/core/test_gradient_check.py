@@ -1,8 +1,7 @@
-"""core.gradient_check: the per-parameter check, the ε sweep, planted bugs and the deep-stack check."""
+"""core.gradient_check: the per-parameter check, the ε sweep, planted bugs caught, and the deep-stack check."""
 
 from __future__ import annotations
 
-import itertools
 import math
 
 import numpy as np
@@ -13,10 +12,11 @@ from core.activations import ACTIVATIONS
 from core.expression import parse
 from core.gradient_flow import PRESETS, gradient_flow
 from core.mlp import parse_param_name
-from core.network import ACTIVATION_CHOICES, LOSS_CHOICES, TwoLayerNet, xor_data
+from core.network import LOSS_CHOICES, TwoLayerNet, xor_data
+from core.planted_bugs import BUGS
 
 X, Y = xor_data()
-REAL_BUGS = [k for k in gc.BUGS if k != "none"]
+REAL_BUGS = [k for k in BUGS if k != "none"]
 
 
 # -- levels and the generic check -------------------------------------------------------------
@@ -139,21 +139,13 @@ def test_network_problem_names_every_parameter():
 def test_network_problem_leaves_the_net_alone():
     net = TwoLayerNet()
     before = net.params()
-    for bug in gc.BUGS:
+    for bug in BUGS:
         gc.check_gradient(gc.network_problem(net, X, Y, bug), 1e-6)
     for k, v in net.params().items():
         np.testing.assert_array_equal(v, before[k])
 
 
-# -- planted bugs --------------------------------------------------------------------------------
-def test_correct_backward_matches_the_nets():
-    for act, loss in itertools.product(ACTIVATION_CHOICES, LOSS_CHOICES):
-        net = TwoLayerNet(activation=act, loss=loss)
-        ours, theirs = gc.correct_backward(net, X, Y), net.backward(X, Y)
-        for k in theirs:
-            np.testing.assert_allclose(ours[k], theirs[k], rtol=1e-12, atol=1e-15)
-
-
+# -- planted bugs caught (the bugs themselves: test_planted_bugs.py) ----------------------------
 @pytest.mark.parametrize("loss", LOSS_CHOICES)
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
 def test_no_bug_no_false_positive(activation, loss):
@@ -170,10 +162,10 @@ def test_each_bug_is_caught_exactly_where_it_is(bug, activation, loss):
         gc.network_problem(TwoLayerNet(activation=activation, loss=loss), X, Y, bug), 1e-6
     )
     assert report.level == "bug"
-    assert set(report.affected_groups) == set(gc.BUGS[bug].affects)
+    assert set(report.affected_groups) == set(BUGS[bug].affects)
     # the arrays the bug does not touch still pass
     for row in report.rows:
-        if row.group not in gc.BUGS[bug].affects:
+        if row.group not in BUGS[bug].affects:
             assert row.level == "fine", row
 
 
@@ -182,29 +174,6 @@ def test_bugs_are_caught_at_every_reasonable_step(bug):
     problem = gc.network_problem(TwoLayerNet(), X, Y, bug)
     for h in (1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8):
         assert gc.check_gradient(problem, h).level == "bug"
-
-
-def test_bug_signatures():
-    net = TwoLayerNet()
-    good = net.backward(X, Y)
-    m = X.shape[0]
-    forgot = gc.bug_forget_1_over_m(net, X, Y)
-    np.testing.assert_allclose(forgot["dW2"], m * good["dW2"])
-    np.testing.assert_allclose(forgot["dW1"], good["dW1"])
-    flipped = gc.bug_flip_sign(net, X, Y)
-    for k in good:
-        np.testing.assert_allclose(flipped[k], -good[k])
-    scrambled = gc.bug_transpose(net, X, Y)
-    assert scrambled["dW1"].shape == good["dW1"].shape  # shape-compatible: NumPy says nothing
-    report = gc.check_gradient(gc.network_problem(net, X, Y, "transpose"), 1e-6)
-    assert set(report.affected) == {"W1[0,1]", "W1[0,2]", "W1[1,0]", "W1[1,1]"}
-    dropped = gc.bug_drop_hidden_slope(net, X, Y)
-    np.testing.assert_allclose(dropped["dW2"], good["dW2"])
-    for bug in gc.BUGS.values():
-        assert bug.label
-        if bug.backward is not None:
-            out = bug.backward(net, X, Y)
-            assert {k: v.shape for k, v in out.items()} == {k: v.shape for k, v in good.items()}
 
 
 def test_unknown_bug_is_refused():

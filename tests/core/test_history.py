@@ -1,11 +1,22 @@
-"""core.history: whole training/descent histories, exact against fresh core runs."""
+"""core.history: whole training/descent histories, exact against fresh core runs (TwoLayerNet, MLP, descend)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from core.history import MAP_HI, MAP_LO, MAP_N, descent_history, frame_every, quantise, train_history
+from core.datasets import make_dataset
+from core.history import (
+    MAP_HI,
+    MAP_LO,
+    MAP_N,
+    descent_history,
+    frame_every,
+    quantise,
+    train_history,
+    train_mlp_history,
+)
+from core.mlp import MLP
 from core.network import TwoLayerNet, xor_data
 from core.optimizers import descend
 
@@ -85,3 +96,27 @@ def test_descent_history_pads_runs_to_a_common_length() -> None:
     assert h.lengths[1] == k < 51
     assert np.array_equal(h.points[1, :k], diverged.points)
     assert np.all(h.points[1, k:] == diverged.points[-1])
+
+
+def test_mlp_history_records_frames_maps_and_curves() -> None:
+    d = make_dataset("circles", 200, 0.1, 0)
+    net = MLP([2, 6, 6, 1], "tanh", "ce", init="xavier", seed=1)
+    h = train_mlp_history(
+        net, d.X_train, d.y_train, d.X_test, d.y_test, 50, 0.3, 10, frames=11, grid_n=20, extent=d.extent
+    )
+    assert list(h.frame_epochs) == list(range(0, 51, 5))
+    assert h.train_loss.shape == h.test_loss.shape == h.train_acc.shape == (51,)
+    assert h.output_maps.shape == (11, 20, 20) and len(h.unit_maps) == 11
+    assert [m.shape for m in h.unit_maps[0]] == [(20, 20, 6), (20, 20, 6)]
+    # the replay is the training: the same run by MLP.train ends on the same parameters
+    ref = MLP([2, 6, 6, 1], "tanh", "ce", init="xavier", seed=1)
+    losses = ref.train(d.X_train, d.y_train, 50, 0.3, batch_size=10)
+    for key in ref.param_keys:
+        np.testing.assert_array_equal(h.params[-1][key], getattr(ref, key))
+    np.testing.assert_allclose(h.train_loss[:50], losses, rtol=1e-12)
+    # a frame's parameters reproduce that frame's maps
+    probe = MLP([2, 6, 6, 1], "tanh", "ce", init="xavier", seed=1)
+    probe.set_params(h.params[4])
+    gx, gy = np.meshgrid(h.xs, h.ys)
+    p = probe.predict(np.column_stack([gx.ravel(), gy.ravel()]))[:, 0].reshape(20, 20)
+    np.testing.assert_allclose(h.output_maps[4], p, atol=1e-6)

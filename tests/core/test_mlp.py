@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from core.activations import ACTIVATIONS
 from core.datasets import make_dataset
 from core.finite_diff import relative_error
-from core.mlp import INIT_CHOICES, MLP, parse_param_name, train_history
+from core.history import train_mlp_history
+from core.mlp import INIT_CHOICES, MLP, parse_param_name
 from core.network import TwoLayerNet, xor_data
 
 # What the article's script prints (the same lines as tests/core/test_network.py).
@@ -246,30 +247,6 @@ def test_parameter_names_and_errors() -> None:
             MLP(**{"sizes": [2, 3, 1], **bad})
 
 
-def test_history_records_frames_maps_and_curves() -> None:
-    d = make_dataset("circles", 200, 0.1, 0)
-    net = MLP([2, 6, 6, 1], "tanh", "ce", init="xavier", seed=1)
-    h = train_history(
-        net, d.X_train, d.y_train, d.X_test, d.y_test, 50, 0.3, 10, frames=11, grid_n=20, extent=d.extent
-    )
-    assert list(h.frame_epochs) == list(range(0, 51, 5))
-    assert h.train_loss.shape == h.test_loss.shape == h.train_acc.shape == (51,)
-    assert h.output_maps.shape == (11, 20, 20) and len(h.unit_maps) == 11
-    assert [m.shape for m in h.unit_maps[0]] == [(20, 20, 6), (20, 20, 6)]
-    # the replay is the training: the same run by MLP.train ends on the same parameters
-    ref = MLP([2, 6, 6, 1], "tanh", "ce", init="xavier", seed=1)
-    losses = ref.train(d.X_train, d.y_train, 50, 0.3, batch_size=10)
-    for key in ref.param_keys:
-        np.testing.assert_array_equal(h.params[-1][key], getattr(ref, key))
-    np.testing.assert_allclose(h.train_loss[:50], losses, rtol=1e-12)
-    # a frame's parameters reproduce that frame's maps
-    probe = MLP([2, 6, 6, 1], "tanh", "ce", init="xavier", seed=1)
-    probe.set_params(h.params[4])
-    gx, gy = np.meshgrid(h.xs, h.ys)
-    p = probe.predict(np.column_stack([gx.ravel(), gy.ravel()]))[:, 0].reshape(20, 20)
-    np.testing.assert_allclose(h.output_maps[4], p, atol=1e-6)
-
-
 def test_a_confident_nets_small_loss_keeps_its_precision() -> None:
     """BCE of a confident net: no cancellation, so central differences still check to ~1e-9."""
     d = make_dataset("circles", 200, 0.1, 0)
@@ -295,7 +272,7 @@ def test_the_pages_settings_reach_95_percent_test_accuracy(name, n, hidden, epoc
     """The playground's defaults (tanh, CE, Xavier, η = 0.3, batches of 10) and its Spirals preset."""
     d = make_dataset(name, n, 0.1, 0)
     net = MLP([2, *hidden, 1], "tanh", "ce", init="xavier", seed=1)
-    h = train_history(
+    h = train_mlp_history(
         net, d.X_train, d.y_train, d.X_test, d.y_test, epochs, 0.3, 10, frames=3, grid_n=2, extent=d.extent
     )
     assert h.test_acc[-1] >= 0.95

@@ -11,7 +11,8 @@ import pytest
 
 from core.activations import ACTIVATIONS
 from core.datasets import make_dataset, parse_points, points_dataset
-from core.mlp import MLP, train_history
+from core.history import train_mlp_history
+from core.mlp import MLP
 from core.mlp_export import RunSettings, export_script
 
 BASE = RunSettings(
@@ -42,7 +43,7 @@ def _page_run(s: RunSettings) -> tuple[float, float]:
     else:
         d = make_dataset(s.dataset, s.n, s.noise, s.data_seed, s.test_fraction)
     net = MLP(s.sizes, s.activation, s.loss, s.init, s.seed, s.l1, s.l2)
-    h = train_history(
+    h = train_mlp_history(
         net,
         d.X_train,
         d.y_train,

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from core.activations import ACTIVATIONS
-from core.gradient_check import BUGS
 from core.network import ACTIVATION_CHOICES, CHAIN_ROLES, LOSS_CHOICES, TwoLayerNet, xor_data
+from core.planted_bugs import BUGS
 from ui.wording import BUG_EXPLANATIONS, PEAK_TEXT, chain_factor_meaning, chain_step_meaning
 
 
@@ -54,7 +54,8 @@ def test_every_chain_factor_is_put_in_words(activation, loss, n_out):
     ],
 )
 def test_every_playground_chain_link_is_put_in_words(loss, n_out, words):
-    from core.mlp import CHAIN_STEP_ROLES, MLP
+    from core.chain_path import CHAIN_STEP_ROLES
+    from core.mlp import MLP
 
     net = MLP([2, 3, 4, n_out], ["tanh", "relu"], loss, seed=1)
     X = np.array([[0.1, -0.2], [0.5, 0.3], [-1.0, 0.7]])
