@@ -13,7 +13,7 @@ from core import finite_diff
 from core.activations import ACTIVATIONS, saturation_intervals
 from core.gradient_check import activation_check
 from ui import charts, wording
-from ui.layout import stage_chart, stage_control, titled
+from ui.layout import draw_chart, stage_chart, stage_control, titled
 from ui.navigation import page_by_url
 from ui.shell import check_box, check_text, header, show_code, thresholds_caption
 from ui.state import UrlState, follow_outside_fragment, stop_ends_the_page, stop_page
@@ -155,8 +155,9 @@ def body():
     left, right = st.columns([3, 2], gap="large")
     with left:
         spec = charts.fill_slots(chart_template(tuple(keys)), **view["slots"])
-        stage_chart().vega_lite_chart(
-            spec=titled(spec, "Each activation f(x) and its derivative f′(x)"), width="stretch"
+        draw_chart(
+            titled(spec, "Each activation f(x) and its derivative f′(x)"),
+            container=stage_chart(),
         )
         clipped = (
             " The f(x) axis stops at 3: ReLU-like curves keep rising beyond it." if f_top > F_AXIS[1] else ""

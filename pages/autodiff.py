@@ -15,7 +15,7 @@ from core.autodiff import examples as presets
 from core.expression import FUNCTION_NAMES, ParseError, parse
 from ui import charts
 from ui.graphs import backward_looks, backward_moment, describe, graph_layout, graph_view, number, op_text
-from ui.layout import stage_chart, stage_control, titled
+from ui.layout import draw_chart, stage_chart, stage_control, titled
 from ui.shell import check_badge, fmt, formula, header, show_code, show_parse_error, thresholds_caption
 from ui.state import UrlState, follow_outside_fragment, stop_ends_the_page, stop_page
 from ui.text import small
@@ -413,12 +413,11 @@ def body() -> tuple[str, ...]:
                 width=470,
             )
             with row:
-                st.vega_lite_chart(
-                    spec=titled(
+                draw_chart(
+                    titled(
                         grad_bars(tuple(names), tuple(so_far), numeric, out_name),
                         "Each input's gradient: so far vs numeric",
                     ),
-                    width="stretch",
                 )
 
         if names:

@@ -25,7 +25,7 @@ from core.network import (
     xor_data,
 )
 from ui import charts, player, wording
-from ui.layout import stage_chart, stage_control
+from ui.layout import draw_chart, stage_chart, stage_control
 from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
 from ui.state import UrlState
 from ui.text import small
@@ -441,7 +441,7 @@ def chain_rule(names: tuple[str, ...], epoch: int, at: tuple) -> None:
             df_title="∂L/∂θ",
             height=230,
         )
-        st.vega_lite_chart(chart, width="stretch")
+        draw_chart(chart)
         st.caption(
             f"The loss as a function of {param} alone (every other parameter frozen), around its current "
             f"value {fmt(terms.value)} (green dot). The green tangent's slope is backward()'s "

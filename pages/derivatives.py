@@ -12,7 +12,7 @@ from core import finite_diff
 from core.catalogue import COMMON_DERIVATIVES, FUNCTIONS
 from core.expression import FUNCTION_NAMES, Expression, ParseError, parse
 from ui import charts
-from ui.layout import stage_chart, stage_control, titled
+from ui.layout import draw_chart, stage_chart, stage_control, titled
 from ui.shell import (
     check_box,
     check_text,
@@ -216,7 +216,7 @@ def body() -> str:
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.subheader("f and its tangent")
-        stage_chart().vega_lite_chart(
+        draw_chart(
             titled(
                 charts.fill_slots(
                     tangent_template(),
@@ -227,7 +227,7 @@ def body() -> str:
                 ),
                 "f(x), its tangent at x₀, and f′(x) below",
             ),
-            width="stretch",
+            container=stage_chart(),
         )
         st.caption(
             "Green: the tangent at x₀, whose slope is f′(x₀). Hover anywhere: the dashed tangent and the "
@@ -305,12 +305,11 @@ def body() -> str:
             "color": [charts.PALETTE[0], charts.PALETTE[1], charts.PALETTE[4]],
             "row": [0, 1, 2],
         }
-        st.vega_lite_chart(
+        draw_chart(
             titled(
                 charts.fill_slots(error_template(), errors=errors, marks=marks),
                 "Finite-difference error against step size h",
             ),
-            width="stretch",
         )
     with tcol:
         slopes = r["slopes"]

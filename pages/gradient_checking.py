@@ -17,7 +17,7 @@ from core.network import ACTIVATION_CHOICES, LOSS_CHOICES, TwoLayerNet, xor_data
 from core.planted_bugs import BUGS
 from ui import charts, wording
 from ui.charts.stable import stable_names
-from ui.layout import stage_chart, stage_control, titled
+from ui.layout import draw_chart, stage_chart, stage_control, titled
 from ui.shell import check_badge, formula, header, show_code, show_parse_error, thresholds_caption
 from ui.state import UrlState, follow_outside_fragment, stop_ends_the_page, stop_page
 from ui.text import small
@@ -405,7 +405,7 @@ def body() -> tuple[str, str]:
                     f"Planted: **{BUGS[bug].label}** — expected to break {', '.join(BUGS[bug].affects)}."
                 )
 
-    bars.vega_lite_chart(titled(result["bars"], "Relative error, parameter by parameter"), width="stretch")
+    draw_chart(titled(result["bars"], "Relative error, parameter by parameter"), container=bars)
 
     st.markdown("### Parameter by parameter\n\n" + _table(report.rows, analytic_name))  # one element
 
@@ -413,7 +413,7 @@ def body() -> tuple[str, str]:
     st.subheader("The role of ε: truncation against round-off")
     vcol, ecol = st.columns([3, 2], gap="large")
     with vcol:
-        st.vega_lite_chart(titled(result["vee"], "Norm-wise error against step ε"), width="stretch")
+        draw_chart(titled(result["vee"], "Norm-wise error against step ε"))
     with ecol:
         # One Markdown element: the figures, then the explanation in small type.
         lines = [

@@ -13,7 +13,7 @@ from core import finite_diff, gradient_check, surfaces
 from core.formatting import short_number
 from core.surfaces import SURFACES
 from ui import charts, geometry, palette
-from ui.layout import stage_chart, stage_control, titled
+from ui.layout import draw_chart, stage_chart, stage_control, titled
 from ui.shell import check_badge, header, show_code, thresholds_caption
 from ui.state import UrlState, follow_outside_fragment
 from ui.text import small
@@ -309,9 +309,9 @@ def body():
         "grad": [_arrow(g, GRAD_LEN, "∇L")] if r["norm"] > 0 else [],
         "point": [{"x": w1, "y": w2, "label": f"({w1:g}, {w2:g}): L = {_num(r['L'])}"}],
     }
-    map_slot.vega_lite_chart(
+    draw_chart(
         titled(charts.fill_slots(map_template(key), **slots), "L(w₁, w₂) from above, −∇L arrows"),
-        width="stretch",
+        container=map_slot,
     )
 
     # -- the numbers at the point ------------------------------------------------------------------------
@@ -351,7 +351,7 @@ def body():
             df_title=f"∂L/∂{name}",
             height=230,
         )
-        col.vega_lite_chart(chart, width="stretch")  # titled by the line above; its axes name the panels
+        draw_chart(chart, container=col)  # titled by the line above; its axes name the panels
         check_badge(
             f"∂L/∂{name} at ({w1:g}, {w2:g})",
             float(g[i]),
@@ -430,12 +430,12 @@ def body():
             }
         )
     marks.append({"x": float(angle), "y": d["analytic"], "label": "", "color": U_COLOR, "place": "above"})
-    direction_chart.vega_lite_chart(
+    draw_chart(
         titled(
             charts.fill_slots(direction_template(), sweep={"theta": ANGLES, "D": d["sweep"]}, marks=marks),
             "Directional derivative against direction θ",
         ),
-        width="stretch",
+        container=direction_chart,
     )
     return key
 

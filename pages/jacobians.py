@@ -12,7 +12,7 @@ import streamlit as st
 from core import finite_diff
 from core import jacobians as jac
 from ui import charts, timing
-from ui.layout import stage_chart, stage_control, titled
+from ui.layout import draw_chart, stage_chart, stage_control, titled
 from ui.shell import GOOD, check_badge, header, show_code, thresholds_caption
 from ui.state import UrlState
 from ui.text import small
@@ -210,7 +210,7 @@ def linear_stage() -> None:
     spec = charts.fill_slots(
         heatmap("∂yᵢ/∂xⱼ", "input j", "output i", charts.heatmap_cell(int(n))), cells=lin["cells"]
     )
-    left.vega_lite_chart(spec=titled(spec, "J = W"), width="content")
+    draw_chart(titled(spec, "J = W"), width="content", container=left)
     (i, j), a, b = _worst_entry(lin["J"], lin["numeric"])
     check_badge(
         f"W vs a numeric Jacobian (central differences, h = {FD_STEP:g})",
@@ -280,7 +280,7 @@ def softmax_stage() -> None:
         heat = charts.fill_slots(
             heatmap("∂sᵢ/∂zⱼ", "logit j", "probability i", charts.heatmap_cell(int(k))), cells=sm["cells"]
         )
-        st.vega_lite_chart(spec=titled(heat, "Softmax Jacobian ∂sᵢ/∂zⱼ"), width="content")
+        draw_chart(titled(heat, "Softmax Jacobian ∂sᵢ/∂zⱼ"), width="content")
     with right:
         st.markdown(  # the heatmap's static caption rides here: one element fewer
             "Positive on the diagonal (raising zᵢ raises sᵢ), negative elsewhere (it takes probability "
@@ -322,7 +322,7 @@ def softmax_stage() -> None:
     slopes = sm["slopes"]
     tl, tr = st.columns([3, 2], gap="large")
     with tl:
-        st.vega_lite_chart(spec=titled(sm["taylor_spec"], "Δs against J·dx as dx shrinks"), width="stretch")
+        draw_chart(titled(sm["taylor_spec"], "Δs against J·dx as dx shrinks"))
     with tr:
         st.markdown(
             f"- **‖Δs‖**, the actual change of the probabilities: {_slope(slopes['change'])} — "
@@ -437,7 +437,7 @@ def cost_view() -> dict:
 cost = cost_view()
 cl, cr = st.columns([3, 2], gap="large")
 with cl:
-    st.vega_lite_chart(spec=titled(cost["spec"], "Cost of one vᵀJ as n grows"), width="stretch")
+    draw_chart(titled(cost["spec"], "Cost of one vᵀJ as n grows"))
 with cr:
     st.markdown(
         f"- **Full Jacobian**: fitted slope **{cost['slope'][timing.VJP_FULL]:.1f}** for n ≥ 200 — O(n²) "

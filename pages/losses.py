@@ -24,7 +24,7 @@ from core.losses import (
     softmax_cross_entropy_grad,
 )
 from ui import charts
-from ui.layout import MAIN_CONTROL, stage_chart, titled
+from ui.layout import MAIN_CONTROL, draw_chart, stage_chart, titled
 from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
 from ui.state import UrlState, follow_outside_fragment
 
@@ -136,7 +136,7 @@ def loss_stage() -> str:
     spec = charts.fill_slots(loss_template(), **lv["slots"], point=point)
     left, right = st.columns([3, 2], gap="large")
     with left:
-        stage_chart().vega_lite_chart(spec=titled(spec, "The loss against the prediction ŷ"), width="stretch")
+        draw_chart(titled(spec, "The loss against the prediction ŷ"), container=stage_chart())
         st.caption(
             f"Target y = {y:g}. Green: the tangent at ŷ₀, whose slope is ∂L/∂ŷ. Hover to move a tangent "
             "along the curve (in the browser, no rerun). One prediction at a time (n = 1)."
@@ -287,10 +287,10 @@ def softmax_stage() -> None:
     sv = softmax_section(logit_key, int(true_class) - 1)
     b1, b2 = st.columns(2, gap="large")
     with b1:
-        st.vega_lite_chart(spec=titled(sv["prob_spec"], "Softmax probabilities p"), width="stretch")
+        draw_chart(titled(sv["prob_spec"], "Softmax probabilities p"))
         st.caption(f"Cross-entropy loss −log p{true_class} = **{fmt(sv['loss'], 4)}**.")
     with b2:
-        st.vega_lite_chart(spec=titled(sv["grad_spec"], "Gradient ∂L/∂z = p − y"), width="stretch")
+        draw_chart(titled(sv["grad_spec"], "Gradient ∂L/∂z = p − y"))
         st.caption(
             "Negative bar: the true class's logit is pushed up; positive bars: the others are pushed down, "
             "each in proportion to its probability."
@@ -414,7 +414,7 @@ def stability_stage() -> None:
     rep = sv2["report"]
     s1, s2 = st.columns([3, 2], gap="large")
     with s1:
-        st.vega_lite_chart(spec=titled(sv2["spec"], "Naive against stable formula"), width="stretch")
+        draw_chart(titled(sv2["spec"], "Naive against stable formula"))
     with s2:
         lines = []
         for lo, hi, kind in rep.broken:

@@ -15,7 +15,7 @@ from core.gradient_check import flow_weight_check
 from core.initialisation import INITS
 from core.mlp import parse_param_name
 from ui import charts
-from ui.layout import stage_chart, stage_control, titled
+from ui.layout import draw_chart, stage_chart, stage_control, titled
 from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
 from ui.state import UrlState
 
@@ -350,8 +350,9 @@ def body() -> None:
             )
         with left:
             st.subheader("Gradient norm at every layer")
-            stage_chart().vega_lite_chart(
-                titled(view["norms"], "Gradient norm per layer (log scale)"), width="stretch"
+            draw_chart(
+                titled(view["norms"], "Gradient norm per layer (log scale)"),
+                container=stage_chart(),
             )
             # The chart's explanation and the notes that apply: one element
             notes = [
@@ -484,8 +485,8 @@ def body() -> None:
             st.subheader("Gradient clipping: before and after")
             b1, b2 = st.columns([2, 3], gap="large")
             with b1:
-                st.vega_lite_chart(
-                    titled(view["clip"], "Gradient norms before and after clipping"), width="stretch"
+                draw_chart(
+                    titled(view["clip"], "Gradient norms before and after clipping"),
                 )
             with b2:
                 if r["scale"] < 1.0:

@@ -70,8 +70,6 @@ html { font-size: 150%; }
 .stMainBlockContainer { padding: 2.2rem 1.5rem 2rem 1.5rem; max-width: 100%; }
 .stMainBlockContainer h1 { font-size: 1.5rem; }
 .st-key-page_intro { display: none; }
-/* chart text 1.5x (the rule that reads it is added by the script: see _SCRIPT) */
-:root { --gl-chart-text: 1.5; }
 .stMainBlockContainer h2 { font-size: 1.3rem; padding: 0.3rem 0; }
 .stMainBlockContainer h3 { font-size: 1.1rem; padding: 0.2rem 0; }
 .stMainBlockContainer h5 { font-size: 0.9rem; }
@@ -87,14 +85,6 @@ _SCRIPT = """
   const w = doc.defaultView || window;
   if (w.__gradientLabLayout) return;
   w.__gradientLabLayout = true;
-  // Chart text scaled by --gl-chart-text (1.5 in presentation mode): Vega draws SVG whose font sizes
-  // are attributes, which CSS attr() can read. Built here because st.html's sanitiser drops a style
-  // whose text holds a "<" (as in the type() argument).
-  const lt = String.fromCharCode(60), gt = String.fromCharCode(62);
-  const rule = doc.createElement('style');
-  rule.textContent = '[data-testid=stVegaLiteChart] svg text[font-size] { font-size: calc(attr(font-size type('
-    + lt + 'length' + gt + '), 12px) * var(--gl-chart-text, 1)); }';
-  doc.head.appendChild(rule);
   // One user action, one history entry: opening a page pushes its bare address, and the page's first
   // run then pushes its parameters. A push that only adds parameters to the address on screen (same
   // page, every present parameter unchanged) replaces the entry instead, so Back leaves the page.
@@ -268,6 +258,18 @@ def stage_control(container=st):
 def stage_chart(container=st):
     """A container for the page's main chart (its key marks it for the layout tests)."""
     return container.container(key=MAIN_CHART)
+
+
+PRESENT_TEXT = 1.5  # chart text in presentation mode, as the page's own text (html { font-size: 150% })
+
+
+def draw_chart(spec: dict, *, container=st, width: int | str = "stretch") -> None:
+    """Draw a Vega-Lite dict: every page's charts go through here. In presentation mode its text is 1.5×
+    larger in the spec itself (`charts.scaled_text`), so Vega lays it out: legends, axis titles and labels
+    keep their room and stay inside the chart."""
+    from ui.charts.spec import scaled_text
+
+    container.vega_lite_chart(spec=scaled_text(spec, PRESENT_TEXT) if presenting() else spec, width=width)
 
 
 def titled(spec: dict, title: str) -> dict:

@@ -4,8 +4,8 @@ One calling convention (see `spec`):
 - a builder takes its data first — a DataFrame, or a slot name (str) whose rows `fill_slots` supplies
   at draw time — then keyword-only options, and returns an Altair chart; layers compose with `alt.layer`;
 - `vega_spec(chart, description=...)` turns it into the Vega-Lite dict a page draws with
-  `st.vega_lite_chart(spec, width="stretch")`: text ≥ 14 px in the theme's colours, an accessible
-  name, SVG; pages build it inside `st.cache_data`;
+  `ui.layout.draw_chart(spec)` (1.5× text in presentation mode): text ≥ 14 px in the theme's colours,
+  an accessible name, SVG text; pages build it inside `st.cache_data`;
 - `fill_slots(spec, name=rows, ...)` fills named slots per rerun. The charts redrawn many times a second
   (`network_diagram`, `decision_map`, `loss_curve`, `loss_slice`, `grouped_bars_spec`) are built that way
   already and return the filled dict; `function_and_derivative` is a template only (its slots from

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ui import palette
-from ui.charts.spec import LOG_LABELS, MUTED, fill_slots, vega_spec
+from ui.charts.spec import LOG_LABELS, MUTED, fill_slots, legend_columns, vega_spec
 
 LEVELS = list(palette.LEVELS)
 # Each verdict also has a mark of its own on its bar (never colour alone).
@@ -166,7 +166,7 @@ def grouped_bars(
     Groups differ by colour and by fill: the first group's bars are solid, the next ones hollow outlines
     (one legend names both)."""
     domain = list(group_domain) if group_domain is not None else list(dict.fromkeys(df[group]))
-    legend = alt.Legend(orient="top", labelLimit=360)
+    legend = alt.Legend(orient="top", labelLimit=360, columns=legend_columns(domain))
     colors = palette.categorical(len(domain))
     bars_ = (
         alt.Chart(df)

@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ui import palette
-from ui.charts.spec import fill_slots, finite_or_none, robust_domain, source, vega_spec
+from ui.charts.spec import fill_slots, finite_or_none, legend_columns, robust_domain, source, vega_spec
 
 
 def curve_frame(x: np.ndarray, f: np.ndarray, df: np.ndarray, series: str = "f") -> pd.DataFrame:
@@ -237,7 +237,7 @@ def function_and_derivative(
             symbolType="stroke",
             symbolStrokeWidth=3,
             symbolSize=400,
-            columns=min(len(series), 4),
+            columns=legend_columns(series, min(len(series), 4)),
         )
         if not single
         else None
@@ -385,7 +385,12 @@ def function_and_derivative(
         )
     charts = [alt.layer(*top_layers, height=height), alt.layer(*mid_layers, height=int(height * 0.8))]
     if bands is not None:
-        rows = alt.Y("series:N", title=None, scale=alt.Scale(domain=series), axis=alt.Axis(labelLimit=160))
+        rows = alt.Y(
+            "series:N",
+            title=None,
+            scale=alt.Scale(domain=series),
+            axis=alt.Axis(labelLimit=160, labelOverlap=False, labelFlush=False, labelBound=False),
+        )  # one label per 26 px row: each fits, presentation mode included (Vega hid every other one)
         strip = (
             alt.Chart(source(bands))
             .mark_rect(opacity=0.7)

@@ -297,6 +297,7 @@ def curve_with_markers(
         x=mx, y=my, color=colour, tooltip=[alt.Tooltip("label", type="nominal")]
     )
     third = (hi - lo) / 3
+    px = "scale('x', datum.x)"  # the marker's x in pixels
     align = f"datum.x < {lo + third} ? 'left' : (datum.x > {hi - third} ? 'right' : 'center')"
     text = m.mark_text(
         fontSize=15,
@@ -304,5 +305,10 @@ def curve_with_markers(
         align=alt.ExprRef(align),
         dx=alt.ExprRef(f"datum.x < {lo + third} ? -6 : (datum.x > {hi - third} ? 6 : 0)"),
         dy=alt.ExprRef("datum.place == 'above' ? -16 : 18"),
+        # never past the plot's edge (a phone's narrow plot): a longer label ends in "…"
+        limit=alt.ExprRef(
+            f"datum.x < {lo + third} ? width - {px} - 6 : (datum.x > {hi - third} ? {px} - 6 : "
+            f"2 * min({px}, width - {px}))"
+        ),
     ).encode(x=mx, y=my, text=alt.Text("label", type="nominal"), color=alt.value(palette.text()))
     return alt.layer(line, zero, room, stem, dots, text).properties(height=height)

@@ -13,6 +13,13 @@ import pandas as pd
 from ui import palette
 from ui.charts.spec import MUTED
 
+# A marker's label on the side of its line with more room: left of a line in the right 45 % of the plot,
+# right of it elsewhere (a label after a line near the right edge ran off the chart, more so on a phone).
+_RIGHT_PART = "scale('x', datum.x) > width * 0.55"
+ALIGN_INSIDE = alt.ExprRef(f"{_RIGHT_PART} ? 'right' : 'left'")
+DX_INSIDE = f"{_RIGHT_PART} ? -4 : 4"
+LIMIT_INSIDE = alt.ExprRef(f"{_RIGHT_PART} ? scale('x', datum.x) - 6 : width - scale('x', datum.x) - 6")
+
 
 def marker_rules(slot: str) -> alt.LayerChart:
     """Labelled vertical markers read from a named dataset with columns x, label, color, row.
@@ -20,12 +27,21 @@ def marker_rules(slot: str) -> alt.LayerChart:
     Labels stack one text row per `row`, so they never overlap; the data is filled at render time.
     """
     base = alt.Chart(alt.NamedData(name=slot))
+    # `stroke`, not `color`: a colour channel without a scale here split a layered chart's series legend
+    # in two (colours in one, dashes in another), and the second ran off a phone's screen
     rule = base.mark_rule(strokeDash=[5, 3], strokeWidth=2).encode(
-        x="x:Q", color=alt.Color("color:N", scale=None)
+        x="x:Q", stroke=alt.Stroke("color:N", scale=None)
     )
     text = (
         base.transform_calculate(ypix="9 + 19 * datum.row")
-        .mark_text(align="left", dx=4, fontSize=14, fontWeight="bold", color=palette.text())
+        .mark_text(
+            align=ALIGN_INSIDE,
+            limit=LIMIT_INSIDE,
+            dx=alt.ExprRef(DX_INSIDE),
+            fontSize=14,
+            fontWeight="bold",
+            color=palette.text(),
+        )
         .encode(x="x:Q", y=alt.Y("ypix:Q", scale=None), text="label:N")
     )
     return alt.layer(rule, text)

@@ -3,7 +3,7 @@
 These charts are redrawn up to 12 times a second while the network trains, and compiling an Altair chart
 costs tens of ms. So the builder compiles its chart ONCE per structure (lru_cache) with its data as named
 slots (`alt.NamedData`), and every redraw only fills the slots with Arrow tables: the result is a
-Vega-Lite dict for `st.vega_lite_chart(spec, width="stretch")`. The spec text stays identical between
+Vega-Lite dict for `ui.layout.draw_chart(spec)`. The spec text stays identical between
 redraws, so the browser updates the data in place instead of rebuilding the chart. Derived columns (|w|,
 signs, labels) travel as data: Streamlit evaluates Vega expressions with a slow CSP-safe interpreter.
 """

@@ -4,7 +4,7 @@ named data slots filled per rerun, and small data helpers.
 The calling convention of the whole package (ui/charts/__init__.py):
 - a builder takes its data first — a DataFrame, or a *slot name* (str) whose rows `fill_slots` supplies
   at draw time — then keyword-only options, and returns an Altair chart (layers compose with `alt.layer`);
-- `vega_spec(chart, description=...)` turns it into the dict `st.vega_lite_chart(spec, ...)` draws, with
+- `vega_spec(chart, description=...)` turns it into the dict `ui.layout.draw_chart(spec)` draws, with
   projector-size text in the theme's colours, an accessible name and SVG rendering; pages cache it;
 - `fill_slots(spec, name=rows, ...)` fills the named slots on every rerun (a few ms, no Altair).
 The charts redrawn many times a second (Backprop's network, decision map and loss curve, Autodiff's
@@ -103,6 +103,38 @@ def chart_config() -> dict:
     }
 
 
+FONT_KEYS = ("fontSize", "labelFontSize", "titleFontSize")
+
+
+def scaled_text(spec: dict, factor: float) -> dict:
+    """A copy of a Vega-Lite dict with every font size set in it × `factor` (config, marks, axes, legends,
+    title; the datasets untouched). Presentation mode draws charts with this: Vega then lays the larger
+    text out itself (legend columns, axis title offsets), where scaling the drawn text afterwards made
+    labels overlap their neighbours and run off the chart."""
+
+    def walk(node):
+        if isinstance(node, dict) and isinstance(node.get("expr"), str) and _WIDTH_PER in node["expr"]:
+            head, tail = node["expr"].split(_WIDTH_PER, 1)
+            px, rest = tail.strip().split(")", 1)
+            return {**node, "expr": f"{head}{_WIDTH_PER} {float(px) * factor:.0f}){rest}"}
+        if isinstance(node, dict):
+            return {
+                k: (
+                    v
+                    if k == "datasets"
+                    else v * factor
+                    if k in FONT_KEYS and isinstance(v, int | float) and not isinstance(v, bool)
+                    else walk(v)
+                )
+                for k, v in node.items()
+            }
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(spec)
+
+
 def describe(spec: dict) -> str:
     """A plain-language accessible name from the spec itself: the axes and the series it plots."""
     axes: dict[str, list[str]] = {"x": [], "y": []}
@@ -178,7 +210,7 @@ def vega_spec(chart: alt.TopLevelMixin, description: str | None = None) -> dict:
     # The accessible name screen readers announce (Streamlit's `alt=` sets the same field).
     spec["description"] = description or spec.get("description") or describe(spec)
     # Vega's hybrid renderer: text marks (axes, titles, labels) in SVG, so text stays text for assistive
-    # technology, presentation mode can scale it and the browser tests can measure it; every other mark
+    # technology and the browser tests can measure it; every other mark
     # on a canvas beneath. A slider step then redraws a canvas instead of rebuilding thousands of SVG
     # nodes (Gradients 7,794 → 403 DOM mutations per step, Activations 16,721 → 1,564).
     spec.setdefault("usermeta", {}).setdefault("embedOptions", {}).setdefault("renderer", "hybrid")
@@ -232,6 +264,24 @@ PALETTE = palette.MIDTONES
 MUTED = palette.muted()
 
 
+LEGEND_SYMBOL_PX = 44  # a legend entry's symbol and gaps, besides its label
+LEGEND_CHAR_PX = 0.6 * TEXT_PX  # a label character, on average, at the charts' text size
+
+
+def legend_columns(labels: Sequence[str], columns: int | None = None) -> alt.ExprRef:
+    """A legend's `columns`, as many as the chart's width holds at the charts' text size (at most
+    `columns`, default every entry in one row; at least one). A horizontal legend never wraps by itself:
+    on a phone, or with long labels, it ran off the right edge and its last entries were not shown.
+    Presentation mode's larger text widens each column with it (`scaled_text`)."""
+    n = max(1, columns or len(labels))
+    widest = max((len(str(label)) for label in labels), default=1)
+    column_px = LEGEND_SYMBOL_PX + LEGEND_CHAR_PX * widest
+    return alt.ExprRef(expr=f"max(1, min({n}, floor({_WIDTH_PER} {column_px:.0f})))")
+
+
+_WIDTH_PER = "containerSize()[0] /"  # legend_columns' test, whose column width scaled_text scales
+
+
 def series_channels(
     field: str,
     domain: Sequence[str],
@@ -255,7 +305,7 @@ def series_channels(
             symbolStrokeWidth=3,
             symbolSize=400,
             labelLimit=420,
-            **({"columns": columns} if columns else {}),
+            columns=legend_columns(domain, columns),
         )
         if legend
         else None
