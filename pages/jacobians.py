@@ -15,7 +15,7 @@ from ui import charts, timing
 from ui.layout import draw_chart, stage_chart, stage_control, titled
 from ui.shell import GOOD, check_badge, header, show_code, thresholds_caption
 from ui.state import UrlState
-from ui.text import small
+from ui.text import md_table, small
 
 MAX_SIZE = 8
 EPS_OPTIONS = tuple(float(f"1e{k}") for k in range(-8, 1))  # ‖dx‖ scale from 1e-8 to 1
@@ -46,12 +46,6 @@ def _worst_entry(A: np.ndarray, B: np.ndarray) -> tuple[tuple[int, ...], float, 
     """The entry where two matrices (or vectors) differ most, and both values there."""
     k = np.unravel_index(int(np.argmax(np.abs(A - B))), A.shape)
     return tuple(int(i) for i in k), float(A[k]), float(B[k])
-
-
-def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
-    """A small markdown table (cheaper than st.dataframe on every rerun)."""
-    lines = ["| " + " | ".join(header) + " |", "|" + "---:|" * len(header)]
-    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
 
 
 def _vector(values: np.ndarray, digits: int = 3) -> str:
@@ -222,7 +216,7 @@ def linear_stage() -> None:
         note="Entry with the largest difference shown; relative error over the whole matrix.",
         container=left,
     )
-    table = _table(
+    table = md_table(
         ("i", "actual Δy = f(x+dx) − f(x)", "predicted J·dx", "difference"),
         [
             (str(i), f"{a:.8f}", f"{p:.8f}", f"{a - p:.1e}")
@@ -373,7 +367,7 @@ def softmax_stage() -> None:
     vl, vr = st.columns([1, 1], gap="large")
     with vl:
         st.markdown(
-            _table(
+            md_table(
                 ("j", "upstream v", "vᵀJ, full matrix", "vᵀJ, O(n) VJP"),
                 [
                     (str(j), f"{a:.6f}", f"{b:.10f}", f"{c:.10f}")

@@ -10,7 +10,6 @@ import json
 from dataclasses import replace
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from core.activations import ACTIVATIONS
@@ -24,7 +23,7 @@ from ui import state as url
 from ui.layout import stage_chart, stage_control
 from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
 from ui.state import UrlState
-from ui.text import plain, small
+from ui.text import md_table, plain, small
 
 PAGE = "playground"
 EDGE_WIDTH_LABELS = {"w": "|w|", "grad": "|∂L/∂w|"}  # what an edge's width shows
@@ -205,7 +204,7 @@ def _every(s: RunSettings) -> int:
     return frame_every(s.epochs, MAX_INTERVALS, must_include=s.epochs)
 
 
-@cache.data(max_entries=16, show_spinner="Training…")
+@cache.shared(max_entries=16, show_spinner="Training…")
 def run(s: RunSettings):
     """The dataset and the whole training history (a frame every `_every(s)` epochs) for the settings."""
     data = _dataset(s)
@@ -236,7 +235,7 @@ def _to_u8(v: np.ndarray) -> np.ndarray:
     return np.rint((np.clip(v, -1.0, 1.0) + 1.0) * 127.5).astype(np.uint8)
 
 
-@cache.data(max_entries=16, show_spinner=False)
+@cache.shared(max_entries=16, show_spinner=False)
 def panels(s: RunSettings, by_grad: bool) -> tuple[tuple[dict, ...], int]:
     """The player's panels and m: every m-th frame of the run (m = 1 unless a large network's frames would
     pass the player's budget of MAX_BYTES per message; the last frame is always kept)."""
@@ -433,21 +432,22 @@ def frame_panels(s: RunSettings, data, history: MLPHistory, frame: int, chosen: 
             activations=net.activations,
         )
         rows.append(
-            {
-                "link": step_.symbol,
-                "what it is": meaning,
-                "mean over samples": float(np.mean(vals)),
-                **{f"sample {k + 1}": float(vals[k]) for k in range(min(3, len(vals)))},
-            }
+            (
+                step_.symbol,
+                meaning,
+                f"{float(np.mean(vals)):.4g}",
+                *(f"{float(v):.4g}" for v in vals[:3]),
+            )
         )
-    table = pd.DataFrame(rows)
-    # A static table, not st.dataframe: the data grid redraws its accessible copy ~200 ms after every rerun.
-    st.table(
-        table.style.set_uuid("playground-chain").format("{:.4g}", subset=list(table.columns[2:])),
-        hide_index=True,
+    header = (
+        "link",
+        "what it is",
+        "mean over samples",
+        *(f"sample {k + 1}" for k in range(min(3, len(path.per_sample)))),
     )
     m = len(path.per_sample)
-    st.markdown(
+    st.markdown(  # the table, the sum and the note: one element (a Markdown table, not st.table's Styler)
+        md_table(header, rows, "ll" + "r" * (len(header) - 2)) + "\n\n"
         f"Backprop multiplies the links sample by sample: each hidden δ is *∂L/∂a × f′(z)*, and the weight's gradient "
         f"is the mean over the {m} training samples of δ × (the input it multiplies)"
         + (" plus the regulariser's share" if settings.l1 or settings.l2 else "")
@@ -460,7 +460,7 @@ def frame_panels(s: RunSettings, data, history: MLPHistory, frame: int, chosen: 
             "∂L/∂a already sums every path to the output — that sum is what backpropagation saves you from "
             "enumerating."
         )
-    )  # one element, not two: the caption is a line in small type
+    )
     check = net.gradient_check(data.X_train, data.y_train, h=1e-6, params=[chosen]).rows[0]
     check_badge(
         f"∂L/∂{chosen}: backprop vs central differences at this frame",

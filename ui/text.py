@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
+from collections.abc import Iterable, Sequence
 
 _PUNCT = frozenset(string.punctuation)
 _JOINER = "\u2060"
@@ -79,3 +80,14 @@ def small(markdown: str) -> str:
         at = m.end()
     out.append(_BARE_BRACKET.sub(r"\\\1", markdown[at:]))
     return ":small[" + "".join(out) + "]"
+
+
+def md_table(header: Sequence[str], rows: Iterable[Sequence[str]], align: str = "---:") -> str:
+    """A Markdown table (one Markdown element: cheaper to build and to redraw than st.table or
+    st.dataframe on every rerun). Cells are Markdown; a "|" in one is escaped. `align` is each column's
+    delimiter ("---:" right, "---" left), or one per column as a string of "l"/"r" ("lrr")."""
+    cols = len(header)
+    marks = [("---" if a == "l" else "---:") for a in align] if set(align) <= {"l", "r"} else [align] * cols
+    cell = lambda c: str(c).replace("|", "\\|")  # noqa: E731
+    lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "|".join(marks) + "|"]
+    return "\n".join(lines + ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows])

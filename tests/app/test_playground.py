@@ -117,6 +117,21 @@ def test_a_paused_frame_equals_a_fresh_run_stopped_there() -> None:
     assert len(json.dumps(data)) < 400_000
 
 
+def test_the_chain_rule_table_is_the_weights_path_at_the_paused_frame() -> None:
+    at = _pause(open_page(PAGE), 73)
+    table = next(m.value for m in at.markdown if m.value.startswith("| link | what it is |"))
+    lines = table.split("\n\n")[0].splitlines()
+    net, d = _fresh(73)
+    path = net.chain_path(d.X_train, d.y_train, "W1[0,0]")  # the default weight
+    assert lines[1] == "|---|---|---:|---:|---:|---:|"  # link and meaning left, numbers right
+    assert len(lines) == 2 + len(path.steps)
+    for line, step in zip(lines[2:], path.steps, strict=True):
+        cells = [c.strip() for c in line.strip("|").split(" | ")]
+        assert cells[0] == step.symbol
+        assert cells[2] == f"{float(np.mean(step.values)):.4g}"  # the mean over the samples
+        assert cells[3:] == [f"{float(v):.4g}" for v in step.values[:3]]
+
+
 def test_the_largest_settings_stay_within_one_chunk() -> None:
     at = open_page(
         PAGE,
