@@ -176,8 +176,11 @@ class UrlState:
 
     def _sync(self, name: str, value: Any) -> Any:
         self._kept[name] = value
-        self._pending[name] = self.specs[name].format(value)
-        if getattr(_run, "state", None) is not self:  # a fragment's rerun: no end-of-run flush follows
+        text = self._pending[name] = self.specs[name].format(value)
+        # A fragment's rerun: no end-of-run flush follows, so a value the address does not show yet is
+        # written now. One read of its own parameter first: a flush reads the whole address, and with
+        # every widget flushing, Playground's 20 widgets spent 15 % of a rerun there.
+        if getattr(_run, "state", None) is not self and st.query_params.get_all(name) != [text]:
             self.flush()
         return value
 
