@@ -62,8 +62,29 @@ traces; each figure a median of 10 presses, run-to-run noise ~±10 %):
 - A changed Vega-Lite chart is ~10-35 ms (Activations' 5 curves, 2 panels and hover layers: its step
   went from 105 to 71 ms with the chart replaced by a line of text).
 - `--component-floor` steps the floor's 200 points drawn as one SVG polyline by one `st.components.v2`
-  component: 30 ms, 0.61x the floor. So a stage drawn as one component from one payload (as the replay
+  component: 24-30 ms, 0.54-0.65x the floor. So a stage drawn as one component from one payload (as the replay
   player already is) is the way under 1.5x, not further cuts of Streamlit elements.
+
+slider steps measured on 2026-12-02 (09:07 UTC, after the session that drew charts through
+ui.layout.draw_chart and cut Playground's server time per move; quiet machine):
+
+    load average at start: 1.15 4.85 4.00 (2-core machine: 2 CPUs seen)
+    page                   median ms   p90 ms  ratio  charts  touched  nodes  sent 1st msg last msg  idle  long tasks
+    floor app (before)            45       49  1.03x       1        1    274     8      18       32    41           0
+    derivatives                   78       87  1.81x       2        1   1914    10      19       48    76           0
+    gradients                    146      163  3.37x       4        4   2754    11      20       72   139        9/98
+    gradient_descent              81      102  1.86x       0        0   1359     9      19       42    65           0
+    backprop                     163      194  3.75x       1        1   2824    11      19       65   129        7/70
+    jacobians                     78       82  1.79x       4        1   2686    11      18       43    74           0
+    playground                   115      122  2.65x       0        0   1567    10      15       64    91           0
+    autodiff                      66       72  1.51x       1        0   1580    11      19       48    63           0
+    activations                   90      109  2.07x       1        1   2401    10      17       39    86        2/55
+    losses                        92      106  2.11x       4        1   3596    11      17       45    86           0
+    vanishing_gradients           70       90  1.61x       1        1   1525    10      18       38    68           0
+    gradient_checking             74       79  1.70x       2        2   1512     9      14       40    71           0
+    component floor               24       28  0.54x       0        0    137     7      13       16    18           0
+    floor app (after)             42       54  0.96x       1        1    274     8      17       30    36           0
+    floor median (both floor rows) 43 ms
 
 slider steps measured on 2026-12-02 (06:46 UTC, after the session that cut the elements a step re-sends
 (15-32 per page, 68 on the Playground) and drew 'Show the code' only when opened; quiet machine):
