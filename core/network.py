@@ -166,6 +166,7 @@ class ChainFactor:
 
     Fields:
         symbol: LaTeX of the partial derivative, e.g. ``\\frac{\\partial a_2}{\\partial z_2}``.
+        text: the same as plain text, e.g. ``∂a₂/∂z₂`` (a table header needs no typesetting).
         role: which factor it is, one of ``CHAIN_ROLES`` (the pages put it in words, ``ui.wording``).
         values: its value for each sample, shape ``(m,)`` (``(m, n_out)`` for factors that run
             through the outputs when the net has several outputs).
@@ -173,6 +174,7 @@ class ChainFactor:
     """
 
     symbol: str
+    text: str
     role: str
     values: FloatArray
     unit: int | None = None
@@ -386,9 +388,9 @@ class TwoLayerNet(MLP):
         factors: list[ChainFactor] = []
         symbols: list[str] = []
 
-        def add(symbol: str, role: str, values: FloatArray, unit: int | None = None) -> None:
-            """Record one factor: its LaTeX symbol, its role, its per-sample values and its unit."""
-            factors.append(ChainFactor(symbol, role, np.array(values, dtype=np.float64), unit))
+        def add(symbol: str, text: str, role: str, values: FloatArray, unit: int | None = None) -> None:
+            """Record one factor: its LaTeX and plain symbols, its role, its per-sample values and its unit."""
+            factors.append(ChainFactor(symbol, text, role, np.array(values, dtype=np.float64), unit))
             symbols.append(symbol)
 
         # the output end of the chain, for the outputs this parameter reaches
@@ -400,10 +402,10 @@ class TwoLayerNet(MLP):
         else:
             outs = slice(None) if self.n_out > 1 else 0
         if self._mse:
-            add(r"\frac{\partial L}{\partial a_2}", "output_error", (a2 - y)[:, outs])
-            add(r"\frac{\partial a_2}{\partial z_2}", "output_slope", (a2 * (1.0 - a2))[:, outs])
+            add(r"\frac{\partial L}{\partial a_2}", "∂L/∂a₂", "output_error", (a2 - y)[:, outs])
+            add(r"\frac{\partial a_2}{\partial z_2}", "∂a₂/∂z₂", "output_slope", (a2 * (1.0 - a2))[:, outs])
         else:
-            add(r"\frac{\partial L}{\partial z_2}", "output_error_bce", (a2 - y)[:, outs])
+            add(r"\frac{\partial L}{\partial z_2}", "∂L/∂z₂", "output_error_bce", (a2 - y)[:, outs])
 
         def col(values: FloatArray) -> FloatArray:
             """A per-sample column, widened to (m, n_out) when the upstream factors are."""
@@ -411,32 +413,57 @@ class TwoLayerNet(MLP):
 
         if key == "W2":
             j, k = index
-            add(rf"\frac{{\partial z_2}}{{\partial W_2[{j},{k}]}}", "hidden_activation", a1[:, j], j)
+            add(
+                rf"\frac{{\partial z_2}}{{\partial W_2[{j},{k}]}}",
+                f"∂z₂/∂W₂[{j},{k}]",
+                "hidden_activation",
+                a1[:, j],
+                j,
+            )
             tex = rf"W_2[{j},{k}]"
         elif key == "b2":
-            add(rf"\frac{{\partial z_2}}{{\partial b_2[{index[0]}]}}", "output_bias", np.ones(m))
+            add(
+                rf"\frac{{\partial z_2}}{{\partial b_2[{index[0]}]}}",
+                f"∂z₂/∂b₂[{index[0]}]",
+                "output_bias",
+                np.ones(m),
+            )
             tex = rf"b_2[{index[0]}]"
         else:
             j = index[-1]
             weights = self.W2[j, :] if self.n_out > 1 else np.full(m, self.W2[j, 0])
             add(
                 rf"\frac{{\partial z_2}}{{\partial a_1[{j}]}}",
+                f"∂z₂/∂a₁[{j}]",
                 "hidden_weight",
                 np.broadcast_to(weights, factors[0].values.shape),
                 j,
             )
             add(
                 rf"\frac{{\partial a_1[{j}]}}{{\partial z_1[{j}]}}",
+                f"∂a₁[{j}]/∂z₁[{j}]",
                 "hidden_slope",
                 col(self._slopes[0](z1, a1)[:, j]),
                 j,
             )
             if key == "W1":
                 i = index[0]
-                add(rf"\frac{{\partial z_1[{j}]}}{{\partial W_1[{i},{j}]}}", "input", col(X[:, i]), i)
+                add(
+                    rf"\frac{{\partial z_1[{j}]}}{{\partial W_1[{i},{j}]}}",
+                    f"∂z₁[{j}]/∂W₁[{i},{j}]",
+                    "input",
+                    col(X[:, i]),
+                    i,
+                )
                 tex = rf"W_1[{i},{j}]"
             else:
-                add(rf"\frac{{\partial z_1[{j}]}}{{\partial b_1[{j}]}}", "hidden_bias", col(np.ones(m)), j)
+                add(
+                    rf"\frac{{\partial z_1[{j}]}}{{\partial b_1[{j}]}}",
+                    f"∂z₁[{j}]/∂b₁[{j}]",
+                    "hidden_bias",
+                    col(np.ones(m)),
+                    j,
+                )
                 tex = rf"b_1[{j}]"
 
         prod = factors[0].values

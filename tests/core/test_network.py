@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 
 import numpy as np
 import pytest
@@ -336,6 +337,23 @@ def test_chain_rule_factors_of_the_articles_chain() -> None:
     bce = TwoLayerNet(loss="bce").chain_rule_terms(X, y, "W1[0,1]")
     assert len(bce.factors) == 4
     assert bce.factors[0].symbol == r"\frac{\partial L}{\partial z_2}"
+
+
+def _plain(latex: str) -> str:
+    """A chain factor's LaTeX read as plain text, independently of core: \\frac{A}{B} → A/B, ∂, subscripts."""
+    text = re.sub(r"\\frac\{(.*?)\}\{(.*?)\}", r"\1/\2", latex.replace("{{", "{").replace("}}", "}"))
+    text = text.replace("\\partial ", "∂")
+    return re.sub(r"_(\d)", lambda m: "₀₁₂₃₄₅₆₇₈₉"[int(m.group(1))], text)
+
+
+@pytest.mark.parametrize("loss", ["mse", "bce"])
+def test_every_chain_factor_has_the_plain_text_of_its_formula(loss: str) -> None:
+    X, y = xor_data()
+    net = TwoLayerNet(loss=loss)
+    for name in net.param_names():
+        for f in net.chain_rule_terms(X, y, name).factors:
+            assert f.text == _plain(f.symbol), (name, f.symbol)
+    assert TwoLayerNet().chain_rule_terms(X, y, "W1[0,1]").factors[0].text == "∂L/∂a₂"
 
 
 def test_chain_rule_rejects_bad_names() -> None:
