@@ -86,6 +86,10 @@ ui.layout.draw_chart and cut Playground's server time per move; quiet machine):
     floor app (after)             42       54  0.96x       1        1    274     8      17       30    36           0
     floor median (both floor rows) 43 ms
 
+    Backprop after its chain-rule table went plain text (ChainFactor.text): 144 ms (3.65x) alone and
+    161 ms (4.04x) in a full run 15 min later, in which the other pages moved by -14 % to +13 %
+    against the table above (run-to-run noise).
+
 slider steps measured on 2026-12-02 (06:46 UTC, after the session that cut the elements a step re-sends
 (15-32 per page, 68 on the Playground) and drew 'Show the code' only when opened; quiet machine):
 
