@@ -101,12 +101,20 @@ def loss_data(key: str, y: float) -> dict:
 TANGENT_W = charts.tangent_halfwidth(PRED_GRID[0], PRED_GRID[-1])
 
 
+# Section 1's places, made here once per full run: the fragment below fills them (a container made outside
+# a fragment keeps its place, and the fragment's writes in it are redrawn in place). The loss's formulas
+# are drawn by the page into their own slot after it: a slider step does not re-typeset them.
+controls_slot = st.container()
+stage_left, stage_right = st.columns([3, 2], gap="large")
+formula_slot, numbers_slot = stage_right.container(), stage_right.container()
+
+
 @st.fragment
 def loss_stage() -> str:
     """Section 1: the loss, y and ŷ₀ and everything they change (a move reruns only this)."""
     # The controls in one row block (st.columns would be a row plus a block per column, all re-sent on
     # every step of a slider).
-    controls = st.container(key=MAIN_CONTROL, horizontal=True, gap="medium")
+    controls = controls_slot.container(key=MAIN_CONTROL, horizontal=True, gap="medium")
     loss_key = state.select("loss", "Loss", list(LOSSES), "bce", format_func=_loss_label, container=controls)
     y = state.slider(
         "y",
@@ -128,21 +136,18 @@ def loss_stage() -> str:
         container=controls,
         help="Where the tangent and the check are drawn (the article's example predicts 0.7).",
     )
-    follow_outside_fragment("losses.loss", loss_key)  # the note below the stage is about this loss
-    loss = LOSSES[loss_key]
+    follow_outside_fragment("losses.loss", loss_key)  # its formulas and the note below are outside
     lv = loss_data(loss_key, float(y))
     pt = point_view(loss_key, float(y), float(p0))
     point = charts.tangent_point(p0, pt["v0"], pt["g0"], TANGENT_W)
     spec = charts.fill_slots(loss_template(), **lv["slots"], point=point)
-    left, right = st.columns([3, 2], gap="large")
-    with left:
+    with stage_left:
         draw_chart(titled(spec, "The loss against the prediction ŷ"), container=stage_chart())
         st.caption(
             f"Target y = {y:g}. Green: the tangent at ŷ₀, whose slope is ∂L/∂ŷ. Hover to move a tangent "
             "along the curve (in the browser, no rerun). One prediction at a time (n = 1)."
         )
-    with right:  # the loss and its derivative: one element (two would be two deltas per step)
-        st.markdown(f"$$\n{loss.formula}\n$$\n\n$$\n{loss.grad_formula}\n$$")
+    with numbers_slot:
         metrics = st.container(horizontal=True)  # one block for the row of metrics
         metrics.metric(f"L at ŷ₀ = {p0:g}", fmt(pt["v0"], 4))
         metrics.metric("∂L/∂ŷ at ŷ₀", fmt(pt["g0"], 4))
@@ -160,6 +165,7 @@ def loss_stage() -> str:
 
 
 loss_key = loss_stage()
+formula_slot.markdown(f"$$\n{LOSSES[loss_key].formula}\n$$\n\n$$\n{LOSSES[loss_key].grad_formula}\n$$")
 
 # Below the stage (a step of its sliders does not resend it; a change of the loss reruns the page).
 SLOPE_NOTES = {
