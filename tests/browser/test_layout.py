@@ -4,7 +4,8 @@
   fully on screen — also in presentation mode (`?present=1`, text 1.5×, sidebar collapsed).
 - No formula wider than its box without a way to scroll to the rest (a scrolling box must take focus).
 - No button/select/metric/label text cut with an ellipsis at 1280 px.
-- No chart text past its chart's edge (a legend entry, a marker's label), at any size or mode; in
+- No chart text past its chart's edge (a legend entry, a marker's label) and no axis, legend or title
+  text cut short with "…", at any size or mode; in
   presentation mode the charts' text is 1.5× (21 px and up), laid out by Vega at that size.
 - 390×844 (a phone): the sidebar is closed on load and no page is wider than the screen.
 
@@ -96,7 +97,10 @@ MEASURE = r"""(vh) => {
         const r = t.getBoundingClientRect();
         return r.width > 0 && (r.right > box.right + 3 || r.left < box.left - 5);
       }).map(t => t.textContent.trim().slice(0, 40));
-    }),
+    }).concat(  // an axis's, a legend's or a title's text cut short by Vega's length limit
+      [...main.querySelectorAll('[data-testid=stVegaLiteChart] svg text')].filter(t => t.textContent.endsWith('…')
+        && /role-(axis|legend|title)/.test((t.closest('g[class]') || {className: {baseVal: ''}}).className.baseVal))
+        .map(t => 'cut: ' + t.textContent.slice(0, 40))),
     root: parseFloat(getComputedStyle(document.documentElement).fontSize),
   };
 }"""
@@ -167,7 +171,9 @@ def _pass(browser, server, *, width, height, query="", phone=False):
                 if scheme == "dark":
                     pg.emulate_media(color_scheme="light")  # the next page loads in the light theme
                 problems += [f"{name}: formula {f}" for f in m["formulas"]]
-                problems += [f"{name}: chart text past the chart's edge: {t!r}" for t in m["chartSpill"]]
+                problems += [
+                    f"{name}: chart text past the chart's edge or cut short: {t!r}" for t in m["chartSpill"]
+                ]
                 if phone:
                     if m["sidebarOpen"] and scheme == "light":  # on load
                         problems.append(f"{name}: sidebar open on load")

@@ -94,7 +94,7 @@ def error_bars(
                 f"{level}:N",
                 title="verdict (✓ fine, ? suspicious, ✗ bug)",
                 scale=scale,
-                legend=alt.Legend(orient="top", labelExpr="datum.label"),
+                legend=alt.Legend(orient="top", labelExpr="datum.label", titleLimit=420),  # not cut at 180 px
             ),
             tooltip=[
                 alt.Tooltip(f"{name}:N"),
