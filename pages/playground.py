@@ -447,7 +447,7 @@ def frame_panels(s: RunSettings, data, history: MLPHistory, frame: int, chosen: 
     )
     m = len(path.per_sample)
     st.markdown(  # the table, the sum and the note: one element (a Markdown table, not st.table's Styler)
-        md_table(header, rows, "ll" + "r" * (len(header) - 2)) + "\n\n"
+        md_table(header, rows, "ll") + "\n\n"
         f"Backprop multiplies the links sample by sample: each hidden δ is *∂L/∂a × f′(z)*, and the weight's gradient "
         f"is the mean over the {m} training samples of δ × (the input it multiplies)"
         + (" plus the regulariser's share" if settings.l1 or settings.l2 else "")

@@ -82,12 +82,11 @@ def small(markdown: str) -> str:
     return ":small[" + "".join(out) + "]"
 
 
-def md_table(header: Sequence[str], rows: Iterable[Sequence[str]], align: str = "---:") -> str:
+def md_table(header: Sequence[str], rows: Iterable[Sequence[str]], align: str = "") -> str:
     """A Markdown table (one Markdown element: cheaper to build and to redraw than st.table or
-    st.dataframe on every rerun). Cells are Markdown; a "|" in one is escaped. `align` is each column's
-    delimiter ("---:" right, "---" left), or one per column as a string of "l"/"r" ("lrr")."""
-    cols = len(header)
-    marks = [("---" if a == "l" else "---:") for a in align] if set(align) <= {"l", "r"} else [align] * cols
+    st.dataframe on every rerun). Cells are Markdown; a "|" in one is escaped. `align`: one letter per
+    column, "l" left or "r" right; columns it does not cover are right-aligned (numbers)."""
+    marks = ["---" if a == "l" else "---:" for a in align.ljust(len(header), "r")]
     cell = lambda c: str(c).replace("|", "\\|")  # noqa: E731
     lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "|".join(marks) + "|"]
     return "\n".join(lines + ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows])
