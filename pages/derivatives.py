@@ -63,8 +63,9 @@ def _truncation_slope(errors: np.ndarray, exact: float) -> float | None:
 
 
 @cache.data(show_spinner=False, max_entries=64)
-def analyse(text: str, x0: float, h: float, lo: float, hi: float) -> dict:
-    """Everything the page shows, from core: values, symbolic derivative, finite differences."""
+def analyse(text: str, x0: float, lo: float, hi: float) -> dict:
+    """Everything the page shows at x₀ that does not depend on h, from core: values, the symbolic
+    derivative, one-sided slopes, and the finite-difference errors over the whole sweep of steps."""
     e = parse(text, variables=("x",))
     d = e.derivative("x")
     f = e  # an Expression is callable: f(x) evaluates it
@@ -78,20 +79,28 @@ def analyse(text: str, x0: float, h: float, lo: float, hi: float) -> dict:
         "df_text": str(d),
         "f0": float(e.evaluate(x=x0)),
         "exact": float(d.evaluate(x=x0)),
-        "forward": float(finite_diff.derivative(f, x0, h=h, method="forward")),
-        "central": float(finite_diff.derivative(f, x0, h=h, method="central")),
     }
     sweep = finite_diff.error_vs_step(f, out["exact"], x0, H_SWEEP, methods=("forward", "central"))
     out["sweep"] = sweep
     out["best"] = {m: b.h for m, b in finite_diff.best_step(H_SWEEP, sweep).items()}
     out["slopes"] = {m: _truncation_slope(sweep[m], out["exact"]) for m in sweep}
-    out["rel_forward"] = finite_diff.relative_error(out["exact"], out["forward"])
-    out["rel_central"] = finite_diff.relative_error(out["exact"], out["central"])
     out["sides"] = finite_diff.one_sided_slopes(f, x0)
-    for m in ("forward", "central"):  # each method graded by its own expected error, not the gradient check's
-        out[f"expected_{m}"] = finite_diff.expected_step_error(f, x0, h, m)
-        out[f"limits_{m}"] = finite_diff.step_error_thresholds(out[f"expected_{m}"], out["exact"])
     out["range"] = finite_diff.representable_range(xs, out["fs"], out["dfs"])
+    return out
+
+
+@cache.data(show_spinner=False, max_entries=64)
+def at_step(text: str, x0: float, h: float) -> dict:
+    """The forward and central differences with step h at x₀, their relative errors against the symbolic
+    derivative, and the error each is expected to have (so each is graded by its own yardstick)."""
+    e = parse(text, variables=("x",))
+    exact = float(e.derivative("x").evaluate(x=x0))
+    out: dict = {"exact": exact}
+    for m in ("forward", "central"):  # each method graded by its own expected error, not the gradient check's
+        out[m] = float(finite_diff.derivative(e, x0, h=h, method=m))
+        out[f"rel_{m}"] = finite_diff.relative_error(exact, out[m])
+        out[f"expected_{m}"] = finite_diff.expected_step_error(e, x0, h, m)
+        out[f"limits_{m}"] = finite_diff.step_error_thresholds(out[f"expected_{m}"], exact)
     return out
 
 
@@ -140,7 +149,8 @@ def error_template() -> dict:
 @stop_ends_the_page("derivatives")
 def body() -> str:
     """Everything a control changes: a slider move reruns only this (not the sidebar, the header, the
-    code and the challenge below). Returns the function's key."""
+    code and the challenge below). The step size h reruns less still: only `by_step`, the part that
+    depends on it, drawn into the slots this leaves. Returns the function's key."""
     options = [*FUNCTIONS, CUSTOM]
     stage = stage_control()
     # One row block for the three controls (st.columns would be a row plus a block per column, all
@@ -166,14 +176,7 @@ def body() -> str:
         domain = tuple(float(v) for v in entry.domain)
         x0_default = float(entry.default_x0)
         row.markdown(f"$f(x) = {entry.latex}$")
-    h = state.log_slider(
-        "h",
-        "Step size h",
-        STEP_SIZES,
-        1e-5,
-        container=row,
-        help="The finite-difference step. Smaller is not always better: see the chart below.",
-    )
+    h_slot = row.container()  # the h slider, drawn by by_step
     x0 = state.slider(
         "x0",
         "Point x₀",
@@ -197,7 +200,7 @@ def body() -> str:
             fallback=st.session_state.get("derivatives._last_valid"),
         )
 
-    r = analyse(text, float(x0), float(h), float(domain[0]), float(domain[1]))
+    r = analyse(text, float(x0), float(domain[0]), float(domain[1]))
     shown = r["range"]
     if shown.clipped:
         st.warning(
@@ -260,57 +263,11 @@ def body() -> str:
             slopes_row.metric("slope from the right", fmt(sides.right, 4))
         else:
             metrics.metric("f′(x₀), symbolic", fmt(r["exact"]))
-            checks = []  # both differences and how they are graded: one box, one element
-            for m, quotient in (("forward", "(f(x₀+h) − f(x₀))/h"), ("central", "(f(x₀+h) − f(x₀−h))/2h")):
-                e = r[f"expected_{m}"]
-                good, suspicious = r[f"limits_{m}"]
-                order = "|f″|·h/2" if m == "forward" else "|f‴|·h²/6"
-                checks.append(
-                    check_text(
-                        f"{m.capitalize()} difference, h = {h:g}",
-                        r["exact"],
-                        r[m],
-                        r[f"rel_{m}"],
-                        a_name="symbolic",
-                        b_name=quotient,
-                        good=good,
-                        suspicious=suspicious,
-                        note=f"Expected error ≈ {e.total:.1e} ({order} ≈ {e.truncation:.1e} + round-off "
-                        f"ε·|f|/h ≈ {e.roundoff:.1e}): the {e.regime} regime.",
-                    )[1]
-                )
-            check_box(
-                checks,
-                note="Each difference is graded against its own expected error: green within 10× of it, amber "
-                "within 100×, red beyond. The symbolic derivative comes from the sum, product, quotient and "
-                "chain rules applied to the expression tree — an independent computation from the differences.",
-            )
+        check_slot = st.container()  # the two differences at h, drawn by by_step
 
     st.subheader("Error vs step size h")
     ecol, tcol = st.columns([3, 2], gap="large")
-    with ecol:
-        n_h = len(H_SWEEP)
-        errors = {
-            "h": np.concatenate([H_SWEEP, H_SWEEP]),
-            "error": np.concatenate([r["sweep"]["forward"], r["sweep"]["central"]]),
-            "method": ["forward"] * n_h + ["central"] * n_h,
-        }
-        marks = {
-            "x": [r["best"]["forward"], r["best"]["central"], float(h)],
-            "label": [
-                f"best forward: {r['best']['forward']:.0e}",
-                f"best central: {r['best']['central']:.0e}",
-                f"your h = {h:g}",
-            ],
-            "color": [charts.PALETTE[0], charts.PALETTE[1], charts.PALETTE[4]],
-            "row": [0, 1, 2],
-        }
-        draw_chart(
-            titled(
-                charts.fill_slots(error_template(), errors=errors, marks=marks),
-                "Finite-difference error against step size h",
-            ),
-        )
+    error_slot = ecol.container()  # the error chart with the h marker, drawn by by_step
     with tcol:
         slopes = r["slopes"]
 
@@ -327,7 +284,73 @@ def body() -> str:
             + (f"\n\n{small(_QUADRATIC_NOTE)}" if fn == "article_loss" else "")
         )
 
+    by_step(text, float(x0), r, h_slot, None if sides.kink else check_slot, error_slot)
     return fn
+
+
+@st.fragment
+def by_step(text: str, x0: float, r: dict, h_slot, check_slot, error_slot) -> None:
+    """What the step size h changes, in the slots `body` left for it: the h slider, the two differences
+    at h (none at a kink) and the error chart's "your h" marker. A step of h reruns only this."""
+    h = state.log_slider(
+        "h",
+        "Step size h",
+        STEP_SIZES,
+        1e-5,
+        container=h_slot,
+        help="The finite-difference step. Smaller is not always better: see the chart below.",
+    )
+    d = at_step(text, x0, float(h))
+    if check_slot is not None:
+        checks = []  # both differences and how they are graded: one box, one element
+        for m, quotient in (("forward", "(f(x₀+h) − f(x₀))/h"), ("central", "(f(x₀+h) − f(x₀−h))/2h")):
+            e = d[f"expected_{m}"]
+            good, suspicious = d[f"limits_{m}"]
+            order = "|f″|·h/2" if m == "forward" else "|f‴|·h²/6"
+            checks.append(
+                check_text(
+                    f"{m.capitalize()} difference, h = {h:g}",
+                    d["exact"],
+                    d[m],
+                    d[f"rel_{m}"],
+                    a_name="symbolic",
+                    b_name=quotient,
+                    good=good,
+                    suspicious=suspicious,
+                    note=f"Expected error ≈ {e.total:.1e} ({order} ≈ {e.truncation:.1e} + round-off "
+                    f"ε·|f|/h ≈ {e.roundoff:.1e}): the {e.regime} regime.",
+                )[1]
+            )
+        check_box(
+            checks,
+            note="Each difference is graded against its own expected error: green within 10× of it, amber "
+            "within 100×, red beyond. The symbolic derivative comes from the sum, product, quotient and "
+            "chain rules applied to the expression tree — an independent computation from the differences.",
+            container=check_slot,
+        )
+    n_h = len(H_SWEEP)
+    errors = {
+        "h": np.concatenate([H_SWEEP, H_SWEEP]),
+        "error": np.concatenate([r["sweep"]["forward"], r["sweep"]["central"]]),
+        "method": ["forward"] * n_h + ["central"] * n_h,
+    }
+    marks = {
+        "x": [r["best"]["forward"], r["best"]["central"], float(h)],
+        "label": [
+            f"best forward: {r['best']['forward']:.0e}",
+            f"best central: {r['best']['central']:.0e}",
+            f"your h = {h:g}",
+        ],
+        "color": [charts.PALETTE[0], charts.PALETTE[1], charts.PALETTE[4]],
+        "row": [0, 1, 2],
+    }
+    draw_chart(
+        titled(
+            charts.fill_slots(error_template(), errors=errors, marks=marks),
+            "Finite-difference error against step size h",
+        ),
+        container=error_slot,
+    )
 
 
 _ERROR_NOTE = (

@@ -24,6 +24,8 @@ MAIN_SLIDER = {
     "gradient_descent": "w1",
     "activations": "xmax",
 }
+# page -> (a slider, the nested fragment that draws it): a step of it reruns only that inner part
+NESTED = {"derivatives": ("h", "by_step")}
 WIDGETS = {"slider", "log_slider", "number", "select", "multiselect", "toggle", "text"}  # ui.state.UrlState's
 
 
@@ -65,10 +67,15 @@ def test_the_controls_and_what_they_change_are_in_fragments(page):
     fragments = {name for name, f in functions.items() if any(_is_fragment(d) for d in f.decorator_list)}
     assert fragments, f"{page}: no function decorated with @st.fragment"
 
-    # each fragment is drawn by the page itself (a module-level call), not only defined
+    # each fragment is drawn by the page itself (a module-level call) or by another fragment (a nested
+    # one: its widgets rerun only it), not only defined
     page_level = [s for s in tree.body if not isinstance(s, ast.FunctionDef | ast.ClassDef)]
     called = set().union(*(_called_names(s) for s in page_level))
-    assert fragments <= called, f"{page}: fragments never called: {sorted(fragments - called)}"
+    assert fragments & called, f"{page}: no fragment is drawn by the page itself"
+    nested = set().union(*(_called_names(functions[name]) for name in fragments)) & fragments
+    assert fragments <= called | nested, (
+        f"{page}: fragments never called: {sorted(fragments - called - nested)}"
+    )
 
     inside = [w for name in fragments for w in _widgets(functions[name])]
     assert MAIN_SLIDER[page] in inside, f"{page}: the main slider {MAIN_SLIDER[page]!r} is not in a fragment"
@@ -80,3 +87,20 @@ def test_the_controls_and_what_they_change_are_in_fragments(page):
         if name not in fragments and _widgets(f) and (name in called or name not in in_fragments):
             outside += _widgets(f)
     assert not outside, f"{page}: widgets outside any fragment rerun the whole page: {outside}"
+
+
+@pytest.mark.parametrize("page", list(NESTED))
+def test_a_slider_that_changes_little_reruns_only_a_nested_fragment(page):
+    tree = ast.parse((ROOT / "pages" / f"{page}.py").read_text(encoding="utf-8"))
+    functions = {f.name: f for f in tree.body if isinstance(f, ast.FunctionDef)}
+    slider, inner = NESTED[page]
+    assert any(_is_fragment(d) for d in functions[inner].decorator_list), f"{page}: {inner} is not a fragment"
+    assert slider in _widgets(functions[inner]), f"{page}: {slider!r} is not drawn by {inner}"
+    outer = [
+        name
+        for name, f in functions.items()
+        if name != inner and any(_is_fragment(d) for d in f.decorator_list) and inner in _called_names(f)
+    ]
+    assert outer, (
+        f"{page}: {inner} is not nested in another fragment (its parent's controls would not redraw it)"
+    )
