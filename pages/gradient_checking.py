@@ -33,6 +33,7 @@ MODES = {
 }
 LOSS_NAMES = {"mse": "MSE ½·mean((a2 − y)²) (the article's)", "bce": "binary cross-entropy"}
 TARGET_NAMES = {"largest": "the largest logit (model right)", "smallest": "the smallest logit (model wrong)"}
+SWEEP_HEADING = "### The role of ε: truncation against round-off"
 SWEEP_NAMES = ("norm-wise (all parameters)", "worst parameter")
 VERDICT = {
     "fine": ":green[:material/check_circle: fine]",
@@ -145,22 +146,30 @@ def network_check(activation: str, loss: str, bug: str, h: float) -> dict:
 
 
 @cache.data(show_spinner=False, max_entries=64)
-def function_check(text: str, point: tuple[float, float, float], h: float) -> dict:
+def function_info(text: str, point: tuple[float, float, float]) -> dict:
+    """What does not depend on ε: the formula, its partials, f at the point and the kinks along each axis."""
     expr = parse(text, variables=VARIABLES)
     used = expr.used_variables
     values = dict(zip(VARIABLES, point, strict=True))
     out = {"used": used, "latex": expr.latex(), "partials": {v: expr.derivative(v).latex() for v in used}}
     if not used:
         return out
-    problem = gc.expression_problem(expr, values, used)
-    report, sweep = gc.check_gradient(problem, h), gc.sweep_steps(problem, SWEEP)
-    out.update(report=report, sweep=sweep, **_views(report, sweep, h))
+    out["f_value"] = gc.expression_problem(expr, values, used).value()
     out["axis_kinks"] = {}
     for v in used:  # a kink along one variable (abs, relu at 0): that partial derivative does not exist
         sides = finite_diff.one_sided_slopes(lambda t, v=v: expr.evaluate(**{**values, v: t}), values[v])
         if sides.kink:
             out["axis_kinks"][v] = sides
     return out
+
+
+@cache.data(show_spinner=False, max_entries=64)
+def function_check(text: str, point: tuple[float, float, float], h: float) -> dict:
+    expr = parse(text, variables=VARIABLES)
+    values = dict(zip(VARIABLES, point, strict=True))
+    problem = gc.expression_problem(expr, values, expr.used_variables)
+    report, sweep = gc.check_gradient(problem, h), gc.sweep_steps(problem, SWEEP)
+    return {"report": report, "sweep": sweep, **_views(report, sweep, h)}
 
 
 @cache.data(show_spinner=False, max_entries=64)
@@ -195,7 +204,7 @@ def _table(rows: tuple[gc.CheckRow, ...], analytic: str) -> str:
 
 
 # ---- the stage: controls on the left, the per-parameter verdict chart beside them (first screen) --------
-# Made here, once per full run: the fragment below writes into them (a container made outside a fragment
+# Made here, once per full run: the fragments below write into them (a container made outside a fragment
 # keeps its place; the fragment's writes in it are redrawn in place), so a move does not send the columns
 # and the chart's caption again.
 ctrl_col, chart_col = st.columns([2, 3], gap="large")
@@ -210,11 +219,12 @@ controls = stage_control(ctrl_col)
 @st.fragment
 @stop_ends_the_page("gradient_checking")
 def body() -> tuple[str, str]:
-    """What to check, its settings and everything they change: a move reruns only this, not the header,
-    the code or the challenge. Returns the mode and the planted bug (the code below shows them)."""
-    # Every run writes to the chart's slot before anything can stop the page: a fragment may only fill a
-    # container made outside it that it wrote to in the last full run.
-    bars = bars_slot.empty()
+    """What to check and its settings (all but ε): a move reruns this, not the header, the code or the
+    challenge. ε and everything it changes are the nested fragment `by_eps` below: a step of ε reruns only
+    that, not these controls. Returns the mode and the planted bug (the code below shows them)."""
+    # Every run writes to the chart's slot before anything can stop the page (a fragment may only fill a
+    # container made outside it that it wrote to in the last full run); `by_eps` draws into this holder.
+    bars_holder = bars_slot.container()
     # ---- controls ----------------------------------------------------------------------------------
     with controls:
         mode = state.select(
@@ -232,12 +242,9 @@ def body() -> tuple[str, str]:
                 format_func=_activation_name,
             )
             loss = state.select("loss", "Loss", list(LOSS_CHOICES), "mse", format_func=_loss_name)
-            eps = state.log_slider(
-                "eps",
-                "Step ε",
-                EPSILONS,
-                1e-6,
-                help="The finite-difference step. The article uses 1e-7; see the V below.",
+            eps_slot, eps_help = (
+                st.container(),
+                "The finite-difference step. The article uses 1e-7; see the V below.",
             )
             with st.container(border=True):
                 bug = state.select(
@@ -252,10 +259,14 @@ def body() -> tuple[str, str]:
                 )
                 follow_outside_fragment("gradient_checking.bug", bug)  # and shows the buggy backward
                 st.caption(wording.BUG_EXPLANATIONS[bug])
-            result = network_check(activation, loss, bug, float(eps))
-            analytic_name = "backprop" if bug == "none" else "buggy backprop"
+
+            def check(eps: float) -> dict:
+                result = network_check(activation, loss, bug, eps)
+                return {**result, "analytic": "backprop" if bug == "none" else "buggy backprop"}
+
         elif mode == "function":
-            c1, c2 = st.columns([3, 1.2])
+            c1, eps_slot = st.columns([3, 1.2])
+            eps_help = "The finite-difference step. See the V below."
             text = state.text(
                 "expr",
                 "f(x, y, z) =",
@@ -263,14 +274,6 @@ def body() -> tuple[str, str]:
                 container=c1,
                 help=f"Use x, y, z, numbers, + - * / ** and ( ). Functions: {', '.join(FUNCTION_NAMES)}. "
                 "Constants: pi, e. Write 2*x, not 2x.",
-            )
-            eps = state.log_slider(
-                "eps",
-                "Step ε",
-                EPSILONS,
-                1e-6,
-                container=c2,
-                help="The finite-difference step. See the V below.",
             )
             s1, s2, s3 = st.columns(3)
             point = tuple(
@@ -289,34 +292,37 @@ def body() -> tuple[str, str]:
                     fallback=st.session_state.get("gradient_checking._last_valid"),
                 )
             try:
-                result = function_check(text, point, float(eps))
+                info = function_info(text, point)
             except ValueError as err:  # e.g. a derivative too large to build
                 st.error(f"**Could not differentiate f:** {err}", icon=":material/error:")
                 stop_page()
-            formula(f"f(x, y, z) = {result['latex']}", f"f(x, y, z) = {text}")
-            if result["partials"]:
+            formula(f"f(x, y, z) = {info['latex']}", f"f(x, y, z) = {text}")
+            if info["partials"]:
                 formula(
                     r",\quad ".join(
-                        rf"\frac{{\partial f}}{{\partial {v}}} = {tex}"
-                        for v, tex in result["partials"].items()
+                        rf"\frac{{\partial f}}{{\partial {v}}} = {tex}" for v, tex in info["partials"].items()
                     )
                 )
-            if not result["used"]:
+            if not info["used"]:
                 st.info(
                     "This f uses none of x, y, z: its gradient is empty, there is nothing to check.",
                     icon=":material/info:",
                 )
                 stop_page()
-            if not np.isfinite(result["report"].f_value):
+            if not np.isfinite(info["f_value"]):
                 st.warning(
                     f"f is not defined at (x, y, z) = {point} (outside its domain, or it overflows). "
                     "Move the point.",
                     icon=":material/block:",
                 )
                 stop_page()
-            analytic_name = "symbolic"
+
+            def check(eps: float) -> dict:
+                return {**function_check(text, point, eps), **info, "analytic": "symbolic"}
+
         else:
-            c1, c2, c3, c4 = (*st.columns(2), *st.columns(2))
+            c1, c2, c3, eps_slot = (*st.columns(2), *st.columns(2))
+            eps_help = None
             k = state.slider("classes", "Classes K", 2, 10, 4, container=c1)
             scale = state.log_slider(
                 "scale",
@@ -329,20 +335,35 @@ def body() -> tuple[str, str]:
             which = state.select(
                 "target", "True class", list(gc.TARGETS), "largest", format_func=_target_name, container=c3
             )
-            eps = state.log_slider("eps", "Step ε", EPSILONS, 1e-6, container=c4)
-            result = softmax_check(int(k), float(scale), which, float(eps))
             st.caption(
                 "L(z) = −log softmax(z)_c for the true class c. Its gradient is the famous p − y "
                 "(probabilities minus the one-hot target); the numeric side differentiates the "
                 "log-sum-exp loss itself."
             )
-            logit_text = ", ".join(f"{v:.3g}" for v in result["logits"])
-            st.markdown(f"Logits z = ({logit_text}); true class c = {result['target']}.")
-            analytic_name = "p − y"
+            logits = gc.softmax_ce_logits(int(k), float(scale), seed=0)
+            logit_text = ", ".join(f"{v:.3g}" for v in logits)
+            st.markdown(f"Logits z = ({logit_text}); true class c = {gc.softmax_ce_target(logits, which)}.")
 
-    # ---- verdict ---------------------------------------------------------------------------------------
+            def check(eps: float) -> dict:
+                return {**softmax_check(int(k), float(scale), which, eps), "analytic": "p − y"}
+
+    @st.fragment
+    def by_eps() -> None:
+        """The ε slider (in its place among the controls above) and everything ε changes: the verdict,
+        the bars, the table and the sweep. A step of ε reruns only this."""
+        eps = float(state.log_slider("eps", "Step ε", EPSILONS, 1e-6, help=eps_help, container=eps_slot))
+        result = check(eps)
+        _verdict(mode, bug, eps, result, bars_holder)
+
+    by_eps()
+    return mode, bug
+
+
+def _verdict(mode: str, bug: str, eps: float, result: dict, bars_holder) -> None:
+    """The verdict row, the bars (into `bars_holder`, in the stage), the table and the ε sweep."""
     report: gc.CheckReport = result["report"]
     sweep: gc.Sweep = result["sweep"]
+    analytic_name = result["analytic"]
     worst = report.worst
     kinks_hit = result.get("axis_kinks") or {}
     if kinks_hit:
@@ -405,12 +426,14 @@ def body() -> tuple[str, str]:
                     f"Planted: **{BUGS[bug].label}** — expected to break {', '.join(BUGS[bug].affects)}."
                 )
 
-    draw_chart(titled(result["bars"], "Relative error, parameter by parameter"), container=bars)
+    draw_chart(titled(result["bars"], "Relative error, parameter by parameter"), container=bars_holder)
 
-    st.markdown("### Parameter by parameter\n\n" + _table(report.rows, analytic_name))  # one element
+    # One element: the table with its heading, and the next section's heading under it.
+    st.markdown(
+        "### Parameter by parameter\n\n" + _table(report.rows, analytic_name) + "\n\n" + SWEEP_HEADING
+    )
 
     # ---- the ε sweep ---------------------------------------------------------------------------------
-    st.subheader("The role of ε: truncation against round-off")
     vcol, ecol = st.columns([3, 2], gap="large")
     with vcol:
         draw_chart(titled(result["vee"], "Norm-wise error against step ε"))
@@ -438,8 +461,6 @@ def body() -> tuple[str, str]:
                 )
             )
         st.markdown("\n\n".join(lines))
-
-    return mode, bug
 
 
 mode, bug = body()

@@ -26,10 +26,12 @@ def _bar_levels(at) -> dict[str, str]:
 
 
 def _table(at) -> str:
-    """The per-parameter table (one Markdown element with its heading above it)."""
+    """The per-parameter table (one Markdown element with its heading above it and the ε sweep's under it)."""
     heading = "### Parameter by parameter\n\n"
     text = next(m.value for m in at.markdown if m.value.startswith(heading + "| parameter |"))
-    return text.removeprefix(heading)
+    table, sweep_heading = text.removeprefix(heading).split("\n\n")
+    assert sweep_heading == "### The role of ε: truncation against round-off"
+    return table
 
 
 def _highlighted(at) -> set[str]:
@@ -213,3 +215,35 @@ def test_an_eps_step_changes_the_charts_data_not_their_specs(a, b):
         assert spec_a == spec_b, "a chart's spec changed with ε: the browser would re-embed it"
     vee_a, vee_b = before[1][1], after[1][1]
     assert vee_a != vee_b, "the V's data did not change with ε (its 'your ε' line must move)"
+
+
+def test_a_step_of_eps_reruns_only_a_nested_fragment_without_the_other_controls():
+    """ε lives in a fragment nested in the stage's: its step re-sends ε and what ε changes, not the radios,
+    selectboxes, sliders and text box above it (each re-sent unchanged element costs the browser a render)."""
+    import ast
+
+    from ui.navigation import ROOT
+
+    def widgets(node):
+        return {
+            n.args[0].value
+            for n in ast.walk(node)
+            if isinstance(n, ast.Call)
+            and isinstance(n.func, ast.Attribute)
+            and isinstance(n.func.value, ast.Name)
+            and n.func.value.id == "state"
+            and n.args
+            and isinstance(n.args[0], ast.Constant)
+        }
+
+    def is_fragment(f):
+        return any(ast.unparse(d) == "st.fragment" for d in f.decorator_list)
+
+    tree = ast.parse((ROOT / "pages" / "gradient_checking.py").read_text(encoding="utf-8"))
+    (body,) = [f for f in tree.body if isinstance(f, ast.FunctionDef) and is_fragment(f)]
+    nested = [
+        f for f in ast.walk(body) if isinstance(f, ast.FunctionDef) and f is not body and is_fragment(f)
+    ]
+    assert len(nested) == 1, "no fragment nested in the stage's for ε"
+    assert widgets(nested[0]) == {"eps"}
+    assert {"mode", "activation", "loss", "bug", "expr", "classes", "scale", "target"} <= widgets(body)
