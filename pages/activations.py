@@ -45,7 +45,7 @@ def _name(key: str) -> str:
 
 
 def analyse(key: str, half: int, param_items: tuple[tuple[str, float], ...]) -> dict:
-    """f, f′, saturated stretches, peak and the derivative check of one activation, from core."""
+    """f, f′, saturated stretches and the derivative check of one activation, from core."""
     act = ACTIVATIONS[key]
     p = dict(param_items)
     xs = np.linspace(-half, half, N_POINTS)
@@ -54,7 +54,6 @@ def analyse(key: str, half: int, param_items: tuple[tuple[str, float], ...]) -> 
         "f": act.fn(xs, **p),
         "df": act.grad(xs, **p),
         "bands": saturation_intervals(act, xs, SATURATION, **p),
-        "peak": act.peak_grad_for(**p),
         "check": activation_check(act, xs, h=H, frac=SATURATION, **p),
     }
 
@@ -109,11 +108,20 @@ def page_data(keys: tuple[str, ...], half: int, all_params: tuple) -> dict:
     return {"results": results, "slots": slots}
 
 
+@cache.data(show_spinner=False, max_entries=64)
+def peaks(keys: tuple[str, ...], all_params: tuple) -> tuple[float, ...]:
+    """Each activation's peak |f′| for its hyperparameters (from core): it does not depend on the x range."""
+    return tuple(
+        ACTIVATIONS[k].peak_grad_for(**dict(items)) for k, items in zip(keys, all_params, strict=True)
+    )
+
+
 @st.fragment
 @stop_ends_the_page("activations")
 def body():
     """Every control and everything it changes: a widget here reruns only this part of the page (not the
-    sidebar, the header, the code or the challenge below)."""
+    sidebar, the header, the code or the challenge below). The x range reruns less still: only
+    `by_range`, the part that depends on it, drawn into the slots this leaves."""
     # The activations, then one row block with the x range and each hyperparameter (st.columns would be
     # a row plus a block per column, all re-sent on every step of a slider).
     stage = stage_control()
@@ -127,17 +135,10 @@ def body():
         help="The default is the article's five. Add ELU, softplus or SiLU (swish).",
     )
     row = stage.container(horizontal=True, gap="medium")
-    half = state.slider(
-        "xmax",
-        "x range ±",
-        2,
-        20,
-        8,
-        container=row,
-        help="The plotted (and checked) interval is [−x, x]. The article plots ±5.",
-    )
+    range_slot = row.container()  # the x range slider, drawn by by_range
     follow_outside_fragment("activations.acts", tuple(keys))  # the code below shows their derivatives
     if not keys:
+        by_range((), (), range_slot, None, None, None)  # the x range stays on screen and in the link
         st.info("Pick at least one activation above.", icon=":material/touch_app:")
         stop_page()
 
@@ -148,27 +149,11 @@ def body():
             params[k][name] = state.slider(s.url, s.label, lo, hi, d, step=s.step, container=row, help=s.help)
 
     param_items = tuple(tuple(sorted(params[k].items())) for k in keys)
-    view = page_data(tuple(keys), int(half), param_items)
-    results = view["results"]
-    f_top = max(float(np.max(results[k]["f"])) for k in keys)
+    peak = dict(zip(keys, peaks(tuple(keys), param_items), strict=True))
 
     left, right = st.columns([3, 2], gap="large")
-    with left:
-        spec = charts.fill_slots(chart_template(tuple(keys)), **view["slots"])
-        draw_chart(
-            titled(spec, "Each activation f(x) and its derivative f′(x)"),
-            container=stage_chart(),
-        )
-        clipped = (
-            " The f(x) axis stops at 3: ReLU-like curves keep rising beyond it." if f_top > F_AXIS[1] else ""
-        )
-        shaded = "Shaded on f′, and in the strip below" if len(keys) == 1 else "The strip below, one row each"
-        st.caption(
-            "Hover either chart: a dashed tangent on every f and a dot on every f′ follow your pointer "
-            "(in the browser, no rerun) — the tangent's slope is the dot's height. "
-            f"{shaded}: where |f′| is under 1 % of its peak, so a gradient passing through is cut at "
-            f"least a hundredfold — the function is saturated there.{clipped}"
-        )
+    chart_slot = stage_chart(left)  # the chart, drawn by by_range
+    caption_slot = left.container()  # what the chart shows at this range, drawn by by_range
 
     with right:
         rows = []
@@ -183,8 +168,7 @@ def body():
                 else act.range_text
             )
             rows.append(
-                f"| **{act.name}** | {rng} | **{results[k]['peak']:.4g}** at {where} | "
-                f"{act.used_in.split(': ', 1)[-1]} |"
+                f"| **{act.name}** | {rng} | **{peak[k]:.4g}** at {where} | {act.used_in.split(': ', 1)[-1]} |"
             )
         table = "| | Range | Peak f′ | Used in |\n|---|---|---|---|\n" + "\n".join(rows)
         if "sigmoid" in keys:
@@ -201,6 +185,46 @@ def body():
         st.markdown(f"### At a glance\n\n{table}\n\n{note}")  # one element: they change together
 
     st.subheader("Check: analytic f′ against central differences")
+    check_slot = st.container()  # the derivative checks, drawn by by_range
+
+    by_range(tuple(keys), param_items, range_slot, chart_slot, caption_slot, check_slot)
+    return keys
+
+
+@st.fragment
+def by_range(
+    keys: tuple[str, ...], param_items: tuple, range_slot, chart_slot, caption_slot, check_slot
+) -> None:
+    """What the x range changes, in the slots `body` left for it: the x range slider, the chart with its
+    caption and the derivative checks (the grid is the plotted interval). A step of it reruns only this."""
+    half = state.slider(
+        "xmax",
+        "x range ±",
+        2,
+        20,
+        8,
+        container=range_slot,
+        help="The plotted (and checked) interval is [−x, x]. The article plots ±5.",
+    )
+    if not keys:
+        return
+    view = page_data(keys, int(half), param_items)
+    results = view["results"]
+    f_top = max(float(np.max(results[k]["f"])) for k in keys)
+
+    spec = charts.fill_slots(chart_template(keys), **view["slots"])
+    draw_chart(titled(spec, "Each activation f(x) and its derivative f′(x)"), container=chart_slot)
+    clipped = (
+        " The f(x) axis stops at 3: ReLU-like curves keep rising beyond it." if f_top > F_AXIS[1] else ""
+    )
+    shaded = "Shaded on f′, and in the strip below" if len(keys) == 1 else "The strip below, one row each"
+    caption_slot.caption(
+        "Hover either chart: a dashed tangent on every f and a dot on every f′ follow your pointer "
+        "(in the browser, no rerun) — the tangent's slope is the dot's height. "
+        f"{shaded}: where |f′| is under 1 % of its peak, so a gradient passing through is cut at "
+        f"least a hundredfold — the function is saturated there.{clipped}"
+    )
+
     lines = []
     for k in keys:  # one line per activation, all in one box: one element however many are shown
         c = results[k]["check"].worst
@@ -215,8 +239,7 @@ def body():
                 one_line=True,
             )[1]
         )
-    check_box(lines)
-    return keys
+    check_box(lines, container=check_slot)
 
 
 keys = body()

@@ -176,3 +176,15 @@ def test_empty_selection_asks_for_one():
     _set_acts(at, [])
     assert any("Pick at least one" in i.value for i in at.info)
     assert not (at.get("arrow_vega_lite_chart") + at.get("vega_lite_chart"))
+    assert "activations.xmax" in _sliders(at)  # the x range (drawn by the nested fragment) stays
+
+
+def test_alpha_changes_the_peak_table_and_the_x_range_does_not():
+    at = open_page(PAGE, {"acts": "elu", "elu_alpha": "2.5", "xmax": "2"})
+    assert_ok(at)
+    table = next(m.value for m in at.markdown if "| Range |" in m.value)
+    assert "**2.5** at x → 0⁻" in table  # the peak is over all x, not only the plotted [−2, 2]
+    at.slider(key="activations.xmax").set_value(20).run()
+    assert_ok(at)
+    assert next(m.value for m in at.markdown if "| Range |" in m.value) == table
+    assert _curves(at)["x"].max() == 20
