@@ -292,13 +292,14 @@ def body() -> None:
 
     @st.fragment
     def stack() -> None:
-        """The sizes (depth, width, σ, the clipping threshold), the presets and everything they change: a
-        size move reruns only this, not the network's kind above."""
+        """The sizes other than the depth (width, σ, the clipping threshold), the presets, and the slots
+        `by_depth` fills: a move of these reruns only this, not the network's kind above; a depth step
+        reruns only `by_depth`."""
         if any(state.get(name) != value for name, value in drawn.items()):
             st.rerun()  # a preset below set the controls above too: draw the whole page again
         # One row (one block, not a block per column): every block of this fragment is re-sent per move.
         sizes = st.container(horizontal=True, gap="small")
-        depth = state.slider("depth", "Depth L (layers)", 1, 50, 20, container=sizes)
+        depth_slot = sizes.container()  # the depth slider, drawn by by_depth
         width = state.slider("width", "Width (units per layer)", 4, 64, 32, container=sizes)
         if scheme.fixed:
             std = state.log_slider(
@@ -317,9 +318,7 @@ def body() -> None:
             if clip_on
             else None
         )
-
-        settings = (
-            int(depth),
+        rest = (
             int(width),
             activation,
             init,
@@ -328,187 +327,202 @@ def body() -> None:
             None if threshold is None else float(threshold),
             bool(batch_norm),
         )
-        r = analyse(*settings)
-        active = next((k for k, p in gf.PRESETS.items() if _settings_of(p.kwargs) == settings), None)
-        baseline = None
+        info_slot = st.container()  # the preset's explanation, once by_depth tells which preset is on
+        left, right = st.columns([3, 2], gap="large")
+        with left:
+            st.subheader("Gradient norm at every layer")
+            chart_slot = stage_chart()  # the chart and its notes, drawn by by_depth
+        # The presets sit under the chart they change (the stage above keeps the chart on the first screen).
+        presets = st.container(border=True)  # two widgets, not a button and a column per preset
+        clip_slots = None
+        if clip_on:
+            st.subheader("Gradient clipping: before and after")
+            clip_slots = st.columns([2, 3], gap="large")  # the bars and their reading, drawn by by_depth
+
+        seen: dict = {}  # the preset this run draws as on: by_depth's own reruns compare theirs with it
+        active = by_depth(rest, depth_slot, chart_slot, right, clip_slots, seen)
+        seen["active"] = active
         if active is not None:
             preset = gf.PRESETS[active]
-            if preset.role == "remedy" and preset.baseline:
-                baseline = analyse(*_settings_of(gf.PRESETS[preset.baseline].kwargs))
             icon = ":material/warning:" if preset.role == "problem" else ":material/healing:"
-            st.info(f"**{preset.label}.** {preset.explanation}", icon=icon)
-
-        view = views(settings, active)
-        left, right = st.columns([3, 2], gap="large")
-        # The presets sit under the chart they change (the stage above keeps the chart on the first screen).
-        with st.container(border=True):  # two widgets, not a button and a column per preset
+            info_slot.info(f"**{preset.label}.** {preset.explanation}", icon=icon)
+        with presets:
             _preset_row(
                 "Problem", PROBLEMS, active, "Settings that show the problem: one click sets every control."
             )
             _preset_row(
                 "Remedy", REMEDIES, active, "A fix from the article's FAQ, applied to the problem it solves."
             )
-        with left:
-            st.subheader("Gradient norm at every layer")
-            draw_chart(
-                titled(view["norms"], "Gradient norm per layer (log scale)"),
-                container=stage_chart(),
-            )
-            # The chart's explanation and the notes that apply: one element
-            notes = [
-                "Going down one layer multiplies the gradient by that layer's Jacobian J_k = diag(f′(z_k))·W_kᵀ, so the "
-                "gradient reaching layer l is a product of L − l such factors and changes geometrically with depth — "
-                "a straight line on this log axis. For the sigmoid f′ ≤ ¼, so unless ‖W_k‖ > 4 every factor shrinks it "
-                "(the dashed bound), while large weights with a slope-1 activation make every factor exceed one and the "
-                "gradient explodes."
-            ]
-            if view["dropped"]:
-                notes.append(
-                    "Not drawn on the log axis (exactly zero or overflowed): "
-                    + ", ".join(view["dropped"])
-                    + "."
-                )
-            if activation != "sigmoid" and not residual:
-                notes.append(
-                    f"The analytic bound is drawn for the sigmoid; for {ACTIVATIONS[activation].name} "
-                    f"max|f′| = {r['peak']:.3g}, so it is no tighter than the product of the weight norms."
-                )
-            if residual:
-                notes.append(
-                    "With residual connections J_k = I + diag(f′)·W_kᵀ: the product no longer has to shrink, "
-                    "and the bound for plain stacks does not apply."
-                )
-            if batch_norm:
-                notes.append(
-                    "With batch normalization each layer's pre-activations have mean 0 and variance 1 over the "
-                    "batch (then γ, β): the sigmoid works in its steep middle, and the backward pass through "
-                    "1/√(σ² + ε) divides out the small weights' scale — the bound for plain stacks does not apply."
-                )
-            st.caption("\n\n".join(notes))
-
-        with right:
-            # The heading and the verdict are one element; the numbers follow, two a row (a block a row,
-            # not one per column)
-            heading = "### What reaches the first layer\n\n"
-            att = r["attenuation"]
-            if not r["finite"]:
-                st.markdown(heading)
-                st.error(
-                    "The numbers overflowed float64: this stack explodes beyond 1e308.",
-                    icon=":material/error:",
-                )
-            elif att < 1e-3:
-                st.markdown(
-                    heading
-                    + f":red[**Vanishing.**] The first layer gets {fmt(att, 3)} × the output's gradient: "
-                    "its weights barely move."
-                )
-            elif att > 1e3:
-                st.markdown(
-                    heading
-                    + f":red[**Exploding.**] The first layer gets {fmt(att, 3)} × the output's gradient: "
-                    "one step can throw the weights far away."
-                )
-            else:
-                st.markdown(
-                    heading
-                    + ":green[**Healthy.**] The gradient stays within three orders of magnitude across the stack."
-                )
-            metrics = st.container(horizontal=True, gap="small", wrap=False)
-            metrics.metric("‖∂L/∂h₀‖ (network input)", fmt(float(r["input"][0]), 4))
-            metrics.metric("‖∂L/∂h_L‖ (output)", fmt(float(r["input"][-1]), 4))
-            metrics = st.container(horizontal=True, gap="small", wrap=False)
-            delta = None
-            if baseline is not None and active != "clipping":
-                delta = (
-                    f"{'up' if r['attenuation'] > baseline['attenuation'] else 'down'} from "
-                    f"{fmt(baseline['attenuation'], 3)}"
-                )
-            metrics.metric(
-                "ratio first / last",
-                fmt(r["attenuation"], 4),
-                delta=delta,
-                delta_color="off",
-                help="‖∂L/∂h₀‖ / ‖∂L/∂h_L‖. ≪ 1: vanishing; ≫ 1: exploding; ≈ 1: healthy.",
-            )
-            if clip_on:  # the norm after clipping under the norm before
-                metrics = metrics.container(gap="small")
-            metrics.metric(
-                "global norm ‖∂L/∂W‖",
-                fmt(r["before"], 4),
-                help="√(Σ_l ‖∂L/∂W_l‖²) before any clipping: the size of one full update direction.",
-            )
-            if clip_on:
-                after_delta = None
-                if baseline is not None and active == "clipping":
-                    after_delta = f"down from {fmt(baseline['before'], 3)}"
-                metrics.metric(
-                    "global norm after clipping",
-                    fmt(r["after"], 4),
-                    delta=after_delta,
-                    delta_color="off",
-                )
-
-            report = r["check"]
-            if report is not None:
-                chk = report.rows[0]
-                layer, (i, j) = int(chk.group[1:]), parse_param_name(chk.name)[1]
-                note = (
-                    f"Perturbing W_{layer}[{i},{j}] by ±{report.h:.0e} and rerunning the whole forward pass "
-                    "(no backprop involved); the step is picked from the differences alone."
-                )
-                if report.skipped:
-                    note += (
-                        f" Layers 1–{layer - 1} were skipped: their gradients (max |∂L/∂W₁| = "
-                        f"{report.skipped_max:.1e}) are below the round-off of the loss itself "
-                        f"(≈ {report.roundoff:.0e} per difference) — finite differences cannot measure a gradient "
-                        "that has vanished, backprop can."
-                    )
-                if not report.reliable and chk.rel_error >= 1e-7:
-                    note += (
-                        f" Here the numeric estimate is itself uncertain (≈ ±{report.spread:.0e} relative, from how it "
-                        "changes with h): the loss varies too wildly at this scale (a chaotic, exploding regime) for "
-                        "finite differences to judge backprop."
-                    )
-                check_badge(
-                    f"Backprop vs central differences: ∂L/∂W_{layer}[{i},{j}]",
-                    chk.analytic,
-                    chk.numeric,
-                    chk.rel_error,
-                    a_name="backprop",
-                    b_name="(L(W+h) − L(W−h))/2h",
-                    note=f"{note} {thresholds_caption()}",
-                )
-
-        # ---- clipping -------------------------------------------------------------------------------------
-        if clip_on:
-            st.subheader("Gradient clipping: before and after")
-            b1, b2 = st.columns([2, 3], gap="large")
-            with b1:
-                draw_chart(
-                    titled(view["clip"], "Gradient norms before and after clipping"),
-                )
-            with b2:
-                if r["scale"] < 1.0:
-                    st.markdown(
-                        f"All weight gradients were multiplied by **{fmt(r['scale'], 3)}** = c / ‖g‖, so the "
-                        f"global norm went from `{fmt(r['before'])}` to `{fmt(r['after'])}`."
-                    )
-                else:
-                    st.markdown(
-                        f"The global norm `{fmt(r['before'])}` is already below c = {threshold:g}: "
-                        "clipping leaves the gradients unchanged."
-                    )
-                st.caption(
-                    "Clipping rescales every layer's gradient by the same factor: the direction and the "
-                    "layer-to-layer ratios stay (the green line is parallel to the red one), only the size of the "
-                    "step is capped. It tames exploding updates; it cannot revive a vanished gradient."
-                )
-        elif active == "exploding":
+        if not clip_on and active == "exploding":
             st.caption("Try the **gradient clipping** remedy to cap this enormous update.")
 
     with stage:
         stack()
+
+
+@st.fragment
+def by_depth(rest: tuple, depth_slot, chart_slot, readout_slot, clip_slots, seen: dict) -> str | None:
+    """What the depth changes, in the slots `stack` left for it: the depth slider, the chart and its notes,
+    the readouts and the check, the clipping bars. A depth step reruns only this (the width, the presets,
+    the headings stay). Returns the preset whose settings are on (None if none)."""
+    depth = state.slider("depth", "Depth L (layers)", 1, 50, 20, container=depth_slot)
+    settings = (int(depth), *rest)
+    width, activation, init, std, residual, threshold, batch_norm = rest
+    clip_on = threshold is not None
+    r = analyse(*settings)
+    active = next((k for k, p in gf.PRESETS.items() if _settings_of(p.kwargs) == settings), None)
+    if "active" in seen and seen["active"] != active:
+        st.rerun()  # this step turned a preset on or off: its explanation and the preset rows change too
+    baseline = None
+    if active is not None:
+        preset = gf.PRESETS[active]
+        if preset.role == "remedy" and preset.baseline:
+            baseline = analyse(*_settings_of(gf.PRESETS[preset.baseline].kwargs))
+
+    view = views(settings, active)
+    with chart_slot:
+        draw_chart(titled(view["norms"], "Gradient norm per layer (log scale)"))
+        # The chart's explanation and the notes that apply: one element
+        notes = [
+            "Going down one layer multiplies the gradient by that layer's Jacobian J_k = diag(f′(z_k))·W_kᵀ, so the "
+            "gradient reaching layer l is a product of L − l such factors and changes geometrically with depth — "
+            "a straight line on this log axis. For the sigmoid f′ ≤ ¼, so unless ‖W_k‖ > 4 every factor shrinks it "
+            "(the dashed bound), while large weights with a slope-1 activation make every factor exceed one and the "
+            "gradient explodes."
+        ]
+        if view["dropped"]:
+            notes.append(
+                "Not drawn on the log axis (exactly zero or overflowed): " + ", ".join(view["dropped"]) + "."
+            )
+        if activation != "sigmoid" and not residual:
+            notes.append(
+                f"The analytic bound is drawn for the sigmoid; for {ACTIVATIONS[activation].name} "
+                f"max|f′| = {r['peak']:.3g}, so it is no tighter than the product of the weight norms."
+            )
+        if residual:
+            notes.append(
+                "With residual connections J_k = I + diag(f′)·W_kᵀ: the product no longer has to shrink, "
+                "and the bound for plain stacks does not apply."
+            )
+        if batch_norm:
+            notes.append(
+                "With batch normalization each layer's pre-activations have mean 0 and variance 1 over the "
+                "batch (then γ, β): the sigmoid works in its steep middle, and the backward pass through "
+                "1/√(σ² + ε) divides out the small weights' scale — the bound for plain stacks does not apply."
+            )
+        st.caption("\n\n".join(notes))
+    with readout_slot:
+        # The heading and the verdict are one element; the numbers follow, two a row (a block a row,
+        # not one per column)
+        heading = "### What reaches the first layer\n\n"
+        att = r["attenuation"]
+        if not r["finite"]:
+            st.markdown(heading)
+            st.error(
+                "The numbers overflowed float64: this stack explodes beyond 1e308.",
+                icon=":material/error:",
+            )
+        elif att < 1e-3:
+            st.markdown(
+                heading + f":red[**Vanishing.**] The first layer gets {fmt(att, 3)} × the output's gradient: "
+                "its weights barely move."
+            )
+        elif att > 1e3:
+            st.markdown(
+                heading + f":red[**Exploding.**] The first layer gets {fmt(att, 3)} × the output's gradient: "
+                "one step can throw the weights far away."
+            )
+        else:
+            st.markdown(
+                heading
+                + ":green[**Healthy.**] The gradient stays within three orders of magnitude across the stack."
+            )
+        metrics = st.container(horizontal=True, gap="small", wrap=False)
+        metrics.metric("‖∂L/∂h₀‖ (network input)", fmt(float(r["input"][0]), 4))
+        metrics.metric("‖∂L/∂h_L‖ (output)", fmt(float(r["input"][-1]), 4))
+        metrics = st.container(horizontal=True, gap="small", wrap=False)
+        delta = None
+        if baseline is not None and active != "clipping":
+            delta = (
+                f"{'up' if r['attenuation'] > baseline['attenuation'] else 'down'} from "
+                f"{fmt(baseline['attenuation'], 3)}"
+            )
+        metrics.metric(
+            "ratio first / last",
+            fmt(r["attenuation"], 4),
+            delta=delta,
+            delta_color="off",
+            help="‖∂L/∂h₀‖ / ‖∂L/∂h_L‖. ≪ 1: vanishing; ≫ 1: exploding; ≈ 1: healthy.",
+        )
+        if clip_on:  # the norm after clipping under the norm before
+            metrics = metrics.container(gap="small")
+        metrics.metric(
+            "global norm ‖∂L/∂W‖",
+            fmt(r["before"], 4),
+            help="√(Σ_l ‖∂L/∂W_l‖²) before any clipping: the size of one full update direction.",
+        )
+        if clip_on:
+            after_delta = None
+            if baseline is not None and active == "clipping":
+                after_delta = f"down from {fmt(baseline['before'], 3)}"
+            metrics.metric(
+                "global norm after clipping",
+                fmt(r["after"], 4),
+                delta=after_delta,
+                delta_color="off",
+            )
+
+        report = r["check"]
+        if report is not None:
+            chk = report.rows[0]
+            layer, (i, j) = int(chk.group[1:]), parse_param_name(chk.name)[1]
+            note = (
+                f"Perturbing W_{layer}[{i},{j}] by ±{report.h:.0e} and rerunning the whole forward pass "
+                "(no backprop involved); the step is picked from the differences alone."
+            )
+            if report.skipped:
+                note += (
+                    f" Layers 1–{layer - 1} were skipped: their gradients (max |∂L/∂W₁| = "
+                    f"{report.skipped_max:.1e}) are below the round-off of the loss itself "
+                    f"(≈ {report.roundoff:.0e} per difference) — finite differences cannot measure a gradient "
+                    "that has vanished, backprop can."
+                )
+            if not report.reliable and chk.rel_error >= 1e-7:
+                note += (
+                    f" Here the numeric estimate is itself uncertain (≈ ±{report.spread:.0e} relative, from how it "
+                    "changes with h): the loss varies too wildly at this scale (a chaotic, exploding regime) for "
+                    "finite differences to judge backprop."
+                )
+            check_badge(
+                f"Backprop vs central differences: ∂L/∂W_{layer}[{i},{j}]",
+                chk.analytic,
+                chk.numeric,
+                chk.rel_error,
+                a_name="backprop",
+                b_name="(L(W+h) − L(W−h))/2h",
+                note=f"{note} {thresholds_caption()}",
+            )
+
+    if clip_slots is not None:  # the bars and their reading, under the heading `stack` drew
+        b1, b2 = clip_slots
+        draw_chart(titled(view["clip"], "Gradient norms before and after clipping"), container=b1)
+        with b2:
+            if r["scale"] < 1.0:
+                st.markdown(
+                    f"All weight gradients were multiplied by **{fmt(r['scale'], 3)}** = c / ‖g‖, so the "
+                    f"global norm went from `{fmt(r['before'])}` to `{fmt(r['after'])}`."
+                )
+            else:
+                st.markdown(
+                    f"The global norm `{fmt(r['before'])}` is already below c = {threshold:g}: "
+                    "clipping leaves the gradients unchanged."
+                )
+            st.caption(
+                "Clipping rescales every layer's gradient by the same factor: the direction and the "
+                "layer-to-layer ratios stay (the green line is parallel to the red one), only the size of the "
+                "step is capped. It tames exploding updates; it cannot revive a vanished gradient."
+            )
+    return active
 
 
 body()

@@ -25,7 +25,11 @@ MAIN_SLIDER = {
     "activations": "xmax",
 }
 # page -> (a slider, the nested fragment that draws it): a step of it reruns only that inner part
-NESTED = {"derivatives": ("h", "by_step"), "activations": ("xmax", "by_range")}
+NESTED = {
+    "derivatives": ("h", "by_step"),
+    "activations": ("xmax", "by_range"),
+    "vanishing_gradients": ("depth", "by_depth"),
+}
 WIDGETS = {"slider", "log_slider", "number", "select", "multiselect", "toggle", "text"}  # ui.state.UrlState's
 
 

@@ -151,3 +151,36 @@ def test_the_preset_rows_show_which_preset_is_on_and_clicking_it_again_changes_n
     assert at.button_group(key=f"{K}presets_remedy").value == "relu", "its settings are still on"
     at.slider(key=f"{K}depth").set_value(depth + 1).run()
     assert at.button_group(key=f"{K}presets_remedy").value is None, "settings of no preset: none selected"
+
+
+def test_a_depth_step_reruns_only_what_the_depth_changes():
+    """`by_depth` (the fragment a depth step reruns) draws the depth slider and what it changes, not the
+    other sizes, the headings or the preset rows: those are re-sent only when they can change."""
+    import ast
+
+    from ui.navigation import ROOT
+
+    tree = ast.parse((ROOT / "pages" / "vanishing_gradients.py").read_text(encoding="utf-8"))
+    inner = next(f for f in tree.body if isinstance(f, ast.FunctionDef) and f.name == "by_depth")
+    calls = [n.func for n in ast.walk(inner) if isinstance(n, ast.Call)]
+    names = {f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "") for f in calls}
+    widgets = [
+        n.args[0].value
+        for n in ast.walk(inner)
+        if isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Attribute)
+        and n.func.attr in ("slider", "log_slider")
+    ]
+    assert widgets == ["depth"]
+    assert not names & {"subheader", "pills", "_preset_row", "latex", "columns", "info"}, names
+
+
+def test_depth_changes_what_reaches_the_first_layer():
+    at = open_page(PAGE)
+    before = (_metric(at, "ratio"), badges(at))
+    at.slider(key=f"{K}depth").set_value(5).run()
+    assert_ok(at)
+    assert _metric(at, "ratio") > before[0] * 1e3, "fewer sigmoid layers: more reaches the first one"
+    layers = [r["layer"] for r in _chart_rows(at) if r.get("series", "") == "‖∂L/∂h_l‖ (layer output)"]
+    assert sorted(layers) == list(range(6))
+    assert at.query_params["depth"] in ("5", ["5"])
