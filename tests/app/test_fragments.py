@@ -25,7 +25,7 @@ MAIN_SLIDER = {
     "activations": "xmax",
 }
 # page -> (a slider, the nested fragment that draws it): a step of it reruns only that inner part
-NESTED = {"derivatives": ("h", "by_step")}
+NESTED = {"derivatives": ("h", "by_step"), "jacobians": ("m", "by_m")}
 WIDGETS = {"slider", "log_slider", "number", "select", "multiselect", "toggle", "text"}  # ui.state.UrlState's
 
 
