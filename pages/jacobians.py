@@ -171,11 +171,12 @@ st.header("1 · A linear layer: J = W", divider="gray")
 
 @st.fragment
 def linear_stage() -> None:
-    """Section 1: its controls and everything they change (a move reruns only this)."""
+    """Section 1: its controls and everything they change (a move reruns only this). The main slider m
+    reruns less still: only `by_m`, which draws it and what it changes into the slots this leaves."""
     # One row of four sliders: a horizontal container (one block), not four columns (five).
     with stage_control():
         row = st.container(horizontal=True)
-    m = state.slider("m", "Outputs m", 1, MAX_SIZE, 3, container=row, help="Rows of W: y has m entries.")
+    m_slot = row.container()  # the m slider, drawn by by_m
     n = state.slider("n", "Inputs n", 1, MAX_SIZE, 4, container=row, help="Columns of W: x has n entries.")
     seed = state.slider(
         "seed",
@@ -195,14 +196,22 @@ def linear_stage() -> None:
         container=row,
         help="dx = randn(n) · ε (the article uses ε = 0.001).",
     )
-    lin = linear_case(int(m), int(n), int(seed), float(eps))
     # The chart and its check | the explanation and the table. Columns, not a horizontal container: they
     # stack on a phone, where a horizontal row would squeeze the chart over the text. The chart's box holds
     # the check too, and the heatmap's static heading and caption ride in the right-hand markdown.
     left, right = st.columns([1, 1], gap="large")
-    left = stage_chart(left)
+    by_m(int(n), int(seed), float(eps), m_slot, stage_chart(left), right)
+
+
+@st.fragment
+def by_m(n: int, seed: int, eps: float, m_slot, left, right) -> None:
+    """What the number of outputs m changes, in the slots `linear_stage` left for it: the m slider, the
+    heatmap of W with its check, and the explanation with its table. A step of m reruns only this, not the
+    other three sliders and the columns."""
+    m = state.slider("m", "Outputs m", 1, MAX_SIZE, 3, container=m_slot, help="Rows of W: y has m entries.")
+    lin = linear_case(int(m), n, seed, eps)
     spec = charts.fill_slots(
-        heatmap("∂yᵢ/∂xⱼ", "input j", "output i", charts.heatmap_cell(int(n))), cells=lin["cells"]
+        heatmap("∂yᵢ/∂xⱼ", "input j", "output i", charts.heatmap_cell(n)), cells=lin["cells"]
     )
     draw_chart(titled(spec, "J = W"), width="content", container=left)
     (i, j), a, b = _worst_entry(lin["J"], lin["numeric"])

@@ -29,6 +29,7 @@ NESTED = {
     "derivatives": ("h", "by_step"),
     "activations": ("xmax", "by_range"),
     "vanishing_gradients": ("depth", "by_depth"),
+    "jacobians": ("m", "by_m"),
 }
 WIDGETS = {"slider", "log_slider", "number", "select", "multiselect", "toggle", "text"}  # ui.state.UrlState's
 

@@ -94,6 +94,23 @@ def test_linear_badge_green(m, n, seed, eps):
     assert _badge(at, "W vs a numeric Jacobian") == "green"
 
 
+def test_m_drawn_first_in_its_row_and_both_fragments_keep_each_others_values():
+    """m is drawn by a fragment nested in section 1's (its slot leads the row of sliders): a step of m
+    redraws the heatmap, the check and the table with the other sliders' values, and a step of n keeps m."""
+    at = open_page(PAGE, {"n": "5", "seed": "7"})
+    assert [s.key for s in at.slider][:3] == ["jacobians.m", "jacobians.n", "jacobians.seed"]
+    at.slider(key="jacobians.m").set_value(6).run()
+    assert_ok(at)
+    assert "Jacobian J: shape `(6, 5)`" in _markdown(at)
+    assert 30 in [t.num_rows for t in _chart_tables(at)]
+    assert _badge(at, "W vs a numeric Jacobian") == "green"
+    at.slider(key="jacobians.n").set_value(2).run()
+    assert_ok(at)
+    assert at.slider(key="jacobians.m").value == 6
+    assert at.slider(key="jacobians.seed").value == 7
+    assert "Jacobian J: shape `(6, 2)`" in _markdown(at)
+
+
 SETTINGS = [  # (logits, temperature, seed of v)
     ((2.0, 1.0, 0.1), 1.0, 0),
     ((2.0, 1.0, 0.1), 0.3, 5),
