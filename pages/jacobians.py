@@ -234,7 +234,7 @@ def by_m(n: int, seed: int, eps: float, m_slot, left, right) -> None:
     )
     right.markdown(  # one element, not five: they change together or not at all
         "**J = ∂y/∂x = W** (row i = output yᵢ, column j = input xⱼ). For y = Wx + b, output i changes "
-        "by W[i, j] per unit of input j: the Jacobian *is* W, whatever x is. Red is positive, blue "
+        "by W[i, j] per unit of input j: the Jacobian *is* W, whatever x is. Orange is positive, blue "
         "negative.\n\n"
         f"Input x: shape `{lin['x'].shape}` · Output y: shape `{lin['y'].shape}` · "
         f"Jacobian J: shape `{lin['J'].shape}`\n\n{table}\n\n"
