@@ -459,8 +459,10 @@ def path_layers(
     return alt.layer(*layers)
 
 
-def heatmap_cell(n_columns: int, cell: int = 58, max_width: int = 340) -> int:
-    """The width of a matrix cell in px: `cell`, narrower if `n_columns` of them would exceed `max_width`."""
+def heatmap_cell(n_columns: int, cell: int = 58, max_width: int = 256) -> int:
+    """The width of a matrix cell in px: `cell`, narrower if `n_columns` of them would exceed `max_width`
+    (256: with the row axis and the legend, 8 columns still fit a phone's 360 px and the left column of a
+    1280 px screen)."""
     return max(24, min(cell, max_width // max(n_columns, 1)))
 
 
@@ -505,6 +507,7 @@ def matrix_heatmap(
     negative: the palette's signs); labels turn white on dark cells, each on a halo of the opposite colour.
     """
     first = f"data('{data}')[0]"
+    row_px = max(round(cell * 0.62), 24)  # every row keeps its axis label
     base = alt.Chart(alt.NamedData(name=data)).encode(
         x=alt.X("j:O", title=x_title, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("i:O", title=y_title),
@@ -525,21 +528,22 @@ def matrix_heatmap(
             ),
             legend=alt.Legend(
                 gradientLength=alt.ExprRef(
-                    expr=f"length(data('{data}')) ? max(80, {cell * 0.62} * {first}.rows - 10) : 80"
+                    expr=f"length(data('{data}')) ? max(80, {row_px} * {first}.rows - 10) : 80"
                 ),
                 format=".2~g",
             ),
         )
     )
     fmt = label_format if cell >= 52 else ".2f"
+    size = 14 if cell >= 44 else 12  # "−1.23" fits a narrow cell
     inks = [palette.TEXT["light"], palette.TEXT["dark"]]
     ink = alt.Scale(domain=inks, range=inks)  # the colour named in the row (a lookup, not an expression)
-    halo = base.mark_text(fontSize=14, strokeWidth=3, strokeJoin="round", opacity=0.85).encode(
+    halo = base.mark_text(fontSize=size, strokeWidth=3, strokeJoin="round", opacity=0.85).encode(
         text=alt.Text("v:Q", format=fmt),
         stroke=alt.Stroke("halo:N", scale=ink, legend=None),
         color=alt.Color("halo:N", scale=ink, legend=None),
     )
-    text = base.mark_text(fontSize=14).encode(
+    text = base.mark_text(fontSize=size).encode(
         text=alt.Text("v:Q", format=fmt), color=alt.Color("ink:N", scale=ink, legend=None)
     )
-    return alt.layer(cells, halo, text).properties(width=alt.Step(cell), height=alt.Step(cell * 0.62))
+    return alt.layer(cells, halo, text).properties(width=alt.Step(cell), height=alt.Step(row_px))
