@@ -55,7 +55,7 @@ def _vector(values: np.ndarray, digits: int = 3) -> str:
 @cache.data(show_spinner=False, max_entries=32)
 def heatmap(value: str, x_title: str, y_title: str, cell: int) -> dict:
     """A matrix heatmap as a Vega-Lite template, the same for every matrix whose cells are `cell` px wide
-    (`charts.heatmap_cell`: 58 up to 4 columns), so a step of a slider only refills its cells."""
+    (`charts.heatmap_cell`: 51 px up to 5 columns), so a step of a slider only refills its cells."""
     return charts.vega_spec(
         charts.matrix_heatmap("cells", value=value, x_title=x_title, y_title=y_title, cell=cell)
     )

@@ -91,7 +91,7 @@ def test_heatmap_rows_precompute_the_colour_range_and_the_label_inks():
 def test_the_heatmap_template_does_not_depend_on_the_matrix():
     spec = charts.vega_spec(charts.matrix_heatmap("cells", value="J", cell=charts.heatmap_cell(4)))
     assert "datasets" not in spec and "datum" not in json.dumps(spec)
-    assert charts.heatmap_cell(3) == charts.heatmap_cell(4) == 58 and charts.heatmap_cell(8) < 58
+    assert charts.heatmap_cell(3) == charts.heatmap_cell(5) == 51 and charts.heatmap_cell(8) < 51
     # 8 columns, the row axis (~40 px) and the legend (~60 px) fit a phone's 360 px
     assert 8 * charts.heatmap_cell(8) + 100 <= 360
 

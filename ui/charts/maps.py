@@ -459,10 +459,10 @@ def path_layers(
     return alt.layer(*layers)
 
 
-def heatmap_cell(n_columns: int, cell: int = 58, max_width: int = 256) -> int:
+def heatmap_cell(n_columns: int, cell: int = 51, max_width: int = 256) -> int:
     """The width of a matrix cell in px: `cell`, narrower if `n_columns` of them would exceed `max_width`
     (256: with the row axis and the legend, 8 columns still fit a phone's 360 px and the left column of a
-    1280 px screen)."""
+    1280 px screen). The same 51 px up to 5 columns, so a slider that stays there updates the chart in place."""
     return max(24, min(cell, max_width // max(n_columns, 1)))
 
 
@@ -496,7 +496,7 @@ def matrix_heatmap(
     value: str = "value",
     x_title: str = "column j",
     y_title: str = "row i",
-    cell: int = 58,
+    cell: int = 51,
     label_format: str = ".3f",
 ) -> alt.LayerChart:
     """A small matrix (e.g. a Jacobian) as cells of a fixed size, each labelled with its value: a template
@@ -534,7 +534,7 @@ def matrix_heatmap(
             ),
         )
     )
-    fmt = label_format if cell >= 52 else ".2f"
+    fmt = label_format if cell >= 50 else ".2f"
     size = 14 if cell >= 44 else 12  # "−1.23" fits a narrow cell
     inks = [palette.TEXT["light"], palette.TEXT["dark"]]
     ink = alt.Scale(domain=inks, range=inks)  # the colour named in the row (a lookup, not an expression)
