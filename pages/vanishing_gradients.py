@@ -290,11 +290,11 @@ def body() -> None:
         "clip": clip_on,
     }
 
-    @st.fragment
     def stack() -> None:
         """The sizes other than the depth (width, σ, the clipping threshold), the presets, and the slots
-        `by_depth` fills: a move of these reruns only this, not the network's kind above; a depth step
-        reruns only `by_depth`."""
+        `by_depth` fills; a depth step reruns only `by_depth`. (Not a fragment of its own: Streamlit 1.67
+        refuses a fragment nested two deep that writes into its parent's containers when the outermost one
+        reruns, "did not write to that container during the last full app run".)"""
         if any(state.get(name) != value for name, value in drawn.items()):
             st.rerun()  # a preset below set the controls above too: draw the whole page again
         # One row (one block, not a block per column): every block of this fragment is re-sent per move.
