@@ -52,3 +52,51 @@ def test_a_stop_inside_the_stage_ends_the_whole_page_and_a_fix_brings_it_back(pa
     page.locator(CODE).first.wait_for(timeout=30_000)
     assert page.get_by_text("is not defined at").count() == 0
     assert page.locator("[data-testid=stException]").count() == 0
+
+
+NOT_CHALLENGE = ":not([class*=st-key-challenge_panel] *)"  # the page's own controls, not its challenge's
+NESTED_PAGES = ["derivatives", "activations", "jacobians", "gradient_checking", "vanishing_gradients"]
+
+
+def _exception(pg) -> str | None:
+    shown = pg.locator("[data-testid=stException]")
+    return shown.first.inner_text()[:300] if shown.count() else None
+
+
+@pytest.mark.parametrize("name", NESTED_PAGES)
+def test_every_control_of_a_page_with_a_nested_fragment_redraws_without_an_error(page, server, name):
+    """A fragment nested in the stage's draws into containers the stage makes. Streamlit refuses such a
+    write in some shapes (two levels deep, when the outermost fragment reruns: "did not write to that
+    container during the last full app run"), and AppTest never reruns a fragment alone: so every
+    selectbox, radio and slider of the page (not of its challenge) is changed once, in a real browser, and no error may show."""
+    page.goto(f"{server}/{name}")
+    wait_ready(page)
+    changed = 0
+    radios = page.locator(f"[data-testid=stMain] [data-testid=stRadio]{NOT_CHALLENGE}")
+    for i in range(radios.count()):
+        options = radios.nth(i).locator("label")
+        if options.count() > 1:
+            options.nth(1).click()
+            wait_ready(page)
+            changed += 1
+            assert _exception(page) is None, f"radio {i}: {_exception(page)}"
+    selects = page.locator(f"[data-testid=stMain] [data-testid=stSelectbox]{NOT_CHALLENGE}")
+    for i in range(selects.count()):
+        selects.nth(i).click()
+        options = page.get_by_role("option")
+        options.first.wait_for(timeout=10_000)
+        if options.count() > 1:
+            options.nth(1).click()
+            wait_ready(page)
+            changed += 1
+        else:
+            page.keyboard.press("Escape")
+        assert _exception(page) is None, f"selectbox {i}: {_exception(page)}"
+    sliders = page.locator(f"[data-testid=stMain] [data-testid=stSlider]{NOT_CHALLENGE} input[type=range]")
+    for i in range(sliders.count()):
+        sliders.nth(i).focus()
+        page.keyboard.press("ArrowLeft")
+        wait_ready(page)
+        changed += 1
+        assert _exception(page) is None, f"slider {i}: {_exception(page)}"
+    assert changed >= 2
