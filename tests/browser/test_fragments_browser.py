@@ -9,6 +9,7 @@ import re
 from urllib.parse import quote
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.conftest import SHOTS, wait_ready
 
@@ -68,7 +69,7 @@ def test_every_control_of_a_page_with_a_nested_fragment_redraws_without_an_error
     """A fragment nested in the stage's draws into containers the stage makes. Streamlit refuses such a
     write in some shapes (two levels deep, when the outermost fragment reruns: "did not write to that
     container during the last full app run"), and AppTest never reruns a fragment alone: so every
-    selectbox, radio and slider of the page (not of its challenge) is changed once, in a real browser, and no error may show."""
+    selectbox, radio, button group and slider of the page (not of its challenge) is changed once, in a real browser, and no error may show."""
     page.goto(f"{server}/{name}")
     wait_ready(page)
     changed = 0
@@ -80,11 +81,25 @@ def test_every_control_of_a_page_with_a_nested_fragment_redraws_without_an_error
             wait_ready(page)
             changed += 1
             assert _exception(page) is None, f"radio {i}: {_exception(page)}"
+    groups = page.locator(f"[data-testid=stMain] [data-testid=stButtonGroup]{NOT_CHALLENGE}")
+    for i in range(groups.count()):
+        buttons = groups.nth(i).locator("button")
+        if buttons.count() > 1:
+            buttons.nth(1).click()
+            wait_ready(page)
+            changed += 1
+            assert _exception(page) is None, f"button group {i}: {_exception(page)}"
     selects = page.locator(f"[data-testid=stMain] [data-testid=stSelectbox]{NOT_CHALLENGE}")
     for i in range(selects.count()):
-        selects.nth(i).click()
         options = page.get_by_role("option")
-        options.first.wait_for(timeout=10_000)
+        for _ in range(3):  # a click during a rerun's last redraw can be lost: try again
+            selects.nth(i).click()
+            try:
+                options.first.wait_for(timeout=4_000)
+                break
+            except PlaywrightTimeout:
+                page.keyboard.press("Escape")
+                wait_ready(page)
         if options.count() > 1:
             options.nth(1).click()
             wait_ready(page)
