@@ -65,6 +65,26 @@ traces; each figure a median of 10 presses, run-to-run noise ~±10 %):
   component: 24-30 ms, 0.54-0.65x the floor. So a stage drawn as one component from one payload (as the replay
   player already is) is the way under 1.5x, not further cuts of Streamlit elements.
 
+Element by element (2026-12-02 10:30-11:00 UTC, variants of the floor app with 10 or 30 extra elements,
+medians of 12 presses; a React DevTools hook counted the commits): a step makes ~3 commits that re-render
+every element of the page (script started, its deltas, script finished). Each element then costs, per step:
+- outside the fragment that reruns: Markdown (with or without KaTeX), page links, charts ~0 (memoised);
+  st.subheader ~0.8 ms, an expander ~0.7, a popover ~0.6, a block of st.columns ~0.14;
+- re-sent by the fragment but unchanged: a Vega-Lite chart ~5.5 ms, a heading ~1.1, a metric ~0.8, a
+  selectbox or slider ~0.7, Markdown ~0.2;
+- re-sent and changed: Markdown 1.6-3.5 ms (six check boxes as six elements +21 ms, the same text as ONE
+  element +2 ms: the price is per element, not per character), a metric ~0.9, a bordered container ~1.7;
+- the server's part of a step is small: 9 ms of script time per step on Derivatives, 15 on Gradients
+  (py-spy at 500 Hz); the rest of a step is the browser's.
+So a slider that changes little reruns a fragment nested in its stage's (Derivatives' h, Gradient
+checking's ε, Activations' x range, Vanishing gradients' depth, Jacobians' m): it re-sends its own
+outputs only, not the stage's other controls, headings and unchanged charts.
+What that cannot reach (Gradients, the worst page): its stage with only its sliders steps in 46-48 ms
+(1.0-1.3x the floor); with its four charts drawn by four trivial components and no metrics, checks or
+formulas, in 65-67 ms (1.7-1.9x); with the charts as components and the rest as now, 81-89 ms. Gradients,
+Backprop (Hidden units changes everything it shows) and the Playground need their whole stage drawn as
+one component to get under 1.5x.
+
 slider steps measured on 2026-12-02 (09:07 UTC, after the session that drew charts through
 ui.layout.draw_chart and cut Playground's server time per move; quiet machine):
 
