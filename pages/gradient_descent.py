@@ -15,7 +15,7 @@ from core.optimizers import OPTIMIZERS, descend
 from core.surfaces import SURFACES, grid
 from ui import charts, palette, player
 from ui.layout import stage_chart, stage_control
-from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
+from ui.shell import check_box, check_text, fmt, header, show_code, thresholds_caption
 from ui.state import UrlState, follow_outside_fragment, stop_ends_the_page, stop_page
 from ui.text import small
 
@@ -583,21 +583,21 @@ def body():
         )
         st.markdown(f"### After {int(steps)} steps\n\n{table}{article_note}\n\n### Check")
 
-        # The gradient's two checks side by side in one row (one block, not a block per column), the
-        # closed form's below
-        checks = st.container(horizontal=True, gap="medium")
+        # The gradient's two checks at the start and the closed form's: one box, one Markdown element
+        # (each element here is re-sent and redrawn per slider step)
         analytic = surf.grad(np.array(start))
         numeric = finite_diff.gradient(surf.value, np.array(start))
-        for i, part in enumerate(("∂L/∂w₁", "∂L/∂w₂")):
-            check_badge(
+        checks = [
+            check_text(
                 f"{part} at the start θ₀",
                 float(analytic[i]),
                 float(numeric[i]),
                 finite_diff.relative_error(analytic[i], numeric[i]),
                 a_name="analytic",
                 b_name="central differences",
-                container=checks,
-            )
+            )[1]
+            for i, part in enumerate(("∂L/∂w₁", "∂L/∂w₂"))
+        ]
         sgd_run = runs["sgd"]["traj"] if "sgd" in runs else None
         closed = (
             stability.sgd_closed_form(surface_key, start, sgd_run.lr, sgd_run.steps_taken)
@@ -605,16 +605,19 @@ def body():
             else None
         )
         if closed is not None:
-            check_badge(
-                f"SGD: θ after {sgd_run.steps_taken} steps, L(θ)",
-                sgd_run.final_loss,
-                float(surf.value(closed)),
-                finite_diff.relative_error(sgd_run.final_point, closed),
-                a_name="the update loop",
-                b_name="closed form",
-                note=f"θ from the loop {_vec(sgd_run.final_point, 6)}; closed form {_vec(closed, 6)}. The "
-                "relative error shown is that of θ.",
+            checks.append(
+                check_text(
+                    f"SGD: θ after {sgd_run.steps_taken} steps, L(θ)",
+                    sgd_run.final_loss,
+                    float(surf.value(closed)),
+                    finite_diff.relative_error(sgd_run.final_point, closed),
+                    a_name="the update loop",
+                    b_name="closed form",
+                    note=f"θ from the loop {_vec(sgd_run.final_point, 6)}; closed form {_vec(closed, 6)}. "
+                    "The relative error shown is that of θ.",
+                )[1]
             )
+        check_box(checks)
 
     runs_part()
     # What the checks compare: text that changes with the surface and the optimizers only, so it sits

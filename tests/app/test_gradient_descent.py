@@ -305,3 +305,23 @@ def test_framework_notes_are_shown_next_to_the_formulas():
     at = open_page(PAGE, {"opts": "nesterov,rmsprop"})
     captions = " ".join(c.value for c in at.caption)
     assert "0.99" in captions and "PyTorch refuses Nesterov" in captions
+
+
+def test_the_checks_are_one_box_and_the_local_curvature_note_follows_the_start():
+    # a step of the start re-sends every element that depends on it: the three checks are one element
+    at = open_page(PAGE)
+    boxes = [m.value for m in at.markdown if "-badge[" in m.value]
+    assert len(boxes) == 1 and boxes[0].count("-badge[") == 3
+    assert boxes[0].index("∂L/∂w₁") < boxes[0].index("∂L/∂w₂") < boxes[0].index("SGD: θ after 50 steps")
+    # where the curvature varies, the η note is read at the start: it is drawn with Start w₁, not above it
+    at = open_page(PAGE, {"surface": "rosenbrock", "w1": "-1.2", "w2": "1", "lr": "0.002"})
+
+    def lam() -> str:
+        notes = [c.value for c in at.caption if "λmax ≈" in c.value]
+        assert len(notes) == 1
+        return re.search(r"λmax ≈ ([\d.]+)", notes[0]).group(1)
+
+    before = lam()
+    at.slider(key="gradient_descent.w1").set_value(-1.0).run()
+    assert_ok(at)
+    assert lam() != before and query(at)["w1"] == "-1"
