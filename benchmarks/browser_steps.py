@@ -85,6 +85,27 @@ formulas, in 65-67 ms (1.7-1.9x); with the charts as components and the rest as 
 Backprop (Hidden units changes everything it shows) and the Playground need their whole stage drawn as
 one component to get under 1.5x.
 
+slider steps measured on 2026-12-02 (12:16 UTC, after nested fragments on Derivatives, Gradient checking,
+Activations, Vanishing gradients and Jacobians; quiet machine; floor median 39 ms):
+
+    load average at start: 0.70 3.19 2.63 (2-core machine: 2 CPUs seen)
+    page                   median ms   p90 ms  ratio  charts  touched  nodes  sent 1st msg last msg  idle  long tasks  slider
+    floor app (before)            38       50  0.97x       1        1    274     7      17       31    35           0  Frequency (not in the stage)
+    derivatives                   62       73  1.58x       2        1   1920    10      18       38    60           0  Step size h
+    gradients                    127      137  3.23x       4        4   2754    10      18       50   119        8/80  Point w₁
+    gradient_descent              83       91  2.12x       0        0   1345     9      16       46    63           0  Start w₁ (not in the stage)
+    backprop                     147      159  3.74x       1        1   2071    10      16       59   112        6/61  Hidden units (not in the stage)
+    jacobians                     70       79  1.79x       4        1   2688    11      16       42    68           0  Outputs m
+    playground                   108      124  2.75x       0        0   1567     9      16       61    87           0  Noise (not in the stage)
+    autodiff                      60       67  1.53x       1        0   1580     8      18       34    58           0  Backward step (0 = before backward(), 8 = done)
+    activations                   81       93  2.07x       1        1   2407     9      16       39    75           0  x range ±
+    losses                        93      103  2.37x       4        1   3600    10      17       48    89           0  Target y
+    vanishing_gradients           63       85  1.61x       1        1   1525     9      15       34    60           0  Depth L (layers)
+    gradient_checking             72       88  1.84x       2        2   1515     9      13       43    69           0  Step ε
+    component floor               20       30  0.51x       0        0    137     9      14       17    17           0  Frequency (not in the stage)
+    floor app (after)             40       61  1.01x       1        1    274     8      18       26    35           0  Frequency (not in the stage)
+    load average after the steps: 0.52 2.11 2.31
+
 slider steps measured on 2026-12-02 (09:07 UTC, after the session that drew charts through
 ui.layout.draw_chart and cut Playground's server time per move; quiet machine):
 
