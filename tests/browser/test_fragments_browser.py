@@ -69,26 +69,20 @@ def test_every_control_of_a_page_with_a_nested_fragment_redraws_without_an_error
     """A fragment nested in the stage's draws into containers the stage makes. Streamlit refuses such a
     write in some shapes (two levels deep, when the outermost fragment reruns: "did not write to that
     container during the last full app run"), and AppTest never reruns a fragment alone: so every
-    selectbox, radio, button group and slider of the page (not of its challenge) is changed once, in a real browser, and no error may show."""
+    selectbox, radio, button group and slider of the page (not of its challenge) is changed once, in a
+    real browser, and no error may show."""
     page.goto(f"{server}/{name}")
     wait_ready(page)
     changed = 0
-    radios = page.locator(f"[data-testid=stMain] [data-testid=stRadio]{NOT_CHALLENGE}")
-    for i in range(radios.count()):
-        options = radios.nth(i).locator("label")
-        if options.count() > 1:
-            options.nth(1).click()
-            wait_ready(page)
-            changed += 1
-            assert _exception(page) is None, f"radio {i}: {_exception(page)}"
-    groups = page.locator(f"[data-testid=stMain] [data-testid=stButtonGroup]{NOT_CHALLENGE}")
-    for i in range(groups.count()):
-        buttons = groups.nth(i).locator("button")
-        if buttons.count() > 1:
-            buttons.nth(1).click()
-            wait_ready(page)
-            changed += 1
-            assert _exception(page) is None, f"button group {i}: {_exception(page)}"
+    for kind, testid, option in (("radio", "stRadio", "label"), ("button group", "stButtonGroup", "button")):
+        widgets = page.locator(f"[data-testid=stMain] [data-testid={testid}]{NOT_CHALLENGE}")
+        for i in range(widgets.count()):
+            options = widgets.nth(i).locator(option)
+            if options.count() > 1:  # its second option
+                options.nth(1).click()
+                wait_ready(page)
+                changed += 1
+                assert _exception(page) is None, f"{kind} {i}: {_exception(page)}"
     selects = page.locator(f"[data-testid=stMain] [data-testid=stSelectbox]{NOT_CHALLENGE}")
     for i in range(selects.count()):
         options = page.get_by_role("option")
