@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
+from ui import palette
 from ui.state import UrlState
 
 ASSETS = Path(__file__).with_name("stepper")
@@ -265,7 +266,7 @@ def stepper(
     values: Sequence[str] | None = None,
     help: str | None = None,
     buttons: Sequence[dict] = NAV,
-    theme: str = "light",
+    theme: str = "light",  # "light" | "dark": st.context.theme.type
     report_ms: int = REPORT_MS,
 ) -> int:
     """Mount the stepper under ``key``; return the position the browser last reported (or the link's).
@@ -292,6 +293,11 @@ def stepper(
         "buttons": list(buttons),
         "blocks": list(blocks),
         "theme": theme,
+        "ink": {
+            "text": palette.TEXT[theme],
+            "muted": palette.MUTED[theme],
+            "background": palette.BACKGROUND[theme],
+        },
         "reportMs": int(report_ms),
     }
     data["id"] = hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]

@@ -3,6 +3,9 @@
 // is reported once the learner stops (data.reportMs after the last move), which reruns the page's fragment
 // only to write the link. Every text arrives as data and is set with textContent: nothing is parsed as
 // HTML or Markdown. Blocks register in BLOCKS (their files follow this one in the same module).
+// A block is {build(host, spec, frame, ctx) -> state, paint(state, spec, frame, ctx)}: build once per payload
+// (data.id), paint on every step; ctx.data is the payload (theme, ink colours from ui/palette.py). Colours
+// come from the payload, never from literals here.
 
 const BLOCKS = {};
 const SVGNS = "http://www.w3.org/2000/svg";

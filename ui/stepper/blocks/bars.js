@@ -99,7 +99,7 @@ BLOCKS.bars = {
   paint(S, spec, frame, ctx) {
     S.frame = frame;
     const dark = ctx.data.theme === "dark";
-    const fg = dark ? "#f5f7fa" : "#111418";
+    const fg = ctx.data.ink.text;  // ui/palette.py's TEXT for the theme
     for (const e of S.svg.querySelectorAll(".gls-fg")) e.setAttribute("stroke", fg);
     for (const e of S.svg.querySelectorAll(".gls-fgt")) e.setAttribute("fill", fg);
     const alt = at(spec, "alt", frame);
