@@ -204,7 +204,7 @@ def step_blocks(preset: str, text: str, values: tuple[float, ...], points: int, 
                 [backward_looks(nodes, tr.edges, inputs=inputs, **m) for m in moments],
                 [m["current"] for m in moments],
                 [describe(nodes, tr.edges, inputs, k, n_steps, m["current"]) for k, m in enumerate(moments)],
-                PALETTES[theme],
+                PALETTES,  # both themes: the browser picks the one it shows
                 fit=len(nodes) >= 6,
             )
         )

@@ -292,11 +292,10 @@ def stepper(
         "values": list(values) if values is not None else [str(i) for i in range(n)],
         "buttons": list(buttons),
         "blocks": list(blocks),
-        "theme": theme,
-        "ink": {
-            "text": palette.TEXT[theme],
-            "muted": palette.MUTED[theme],
-            "background": palette.BACKGROUND[theme],
+        "theme": theme,  # a first guess: the browser draws in the theme it shows (data.theme, data.ink)
+        "inks": {
+            t: {"text": palette.TEXT[t], "muted": palette.MUTED[t], "background": palette.BACKGROUND[t]}
+            for t in ("light", "dark")
         },
         "reportMs": int(report_ms),
     }

@@ -31,7 +31,7 @@ function marker(defs, id) {
 
 function build(root, data) {
   const L = data.layout;
-  root.innerHTML = "";
+  root.replaceChildren();
   const k = ++uid;
   const svg = el("svg", { viewBox: `0 0 ${L.width} ${L.height}`, role: "img", "font-size": L.font }, root);
   svg.style.width = data.fit ? "100%" : `${L.width}px`;

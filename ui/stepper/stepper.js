@@ -39,19 +39,25 @@ function render(root, S) {
     const to = b.dataset.to;
     b.disabled = (to === "first" || to === "prev") ? f === 0 : f === S.n - 1;
   }
+  d.theme = themeOf(root);  // blocks read ctx.data.theme and ctx.data.ink (ui/palette.py's, for that theme)
+  d.ink = d.inks[d.theme];
   for (const b of S.blocks) BLOCKS[b.spec.type].paint(b.S, b.spec, f, S);
   S.draws = (S.draws || 0) + 1;
 }
 
 function goto(root, S, f, byUser) {
   const g = clampFrame(S, f);
-  if (g !== S.frame) { S.frame = g; render(root, S); }
+  if (g !== S.frame || themeOf(root) !== S.data.theme) { S.frame = g; render(root, S); }
   if (!byUser) return;
   clearTimeout(S.timer);
   S.timer = setTimeout(() => { if (S.frame !== S.shown) S.report(S.frame); }, S.data.reportMs || 700);
 }
 
 function wire(root, S) {
+  if (window.matchMedia) {  // the system's colour scheme changed: so may the page's theme
+    const mq = window.matchMedia("(prefers-color-scheme: dark)");
+    mq.addEventListener && mq.addEventListener("change", () => S.blocks && render(root, S));
+  }
   const range = root.querySelector(".gls-range");
   range.addEventListener("input", () => goto(root, S, Number(range.value), true));
   root.querySelector(".gls-buttons").addEventListener("click", (ev) => {
@@ -85,6 +91,7 @@ export default function (component) {
   // when it is the echo of a position this browser reported (the learner may have moved on since).
   if (data.frame !== S.shown) {
     S.shown = data.frame;
-    if (data.frame !== S.reported) { clearTimeout(S.timer); goto(root, S, data.frame, false); }
+    if (data.frame !== S.reported) { clearTimeout(S.timer); goto(root, S, data.frame, false); return; }
   }
+  if (themeOf(root) !== S.data.theme) render(root, S);  // a rerun after a theme switch: recolour
 }

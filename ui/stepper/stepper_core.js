@@ -50,6 +50,24 @@ function paragraphsInto(parent, paras) {
   }
 }
 
+// "dark" or "light": the theme the page is drawn in now (its background's luminance), not the one the
+// server guessed (st.context.theme can lag the browser's colour scheme on a first load).
+function themeOf(el) {
+  const bg = (getComputedStyle(el).getPropertyValue("--st-background-color") || "").trim();
+  let rgb = null;
+  const hex = bg.match(/^#([0-9a-f]{3}|[0-9a-f]{6})$/i);
+  if (hex) {
+    const x = hex[1].length === 3 ? hex[1].split("").map((c) => c + c).join("") : hex[1];
+    rgb = [0, 2, 4].map((i) => parseInt(x.slice(i, i + 2), 16));
+  } else {
+    const m = bg.match(/rgba?\(([^)]+)\)/);
+    if (m) rgb = m[1].split(",").slice(0, 3).map((v) => parseFloat(v));
+  }
+  if (!rgb) return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+  const lum = (0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]) / 255;
+  return lum < 0.5 ? "dark" : "light";
+}
+
 // The value of a per-frame field: spec[name][frame] when the block lists one per frame, else spec[name].
 function at(spec, name, frame) {
   const v = spec[name];
@@ -113,8 +131,9 @@ BLOCKS.graph = {
     const root = h("div", "glg", host);
     return { root, g: null, spec };
   },
-  paint(S, spec, frame) {
-    const data = { id: spec.id, layout: spec.layout, fit: spec.fit, palette: spec.palette,
+  paint(S, spec, frame, ctx) {
+    const palette = spec.palette[ctx.data.theme] || spec.palette.light || spec.palette;
+    const data = { id: spec.id, layout: spec.layout, fit: spec.fit, palette,
       looks: spec.looks[frame], current: spec.current[frame], alt: spec.alt[frame] };
     if (!S.g) S.g = GLGraph.build(S.root, data);
     GLGraph.paint(S.g, data);

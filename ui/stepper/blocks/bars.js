@@ -34,7 +34,7 @@ function barsLayout(S, spec, W) {
   const items = [], rowH = 18;
   let lx = 58, ly = 0;
   spec.series.forEach((s, j) => {
-    const need = 20 + 7.6 * s.name.length;
+    const need = 20 + 8.2 * s.name.length;
     if (lx + need > W - 8 && lx > 58) { lx = 58; ly += rowH; }
     items.push({ x: lx, y: ly, j, name: s.name });
     lx += need + 22;
@@ -42,7 +42,7 @@ function barsLayout(S, spec, W) {
   const m = { l: 58, r: 8, t: ly + 30, b: slanted ? 64 : 30 };
   H += ly;
   S.holder.replaceChildren();
-  const svg = svgEl("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img", "font-size": 13 }, S.holder);
+  const svg = svgEl("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img", "font-size": 14 }, S.holder);
   svg.style.display = "block";
   const title = svgEl("title", {}, svg);
   const [lo, hi] = spec.domain;
