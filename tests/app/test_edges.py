@@ -129,6 +129,7 @@ def test_autodiff_names_a_kink_and_does_not_grade_it():
 )
 def test_a_typo_keeps_the_last_valid_state_on_the_other_formula_pages(page, query):
     at = open_page(page_by_url(page), query)
+
     def drawn():  # Vega charts and the drawings of components (Autodiff's stepper)
         return len(charts(at)) + len(components(at))
 

@@ -60,7 +60,9 @@ def _widgets(node: ast.AST) -> list[str]:
             out.append(first.value if isinstance(first, ast.Constant) else ast.unparse(first))
         elif isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "stepper":
             # ui.stepper: a slider the browser draws, its position the page's URL parameter `name`
-            out += [k.value.value for k in n.keywords if k.arg == "name" and isinstance(k.value, ast.Constant)]
+            out += [
+                k.value.value for k in n.keywords if k.arg == "name" and isinstance(k.value, ast.Constant)
+            ]
     return out
 
 

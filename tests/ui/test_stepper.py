@@ -39,7 +39,8 @@ def test_hostile_text_stays_literal_text(raw):
     runs = sp.plain(raw)
     assert runs == [["", raw]]
     text = "".join(t for _, t in sp.runs(raw))
-    for ch in "<>[]()$:":  # nothing that could make a link, a tag, a formula or an icon is dropped or rewritten
+    # nothing that could make a link, a tag, a formula or an icon is dropped or rewritten
+    for ch in "<>[]()$:":
         assert text.count(ch) == raw.count(ch)
 
 
@@ -47,7 +48,9 @@ def test_the_browser_side_sets_data_as_text_only():
     """The stepper's JS builds the DOM with textContent/createTextNode: no HTML parsing of data anywhere."""
     for path in sorted(sp.ASSETS.rglob("*.js")) + [sp.GRAPH_CORE]:
         code = path.read_text(encoding="utf-8")
-        assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function", code), path
+        assert not re.search(
+            r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function", code
+        ), path
 
 
 def test_bars_keep_one_axis_over_every_frame():
