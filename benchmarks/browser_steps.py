@@ -199,7 +199,8 @@ QUIET_MS = 400  # a step or a load is over after this long without a DOM change 
 STEP_TIMEOUT_MS = 30_000
 LOAD_TIMEOUT_MS = 90_000
 SLIDER = "[data-testid=stSlider] input[type=range]"  # Streamlit 1.67's sliders are React Aria range inputs
-STAGE_SLIDER = f".st-key-main_control {SLIDER}"
+STEPPER = ".gls-range"  # ui.stepper: a slider drawn by the browser from every position sent at once
+STAGE_SLIDER = f".st-key-main_control {SLIDER}, .st-key-main_control {STEPPER}"
 CHARTS = "[data-testid=stVegaLiteChart]"
 MAX_NAMES = 150  # core.expression.tree.MAX_NODES = 300: 150 names and 149 '/' is the largest x/x/…/x
 
@@ -222,7 +223,7 @@ PROBE = """
     const el = node && (node.nodeType === 1 ? node : node.parentElement);
     return el && el.closest('[data-testid=stVegaLiteChart]');
   };
-  new MutationObserver((records) => {
+  const observer = new MutationObserver((records) => {
     for (const r of records) {
       if (r.type === 'attributes' && r.attributeName === 'data-test-script-state'
           && r.target.getAttribute('data-testid') === 'stApp') {
@@ -232,7 +233,16 @@ PROBE = """
       if (c) bb.charts.add(c);
     }
     changed();
-  }).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+  });
+  const watch = {subtree: true, childList: true, attributes: true, characterData: true};
+  observer.observe(document, watch);
+  // st.components.v2 components live in shadow roots, which a document observer does not see into.
+  const attach = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (...args) {
+    const root = attach.apply(this, args);
+    observer.observe(root, watch);
+    return root;
+  };
   for (const name of ['clearRect', 'fillRect', 'drawImage']) {
     const orig = CanvasRenderingContext2D.prototype[name];
     CanvasRenderingContext2D.prototype[name] = function (...args) { changed(); return orig.apply(this, args); };
@@ -267,8 +277,18 @@ PROBE = """
       // A fast run may flip the attribute running → notRunning within one React commit: then the
       // state is never seen 'running', and the server's answer to our request stands for the run.
       const seen = ran >= 0 ? fin !== undefined : recv.length > 0 && t - recv[recv.length - 1] >= quiet;
-      if (seen && state() === 'notRunning' && t - bb.lastChange >= quiet && !bb.framePending) {
+      // A control the browser draws by itself (ui.stepper) sends nothing: the step is over when the DOM
+      // has been quiet for `quiet` ms with no rerun started. (Its report, once the learner stops, is a
+      // rerun that this then waits for like any other.)
+      const local = sent === undefined && ran < 0 && t - t0 >= quiet;
+      if ((seen || local) && state() === 'notRunning' && t - bb.lastChange >= quiet && !bb.framePending) {
         const end = Math.max(bb.lastFrame, bb.lastChange);
+        if (local) {
+          resolve({ok: true, ms: end - t0, sent: NaN, start: NaN, finished: NaN, stateSeen: true, first: NaN,
+                   last: NaN, charts: bb.charts.size, changes: bb.changes, tasks: tasks(t0, end),
+                   lt: bb.longtasks !== null, local: true});
+          return;
+        }
         resolve({ok: true, ms: end - t0, sent: sent - t0,
                  start: (ran >= 0 ? bb.states[ran][1] : recv[0]) - t0,
                  finished: (ran >= 0 ? fin[1] : recv[recv.length - 1]) - t0, stateSeen: ran >= 0,
@@ -371,11 +391,13 @@ def measure_steps(browser, url: str, name: str, n: int, warmup: int, landmark: s
         out.nodes = pg.evaluate("() => document.getElementsByTagName('*').length")
         staged = pg.locator(STAGE_SLIDER)
         slider = staged.first if staged.count() else pg.locator(SLIDER).first
-        if not pg.locator(SLIDER).count():
+        if not pg.locator(f"{SLIDER}, {STEPPER}").count():
             out.skipped = "no slider"
             return out
         label = slider.get_attribute("aria-label") or "?"
         out.slider = label if staged.count() else f"{label} (not in the stage)"
+        if pg.locator(f".st-key-main_control {STEPPER}").count():
+            out.slider += " [drawn in the browser]"
         value, top = float(slider.get_attribute("value")), float(slider.get_attribute("max"))
         keys = ("ArrowLeft", "ArrowRight") if value >= top else ("ArrowRight", "ArrowLeft")
         slider.focus()

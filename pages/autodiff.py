@@ -7,18 +7,19 @@ ensure_entry()
 
 import math
 
-import pandas as pd
+import numpy as np
 import streamlit as st
 
 from core import finite_diff
 from core.autodiff import examples as presets
 from core.expression import FUNCTION_NAMES, ParseError, parse
-from ui import charts
-from ui.graphs import backward_looks, backward_moment, describe, graph_layout, graph_view, number, op_text
-from ui.layout import draw_chart, stage_chart, stage_control, titled
+from ui import stepper as sp
+from ui.graphs import PALETTES, backward_looks, backward_moment, describe, graph_layout, number, op_text
+from ui.layout import stage_chart, stage_control
+from ui.palette import CATEGORICAL
 from ui.shell import check_badge, fmt, formula, header, show_code, show_parse_error, thresholds_caption
 from ui.state import UrlState, follow_outside_fragment, stop_ends_the_page, stop_page
-from ui.text import small
+from ui.stepper import stepper
 
 PAGE = "autodiff"
 DRAW_LIMIT = 60  # larger graphs get a summary instead of an unreadable picture
@@ -115,25 +116,165 @@ def geometry(preset: str, text: str, values: tuple[float, ...], points: int) -> 
     return graph_layout(tr.nodes, tr.edges, looks)
 
 
-def grad_bars(
-    names: tuple[str, ...], so_far: tuple[float, ...], numeric: tuple[float, ...], out: str
-) -> dict:
-    """Grouped bars: each input's grad so far next to its central difference (a Vega-Lite dict)."""
-    series = ["backward(), so far", "central difference"]
-    df = pd.DataFrame(
-        {
-            "input": list(names) * 2,
-            "grad": list(so_far) + list(numeric),
-            "series": [series[0]] * len(names) + [series[1]] * len(names),
-        }
-    )
-    return charts.grouped_bars_spec(
-        df, "input", "grad", "series", group_domain=series, y_title=f"∂{out}/∂input", slanted=len(names) > 6
-    )
+def _rule_lines(tr, report_names: tuple[str, ...], step: int) -> list[str]:
+    """What backward() does at ``step`` (Markdown subset: ui.stepper.paragraphs)."""
+    nodes, steps, inputs = tr.nodes, tr.steps, set(tr.input_ids)
+    n_steps, out_name = len(steps), nodes[-1].name
+    current = steps[step - 1] if step else None
+    if current is None:
+        return [
+            f"**Before the backward pass.** The forward pass has computed every `data` (left to right); "
+            f"every `grad` is 0. Step 1 seeds the output: ∂{out_name}/∂{out_name} = 1."
+        ]
+    name, g = current.name, number(current.grad)
+    is_constant = not current.terms and current.node_id not in inputs
+    shown = number(current.data) if is_constant else name
+    lines = [
+        f"**Step {step} of {n_steps}: {'constant' if is_constant else 'node'} `{shown}`**"
+        + (f" (op `{current.op}`, data {number(current.data)})" if current.op else "")
+    ]
+    if step == 1:
+        lines.append(f"The output's grad is seeded: {name}.grad = ∂{out_name}/∂{out_name} = **1**.")
+    elif current.terms:
+        lines.append(
+            f"Every node that uses `{name}` has already passed its share back, so its grad is final: "
+            f"{name}.grad = ∂{out_name}/∂{name} = **{g}**."
+        )
+    if current.terms:
+        lines.append(
+            f"Its op passes that grad on to its {len(current.terms)} operand"
+            f"{'s' if len(current.terms) > 1 else ''} by the local rule:"
+        )
+        items = []
+        for t in current.terms:
+            target = (
+                t.input_name
+                if (t.input_id in inputs or nodes[t.input_id].op)
+                else number(nodes[t.input_id].data)
+            )
+            line = (
+                f"- {_formula(t)}, so {target}.grad += {number(t.local)} · {name}.grad = "
+                f"{number(t.local)} · {number(t.upstream)} = **{number(t.contribution)}**"
+            )
+            if t.grad_after != t.contribution:
+                line += f" → {target}.grad is now **{number(t.grad_after)}** (the contributions add up)"
+            items.append(line)
+        lines.append("\n".join(items))
+    elif current.node_id in inputs:
+        lines.append(
+            f"`{name}` is an input (a leaf): nothing to pass on. Its grad ∂{out_name}/∂{name} = **{g}** "
+            f"is what `backward()` leaves in `{name}.grad`."
+        )
+    else:
+        lines.append(
+            f"A leaf that is not an input (a constant or a data value): its grad ({g}) is computed but nobody needs it."
+        )
+    if step == n_steps:
+        lines.append(
+            f"**`backward()` is done:** every node's grad is final — the table below lists the inputs' "
+            f"∂{out_name}/∂input."
+        )
+    return lines
 
 
-def _move(delta: int, last: int) -> None:
-    state.set("step", max(0, min(last, int(state.get("step")) + delta)))
+LEGEND = (
+    "Boxes are values (name, data, grad), circles the operations that made them; inputs in blue, constants by "
+    "their value, the output on the right (double border). Orange: the node whose grad is being passed back "
+    "along the orange arrows; “+= …” under a grad is what this step adds to it. Dashed: part of the grad "
+    "received; greyed “grad 0”: not reached yet."
+)
+SERIES = ("backward(), so far", "central difference")
+
+
+@cache.data(show_spinner=False, max_entries=64)
+def step_blocks(preset: str, text: str, values: tuple[float, ...], points: int, theme: str) -> list[dict]:
+    """Everything the step slider changes, at every step (ui.stepper blocks): the graph, what the step does,
+    the inputs' grads so far next to central differences. Computed once per graph and theme, for everyone."""
+    result = analyse(preset, text, values, points)
+    tr, report, names = result["trace"], result["report"], result["names"]
+    nodes, steps, inputs = tr.nodes, tr.steps, set(tr.input_ids)
+    n_steps, out_name = len(steps), nodes[-1].name
+    moments = [backward_moment(steps, len(nodes), k) for k in range(n_steps + 1)]
+    blocks: list[dict] = []
+    if len(nodes) <= DRAW_LIMIT:
+        # drawn once per graph (fixed layout); a step only recolours it and rewrites its grads in place
+        blocks.append(
+            sp.graph(
+                geometry(preset, text, values, points),
+                [backward_looks(nodes, tr.edges, inputs=inputs, **m) for m in moments],
+                [m["current"] for m in moments],
+                [describe(nodes, tr.edges, inputs, k, n_steps, m["current"]) for k, m in enumerate(moments)],
+                PALETTES,  # both themes: the browser picks the one it shows
+                fit=len(nodes) >= 6,
+            )
+        )
+        blocks.append(sp.text(sp.paragraphs(LEGEND, small=True), per_frame=False, small=True))
+    blocks.append(
+        sp.text(
+            [sp.paragraphs(_rule_lines(tr, tuple(names), k)) for k in range(n_steps + 1)],
+            per_frame=True,
+            border=True,
+        )
+    )
+    if not names:
+        return blocks
+    blocks.append(sp.heading("Every input's gradient"))
+    rows, notes = [], []
+    numeric = [r.numeric for r in report.rows]
+    for k in range(n_steps + 1):
+        so_far = tr.input_grads[k]
+        reached = {s.node_id for s in steps[:k]} | moments[k]["touched"]
+        frame_rows = []
+        for i, node_id in enumerate(tr.input_ids):
+            r = report.rows[i]
+            grad = sp.plain(fmt(so_far[i], 4))
+            if node_id not in reached:
+                grad = [["m", fmt(so_far[i], 4)]]
+            frame_rows.append(
+                [
+                    [["c", names[i]]],
+                    sp.plain(fmt(result["theta"][i], 4)),
+                    grad,
+                    sp.plain(fmt(tr.grads[i], 4)),
+                    sp.plain(fmt(r.numeric, 4)),
+                    sp.plain(f"{r.rel_error:.0e}"),
+                ]
+            )
+        rows.append(frame_rows)
+        notes.append(
+            sp.paragraphs(
+                f"Output {out_name} = {fmt(result['output'])}. The third column fills in as you step; at step "
+                f"{n_steps} it equals what `backward()` computes in one call.",
+                small=True,
+            )
+        )
+    table = sp.table(
+        ["input", "value", "grad, this step", [["c", "backward()"]], "central diff.", "rel. error"],
+        rows,
+        align=["l", "r", "r", "r", "r", "r"],
+        note=notes,
+        width=470,
+    )
+    grads = np.array([tr.input_grads[k] for k in range(n_steps + 1)], dtype=float)
+    bars = sp.bars(
+        "Each input's gradient: so far vs numeric",
+        names,
+        [
+            (SERIES[0], {"light": CATEGORICAL["light"][0], "dark": CATEGORICAL["dark"][0]}, grads),
+            (
+                SERIES[1],
+                {"light": CATEGORICAL["light"][1], "dark": CATEGORICAL["dark"][1]},
+                np.tile(numeric, (n_steps + 1, 1)),
+            ),
+        ],
+        y_title=f"∂{out_name}/∂input",
+        alt=[
+            f"Bars: each input's gradient after step {k} of {n_steps} next to its central difference."
+            for k in range(n_steps + 1)
+        ],
+    )
+    blocks.append(sp.row(table, bars))
+    return blocks
 
 
 def _formula(term) -> str:
@@ -210,7 +351,6 @@ def body() -> tuple[str, ...]:
     nodes, steps = tr.nodes, tr.steps
     n_steps = len(steps)
     out_name = nodes[-1].name
-    inputs = set(tr.input_ids)
 
     # A different graph (another example, expression or number of points) starts at the end of its backward
     # pass; a link's step is respected on the first render.
@@ -225,207 +365,43 @@ def body() -> tuple[str, ...]:
     names = result["names"]
     finals = tr.grads
 
-    @st.fragment
-    def stepper() -> None:
-        """The step slider and everything that shows the step (the graph, what the step does, the inputs'
-        grads so far): a move reruns only this, not the example's settings, the check or the text below."""
-        # The slider and its four buttons in one row (one block; columns cost eight).
-        row = stage_control().container(horizontal=True, vertical_alignment="bottom", wrap=True)
-        step = int(
-            state.slider(
-                "step",
-                f"Backward step (0 = before backward(), {n_steps} = done)",
-                0,
-                n_steps,
-                n_steps,
-                container=row,
-                help="backward() visits the nodes in reverse topological order: "
-                "a node only after every node that uses it.",
-            )
-        )
-        b1 = b2 = b3 = b4 = row
-        b1.button(
-            "Start",
-            key=f"{PAGE}.first",
-            icon=":material/first_page:",
-            on_click=_move,
-            args=(-n_steps, n_steps),
-            disabled=step == 0,
-        )
-        b2.button(
-            "Back",
-            key=f"{PAGE}.prev",
-            icon=":material/chevron_left:",
-            on_click=_move,
-            args=(-1, n_steps),
-            disabled=step == 0,
-        )
-        b3.button(
-            "Next",
-            key=f"{PAGE}.next",
-            icon=":material/chevron_right:",
-            on_click=_move,
-            args=(1, n_steps),
-            disabled=step == n_steps,
-        )
-        b4.button(
-            "End",
-            key=f"{PAGE}.last",
-            icon=":material/last_page:",
-            on_click=_move,
-            args=(n_steps, n_steps),
-            disabled=step == n_steps,
-        )
-
-        current = steps[step - 1] if step else None
-        moment = backward_moment(steps, len(nodes), step)
-        touched = moment["touched"]
-
-        def _rule_lines(step: int) -> list[str]:
-            if current is None:
-                return [
-                    f"**Before the backward pass.** The forward pass has computed every `data` (left to right); "
-                    f"every `grad` is 0. Step 1 seeds the output: ∂{out_name}/∂{out_name} = 1."
-                ]
-            name, g = current.name, number(current.grad)
-            is_constant = not current.terms and current.node_id not in inputs
-            shown = number(current.data) if is_constant else name
-            lines = [
-                f"**Step {step} of {n_steps}: {'constant' if is_constant else 'node'} `{shown}`**"
-                + (f" (op `{current.op}`, data {number(current.data)})" if current.op else "")
-            ]
-            if step == 1:
-                lines.append(f"The output's grad is seeded: {name}.grad = ∂{out_name}/∂{out_name} = **1**.")
-            elif current.terms:
-                lines.append(
-                    f"Every node that uses `{name}` has already passed its share back, so its grad is final: "
-                    f"{name}.grad = ∂{out_name}/∂{name} = **{g}**."
-                )
-            if current.terms:
-                lines.append(
-                    f"Its op passes that grad on to its {len(current.terms)} operand"
-                    f"{'s' if len(current.terms) > 1 else ''} by the local rule:"
-                )
-                for t in current.terms:
-                    target = (
-                        t.input_name
-                        if (t.input_id in inputs or nodes[t.input_id].op)
-                        else number(nodes[t.input_id].data)
-                    )
-                    line = (
-                        f"- {_formula(t)}, so {target}.grad += {number(t.local)} · {name}.grad = "
-                        f"{number(t.local)} · {number(t.upstream)} = **{number(t.contribution)}**"
-                    )
-                    if t.grad_after != t.contribution:
-                        line += (
-                            f" → {target}.grad is now **{number(t.grad_after)}** (the contributions add up)"
-                        )
-                    lines.append(line)
-            elif current.node_id in inputs:
-                lines.append(
-                    f"`{name}` is an input (a leaf): nothing to pass on. Its grad ∂{out_name}/∂{name} = **{g}** "
-                    f"is what `backward()` leaves in `{name}.grad`."
-                )
-            else:
-                lines.append(
-                    f"A leaf that is not an input (a constant or a data value): its grad ({g}) is computed "
-                    "but nobody needs it."
-                )
-            if step == n_steps:
-                lines.append(
-                    f"**`backward()` is done:** every node's grad is final — the table below lists the "
-                    f"inputs' ∂{out_name}/∂input."
-                )
-            return lines
-
-        if len(nodes) <= DRAW_LIMIT:
-            # drawn once per graph (fixed layout); a step only recolours it and rewrites its grads in place
-            with stage_chart():
-                graph_view(
-                    f"{PAGE}.graph",
-                    geometry(preset, text, values, points),
-                    backward_looks(nodes, tr.edges, inputs=inputs, **moment),
-                    current=moment["current"],
-                    theme="dark" if st.context.theme.type == "dark" else "light",
-                    alt=describe(nodes, tr.edges, inputs, step, n_steps, moment["current"]),
-                    fit=len(nodes) >= 6,
-                )
-            # The legend under the graph it explains (one element per step; above the step slider it pushed
-            # the graph below a projector's screen in presentation mode).
-            st.caption(
-                "Boxes are values (name, data, grad), circles the operations that made them; inputs in blue, "
-                "constants by their value, the output on the right (double border). Orange: the node whose grad "
-                "is being passed back along the orange arrows; “+= …” under a grad is what this step adds to it. "
-                "Dashed: part of the grad received; greyed “grad 0”: not reached yet."
-            )
-        else:
-            summary = result["summary"]
-            st.info(
-                f"This graph has **{summary.nodes} nodes**: too many to draw legibly (the limit here is "
-                f"{DRAW_LIMIT}), so here is its summary instead."
-                + (
-                    " Every training point adds a copy of the network's forward pass (26 nodes): even micrograd's "
-                    "pictures of MLPs are a tangle of lines."
-                    if preset == "mlp"
-                    else ""
-                ),
-                icon=":material/account_tree:",
-            )
-            m1, m2, m3, m4 = st.columns(4)
-            m1.metric("Nodes (values)", summary.nodes)
-            m2.metric("Edges", summary.edges)
-            m3.metric("Depth (longest path)", summary.depth)
-            m4.metric("Leaves", summary.leaves)
-            ops = [(f"`{op_text(op)}`" if op else "leaves", count) for op, count in summary.ops]
-            st.markdown("**Nodes by operation:** " + " · ".join(f"{op}: **{count}**" for op, count in ops))
-
-        # What this step does, under the graph it happens in (controls and graph share the first screen).
-        with st.container(border=True):
-            st.markdown("\n\n".join(_rule_lines(step)))
-
-        st.subheader("Every input's gradient")
-        so_far = tr.input_grads[step]
-        numeric = tuple(r.numeric for r in report.rows)
-        reached = {s.node_id for s in steps[:step]} | touched
-
-        def _inputs_table() -> None:
-            """The inputs' grads as the steps fill them in, next to central differences."""
-            rows = [
-                f"| input | value | grad, step {step} | `backward()` | central diff. | rel. error |",
-                "|---|---:|---:|---:|---:|---:|",
-            ]
-            for i, node_id in enumerate(tr.input_ids):
-                shown = fmt(so_far[i], 4) if node_id in reached else f":gray[{fmt(so_far[i], 4)}]"
-                r = report.rows[i]
-                rows.append(
-                    f"| `{names[i]}` | {fmt(result['theta'][i], 4)} | {shown} | {fmt(finals[i], 4)} | "
-                    f"{fmt(r.numeric, 4)} | {r.rel_error:.0e} |"
-                )
-            # The table and its note (one Markdown element) beside the chart: one block, not three.
-            row = st.container(horizontal=True, gap="medium", wrap=True)  # a phone: the chart under the table
-            row.markdown(
-                "\n".join(rows)
-                + "\n\n"
-                + small(
-                    f"Output {out_name} = {fmt(result['output'])}. The third column fills in as you step; at "
-                    f"step {n_steps} it equals what `backward()` computes in one call."
-                ),
-                width=470,
-            )
-            with row:
-                draw_chart(
-                    titled(
-                        grad_bars(tuple(names), tuple(so_far), numeric, out_name),
-                        "Each input's gradient: so far vs numeric",
-                    ),
-                )
-
-        if names:
-            _inputs_table()
-
-    # Static: outside the step's fragment (a step re-sends only what it changes).
     st.subheader("Step through the backward pass")
-    stepper()
+    if len(nodes) > DRAW_LIMIT:
+        summary = result["summary"]
+        st.info(
+            f"This graph has **{summary.nodes} nodes**: too many to draw legibly (the limit here is "
+            f"{DRAW_LIMIT}), so here is its summary instead."
+            + (
+                " Every training point adds a copy of the network's forward pass (26 nodes): even micrograd's "
+                "pictures of MLPs are a tangle of lines."
+                if preset == "mlp"
+                else ""
+            ),
+            icon=":material/account_tree:",
+        )
+        m1, m2, m3, m4 = st.columns(4)
+        m1.metric("Nodes (values)", summary.nodes)
+        m2.metric("Edges", summary.edges)
+        m3.metric("Depth (longest path)", summary.depth)
+        m4.metric("Leaves", summary.leaves)
+        ops = [(f"`{op_text(op)}`" if op else "leaves", count) for op, count in summary.ops]
+        st.markdown("**Nodes by operation:** " + " · ".join(f"{op}: **{count}**" for op, count in ops))
+
+    # Every step at once: the browser draws a move of the slider without asking the server (ui.stepper).
+    theme = "dark" if st.context.theme.type == "dark" else "light"
+    with stage_control(), stage_chart():  # the stepper is both: its slider and the graph it draws
+        stepper(
+            f"{PAGE}.steps",
+            url=state,
+            name="step",
+            label=f"Backward step (0 = before backward(), {n_steps} = done)",
+            n=n_steps + 1,
+            default=n_steps,
+            values=[f"{k} of {n_steps}" for k in range(n_steps + 1)],
+            help="backward() visits the nodes in reverse topological order: a node only after every node that "
+            "uses it. Arrow keys step; Home and End jump.",
+            blocks=step_blocks(preset, text, values, points, theme),
+        )
 
     def _inputs_check() -> None:
         """backward() against central differences for every input (the same at every step)."""

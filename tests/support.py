@@ -165,3 +165,100 @@ def chart_datasets(chart) -> dict[str, pa.Table]:
 def page_tables(at: AppTest) -> list[pa.Table]:
     """Every dataset of every chart on the page."""
     return [table for chart in charts(at) for table in chart_tables(chart)]
+
+
+# --- ui.stepper as AppTest sees it ----------------------------------------------------------------------
+
+
+def components(at: AppTest):
+    """Every st.components.v2 element of the page (AppTest shows them as unknown elements)."""
+
+    def walk(node):
+        for child in getattr(node, "children", {}).values():
+            if type(child).__name__ == "UnknownElement" and child.type == "bidi_component":
+                yield child
+            yield from walk(child)
+
+    return list(walk(at.main))
+
+
+def runs_text(runs) -> str:
+    """A stepper text's runs written back as the Markdown they came from (**bold**, `code`, :gray[muted]):
+    a marker opens where its style starts and closes where it ends, so `**a `b`**` round-trips."""
+    out, bold, muted = [], False, False
+    for style, text in [*runs, ["", ""]]:
+        if bold and "b" not in style:
+            out.append("**")
+            bold = False
+        if muted and "m" not in style:
+            out.append("]")
+            muted = False
+        if "m" in style and not muted:
+            out.append(":gray[")
+            muted = True
+        if "b" in style and not bold:
+            out.append("**")
+            bold = True
+        out.append(f"`{text}`" if "c" in style else text)
+    return "".join(out)
+
+
+class Stepper:
+    """A `ui.stepper` under the page's URL parameter key (e.g. "autodiff.step"): its payload, its position
+    (what the browser last reported, or the link's), and the blocks of that position."""
+
+    def __init__(self, at: AppTest, key: str):
+        self.at, self.key = at, key
+
+    @property
+    def data(self) -> dict | None:
+        import json
+
+        found = [e for e in components(self.at) if e.key == f"{self.key}._stepper"]
+        return json.loads(found[0].proto.json) if found else None
+
+    @property
+    def value(self) -> int:
+        return int(self.data["frame"])
+
+    @property
+    def max(self) -> int:
+        return int(self.data["n"]) - 1
+
+    def set_value(self, k: int) -> AppTest:
+        """What the browser's report of position k does (then `.run()`)."""
+        self.at.session_state[self.key] = int(k)
+        return self.at
+
+    def blocks(self, kind: str) -> list[dict]:
+        def walk(blocks):
+            for b in blocks:
+                if b["type"] == "row":
+                    yield from walk(b["children"])
+                elif b["type"] == kind:
+                    yield b
+
+        return list(walk(self.data["blocks"]))
+
+    @staticmethod
+    def at_frame(block: dict, field: str, frame: int):
+        value = block[field]
+        return value[min(frame, len(value) - 1)] if field in block.get("perFrame", []) else value
+
+    def text(self) -> str:
+        """The position's text blocks as Markdown (paragraphs; list items as "- " lines)."""
+        f = self.value
+        out = []
+        for b in self.blocks("text"):
+            for p in self.at_frame(b, "paras", f):
+                out.append(("- " if p.get("li") else "") + runs_text(p["runs"]))
+        return "\n\n".join(out)
+
+    def tables(self) -> list[list[list[str]]]:
+        """Each table block at this position: rows of cell texts (header first)."""
+        f = self.value
+        out = []
+        for b in self.blocks("table"):
+            header = [c if isinstance(c, str) else runs_text(c) for c in b["header"]]
+            out.append([header] + [[runs_text(c) for c in row] for row in self.at_frame(b, "rows", f)])
+        return out

@@ -364,7 +364,8 @@ def _component() -> Callable[..., Any]:
         "gradient_lab.graph",
         html='<div class="glg"></div>',
         css=(ASSETS / "graph.css").read_text(encoding="utf-8"),
-        js=(ASSETS / "graph.js").read_text(encoding="utf-8"),
+        js=(ASSETS / "graph_core.js").read_text(encoding="utf-8")
+        + (ASSETS / "graph.js").read_text(encoding="utf-8"),
     )
 
 

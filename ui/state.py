@@ -197,6 +197,15 @@ class UrlState:
     def get(self, name: str) -> Any:
         return st.session_state[self.key(name)]
 
+    def prepare_int(self, name: str, lo: int, hi: int, default: int) -> str:
+        """For a control drawn by a component (ui.stepper): its session key, holding the value a link,
+        the last run or the default gives (as a slider's `_prepare`); `keep` it once drawn."""
+        return self._prepare(name, Param("int", int(default), int(lo), int(hi)))
+
+    def keep(self, name: str, value: Any) -> Any:
+        """A component-drawn control's value of this run: kept and written into the link like a widget's."""
+        return self._sync(name, value)
+
     def set(self, name: str, value: Any) -> None:
         """Set a widget's value; call from a callback (before the widget renders) or before it."""
         st.session_state[self.key(name)] = value

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 
 import pytest
@@ -10,27 +9,34 @@ import pytest
 from core.autodiff import examples as ap
 from core.autodiff import graph, zero_grad
 from core.expression import parse
-from tests.support import assert_ok, badges, notices, open_page
+from tests.support import Stepper, assert_ok, badges, notices, open_page
 from ui.graphs import number
 from ui.navigation import page_by_url
 
 PAGE = page_by_url("autodiff")
 pytestmark = pytest.mark.timeout(180)
 
-GRAPH = "autodiff.graph"
+STEP = "autodiff.step"  # the stepper's URL parameter key (ui.stepper)
+
+
+def step_slider(at) -> Stepper:
+    return Stepper(at, STEP)
 
 
 def graph_data(at) -> dict | None:
-    """The data the page hands the graph component (layout + this step's looks), or None if not drawn."""
-
-    def walk(node):
-        for child in getattr(node, "children", {}).values():
-            if type(child).__name__ == "UnknownElement" and child.type == "bidi_component":
-                yield child
-            yield from walk(child)
-
-    found = [e for e in walk(at.main) if e.key == GRAPH]
-    return json.loads(found[0].proto.json) if found else None
+    """The graph as the browser draws it at this step (layout + this step's looks), or None if not drawn."""
+    s = step_slider(at)
+    found = s.blocks("graph") if s.data else []
+    if not found:
+        return None
+    g, f = found[0], s.value
+    return {
+        "id": g["id"],
+        "layout": g["layout"],
+        "looks": g["looks"][f],
+        "current": g["current"][f],
+        "alt": g["alt"][f],
+    }
 
 
 def dot(at) -> str | None:
@@ -58,23 +64,14 @@ def drawn_nodes(at) -> dict[int, dict]:
 
 
 def text(at) -> str:
-    return "\n".join(m.value for m in at.markdown)
+    return "\n".join([m.value for m in at.markdown] + [step_slider(at).text()])
 
 
 def table(at) -> dict[str, list[str]]:
     """The inputs' table: name -> [value, grad at this step, backward(), central difference, rel. error]."""
-    md = next(m.value for m in at.markdown if m.value.startswith("| input |"))
-    rows = {}
-    for line in md.splitlines()[2:]:
-        if not line.startswith("|"):  # the table ends; its note follows in small type
-            break
-        cells = [c.strip() for c in line.strip("|").split("|")]
-        rows[cells[0].strip("`")] = cells[1:]
-    return rows
-
-
-def step_slider(at):
-    return at.slider(key="autodiff.step")
+    rows = step_slider(at).tables()[0]
+    assert rows[0][0] == "input"
+    return {cells[0].strip("`"): cells[1:] for cells in rows[1:]}
 
 
 def choose(at, preset: str):
@@ -235,7 +232,7 @@ def test_stepping_to_the_end_gives_backwards_grads(preset):
     assert n == len(expected)
     filled = []
     for k in range(1, n + 1):
-        at.button(key="autodiff.next").click().run()
+        step_slider(at).set_value(k).run()  # what the browser reports after a step (Next, an arrow key)
         assert_ok(at)
         assert step_slider(at).value == k
         filled.append(sum(not node["greyed"] for node in drawn_nodes(at).values()))
@@ -246,7 +243,7 @@ def test_stepping_to_the_end_gives_backwards_grads(preset):
         assert end[node.id]["grad"] == number(node.grad), node.name
     rows = table(at)
     assert all(r[2] == r[3] for r in rows.values())  # grad at this step == backward()'s
-    assert "backward()` is done" in text(at)
+    assert "is done:** every node's grad is final" in text(at)
 
 
 def test_step_text_writes_the_local_rule_with_its_numbers():
@@ -272,17 +269,16 @@ def test_contributions_add_up_for_a_value_used_twice():
     assert "+= 3, += 3" in dot(at)
 
 
-def test_buttons_move_the_step_and_the_url_follows():
+def test_the_stepper_carries_every_step_and_a_reported_step_reaches_the_url():
     at = open_page(PAGE)
-    assert at.button(key="autodiff.next").disabled and at.button(key="autodiff.last").disabled
-    at.button(key="autodiff.first").click().run()
+    s = step_slider(at)
+    assert s.value == s.max == 8 and len(s.data["values"]) == 9  # steps 0..8, all in one payload
+    assert [b["to"] for b in s.data["buttons"]] == ["first", "prev", "next", "last"]
+    assert all(len(g["looks"]) == 9 for g in s.blocks("graph"))
+    s.set_value(0).run()
     assert step_slider(at).value == 0 and at.query_params["step"] in ("0", ["0"])
-    assert at.button(key="autodiff.prev").disabled
-    at.button(key="autodiff.next").click().run()
-    at.button(key="autodiff.next").click().run()
-    at.button(key="autodiff.prev").click().run()
-    assert step_slider(at).value == 1
-    at.button(key="autodiff.last").click().run()
+    assert "Before the backward pass" in text(at)
+    s.set_value(8).run()
     assert step_slider(at).value == 8 and at.query_params["step"] in ("8", ["8"])
 
 

@@ -58,6 +58,11 @@ def _widgets(node: ast.AST) -> list[str]:
         ):
             first = n.args[0]
             out.append(first.value if isinstance(first, ast.Constant) else ast.unparse(first))
+        elif isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "stepper":
+            # ui.stepper: a slider the browser draws, its position the page's URL parameter `name`
+            out += [
+                k.value.value for k in n.keywords if k.arg == "name" and isinstance(k.value, ast.Constant)
+            ]
     return out
 
 

@@ -56,7 +56,8 @@ def page(browser):
 
 
 def wait_charts_drawn(pg, timeout: float = 30_000) -> int:
-    """Every Vega-Lite chart has drawn something (an SVG or canvas with a size); returns their number."""
+    """Every Vega-Lite chart has drawn something (an SVG or canvas with a size); returns their number, plus
+    the steppers' drawings (ui.stepper: SVGs inside a component's shadow root, drawn once it has a frame)."""
     pg.wait_for_function(
         """() => {
             const charts = [...document.querySelectorAll('[data-testid=stVegaLiteChart]')];
@@ -69,4 +70,9 @@ def wait_charts_drawn(pg, timeout: float = 30_000) -> int:
         }""",
         timeout=timeout,
     )
-    return pg.locator("[data-testid=stVegaLiteChart]").count()
+    steppers = pg.evaluate(
+        """() => [...document.querySelectorAll('*')].filter(h => h.shadowRoot)
+            .flatMap(h => [...h.shadowRoot.querySelectorAll('.gls[data-frame] svg')])
+            .filter(s => { const r = s.getBoundingClientRect(); return r.width > 50 && r.height > 50; }).length"""
+    )
+    return pg.locator("[data-testid=stVegaLiteChart]").count() + steppers

@@ -16,7 +16,10 @@ AUDIT_VIEWPORT = {"width": 1400, "height": 1000}
 # Every visible text of every chart: its size, colour, opacity and, when it is drawn on a halo (a stroke
 # of its own), the halo's colour — what it must stand out from. Other text stands on the page background.
 CHART_TEXT = """() => {
-  const all = [...document.querySelectorAll('[data-testid=stVegaLiteChart] svg text')].map(t => {
+  // Vega's charts, and the SVG charts a stepper (ui.stepper) draws inside its component's shadow root
+  const stepped = [...document.querySelectorAll('*')].filter(h => h.shadowRoot)
+    .flatMap(h => [...h.shadowRoot.querySelectorAll('.gls svg text')]);
+  const all = [...document.querySelectorAll('[data-testid=stVegaLiteChart] svg text'), ...stepped].map(t => {
     const box = t.getBoundingClientRect();
     const style = getComputedStyle(t);
     let opacity = parseFloat(style.opacity || '1') * parseFloat(style.fillOpacity || '1');
