@@ -364,6 +364,7 @@ class Steps:
     errors: list[str] = field(default_factory=list)
     skipped: str = ""
     unseen: int = 0  # measured steps whose 'running' state never reached the DOM (a run within one commit)
+    report: str = ""  # a stepper (ui.stepper): what its report, once the learner stops, cost
 
     @property
     def median(self) -> float:
@@ -426,6 +427,22 @@ def measure_steps(browser, url: str, name: str, n: int, warmup: int, landmark: s
             out.tasks.extend(r["tasks"])
             out.longtasks_supported = r["lt"]
             pg.wait_for_timeout(150)
+        if pg.locator(f".st-key-main_control {STEPPER}").count() and out.ms:
+            # The stepper reports the position once the learner stops: a rerun that only writes the link.
+            # Time it from the last press; count what it changed on the page.
+            pg.keyboard.press(keys[(warmup + n) % 2])  # one more step: end away from the reported position
+            pg.evaluate("() => { window.__bb.arm(); window.__bb.key = performance.now(); }")
+            pg.wait_for_timeout(2500)
+            rep = pg.evaluate(
+                """() => { const bb = window.__bb, t0 = bb.key;
+                  const fin = bb.states.filter(([s]) => s === 'notRunning').map(([, t]) => t - t0);
+                  return {sent: bb.sent.map((t) => t - t0), fin, changes: bb.changes, url: location.search}; }"""
+            )
+            out.report = (
+                f"report: {len(rep['sent'])} message(s) at +{', '.join(f'{t:.0f}' for t in rep['sent']) or '-'} ms "
+                f"after the last step, rerun finished at +{rep['fin'][-1] if rep['fin'] else float('nan'):.0f} ms, "
+                f"{rep['changes']} DOM mutation records (script state, status widget, link)"
+            )
         if pg.locator("[data-testid=stException]").count():
             out.errors.append("the page shows an exception")
         out.errors.extend(f"page error: {e}" for e in page_errors[:3])
@@ -472,6 +489,8 @@ def print_steps(rows: list[Steps], floors: list[Steps]) -> float:
             print(
                 f"      ({r.unseen} of {len(r.ms)} runs never showed 'running' in the DOM: timed by the server's answers)"
             )
+        if r.report:
+            print(f"      ({r.report})")
         for e in r.errors:
             print(f"      ! {e}")
     print(
