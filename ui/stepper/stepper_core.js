@@ -96,8 +96,12 @@ BLOCKS.text = {
 BLOCKS.table = {
   build(host, spec) {
     const wrap = h("div", "gls-text", host);
-    if (spec.width) { wrap.style.flex = `0 1 ${spec.width}px`; }
+    if (spec.width) { wrap.style.flex = `0 1 ${spec.width / 16}rem`; }  // rem: 1.5x in presentation mode
     const scroll = h("div", "gls-table-wrap", wrap);
+    // a box that may scroll sideways (a phone) takes the focus, so a keyboard can scroll it
+    scroll.tabIndex = 0;
+    scroll.setAttribute("role", "region");
+    scroll.setAttribute("aria-label", spec.caption || "Table (scrolls sideways on a narrow screen)");
     const table = h("table", null, scroll);
     if (spec.caption) h("caption", "gls-small", table, spec.caption).style.textAlign = "left";
     const tr = h("tr", null, h("thead", null, table));

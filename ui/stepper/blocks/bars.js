@@ -28,21 +28,23 @@ function fmtValue(v) {
 }
 
 function barsLayout(S, spec, W) {
-  let H = spec.height || 300;
+  // text and margins follow the root font: presentation mode's 1.5x, like the Vega charts' text
+  const k = Math.max(1, (parseFloat(getComputedStyle(document.documentElement).fontSize) || 16) / 16);
+  let H = (spec.height || 300) * k;
   const slanted = spec.labels.length > 6 || W < 60 * spec.labels.length;
   // legend rows first (a swatch and a name per series, wrapped at the width): they set the top margin
-  const items = [], rowH = 18;
-  let lx = 58, ly = 0;
+  const items = [], rowH = 18 * k, left = 58 * k;
+  let lx = left, ly = 0;
   spec.series.forEach((s, j) => {
-    const need = 20 + 8.2 * s.name.length;
-    if (lx + need > W - 8 && lx > 58) { lx = 58; ly += rowH; }
+    const need = (20 + 8.2 * s.name.length) * k;
+    if (lx + need > W - 8 && lx > left) { lx = left; ly += rowH; }
     items.push({ x: lx, y: ly, j, name: s.name });
-    lx += need + 22;
+    lx += need + 22 * k;
   });
-  const m = { l: 58, r: 8, t: ly + 30, b: slanted ? 64 : 30 };
+  const m = { l: left, r: 8, t: ly + 30 * k, b: (slanted ? 64 : 30) * k };
   H += ly;
   S.holder.replaceChildren();
-  const svg = svgEl("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img", "font-size": 14 }, S.holder);
+  const svg = svgEl("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img", "font-size": 14 * k }, S.holder);
   svg.style.display = "block";
   const title = svgEl("title", {}, svg);
   const [lo, hi] = spec.domain;
@@ -53,17 +55,17 @@ function barsLayout(S, spec, W) {
     const tx = svgEl("text", { x: m.l - 6, y: y(t), "text-anchor": "end", "dominant-baseline": "central", class: "gls-fgt" }, axis);
     tx.textContent = fmtTick(t);
   }
-  const yt = svgEl("text", { transform: `translate(13 ${(m.t + H - m.b) / 2}) rotate(-90)`, "text-anchor": "middle",
+  const yt = svgEl("text", { transform: `translate(${13 * k} ${(m.t + H - m.b) / 2}) rotate(-90)`, "text-anchor": "middle",
     "font-weight": 600, class: "gls-fgt" }, axis);
   yt.textContent = spec.yTitle || "";
-  const n = spec.labels.length, k = spec.series.length;
-  const band = (W - m.l - m.r) / Math.max(1, n), inner = band * 0.8 / k;
+  const n = spec.labels.length, ns = spec.series.length;
+  const band = (W - m.l - m.r) / Math.max(1, n), inner = band * 0.8 / ns;
   const rects = [];
   spec.labels.forEach((lab, i) => {
     const cx = m.l + band * (i + 0.5);
     const t = svgEl("text", slanted
       ? { transform: `translate(${cx} ${H - m.b + 10}) rotate(-45)`, "text-anchor": "end", class: "gls-fgt" }
-      : { x: cx, y: H - m.b + 17, "text-anchor": "middle", class: "gls-fgt" }, axis);
+      : { x: cx, y: H - m.b + 17 * k, "text-anchor": "middle", class: "gls-fgt" }, axis);
     t.textContent = lab;
     spec.series.forEach((s, j) => {
       const r = svgEl("rect", { x: m.l + band * i + band * 0.1 + inner * j + 1.5, width: Math.max(1, inner - 3),
@@ -73,8 +75,8 @@ function barsLayout(S, spec, W) {
   });
   svgEl("line", { x1: m.l, x2: W - m.r, y1: y(0), y2: y(0), "stroke-width": 1.2, class: "gls-fg" }, svg);
   for (const it of items) {
-    const sw = svgEl("rect", { x: it.x, y: it.y + 5, width: 14, height: 12, "stroke-width": 2 }, svg);
-    const t = svgEl("text", { x: it.x + 20, y: it.y + 11, "dominant-baseline": "central", class: "gls-fgt" }, svg);
+    const sw = svgEl("rect", { x: it.x, y: it.y + 5 * k, width: 14 * k, height: 12 * k, "stroke-width": 2 }, svg);
+    const t = svgEl("text", { x: it.x + 20 * k, y: it.y + 11 * k, "dominant-baseline": "central", class: "gls-fgt" }, svg);
     t.textContent = it.name;
     rects.push({ r: sw, legend: true, j: it.j });
   }
