@@ -200,7 +200,17 @@ def step_blocks(text: str, x0: float, lo: float, hi: float, kink: bool, theme: s
     against the symbolic slope (none at a kink) and the error-vs-h chart with "your h" on it. Computed once
     per function, point and theme, for everyone."""
     r = analyse(text, x0, lo, hi)
-    steps = [at_step(text, x0, h) for h in STEP_SIZES]
+    if kink:  # the differences only, ungraded (a corner has no expected error to grade them by)
+        e = parse(text, variables=("x",))
+        steps = [
+            {
+                "exact": r["exact"],
+                **{m: float(finite_diff.derivative(e, x0, h=h, method=m)) for m in _QUOTIENTS},
+            }
+            for h in STEP_SIZES
+        ]
+    else:
+        steps = [at_step(text, x0, h) for h in STEP_SIZES]
     blocks: list[dict] = []
     if not kink:
         checks = sp.text(
