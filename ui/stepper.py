@@ -399,13 +399,16 @@ def xy_points(
     return out
 
 
-def _xy_domain(values: list[float], log: bool) -> list[float]:
+def _xy_domain(values: list[float], log: bool, *, clear: bool) -> list[float]:
+    """Everything drawn on one axis, with room: whole decades on a log axis (``clear``: a value on a decade
+    gets the next one, so no line runs along the frame), 5 % either side on a linear one."""
     vals = [v for v in values if v is not None and np.isfinite(v) and (v > 0 or not log)]
     if not vals:
         return [0.1, 10.0] if log else [0.0, 1.0]
     lo, hi = min(vals), max(vals)
-    if log:  # whole decades
-        a, b = int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi)))
+    if log:
+        room = 0.02 if clear else 0.0
+        a, b = int(np.floor(np.log10(lo) - room)), int(np.ceil(np.log10(hi) + room))
         return [float(10.0**a), float(10.0 ** max(b, a + 1))]
     pad = 0.05 * (hi - lo) if hi > lo else (abs(hi) or 1.0) * 0.5
     return [_num(lo - pad, 6), _num(hi + pad, 6)]
@@ -430,7 +433,7 @@ def xy(
     (:func:`xy_line`, static), ``rules`` (:func:`xy_rule`) and ``points`` (:func:`xy_points`), per frame or
     static; linear or log axes (log: ticks at powers of ten); a legend of every named item; ``alt`` (per
     frame or static) is what a screen reader hears (role=img). Domains default to everything drawn
-    (log axes: whole decades)."""
+    (log axes: whole decades; the x axis ends where the data ends, the y axis leaves room)."""
     xs: list[float] = []
     ys: list[float] = []
     for s in lines:
@@ -449,8 +452,8 @@ def xy(
         "yTitle": str(y_title),
         "logX": bool(log_x),
         "logY": bool(log_y),
-        "xDomain": [float(v) for v in x_domain] if x_domain else _xy_domain(xs, log_x),
-        "yDomain": [float(v) for v in y_domain] if y_domain else _xy_domain(ys, log_y),
+        "xDomain": [float(v) for v in x_domain] if x_domain else _xy_domain(xs, log_x, clear=False),
+        "yDomain": [float(v) for v in y_domain] if y_domain else _xy_domain(ys, log_y, clear=True),
         "items": [*lines, *rules, *points],
         "alt": list(alt) if not isinstance(alt, str) else alt,
         "height": int(height),

@@ -69,7 +69,7 @@ function xyLayout(S, spec, W) {
     legend.push({ x: lx, y: ly, j });
     lx += need + 18;
   });
-  const m = { l: 66, r: 14, t: ly + rowH + 14, b: 48 };
+  const m = { l: 66, r: 20, t: ly + rowH + 14, b: 48 };
   const H = H0 + ly;
   S.holder.replaceChildren();
   const svg = svgEl("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img", "font-size": 13 }, S.holder);
@@ -123,7 +123,7 @@ function xyLayout(S, spec, W) {
     } else if (it.kind === "rule") {
       const line = svgEl("line", { y1: m.t, y2: H - m.b, "stroke-width": 2, "stroke-dasharray": dash }, plot);
       const label = xyText(marks, { y: m.t + 14 + 16 * rules.length, "font-weight": 600,
-        "paint-order": "stroke", "stroke-width": 4, "stroke-linejoin": "round", class: "gls-xy-halo" }, "");
+        "paint-order": "stroke", "stroke-width": 5, "stroke-linejoin": "round", class: "gls-xy-halo" }, "");
       coloured.push({ e: line, j, attr: "stroke" }, { e: label, j, attr: "fill" });
       rules.push({ it, line, label });
     } else if (it.kind === "points") {
