@@ -58,40 +58,42 @@ function xyText(parent, attrs, text) {
 }
 
 function xyLayout(S, spec, W) {
-  const H0 = spec.height || 320;
+  // text scales with the page's root font (presentation mode sets it to 150 %), and the margins with it
+  const k = Math.max(1, (parseFloat(getComputedStyle(document.documentElement).fontSize) || 16) / 16);
+  const H0 = (spec.height || 320) * Math.min(k, 1.25);
   // the legend first: a swatch and a name per item, wrapped at the width; it sets the top margin
-  const legend = [], rowH = 20;
+  const legend = [], rowH = 20 * k;
   let lx = 8, ly = 2;
   spec.items.forEach((it, j) => {
     if (!it.name) return;
-    const need = 30 + 7.4 * it.name.length;
+    const need = (30 + 7.4 * it.name.length) * k;
     if (lx + need > W - 8 && lx > 8) { lx = 8; ly += rowH; }
     legend.push({ x: lx, y: ly, j });
-    lx += need + 18;
+    lx += need + 18 * k;
   });
-  const m = { l: 66, r: 20, t: ly + rowH + 14, b: 48 };
+  const m = { l: 66 * k, r: 20 * k, t: ly + rowH + 14 * k, b: 48 * k };
   const H = H0 + ly;
   S.holder.replaceChildren();
-  const svg = svgEl("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img", "font-size": 13 }, S.holder);
+  const svg = svgEl("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img", "font-size": 13 * k }, S.holder);
   svg.style.display = "block";
   const title = svgEl("title", {}, svg);
   const [x0, x1] = spec.xDomain, [y0, y1] = spec.yDomain;
   const X = xyScale(x0, x1, spec.logX, m.l, W - m.r), Y = xyScale(y0, y1, spec.logY, H - m.b, m.t);
   const axis = svgEl("g", {}, svg);
-  for (const t of xyTicks(y0, y1, spec.logY, (H - m.t - m.b) / 30)) {
+  for (const t of xyTicks(y0, y1, spec.logY, (H - m.t - m.b) / (30 * k))) {
     const y = Y(t.v);
     svgEl("line", { x1: m.l, x2: W - m.r, y1: y, y2: y, "stroke-opacity": 0.14, class: "gls-fg" }, axis);
     xyText(axis, { x: m.l - 6, y, "text-anchor": "end", "dominant-baseline": "central" }, t.text);
   }
-  for (const t of xyTicks(x0, x1, spec.logX, (W - m.l - m.r) / 62)) {
+  for (const t of xyTicks(x0, x1, spec.logX, (W - m.l - m.r) / (62 * k))) {
     const x = X(t.v);
     svgEl("line", { x1: x, x2: x, y1: m.t, y2: H - m.b, "stroke-opacity": 0.14, class: "gls-fg" }, axis);
-    xyText(axis, { x, y: H - m.b + 16, "text-anchor": "middle" }, t.text);
+    xyText(axis, { x, y: H - m.b + 16 * k, "text-anchor": "middle" }, t.text);
   }
   svgEl("rect", { x: m.l, y: m.t, width: W - m.l - m.r, height: H - m.t - m.b, fill: "none",
     "stroke-opacity": 0.5, class: "gls-fg" }, axis);
-  xyText(axis, { x: (m.l + W - m.r) / 2, y: H - 8, "text-anchor": "middle", "font-weight": 600 }, spec.xTitle || "");
-  xyText(axis, { transform: `translate(14 ${(m.t + H - m.b) / 2}) rotate(-90)`, "text-anchor": "middle",
+  xyText(axis, { x: (m.l + W - m.r) / 2, y: H - 8 * k, "text-anchor": "middle", "font-weight": 600 }, spec.xTitle || "");
+  xyText(axis, { transform: `translate(${14 * k} ${(m.t + H - m.b) / 2}) rotate(-90)`, "text-anchor": "middle",
     "font-weight": 600 }, spec.yTitle || "");
   // the plot area clips what is drawn in it (a line leaving the fixed domain)
   const clip = `gls-xy-clip-${++xyClipCount}`;
@@ -122,7 +124,7 @@ function xyLayout(S, spec, W) {
       }
     } else if (it.kind === "rule") {
       const line = svgEl("line", { y1: m.t, y2: H - m.b, "stroke-width": 2, "stroke-dasharray": dash }, plot);
-      const label = xyText(marks, { y: m.t + 14 + 16 * rules.length, "font-weight": 600,
+      const label = xyText(marks, { y: m.t + (14 + 16 * rules.length) * k, "font-weight": 600,
         "paint-order": "stroke", "stroke-width": 5, "stroke-linejoin": "round", class: "gls-xy-halo" }, "");
       coloured.push({ e: line, j, attr: "stroke" }, { e: label, j, attr: "fill" });
       rules.push({ it, line, label });
@@ -134,17 +136,17 @@ function xyLayout(S, spec, W) {
     const it = spec.items[j], dash = (it.dash || []).join(" ");
     const g = svgEl("g", {}, svg);
     if (it.kind === "points") {
-      coloured.push({ e: svgEl("circle", { cx: x + 11, cy: y + 9, r: 5, "stroke-width": 1.5, class: "gls-xy-ring" }, g), j, attr: "fill" });
+      coloured.push({ e: svgEl("circle", { cx: x + 11 * k, cy: y + 9 * k, r: 5, "stroke-width": 1.5, class: "gls-xy-ring" }, g), j, attr: "fill" });
     } else if (it.kind === "rule") {
-      coloured.push({ e: svgEl("line", { x1: x + 11, x2: x + 11, y1: y + 1, y2: y + 17, "stroke-width": 2,
+      coloured.push({ e: svgEl("line", { x1: x + 11 * k, x2: x + 11 * k, y1: y + k, y2: y + 17 * k, "stroke-width": 2,
         "stroke-dasharray": dash }, g), j, attr: "stroke" });
     } else {
-      coloured.push({ e: svgEl("line", { x1: x, x2: x + 24, y1: y + 9, y2: y + 9, "stroke-width": 2.5,
+      coloured.push({ e: svgEl("line", { x1: x, x2: x + 24 * k, y1: y + 9 * k, y2: y + 9 * k, "stroke-width": 2.5,
         "stroke-dasharray": dash }, g), j, attr: "stroke" });
     }
-    xyText(g, { x: x + 30, y: y + 9, "dominant-baseline": "central" }, it.name);
+    xyText(g, { x: x + 30 * k, y: y + 9 * k, "dominant-baseline": "central" }, it.name);
   }
-  Object.assign(S, { svg, title, X, Y, W, m, H, coloured, rules, points });
+  Object.assign(S, { svg, title, X, Y, W, m, H, k, coloured, rules, points });
 }
 
 function xyColour(it, ctx) { return ctx.data.theme === "dark" ? it.colour.dark : it.colour.light; }
@@ -152,7 +154,7 @@ function xyColour(it, ctx) { return ctx.data.theme === "dark" ? it.colour.dark :
 BLOCKS.xy = {
   build(host, spec, frame, ctx) {
     const wrap = h("div", "gls-chart", host);
-    if (spec.title) h("div", "gls-chart-title", wrap, spec.title);
+    if (spec.title) h("div", "gls-chart-title", wrap, spec.title).style.fontSize = "0.9375rem";  // 15 px, 1.5× presenting
     const S = { holder: h("div", null, wrap), frame: 0, W: 0 };
     const fit = () => {
       const W = Math.max(260, Math.floor(wrap.clientWidth || 560));
@@ -189,7 +191,7 @@ BLOCKS.xy = {
       if (!show) continue;
       const x = S.X(xv);
       line.setAttribute("x1", x); line.setAttribute("x2", x);
-      const right = x > S.W - S.m.r - 7.2 * text.length - 8;  // near the right edge: the label on the left
+      const right = x > S.W - S.m.r - 7.2 * S.k * text.length - 8;  // near the right edge: the label on the left
       label.setAttribute("x", right ? x - 5 : x + 5);
       label.setAttribute("text-anchor", right ? "end" : "start");
       label.textContent = text;
