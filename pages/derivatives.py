@@ -94,19 +94,22 @@ def analyse(text: str, x0: float, lo: float, hi: float) -> dict:
     return out
 
 
-@cache.data(show_spinner=False, max_entries=64)
-def at_step(text: str, x0: float, h: float) -> dict:
-    """The forward and central differences with step h at x₀, their relative errors against the symbolic
-    derivative, and the error each is expected to have (so each is graded by its own yardstick)."""
+def at_steps(text: str, x0: float) -> list[dict]:
+    """At every h of STEP_SIZES: the forward and central differences at x₀, their relative errors against
+    the symbolic derivative, and the error each is expected to have (so each is graded by its own
+    yardstick). One parse for all of them (step_blocks, which calls this, is cached)."""
     e = parse(text, variables=("x",))
     exact = float(e.derivative("x").evaluate(x=x0))
-    out: dict = {"exact": exact}
-    for m in ("forward", "central"):  # each method graded by its own expected error, not the gradient check's
-        out[m] = float(finite_diff.derivative(e, x0, h=h, method=m))
-        out[f"rel_{m}"] = finite_diff.relative_error(exact, out[m])
-        out[f"expected_{m}"] = finite_diff.expected_step_error(e, x0, h, m)
-        out[f"limits_{m}"] = finite_diff.step_error_thresholds(out[f"expected_{m}"], exact)
-    return out
+    steps = []
+    for h in STEP_SIZES:
+        out: dict = {"exact": exact}
+        for m in ("forward", "central"):  # each graded by its own expected error, not the gradient check's
+            out[m] = float(finite_diff.derivative(e, x0, h=h, method=m))
+            out[f"rel_{m}"] = finite_diff.relative_error(exact, out[m])
+            out[f"expected_{m}"] = finite_diff.expected_step_error(e, x0, h, m)
+            out[f"limits_{m}"] = finite_diff.step_error_thresholds(out[f"expected_{m}"], exact)
+        steps.append(out)
+    return steps
 
 
 @cache.data(show_spinner=False)
@@ -210,7 +213,7 @@ def step_blocks(text: str, x0: float, lo: float, hi: float, kink: bool, theme: s
             for h in STEP_SIZES
         ]
     else:
-        steps = [at_step(text, x0, h) for h in STEP_SIZES]
+        steps = at_steps(text, x0)
     blocks: list[dict] = []
     if not kink:
         checks = sp.text(
