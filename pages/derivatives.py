@@ -221,6 +221,7 @@ def step_blocks(text: str, x0: float, lo: float, hi: float, kink: bool, theme: s
             per_frame=True,
             border=True,
         )
+        checks["live"] = True  # a screen reader hears the new verdicts after a step (aria-live="polite")
     best = r["best"]
     errors = {m: [abs(d[m] - d["exact"]) for d in steps] for m in ("forward", "central")}
     chart = sp.xy(

@@ -66,15 +66,15 @@ function xyLayout(S, spec, W) {
   let lx = 8, ly = 2;
   spec.items.forEach((it, j) => {
     if (!it.name) return;
-    const need = (30 + 7.4 * it.name.length) * k;
+    const need = (30 + 7.9 * it.name.length) * k;
     if (lx + need > W - 8 && lx > 8) { lx = 8; ly += rowH; }
     legend.push({ x: lx, y: ly, j });
     lx += need + 18 * k;
   });
-  const m = { l: 66 * k, r: 20 * k, t: ly + rowH + 14 * k, b: 48 * k };
+  const m = { l: 70 * k, r: 20 * k, t: ly + rowH + 14 * k, b: 48 * k };
   const H = H0 + ly;
   S.holder.replaceChildren();
-  const svg = svgEl("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img", "font-size": 13 * k }, S.holder);
+  const svg = svgEl("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img", "font-size": 14 * k }, S.holder);
   svg.style.display = "block";
   const title = svgEl("title", {}, svg);
   const [x0, x1] = spec.xDomain, [y0, y1] = spec.yDomain;
@@ -191,7 +191,7 @@ BLOCKS.xy = {
       if (!show) continue;
       const x = S.X(xv);
       line.setAttribute("x1", x); line.setAttribute("x2", x);
-      const right = x > S.W - S.m.r - 7.2 * S.k * text.length - 8;  // near the right edge: the label on the left
+      const right = x > S.W - S.m.r - 7.8 * S.k * text.length - 8;  // near the right edge: the label on the left
       label.setAttribute("x", right ? x - 5 : x + 5);
       label.setAttribute("text-anchor", right ? "end" : "start");
       label.textContent = text;
