@@ -141,8 +141,8 @@ class _StepIndex(Param):
     the value itself, read and written exactly as `state.log_slider` did (`?h=1e-05`; a link's value snaps
     to the nearest step; a malformed one falls back to the default with the same notice)."""
 
-    def format(self, value) -> str:
-        return f"{float(self.options[int(value)]):.12g}"
+    def format(self, value) -> str:  # a position (int), or one of the options themselves (a float)
+        return f"{float(value if isinstance(value, float) else self.options[int(value)]):.12g}"
 
     def parse(self, raw: str) -> tuple[int, str | None]:
         as_value = Param(
