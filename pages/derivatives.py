@@ -5,6 +5,8 @@ from ui.shell import ensure_entry
 
 ensure_entry()
 
+from dataclasses import dataclass
+
 import numpy as np
 import streamlit as st
 
@@ -12,10 +14,10 @@ from core import finite_diff
 from core.catalogue import COMMON_DERIVATIVES, FUNCTIONS
 from core.expression import FUNCTION_NAMES, Expression, ParseError, parse
 from ui import charts
+from ui import stepper as sp
 from ui.layout import draw_chart, stage_chart, stage_control, titled
 from ui.shell import (
-    check_box,
-    check_text,
+    check_level,
     fmt,
     formula,
     header,
@@ -23,12 +25,14 @@ from ui.shell import (
     show_parse_error,
     typesets,
 )
-from ui.state import UrlState, follow_outside_fragment, stop_ends_the_page, stop_page
+from ui.state import Param, UrlState, follow_outside_fragment, stop_ends_the_page, stop_page
+from ui.stepper import stepper
 from ui.text import small
 
 CUSTOM = "custom"
 CUSTOM_DOMAIN = (-5.0, 5.0)
 STEP_SIZES = tuple(float(f"1e{k}") for k in range(-12, 0))  # h from 1e-12 to 1e-1
+H_DEFAULT = 1e-5
 H_SWEEP = np.geomspace(1e-16, 1e-1, 61)
 
 header(
@@ -40,7 +44,8 @@ header(
     r"f'(x) = \lim_{h \to 0} \frac{f(x+h) - f(x)}{h} \;\approx\; \frac{f(x+h) - f(x-h)}{2h}",
 )
 
-state = UrlState("derivatives")
+PAGE = "derivatives"
+state = UrlState(PAGE)
 
 
 def _reset_x0() -> None:
@@ -89,19 +94,22 @@ def analyse(text: str, x0: float, lo: float, hi: float) -> dict:
     return out
 
 
-@cache.data(show_spinner=False, max_entries=64)
-def at_step(text: str, x0: float, h: float) -> dict:
-    """The forward and central differences with step h at x₀, their relative errors against the symbolic
-    derivative, and the error each is expected to have (so each is graded by its own yardstick)."""
+def at_steps(text: str, x0: float) -> list[dict]:
+    """At every h of STEP_SIZES: the forward and central differences at x₀, their relative errors against
+    the symbolic derivative, and the error each is expected to have (so each is graded by its own
+    yardstick). One parse for all of them (step_blocks, which calls this, is cached)."""
     e = parse(text, variables=("x",))
     exact = float(e.derivative("x").evaluate(x=x0))
-    out: dict = {"exact": exact}
-    for m in ("forward", "central"):  # each method graded by its own expected error, not the gradient check's
-        out[m] = float(finite_diff.derivative(e, x0, h=h, method=m))
-        out[f"rel_{m}"] = finite_diff.relative_error(exact, out[m])
-        out[f"expected_{m}"] = finite_diff.expected_step_error(e, x0, h, m)
-        out[f"limits_{m}"] = finite_diff.step_error_thresholds(out[f"expected_{m}"], exact)
-    return out
+    steps = []
+    for h in STEP_SIZES:
+        out: dict = {"exact": exact}
+        for m in ("forward", "central"):  # each graded by its own expected error, not the gradient check's
+            out[m] = float(finite_diff.derivative(e, x0, h=h, method=m))
+            out[f"rel_{m}"] = finite_diff.relative_error(exact, out[m])
+            out[f"expected_{m}"] = finite_diff.expected_step_error(e, x0, h, m)
+            out[f"limits_{m}"] = finite_diff.step_error_thresholds(out[f"expected_{m}"], exact)
+        steps.append(out)
+    return steps
 
 
 @cache.data(show_spinner=False)
@@ -127,35 +135,154 @@ def curve_data(text: str, lo: float, hi: float) -> dict:
     )
 
 
-@cache.data(show_spinner=False)
-def error_template() -> dict:
-    """The error-vs-h chart as a Vega-Lite dict with two slots: the errors and the h markers."""
-    lines = charts.lines(
-        charts.alt.NamedData(name="errors"),
-        "h",
-        "error",
-        "method",
+@dataclass(frozen=True)
+class _StepIndex(Param):
+    """The h stepper's position (an index into STEP_SIZES) kept in session state, while the link keeps
+    the value itself, read and written exactly as `state.log_slider` did (`?h=1e-05`; a link's value snaps
+    to the nearest step; a malformed one falls back to the default with the same notice)."""
+
+    def format(self, value) -> str:  # a position (int), or one of the options themselves (a float)
+        return f"{float(value if isinstance(value, float) else self.options[int(value)]):.12g}"
+
+    def parse(self, raw: str) -> tuple[int, str | None]:
+        as_value = Param(
+            "float", self.options[self.default], self.lo, self.hi, options=self.options, snap=True
+        )
+        value, problem = as_value.parse(raw)
+        return (self.default, problem) if problem else (self.options.index(value), None)
+
+
+class _StepLink:
+    """`state` as ui.stepper sees it, for the h parameter: an index for the stepper, a value in the link."""
+
+    def prepare_int(self, name: str, lo: int, hi: int, default: int) -> str:
+        param = _StepIndex(
+            "float", int(default), min(STEP_SIZES), max(STEP_SIZES), options=STEP_SIZES, snap=True
+        )
+        return state._prepare(name, param)
+
+    def keep(self, name: str, value: int) -> int:
+        return state._sync(name, value)
+
+
+_ICONS = {"green": "✓", "orange": "⚠", "red": "✗"}
+_WORDS = {"green": "agree", "orange": "suspicious", "red": "disagree"}
+_QUOTIENTS = {"forward": "(f(x₀+h) − f(x₀))/h", "central": "(f(x₀+h) − f(x₀−h))/2h"}
+_ORDERS = {"forward": "|f″|·h/2", "central": "|f‴|·h²/6"}
+GRADING_NOTE = (
+    "Each difference is graded against its own expected error: within 10× of it they agree, within 100× "
+    "it is suspicious, beyond that they disagree. The symbolic derivative comes from the sum, product, "
+    "quotient and chain rules applied to the expression tree — an independent computation from the "
+    "differences."
+)
+
+
+def _check_lines(d: dict, h: float) -> list[str]:
+    """Both differences at step h against the symbolic slope, each graded by its own expected error
+    (Markdown subset: ui.stepper.paragraphs)."""
+    lines = []
+    for m in ("forward", "central"):
+        e = d[f"expected_{m}"]
+        good, suspicious = d[f"limits_{m}"]
+        level = check_level(d[f"rel_{m}"], good, suspicious)
+        lines.append(f"**{m.capitalize()} difference, h = {h:g}** · **{_ICONS[level]} {_WORDS[level]}**")
+        lines.append(
+            f"symbolic: `{fmt(d['exact'])}` · {_QUOTIENTS[m]}: `{fmt(d[m])}` · relative error "
+            f"`{d[f'rel_{m}']:.1e}`"
+        )
+        lines.append(
+            f":gray[Expected error ≈ {e.total:.1e} ({_ORDERS[m]} ≈ {e.truncation:.1e} + round-off "
+            f"ε·|f|/h ≈ {e.roundoff:.1e}): the {e.regime} regime.]"
+        )
+    return lines
+
+
+@cache.data(show_spinner=False, max_entries=64)
+def step_blocks(text: str, x0: float, lo: float, hi: float, kink: bool, theme: str) -> list[dict]:
+    """Everything the step size h changes, at every h of STEP_SIZES (ui.stepper blocks): the two differences
+    against the symbolic slope (none at a kink) and the error-vs-h chart with "your h" on it. Computed once
+    per function, point and theme, for everyone."""
+    r = analyse(text, x0, lo, hi)
+    if kink:  # the differences only, ungraded (a corner has no expected error to grade them by)
+        e = parse(text, variables=("x",))
+        steps = [
+            {
+                "exact": r["exact"],
+                **{m: float(finite_diff.derivative(e, x0, h=h, method=m)) for m in _QUOTIENTS},
+            }
+            for h in STEP_SIZES
+        ]
+    else:
+        steps = at_steps(text, x0)
+    blocks: list[dict] = []
+    if not kink:
+        checks = sp.text(
+            [sp.paragraphs(_check_lines(d, h)) for d, h in zip(steps, STEP_SIZES, strict=True)],
+            per_frame=True,
+            border=True,
+        )
+        checks["live"] = True  # a screen reader hears the new verdicts after a step (aria-live="polite")
+    best = r["best"]
+    errors = {m: [abs(d[m] - d["exact"]) for d in steps] for m in ("forward", "central")}
+    chart = sp.xy(
+        "Finite-difference error against step size h",
+        [
+            sp.xy_line("forward", H_SWEEP, r["sweep"]["forward"], colour=0),
+            sp.xy_line("central", H_SWEEP, r["sweep"]["central"], colour=1),
+        ],
         x_title="step size h (log)",
         y_title="|finite difference − exact| (log)",
         log_x=True,
         log_y=True,
-        color_domain=["forward", "central"],
+        rules=[
+            sp.xy_rule(
+                "best forward", best["forward"], label=f"best forward: {best['forward']:.0e}", colour=0
+            ),
+            sp.xy_rule(
+                "best central", best["central"], label=f"best central: {best['central']:.0e}", colour=1
+            ),
+            sp.xy_rule("your h", list(STEP_SIZES), label=[f"your h = {h:g}" for h in STEP_SIZES], colour=4),
+        ],
+        points=[
+            sp.xy_points(
+                "errors at your h",
+                [[(h, errors["forward"][k]), (h, errors["central"][k])] for k, h in enumerate(STEP_SIZES)],
+                tips=[
+                    [
+                        f"forward at h = {h:g}: error {errors['forward'][k]:.1e}",
+                        f"central at h = {h:g}: error {errors['central'][k]:.1e}",
+                    ]
+                    for k, h in enumerate(STEP_SIZES)
+                ],
+                colour=4,
+            )
+        ],
+        alt=[
+            f"Log-log chart of the finite-difference error against the step size h from 1e-16 to 0.1, forward "
+            f"and central. Your h = {h:g}: forward error {errors['forward'][k]:.1e}, central error "
+            f"{errors['central'][k]:.1e}. Best h: forward {best['forward']:.0e}, central {best['central']:.0e}."
+            for k, h in enumerate(STEP_SIZES)
+        ],
         height=340,
     )
-    return charts.vega_spec(charts.alt.layer(lines, charts.marker_rules("marks")))
+    if kink:
+        blocks.append(chart)
+    else:
+        blocks.append(sp.row(checks, chart))
+        blocks.append(sp.text(sp.paragraphs(GRADING_NOTE, small=True), per_frame=False, small=True))
+    return blocks
 
 
 @st.fragment
-@stop_ends_the_page("derivatives")
+@stop_ends_the_page(PAGE)
 def body() -> str:
     """Everything a control changes: a slider move reruns only this (not the sidebar, the header, the
-    code and the challenge below). The step size h reruns less still: only `by_step`, the part that
-    depends on it, drawn into the slots this leaves. Returns the function's key."""
+    code and the challenge below). The step size h reruns nothing: its stepper holds every h at once and
+    the browser draws a step (ui.stepper). Returns the function's key."""
     options = [*FUNCTIONS, CUSTOM]
-    stage = stage_control()
     # One row block for the three controls (st.columns would be a row plus a block per column, all
     # re-sent on every step of a slider).
-    row = stage.container(horizontal=True, gap="medium")
+    row = st.container(horizontal=True, gap="medium")
     fn = state.select(
         "fn", "Function f(x)", options, "article_loss", format_func=_label, container=row, on_change=_reset_x0
     )
@@ -176,7 +303,6 @@ def body() -> str:
         domain = tuple(float(v) for v in entry.domain)
         x0_default = float(entry.default_x0)
         row.markdown(f"$f(x) = {entry.latex}$")
-    h_slot = row.container()  # the h slider, drawn by by_step
     x0 = state.slider(
         "x0",
         "Point x₀",
@@ -184,7 +310,7 @@ def body() -> str:
         domain[1],
         x0_default,
         step=(domain[1] - domain[0]) / 200,
-        container=stage,
+        container=row.container(),
     )
 
     follow_outside_fragment("derivatives.fn", fn)
@@ -208,13 +334,32 @@ def body() -> str:
             f"[{shown.lo:.4g}, {shown.hi:.4g}], where f and f′ stay below {shown.limit:.0e}.",
             icon=":material/data_alert:",
         )
-        domain = (shown.lo, shown.hi)
     if not (np.isfinite(r["f0"]) and np.isfinite(r["exact"])):
         st.warning(
             f"f or f′ is not defined at x₀ = {x0:g} (outside the function's domain). Move the point x₀.",
             icon=":material/block:",
         )
         stop_page()
+    sides = r["sides"]
+
+    # Every step size at once: the browser draws a step of h without asking the server (ui.stepper).
+    theme = "dark" if st.context.theme.type == "dark" else "light"
+    with stage_control(), stage_chart():  # the stepper is both: the h slider and the error chart it draws
+        stepper(
+            f"{PAGE}.steps",
+            url=_StepLink(),
+            name="h",
+            label="Step size h",
+            n=len(STEP_SIZES),
+            default=STEP_SIZES.index(H_DEFAULT),
+            values=[f"{h:g}" for h in STEP_SIZES],
+            help="The finite-difference step. Smaller is not always better: see the chart below. Arrow keys "
+            "step; Home and End jump.",
+            blocks=step_blocks(text, float(x0), float(domain[0]), float(domain[1]), bool(sides.kink), theme),
+            theme=theme,
+        )
+    if shown.clipped:
+        domain = (shown.lo, shown.hi)
 
     left, right = st.columns([3, 2], gap="large")
     with left:
@@ -230,7 +375,6 @@ def body() -> str:
                 ),
                 "f(x), its tangent at x₀, and f′(x) below",
             ),
-            container=stage_chart(),
         )
         st.caption(
             "Green: the tangent at x₀, whose slope is f′(x₀). Hover anywhere: the dashed tangent and the "
@@ -247,7 +391,6 @@ def body() -> str:
             formula(tex[1], f"f'(x) = {r['df_text']}")
         metrics = st.container(horizontal=True)  # one block for the row of metrics
         metrics.metric("f(x₀)", fmt(r["f0"]))
-        sides = r["sides"]
         if sides.kink:
             metrics.metric(
                 "f′(x₀)", "undefined", help="A kink: the slopes from the left and from the right differ."
@@ -263,98 +406,27 @@ def body() -> str:
             slopes_row.metric("slope from the right", fmt(sides.right, 4))
         else:
             metrics.metric("f′(x₀), symbolic", fmt(r["exact"]))
-        check_slot = st.container()  # the two differences at h, drawn by by_step
 
     st.subheader("Error vs step size h")
-    ecol, tcol = st.columns([3, 2], gap="large")
-    error_slot = ecol.container()  # the error chart with the h marker, drawn by by_step
-    with tcol:
-        slopes = r["slopes"]
+    slopes = r["slopes"]
 
-        def _slope_text(m: str) -> str:
-            s = slopes[m]
-            return f"{s:.2f}" if s is not None and np.isfinite(s) else "— (no truncation error here)"
+    def _slope_text(m: str) -> str:
+        s = slopes[m]
+        return f"{s:.2f}" if s is not None and np.isfinite(s) else "— (no truncation error here)"
 
-        st.markdown(  # the fitted slopes and their explanation: one element
-            f"- **Forward** difference: fitted slope **{_slope_text('forward')}** on the right-hand side "
-            f"(error ∝ h), best h ≈ `{r['best']['forward']:.0e}`.\n"
-            f"- **Central** difference: fitted slope **{_slope_text('central')}** (error ∝ h²), best h ≈ "
-            f"`{r['best']['central']:.0e}`.\n\n"
-            + small(_ERROR_NOTE)
-            + (f"\n\n{small(_QUADRATIC_NOTE)}" if fn == "article_loss" else "")
-        )
-
-    by_step(text, float(x0), r, h_slot, None if sides.kink else check_slot, error_slot)
+    st.markdown(  # the fitted slopes and their explanation: one element
+        f"- **Forward** difference: fitted slope **{_slope_text('forward')}** on the right-hand side "
+        f"(error ∝ h), best h ≈ `{r['best']['forward']:.0e}`.\n"
+        f"- **Central** difference: fitted slope **{_slope_text('central')}** (error ∝ h²), best h ≈ "
+        f"`{r['best']['central']:.0e}`.\n\n"
+        + small(_ERROR_NOTE)
+        + (f"\n\n{small(_QUADRATIC_NOTE)}" if fn == "article_loss" else "")
+    )
     return fn
 
 
-@st.fragment
-def by_step(text: str, x0: float, r: dict, h_slot, check_slot, error_slot) -> None:
-    """What the step size h changes, in the slots `body` left for it: the h slider, the two differences
-    at h (none at a kink) and the error chart's "your h" marker. A step of h reruns only this."""
-    h = state.log_slider(
-        "h",
-        "Step size h",
-        STEP_SIZES,
-        1e-5,
-        container=h_slot,
-        help="The finite-difference step. Smaller is not always better: see the chart below.",
-    )
-    d = at_step(text, x0, float(h))
-    if check_slot is not None:
-        checks = []  # both differences and how they are graded: one box, one element
-        for m, quotient in (("forward", "(f(x₀+h) − f(x₀))/h"), ("central", "(f(x₀+h) − f(x₀−h))/2h")):
-            e = d[f"expected_{m}"]
-            good, suspicious = d[f"limits_{m}"]
-            order = "|f″|·h/2" if m == "forward" else "|f‴|·h²/6"
-            checks.append(
-                check_text(
-                    f"{m.capitalize()} difference, h = {h:g}",
-                    d["exact"],
-                    d[m],
-                    d[f"rel_{m}"],
-                    a_name="symbolic",
-                    b_name=quotient,
-                    good=good,
-                    suspicious=suspicious,
-                    note=f"Expected error ≈ {e.total:.1e} ({order} ≈ {e.truncation:.1e} + round-off "
-                    f"ε·|f|/h ≈ {e.roundoff:.1e}): the {e.regime} regime.",
-                )[1]
-            )
-        check_box(
-            checks,
-            note="Each difference is graded against its own expected error: green within 10× of it, amber "
-            "within 100×, red beyond. The symbolic derivative comes from the sum, product, quotient and "
-            "chain rules applied to the expression tree — an independent computation from the differences.",
-            container=check_slot,
-        )
-    n_h = len(H_SWEEP)
-    errors = {
-        "h": np.concatenate([H_SWEEP, H_SWEEP]),
-        "error": np.concatenate([r["sweep"]["forward"], r["sweep"]["central"]]),
-        "method": ["forward"] * n_h + ["central"] * n_h,
-    }
-    marks = {
-        "x": [r["best"]["forward"], r["best"]["central"], float(h)],
-        "label": [
-            f"best forward: {r['best']['forward']:.0e}",
-            f"best central: {r['best']['central']:.0e}",
-            f"your h = {h:g}",
-        ],
-        "color": [charts.PALETTE[0], charts.PALETTE[1], charts.PALETTE[4]],
-        "row": [0, 1, 2],
-    }
-    draw_chart(
-        titled(
-            charts.fill_slots(error_template(), errors=errors, marks=marks),
-            "Finite-difference error against step size h",
-        ),
-        container=error_slot,
-    )
-
-
 _ERROR_NOTE = (
-    "To the right, truncation error dominates: it shrinks like h for the forward difference and like h² "
+    "On the chart above, to the right, truncation error dominates: it shrinks like h for the forward difference and like h² "
     "for the central one (slopes 1 and 2 on this log-log chart). To the left, round-off wins: f(x+h) and "
     "f(x) agree in almost all of their ~16 digits, their difference loses them, and dividing by a tiny h "
     "magnifies what is left — the error climbs again like 1/h."

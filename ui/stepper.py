@@ -303,3 +303,160 @@ def stepper(
     data["frame"] = value
     _component()(key=ckey, data=data, default={"frame": value}, on_frame_change=_reported, height="content")
     return int(url.keep(name, value))
+
+
+# -- xy (derivatives) ----------------------------------------------------------------------------------
+# A line/point chart: static series drawn once, per-frame points and vertical rules moved on every step.
+#
+#     xy(title, [xy_line(...), ...], x_title=..., y_title=..., log_x=..., log_y=...,
+#        rules=[xy_rule(...)], points=[xy_points(...)], alt=[per frame] | str)
+#
+# Every item names itself in the legend and takes its colour and dash from ui/palette.py (CATEGORICAL[theme]
+# [colour], DASHES[dash]), carried as {"light", "dark"} in the payload. A per-frame field is a list with one
+# entry per position; a list of one entry is the same at every position. The axes are fixed over every
+# position (computed here from everything drawn, or given), so a step moves marks, never the axes.
+
+
+def _colour(i: int) -> dict[str, str]:
+    k = len(palette.CATEGORICAL["light"])
+    return {"light": palette.CATEGORICAL["light"][i % k], "dark": palette.CATEGORICAL["dark"][i % k]}
+
+
+def _num(v: Any, digits: int) -> float | None:
+    """A coordinate for the payload: rounded to `digits` significant digits, None when it cannot be drawn."""
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return None
+    return float(f"{x:.{digits}g}") if np.isfinite(x) else None
+
+
+def xy_line(
+    name: str,
+    x: Sequence[float],
+    y: Sequence[float],
+    *,
+    colour: int = 0,
+    dash: int | None = None,
+    dots: bool = False,
+    digits: int = 4,
+) -> dict:
+    """A static series: the polyline through (x[i], y[i]); a point that cannot be drawn (NaN, or ≤ 0 on a log
+    axis) breaks the line there. ``colour``/``dash`` index ui/palette.py's CATEGORICAL/DASHES (dash defaults
+    to the colour's index, so series differ by more than colour); ``dots`` marks every point too."""
+    xs, ys = list(x), list(y)
+    if len(xs) != len(ys):
+        raise ValueError(f"xy_line {name!r}: {len(xs)} x but {len(ys)} y")
+    return {
+        "kind": "line",
+        "name": str(name),
+        "colour": _colour(colour),
+        "dash": list(palette.DASHES[(colour if dash is None else dash) % len(palette.DASHES)]),
+        "x": [_num(v, digits) for v in xs],
+        "y": [_num(v, digits) for v in ys],
+        "dots": bool(dots),
+    }
+
+
+def xy_rule(
+    name: str,
+    x: float | Sequence[float | None],
+    *,
+    label: str | Sequence[str] = "",
+    colour: int = 0,
+    dash: int | None = None,
+    digits: int = 6,
+) -> dict:
+    """A vertical rule at x, per frame (a sequence, one per position) or static (a number); ``label`` is
+    written at its top (per frame or static). None at a position: no rule there."""
+    xs = [x] if isinstance(x, int | float) else list(x)
+    labels = [label] if isinstance(label, str) else list(label)
+    return {
+        "kind": "rule",
+        "name": str(name),
+        "colour": _colour(colour),
+        "dash": list(palette.DASHES[(colour if dash is None else dash) % len(palette.DASHES)]),
+        "x": [_num(v, digits) for v in xs],
+        "label": [str(s) for s in labels],
+    }
+
+
+def xy_points(
+    name: str,
+    points: Sequence[Sequence[tuple[float, float]]],
+    *,
+    tips: Sequence[Sequence[str]] | None = None,
+    colour: int = 0,
+    digits: int = 6,
+) -> dict:
+    """Points per frame: ``points[f]`` is the list of (x, y) drawn at position f (a list of one entry: the
+    same at every position); ``tips[f][i]`` is point i's tooltip (default: its coordinates)."""
+    frames = [[[_num(px, digits), _num(py, digits)] for px, py in frame] for frame in points]
+    out: dict[str, Any] = {"kind": "points", "name": str(name), "colour": _colour(colour), "xy": frames}
+    if tips is not None:
+        out["tips"] = [[str(t) for t in frame] for frame in tips]
+    return out
+
+
+def _xy_domain(values: list[float], log: bool, *, clear: bool) -> list[float]:
+    """Everything drawn on one axis, with room: whole decades on a log axis (``clear``: a value on a decade
+    gets the next one, so no line runs along the frame), 5 % either side on a linear one."""
+    vals = [v for v in values if v is not None and np.isfinite(v) and (v > 0 or not log)]
+    if not vals:
+        return [0.1, 10.0] if log else [0.0, 1.0]
+    lo, hi = min(vals), max(vals)
+    if log:
+        room = 0.02 if clear else 0.0
+        a, b = int(np.floor(np.log10(lo) - room)), int(np.ceil(np.log10(hi) + room))
+        return [float(10.0**a), float(10.0 ** max(b, a + 1))]
+    pad = 0.05 * (hi - lo) if hi > lo else (abs(hi) or 1.0) * 0.5
+    return [_num(lo - pad, 6), _num(hi + pad, 6)]
+
+
+def xy(
+    title: str,
+    lines: Sequence[dict],
+    *,
+    x_title: str,
+    y_title: str,
+    log_x: bool = False,
+    log_y: bool = False,
+    x_domain: tuple[float, float] | None = None,
+    y_domain: tuple[float, float] | None = None,
+    rules: Sequence[dict] = (),
+    points: Sequence[dict] = (),
+    alt: Sequence[str] | str = "",
+    height: int = 320,
+) -> dict:
+    """A line/point chart (block "xy", ui/stepper/blocks/xy.js) at the container's width: ``lines``
+    (:func:`xy_line`, static), ``rules`` (:func:`xy_rule`) and ``points`` (:func:`xy_points`), per frame or
+    static; linear or log axes (log: ticks at powers of ten); a legend of every named item; ``alt`` (per
+    frame or static) is what a screen reader hears (role=img). Domains default to everything drawn
+    (log axes: whole decades; the x axis ends where the data ends, the y axis leaves room)."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for s in lines:
+        xs += s["x"]
+        ys += s["y"]
+    for r in rules:
+        xs += r["x"]
+    for p in points:
+        for frame in p["xy"]:
+            xs += [q[0] for q in frame]
+            ys += [q[1] for q in frame]
+    block: dict[str, Any] = {
+        "type": "xy",
+        "title": str(title),
+        "xTitle": str(x_title),
+        "yTitle": str(y_title),
+        "logX": bool(log_x),
+        "logY": bool(log_y),
+        "xDomain": [float(v) for v in x_domain] if x_domain else _xy_domain(xs, log_x, clear=False),
+        "yDomain": [float(v) for v in y_domain] if y_domain else _xy_domain(ys, log_y, clear=True),
+        "items": [*lines, *rules, *points],
+        "alt": list(alt) if not isinstance(alt, str) else alt,
+        "height": int(height),
+    }
+    if not isinstance(alt, str):
+        block["perFrame"] = ["alt"]
+    return block

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.support import assert_ok, badges, charts, components, open_page, page_tables, prose
+from tests.support import Stepper, assert_ok, badges, charts, components, open_page, page_tables
 from ui.navigation import page_by_url
 from ui.shell import MAX_LATEX
 
@@ -69,11 +69,12 @@ def test_smooth_points_are_not_called_kinks_and_forward_difference_is_graded_by_
     at = open_page(DERIV)  # the article's loss at 5, h = 1e-5: forward error 1e-5 = |f''|h/2 exactly
     assert_ok(at)
     assert not [w for w in at.warning if "Not differentiable" in w.value]
-    both = [m for t in prose(at) for m in re.findall(r":(green|orange|red)-badge\[", t)]  # one box holds both
-    assert both == ["green", "green"]
-    assert any("truncation regime" in t for t in prose(at))
+    checks = Stepper(at, "derivatives.h").text()  # the checks at h: drawn by the h stepper
+    assert re.findall(r"✓ agree|⚠ suspicious|✗ disagree", checks) == ["✓ agree", "✓ agree"]
+    assert "truncation regime" in checks
     at = open_page(DERIV, {"fn": "custom", "expr": "abs(x)", "x0": "0.5"})
-    assert not [w for w in at.warning if "Not differentiable" in w.value] and badges(at)
+    assert not [w for w in at.warning if "Not differentiable" in w.value]
+    assert re.findall(r"✓ agree|⚠ suspicious|✗ disagree", Stepper(at, "derivatives.h").text())
 
 
 def test_overflow_is_said_and_the_plot_is_clipped_to_float64():

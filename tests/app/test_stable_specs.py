@@ -24,7 +24,6 @@ CASES = [  # page, two links that differ in one slider
     ("jacobians", {"m": "3"}, {"m": "1"}),
     ("jacobians", {"seed": "42", "eps": "0.001"}, {"seed": "7", "eps": "0.1"}),
     ("jacobians", {"k": "3", "z0": "2"}, {"k": "5", "z0": "-3"}),
-    ("derivatives", {"h": "1e-05"}, {"h": "0.01"}),
     ("derivatives", {"x0": "5"}, {"x0": "-1"}),
     ("derivatives", {"fn": "sin"}, {"fn": "article_loss"}),
 ]

@@ -1,0 +1,118 @@
+"""ui.stepper in a real browser, on every page that has one: the arrow keys and the buttons move the position,
+a step sends nothing to the server (no rerun request: the browser draws it from the one payload), and the
+page's URL parameter follows about `REPORT_MS` after the last move (one report, one rerun to write the link).
+No page error, no Streamlit exception."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from tests.browser.conftest import wait_ready
+from ui.stepper import REPORT_MS
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
+
+# Every message the page sends the server (a rerun request is one), with its time: installed before the
+# app's own scripts.
+HOOK = """
+(() => {
+  window.__sent = [];
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    window.__sent.push(performance.now());
+    return send.call(this, data);
+  };
+})();
+"""
+
+# page, its stepper's URL parameter, how the link writes position f (whose label on screen is `text`)
+PAGES = [
+    ("autodiff", "step", lambda f, text: str(f)),
+    ("derivatives", "h", lambda f, text: text),  # the link keeps the value, as the log slider wrote it
+]
+
+
+def _frame(pg) -> int:
+    return int(pg.locator(".gls").first.get_attribute("data-frame"))
+
+
+def _param(pg, name: str) -> str | None:
+    got = parse_qs(urlparse(pg.url).query).get(name)
+    return got[-1] if got else None
+
+
+def _sent(pg) -> int:
+    return pg.evaluate("() => window.__sent.length")
+
+
+@pytest.mark.parametrize(("path", "name", "link"), PAGES, ids=[p[0] for p in PAGES])
+def test_a_step_is_drawn_without_a_rerun_and_the_link_follows(browser, server, path, name, link):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    ctx.add_init_script(HOOK)
+    pg = ctx.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        pg.goto(f"{server}/{path}")
+        wait_ready(pg, timeout=90_000, settle_ms=800)
+        rng = pg.locator(".gls-range").first
+        rng.wait_for(timeout=30_000)
+        pg.wait_for_timeout(REPORT_MS + 500)  # nothing left from the first render
+        wait_ready(pg, timeout=60_000)
+        n = int(rng.get_attribute("max")) + 1
+        start = _frame(pg)
+        assert n >= 3 and 0 <= start < n
+        assert _param(pg, name) == link(start, pg.locator(".gls-value").first.text_content())
+        back = 1 if start >= 2 else -1  # move away from the end the page starts at
+        keys = "ArrowLeft" if back == 1 else "ArrowRight"
+
+        # the keyboard: two steps, each drawn at once; nothing is sent while stepping
+        rng.focus()
+        sent = _sent(pg)
+        pg.keyboard.press(keys)
+        pg.keyboard.press(keys)
+        assert _frame(pg) == start - 2 * back
+        assert rng.get_attribute("value") == str(start - 2 * back)
+        # the buttons: one more step the same way
+        pg.locator(".gls-buttons button", has_text="Back" if back == 1 else "Next").first.click()
+        moved_at = time.monotonic()
+        target = start - 3 * back
+        assert _frame(pg) == target
+        text = pg.locator(".gls-value").first.text_content()
+        pg.wait_for_timeout(REPORT_MS // 2)
+        assert _sent(pg) == sent, "a step sent a message to the server (a rerun request)"
+        assert _param(pg, name) != link(target, text), "the link changed before the learner stopped"
+
+        # the position is reported once the learner stops, and the link follows
+        pg.wait_for_function(
+            "([name, want]) => new URL(location.href).searchParams.get(name) === want",
+            arg=[name, link(target, text)],
+            timeout=15_000,
+        )
+        waited = time.monotonic() - moved_at
+        assert waited >= REPORT_MS / 1000 * 0.9, f"the link followed after {waited:.2f} s: before the report"
+        assert _sent(pg) > sent, "the position was never reported"
+        wait_ready(pg, timeout=60_000)
+        assert _frame(pg) == target, "the report's rerun moved the stepper"
+
+        # Start / End jump to the ends; a key there does nothing
+        pg.locator(".gls-buttons button", has_text="Start").first.click()
+        assert _frame(pg) == 0
+        rng.focus()
+        pg.keyboard.press("ArrowLeft")
+        assert _frame(pg) == 0
+        pg.locator(".gls-buttons button", has_text="End").first.click()
+        assert _frame(pg) == n - 1
+        pg.wait_for_function(
+            "([name, want]) => new URL(location.href).searchParams.get(name) === want",
+            arg=[name, link(n - 1, pg.locator(".gls-value").first.text_content())],
+            timeout=15_000,
+        )
+        wait_ready(pg, timeout=60_000)
+        assert pg.locator("[data-testid=stException]").count() == 0
+        assert not errors, errors
+    finally:
+        ctx.close()

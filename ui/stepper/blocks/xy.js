@@ -1,0 +1,214 @@
+// Stepper block "xy": a line/point chart (ui/stepper.py `xy`). Static series are drawn once per width; a step
+// only moves the per-frame marks (vertical rules, points) and rewrites the alt text. Linear or log axes (log:
+// ticks at powers of ten), fixed over every frame (spec.xDomain, spec.yDomain). Drawn at the container's
+// real pixel width (a ResizeObserver redraws it when that changes). Colours come from the payload
+// ({light, dark} per item, ctx.data.ink for text and axes), dashes from ui/palette.py's DASHES.
+// spec: {title, xTitle, yTitle, logX, logY, xDomain, yDomain, height, alt: [frame] | str, perFrame,
+//        items: [{kind: "line", name, colour, dash, x[], y[], dots}
+//               | {kind: "rule", name, colour, dash, x: [frame], label: [frame]}
+//               | {kind: "points", name, colour, xy: [frame][[x, y]], tips?: [frame][]}]}
+// Top-level names start with "xy" (every block file shares one module scope).
+
+let xyClipCount = 0;
+
+function xyOf(list, frame) { return list && list.length ? list[Math.min(frame, list.length - 1)] : null; }
+
+function xyScale(lo, hi, log, a, b) {
+  if (log) {
+    const l0 = Math.log10(lo), l1 = Math.log10(hi);
+    const f = (v) => (v > 0 ? a + (b - a) * (Math.log10(v) - l0) / (l1 - l0 || 1) : NaN);
+    f.ok = (v) => v !== null && Number.isFinite(v) && v > 0;
+    return f;
+  }
+  const f = (v) => a + (b - a) * (v - lo) / (hi - lo || 1);
+  f.ok = (v) => v !== null && Number.isFinite(v);
+  return f;
+}
+
+function xyTicks(lo, hi, log, room) {
+  const count = Math.max(2, Math.floor(room));
+  if (log) {
+    const a = Math.ceil(Math.log10(lo) - 1e-9), b = Math.floor(Math.log10(hi) + 1e-9);
+    const every = Math.max(1, Math.ceil((b - a + 1) / count));
+    const out = [];
+    for (let k = b; k >= a; k -= every) out.unshift(k);  // the top decade always labelled
+    return out.map((k) => ({ v: Math.pow(10, k), text: k === 0 ? "1" : k === 1 ? "10" : `1e${k}` }));
+  }
+  const span = hi - lo || 1;
+  const mag = Math.pow(10, Math.floor(Math.log10(span / count)));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => span / s <= count) || 10 * mag;
+  const out = [];
+  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) {
+    const x = Math.abs(v) < step * 1e-9 ? 0 : v, a = Math.abs(x);
+    out.push({ v: x, text: a !== 0 && (a < 1e-3 || a >= 1e5) ? x.toExponential(0) : String(Number(x.toPrecision(6))) });
+  }
+  return out;
+}
+
+function xyNumber(v) {
+  if (v === null || !Number.isFinite(v)) return "—";
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(2) : String(Number(v.toPrecision(4)));
+}
+
+function xyText(parent, attrs, text) {
+  const t = svgEl("text", { class: "gls-fgt", ...attrs }, parent);
+  t.textContent = text;
+  return t;
+}
+
+function xyLayout(S, spec, W) {
+  // text scales with the page's root font (presentation mode sets it to 150 %), and the margins with it
+  const k = Math.max(1, (parseFloat(getComputedStyle(document.documentElement).fontSize) || 16) / 16);
+  const H0 = (spec.height || 320) * Math.min(k, 1.25);
+  // the legend first: a swatch and a name per item, wrapped at the width; it sets the top margin
+  const legend = [], rowH = 20 * k;
+  let lx = 8, ly = 2;
+  spec.items.forEach((it, j) => {
+    if (!it.name) return;
+    const need = (30 + 7.9 * it.name.length) * k;
+    if (lx + need > W - 8 && lx > 8) { lx = 8; ly += rowH; }
+    legend.push({ x: lx, y: ly, j });
+    lx += need + 18 * k;
+  });
+  const m = { l: 70 * k, r: 20 * k, t: ly + rowH + 14 * k, b: 48 * k };
+  const H = H0 + ly;
+  S.holder.replaceChildren();
+  const svg = svgEl("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img", "font-size": 14 * k }, S.holder);
+  svg.style.display = "block";
+  const title = svgEl("title", {}, svg);
+  const [x0, x1] = spec.xDomain, [y0, y1] = spec.yDomain;
+  const X = xyScale(x0, x1, spec.logX, m.l, W - m.r), Y = xyScale(y0, y1, spec.logY, H - m.b, m.t);
+  const axis = svgEl("g", {}, svg);
+  for (const t of xyTicks(y0, y1, spec.logY, (H - m.t - m.b) / (30 * k))) {
+    const y = Y(t.v);
+    svgEl("line", { x1: m.l, x2: W - m.r, y1: y, y2: y, "stroke-opacity": 0.14, class: "gls-fg" }, axis);
+    xyText(axis, { x: m.l - 6, y, "text-anchor": "end", "dominant-baseline": "central" }, t.text);
+  }
+  for (const t of xyTicks(x0, x1, spec.logX, (W - m.l - m.r) / (62 * k))) {
+    const x = X(t.v);
+    svgEl("line", { x1: x, x2: x, y1: m.t, y2: H - m.b, "stroke-opacity": 0.14, class: "gls-fg" }, axis);
+    xyText(axis, { x, y: H - m.b + 16 * k, "text-anchor": "middle" }, t.text);
+  }
+  svgEl("rect", { x: m.l, y: m.t, width: W - m.l - m.r, height: H - m.t - m.b, fill: "none",
+    "stroke-opacity": 0.5, class: "gls-fg" }, axis);
+  xyText(axis, { x: (m.l + W - m.r) / 2, y: H - 8 * k, "text-anchor": "middle", "font-weight": 600 }, spec.xTitle || "");
+  xyText(axis, { transform: `translate(${14 * k} ${(m.t + H - m.b) / 2}) rotate(-90)`, "text-anchor": "middle",
+    "font-weight": 600 }, spec.yTitle || "");
+  // the plot area clips what is drawn in it (a line leaving the fixed domain)
+  const clip = `gls-xy-clip-${++xyClipCount}`;
+  svgEl("rect", { x: m.l, y: m.t, width: W - m.l - m.r, height: H - m.t - m.b },
+    svgEl("clipPath", { id: clip }, svgEl("defs", {}, svg)));
+  const plot = svgEl("g", { "clip-path": `url(#${clip})` }, svg);
+  const marks = svgEl("g", {}, svg);  // rules' labels and points: above the lines, not clipped
+  const coloured = [], rules = [], points = [];
+  spec.items.forEach((it, j) => {
+    const dash = (it.dash || []).join(" ");
+    if (it.kind === "line") {
+      let d = "", pen = false;
+      it.x.forEach((xv, i) => {
+        const yv = it.y[i];
+        if (!X.ok(xv) || !Y.ok(yv)) { pen = false; return; }
+        d += `${pen ? "L" : "M"}${X(xv).toFixed(1)} ${Y(yv).toFixed(1)}`;
+        pen = true;
+      });
+      const p = svgEl("path", { d, fill: "none", "stroke-width": 2.5, "stroke-dasharray": dash,
+        "stroke-linejoin": "round" }, plot);
+      coloured.push({ e: p, j, attr: "stroke" });
+      if (it.dots) {
+        it.x.forEach((xv, i) => {
+          if (!X.ok(xv) || !Y.ok(it.y[i])) return;
+          const c = svgEl("circle", { cx: X(xv), cy: Y(it.y[i]), r: 2.5 }, plot);
+          coloured.push({ e: c, j, attr: "fill" });
+        });
+      }
+    } else if (it.kind === "rule") {
+      const line = svgEl("line", { y1: m.t, y2: H - m.b, "stroke-width": 2, "stroke-dasharray": dash }, plot);
+      const label = xyText(marks, { y: m.t + (14 + 16 * rules.length) * k, "font-weight": 600,
+        "paint-order": "stroke", "stroke-width": 5, "stroke-linejoin": "round", class: "gls-xy-halo" }, "");
+      coloured.push({ e: line, j, attr: "stroke" }, { e: label, j, attr: "fill" });
+      rules.push({ it, line, label });
+    } else if (it.kind === "points") {
+      points.push({ it, j, g: svgEl("g", {}, marks), last: null });
+    }
+  });
+  for (const { x, y, j } of legend) {
+    const it = spec.items[j], dash = (it.dash || []).join(" ");
+    const g = svgEl("g", {}, svg);
+    if (it.kind === "points") {
+      coloured.push({ e: svgEl("circle", { cx: x + 11 * k, cy: y + 9 * k, r: 5, "stroke-width": 1.5, class: "gls-xy-ring" }, g), j, attr: "fill" });
+    } else if (it.kind === "rule") {
+      coloured.push({ e: svgEl("line", { x1: x + 11 * k, x2: x + 11 * k, y1: y + k, y2: y + 17 * k, "stroke-width": 2,
+        "stroke-dasharray": dash }, g), j, attr: "stroke" });
+    } else {
+      coloured.push({ e: svgEl("line", { x1: x, x2: x + 24 * k, y1: y + 9 * k, y2: y + 9 * k, "stroke-width": 2.5,
+        "stroke-dasharray": dash }, g), j, attr: "stroke" });
+    }
+    xyText(g, { x: x + 30 * k, y: y + 9 * k, "dominant-baseline": "central" }, it.name);
+  }
+  Object.assign(S, { svg, title, X, Y, W, m, H, k, coloured, rules, points });
+}
+
+function xyColour(it, ctx) { return ctx.data.theme === "dark" ? it.colour.dark : it.colour.light; }
+
+BLOCKS.xy = {
+  build(host, spec, frame, ctx) {
+    const wrap = h("div", "gls-chart", host);
+    if (spec.title) h("div", "gls-chart-title", wrap, spec.title).style.fontSize = "0.9375rem";  // 15 px, 1.5× presenting
+    const S = { holder: h("div", null, wrap), frame: 0, W: 0 };
+    const fit = () => {
+      const W = Math.max(260, Math.floor(wrap.clientWidth || 560));
+      if (Math.abs(W - S.W) < 2) return;
+      xyLayout(S, spec, W);
+      BLOCKS.xy.paint(S, spec, S.frame, ctx, true);
+    };
+    new ResizeObserver(() => requestAnimationFrame(fit)).observe(wrap);
+    xyLayout(S, spec, 560);
+    S.fresh = true;
+    return S;
+  },
+  paint(S, spec, frame, ctx, relaid) {
+    S.frame = frame;
+    const ink = ctx.data.ink;
+    if (relaid || S.fresh || S.theme !== ctx.data.theme) {  // a new drawing or theme: colour everything once
+      S.fresh = false;
+      S.theme = ctx.data.theme;
+      for (const e of S.svg.querySelectorAll(".gls-fg")) e.setAttribute("stroke", ink.text);
+      for (const e of S.svg.querySelectorAll(".gls-fgt")) e.setAttribute("fill", ink.text);
+      for (const e of S.svg.querySelectorAll(".gls-xy-halo")) e.setAttribute("stroke", ink.background);
+      for (const e of S.svg.querySelectorAll(".gls-xy-ring")) e.setAttribute("stroke", ink.background);
+      for (const { e, j, attr } of S.coloured) e.setAttribute(attr, xyColour(spec.items[j], ctx));
+      for (const p of S.points) p.last = null;
+    }
+    const alt = at(spec, "alt", frame) || "";
+    S.title.textContent = alt;
+    S.svg.setAttribute("aria-label", alt);
+    for (const { it, line, label } of S.rules) {
+      const xv = xyOf(it.x, frame), text = xyOf(it.label, frame) || "";
+      const show = S.X.ok(xv);
+      line.setAttribute("visibility", show ? "visible" : "hidden");
+      label.setAttribute("visibility", show && text ? "visible" : "hidden");
+      if (!show) continue;
+      const x = S.X(xv);
+      line.setAttribute("x1", x); line.setAttribute("x2", x);
+      const right = x > S.W - S.m.r - 7.8 * S.k * text.length - 8;  // near the right edge: the label on the left
+      label.setAttribute("x", right ? x - 5 : x + 5);
+      label.setAttribute("text-anchor", right ? "end" : "start");
+      label.textContent = text;
+    }
+    for (const p of S.points) {
+      const pts = xyOf(p.it.xy, frame) || [];
+      if (p.last === pts) continue;
+      p.last = pts;
+      p.g.replaceChildren();
+      const tips = xyOf(p.it.tips, frame) || [];
+      const colour = xyColour(p.it, ctx);
+      pts.forEach(([xv, yv], i) => {
+        if (!S.X.ok(xv) || !S.Y.ok(yv)) return;
+        const c = svgEl("circle", { cx: S.X(xv), cy: S.Y(yv), r: 5.5, fill: colour, stroke: ink.background,
+          "stroke-width": 1.5 }, p.g);
+        svgEl("title", {}, c).textContent = tips[i] || `${p.it.name}: ${xyNumber(xv)}, ${xyNumber(yv)}`;
+      });
+    }
+  },
+};
