@@ -124,9 +124,10 @@ function xyLayout(S, spec, W) {
       }
     } else if (it.kind === "rule") {
       const line = svgEl("line", { y1: m.t, y2: H - m.b, "stroke-width": 2, "stroke-dasharray": dash }, plot);
+      // the label in the text colour (a series colour on the background can be < 4.5:1), on a halo
       const label = xyText(marks, { y: m.t + (14 + 16 * rules.length) * k, "font-weight": 600,
-        "paint-order": "stroke", "stroke-width": 5, "stroke-linejoin": "round", class: "gls-xy-halo" }, "");
-      coloured.push({ e: line, j, attr: "stroke" }, { e: label, j, attr: "fill" });
+        "paint-order": "stroke", "stroke-width": 5, "stroke-linejoin": "round", class: "gls-xy-halo gls-fgt" }, "");
+      coloured.push({ e: line, j, attr: "stroke" });
       rules.push({ it, line, label });
     } else if (it.kind === "points") {
       points.push({ it, j, g: svgEl("g", {}, marks), last: null });
