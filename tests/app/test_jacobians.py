@@ -268,3 +268,21 @@ def test_time_call_takes_the_fastest_run():
     seconds = timing.time_call(work, repeats=3, min_seconds=1e-4)
     assert 0 < seconds < 1e-3
     assert len(calls) >= 3
+
+
+def test_the_heatmap_block_scale_is_symmetric_and_covers_every_entry():
+    """ui.stepper.heatmap: one scale ±D over every frame (or one per frame), D never below an entry's |value|
+    after rounding; a matrix that is the same at every position is sent once; non-finite entries as null."""
+    from ui import stepper as sp
+
+    frames = [np.array([[0.5, -1.913280244657798]]), np.array([[0.1, 0.2], [np.inf, -0.3]])]
+    fixed = sp.heatmap("J", frames, alt=["a", "b"])
+    assert fixed["domain"] >= 1.913280244657798 and fixed["domain"] == pytest.approx(1.91328, rel=1e-5)
+    assert fixed["values"][1][1] == [None, -0.3] and set(fixed["perFrame"]) == {"values", "alt"}
+    own = sp.heatmap("J", frames, fixed=False)
+    assert own["domain"] == [pytest.approx(1.91329), pytest.approx(0.3)] and "domain" in own["perFrame"]
+    static = sp.heatmap("J", np.eye(2), alt="the identity")
+    assert (
+        static["values"] == [[1.0, 0.0], [0.0, 1.0]] and static["perFrame"] == [] and static["domain"] == 1.0
+    )
+    assert static["themes"]["dark"]["text"] == palette.TEXT["dark"]

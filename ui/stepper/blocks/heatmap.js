@@ -100,12 +100,13 @@ function hmLayout(S, spec, frame, W, ctx) {
   const vertical = beside >= under || beside >= 40 * z;
   const cw = Math.max(22, vertical ? beside : under);
   const rh = Math.max(Math.round(cw * 0.62), px(24));
-  const top = px(4), mw = cw * cols, mh = rh * rows;
+  const mw = cw * cols, mh = rh * rows;
+  const top = Math.max(px(4), Math.ceil(((spec.yTitle || "").length * ch - mh) / 2));  // room for the y title
   const axisBottom = top + mh + px(6) + fs + px(8) + fs;  // column labels, then the x title
   let H, right = left + mw + (vertical ? legendW : px(4));
   S.holder.replaceChildren();
   const svg = svgEl("svg", { role: "img", "font-size": fs }, S.holder);
-  svg.style.display = "block";
+  svg.style.display = "block"; svg.style.maxWidth = "100%"; svg.style.height = "auto";  // never wider than its box
   const title = svgEl("title", {}, svg);
   const axis = svgEl("g", { class: "glh-ink" }, svg);
   // y title (rotated), row labels, column labels, x title
@@ -135,18 +136,18 @@ function hmLayout(S, spec, frame, W, ctx) {
     }
   }
   // the colour bar: positive end at the top (beside) or on the right (under), its three ticks
-  const steps = 48, bar = svgEl("g", {}, svg), barTicks = [];
+  const steps = 48, bar = svgEl("g", { "shape-rendering": "crispEdges" }, svg), legendTexts = [];
   if (vertical) {
     const x0 = left + mw + px(14), y0 = top + fs + px(8), bh = Math.max(px(80), mh - fs - px(8));
-    hmText(axis, { x: x0, y: top + fs * 0.8, "font-weight": 600 }, legendTitle);
+    legendTexts.push(hmText(axis, { x: x0, y: top + fs * 0.8, "font-weight": 600 }, legendTitle));
     for (let k = 0; k < steps; k++) {
-      svgEl("rect", { x: x0, y: y0 + bh * k / steps, width: px(14), height: bh / steps + 0.5,
+      svgEl("rect", { x: x0, y: y0 + bh * k / steps, width: px(14), height: bh / steps + 1,
         fill: hmColour(spec.stops, 1 - 2 * (k + 0.5) / steps) }, bar);
     }
     [0, 0.5, 1].forEach((f, n) => {
       const y = y0 + bh * f;
-      barTicks.push(svgEl("line", { x1: x0 + px(14), x2: x0 + px(18), y1: y, y2: y, class: "glh-line" }, axis));
-      hmText(axis, { x: x0 + px(21), y, "dominant-baseline": "central" }, ticks[n]);
+      svgEl("line", { x1: x0 + px(14), x2: x0 + px(18), y1: y, y2: y, class: "glh-line" }, axis);
+      legendTexts.push(hmText(axis, { x: x0 + px(21), y, "dominant-baseline": "central" }, ticks[n]));
     });
     H = Math.max(axisBottom + px(8), y0 + bh + fs / 2 + px(4));
   } else {
@@ -154,17 +155,29 @@ function hmLayout(S, spec, frame, W, ctx) {
     hmText(axis, { x: left, y: y0 + fs * 0.8, "font-weight": 600 }, legendTitle);
     const x0 = left, bw = Math.max(px(120), Math.min(mw, px(260))), by = y0 + fs + px(6);
     for (let k = 0; k < steps; k++) {
-      svgEl("rect", { x: x0 + bw * k / steps, y: by, width: bw / steps + 0.5, height: px(12),
+      svgEl("rect", { x: x0 + bw * k / steps, y: by, width: bw / steps + 1, height: px(12),
         fill: hmColour(spec.stops, -1 + 2 * (k + 0.5) / steps) }, bar);
     }
     [0, 0.5, 1].forEach((f, n) => {
       const x = x0 + bw * f;
-      barTicks.push(svgEl("line", { x1: x, x2: x, y1: by + px(12), y2: by + px(16), class: "glh-line" }, axis));
+      svgEl("line", { x1: x, x2: x, y1: by + px(12), y2: by + px(16), class: "glh-line" }, axis);
       hmText(axis, { x, y: by + px(16) + fs * 0.9, "text-anchor": f === 0 ? "start" : f === 1 ? "end" : "middle" },
         ticks[2 - n]);
     });
     H = by + px(16) + fs + px(6);
     right = Math.max(right, x0 + bw + px(4), left + legendTitle.length * ch);
+  }
+  // the legend's text as drawn may be wider than estimated (a bold title with subscripts): measured once
+  // per text (a measure forces a layout; the legend's texts stay the same from step to step)
+  S.tw = S.tw || new Map();
+  for (const t of legendTexts) {
+    const key = `${t.textContent}|${t.getAttribute("font-weight") || ""}|${fs}`;
+    if (!S.tw.has(key)) {
+      let w = 0;
+      try { w = t.getBBox().width; } catch (err) { /* not laid out: the estimate stands */ }
+      if (w > 0) S.tw.set(key, w);
+    }
+    right = Math.max(right, Number(t.getAttribute("x")) + (S.tw.get(key) || 0) + px(4));
   }
   const Wd = Math.ceil(right);
   svg.setAttribute("width", Wd); svg.setAttribute("height", Math.ceil(H));
