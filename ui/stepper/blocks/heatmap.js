@@ -94,7 +94,7 @@ function hmLayout(S, spec, frame, W, ctx) {
   const left = px(24) + rowChars * ch + px(8);
   const legendTitle = spec.value || "";
   const legendW = Math.max(legendTitle.length * ch, px(14 + 6) + Math.max(...ticks.map((t) => t.length)) * ch) + px(14);
-  const want = spec.cell || 51;
+  const want = Math.round((spec.cell || 51) * z);
   const beside = Math.min(want, Math.floor((W - left - legendW) / Math.max(1, cols)));
   const under = Math.min(want, Math.floor((W - left - px(4)) / Math.max(1, cols)));
   const vertical = beside >= under || beside >= 40 * z;
@@ -188,9 +188,9 @@ function hmLayout(S, spec, frame, W, ctx) {
 BLOCKS.heatmap = {
   build(host, spec, frame, ctx) {
     const wrap = h("div", "gls-chart", host);
-    if (spec.title) h("div", "gls-chart-title", wrap, spec.title);
     const root = document.documentElement;
-    const z = (parseFloat(getComputedStyle(root).fontSize) || 16) / 16;
+    const z = (parseFloat(getComputedStyle(root).fontSize) || 16) / 16;  // 1.5 in presentation mode
+    if (spec.title) h("div", "gls-chart-title", wrap, spec.title).style.fontSize = `${Math.round(15 * z)}px`;
     const S = { wrap, holder: h("div", null, wrap), frame, W: 0, shape: "", domain: null, scale: z };
     S.holder.style.maxWidth = "100%";
     // the key: what each end of the scale means (a swatch of each end and its words)
@@ -217,6 +217,16 @@ BLOCKS.heatmap = {
       BLOCKS.heatmap.paint(S, spec, S.frame, ctx);
     };
     new ResizeObserver(() => requestAnimationFrame(fit)).observe(wrap);
+    // The page may switch theme without a rerun (it follows the system's colour scheme): repaint then, once
+    // Streamlit has set its new colours.
+    const mq = window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)");
+    if (mq) {
+      const again = () => {
+        if (!wrap.isConnected) { mq.removeEventListener("change", again); return; }
+        for (const ms of [150, 700]) setTimeout(() => BLOCKS.heatmap.paint(S, spec, S.frame, ctx), ms);
+      };
+      mq.addEventListener("change", again);
+    }
     hmLayout(S, spec, frame, Math.floor(host.clientWidth || 480), ctx);
     return S;
   },
