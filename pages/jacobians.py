@@ -12,9 +12,11 @@ import streamlit as st
 from core import finite_diff
 from core import jacobians as jac
 from ui import charts, timing
+from ui import stepper as sp
 from ui.layout import draw_chart, stage_chart, stage_control, titled
-from ui.shell import GOOD, check_badge, header, show_code, thresholds_caption
-from ui.state import UrlState
+from ui.shell import GOOD, check_badge, check_level, fmt, header, show_code, thresholds_caption
+from ui.state import Param, UrlState
+from ui.stepper import stepper
 from ui.text import md_table, small
 
 MAX_SIZE = 8
@@ -84,7 +86,6 @@ def linear_case(m: int, n: int, seed: int, eps: float) -> dict:
         "gap": gap,
         "numeric": numeric,
         "rel": finite_diff.relative_error(J, numeric),
-        "cells": charts.heatmap_rows(J),
     }
 
 
@@ -169,14 +170,123 @@ def vjp_case(z: tuple[float, ...], T: float, vseed: int) -> dict:
 st.header("1 · A linear layer: J = W", divider="gray")
 
 
+LINEAR_TEXT = (
+    "**J = ∂y/∂x = W** (row i = output yᵢ, column j = input xⱼ). For y = Wx + b, output i changes by W[i, j] "
+    "per unit of input j: the Jacobian is W itself, whatever x is. Orange is positive, blue negative; the "
+    "colour scale is the same for every m, so a row keeps its colours as m grows."
+)
+CHECK_WORDS = {"green": "✓ agree", "orange": "⚠ suspicious", "red": "✗ disagree"}
+
+
+def _check(lin: dict) -> list[sp.Para]:
+    """The check of W against a numeric Jacobian, as stepper paragraphs (ui.shell.check_text's content)."""
+    (i, j), a, b = _worst_entry(lin["J"], lin["numeric"])
+    level = check_level(lin["rel"])
+    return [
+        {
+            "runs": [
+                ["b", f"W vs a numeric Jacobian (central differences, h = {FD_STEP:g})"],
+                ["", " · "],
+                ["b", CHECK_WORDS[level]],
+            ],
+            "li": False,
+        },
+        *sp.paragraphs(
+            f"W[{i}, {j}]: `{fmt(a)}` · (f(x+h eⱼ) − f(x−h eⱼ))/2h: `{fmt(b)}` · relative error "
+            f"`{lin['rel']:.1e}`"
+        ),
+        *sp.paragraphs(
+            "Entry with the largest difference shown; relative error over the whole matrix.", small=True
+        ),
+    ]
+
+
+def _alt(m: int, n: int, W: np.ndarray) -> str:
+    """What the heatmap of W shows, for a screen reader."""
+    text = (
+        f"Heatmap of J = W, {m} × {n} (row i = output yᵢ, column j = input xⱼ), orange positive, blue negative: "
+        f"entries from {W.min():.3f} to {W.max():.3f}."
+    )
+    if W.size <= 20:
+        text += " " + " ".join(f"Row {i}: {', '.join(f'{v:.3f}' for v in row)}." for i, row in enumerate(W))
+    return text
+
+
+@cache.data(show_spinner=False, max_entries=64)
+def m_blocks(n: int, seed: int, eps: float, theme: str) -> list[dict]:
+    """Everything the number of outputs m changes, at every m (ui.stepper blocks): the heatmap of J = W,
+    its check against a numeric Jacobian, Δy against J·dx. Computed once per n, seed and ε, for everyone
+    (`theme` keys the cache: the payload carries the theme's ink)."""
+    cases = [linear_case(m, n, seed, eps) for m in range(1, MAX_SIZE + 1)]
+    heat = sp.heatmap(
+        "J = W",
+        [c["J"] for c in cases],
+        value="∂yᵢ/∂xⱼ",
+        x_title="input j",
+        y_title="output i",
+        cell=charts.heatmap_cell(n),
+        alt=[_alt(m, n, c["J"]) for m, c in enumerate(cases, 1)],
+        note=[
+            sp.paragraphs(
+                f"Input x: shape `{c['x'].shape}` · Output y: shape `{c['y'].shape}` · "
+                f"Jacobian J: shape `{c['J'].shape}`",
+                small=True,
+            )
+            for c in cases
+        ],
+    )
+    table = sp.table(
+        ["i", "actual Δy = f(x+dx) − f(x)", "predicted J·dx", "difference"],
+        [
+            [
+                [sp.plain(i), sp.plain(f"{a:.8f}"), sp.plain(f"{p:.8f}"), sp.plain(f"{a - p:.1e}")]
+                for i, (a, p) in enumerate(zip(c["actual"], c["predicted"], strict=True))
+            ]
+            for c in cases
+        ],
+        align=["l", "r", "r", "r"],
+        note=[
+            sp.paragraphs(f"‖Δy − J·dx‖ = **{c['gap']:.2e}** — exact up to floating-point round-off.")
+            for c in cases
+        ],
+    )
+    table["caption"] = (  # static, above the rows (the stepper's table draws it): sent once, not per m
+        "A linear layer is its own first-order approximation: J·dx is not an estimate here, whatever ε."
+    )
+    return [
+        sp.row(heat, sp.text(sp.paragraphs(LINEAR_TEXT), per_frame=False)),
+        sp.row(sp.text([_check(c) for c in cases], per_frame=True, border=True), table),
+    ]
+
+
+class _Outputs(Param):
+    """m in the link, as the old slider wrote it (1 … MAX_SIZE), while the stepper's position is m − 1:
+    a link's m is read (and refused with the same notice) as the slider's was; ``default`` is a position."""
+
+    def parse(self, raw: str) -> tuple[int, str | None]:
+        value, problem = Param("int", self.default + 1, self.lo, self.hi).parse(raw)
+        return int(value) - 1, problem
+
+    def format(self, value: int) -> str:
+        return str(int(value) + 1)
+
+
+class _OutputsLink:
+    """The page's URL state as ui.stepper uses it, with m in the link and m − 1 as the position."""
+
+    def prepare_int(self, name: str, lo: int, hi: int, default: int) -> str:
+        return state._prepare(name, _Outputs("int", int(default), int(lo) + 1, int(hi) + 1))
+
+    def keep(self, name: str, value: int) -> int:
+        return state.keep(name, value)
+
+
 @st.fragment
 def linear_stage() -> None:
-    """Section 1: its controls and everything they change (a move reruns only this). The main slider m
-    reruns less still: only `by_m`, which draws it and what it changes into the slots this leaves."""
-    # One row of four sliders: a horizontal container (one block), not four columns (five).
-    with stage_control():
-        row = st.container(horizontal=True)
-    m_slot = row.container()  # the m slider, drawn by by_m
+    """Section 1: its controls and everything they change (a move reruns only this). The number of outputs
+    m is a stepper (`by_m`): its every value is drawn by the browser, without a rerun."""
+    # One row of three sliders: a horizontal container (one block), not three columns (four).
+    row = st.container(horizontal=True)
     n = state.slider("n", "Inputs n", 1, MAX_SIZE, 4, container=row, help="Columns of W: x has n entries.")
     seed = state.slider(
         "seed",
@@ -196,51 +306,27 @@ def linear_stage() -> None:
         container=row,
         help="dx = randn(n) · ε (the article uses ε = 0.001).",
     )
-    # The chart and its check | the explanation and the table. Columns, not a horizontal container: they
-    # stack on a phone, where a horizontal row would squeeze the chart over the text. The chart's box holds
-    # the check too, and the heatmap's static heading and caption ride in the right-hand markdown.
-    left, right = st.columns([1, 1], gap="large")
-    by_m(int(n), int(seed), float(eps), m_slot, stage_chart(left), right)
+    by_m(int(n), int(seed), float(eps))
 
 
 @st.fragment
-def by_m(n: int, seed: int, eps: float, m_slot, left, right) -> None:
-    """What the number of outputs m changes, in the slots `linear_stage` left for it: the m slider, the
-    heatmap of W with its check, and the explanation with its table. A step of m reruns only this, not the
-    other three sliders and the columns."""
-    m = state.slider("m", "Outputs m", 1, MAX_SIZE, 3, container=m_slot, help="Rows of W: y has m entries.")
-    lin = linear_case(int(m), n, seed, eps)
-    spec = charts.fill_slots(
-        heatmap("∂yᵢ/∂xⱼ", "input j", "output i", charts.heatmap_cell(n)), cells=lin["cells"]
-    )
-    draw_chart(titled(spec, "J = W"), width="content", container=left)
-    (i, j), a, b = _worst_entry(lin["J"], lin["numeric"])
-    check_badge(
-        f"W vs a numeric Jacobian (central differences, h = {FD_STEP:g})",
-        a,
-        b,
-        lin["rel"],
-        a_name=f"W[{i}, {j}]",
-        b_name="(f(x+h eⱼ) − f(x−h eⱼ))/2h",
-        note="Entry with the largest difference shown; relative error over the whole matrix.",
-        container=left,
-    )
-    table = md_table(
-        ("i", "actual Δy = f(x+dx) − f(x)", "predicted J·dx", "difference"),
-        [
-            (str(i), f"{a:.8f}", f"{p:.8f}", f"{a - p:.1e}")
-            for i, (a, p) in enumerate(zip(lin["actual"], lin["predicted"], strict=True))
-        ],
-    )
-    right.markdown(  # one element, not five: they change together or not at all
-        "**J = ∂y/∂x = W** (row i = output yᵢ, column j = input xⱼ). For y = Wx + b, output i changes "
-        "by W[i, j] per unit of input j: the Jacobian *is* W, whatever x is. Orange is positive, blue "
-        "negative.\n\n"
-        f"Input x: shape `{lin['x'].shape}` · Output y: shape `{lin['y'].shape}` · "
-        f"Jacobian J: shape `{lin['J'].shape}`\n\n{table}\n\n"
-        f"‖Δy − J·dx‖ = **{lin['gap']:.2e}** — exact up to floating-point round-off: a linear "
-        "layer *is* its own first-order approximation, so J·dx is not an estimate here, whatever ε."
-    )
+def by_m(n: int, seed: int, eps: float) -> None:
+    """The number of outputs m and everything it changes (the heatmap of W, its check, Δy against J·dx), for
+    every m at once: the browser draws a step; its report (once the learner stops) reruns only this, to
+    write m into the link."""
+    theme = "dark" if st.context.theme.type == "dark" else "light"
+    with stage_control(), stage_chart():  # the stepper is both: its slider and the heatmap it draws
+        stepper(
+            "jacobians.outputs",
+            url=_OutputsLink(),
+            name="m",
+            label="Outputs m",
+            n=MAX_SIZE,
+            default=2,  # m = 3, the article's
+            values=[str(m) for m in range(1, MAX_SIZE + 1)],
+            help="Rows of W: y has m entries. Arrow keys step; Home and End jump.",
+            blocks=m_blocks(n, seed, eps, theme),
+        )
 
 
 linear_stage()

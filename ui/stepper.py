@@ -460,3 +460,85 @@ def xy(
     if not isinstance(alt, str):
         block["perFrame"] = ["alt"]
     return block
+
+
+# -- heatmap (jacobians) -------------------------------------------------------------------------------
+def _finite_or_none(A: np.ndarray) -> list:
+    """A matrix as nested lists of floats rounded to 6 significant digits (None where not finite)."""
+    return [[float(f"{v:.6g}") if np.isfinite(v) else None for v in row] for row in A]
+
+
+def heatmap(
+    title: str,
+    values: Sequence[np.ndarray] | np.ndarray,
+    *,
+    value: str = "value",
+    x_title: str = "column j",
+    y_title: str = "row i",
+    alt: Sequence[str] | str = "",
+    cell: int = 51,
+    digits: int = 3,
+    fixed: bool = True,
+    row_labels: Sequence[str] | None = None,
+    col_labels: Sequence[str] | None = None,
+    key: tuple[str, str] = ("blue: negative", "orange: positive"),
+    note: Sequence[Sequence[Para]] | Sequence[Para] | None = None,
+    stops: Sequence[str] = tuple(palette.PLAYER["diverging"]),
+) -> dict:
+    """A small matrix per frame (``values``: a list of 2-D arrays, whose shapes may differ; or one 2-D array,
+    the same at every position): cells with the value written in (``digits`` decimals in cells ≥ 50 px wide,
+    2 in narrower ones), row i and column j numbered as the matrix is printed (or ``row_labels`` /
+    ``col_labels``), a diverging colour scale symmetric about 0 interpolating ``stops`` (the palette's:
+    negative end, 0, positive end) with its colour bar titled ``value``, and ``key`` saying what each end
+    means. With ``fixed`` the scale is ±(largest |entry| over every frame), so a step never recolours an entry
+    it keeps; else each frame's own largest. ``cell`` is the widest a cell gets (`charts.heatmap_cell`); the
+    browser narrows cells to fit a phone. ``note``: paragraphs under the chart (per frame: a list of them)."""
+    static = isinstance(values, np.ndarray) and values.ndim == 2
+    frames = [np.asarray(values, dtype=float)] if static else [np.asarray(v, dtype=float) for v in values]
+
+    def largest(A: np.ndarray) -> float:
+        finite = np.abs(A[np.isfinite(A)])
+        top = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+        step = 10.0 ** (np.floor(np.log10(top)) - 5)  # the 6th significant digit, rounded up
+        return float(f"{np.ceil(top / step) * step:.6g}")
+
+    block: dict[str, Any] = {
+        "type": "heatmap",
+        "title": title,
+        "values": _finite_or_none(frames[0]) if static else [_finite_or_none(A) for A in frames],
+        "domain": largest(np.concatenate([A.ravel() for A in frames]))
+        if fixed or static
+        else [largest(A) for A in frames],  # rounded up (6 digits): no entry falls outside the scale
+        "stops": list(stops),
+        "ink": {"dark": palette.TEXT["light"], "light": palette.BACKGROUND["light"]},  # labels on cells
+        # both themes' text, outline and background: the browser picks the one the page shows (the
+        # payload's `theme` is the server's guess, which can be wrong: see heatmap.js)
+        "themes": {
+            t: {"text": palette.TEXT[t], "muted": palette.MUTED[t], "background": palette.BACKGROUND[t]}
+            for t in ("light", "dark")
+        },
+        "value": value,
+        "xTitle": x_title,
+        "yTitle": y_title,
+        "cell": int(cell),
+        "digits": int(digits),
+        "key": list(key),
+        "alt": list(alt) if not isinstance(alt, str) else alt,
+        "perFrame": [],
+    }
+    if not static:
+        block["perFrame"].append("values")
+    if not (fixed or static):
+        block["perFrame"].append("domain")
+    if not isinstance(alt, str):
+        block["perFrame"].append("alt")
+    if row_labels is not None:
+        block["rowLabels"] = [str(x) for x in row_labels]
+    if col_labels is not None:
+        block["colLabels"] = [str(x) for x in col_labels]
+    if note is not None:
+        per_frame = bool(note) and isinstance(note[0], list | tuple)
+        block["note"] = [list(n) for n in note] if per_frame else list(note)
+        if per_frame:
+            block["perFrame"].append("note")
+    return block

@@ -4,21 +4,55 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pyarrow as pa
 import pytest
 import streamlit as st
 
-from tests.support import assert_ok, badges, open_page, page_tables, prose
-from ui import timing
+from core import finite_diff
+from core import jacobians as jac
+from tests.support import Stepper, assert_ok, badges, notices, open_page, page_tables, prose, runs_text
+from ui import palette, timing
 from ui.navigation import page_by_url
+from ui.shell import check_level
 
 pytestmark = pytest.mark.timeout(300)
 
 PAGE = page_by_url("jacobians")
 
 
+def _outputs(at) -> Stepper:
+    """The number of outputs m: a stepper (ui.stepper) whose position is m − 1, with m in the link."""
+    return Stepper(at, "jacobians.m")
+
+
+def _heat(at) -> dict:
+    return _outputs(at).blocks("heatmap")[0]
+
+
+def _stepper_text(at) -> str:
+    """What the m stepper shows at its position: its texts, the heatmap's note, the table's rows and note."""
+    s = _outputs(at)
+    f = s.value
+    out = [s.text()]
+    for b in s.blocks("heatmap") + s.blocks("table"):
+        for p in s.at_frame(b, "note", f):
+            out.append(runs_text(p["runs"]))
+    out += [" | ".join(row) for table in s.tables() for row in table]
+    return "\n\n".join(out)
+
+
 def _markdown(at) -> str:
-    return "\n".join(m.value for m in at.markdown)
+    return "\n".join([m.value for m in at.markdown] + [_stepper_text(at)])
+
+
+def _linear_verdict(at) -> str:
+    """The colour of the linear layer's check (W vs a numeric Jacobian), from the stepper's words."""
+    words = {"✓ agree": "green", "⚠ suspicious": "orange", "✗ disagree": "red"}
+    text = _outputs(at).text()
+    found = [c for w, c in words.items() if f"**{w}**" in text]
+    assert "W vs a numeric Jacobian" in text and len(found) == 1, text
+    return found[0]
 
 
 def _badge(at, title: str) -> str:
@@ -58,7 +92,8 @@ def test_article_numbers_at_defaults(page):
 
 
 def test_every_badge_green_at_defaults(page):
-    assert badges(page) == ["green"] * 4
+    assert badges(page) == ["green"] * 3  # softmax's two, the VJP's
+    assert _linear_verdict(page) == "green"  # the linear layer's, in the m stepper
 
 
 def test_linear_layer_is_exact_up_to_round_off(page):
@@ -91,24 +126,72 @@ def test_linear_badge_green(m, n, seed, eps):
     at = open_page(PAGE, {"m": str(m), "n": str(n), "seed": str(seed), "eps": f"{eps:g}"})
     assert_ok(at)
     assert f"Jacobian J: shape `({m}, {n})`" in _markdown(at)
-    assert _badge(at, "W vs a numeric Jacobian") == "green"
+    assert _outputs(at).value == m - 1 and at.query_params["m"] in (str(m), [str(m)])
+    assert _linear_verdict(at) == "green"
 
 
-def test_m_drawn_first_in_its_row_and_both_fragments_keep_each_others_values():
-    """m is drawn by a fragment nested in section 1's (its slot leads the row of sliders): a step of m
-    redraws the heatmap, the check and the table with the other sliders' values, and a step of n keeps m."""
+def test_the_m_stepper_carries_every_m_and_a_reported_step_reaches_the_link():
+    """m is a stepper: every m in one payload (the browser draws a step); a reported position is written into
+    the link as m (1 … 8, as the old slider wrote it), and a step of n keeps m."""
     at = open_page(PAGE, {"n": "5", "seed": "7"})
-    assert [s.key for s in at.slider][:3] == ["jacobians.m", "jacobians.n", "jacobians.seed"]
-    at.slider(key="jacobians.m").set_value(6).run()
+    s = _outputs(at)
+    assert s.value == 2 and s.max == 7 and s.data["values"] == [str(m) for m in range(1, 9)]
+    assert [len(frame) for frame in _heat(at)["values"]] == list(range(1, 9))  # m rows at position m − 1
+    s.set_value(5).run()  # what the browser reports once the learner stops at m = 6
     assert_ok(at)
+    assert _outputs(at).value == 5 and at.query_params["m"] in ("6", ["6"])
     assert "Jacobian J: shape `(6, 5)`" in _markdown(at)
-    assert 30 in [t.num_rows for t in _chart_tables(at)]
-    assert _badge(at, "W vs a numeric Jacobian") == "green"
+    assert _linear_verdict(at) == "green"
     at.slider(key="jacobians.n").set_value(2).run()
     assert_ok(at)
-    assert at.slider(key="jacobians.m").value == 6
+    assert _outputs(at).value == 5 and at.query_params["m"] in ("6", ["6"])
     assert at.slider(key="jacobians.seed").value == 7
     assert "Jacobian J: shape `(6, 2)`" in _markdown(at)
+
+
+@pytest.mark.parametrize("raw", ["0", "9", "2.5", "abc"])
+def test_an_m_out_of_range_in_a_link_falls_back_with_the_sliders_notice(raw):
+    at = open_page(PAGE, {"m": raw})
+    assert_ok(at)
+    assert (
+        len(notices(at)) == 1
+        and "`m`" in notices(at)[0]
+        and "using the default `3` instead" in notices(at)[0]
+    )
+    if raw in ("0", "9"):
+        assert "is outside [1, 8]" in notices(at)[0]
+    assert _outputs(at).value == 2 and at.query_params["m"] in ("3", ["3"])
+
+
+@pytest.mark.parametrize(("n", "seed", "eps"), [(4, 42, 1e-3), (8, 999, 1.0), (1, 0, 1e-8)])
+def test_every_frame_of_the_m_stepper_is_a_fresh_core_computation(n, seed, eps):
+    """Each position's heatmap holds W = randn(m, n) itself, its check the relative error of W against
+    central differences, its table Δy and J·dx: computed afresh here, for every m."""
+    at = open_page(PAGE, {"n": str(n), "seed": str(seed), "eps": f"{eps:g}"})
+    assert_ok(at)
+    s, heat = _outputs(at), _heat(at)
+    texts = s.blocks("text")[1]  # the check, per m
+    table = s.blocks("table")[0]
+    largest = 0.0
+    for m in range(1, 9):
+        W, b, x = jac.random_linear(m, n, seed)
+        assert np.allclose(heat["values"][m - 1], W, rtol=1e-5, atol=1e-12), m
+        largest = max(largest, float(np.abs(W).max()))
+        numeric = finite_diff.jacobian(lambda z, W=W, b=b: jac.linear(z, W, b), x, h=1e-5)
+        rel = finite_diff.relative_error(jac.linear_jacobian(W), numeric)
+        check = "\n".join(runs_text(p["runs"]) for p in texts["paras"][m - 1])
+        assert f"relative error `{rel:.1e}`" in check, (m, check)
+        assert check_level(rel) == "green"
+        dx = jac.random_linear_dx(m, n, seed, eps)
+        actual, predicted, _ = jac.first_order_change(lambda z, W=W, b=b: jac.linear(z, W, b), W, x, dx)
+        rows = [[runs_text(c) for c in row] for row in table["rows"][m - 1]]
+        assert [r[1] for r in rows] == [f"{a:.8f}" for a in actual]
+        assert [r[2] for r in rows] == [f"{p:.8f}" for p in predicted]
+        assert heat["alt"][m - 1].startswith(f"Heatmap of J = W, {m} × {n}")
+    # one colour scale for every m, symmetric about 0, from the palette's diverging stops
+    assert heat["domain"] == pytest.approx(largest, rel=1e-5) and heat["domain"] >= largest
+    assert heat["stops"] == palette.PLAYER["diverging"]
+    assert heat["key"] == ["blue: negative", "orange: positive"]
 
 
 SETTINGS = [  # (logits, temperature, seed of v)
@@ -148,9 +231,11 @@ def test_saturated_softmax_is_explained_not_hidden():
 
 def test_heatmaps_and_charts_carry_the_data(page):
     tables = _chart_tables(page)
-    assert len(page.get("arrow_vega_lite_chart") + page.get("vega_lite_chart")) == 4
+    assert len(page.get("arrow_vega_lite_chart") + page.get("vega_lite_chart")) == 3  # J = W: the stepper's
     sizes = sorted(t.num_rows for t in tables)
-    assert 12 in sizes and 9 in sizes  # W (3 × 4) and the softmax Jacobian (3 × 3), one row per cell
+    assert 9 in sizes  # the softmax Jacobian (3 × 3), one row per cell
+    W = _heat(page)["values"][_outputs(page).value]
+    assert (len(W), len(W[0])) == (3, 4)  # W (3 × 4), drawn by the stepper
     cost = next(t for t in tables if "seconds" in t.column_names)
     assert set(cost.column("method").to_pylist()) == {timing.VJP_FULL, timing.VJP_FAST}
     assert sorted(set(cost.column("n").to_pylist())) == list(timing.VJP_SIZES)
@@ -183,3 +268,21 @@ def test_time_call_takes_the_fastest_run():
     seconds = timing.time_call(work, repeats=3, min_seconds=1e-4)
     assert 0 < seconds < 1e-3
     assert len(calls) >= 3
+
+
+def test_the_heatmap_block_scale_is_symmetric_and_covers_every_entry():
+    """ui.stepper.heatmap: one scale ±D over every frame (or one per frame), D never below an entry's |value|
+    after rounding; a matrix that is the same at every position is sent once; non-finite entries as null."""
+    from ui import stepper as sp
+
+    frames = [np.array([[0.5, -1.913280244657798]]), np.array([[0.1, 0.2], [np.inf, -0.3]])]
+    fixed = sp.heatmap("J", frames, alt=["a", "b"])
+    assert fixed["domain"] >= 1.913280244657798 and fixed["domain"] == pytest.approx(1.91328, rel=1e-5)
+    assert fixed["values"][1][1] == [None, -0.3] and set(fixed["perFrame"]) == {"values", "alt"}
+    own = sp.heatmap("J", frames, fixed=False)
+    assert own["domain"] == [pytest.approx(1.91329), pytest.approx(0.3)] and "domain" in own["perFrame"]
+    static = sp.heatmap("J", np.eye(2), alt="the identity")
+    assert (
+        static["values"] == [[1.0, 0.0], [0.0, 1.0]] and static["perFrame"] == [] and static["domain"] == 1.0
+    )
+    assert static["themes"]["dark"]["text"] == palette.TEXT["dark"]
