@@ -8,6 +8,19 @@
 //        verdict: [frame] {level, text} | null, alt: [frame], height, perFrame}
 // Colours only from the payload (ui/palette.py): spec.colours and ctx.data.ink.
 
+// The theme the page shows now: Streamlit's --st-background-color (it follows a switch of the viewer's
+// theme without a rerun), else the payload's (the server's st.context.theme at the last run).
+function logbarsTheme(el, ctx) {
+  const bg = getComputedStyle(el).getPropertyValue("--st-background-color").trim();
+  let rgb = null;
+  const hex = bg.match(/^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})/i);
+  if (hex) rgb = hex.slice(1, 4).map((x) => parseInt(x, 16));
+  const fn = bg.match(/^rgba?\(\s*(\d+)[\s,]+(\d+)[\s,]+(\d+)/i);
+  if (fn) rgb = fn.slice(1, 4).map(Number);
+  if (!rgb) return ctx.data.theme === "dark" ? "dark" : "light";
+  return rgb[0] + rgb[1] + rgb[2] < 384 ? "dark" : "light";
+}
+
 function logbarsTick(e) { return e === 0 ? "1" : `1e${e}`; }
 
 function logbarsValue(v) {
@@ -16,13 +29,15 @@ function logbarsValue(v) {
 }
 
 function logbarsLayout(S, spec, W) {
-  const H = spec.height || 320;
+  // text at the page's scale: 13 px at a 16 px root, 1.5x that in presentation mode (html { font-size: 150% })
+  const k = (parseFloat(getComputedStyle(document.documentElement).fontSize) || 16) / 16, fs = 13 * k;
+  const H = Math.round((spec.height || 320) * Math.min(k, 1.2));
   const labels = spec.labels, n = labels.length;
   const longest = Math.max(1, ...labels.map((s) => s.length));
-  const slanted = n > 4 && W / n < 7.5 * longest + 12;
-  const m = { l: 58, r: 10, t: 34, b: slanted ? 18 + 6.2 * longest : 30 };
+  const slanted = n > 4 && W / n < 7.5 * k * longest + 12;
+  const m = { l: 58 * k, r: 10, t: 34 * k, b: slanted ? 18 + 6.2 * k * longest : 30 * k };
   S.holder.replaceChildren();
-  const svg = svgEl("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img", "font-size": 13 }, S.holder);
+  const svg = svgEl("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img", "font-size": fs }, S.holder);
   svg.style.display = "block";
   const title = svgEl("title", {}, svg);
   const [lo, hi] = spec.domain;
@@ -49,7 +64,7 @@ function logbarsLayout(S, spec, W) {
     t.textContent = logbarsTick(e);
     parts.fgt.push(t);
   }
-  const yt = svgEl("text", { transform: `translate(13 ${(m.t + H - m.b) / 2}) rotate(-90)`, "text-anchor": "middle",
+  const yt = svgEl("text", { transform: `translate(${fs} ${(m.t + H - m.b) / 2}) rotate(-90)`, "text-anchor": "middle",
     "font-weight": 600 }, axis);
   yt.textContent = spec.yTitle || "";
   parts.fgt.push(yt);
@@ -60,18 +75,18 @@ function logbarsLayout(S, spec, W) {
     const cx = m.l + band * (i + 0.5);
     const t = svgEl("text", slanted
       ? { transform: `translate(${cx} ${H - m.b + 8}) rotate(-60)`, "text-anchor": "end", "dominant-baseline": "central" }
-      : { x: cx, y: H - m.b + 17, "text-anchor": "middle" }, axis);
+      : { x: cx, y: H - m.b + 17 * k, "text-anchor": "middle" }, axis);
     t.textContent = lab;
     parts.fgt.push(t);
     const r = svgEl("rect", { x: cx - bw / 2, width: bw }, svg);
-    const mark = svgEl("text", { x: cx, "text-anchor": "middle", "font-weight": 700, "font-size": 13 }, svg);
+    const mark = svgEl("text", { x: cx, "text-anchor": "middle", "font-weight": 700 }, svg);
     parts.bars.push({ r, mark, tip: svgEl("title", {}, r), i });
   });
   // threshold rules with their labels (right-aligned, just above the rule)
   for (const rule of spec.rules || []) {
     const ry = y(rule.value);
     const line = svgEl("line", { x1: m.l, x2: W - m.r, y1: ry, y2: ry, "stroke-width": 1.5, "stroke-dasharray": "6 4" }, svg);
-    const t = svgEl("text", { x: W - m.r - 4, y: ry - 4, "text-anchor": "end", "font-size": 12, "font-weight": 600,
+    const t = svgEl("text", { x: W - m.r - 4, y: ry - 4, "text-anchor": "end", "font-size": 12 * k, "font-weight": 600,
       "stroke-width": 3, "paint-order": "stroke", "stroke-linejoin": "round" }, svg);  // a halo over the bars
     t.textContent = rule.text;
     parts.rules.push({ line, t, level: rule.level });
@@ -79,12 +94,12 @@ function logbarsLayout(S, spec, W) {
   // the legend: one swatch and name per level, on top
   let lx = m.l;
   for (const level of spec.order || []) {
-    const sw = svgEl("rect", { x: lx, y: 6, width: 12, height: 12 }, svg);
-    const t = svgEl("text", { x: lx + 17, y: 12, "dominant-baseline": "central" }, svg);
+    const sw = svgEl("rect", { x: lx, y: 6 * k, width: 12 * k, height: 12 * k }, svg);
+    const t = svgEl("text", { x: lx + 17 * k, y: 12 * k, "dominant-baseline": "central" }, svg);
     t.textContent = spec.names[level];
     parts.legend.push({ sw, level });
     parts.fgt.push(t);
-    lx += 34 + 7 * spec.names[level].length;
+    lx += (34 + 7 * spec.names[level].length) * k;
   }
   Object.assign(S, { svg, title, parts, y, W, base: H - m.b });
 }
@@ -110,15 +125,17 @@ BLOCKS.logbars = {
   },
   paint(S, spec, frame, ctx) {
     S.frame = frame;
-    const theme = ctx.data.theme === "dark" ? "dark" : "light";
-    const fg = ctx.data.ink.text, col = (level) => spec.colours[level][theme];
+    const theme = logbarsTheme(S.holder, ctx), col = (level) => spec.colours[level][theme];
+    // ink: the page's own text and background colours (CSS variables, so a theme switch recolours them at
+    // once), the payload's (ui/palette.py) where the variables are missing
+    const fg = `var(--st-text-color, ${ctx.data.ink.text})`, bg = `var(--st-background-color, ${ctx.data.ink.background})`;
     const P = S.parts;
-    for (const e of P.fg) e.setAttribute("stroke", fg);
-    for (const e of P.fgt) e.setAttribute("fill", fg);
+    for (const e of P.fg) e.style.stroke = fg;
+    for (const e of P.fgt) e.style.fill = fg;
     for (const b of P.bands) b.e.setAttribute("fill", col(b.level));
     for (const r of P.rules) {
       r.line.setAttribute("stroke", col(r.level));
-      r.t.setAttribute("fill", col(r.level)); r.t.setAttribute("stroke", ctx.data.ink.background);
+      r.t.setAttribute("fill", col(r.level)); r.t.style.stroke = bg;
     }
     for (const l of P.legend) l.sw.setAttribute("fill", col(l.level));
     const alt = at(spec, "alt", frame) || "";
@@ -128,7 +145,7 @@ BLOCKS.logbars = {
       const v = values[i], level = levels[i], top = S.y(v);
       r.setAttribute("y", top); r.setAttribute("height", Math.max(1, S.base - top));
       r.setAttribute("fill", col(level));
-      mark.setAttribute("y", top - 5); mark.setAttribute("fill", fg);
+      mark.setAttribute("y", top - 5); mark.style.fill = fg;
       mark.textContent = spec.marks[level] || "";
       tip.textContent = `${spec.labels[i]}: relative error ${logbarsValue(v)} (${spec.names[level]})`;
     }
