@@ -275,9 +275,9 @@ def _notes(report: gc.CheckReport) -> list[dict]:
 
 
 @cache.data(show_spinner=False, max_entries=64)
-def eps_blocks(mode: str, args: tuple, bug: str, analytic: str, graded: bool, theme: str) -> list[dict]:
+def eps_blocks(mode: str, args: tuple, bug: str, analytic: str, graded: bool) -> list[dict]:
     """Everything ε changes, at every ε (ui.stepper blocks): the bars, the verdict, the worst check and
-    the per-parameter table. Computed once per problem and theme, for everyone."""
+    the per-parameter table. Computed once per problem, for everyone (colours go as light/dark pairs)."""
     found = frames(mode, args)
     reports: tuple[gc.CheckReport, ...] = found["reports"]
     kinks = found.get("kinks") or ((),) * len(EPSILONS)
@@ -369,8 +369,9 @@ controls = ctrl_col.container()
 @stop_ends_the_page("gradient_checking")
 def body() -> tuple[str, str]:
     """What to check and its settings (all but ε): a move reruns this, not the header, the code or the
-    challenge. ε and everything it changes are the nested fragment `by_eps` below: a step of ε reruns only
-    that, not these controls. Returns the mode and the planted bug (the code below shows them)."""
+    challenge. ε and everything it changes are the nested fragment `by_eps` below: the browser draws a step
+    of ε itself, and the report of where it stopped reruns only `by_eps`, not these controls. Returns the
+    mode and the planted bug (the code below shows them)."""
     # Every run writes to the chart's slot before anything can stop the page (a fragment may only fill a
     # container made outside it that it wrote to in the last full run); `by_eps` draws into this holder.
     bars_holder = bars_slot.container()
@@ -508,7 +509,7 @@ def body() -> tuple[str, str]:
                 default=EPSILONS.index(1e-6),
                 values=[f"{h:g}" for h in EPSILONS],
                 help=(eps_help + " " if eps_help else "") + "Arrow keys step; Home and End jump.",
-                blocks=eps_blocks(*problem, bug, analytic, not kinks_hit, theme),
+                blocks=eps_blocks(*problem, bug, analytic, not kinks_hit),
                 theme=theme,
             )
         _sweep(problem, bug, EPSILONS[k], kinks_hit)
