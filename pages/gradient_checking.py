@@ -5,6 +5,8 @@ from ui.shell import ensure_entry
 
 ensure_entry()
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -15,11 +17,13 @@ from core.activations import ACTIVATIONS
 from core.expression import FUNCTION_NAMES, ParseError, parse
 from core.network import ACTIVATION_CHOICES, LOSS_CHOICES, TwoLayerNet, xor_data
 from core.planted_bugs import BUGS
-from ui import charts, wording
+from ui import charts, palette, wording
+from ui import stepper as sp
 from ui.charts.stable import stable_names
 from ui.layout import draw_chart, stage_chart, stage_control, titled
-from ui.shell import check_badge, formula, header, show_code, show_parse_error, thresholds_caption
-from ui.state import UrlState, follow_outside_fragment, stop_ends_the_page, stop_page
+from ui.shell import fmt, formula, header, show_code, show_parse_error, thresholds_caption
+from ui.state import Param, UrlState, follow_outside_fragment, stop_ends_the_page, stop_page
+from ui.stepper import stepper
 from ui.text import small
 
 EPSILONS = tuple(float(f"1e{k}") for k in range(-12, 0))  # ε from 1e-12 to 1e-1
@@ -35,11 +39,6 @@ LOSS_NAMES = {"mse": "MSE ½·mean((a2 − y)²) (the article's)", "bce": "binar
 TARGET_NAMES = {"largest": "the largest logit (model right)", "smallest": "the smallest logit (model wrong)"}
 SWEEP_HEADING = "### The role of ε: truncation against round-off"
 SWEEP_NAMES = ("norm-wise (all parameters)", "worst parameter")
-VERDICT = {
-    "fine": ":green[:material/check_circle: fine]",
-    "suspicious": ":orange[:material/warning: suspicious]",
-    "bug": ":red[:material/error: **bug**]",
-}
 
 header(
     "Gradient checking",
@@ -75,26 +74,70 @@ def _target_name(key: str) -> str:
     return TARGET_NAMES[key]
 
 
-# ---- the three problems (cached: core results and the chart specs built from them) --------------
-def _views(report: gc.CheckReport, sweep: gc.Sweep, h: float) -> dict:
-    """Vega-Lite specs of the per-parameter bars and the ε sweep (built once per input, then cached)."""
-    levels = pd.DataFrame(
-        {
-            "parameter": [r.name for r in report.rows],
-            "relative error": [r.score for r in report.rows],
-            "level": [r.level for r in report.rows],
-        }
-    )
-    bars = charts.error_bars(
-        levels,
-        "parameter",
-        "relative error",
-        "level",
-        good=gc.GOOD,
-        suspicious=gc.SUSPICIOUS,
-        x_title="",
-        height=320,
-    )
+# ---- the three problems (cached: core results for every ε of the stepper, and the V's chart) --------
+@cache.data(show_spinner=False, max_entries=64)
+def network_frames(activation: str, loss: str, bug: str) -> dict:
+    """The check at every ε of the stepper, the ReLU kinks each ε straddles, and the ε sweep."""
+    X, y = xor_data()
+    net = TwoLayerNet(activation=activation, loss=loss)
+    problem = gc.network_problem(net, X, y, bug)
+    return {
+        "reports": tuple(gc.check_gradient(problem, h) for h in EPSILONS),
+        "kinks": tuple(gc.relu_kinks(net, X, h) for h in EPSILONS),
+        "sweep": gc.sweep_steps(problem, SWEEP),
+    }
+
+
+@cache.data(show_spinner=False, max_entries=64)
+def function_info(text: str, point: tuple[float, float, float]) -> dict:
+    """What does not depend on ε: the formula, its partials, f at the point and the kinks along each axis."""
+    expr = parse(text, variables=VARIABLES)
+    used = expr.used_variables
+    values = dict(zip(VARIABLES, point, strict=True))
+    out = {"used": used, "latex": expr.latex(), "partials": {v: expr.derivative(v).latex() for v in used}}
+    if not used:
+        return out
+    out["f_value"] = gc.expression_problem(expr, values, used).value()
+    out["axis_kinks"] = {}
+    for v in used:  # a kink along one variable (abs, relu at 0): that partial derivative does not exist
+        sides = finite_diff.one_sided_slopes(lambda t, v=v: expr.evaluate(**{**values, v: t}), values[v])
+        if sides.kink:
+            out["axis_kinks"][v] = sides
+    return out
+
+
+@cache.data(show_spinner=False, max_entries=64)
+def function_frames(text: str, point: tuple[float, float, float]) -> dict:
+    expr = parse(text, variables=VARIABLES)
+    values = dict(zip(VARIABLES, point, strict=True))
+    problem = gc.expression_problem(expr, values, expr.used_variables)
+    return {
+        "reports": tuple(gc.check_gradient(problem, h) for h in EPSILONS),
+        "sweep": gc.sweep_steps(problem, SWEEP),
+    }
+
+
+@cache.data(show_spinner=False, max_entries=64)
+def softmax_frames(k: int, scale: float, which: str) -> dict:
+    logits = gc.softmax_ce_logits(k, scale, seed=0)
+    problem = gc.softmax_ce_problem(logits, gc.softmax_ce_target(logits, which))
+    return {
+        "reports": tuple(gc.check_gradient(problem, h) for h in EPSILONS),
+        "sweep": gc.sweep_steps(problem, SWEEP),
+    }
+
+
+FRAMES = {"network": network_frames, "function": function_frames, "softmax": softmax_frames}
+
+
+def frames(mode: str, args: tuple) -> dict:
+    return FRAMES[mode](*args)
+
+
+@cache.data(show_spinner=False, max_entries=64)
+def vee_spec(mode: str, args: tuple, h: float) -> dict:
+    """The V: norm-wise and worst error against ε (Vega-Lite), with the reported ε and the best one marked."""
+    sweep: gc.Sweep = frames(mode, args)["sweep"]
     sweep_df = pd.concat(
         [
             pd.DataFrame({"eps": sweep.hs, "error": sweep.overall, "measure": SWEEP_NAMES[0]}),
@@ -125,103 +168,210 @@ def _views(report: gc.CheckReport, sweep: gc.Sweep, h: float) -> dict:
     vee = charts.alt.layer(
         charts.error_bands(gc.GOOD, gc.SUSPICIOUS, labels=False), lines, charts.vrules(xs, labels, colors)
     ).resolve_scale(color="independent", strokeDash="independent")
-    # Datasets named by position: a step of ε changes the charts' numbers, not their specs, so the browser
-    # updates both in place instead of re-embedding them.
-    return {"bars": stable_names(charts.vega_spec(bars)), "vee": stable_names(charts.vega_spec(vee))}
+    # Datasets named by position: a reported ε changes the chart's numbers, not its spec, so the browser
+    # updates it in place instead of re-embedding it.
+    return titled(stable_names(charts.vega_spec(vee)), "Norm-wise error against step ε")
 
 
-@cache.data(show_spinner=False, max_entries=64)
-def network_sweep(activation: str, loss: str, bug: str) -> gc.Sweep:
-    X, y = xor_data()
-    return gc.sweep_steps(gc.network_problem(TwoLayerNet(activation=activation, loss=loss), X, y, bug), SWEEP)
+# ---- ε as the stepper's position: the link keeps ε itself (?eps=1e-06), the stepper an index -----------
+@dataclass(frozen=True)
+class _EpsParam(Param):
+    """An index into EPSILONS read from and written to the link as the ε it stands for (as the log slider
+    did): ``eps=1e-04`` lands on that position, an invalid value gets the log slider's notice."""
+
+    def format(self, value) -> str:
+        return super().format(self.options[int(value)])
+
+    def parse(self, raw: str):
+        value, problem = super().parse(raw)  # a float snapped to an option, or the default (an index)
+        return (value if problem else self.options.index(value)), problem
 
 
-@cache.data(show_spinner=False, max_entries=64)
-def network_check(activation: str, loss: str, bug: str, h: float) -> dict:
-    X, y = xor_data()
-    net = TwoLayerNet(activation=activation, loss=loss)
-    report = gc.check_gradient(gc.network_problem(net, X, y, bug), h)
-    sweep = network_sweep(activation, loss, bug)
-    return {"report": report, "sweep": sweep, "kinks": gc.relu_kinks(net, X, h), **_views(report, sweep, h)}
+class _EpsLink:
+    """The `url` the stepper talks to: ε's parameter is an `_EpsParam` (see `ui.stepper.stepper`)."""
+
+    def __init__(self, url: UrlState, default: float):
+        self.url, self.default = url, EPSILONS.index(default)
+
+    def prepare_int(self, name: str, lo: int, hi: int, default: int) -> str:
+        param = _EpsParam("float", self.default, min(EPSILONS), max(EPSILONS), options=EPSILONS, snap=True)
+        return self.url._prepare(name, param)  # UrlState's own reading of a link (notices included)
+
+    def keep(self, name: str, value: int) -> int:
+        return self.url.keep(name, value)
 
 
-@cache.data(show_spinner=False, max_entries=64)
-def function_info(text: str, point: tuple[float, float, float]) -> dict:
-    """What does not depend on ε: the formula, its partials, f at the point and the kinks along each axis."""
-    expr = parse(text, variables=VARIABLES)
-    used = expr.used_variables
-    values = dict(zip(VARIABLES, point, strict=True))
-    out = {"used": used, "latex": expr.latex(), "partials": {v: expr.derivative(v).latex() for v in used}}
-    if not used:
-        return out
-    out["f_value"] = gc.expression_problem(expr, values, used).value()
-    out["axis_kinks"] = {}
-    for v in used:  # a kink along one variable (abs, relu at 0): that partial derivative does not exist
-        sides = finite_diff.one_sided_slopes(lambda t, v=v: expr.evaluate(**{**values, v: t}), values[v])
-        if sides.kink:
-            out["axis_kinks"][v] = sides
-    return out
+# ---- what every ε shows (stepper blocks) ---------------------------------------------------------------
+MARKS = {"fine": "✓", "suspicious": "?", "bug": "✗"}
+LEVEL_NAMES = {"fine": "✓ fine", "suspicious": "? suspicious", "bug": "✗ bug"}
 
 
-@cache.data(show_spinner=False, max_entries=64)
-def function_check(text: str, point: tuple[float, float, float], h: float) -> dict:
-    expr = parse(text, variables=VARIABLES)
-    values = dict(zip(VARIABLES, point, strict=True))
-    problem = gc.expression_problem(expr, values, expr.used_variables)
-    report, sweep = gc.check_gradient(problem, h), gc.sweep_steps(problem, SWEEP)
-    return {"report": report, "sweep": sweep, **_views(report, sweep, h)}
-
-
-@cache.data(show_spinner=False, max_entries=64)
-def softmax_check(k: int, scale: float, which: str, h: float) -> dict:
-    logits = gc.softmax_ce_logits(k, scale, seed=0)
-    target = gc.softmax_ce_target(logits, which)
-    problem = gc.softmax_ce_problem(logits, target)
-    report, sweep = gc.check_gradient(problem, h), gc.sweep_steps(problem, SWEEP)
-    return {"logits": logits, "target": target, "report": report, "sweep": sweep, **_views(report, sweep, h)}
-
-
-# ---- per-parameter table and bars --------------------------------------------------------------------
-HIGHLIGHT = {"fine": "{}", "suspicious": ":orange-background[{}]", "bug": ":red-background[{}]"}
-
-
-def _cell(text: str, level: str) -> str:
-    return HIGHLIGHT[level].format(text.replace("[", "\\[").replace("]", "\\]"))
-
-
-def _table(rows: tuple[gc.CheckRow, ...], analytic: str) -> str:
-    """The per-parameter table as Markdown, the rows the check flags highlighted (cheap to render)."""
-    lines = [
-        f"| parameter | {analytic} | central difference | relative error | verdict | note |",
-        "|---|---:|---:|---:|---|---|",
-    ]
-    for r in rows:
-        cells = [r.name, f"{r.analytic:.8g}", f"{r.numeric:.8g}", f"{r.score:.1e}"]
+def _message(report: gc.CheckReport, kinks: tuple[int, ...], bug: str) -> list[str]:
+    """The verdict's message (Markdown subset, ui.stepper.paragraphs)."""
+    n = len(report.rows)
+    if report.affected:
+        lines = [
+            f"✗ **The check caught a problem** in {len(report.affected)} of {n} parameters: "
+            f"{', '.join(report.affected)} (arrays: {', '.join(report.affected_groups)}). Marked ✗ bug in "
+            "the table below."
+        ]
+    elif report.level == "suspicious":
+        lines = [
+            "? **Suspicious, not conclusive**: some parameter errors lie between 1e-7 and 1e-4 — typical of "
+            "a step ε that is too large or too small, of kinks, or of tiny gradients meeting round-off."
+        ]
+    else:
+        lines = [f"✓ **All {n} gradients agree** with central differences."]
+    if kinks:
         lines.append(
-            "| " + " | ".join(_cell(c, r.level) for c in cells) + f" | {VERDICT[r.level]} | {r.note} |"
+            f"**ReLU kink.** Hidden unit(s) {', '.join(map(str, kinks))} have |z1| ≤ ε on some input — for the "
+            "input (0, 0) with zero biases z1 = 0 exactly. ReLU has no derivative there: backprop uses "
+            "ReLU′(0) = 0, while the central difference straddles the kink and averages both sides (½). Flags "
+            "on b1 here are the kink, not a bug in backward; a smooth activation (sigmoid, tanh) has none."
         )
-    return "\n".join(lines)
+    if bug != "none":
+        lines.append(f"Planted: **{BUGS[bug].label}** — expected to break {', '.join(BUGS[bug].affects)}.")
+    return lines
 
 
-# ---- the stage: controls on the left, the per-parameter verdict chart beside them (first screen) --------
+def _check_lines(report: gc.CheckReport, eps: float, analytic: str) -> list[str]:
+    """The worst parameter's check (what ui.shell.check_badge says), Markdown subset."""
+    worst = report.worst
+    level = gc.level_of(worst.score, gc.GOOD, gc.SUSPICIOUS)
+    note = (
+        f"Norm-wise over all {len(report.rows)} parameters: ‖g − n‖ / (‖g‖ + ‖n‖) = {report.overall:.1e}. "
+        + (worst.note + " " if worst.note else "")
+        + thresholds_caption()
+    )
+    return [
+        f"**Worst relative error: {worst.name} (ε = {eps:g})** — **{LEVEL_NAMES[level]}**",
+        f"{analytic}: `{fmt(worst.analytic)}` · central difference: `{fmt(worst.numeric)}` · relative error "
+        f"`{worst.score:.1e}`",
+        note,
+    ]
+
+
+BANDS = (
+    ":gray[Shaded bands: green below 1e-7 (correct), amber up to 1e-4 (suspicious), red above (a bug). "
+    "A bar at the very bottom means exact agreement.]"
+)
+
+
+def _row(r: gc.CheckRow) -> list[list]:
+    verdict = MARKS[r.level] + (" *" if r.note else "")  # the chart's marks (its legend); * : a note below
+    cells = [r.name, f"{r.analytic:.8g}", f"{r.numeric:.8g}", f"{r.score:.1e}", verdict]
+    style = "b" if r.level != "fine" else ""  # the rows the check flags stand out
+    return [[[style, c]] for c in cells]
+
+
+def _notes(report: gc.CheckReport) -> list[dict]:
+    """The rows' notes under the table (a note column would not fit beside the chart's width)."""
+    noted = [r for r in report.rows if r.note]
+    if not noted:
+        return []
+    return [{"runs": [["b", "* Notes"]], "li": False, "small": True}] + [
+        {"runs": [["c", r.name], ["", f": {r.note}"]], "li": True} for r in noted
+    ]
+
+
+@cache.data(show_spinner=False, max_entries=64)
+def eps_blocks(mode: str, args: tuple, bug: str, analytic: str, graded: bool) -> list[dict]:
+    """Everything ε changes, at every ε (ui.stepper blocks): the bars, the verdict, the worst check and
+    the per-parameter table. Computed once per problem, for everyone (colours go as light/dark pairs)."""
+    found = frames(mode, args)
+    reports: tuple[gc.CheckReport, ...] = found["reports"]
+    kinks = found.get("kinks") or ((),) * len(EPSILONS)
+    names = [r.name for r in reports[0].rows]
+    colours = {lv: dict(palette.LEVELS[lv]) for lv in LEVEL_NAMES}
+    verdicts = []
+    for eps, report in zip(EPSILONS, reports, strict=True):
+        worst = report.worst
+        level = gc.level_of(worst.score, gc.GOOD, gc.SUSPICIOUS)
+        verdicts.append(
+            (level, f"{LEVEL_NAMES[level]} · worst {worst.name}: {worst.score:.1e} at ε = {eps:g}")
+        )
+    alts = [
+        f"Bar chart, log scale: the relative error of each of {len(names)} parameters at ε = {eps:g}. "
+        + (
+            f"{len(report.affected)} above 1e-4 (bug): {', '.join(report.affected)}. "
+            if report.affected
+            else ""
+        )
+        + f"Worst {report.worst.name} at {report.worst.score:.1e}."
+        for eps, report in zip(EPSILONS, reports, strict=True)
+    ]
+    blocks = [
+        sp.logbars(
+            "Relative error, parameter by parameter",
+            names,
+            np.array([[r.score for r in report.rows] for report in reports]),
+            [[r.level for r in report.rows] for report in reports],
+            colours=colours,
+            names=LEVEL_NAMES,
+            marks=MARKS,
+            bands=[
+                (1e-17, gc.GOOD, "fine"),
+                (gc.GOOD, gc.SUSPICIOUS, "suspicious"),
+                (gc.SUSPICIOUS, 1.0, "bug"),
+            ],
+            rules=[
+                (gc.GOOD, "fine", f"fine below {gc.GOOD:.0e}"),
+                (gc.SUSPICIOUS, "bug", f"bug above {gc.SUSPICIOUS:.0e}"),
+            ],
+            verdict=verdicts if graded else None,
+            y_title="relative error (log)",
+            alt=alts,
+            height=340,
+        ),
+        sp.text(sp.paragraphs(BANDS, small=True), per_frame=False, small=True),
+    ]
+    if graded:  # at a kink of a typed f there is nothing to grade
+        blocks.append(
+            sp.text(
+                [sp.paragraphs(_message(r, k, bug)) for r, k in zip(reports, kinks, strict=True)],
+                per_frame=True,
+                border=True,
+            )
+        )
+        blocks.append(
+            sp.text(
+                [
+                    sp.paragraphs(_check_lines(r, eps, analytic))
+                    for eps, r in zip(EPSILONS, reports, strict=True)
+                ],
+                per_frame=True,
+                border=True,
+                small=True,
+            )
+        )
+    blocks.append(sp.heading("Parameter by parameter"))
+    blocks.append(
+        sp.table(
+            ["parameter", analytic, "central difference", "relative error", "verdict"],
+            [[_row(r) for r in report.rows] for report in reports],
+            align=["l", "r", "r", "r", "l"],
+            note=[_notes(report) for report in reports],
+        )
+    )
+    return blocks
+
+
+# ---- the stage: controls on the left, ε and the per-parameter verdict chart beside them (first screen) ---
 # Made here, once per full run: the fragments below write into them (a container made outside a fragment
 # keeps its place; the fragment's writes in it are redrawn in place), so a move does not send the columns
 # and the chart's caption again.
 ctrl_col, chart_col = st.columns([2, 3], gap="large")
-bars_slot = stage_chart(chart_col)
-chart_col.caption(
-    "Shaded bands: green below 1e-7 (correct), amber up to 1e-4 (suspicious), red above (a bug). "
-    "A bar at the very bottom means exact agreement."
-)
-controls = stage_control(ctrl_col)
+bars_slot = stage_chart(stage_control(chart_col))  # the ε stepper: the main control, over the bars it draws
+controls = ctrl_col.container()
 
 
 @st.fragment
 @stop_ends_the_page("gradient_checking")
 def body() -> tuple[str, str]:
     """What to check and its settings (all but ε): a move reruns this, not the header, the code or the
-    challenge. ε and everything it changes are the nested fragment `by_eps` below: a step of ε reruns only
-    that, not these controls. Returns the mode and the planted bug (the code below shows them)."""
+    challenge. ε and everything it changes are the nested fragment `by_eps` below: the browser draws a step
+    of ε itself, and the report of where it stopped reruns only `by_eps`, not these controls. Returns the
+    mode and the planted bug (the code below shows them)."""
     # Every run writes to the chart's slot before anything can stop the page (a fragment may only fill a
     # container made outside it that it wrote to in the last full run); `by_eps` draws into this holder.
     bars_holder = bars_slot.container()
@@ -231,7 +381,7 @@ def body() -> tuple[str, str]:
             "mode", "What to check", list(MODES), "network", format_func=_mode_name, radio=True
         )
         follow_outside_fragment("gradient_checking.mode", mode)  # the code below depends on it
-        bug = "none"
+        bug, kinks_hit = "none", {}
         if mode == "network":
             # stacked, one under the other (not columns): long option names fit
             activation = state.select(
@@ -242,10 +392,7 @@ def body() -> tuple[str, str]:
                 format_func=_activation_name,
             )
             loss = state.select("loss", "Loss", list(LOSS_CHOICES), "mse", format_func=_loss_name)
-            eps_slot, eps_help = (
-                st.container(),
-                "The finite-difference step. The article uses 1e-7; see the V below.",
-            )
+            eps_help = "The finite-difference step. The article uses 1e-7; see the V below."
             with st.container(border=True):
                 bug = state.select(
                     "bug",
@@ -260,18 +407,17 @@ def body() -> tuple[str, str]:
                 follow_outside_fragment("gradient_checking.bug", bug)  # and shows the buggy backward
                 st.caption(wording.BUG_EXPLANATIONS[bug])
 
-            def check(eps: float) -> dict:
-                result = network_check(activation, loss, bug, eps)
-                return {**result, "analytic": "backprop" if bug == "none" else "buggy backprop"}
+            problem, analytic = (
+                ("network", (activation, loss, bug)),
+                ("backprop" if bug == "none" else "buggy backprop"),
+            )
 
         elif mode == "function":
-            c1, eps_slot = st.columns([3, 1.2])
             eps_help = "The finite-difference step. See the V below."
             text = state.text(
                 "expr",
                 "f(x, y, z) =",
                 "x**3 * y + sin(y * z)",
-                container=c1,
                 help=f"Use x, y, z, numbers, + - * / ** and ( ). Functions: {', '.join(FUNCTION_NAMES)}. "
                 "Constants: pi, e. Write 2*x, not 2x.",
             )
@@ -317,11 +463,12 @@ def body() -> tuple[str, str]:
                 )
                 stop_page()
 
-            def check(eps: float) -> dict:
-                return {**function_check(text, point, eps), **info, "analytic": "symbolic"}
+            problem, analytic = ("function", (text, point)), "symbolic"
+            kinks_hit = info.get("axis_kinks") or {}
 
         else:
-            c1, c2, c3, eps_slot = (*st.columns(2), *st.columns(2))
+            c1, c2 = st.columns(2)
+            c3 = st.container()
             eps_help = None
             k = state.slider("classes", "Classes K", 2, 10, 4, container=c1)
             scale = state.log_slider(
@@ -344,28 +491,38 @@ def body() -> tuple[str, str]:
             logit_text = ", ".join(f"{v:.3g}" for v in logits)
             st.markdown(f"Logits z = ({logit_text}); true class c = {gc.softmax_ce_target(logits, which)}.")
 
-            def check(eps: float) -> dict:
-                return {**softmax_check(int(k), float(scale), which, eps), "analytic": "p − y"}
+            problem, analytic = ("softmax", (int(k), float(scale), which)), "p − y"
 
     @st.fragment
     def by_eps() -> None:
-        """The ε slider (in its place among the controls above) and everything ε changes: the verdict,
-        the bars, the table and the sweep. A step of ε reruns only this."""
-        eps = float(state.log_slider("eps", "Step ε", EPSILONS, 1e-6, help=eps_help, container=eps_slot))
-        result = check(eps)
-        _verdict(mode, bug, eps, result, bars_holder)
+        """The ε stepper (beside the controls, over the bars it draws) and the ε sweep under them. The browser
+        draws every step of ε itself (ui.stepper: all twelve were computed at once); this reruns only when
+        the learner stops, to write ε into the link and mark it on the V."""
+        theme = "dark" if st.context.theme.type == "dark" else "light"
+        with bars_holder:
+            k = stepper(
+                "gradient_checking.eps",
+                url=_EpsLink(state, 1e-6),
+                name="eps",
+                label="Step ε",
+                n=len(EPSILONS),
+                default=EPSILONS.index(1e-6),
+                values=[f"{h:g}" for h in EPSILONS],
+                help=(eps_help + " " if eps_help else "") + "Arrow keys step; Home and End jump.",
+                blocks=eps_blocks(*problem, bug, analytic, not kinks_hit),
+                theme=theme,
+            )
+        _sweep(problem, bug, EPSILONS[k], kinks_hit)
 
     by_eps()
     return mode, bug
 
 
-def _verdict(mode: str, bug: str, eps: float, result: dict, bars_holder) -> None:
-    """The verdict row, the bars (into `bars_holder`, in the stage), the table and the ε sweep."""
-    report: gc.CheckReport = result["report"]
-    sweep: gc.Sweep = result["sweep"]
-    analytic_name = result["analytic"]
-    worst = report.worst
-    kinks_hit = result.get("axis_kinks") or {}
+def _sweep(problem: tuple, bug: str, eps: float, kinks_hit: dict) -> None:
+    """The kink warning of a typed f (it holds for every ε) and the ε sweep: the V and what it says."""
+    found = frames(*problem)
+    sweep: gc.Sweep = found["sweep"]
+    report: gc.CheckReport = found["reports"][EPSILONS.index(eps)]
     if kinks_hit:
         where = "; ".join(
             f"∂f/∂{v}: one-sided slopes {k.left:.4g} and {k.right:.4g}" for v, k in kinks_hit.items()
@@ -376,67 +533,10 @@ def _verdict(mode: str, bug: str, eps: float, result: dict, bars_holder) -> None
             "rule picks one by convention. The verdict is left out; move the point off the kink.",
             icon=":material/call_split:",
         )
-    if not kinks_hit:  # at a kink there is nothing to grade
-        top, side = st.columns([3, 2], gap="large")
-        with side:
-            note = (
-                f"Norm-wise over all {len(report.rows)} parameters: ‖g − n‖ / (‖g‖ + ‖n‖) = {report.overall:.1e}. "
-                + (worst.note if worst.note else "")
-            )
-            check_badge(
-                f"Worst relative error: {worst.name} (ε = {eps:g})",
-                worst.analytic,
-                worst.numeric,
-                worst.score,
-                a_name=analytic_name,
-                b_name="central difference",
-                note=note + " " + thresholds_caption(),
-            )
-        with top:
-            affected = report.affected
-            if affected:
-                groups = ", ".join(report.affected_groups)
-                st.error(
-                    f"**The check caught a problem** in {len(affected)} of {len(report.rows)} parameters: "
-                    f"{', '.join(affected)} (arrays: {groups}). Highlighted in the table below.",
-                    icon=":material/bug_report:",
-                )
-            elif report.level == "suspicious":
-                st.warning(
-                    "**Suspicious, not conclusive**: some parameter errors lie between 1e-7 and 1e-4 — typical of "
-                    "a step ε that is too large or too small, of kinks, or of tiny gradients meeting round-off.",
-                    icon=":material/warning:",
-                )
-            else:
-                st.success(
-                    f"**All {len(report.rows)} gradients agree** with central differences.",
-                    icon=":material/check_circle:",
-                )
-            if mode == "network" and result["kinks"]:
-                units = ", ".join(f"{j}" for j in result["kinks"])
-                st.warning(
-                    f"**ReLU kink.** Hidden unit(s) {units} have |z1| ≤ ε on some input — for the input (0, 0) with zero "
-                    "biases z1 = 0 exactly. ReLU has no derivative there: backprop uses ReLU′(0) = 0, while the central "
-                    "difference straddles the kink and averages both sides (½). Flags on b1 here are the kink, not a "
-                    "bug in backward; a smooth activation (sigmoid, tanh) has none.",
-                    icon=":material/show_chart:",
-                )
-            if bug != "none":
-                st.caption(
-                    f"Planted: **{BUGS[bug].label}** — expected to break {', '.join(BUGS[bug].affects)}."
-                )
-
-    draw_chart(titled(result["bars"], "Relative error, parameter by parameter"), container=bars_holder)
-
-    # One element: the table with its heading, and the next section's heading under it.
-    st.markdown(
-        "### Parameter by parameter\n\n" + _table(report.rows, analytic_name) + "\n\n" + SWEEP_HEADING
-    )
-
-    # ---- the ε sweep ---------------------------------------------------------------------------------
+    st.markdown(SWEEP_HEADING)
     vcol, ecol = st.columns([3, 2], gap="large")
     with vcol:
-        draw_chart(titled(result["vee"], "Norm-wise error against step ε"))
+        draw_chart(vee_spec(*problem, eps))
     with ecol:
         # One Markdown element: the figures, then the explanation in small type.
         lines = [

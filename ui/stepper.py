@@ -542,3 +542,56 @@ def heatmap(
         if per_frame:
             block["perFrame"].append("note")
     return block
+
+
+# -- logbars (gradient_checking) --
+def logbars(
+    title: str,
+    labels: Sequence[str],
+    values: np.ndarray,
+    levels: Sequence[Sequence[str]],
+    *,
+    colours: dict[str, dict[str, str]],
+    names: dict[str, str],
+    marks: dict[str, str] | None = None,
+    floor: float = 1e-17,
+    top: float = 1.0,
+    bands: Sequence[tuple[float, float, str]] = (),
+    rules: Sequence[tuple[float, str, str]] = (),
+    verdict: Sequence[tuple[str, str] | None] | None = None,
+    y_title: str = "",
+    alt: Sequence[str] = (),
+    height: int = 320,
+) -> dict:
+    """Bars per item on a log axis from ``floor`` to ``top`` (powers-of-ten ticks), per frame:
+    ``values`` (F, len(labels)), clipped to the axis (NaN → top); ``levels[f][i]`` names each bar's colour
+    (``colours[level]`` = {"light", "dark"}, legend ``names[level]``, ``marks[level]`` on top of the bar).
+    ``bands`` = (lo, hi, level) shaded regions, ``rules`` = (value, level, label) dashed threshold lines,
+    ``verdict[f]`` = (level, text) shown above the chart; ``alt[f]`` the frame's text for screen readers."""
+    v = np.asarray(values, dtype=float)
+    v = np.clip(np.where(np.isnan(v), top, v), floor, top)
+    shown = [[float(f"{x:.3g}") for x in row] for row in v]
+    lo, hi = int(np.floor(np.log10(floor))), int(np.ceil(np.log10(top)))
+    block: dict[str, Any] = {
+        "type": "logbars",
+        "title": title,
+        "labels": [str(x) for x in labels],
+        "values": shown,
+        "levels": [list(map(str, lv)) for lv in levels],
+        "colours": {k: dict(c) for k, c in colours.items()},
+        "names": dict(names),
+        "order": list(names),
+        "marks": dict(marks or {}),
+        "bands": [{"lo": float(np.log10(a)), "hi": float(np.log10(b)), "level": lv} for a, b, lv in bands],
+        "rules": [{"value": float(x), "level": lv, "text": str(t)} for x, lv, t in rules],
+        "domain": [lo, hi],
+        "yTitle": y_title,
+        "alt": [str(a) for a in alt],
+        "verdict": None,
+        "height": int(height),
+        "perFrame": ["values", "levels", "alt"],
+    }
+    if verdict is not None:
+        block["verdict"] = [None if x is None else {"level": x[0], "text": str(x[1])} for x in verdict]
+        block["perFrame"].append("verdict")
+    return block

@@ -7,14 +7,40 @@ import pytest
 from core import gradient_check as gc
 from core.network import TwoLayerNet, xor_data
 from core.planted_bugs import BUGS
-from tests.support import assert_ok, badges, chart_datasets, charts, open_page, page_tables
+from tests.support import Stepper, assert_ok, chart_datasets, charts, notices, open_page, page_tables
 from ui.navigation import page_by_url
 from ui.wording import BUG_EXPLANATIONS
 
 pytestmark = pytest.mark.timeout(180)
 PAGE = page_by_url("gradient_checking")
+EPSILONS = tuple(float(f"1e{k}") for k in range(-12, 0))
 K = "gradient_checking."
 REAL_BUGS = [b for b in BUGS if b != "none"]
+
+
+EPS = "gradient_checking.eps"  # the ε stepper's URL parameter key (ui.stepper)
+COLOURS = {"fine": "green", "suspicious": "orange", "bug": "red"}
+
+
+def _stepper(at) -> Stepper:
+    return Stepper(at, EPS)
+
+
+def _bars(at) -> dict:
+    (block,) = _stepper(at).blocks("logbars")
+    return block
+
+
+def badges(at) -> list[str]:
+    """The worst parameter's verdict at this ε, as the old badge's colour ([] when the check is not graded)."""
+    s = _stepper(at)
+    verdict = Stepper.at_frame(_bars(at), "verdict", s.value)
+    return [COLOURS[verdict["level"]]] if verdict else []
+
+
+def _text(at) -> str:
+    """The stepper's text at this ε: the verdict's message and the worst parameter's check."""
+    return _stepper(at).text()
 
 
 def _chart_rows(at) -> list[dict]:
@@ -22,30 +48,22 @@ def _chart_rows(at) -> list[dict]:
 
 
 def _bar_levels(at) -> dict[str, str]:
-    return {r["parameter"]: r["level"] for r in _chart_rows(at) if "parameter" in r and "level" in r}
+    b, f = _bars(at), _stepper(at).value
+    return dict(zip(b["labels"], Stepper.at_frame(b, "levels", f), strict=True))
 
 
-def _table(at) -> str:
-    """The per-parameter table (one Markdown element with its heading above it and the ε sweep's under it)."""
-    heading = "### Parameter by parameter\n\n"
-    text = next(m.value for m in at.markdown if m.value.startswith(heading + "| parameter |"))
-    table, sweep_heading = text.removeprefix(heading).split("\n\n")
-    assert sweep_heading == "### The role of ε: truncation against round-off"
-    return table
+def _table(at) -> list[list[str]]:
+    """The per-parameter table at this ε: header, then one row per parameter (cells without their bold)."""
+    return [[c.replace("**", "") for c in row] for row in _stepper(at).tables()[0]]
 
 
 def _highlighted(at) -> set[str]:
-    """Parameter names whose table row is highlighted red."""
-    out = set()
-    for line in _table(at).splitlines()[2:]:
-        first = line.split("|")[1].strip()
-        if first.startswith(":red-background["):
-            out.add(first[len(":red-background[") : -1].replace("\\[", "[").replace("\\]", "]"))
-    return out
+    """Parameter names whose table row says bug (✗, in bold)."""
+    return {row[0] for row in _table(at)[1:] if row[4].startswith("✗")}
 
 
 def _marker_labels(at) -> str:
-    """The texts of the labelled marker lines (e.g. 'your ε = 1e-06'), from the charts' data."""
+    """The texts of the labelled marker lines (e.g. 'your ε = 1e-06'), from the V's data."""
     return " ".join(str(r["label"]) for r in _chart_rows(at) if "label" in r)
 
 
@@ -53,7 +71,7 @@ def test_defaults_no_bug_is_green():
     at = open_page(PAGE)
     assert_ok(at)
     assert badges(at) == ["green"]
-    assert any("All 13 gradients agree" in s.value for s in at.success)
+    assert "All 13 gradients agree" in _text(at)
     assert not at.error
     levels = _bar_levels(at)
     assert len(levels) == 13 and set(levels.values()) == {"fine"}
@@ -75,7 +93,7 @@ def test_each_planted_bug_turns_red_and_points_at_its_parameters(bug):
     X, y = xor_data()
     expected = gc.check_gradient(gc.network_problem(TwoLayerNet(), X, y, bug), 1e-6).affected
     assert expected, "the core check catches the bug"
-    message = " ".join(e.value for e in at.error)
+    message = _text(at)
     assert "caught a problem" in message
     for name in expected:
         assert name in message
@@ -91,7 +109,7 @@ def test_each_planted_bug_turns_red_and_points_at_its_parameters(bug):
     # back to no bug: green again
     at.radio(key=f"{K}bug").set_value("none").run()
     assert_ok(at)
-    assert badges(at) == ["green"] and not at.error
+    assert badges(at) == ["green"] and "caught a problem" not in _text(at)
 
 
 def test_bug_sweep_is_flat_and_says_no_eps_helps():
@@ -115,19 +133,20 @@ def test_relu_kink_is_explained():
     at = open_page(PAGE)
     at.selectbox(key=f"{K}activation").select("relu").run()
     assert_ok(at)
-    assert any("ReLU kink" in w.value for w in at.warning)
+    assert "ReLU kink" in _text(at)
     assert _highlighted(at) <= {"b1[0]", "b1[1]", "b1[2]"}
 
 
 def test_eps_extremes_show_truncation_and_round_off():
     at = open_page(PAGE)
-    at.select_slider(key=f"{K}eps").set_value(0.1).run()
+    s = _stepper(at)
+    s.set_value(11).run()  # what the browser reports after a step to ε = 0.1
     assert_ok(at)
     assert badges(at)[0] in ("orange", "red")  # truncation error ∝ ε²
-    assert "your ε = 0.1" in _marker_labels(at)
-    at.select_slider(key=f"{K}eps").set_value(1e-5).run()
+    assert "your ε = 0.1" in _marker_labels(at) and at.query_params["eps"] in ("0.1", ["0.1"])
+    s.set_value(7).run()  # 1e-5
     assert badges(at) == ["green"]
-    at.select_slider(key=f"{K}eps").set_value(1e-12).run()
+    s.set_value(0).run()  # 1e-12
     assert_ok(at)
     assert badges(at)[0] in ("orange", "red")  # round-off ∝ 1/ε
 
@@ -137,7 +156,7 @@ def test_typed_function_green_by_default():
     at.radio(key=f"{K}mode").set_value("function").run()
     assert_ok(at)
     assert badges(at) == ["green"]
-    assert {r["parameter"] for r in _chart_rows(at) if "parameter" in r} == {"x", "y", "z"}
+    assert set(_bar_levels(at)) == {"x", "y", "z"}
     assert any(r"\partial f" in x.value for x in at.latex)
 
 
@@ -154,7 +173,7 @@ def test_typed_function_parse_error_shows_the_message(text):
 def test_typed_function_only_its_variables_and_edge_cases():
     at = open_page(PAGE, {"mode": "function", "expr": "exp(x) * x"})
     assert_ok(at)
-    assert {r["parameter"] for r in _chart_rows(at) if "parameter" in r} == {"x"}
+    assert set(_bar_levels(at)) == {"x"}
     assert badges(at) == ["green"]
     at.text_input(key=f"{K}expr").input("2 + pi").run()
     assert_ok(at)
@@ -179,16 +198,15 @@ def test_softmax_cross_entropy(which, scale):
     assert_ok(at)
     assert badges(at)[0] in ("green", "orange")
     assert not at.error
-    rows = {r["parameter"] for r in _chart_rows(at) if "parameter" in r}
-    assert rows == {f"z[{i}]" for i in range(4)}
-    assert "p − y" in _table(at)
+    assert set(_bar_levels(at)) == {f"z[{i}]" for i in range(4)}
+    assert _table(at)[0][1] == "p − y"
 
 
 def test_softmax_classes_slider():
     at = open_page(PAGE, {"mode": "softmax"})
     at.slider(key=f"{K}classes").set_value(10).run()
     assert_ok(at)
-    assert len({r["parameter"] for r in _chart_rows(at) if "parameter" in r}) == 10
+    assert len(_bar_levels(at)) == 10
     assert badges(at) == ["green"]
 
 
@@ -201,40 +219,97 @@ def test_softmax_classes_slider():
         ({"mode": "softmax", "eps": "1e-06"}, {"mode": "softmax", "eps": "0.001"}),
     ],
 )
-def test_an_eps_step_changes_the_charts_data_not_their_specs(a, b):
-    """The browser re-embeds a chart whose spec changed; with only its datasets changed it updates in place."""
+def test_an_eps_step_changes_the_vs_data_not_its_spec_nor_the_steppers_frames(a, b):
+    """The browser re-embeds a chart whose spec changed; with only its datasets changed it updates in place.
+    The stepper's frames are the same for every ε (only the position differs): the browser keeps them."""
 
     def drawn(query):
         at = open_page(PAGE, query)
         assert_ok(at)
-        return [(c.proto.spec, {k: t.to_pydict() for k, t in chart_datasets(c).items()}) for c in charts(at)]
+        frames = {k: v for k, v in _stepper(at).data.items() if k != "frame"}
+        return [
+            (c.proto.spec, {k: t.to_pydict() for k, t in chart_datasets(c).items()}) for c in charts(at)
+        ], frames
 
-    before, after = drawn(a), drawn(b)
-    assert len(before) == len(after) == 2
-    for (spec_a, _), (spec_b, _) in zip(before, after, strict=True):
-        assert spec_a == spec_b, "a chart's spec changed with ε: the browser would re-embed it"
-    vee_a, vee_b = before[1][1], after[1][1]
-    assert vee_a != vee_b, "the V's data did not change with ε (its 'your ε' line must move)"
+    (before, frames_a), (after, frames_b) = drawn(a), drawn(b)
+    assert len(before) == len(after) == 1  # the V; the bars are the stepper's
+    assert before[0][0] == after[0][0], "the V's spec changed with ε: the browser would re-embed it"
+    assert before[0][1] != after[0][1], "the V's data did not change with ε (its 'your ε' line must move)"
+    assert frames_a == frames_b
 
 
-def test_a_step_of_eps_reruns_only_a_nested_fragment_without_the_other_controls():
-    """ε lives in a fragment nested in the stage's: its step re-sends ε and what ε changes, not the radios,
+def test_every_eps_is_in_one_payload_and_each_frame_is_the_core_check():
+    """All twelve ε at once, each frame exactly what core's check says at that ε (bars, table, verdict)."""
+    at = open_page(PAGE, {"bug": "drop_slope"})  # some parameters red, others green
+    assert_ok(at)
+    s = _stepper(at)
+    assert s.max == 11 and s.data["values"] == [f"{h:g}" for h in EPSILONS]
+    bars = _bars(at)
+    X, y = xor_data()
+    problem = gc.network_problem(TwoLayerNet(), X, y, "drop_slope")
+    for f, h in enumerate(EPSILONS):
+        report = gc.check_gradient(problem, h)
+        assert Stepper.at_frame(bars, "levels", f) == [r.level for r in report.rows], h
+        shown = Stepper.at_frame(bars, "values", f)
+        for r, v in zip(report.rows, shown, strict=True):
+            assert v == pytest.approx(min(max(r.score, 1e-17), 1.0), rel=1e-2), (h, r.name)
+        s.set_value(f).run()
+        rows = _table(at)[1:]
+        assert [row[0] for row in rows] == [r.name for r in report.rows]
+        assert [row[3] for row in rows] == [f"{r.score:.1e}" for r in report.rows]
+        assert _highlighted(at) == set(report.affected), h
+        assert f"ε = {h:g}" in _text(at)
+        assert at.query_params["eps"] in (f"{h:.12g}", [f"{h:.12g}"])
+
+
+@pytest.mark.parametrize(
+    ("raw", "position"), [("1e-04", 8), ("0.0001", 8), ("1e-12", 0), ("4e-7", 6), ("2e-7", 5)]
+)
+def test_an_eps_link_lands_on_its_position(raw, position):
+    at = open_page(PAGE, {"eps": raw})
+    assert_ok(at)
+    assert _stepper(at).value == position and not notices(at)
+    assert at.query_params["eps"] in (f"{EPSILONS[position]:.12g}", [f"{EPSILONS[position]:.12g}"])
+
+
+@pytest.mark.parametrize("raw", ["abc", "1", "0", "-1e-6", "nan"])
+def test_an_invalid_eps_link_gets_the_log_sliders_notice(raw):
+    at = open_page(PAGE, {"eps": raw})
+    assert_ok(at)
+    assert _stepper(at).value == 6  # 1e-6, the default
+    (note,) = [n for n in notices(at) if "`eps`" in n]
+    assert note.endswith("using the default `1e-06` instead.")
+
+
+def test_the_default_payload_stays_small():
+    import json
+
+    assert len(json.dumps(_stepper(open_page(PAGE)).data)) < 60_000
+
+
+def test_the_eps_stepper_lives_in_a_fragment_nested_in_the_stages():
+    """ε lives in a fragment nested in the stage's: its report re-sends ε and the V, not the radios,
     selectboxes, sliders and text box above it (each re-sent unchanged element costs the browser a render)."""
     import ast
 
     from ui.navigation import ROOT
 
     def widgets(node):
-        return {
-            n.args[0].value
-            for n in ast.walk(node)
-            if isinstance(n, ast.Call)
-            and isinstance(n.func, ast.Attribute)
-            and isinstance(n.func.value, ast.Name)
-            and n.func.value.id == "state"
-            and n.args
-            and isinstance(n.args[0], ast.Constant)
-        }
+        out = set()
+        for n in ast.walk(node):
+            if not isinstance(n, ast.Call):
+                continue
+            if (
+                isinstance(n.func, ast.Attribute)
+                and isinstance(n.func.value, ast.Name)
+                and n.func.value.id == "state"
+                and n.args
+                and isinstance(n.args[0], ast.Constant)
+            ):
+                out.add(n.args[0].value)
+            if isinstance(n.func, ast.Name) and n.func.id == "stepper":
+                out |= {k.value.value for k in n.keywords if k.arg == "name"}
+        return out
 
     def is_fragment(f):
         return any(ast.unparse(d) == "st.fragment" for d in f.decorator_list)
