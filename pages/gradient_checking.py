@@ -135,8 +135,9 @@ def frames(mode: str, args: tuple) -> dict:
 
 
 @cache.data(show_spinner=False, max_entries=64)
-def vee_spec(mode: str, args: tuple, h: float) -> dict:
-    """The V: norm-wise and worst error against ε (Vega-Lite), with the reported ε and the best one marked."""
+def vee_spec(mode: str, args: tuple) -> dict:
+    """The V: norm-wise and worst error against ε (Vega-Lite), with the best ε marked. It does not depend on
+    the ε chosen (which the stepper draws in the browser: what the learner's ε gives is said there)."""
     sweep: gc.Sweep = frames(mode, args)["sweep"]
     sweep_df = pd.concat(
         [
@@ -160,7 +161,7 @@ def vee_spec(mode: str, args: tuple, h: float) -> dict:
         height=340,
         y_domain=[1e-17, 1.0],
     )
-    xs, labels, colors = [float(h)], [f"your ε = {h:g}"], [charts.MUTED]
+    xs, labels, colors = [], [], []
     if np.isfinite(sweep.best_h) and sweep.best_error <= gc.SUSPICIOUS:
         xs.append(sweep.best_h)
         labels.append(f"best ≈ {sweep.best_h:.0e}")
@@ -168,8 +169,6 @@ def vee_spec(mode: str, args: tuple, h: float) -> dict:
     vee = charts.alt.layer(
         charts.error_bands(gc.GOOD, gc.SUSPICIOUS, labels=False), lines, charts.vrules(xs, labels, colors)
     ).resolve_scale(color="independent", strokeDash="independent")
-    # Datasets named by position: a reported ε changes the chart's numbers, not its spec, so the browser
-    # updates it in place instead of re-embedding it.
     return titled(stable_names(charts.vega_spec(vee)), "Norm-wise error against step ε")
 
 
@@ -275,6 +274,14 @@ def _notes(report: gc.CheckReport) -> list[dict]:
 
 
 @cache.data(show_spinner=False, max_entries=64)
+def _on_the_v(report: gc.CheckReport, eps: float, sweep: gc.Sweep) -> str:
+    """Where this ε sits on the V below (the norm-wise error, against the V's bottom)."""
+    return (
+        f"On the V below: the norm-wise error at ε = {eps:g} is `{report.overall:.1e}`; "
+        f"the smallest is `{sweep.best_error:.1e}`, at ε ≈ `{sweep.best_h:.0e}`."
+    )
+
+
 def eps_blocks(mode: str, args: tuple, bug: str, analytic: str, graded: bool) -> list[dict]:
     """Everything ε changes, at every ε (ui.stepper blocks): the bars, the verdict, the worst check and
     the per-parameter table. Computed once per problem, for everyone (colours go as light/dark pairs)."""
@@ -336,7 +343,7 @@ def eps_blocks(mode: str, args: tuple, bug: str, analytic: str, graded: bool) ->
         blocks.append(
             sp.text(
                 [
-                    sp.paragraphs(_check_lines(r, eps, analytic))
+                    sp.paragraphs([*_check_lines(r, eps, analytic), _on_the_v(r, eps, found["sweep"])])
                     for eps, r in zip(EPSILONS, reports, strict=True)
                 ],
                 per_frame=True,
@@ -497,10 +504,10 @@ def body() -> tuple[str, str]:
     def by_eps() -> None:
         """The ε stepper (beside the controls, over the bars it draws) and the ε sweep under them. The browser
         draws every step of ε itself (ui.stepper: all twelve were computed at once); this reruns only when
-        the learner stops, to write ε into the link and mark it on the V."""
+        the learner stops, to write ε into the link (nothing else on the page depends on ε)."""
         theme = "dark" if st.context.theme.type == "dark" else "light"
         with bars_holder:
-            k = stepper(
+            stepper(
                 "gradient_checking.eps",
                 url=_EpsLink(state, 1e-6),
                 name="eps",
@@ -512,17 +519,16 @@ def body() -> tuple[str, str]:
                 blocks=eps_blocks(*problem, bug, analytic, not kinks_hit),
                 theme=theme,
             )
-        _sweep(problem, bug, EPSILONS[k], kinks_hit)
+        _sweep(problem, bug, kinks_hit)
 
     by_eps()
     return mode, bug
 
 
-def _sweep(problem: tuple, bug: str, eps: float, kinks_hit: dict) -> None:
-    """The kink warning of a typed f (it holds for every ε) and the ε sweep: the V and what it says."""
-    found = frames(*problem)
-    sweep: gc.Sweep = found["sweep"]
-    report: gc.CheckReport = found["reports"][EPSILONS.index(eps)]
+def _sweep(problem: tuple, bug: str, kinks_hit: dict) -> None:
+    """The kink warning of a typed f (it holds for every ε) and the ε sweep: the V and what it says (the same
+    for every ε: what the chosen ε gives is in the stepper, drawn at each step)."""
+    sweep: gc.Sweep = frames(*problem)["sweep"]
     if kinks_hit:
         where = "; ".join(
             f"∂f/∂{v}: one-sided slopes {k.left:.4g} and {k.right:.4g}" for v, k in kinks_hit.items()
@@ -536,15 +542,15 @@ def _sweep(problem: tuple, bug: str, eps: float, kinks_hit: dict) -> None:
     st.markdown(SWEEP_HEADING)
     vcol, ecol = st.columns([3, 2], gap="large")
     with vcol:
-        draw_chart(vee_spec(*problem, eps))
+        draw_chart(vee_spec(*problem))
     with ecol:
         # One Markdown element: the figures, then the explanation in small type.
         lines = [
-            f"Smallest norm-wise error `{sweep.best_error:.1e}` at ε ≈ `{sweep.best_h:.0e}`; at your "
-            f"ε = {eps:g} it is `{report.overall:.1e}`."
+            f"Smallest norm-wise error `{sweep.best_error:.1e}` at ε ≈ `{sweep.best_h:.0e}` (your ε's: "
+            "above, under the slider)."
             if sweep.best_error <= gc.SUSPICIOUS
-            else f"**No ε brings the error below 1e-4** (the smallest is `{sweep.best_error:.1e}`); at your "
-            f"ε = {eps:g} it is `{report.overall:.1e}`.",
+            else f"**No ε brings the error below 1e-4** (the smallest is `{sweep.best_error:.1e}`; your ε's: "
+            "above, under the slider).",
             small(
                 "To the right the central difference's truncation error, ∝ ε², dominates: the line falls two "
                 "decades per decade of ε. To the left round-off takes over: f(θ ± ε) agree in nearly all their "
