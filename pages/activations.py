@@ -130,8 +130,8 @@ def _caption(keys: tuple[str, ...]) -> str:
         "Shaded on f′, and in the strip below it" if len(keys) == 1 else "The strip below f′, one row each"
     )
     return (
-        "Hover a chart: a dot on every curve follows your pointer, and on f(x) a dashed tangent whose slope "
-        "is the height of f′(x) there (drawn in the browser, no rerun). "
+        "Hover either chart: a dot on every curve of both follows your pointer, and on f(x) a dashed tangent "
+        "whose slope is the height of f′(x) there (drawn in the browser, no rerun). "
         f"{shaded}: where |f′| is under 1 % of its peak, so a gradient passing through is cut at least a "
         "hundredfold — the function is saturated there."
     )
@@ -209,7 +209,7 @@ def range_blocks(keys: tuple[str, ...], all_params: tuple, theme: str) -> list[d
         y_domains=f_domains,
         alt=f_alt,
         height=CHART_HEIGHT,
-        hover=True,
+        hover="activations",
     )
     df_chart = sp.xy(
         "… and its derivative f′(x)",
@@ -223,7 +223,7 @@ def range_blocks(keys: tuple[str, ...], all_params: tuple, theme: str) -> list[d
         lanes=names,
         alt=df_alt,
         height=CHART_HEIGHT,
-        hover=True,
+        hover="activations",
     )
     return [
         sp.row(f_chart, df_chart),

@@ -477,7 +477,7 @@ def xy(
     x_domains: Sequence[tuple[float, float]] | None = None,
     y_domains: Sequence[tuple[float, float]] | None = None,
     lanes: Sequence[str] | None = None,
-    hover: bool = False,
+    hover: bool | str = False,
 ) -> dict:
     """A line/point chart (block "xy", ui/stepper/blocks/xy.js) at the container's width: ``lines``
     (:func:`xy_line`, static), ``rules`` (:func:`xy_rule`) and ``points`` (:func:`xy_points`), per frame or
@@ -488,7 +488,8 @@ def xy(
     Optional: ``bands`` (:func:`xy_band`, drawn under the lines); ``x_domains``/``y_domains``, one (lo, hi)
     per frame (the axes then follow the position; ``x_domain``/``y_domain`` default to their hull);
     ``lanes``, the names of the strip's rows under the plot (for bands with a ``lane``); ``hover``, a dot
-    on every line at the pointer's x, a tangent on lines with a ``slope``, and their values."""
+    on every line at the pointer's x, a tangent on lines with a ``slope``, and their values (a string: the
+    name of a group of xy blocks that follow the pointer together)."""
     xs: list[float] = []
     ys: list[float] = []
     for s in lines:
@@ -526,7 +527,7 @@ def xy(
     if lanes:
         block["lanes"] = [str(n) for n in lanes]
     if hover:
-        block["hover"] = True
+        block["hover"] = hover if isinstance(hover, str) else True
     if not isinstance(alt, str):
         block["perFrame"] = ["alt"]
     return block

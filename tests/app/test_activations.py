@@ -187,7 +187,7 @@ def test_saturation_bands_and_peak_annotations():
 def test_hover_is_client_side():
     at = open_page(PAGE)
     f, df = panels(at)
-    assert f.get("hover") and df.get("hover")
+    assert f["hover"] == df["hover"] == "activations"  # one pointer moves both panels' marks
     for it in f["items"]:  # every f line carries f′ for the hover's tangent
         key = next(k for k in ACTIVATIONS if ACTIVATIONS[k].name == it["name"])
         x = np.array(it["x"], dtype=float)

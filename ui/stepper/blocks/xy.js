@@ -9,7 +9,8 @@
 //               | {kind: "points", name, colour, xy: [frame][[x, y]], tips?: [frame][]}]}
 // Optional, additive (Activations): per-frame domains xDomains/yDomains: [frame][lo, hi] (a step relays the
 // chart out); lanes: [name] (a strip under the plot, one row per name, for bands with a lane); hover: true (a
-// pointer over the plot marks every line at its x, with a tangent on lines that carry `slope`);
+// pointer over the plot marks every line at its x, with a tangent on lines that carry `slope`; a string: the
+// name of a group of charts that follow the pointer together, e.g. f and f′ side by side);
 // items {kind: "band", name, colour, x: [frame][[x0, x1]], lane?: i, opacity?, tip?} (shaded x intervals, over the
 // plot's height or in lane i); points may carry labels?: [frame][] (text beside each) and shape?: "diamond";
 // lines may carry slope?: [] (dy/dx at each x, for the hover tangent).
@@ -195,6 +196,8 @@ function xyAt(it, xv) {
   return out;
 }
 
+const xyLinked = new Map();  // hover group name -> the drawings that follow one pointer together
+
 function xyHover(S, spec, plot) {
   const { m, W, H, X, Y, k } = S;
   const g = svgEl("g", { "pointer-events": "none" }, S.svg);
@@ -202,11 +205,10 @@ function xyHover(S, spec, plot) {
   const catcher = svgEl("rect", { x: m.l, y: m.t, width: W - m.l - m.r, height: H - m.t - m.b, fill: "transparent",
     "pointer-events": "all" }, S.svg);
   const clear = () => g.replaceChildren();
-  const move = (ev) => {
-    const box = S.svg.getBoundingClientRect();
-    const px = (ev.clientX - box.left) * (W / (box.width || W));
-    const xv = X.inv(px);
+  const draw = (xv) => {
     clear();
+    if (xv === null) return;
+    const px = X(xv);
     if (!(px >= m.l && px <= W - m.r)) return;
     const ink = S.ink || {};
     svgEl("line", { x1: px, x2: px, y1: m.t, y2: H - m.b, stroke: ink.muted, "stroke-dasharray": "4 4" }, g);
@@ -237,9 +239,26 @@ function xyHover(S, spec, plot) {
       t.classList.remove("gls-fgt");
     });
   };
+  // spec.hover a group name: every chart of the group (still on the page) follows the pointer over any one
+  const group = typeof spec.hover === "string" ? spec.hover : null;
+  const me = { svg: S.svg, draw };
+  if (group) {
+    const live = [...(xyLinked.get(group) || [])].filter((o) => o.svg.isConnected);
+    xyLinked.set(group, [...live, me]);
+  }
+  const all = (xv) => {
+    const members = group ? (xyLinked.get(group) || []).filter((o) => o.svg.isConnected || o === me) : [me];
+    if (group) xyLinked.set(group, members);
+    for (const o of members) o.draw(xv);
+  };
+  const move = (ev) => {
+    const box = S.svg.getBoundingClientRect();
+    const px = (ev.clientX - box.left) * (W / (box.width || W));
+    all(px >= m.l && px <= W - m.r ? X.inv(px) : null);
+  };
   catcher.addEventListener("pointermove", move);
   catcher.addEventListener("pointerdown", move);
-  catcher.addEventListener("pointerleave", clear);
+  catcher.addEventListener("pointerleave", () => all(null));
 }
 
 function xyColour(it, ctx) { return ctx.data.theme === "dark" ? it.colour.dark : it.colour.light; }
