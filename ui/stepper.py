@@ -417,6 +417,9 @@ def xy_points(
 
 # Additions for Activations (optional, additive): shaded x intervals (`xy_band`), per-frame axis domains,
 # a strip of lanes under the plot, and a hover that marks every line where the pointer is.
+LANE_PX, LANE_GAP_PX = 18, 8  # a strip row's height and the gap above the strip (xy.js draws them so)
+
+
 def xy_band(
     name: str,
     spans: Sequence[Sequence[tuple[float, float]]],
@@ -526,6 +529,7 @@ def xy(
         block["yDomains"] = per_y
     if lanes:
         block["lanes"] = [str(n) for n in lanes]
+        block["height"] += LANE_PX * len(lanes) + LANE_GAP_PX  # the strip's rows come on top of the plot
     if hover:
         block["hover"] = hover if isinstance(hover, str) else True
     if not isinstance(alt, str):

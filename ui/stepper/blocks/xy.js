@@ -80,16 +80,18 @@ function xyLayout(S, spec, W) {
     legend.push({ x: lx, y: ly, j });
     lx += need + 18 * k;
   });
-  const lanes = spec.lanes || [], laneH = 18 * k, laneGap = lanes.length ? 8 * k : 0;
-  const stripH = lanes.length * laneH;
-  const laneW = lanes.length ? (14 + 7.2 * Math.max(...lanes.map((n) => n.length))) * k : 0;
-  const m = { l: Math.max(66 * k, laneW), r: 20 * k, t: ly + rowH + 14 * k, b: 48 * k + laneGap + stripH };
-  const H = H0 + ly + laneGap + stripH;
-  S.laidFrame = S.frame;
+  const m = { l: 66 * k, r: 20 * k, t: ly + rowH + 14 * k, b: 48 * k };
+  const H = H0 + ly;
   S.holder.replaceChildren();
   const svg = svgEl("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img", "font-size": 13 * k }, S.holder);
   svg.style.display = "block";
   const title = svgEl("title", {}, svg);
+  // spec.lanes: a strip under the plot, within the chart's height (ui.stepper.xy adds its rows to `height`)
+  const lanes = spec.lanes || [], laneH = 18 * k, laneGap = lanes.length ? 8 * k : 0;
+  const stripH = lanes.length * laneH;
+  m.l = Math.max(m.l, lanes.length ? (14 + 7.9 * Math.max(...lanes.map((n) => n.length))) * k : 0);
+  m.b += laneGap + stripH;
+  S.laidFrame = S.frame;  // per-frame domains (spec.xDomains, spec.yDomains): this frame's
   const [x0, x1] = xyOf(spec.xDomains, S.frame) || spec.xDomain, [y0, y1] = xyOf(spec.yDomains, S.frame) || spec.yDomain;
   const X = xyScale(x0, x1, spec.logX, m.l, W - m.r), Y = xyScale(y0, y1, spec.logY, H - m.b, m.t);
   const axis = svgEl("g", {}, svg);
