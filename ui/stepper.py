@@ -340,13 +340,20 @@ def xy_line(
     dash: int | None = None,
     dots: bool = False,
     digits: int = 4,
+    slope: Sequence[float] | None = None,
 ) -> dict:
     """A static series: the polyline through (x[i], y[i]); a point that cannot be drawn (NaN, or ≤ 0 on a log
     axis) breaks the line there. ``colour``/``dash`` index ui/palette.py's CATEGORICAL/DASHES (dash defaults
-    to the colour's index, so series differ by more than colour); ``dots`` marks every point too."""
+    to the colour's index, so series differ by more than colour); ``dots`` marks every point too; ``slope``
+    (dy/dx at each x, optional) draws a tangent where a hovering pointer is (``xy(..., hover=True)``)."""
     xs, ys = list(x), list(y)
     if len(xs) != len(ys):
         raise ValueError(f"xy_line {name!r}: {len(xs)} x but {len(ys)} y")
+    extra: dict[str, Any] = {}
+    if slope is not None:
+        if len(slope) != len(xs):
+            raise ValueError(f"xy_line {name!r}: {len(xs)} x but {len(slope)} slopes")
+        extra["slope"] = [_num(v, digits) for v in slope]
     return {
         "kind": "line",
         "name": str(name),
@@ -355,6 +362,7 @@ def xy_line(
         "x": [_num(v, digits) for v in xs],
         "y": [_num(v, digits) for v in ys],
         "dots": bool(dots),
+        **extra,
     }
 
 
@@ -388,13 +396,53 @@ def xy_points(
     tips: Sequence[Sequence[str]] | None = None,
     colour: int = 0,
     digits: int = 6,
+    labels: Sequence[Sequence[str]] | None = None,
+    shape: str | None = None,
 ) -> dict:
     """Points per frame: ``points[f]`` is the list of (x, y) drawn at position f (a list of one entry: the
-    same at every position); ``tips[f][i]`` is point i's tooltip (default: its coordinates)."""
+    same at every position); ``tips[f][i]`` is point i's tooltip (default: its coordinates); ``labels[f][i]``
+    (optional) is written beside it; ``shape`` "diamond" (optional) instead of a dot. An empty ``name``
+    keeps the points out of the legend."""
     frames = [[[_num(px, digits), _num(py, digits)] for px, py in frame] for frame in points]
     out: dict[str, Any] = {"kind": "points", "name": str(name), "colour": _colour(colour), "xy": frames}
     if tips is not None:
         out["tips"] = [[str(t) for t in frame] for frame in tips]
+    if labels is not None:
+        out["labels"] = [[str(t) for t in frame] for frame in labels]
+    if shape is not None:
+        out["shape"] = str(shape)
+    return out
+
+
+# Additions for Activations (optional, additive): shaded x intervals (`xy_band`), per-frame axis domains,
+# a strip of lanes under the plot, and a hover that marks every line where the pointer is.
+LANE_PX, LANE_GAP_PX = 18, 8  # a strip row's height and the gap above the strip (xy.js draws them so)
+
+
+def xy_band(
+    name: str,
+    spans: Sequence[Sequence[tuple[float, float]]],
+    *,
+    lane: int | None = None,
+    colour: int = 0,
+    opacity: float | None = None,
+    tip: str = "",
+    digits: int = 5,
+) -> dict:
+    """Shaded x intervals per frame: ``spans[f]`` is the list of (x0, x1) at position f (a list of one entry:
+    the same at every position), over the plot's whole height, or in row ``lane`` of the strip under it
+    (``xy(..., lanes=[...])``). An empty ``name`` keeps it out of the legend; ``tip`` names it in tooltips."""
+    out: dict[str, Any] = {
+        "kind": "band",
+        "name": str(name),
+        "colour": _colour(colour),
+        "x": [[[_num(a, digits), _num(b, digits)] for a, b in frame] for frame in spans],
+        "tip": str(tip or name),
+    }
+    if lane is not None:
+        out["lane"] = int(lane)
+    if opacity is not None:
+        out["opacity"] = float(opacity)
     return out
 
 
@@ -427,12 +475,23 @@ def xy(
     points: Sequence[dict] = (),
     alt: Sequence[str] | str = "",
     height: int = 320,
+    bands: Sequence[dict] = (),
+    x_domains: Sequence[tuple[float, float]] | None = None,
+    y_domains: Sequence[tuple[float, float]] | None = None,
+    lanes: Sequence[str] | None = None,
+    hover: bool | str = False,
 ) -> dict:
     """A line/point chart (block "xy", ui/stepper/blocks/xy.js) at the container's width: ``lines``
     (:func:`xy_line`, static), ``rules`` (:func:`xy_rule`) and ``points`` (:func:`xy_points`), per frame or
     static; linear or log axes (log: ticks at powers of ten); a legend of every named item; ``alt`` (per
     frame or static) is what a screen reader hears (role=img). Domains default to everything drawn
-    (log axes: whole decades; the x axis ends where the data ends, the y axis leaves room)."""
+    (log axes: whole decades; the x axis ends where the data ends, the y axis leaves room).
+
+    Optional: ``bands`` (:func:`xy_band`, drawn under the lines); ``x_domains``/``y_domains``, one (lo, hi)
+    per frame (the axes then follow the position; ``x_domain``/``y_domain`` default to their hull);
+    ``lanes``, the names of the strip's rows under the plot (for bands with a ``lane``); ``hover``, a dot
+    on every line at the pointer's x, a tangent on lines with a ``slope``, and their values (a string: the
+    name of a group of xy blocks that follow the pointer together)."""
     xs: list[float] = []
     ys: list[float] = []
     for s in lines:
@@ -444,6 +503,12 @@ def xy(
         for frame in p["xy"]:
             xs += [q[0] for q in frame]
             ys += [q[1] for q in frame]
+    per_x = [[float(a), float(b)] for a, b in x_domains] if x_domains is not None else None
+    per_y = [[float(a), float(b)] for a, b in y_domains] if y_domains is not None else None
+    if per_x and not x_domain:
+        x_domain = (min(d[0] for d in per_x), max(d[1] for d in per_x))
+    if per_y and not y_domain:
+        y_domain = (min(d[0] for d in per_y), max(d[1] for d in per_y))
     block: dict[str, Any] = {
         "type": "xy",
         "title": str(title),
@@ -453,10 +518,19 @@ def xy(
         "logY": bool(log_y),
         "xDomain": [float(v) for v in x_domain] if x_domain else _xy_domain(xs, log_x, clear=False),
         "yDomain": [float(v) for v in y_domain] if y_domain else _xy_domain(ys, log_y, clear=True),
-        "items": [*lines, *rules, *points],
+        "items": [*bands, *lines, *rules, *points],
         "alt": list(alt) if not isinstance(alt, str) else alt,
         "height": int(height),
     }
+    if per_x:
+        block["xDomains"] = per_x
+    if per_y:
+        block["yDomains"] = per_y
+    if lanes:
+        block["lanes"] = [str(n) for n in lanes]
+        block["height"] += LANE_PX * len(lanes) + LANE_GAP_PX  # the strip's rows come on top of the plot
+    if hover:
+        block["hover"] = hover if isinstance(hover, str) else True
     if not isinstance(alt, str):
         block["perFrame"] = ["alt"]
     return block

@@ -26,7 +26,6 @@ MAIN_SLIDER = {
 }
 # page -> (a slider, the nested fragment that draws it): a step of it reruns only that inner part
 NESTED = {
-    "activations": ("xmax", "by_range"),
     "vanishing_gradients": ("depth", "by_depth"),
     "jacobians": ("m", "by_m"),
 }

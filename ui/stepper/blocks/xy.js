@@ -7,6 +7,13 @@
 //        items: [{kind: "line", name, colour, dash, x[], y[], dots}
 //               | {kind: "rule", name, colour, dash, x: [frame], label: [frame]}
 //               | {kind: "points", name, colour, xy: [frame][[x, y]], tips?: [frame][]}]}
+// Optional, additive (Activations): per-frame domains xDomains/yDomains: [frame][lo, hi] (a step relays the
+// chart out); lanes: [name] (a strip under the plot, one row per name, for bands with a lane); hover: true (a
+// pointer over the plot marks every line at its x, with a tangent on lines that carry `slope`; a string: the
+// name of a group of charts that follow the pointer together, e.g. f and f′ side by side);
+// items {kind: "band", name, colour, x: [frame][[x0, x1]], lane?: i, opacity?, tip?} (shaded x intervals, over the
+// plot's height or in lane i); points may carry labels?: [frame][] (text beside each) and shape?: "diamond";
+// lines may carry slope?: [] (dy/dx at each x, for the hover tangent).
 // Top-level names start with "xy" (every block file shares one module scope).
 
 let xyClipCount = 0;
@@ -18,10 +25,12 @@ function xyScale(lo, hi, log, a, b) {
     const l0 = Math.log10(lo), l1 = Math.log10(hi);
     const f = (v) => (v > 0 ? a + (b - a) * (Math.log10(v) - l0) / (l1 - l0 || 1) : NaN);
     f.ok = (v) => v !== null && Number.isFinite(v) && v > 0;
+    f.inv = (p) => Math.pow(10, l0 + (l1 - l0) * (p - a) / (b - a || 1));
     return f;
   }
   const f = (v) => a + (b - a) * (v - lo) / (hi - lo || 1);
   f.ok = (v) => v !== null && Number.isFinite(v);
+  f.inv = (p) => lo + (hi - lo) * (p - a) / (b - a || 1);
   return f;
 }
 
@@ -77,7 +86,13 @@ function xyLayout(S, spec, W) {
   const svg = svgEl("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img", "font-size": 14 * k }, S.holder);
   svg.style.display = "block";
   const title = svgEl("title", {}, svg);
-  const [x0, x1] = spec.xDomain, [y0, y1] = spec.yDomain;
+  // spec.lanes: a strip under the plot, within the chart's height (ui.stepper.xy adds its rows to `height`)
+  const lanes = spec.lanes || [], laneH = 18 * k, laneGap = lanes.length ? 8 * k : 0;
+  const stripH = lanes.length * laneH;
+  m.l = Math.max(m.l, lanes.length ? (14 + 7.9 * Math.max(...lanes.map((n) => n.length))) * k : 0);
+  m.b += laneGap + stripH;
+  S.laidFrame = S.frame;  // per-frame domains (spec.xDomains, spec.yDomains): this frame's
+  const [x0, x1] = xyOf(spec.xDomains, S.frame) || spec.xDomain, [y0, y1] = xyOf(spec.yDomains, S.frame) || spec.yDomain;
   const X = xyScale(x0, x1, spec.logX, m.l, W - m.r), Y = xyScale(y0, y1, spec.logY, H - m.b, m.t);
   const axis = svgEl("g", {}, svg);
   for (const t of xyTicks(y0, y1, spec.logY, (H - m.t - m.b) / (30 * k))) {
@@ -87,21 +102,28 @@ function xyLayout(S, spec, W) {
   }
   for (const t of xyTicks(x0, x1, spec.logX, (W - m.l - m.r) / (62 * k))) {
     const x = X(t.v);
-    svgEl("line", { x1: x, x2: x, y1: m.t, y2: H - m.b, "stroke-opacity": 0.14, class: "gls-fg" }, axis);
-    xyText(axis, { x, y: H - m.b + 16 * k, "text-anchor": "middle" }, t.text);
+    svgEl("line", { x1: x, x2: x, y1: m.t, y2: H - m.b + laneGap + stripH, "stroke-opacity": 0.14, class: "gls-fg" }, axis);
+    xyText(axis, { x, y: H - 32 * k, "text-anchor": "middle" }, t.text);
   }
   svgEl("rect", { x: m.l, y: m.t, width: W - m.l - m.r, height: H - m.t - m.b, fill: "none",
     "stroke-opacity": 0.5, class: "gls-fg" }, axis);
   xyText(axis, { x: (m.l + W - m.r) / 2, y: H - 8 * k, "text-anchor": "middle", "font-weight": 600 }, spec.xTitle || "");
   xyText(axis, { transform: `translate(${14 * k} ${(m.t + H - m.b) / 2}) rotate(-90)`, "text-anchor": "middle",
     "font-weight": 600 }, spec.yTitle || "");
+  lanes.forEach((name, i) => {  // the strip: one row per lane, its name on the left
+    const y = H - m.b + laneGap + i * laneH;
+    svgEl("rect", { x: m.l, y, width: W - m.l - m.r, height: laneH, fill: "none", "stroke-opacity": 0.3,
+      class: "gls-fg" }, axis);
+    xyText(axis, { x: m.l - 6, y: y + laneH / 2, "text-anchor": "end", "dominant-baseline": "central" }, name);
+  });
   // the plot area clips what is drawn in it (a line leaving the fixed domain)
   const clip = `gls-xy-clip-${++xyClipCount}`;
   svgEl("rect", { x: m.l, y: m.t, width: W - m.l - m.r, height: H - m.t - m.b },
     svgEl("clipPath", { id: clip }, svgEl("defs", {}, svg)));
   const plot = svgEl("g", { "clip-path": `url(#${clip})` }, svg);
+  const shade = svgEl("g", {}, plot), strip = svgEl("g", {}, svg);  // bands: under the lines; in the strip
   const marks = svgEl("g", {}, svg);  // rules' labels and points: above the lines, not clipped
-  const coloured = [], rules = [], points = [];
+  const coloured = [], rules = [], points = [], bands = [];
   spec.items.forEach((it, j) => {
     const dash = (it.dash || []).join(" ");
     if (it.kind === "line") {
@@ -131,12 +153,17 @@ function xyLayout(S, spec, W) {
       rules.push({ it, line, label });
     } else if (it.kind === "points") {
       points.push({ it, j, g: svgEl("g", {}, marks), last: null });
+    } else if (it.kind === "band") {
+      bands.push({ it, j, g: svgEl("g", {}, Number.isInteger(it.lane) ? strip : shade), last: null });
     }
   });
   for (const { x, y, j } of legend) {
     const it = spec.items[j], dash = (it.dash || []).join(" ");
     const g = svgEl("g", {}, svg);
-    if (it.kind === "points") {
+    if (it.kind === "band") {
+      coloured.push({ e: svgEl("rect", { x: x + 3 * k, y: y + 2 * k, width: 16 * k, height: 14 * k,
+        "fill-opacity": it.opacity || 0.25 }, g), j, attr: "fill" });
+    } else if (it.kind === "points") {
       coloured.push({ e: svgEl("circle", { cx: x + 11 * k, cy: y + 9 * k, r: 5, "stroke-width": 1.5, class: "gls-xy-ring" }, g), j, attr: "fill" });
     } else if (it.kind === "rule") {
       coloured.push({ e: svgEl("line", { x1: x + 11 * k, x2: x + 11 * k, y1: y + k, y2: y + 17 * k, "stroke-width": 2,
@@ -147,7 +174,94 @@ function xyLayout(S, spec, W) {
     }
     xyText(g, { x: x + 30 * k, y: y + 9 * k, "dominant-baseline": "central" }, it.name);
   }
-  Object.assign(S, { svg, title, X, Y, W, m, H, k, coloured, rules, points });
+  Object.assign(S, { svg, title, X, Y, W, m, H, k, coloured, rules, points, bands,
+    lane: { top: H - m.b + laneGap, h: laneH } });
+  if (spec.hover) xyHover(S, spec, plot);
+}
+
+// The hover (spec.hover): where the pointer is over the plot, a dashed rule, a dot on every line (linear
+// between its points), a tangent on lines with `slope`, and their values in the corner away from it.
+function xyAt(it, xv) {
+  const xs = it.x;
+  let lo = 0, hi = xs.length - 1;
+  while (lo < hi && (xs[lo] === null)) lo++;
+  while (hi > lo && (xs[hi] === null)) hi--;
+  if (hi <= lo || xv < xs[lo] || xv > xs[hi]) return null;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] !== null && xs[mid] <= xv) lo = mid; else hi = mid;
+  }
+  const [a, b] = [xs[lo], xs[hi]], ya = it.y[lo], yb = it.y[hi];
+  if (a === null || b === null || ya === null || yb === null) return null;
+  const t = b > a ? (xv - a) / (b - a) : 0;
+  const out = { y: ya + t * (yb - ya) };
+  if (it.slope && it.slope[lo] !== null && it.slope[hi] !== null) out.s = it.slope[lo] + t * (it.slope[hi] - it.slope[lo]);
+  return out;
+}
+
+const xyLinked = new Map();  // hover group name -> the drawings that follow one pointer together
+
+function xyHover(S, spec, plot) {
+  const { m, W, H, X, Y, k } = S;
+  const g = svgEl("g", { "pointer-events": "none" }, S.svg);
+  const lines = spec.items.map((it, j) => ({ it, j })).filter(({ it }) => it.kind === "line");
+  const catcher = svgEl("rect", { x: m.l, y: m.t, width: W - m.l - m.r, height: H - m.t - m.b, fill: "transparent",
+    "pointer-events": "all" }, S.svg);
+  const clear = () => g.replaceChildren();
+  const draw = (xv) => {
+    clear();
+    if (xv === null) return;
+    const px = X(xv);
+    if (!(px >= m.l && px <= W - m.r)) return;
+    const ink = S.ink || {};
+    svgEl("line", { x1: px, x2: px, y1: m.t, y2: H - m.b, stroke: ink.muted, "stroke-dasharray": "4 4" }, g);
+    const half = (S.X.inv(W - m.r) - S.X.inv(m.l)) * 0.07;
+    const rows = [];
+    for (const { it } of lines) {
+      const got = xyAt(it, xv);
+      if (!got || !Y.ok(got.y)) continue;
+      const colour = S.colourOf(it);
+      if (got.s !== undefined && Number.isFinite(got.s)) {
+        svgEl("line", { x1: X(xv - half), x2: X(xv + half), y1: Y(got.y - got.s * half), y2: Y(got.y + got.s * half),
+          stroke: colour, "stroke-width": 2, "stroke-dasharray": "6 4", "clip-path": plot.getAttribute("clip-path") }, g);
+      }
+      const cy = Y(got.y);
+      if (cy >= m.t && cy <= H - m.b) {
+        svgEl("circle", { cx: px, cy, r: 4.5, fill: colour, stroke: ink.background, "stroke-width": 1.5 }, g);
+      }
+      rows.push([colour, `${it.name}: ${xyNumber(got.y)}` + (got.s !== undefined ? `, slope ${xyNumber(got.s)}` : "")]);
+    }
+    const left = px > (m.l + W - m.r) / 2;  // the readout away from the pointer
+    const tx = left ? m.l + 8 : W - m.r - 8;
+    const head = xyText(g, { x: tx, y: m.t + 14 * k, "text-anchor": left ? "start" : "end", "font-weight": 600,
+      fill: ink.text, "paint-order": "stroke", stroke: ink.background, "stroke-width": 4 }, `x = ${xyNumber(xv)}`);
+    head.classList.remove("gls-fgt");
+    rows.forEach(([colour, text], i) => {
+      const t = xyText(g, { x: tx, y: m.t + (30 + 16 * i) * k, "text-anchor": left ? "start" : "end", fill: colour,
+        "font-weight": 600, "paint-order": "stroke", stroke: ink.background, "stroke-width": 4 }, text);
+      t.classList.remove("gls-fgt");
+    });
+  };
+  // spec.hover a group name: every chart of the group (still on the page) follows the pointer over any one
+  const group = typeof spec.hover === "string" ? spec.hover : null;
+  const me = { svg: S.svg, draw };
+  if (group) {
+    const live = [...(xyLinked.get(group) || [])].filter((o) => o.svg.isConnected);
+    xyLinked.set(group, [...live, me]);
+  }
+  const all = (xv) => {
+    const members = group ? (xyLinked.get(group) || []).filter((o) => o.svg.isConnected || o === me) : [me];
+    if (group) xyLinked.set(group, members);
+    for (const o of members) o.draw(xv);
+  };
+  const move = (ev) => {
+    const box = S.svg.getBoundingClientRect();
+    const px = (ev.clientX - box.left) * (W / (box.width || W));
+    all(px >= m.l && px <= W - m.r ? X.inv(px) : null);
+  };
+  catcher.addEventListener("pointermove", move);
+  catcher.addEventListener("pointerdown", move);
+  catcher.addEventListener("pointerleave", () => all(null));
 }
 
 function xyColour(it, ctx) { return ctx.data.theme === "dark" ? it.colour.dark : it.colour.light; }
@@ -169,8 +283,15 @@ BLOCKS.xy = {
     return S;
   },
   paint(S, spec, frame, ctx, relaid) {
+    if (!relaid && (spec.xDomains || spec.yDomains) && S.laidFrame !== frame) {  // per-frame axes: a new layout
+      S.frame = frame;
+      xyLayout(S, spec, S.W || 560);
+      relaid = true;
+    }
     S.frame = frame;
     const ink = ctx.data.ink;
+    S.ink = ink;
+    S.colourOf = (it) => xyColour(it, ctx);
     if (relaid || S.fresh || S.theme !== ctx.data.theme) {  // a new drawing or theme: colour everything once
       S.fresh = false;
       S.theme = ctx.data.theme;
@@ -180,6 +301,7 @@ BLOCKS.xy = {
       for (const e of S.svg.querySelectorAll(".gls-xy-ring")) e.setAttribute("stroke", ink.background);
       for (const { e, j, attr } of S.coloured) e.setAttribute(attr, xyColour(spec.items[j], ctx));
       for (const p of S.points) p.last = null;
+      for (const b of S.bands || []) b.last = null;
     }
     const alt = at(spec, "alt", frame) || "";
     S.title.textContent = alt;
@@ -204,12 +326,41 @@ BLOCKS.xy = {
       p.g.replaceChildren();
       const tips = xyOf(p.it.tips, frame) || [];
       const colour = xyColour(p.it, ctx);
+      const labels = xyOf(p.it.labels, frame) || [];
       pts.forEach(([xv, yv], i) => {
         if (!S.X.ok(xv) || !S.Y.ok(yv)) return;
-        const c = svgEl("circle", { cx: S.X(xv), cy: S.Y(yv), r: 5.5, fill: colour, stroke: ink.background,
-          "stroke-width": 1.5 }, p.g);
+        const cx = S.X(xv), cy = S.Y(yv);
+        const c = p.it.shape === "diamond"
+          ? svgEl("path", { d: `M${cx} ${cy - 7}L${cx + 7} ${cy}L${cx} ${cy + 7}L${cx - 7} ${cy}Z`, fill: colour,
+            stroke: ink.background, "stroke-width": 1.5 }, p.g)
+          : svgEl("circle", { cx, cy, r: 5.5, fill: colour, stroke: ink.background, "stroke-width": 1.5 }, p.g);
         svgEl("title", {}, c).textContent = tips[i] || `${p.it.name}: ${xyNumber(xv)}, ${xyNumber(yv)}`;
+        if (labels[i]) {
+          const t = svgEl("text", { x: cx + 9, y: cy - 11, "font-weight": 700, fill: ink.text, stroke: ink.background,
+            "stroke-width": 4, "paint-order": "stroke", "stroke-linejoin": "round" }, p.g);
+          t.textContent = labels[i];
+        }
       });
+    }
+    for (const b of S.bands || []) {
+      const spans = xyOf(b.it.x, frame) || [];
+      if (b.last === spans) continue;
+      b.last = spans;
+      b.g.replaceChildren();
+      const inLane = Number.isInteger(b.it.lane);
+      const [left, right] = [S.m.l, S.W - S.m.r];
+      for (const [a, z] of spans) {
+        if (!S.X.ok(a) || !S.X.ok(z)) continue;
+        const xa = Math.max(left, Math.min(right, S.X(a))), xz = Math.max(left, Math.min(right, S.X(z)));
+        if (xz - xa <= 0) continue;
+        const r = svgEl("rect", inLane
+          ? { x: xa, y: S.lane.top + b.it.lane * S.lane.h + 2, width: xz - xa, height: S.lane.h - 4 }
+          : { x: xa, y: S.m.t, width: xz - xa, height: S.H - S.m.t - S.m.b },
+        b.g);
+        r.setAttribute("fill", xyColour(b.it, ctx));
+        r.setAttribute("fill-opacity", b.it.opacity || (inLane ? 0.7 : 0.1));
+        svgEl("title", {}, r).textContent = `${b.it.tip || b.it.name}: x from ${xyNumber(a)} to ${xyNumber(z)}`;
+      }
     }
   },
 };
