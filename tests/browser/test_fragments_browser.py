@@ -56,7 +56,7 @@ def test_a_stop_inside_the_stage_ends_the_whole_page_and_a_fix_brings_it_back(pa
 
 
 NOT_CHALLENGE = ":not([class*=st-key-challenge_panel] *)"  # the page's own controls, not its challenge's
-NESTED_PAGES = ["derivatives", "activations", "jacobians", "gradient_checking", "vanishing_gradients"]
+NESTED_PAGES = ["derivatives", "jacobians", "gradient_checking", "vanishing_gradients"]
 
 
 def _exception(pg) -> str | None:

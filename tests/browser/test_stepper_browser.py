@@ -32,6 +32,9 @@ HOOK = """
 PAGES = [
     ("autodiff", "step", lambda f, text: str(f)),
     ("derivatives", "h", lambda f, text: text),  # the link keeps the value, as the log slider wrote it
+    ("activations", "xmax", lambda f, text: text),
+    ("jacobians", "m", lambda f, text: text),
+    ("gradient_checking", "eps", lambda f, text: text),
 ]
 
 
@@ -66,7 +69,7 @@ def test_a_step_is_drawn_without_a_rerun_and_the_link_follows(browser, server, p
         start = _frame(pg)
         assert n >= 3 and 0 <= start < n
         assert _param(pg, name) == link(start, pg.locator(".gls-value").first.text_content())
-        back = 1 if start >= 2 else -1  # move away from the end the page starts at
+        back = 1 if start >= 3 else -1  # three steps away from the end the page starts nearer
         keys = "ArrowLeft" if back == 1 else "ArrowRight"
 
         # the keyboard: two steps, each drawn at once; nothing is sent while stepping

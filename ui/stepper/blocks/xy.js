@@ -237,7 +237,8 @@ function xyHover(S, spec, plot) {
       fill: ink.text, "paint-order": "stroke", stroke: ink.background, "stroke-width": 4 }, `x = ${xyNumber(xv)}`);
     head.classList.remove("gls-fgt");
     rows.forEach(([colour, text], i) => {
-      const t = xyText(g, { x: tx, y: m.t + (30 + 16 * i) * k, "text-anchor": left ? "start" : "end", fill: colour,
+      // named, in the text colour (a series colour as text can be < 4.5:1 on the background)
+      const t = xyText(g, { x: tx, y: m.t + (30 + 16 * i) * k, "text-anchor": left ? "start" : "end", fill: ink.text,
         "font-weight": 600, "paint-order": "stroke", stroke: ink.background, "stroke-width": 4 }, text);
       t.classList.remove("gls-fgt");
     });
