@@ -529,7 +529,9 @@ def by_depth(rest: tuple, seen: dict) -> str | None:
     """The depth stepper: every depth's chart, readouts, check and clipping bars in one payload, drawn by
     the browser (a step sends nothing). The browser's report of a depth reruns only this, to write the link
     (and the whole body when the depth turns a preset on or off: its explanation and rows change too).
-    Returns the preset whose settings are on (None if none)."""
+    It draws only in its own place, never into containers `body` made (Streamlit 1.67 refuses a nested
+    fragment's write into its parent's containers when the outer fragment reruns), and it nests one
+    level only (body → by_depth). Returns the preset whose settings are on (None if none)."""
     theme = "dark" if st.context.theme.type == "dark" else "light"
     with stage_control(), stage_chart():  # the stepper is both: the depth and the chart it draws
         position = stepper(

@@ -149,7 +149,11 @@ BLOCKS.layerlog = {
     if (spec.flex) wrap.style.flex = spec.flex;  // its share of a row (e.g. "3 1 420px": the wider side)
     if (spec.title) h("div", "gls-chart-title", wrap, spec.title);
     const S = { wrap, holder: h("div", null, wrap), frame: 0, W: 0, ctx };
-    if (spec.notes && spec.notes.length) { const n = h("div", "gls-text gls-small", wrap); paragraphsInto(n, spec.notes); }
+    if (spec.notes && spec.notes.length) {
+      const n = h("div", "gls-text gls-small", wrap);
+      n.style.marginTop = "0.5rem";
+      paragraphsInto(n, spec.notes);
+    }
     S.dropped = h("div", "gls-text gls-small", wrap);
     S.lastDropped = null;
     const fit = () => {
@@ -160,6 +164,12 @@ BLOCKS.layerlog = {
       BLOCKS.layerlog.paint(S, spec, S.frame, S.ctx);
     };
     new ResizeObserver(() => requestAnimationFrame(fit)).observe(wrap);
+    // Streamlit follows the system's colour scheme live, with no new payload: repaint in the new ink
+    const scheme = window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)");
+    if (scheme && scheme.addEventListener) {
+      const again = () => { if (wrap.isConnected) { S.legendKey = null; BLOCKS.layerlog.paint(S, spec, S.frame, S.ctx); } };
+      scheme.addEventListener("change", () => { setTimeout(again, 60); setTimeout(again, 500); });
+    }
     llLayout(S, spec, 520, ctx);
     return S;
   },
