@@ -504,7 +504,8 @@ def body() -> None:
         bool(batch_norm),
     )
     info_slot = st.container()  # the preset's explanation, once by_depth tells which preset is on
-    st.subheader("Gradient norm at every layer")
+    # No heading of its own above the stepper: its chart is titled, and in presentation mode (text 1.5×)
+    # a heading pushed the chart's top below a projector's first screen.
     seen: dict = {}  # the preset this run draws as on: by_depth's own reruns compare theirs with it
     active = by_depth(rest, seen)
     seen["active"] = active
