@@ -6,7 +6,6 @@ from ui.shell import ensure_entry
 ensure_entry()
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from core import gradient_flow as gf
@@ -14,10 +13,12 @@ from core.activations import ACTIVATIONS
 from core.gradient_check import flow_weight_check
 from core.initialisation import INITS
 from core.mlp import parse_param_name
-from ui import charts
-from ui.layout import draw_chart, stage_chart, stage_control, titled
-from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
+from ui import stepper as sp
+from ui.layout import stage_chart, stage_control
+from ui.palette import CATEGORICAL, DASHES
+from ui.shell import check_level, fmt, header, show_code, thresholds_caption
 from ui.state import UrlState
+from ui.stepper import stepper
 
 STDS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0)
 CLIPS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
@@ -163,89 +164,280 @@ def _settings_of(kw) -> tuple:
     )
 
 
-# ---- the chart ------------------------------------------------------------------------------------
+# ---- what every depth shows (ui.stepper blocks) ---------------------------------------------------
+DEPTHS = range(1, 51)  # the stepper's positions: position k is depth k + 1
+DEFAULT_DEPTH = 20
 STYLES = {
     SERIES_INPUT: 0,
     SERIES_WEIGHT: 1,
     SERIES_CLIPPED: 2,
     SERIES_BOUND: 4,
     SERIES_BASE: 3,
-}  # palette index
+}  # palette index: colour and dash
+THIN = (SERIES_BOUND, SERIES_BASE)  # bounds and baselines: drawn thinner (as the Vega chart did)
+WORDS = {"green": "✓ agree", "orange": "⚠ suspicious", "red": "✗ disagree"}
+CHART_NOTE = (
+    "Going down one layer multiplies the gradient by that layer's Jacobian J_k = diag(f′(z_k))·W_kᵀ, so the "
+    "gradient reaching layer l is a product of L − l such factors and changes geometrically with depth — "
+    "a straight line on this log axis. For the sigmoid f′ ≤ ¼, so unless ‖W_k‖ > 4 every factor shrinks it "
+    "(the dashed bound), while large weights with a slope-1 activation make every factor exceed one and the "
+    "gradient explodes."
+)
+READOUT_NOTE = (
+    "ratio = ‖∂L/∂h₀‖ / ‖∂L/∂h_L‖: ≪ 1 vanishing, ≫ 1 exploding, ≈ 1 healthy. Global norm = "
+    "√(Σ_l ‖∂L/∂W_l‖²) before any clipping: the size of one full update direction."
+)
+CLIP_NOTE = (
+    "Clipping rescales every layer's gradient by the same factor: the direction and the layer-to-layer ratios "
+    "stay (the green line is parallel to the red one), only the size of the step is capped. It tames "
+    "exploding updates; it cannot revive a vanished gradient."
+)
 
 
-@cache.data(show_spinner=False, max_entries=128)
-def views(settings: tuple, active: str | None) -> dict:
-    """The charts of one setting as Vega-Lite specs (built once, then cached) and the series left out."""
-    r = analyse(*settings)
-    depth, activation, clip = settings[0], settings[2], settings[6]
-    layers = np.arange(depth + 1)
-    frames = [
-        pd.DataFrame({"layer": layers, "norm": r["input"], "series": SERIES_INPUT}),
-        pd.DataFrame({"layer": layers[1:], "norm": r["weight"], "series": SERIES_WEIGHT}),
+def _active(settings: tuple) -> str | None:
+    """The preset whose settings these are (None if none)."""
+    return next((k for k, p in gf.PRESETS.items() if _settings_of(p.kwargs) == settings), None)
+
+
+def _colour(i: int) -> dict[str, str]:
+    k = i % len(CATEGORICAL["light"])
+    return {"light": CATEGORICAL["light"][k], "dark": CATEGORICAL["dark"][k]}
+
+
+def _verdict(r: dict) -> str:
+    att = r["attenuation"]
+    if not r["finite"]:
+        return "**✗ Overflow.** The numbers overflowed float64: this stack explodes beyond 1e308."
+    if att < 1e-3:
+        return f"**⚠ Vanishing.** The first layer gets {fmt(att, 3)} × the output's gradient: its weights barely move."
+    if att > 1e3:
+        return (
+            f"**⚠ Exploding.** The first layer gets {fmt(att, 3)} × the output's gradient: one step can throw "
+            "the weights far away."
+        )
+    return "**✓ Healthy.** The gradient stays within three orders of magnitude across the stack."
+
+
+def _readouts(r: dict, active: str | None, baseline: dict | None, clip_on: bool) -> list[str]:
+    """What reaches the first layer (Markdown subset: ui.stepper.paragraphs): the verdict and the numbers."""
+    items = [
+        f"- ‖∂L/∂h₀‖ (network input): `{fmt(float(r['input'][0]), 4)}`",
+        f"- ‖∂L/∂h_L‖ (output): `{fmt(float(r['input'][-1]), 4)}`",
     ]
-    order = [SERIES_INPUT, SERIES_WEIGHT]
-    dashed: list[str] = []
-    if clip is not None and r["scale"] < 1.0:
-        frames.append(pd.DataFrame({"layer": layers[1:], "norm": r["clipped"], "series": SERIES_CLIPPED}))
-        order.append(SERIES_CLIPPED)
-    if activation == "sigmoid" and r["bound"] is not None:
-        frames.append(pd.DataFrame({"layer": layers, "norm": r["bound"], "series": SERIES_BOUND}))
-        order.append(SERIES_BOUND)
-        dashed.append(SERIES_BOUND)
-    preset = gf.PRESETS[active] if active else None
-    if preset is not None and preset.role == "remedy" and active != "clipping" and preset.baseline:
-        base = analyse(*_settings_of(gf.PRESETS[preset.baseline].kwargs))
-        if base["input"].size == depth + 1:
-            frames.append(pd.DataFrame({"layer": layers, "norm": base["input"], "series": SERIES_BASE}))
-            order.append(SERIES_BASE)
-            dashed.append(SERIES_BASE)
-    data = pd.concat(frames, ignore_index=True)
-    shown = data[np.isfinite(data["norm"]) & (data["norm"] > 0)]
-    dropped = [str(v) for v in data.loc[~data.index.isin(shown.index), "series"].unique()]
-    chart = charts.series_log(
-        shown,
-        "layer",
-        "norm",
-        "series",
-        dashed=dashed,
-        color_domain=order,
-        styles=[STYLES[s] for s in order],
+    ratio = f"- ratio first / last: `{fmt(r['attenuation'], 4)}`"
+    if baseline is not None and active != "clipping":
+        way = "up" if r["attenuation"] > baseline["attenuation"] else "down"
+        ratio += f" :gray[({way} from {fmt(baseline['attenuation'], 3)} before the remedy)]"
+    items.append(ratio)
+    items.append(f"- global norm ‖∂L/∂W‖: `{fmt(r['before'], 4)}`")
+    if clip_on:
+        after = f"- global norm after clipping: `{fmt(r['after'], 4)}`"
+        if baseline is not None and active == "clipping":
+            after += f" :gray[(down from {fmt(baseline['before'], 3)})]"
+        items.append(after)
+    return [
+        "**What reaches the first layer**",
+        _verdict(r),
+        "\n".join(items),
+    ]
+
+
+def _check(r: dict) -> tuple[list[str], str | None]:
+    """Backprop against central differences on one weight (Markdown subset), and its level."""
+    report = r["check"]
+    if report is None:
+        return ["**Backprop vs central differences:** no check, the forward pass overflowed float64."], None
+    chk = report.rows[0]
+    layer, (i, j) = int(chk.group[1:]), parse_param_name(chk.name)[1]
+    level = check_level(chk.rel_error)
+    note = (
+        f"Perturbing W_{layer}[{i},{j}] by ±{report.h:.0e} and rerunning the whole forward pass "
+        "(no backprop involved); the step is picked from the differences alone."
+    )
+    if report.skipped:
+        note += (
+            f" Layers 1–{layer - 1} were skipped: their gradients (max |∂L/∂W₁| = "
+            f"{report.skipped_max:.1e}) are below the round-off of the loss itself "
+            f"(≈ {report.roundoff:.0e} per difference) — finite differences cannot measure a gradient "
+            "that has vanished, backprop can."
+        )
+    if not report.reliable and chk.rel_error >= 1e-7:
+        note += (
+            f" Here the numeric estimate is itself uncertain (≈ ±{report.spread:.0e} relative, from how it "
+            "changes with h): the loss varies too wildly at this scale (a chaotic, exploding regime) for "
+            "finite differences to judge backprop."
+        )
+    return [
+        f"**Backprop vs central differences: ∂L/∂W_{layer}[{i},{j}] — {WORDS[level]}**",
+        f"backprop: `{fmt(chk.analytic)}` · (L(W+h) − L(W−h))/2h: `{fmt(chk.numeric)}` · relative error "
+        f"`{chk.rel_error:.1e}`",
+        f":gray[{note}]",
+    ], level
+
+
+@cache.data(show_spinner=False, max_entries=64)
+def depth_blocks(rest: tuple) -> list[dict]:
+    """Everything the depth changes, at every depth 1..50 (ui.stepper blocks): the norms per layer, the
+    readouts, the check, the clipping bars. Each depth is its own stack, computed by core exactly as one
+    depth alone would be (`analyse`); cached per setting of the other controls, for everyone (the charts
+    carry both themes' colours: the browser picks the one it shows)."""
+    width, activation, init, std, residual, threshold, batch_norm = rest
+    clip_on = threshold is not None
+    series: dict[str, list] = {name: [] for name in STYLES}
+    dropped, alts, readouts, checks, clips, clip_alts = [], [], [], [], [], []
+    for depth in DEPTHS:
+        settings = (depth, *rest)
+        r = analyse(*settings)
+        active = _active(settings)
+        preset = gf.PRESETS[active] if active else None
+        baseline = None
+        if preset is not None and preset.role == "remedy" and preset.baseline:
+            baseline = analyse(*_settings_of(gf.PRESETS[preset.baseline].kwargs))
+        frame = {
+            SERIES_INPUT: r["input"],
+            SERIES_WEIGHT: r["weight"],
+            SERIES_CLIPPED: r["clipped"] if clip_on and r["scale"] < 1.0 else None,
+            SERIES_BOUND: r["bound"] if activation == "sigmoid" and r["bound"] is not None else None,
+            SERIES_BASE: (
+                baseline["input"]
+                if baseline is not None and active != "clipping" and baseline["input"].size == depth + 1
+                else None
+            ),
+        }
+        gone = []
+        for name, values in frame.items():
+            series[name].append(None if values is None else [float(v) for v in values])
+            if values is not None and not np.all(np.isfinite(values) & (np.asarray(values) > 0)):
+                gone.append(name)
+        dropped.append(
+            sp.paragraphs(
+                "Not drawn on the log axis (exactly zero or overflowed): " + ", ".join(gone) + ".", small=True
+            )
+            if gone
+            else []
+        )
+        alts.append(
+            f"Line chart, log scale: gradient norm at every layer of a {depth}-layer stack, layer 0 (input) to "
+            f"{depth} (output). ‖∂L/∂h‖ goes from {fmt(float(r['input'][-1]), 3)} at the output to "
+            f"{fmt(float(r['input'][0]), 3)} at the input (ratio {fmt(r['attenuation'], 3)})."
+        )
+        readouts.append(sp.paragraphs(_readouts(r, active, baseline, clip_on)))
+        checks.append(sp.paragraphs(_check(r)[0]))
+        if clip_on:
+            if r["scale"] < 1.0:
+                reading = (
+                    f"All weight gradients were multiplied by **{fmt(r['scale'], 3)}** = c / ‖g‖, so the "
+                    f"global norm went from `{fmt(r['before'])}` to `{fmt(r['after'])}`."
+                )
+            else:
+                reading = (
+                    f"The global norm `{fmt(r['before'])}` is already below c = {threshold:g}: "
+                    "clipping leaves the gradients unchanged."
+                )
+            clips.append((reading, [r["before"], r["after"]]))
+            clip_alts.append(
+                f"Bars, log scale: global gradient norm {fmt(r['before'], 3)} before clipping, "
+                f"{fmt(r['after'], 3)} after, threshold c = {threshold:g}."
+            )
+
+    notes = [CHART_NOTE]
+    peak = analyse(1, *rest)["peak"]
+    if activation != "sigmoid" and not residual:
+        notes.append(
+            f"The analytic bound is drawn for the sigmoid; for {ACTIVATIONS[activation].name} "
+            f"max|f′| = {peak:.3g}, so it is no tighter than the product of the weight norms."
+        )
+    if residual:
+        notes.append(
+            "With residual connections J_k = I + diag(f′)·W_kᵀ: the product no longer has to shrink, "
+            "and the bound for plain stacks does not apply."
+        )
+    if batch_norm:
+        notes.append(
+            "With batch normalization each layer's pre-activations have mean 0 and variance 1 over the "
+            "batch (then γ, β): the sigmoid works in its steep middle, and the backward pass through "
+            "1/√(σ² + ε) divides out the small weights' scale — the bound for plain stacks does not apply."
+        )
+    shown = [name for name in STYLES if any(v is not None for v in series[name])]
+    chart = sp.layerlog(
+        "Gradient norm per layer (log scale)",
+        [
+            {
+                "name": name,
+                "colour": _colour(STYLES[name]),
+                "dash": DASHES[STYLES[name] % len(DASHES)],
+                "width": 2 if name in THIN else 3,
+                "start": 1 if name in (SERIES_WEIGHT, SERIES_CLIPPED) else 0,
+                "values": series[name],
+            }
+            for name in shown
+        ],
+        x_domain=(0, DEPTHS[-1]),
         x_title="layer l  (0 = network input, L = output)",
         y_title="Frobenius norm (log scale)",
-        height=380,
+        alt=alts,
+        notes=sp.paragraphs(notes, small=True),
+        dropped=dropped,
+        marker=list(DEPTHS),
+        marker_label=[f"output, L = {d}" for d in DEPTHS],
+        height=340,
+        flex="3 1 420px",  # the wider side of its row, as the old [3, 2] columns
     )
-    out = {"norms": charts.vega_spec(chart), "dropped": dropped, "clip": None}
-    if clip is not None:
-        bars = pd.DataFrame(
-            {"global norm": ["before clipping", "after clipping"], "norm": [r["before"], r["after"]]}
+    blocks = [
+        sp.row(chart, sp.text(readouts, per_frame=True)),
+        sp.text(sp.paragraphs(READOUT_NOTE, small=True), per_frame=False, small=True),
+        sp.text(checks, per_frame=True, border=True),
+        sp.text(sp.paragraphs(thresholds_caption(), small=True), per_frame=False, small=True),
+    ]
+    if clip_on:
+        bars = sp.layerlog_bars(
+            "Gradient norms before and after clipping",
+            ["before clipping", "after clipping"],
+            [_colour(1), _colour(2)],
+            [v for _, v in clips],
+            y_title="global norm ‖∂L/∂W‖ (log)",
+            alt=clip_alts,
+            rules=[(threshold, f"threshold c = {threshold:g}", _colour(1))],
         )
-        bars = bars[np.isfinite(bars["norm"]) & (bars["norm"] > 0)]
-        out["clip"] = charts.vega_spec(
-            charts.alt.layer(
-                charts.bars_log(
-                    bars,
-                    "global norm",
-                    "norm",
-                    x_title="",
-                    y_title="global norm ‖∂L/∂W‖ (log)",
-                    styles=[1, 2],
-                    extra_values=[clip],
-                ),
-                charts.hrule(clip, f"threshold c = {clip:g}", charts.PALETTE[1]),
-            )
-        )
-    return out
+        reading = sp.text([sp.paragraphs(text) for text, _ in clips], per_frame=True)
+        blocks += [
+            sp.heading("Gradient clipping: before and after"),
+            sp.row(bars, reading),
+            sp.text(sp.paragraphs(CLIP_NOTE, small=True), per_frame=False, small=True),
+        ]
+    return blocks
+
+
+class _DepthLink:
+    """The link's `depth` for the stepper: its position k is depth k + 1, while the link, the presets and
+    the session keep the depth itself under `depth` (links in the wild keep working). The browser's report
+    (a position) arrives in `<key>.position`; it wins once, then the depth is the truth again."""
+
+    def __init__(self, url: UrlState):
+        self.url = url
+
+    def prepare_int(self, name: str, lo: int, hi: int, default: int) -> str:
+        key = self.url.key(name)
+        pos, sent = f"{key}.position", f"{key}.position_sent"
+        got = st.session_state.get(pos)
+        if got is not None and got != st.session_state.get(sent):  # the browser reported a position
+            st.session_state[key] = int(got) + DEPTHS[0]
+        key = self.url.prepare_int(name, lo + DEPTHS[0], hi + DEPTHS[0], default + DEPTHS[0])
+        st.session_state[pos] = st.session_state[sent] = int(st.session_state[key]) - DEPTHS[0]
+        return pos
+
+    def keep(self, name: str, value: int) -> int:
+        return int(self.url.keep(name, int(value) + DEPTHS[0])) - DEPTHS[0]
 
 
 @st.fragment
 def body() -> None:
     """The stack's settings, the presets and everything they change (a move reruns only this, not the
     header, the code or the challenge). The network's kind (activation, initialisation, the remedies'
-    toggles) is drawn here; its sizes and all that they change are `stack`, a fragment of its own."""
-    stage = stage_control()
-    # The network's kind: drawn once per change of its own, outside `stack` (a size move does not re-send
-    # these selectboxes and toggles).
-    kind = stage.container(horizontal=True, gap="small", vertical_alignment="center")
+    toggles) and its sizes other than the depth are ordinary widgets here; the depth is a stepper
+    (`by_depth`, a fragment of its own): every depth is drawn by the browser from one payload."""
+    # The network's kind: one row.
+    kind = st.container(horizontal=True, gap="small", vertical_alignment="center")
     activation = state.select(
         "activation",
         "Activation f",
@@ -282,246 +474,82 @@ def body() -> None:
         container=kind,
         help="Rescale all weight gradients together so their global norm is at most the threshold.",
     )
-    drawn = {
-        "activation": activation,
-        "init": init,
-        "residual": residual,
-        "batchnorm": batch_norm,
-        "clip": clip_on,
-    }
-
-    def stack() -> None:
-        """The sizes other than the depth (width, σ, the clipping threshold), the presets, and the slots
-        `by_depth` fills; a depth step reruns only `by_depth`. (Not a fragment of its own: Streamlit 1.67
-        refuses a fragment nested two deep that writes into its parent's containers when the outermost one
-        reruns, "did not write to that container during the last full app run".)"""
-        if any(state.get(name) != value for name, value in drawn.items()):
-            st.rerun()  # a preset below set the controls above too: draw the whole page again
-        # One row (one block, not a block per column): every block of this fragment is re-sent per move.
-        sizes = st.container(horizontal=True, gap="small")
-        depth_slot = sizes.container()  # the depth slider, drawn by by_depth
-        width = state.slider("width", "Width (units per layer)", 4, 64, 32, container=sizes)
-        if scheme.fixed:
-            std = state.log_slider(
-                "std",
-                "Weight std σ",
-                STDS,
-                0.1,
-                container=sizes,
-                help="W_ij ~ N(0, σ²). Small σ shrinks every layer's Jacobian, large σ grows it.",
-            )
-        else:
-            std = None
-            sizes.latex(scheme.formula)
-        threshold = (
-            state.log_slider("threshold", "Clipping threshold c", CLIPS, 1.0, container=sizes)
-            if clip_on
-            else None
+    # The sizes other than the depth: one row (one block, not a block per column).
+    sizes = st.container(horizontal=True, gap="small")
+    width = state.slider("width", "Width (units per layer)", 4, 64, 32, container=sizes)
+    if scheme.fixed:
+        std = state.log_slider(
+            "std",
+            "Weight std σ",
+            STDS,
+            0.1,
+            container=sizes,
+            help="W_ij ~ N(0, σ²). Small σ shrinks every layer's Jacobian, large σ grows it.",
         )
-        rest = (
-            int(width),
-            activation,
-            init,
-            None if std is None else float(std),
-            bool(residual),
-            None if threshold is None else float(threshold),
-            bool(batch_norm),
+    else:
+        std = None
+        sizes.latex(scheme.formula)
+    threshold = (
+        state.log_slider("threshold", "Clipping threshold c", CLIPS, 1.0, container=sizes)
+        if clip_on
+        else None
+    )
+    rest = (
+        int(width),
+        activation,
+        init,
+        None if std is None else float(std),
+        bool(residual),
+        None if threshold is None else float(threshold),
+        bool(batch_norm),
+    )
+    info_slot = st.container()  # the preset's explanation, once by_depth tells which preset is on
+    # No heading of its own above the stepper: its chart is titled, and in presentation mode (text 1.5×)
+    # a heading pushed the chart's top below a projector's first screen.
+    seen: dict = {}  # the preset this run draws as on: by_depth's own reruns compare theirs with it
+    active = by_depth(rest, seen)
+    seen["active"] = active
+    if active is not None:
+        preset = gf.PRESETS[active]
+        icon = ":material/warning:" if preset.role == "problem" else ":material/healing:"
+        info_slot.info(f"**{preset.label}.** {preset.explanation}", icon=icon)
+    # The presets sit under the chart they change (the stage above keeps the chart on the first screen).
+    with st.container(border=True):  # two widgets, not a button and a column per preset
+        _preset_row(
+            "Problem", PROBLEMS, active, "Settings that show the problem: one click sets every control."
         )
-        info_slot = st.container()  # the preset's explanation, once by_depth tells which preset is on
-        left, right = st.columns([3, 2], gap="large")
-        with left:
-            st.subheader("Gradient norm at every layer")
-            chart_slot = stage_chart()  # the chart and its notes, drawn by by_depth
-        # The presets sit under the chart they change (the stage above keeps the chart on the first screen).
-        presets = st.container(border=True)  # two widgets, not a button and a column per preset
-        clip_slots = None
-        if clip_on:
-            st.subheader("Gradient clipping: before and after")
-            clip_slots = st.columns([2, 3], gap="large")  # the bars and their reading, drawn by by_depth
-
-        seen: dict = {}  # the preset this run draws as on: by_depth's own reruns compare theirs with it
-        active = by_depth(rest, depth_slot, chart_slot, right, clip_slots, seen)
-        seen["active"] = active
-        if active is not None:
-            preset = gf.PRESETS[active]
-            icon = ":material/warning:" if preset.role == "problem" else ":material/healing:"
-            info_slot.info(f"**{preset.label}.** {preset.explanation}", icon=icon)
-        with presets:
-            _preset_row(
-                "Problem", PROBLEMS, active, "Settings that show the problem: one click sets every control."
-            )
-            _preset_row(
-                "Remedy", REMEDIES, active, "A fix from the article's FAQ, applied to the problem it solves."
-            )
-        if not clip_on and active == "exploding":
-            st.caption("Try the **gradient clipping** remedy to cap this enormous update.")
-
-    with stage:
-        stack()
+        _preset_row(
+            "Remedy", REMEDIES, active, "A fix from the article's FAQ, applied to the problem it solves."
+        )
+    if not clip_on and active == "exploding":
+        st.caption("Try the **gradient clipping** remedy to cap this enormous update.")
 
 
 @st.fragment
-def by_depth(rest: tuple, depth_slot, chart_slot, readout_slot, clip_slots, seen: dict) -> str | None:
-    """What the depth changes, in the slots `stack` left for it: the depth slider, the chart and its notes,
-    the readouts and the check, the clipping bars. A depth step reruns only this (the width, the presets,
-    the headings stay). Returns the preset whose settings are on (None if none)."""
-    depth = state.slider("depth", "Depth L (layers)", 1, 50, 20, container=depth_slot)
-    settings = (int(depth), *rest)
-    width, activation, init, std, residual, threshold, batch_norm = rest
-    clip_on = threshold is not None
-    r = analyse(*settings)
-    active = next((k for k, p in gf.PRESETS.items() if _settings_of(p.kwargs) == settings), None)
+def by_depth(rest: tuple, seen: dict) -> str | None:
+    """The depth stepper: every depth's chart, readouts, check and clipping bars in one payload, drawn by
+    the browser (a step sends nothing). The browser's report of a depth reruns only this, to write the link
+    (and the whole body when the depth turns a preset on or off: its explanation and rows change too).
+    It draws only in its own place, never into containers `body` made (Streamlit 1.67 refuses a nested
+    fragment's write into its parent's containers when the outer fragment reruns), and it nests one
+    level only (body → by_depth). Returns the preset whose settings are on (None if none)."""
+    theme = "dark" if st.context.theme.type == "dark" else "light"
+    with stage_control(), stage_chart():  # the stepper is both: the depth and the chart it draws
+        position = stepper(
+            "vanishing_gradients.depths",
+            url=_DepthLink(state),
+            name="depth",
+            label="Depth L (layers)",
+            n=len(DEPTHS),
+            default=DEFAULT_DEPTH - DEPTHS[0],
+            values=[str(d) for d in DEPTHS],
+            help="The number of dense layers in the stack. Arrow keys step; Home and End jump.",
+            theme=theme,
+            blocks=depth_blocks(rest),
+        )
+    active = _active((DEPTHS[0] + int(position), *rest))
     if "active" in seen and seen["active"] != active:
-        st.rerun()  # this step turned a preset on or off: its explanation and the preset rows change too
-    baseline = None
-    if active is not None:
-        preset = gf.PRESETS[active]
-        if preset.role == "remedy" and preset.baseline:
-            baseline = analyse(*_settings_of(gf.PRESETS[preset.baseline].kwargs))
-
-    view = views(settings, active)
-    with chart_slot:
-        draw_chart(titled(view["norms"], "Gradient norm per layer (log scale)"))
-        # The chart's explanation and the notes that apply: one element
-        notes = [
-            "Going down one layer multiplies the gradient by that layer's Jacobian J_k = diag(f′(z_k))·W_kᵀ, so the "
-            "gradient reaching layer l is a product of L − l such factors and changes geometrically with depth — "
-            "a straight line on this log axis. For the sigmoid f′ ≤ ¼, so unless ‖W_k‖ > 4 every factor shrinks it "
-            "(the dashed bound), while large weights with a slope-1 activation make every factor exceed one and the "
-            "gradient explodes."
-        ]
-        if view["dropped"]:
-            notes.append(
-                "Not drawn on the log axis (exactly zero or overflowed): " + ", ".join(view["dropped"]) + "."
-            )
-        if activation != "sigmoid" and not residual:
-            notes.append(
-                f"The analytic bound is drawn for the sigmoid; for {ACTIVATIONS[activation].name} "
-                f"max|f′| = {r['peak']:.3g}, so it is no tighter than the product of the weight norms."
-            )
-        if residual:
-            notes.append(
-                "With residual connections J_k = I + diag(f′)·W_kᵀ: the product no longer has to shrink, "
-                "and the bound for plain stacks does not apply."
-            )
-        if batch_norm:
-            notes.append(
-                "With batch normalization each layer's pre-activations have mean 0 and variance 1 over the "
-                "batch (then γ, β): the sigmoid works in its steep middle, and the backward pass through "
-                "1/√(σ² + ε) divides out the small weights' scale — the bound for plain stacks does not apply."
-            )
-        st.caption("\n\n".join(notes))
-    with readout_slot:
-        # The heading and the verdict are one element; the numbers follow, two a row (a block a row,
-        # not one per column)
-        heading = "### What reaches the first layer\n\n"
-        att = r["attenuation"]
-        if not r["finite"]:
-            st.markdown(heading)
-            st.error(
-                "The numbers overflowed float64: this stack explodes beyond 1e308.",
-                icon=":material/error:",
-            )
-        elif att < 1e-3:
-            st.markdown(
-                heading + f":red[**Vanishing.**] The first layer gets {fmt(att, 3)} × the output's gradient: "
-                "its weights barely move."
-            )
-        elif att > 1e3:
-            st.markdown(
-                heading + f":red[**Exploding.**] The first layer gets {fmt(att, 3)} × the output's gradient: "
-                "one step can throw the weights far away."
-            )
-        else:
-            st.markdown(
-                heading
-                + ":green[**Healthy.**] The gradient stays within three orders of magnitude across the stack."
-            )
-        metrics = st.container(horizontal=True, gap="small", wrap=False)
-        metrics.metric("‖∂L/∂h₀‖ (network input)", fmt(float(r["input"][0]), 4))
-        metrics.metric("‖∂L/∂h_L‖ (output)", fmt(float(r["input"][-1]), 4))
-        metrics = st.container(horizontal=True, gap="small", wrap=False)
-        delta = None
-        if baseline is not None and active != "clipping":
-            delta = (
-                f"{'up' if r['attenuation'] > baseline['attenuation'] else 'down'} from "
-                f"{fmt(baseline['attenuation'], 3)}"
-            )
-        metrics.metric(
-            "ratio first / last",
-            fmt(r["attenuation"], 4),
-            delta=delta,
-            delta_color="off",
-            help="‖∂L/∂h₀‖ / ‖∂L/∂h_L‖. ≪ 1: vanishing; ≫ 1: exploding; ≈ 1: healthy.",
-        )
-        if clip_on:  # the norm after clipping under the norm before
-            metrics = metrics.container(gap="small")
-        metrics.metric(
-            "global norm ‖∂L/∂W‖",
-            fmt(r["before"], 4),
-            help="√(Σ_l ‖∂L/∂W_l‖²) before any clipping: the size of one full update direction.",
-        )
-        if clip_on:
-            after_delta = None
-            if baseline is not None and active == "clipping":
-                after_delta = f"down from {fmt(baseline['before'], 3)}"
-            metrics.metric(
-                "global norm after clipping",
-                fmt(r["after"], 4),
-                delta=after_delta,
-                delta_color="off",
-            )
-
-        report = r["check"]
-        if report is not None:
-            chk = report.rows[0]
-            layer, (i, j) = int(chk.group[1:]), parse_param_name(chk.name)[1]
-            note = (
-                f"Perturbing W_{layer}[{i},{j}] by ±{report.h:.0e} and rerunning the whole forward pass "
-                "(no backprop involved); the step is picked from the differences alone."
-            )
-            if report.skipped:
-                note += (
-                    f" Layers 1–{layer - 1} were skipped: their gradients (max |∂L/∂W₁| = "
-                    f"{report.skipped_max:.1e}) are below the round-off of the loss itself "
-                    f"(≈ {report.roundoff:.0e} per difference) — finite differences cannot measure a gradient "
-                    "that has vanished, backprop can."
-                )
-            if not report.reliable and chk.rel_error >= 1e-7:
-                note += (
-                    f" Here the numeric estimate is itself uncertain (≈ ±{report.spread:.0e} relative, from how it "
-                    "changes with h): the loss varies too wildly at this scale (a chaotic, exploding regime) for "
-                    "finite differences to judge backprop."
-                )
-            check_badge(
-                f"Backprop vs central differences: ∂L/∂W_{layer}[{i},{j}]",
-                chk.analytic,
-                chk.numeric,
-                chk.rel_error,
-                a_name="backprop",
-                b_name="(L(W+h) − L(W−h))/2h",
-                note=f"{note} {thresholds_caption()}",
-            )
-
-    if clip_slots is not None:  # the bars and their reading, under the heading `stack` drew
-        b1, b2 = clip_slots
-        draw_chart(titled(view["clip"], "Gradient norms before and after clipping"), container=b1)
-        with b2:
-            if r["scale"] < 1.0:
-                st.markdown(
-                    f"All weight gradients were multiplied by **{fmt(r['scale'], 3)}** = c / ‖g‖, so the "
-                    f"global norm went from `{fmt(r['before'])}` to `{fmt(r['after'])}`."
-                )
-            else:
-                st.markdown(
-                    f"The global norm `{fmt(r['before'])}` is already below c = {threshold:g}: "
-                    "clipping leaves the gradients unchanged."
-                )
-            st.caption(
-                "Clipping rescales every layer's gradient by the same factor: the direction and the "
-                "layer-to-layer ratios stay (the green line is parallel to the red one), only the size of the "
-                "step is capped. It tames exploding updates; it cannot revive a vanished gradient."
-            )
+        st.rerun()  # this depth turned a preset on or off: its explanation and the preset rows change too
     return active
 
 

@@ -669,3 +669,121 @@ def logbars(
         block["verdict"] = [None if x is None else {"level": x[0], "text": str(x[1])} for x in verdict]
         block["perFrame"].append("verdict")
     return block
+
+
+# -- layerlog (vanishing_gradients) --------------------------------------------------------------------
+def _sig(v: float, digits: int = 3) -> float | None:
+    """A positive finite value rounded to `digits` significant digits; None for what a log axis cannot draw."""
+    v = float(v)
+    return float(f"{v:.{digits - 1}e}") if np.isfinite(v) and v > 0 else None
+
+
+def _decades(values: Sequence[float], below: int = 0) -> list[int]:
+    """[lo, hi] powers of ten covering every positive finite value (at least one decade), `below` more
+    decades under the smallest (a bar's base must lie under its top)."""
+    vals = np.asarray([v for v in values if v is not None and np.isfinite(v) and v > 0], dtype=float)
+    if not vals.size:
+        return [-1, 1]
+    lo, hi = int(np.floor(np.log10(vals.min()))) - below, int(np.ceil(np.log10(vals.max())))
+    return [lo, hi if hi > lo else lo + 1]
+
+
+def _ink() -> dict[str, dict[str, str]]:
+    """The axis and label colours of both themes: the browser picks the one it shows."""
+    return {"text": dict(palette.TEXT), "muted": dict(palette.MUTED)}
+
+
+def layerlog(
+    title: str,
+    series: Sequence[dict],
+    *,
+    x_domain: tuple[int, int],
+    x_title: str,
+    y_title: str,
+    alt: Sequence[str],
+    notes: Sequence[Para] = (),
+    dropped: Sequence[Sequence[Para]] | None = None,
+    marker: Sequence[float | None] | None = None,
+    marker_label: Sequence[str] | None = None,
+    height: int = 340,
+    flex: str | None = None,
+) -> dict:
+    """Lines with points on a log y axis over layers, per frame. ``series``: dicts with name, colour
+    ({"light", "dark"}), dash (ui.palette.DASHES entry), width, start (x of the first value) and values (per
+    frame a sequence, or None when the series is not shown at that frame). The y axis covers every frame's
+    values (powers of ten, fixed), the x axis is ``x_domain``; ``marker`` a dashed vertical rule per frame."""
+    every: list[float] = []
+    out = []
+    for s in series:
+        frames = [None if v is None else [_sig(x) for x in v] for v in s["values"]]
+        every += [x for f in frames if f for x in f if x is not None]
+        out.append(
+            {
+                "name": str(s["name"]),
+                "colour": dict(s["colour"]),
+                "dash": [float(d) for d in s.get("dash", [1, 0])],
+                "width": float(s.get("width", 3)),
+                "start": int(s.get("start", 0)),
+                "values": frames,
+                "perFrame": ["values"],
+            }
+        )
+    block: dict[str, Any] = {
+        "type": "layerlog",
+        "mode": "lines",
+        "ink": _ink(),
+        "title": title,
+        "series": out,
+        "x": [int(x_domain[0]), int(x_domain[1])],
+        "y": _decades(every),
+        "xTitle": x_title,
+        "yTitle": y_title,
+        "alt": list(alt),
+        "notes": list(notes),
+        "dropped": [list(d) for d in dropped] if dropped is not None else [],
+        "height": int(height),
+        "perFrame": ["alt"],
+    }
+    if flex:
+        block["flex"] = flex  # CSS flex of the block in a row: "3 1 420px" takes the wider side
+    if dropped is not None:
+        block["perFrame"].append("dropped")
+    if marker is not None:
+        block["marker"] = list(marker)
+        block["markerLabel"] = list(marker_label or [""] * len(marker))
+        block["perFrame"] += ["marker", "markerLabel"]
+    return block
+
+
+def layerlog_bars(
+    title: str,
+    labels: Sequence[str],
+    colours: Sequence[dict[str, str]],
+    values: Sequence[Sequence[float]],
+    *,
+    y_title: str,
+    alt: Sequence[str],
+    rules: Sequence[tuple[float, str, dict[str, str]]] = (),
+    height: int = 260,
+) -> dict:
+    """Bars on a log y axis, one per label (``values[f][i]``), with dashed horizontal rules (value, label,
+    colour); the axis covers every frame's bars and the rules."""
+    frames = [[_sig(v) for v in f] for f in values]
+    every = [v for f in frames for v in f if v is not None] + [float(r[0]) for r in rules]
+    return {
+        "type": "layerlog",
+        "mode": "bars",
+        "ink": _ink(),
+        "title": title,
+        "labels": [str(x) for x in labels],
+        "colours": [dict(c) for c in colours],
+        "values": frames,
+        "rules": [{"value": float(v), "label": str(t), "colour": dict(c)} for v, t, c in rules],
+        "y": _decades(every, below=1),
+        "yTitle": y_title,
+        "alt": list(alt),
+        "notes": [],
+        "dropped": [],
+        "height": int(height),
+        "perFrame": ["alt", "values"],
+    }

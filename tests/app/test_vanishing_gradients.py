@@ -1,31 +1,65 @@
-"""Vanishing gradients page: presets (problems and remedies), the bound, clipping, the check."""
+"""Vanishing gradients page: presets (problems and remedies), the bound, clipping, the check; the depth is a
+stepper (ui.stepper): every depth's chart, readouts and check arrive in one payload, read here through
+`tests.support.Stepper`."""
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
+from core import gradient_flow as gf
 from core.gradient_flow import PRESETS
-from tests.support import assert_ok, badges, open_page, page_tables, prose
+from tests.support import Stepper, assert_ok, notices, open_page
 from ui.navigation import page_by_url
 
 pytestmark = pytest.mark.timeout(120)
 PAGE = page_by_url("vanishing_gradients")
 K = "vanishing_gradients."
+POSITION = f"{K}depth.position"  # the stepper's position k is depth k + 1; the link keeps the depth
+INPUT = "‖∂L/∂h_l‖ (layer output)"
+LEVEL = {"✓ agree": "green", "⚠ suspicious": "orange", "✗ disagree": "red"}
+
+
+def _stepper(at) -> Stepper:
+    return Stepper(at, POSITION)
+
+
+def _depth(at) -> int:
+    return _stepper(at).value + 1
+
+
+def _set_depth(at, depth: int):
+    _stepper(at).set_value(depth - 1).run()
+    assert_ok(at)
+    return at
+
+
+def _text(at) -> str:
+    return _stepper(at).text()
 
 
 def _metric(at, label_start: str) -> float:
-    for m in at.metric:
-        if m.label.startswith(label_start):
-            return float(m.value)
-    raise AssertionError(f"no metric {label_start!r}: {[m.label for m in at.metric]}")
+    for line in _text(at).splitlines():
+        found = re.match(rf"- {re.escape(label_start)}[^`]*`([^`]+)`", line)
+        if found:
+            return float(found.group(1))
+    raise AssertionError(f"no readout {label_start!r} in {_text(at)!r}")
 
 
-def _chart_rows(at) -> list[dict]:
-    return [row for table in page_tables(at) for row in table.to_pylist()]
+def _chart(at) -> dict:
+    return next(b for b in _stepper(at).blocks("layerlog") if b["mode"] == "lines")
 
 
-def _series(at) -> set[str]:
-    return {r["series"] for r in _chart_rows(at) if "series" in r}
+def _series(at, frame: int | None = None) -> dict[str, list]:
+    """The chart's series shown at this frame (default: the stepper's): name -> values."""
+    f = _stepper(at).value if frame is None else frame
+    return {s["name"]: s["values"][f] for s in _chart(at)["series"] if s["values"][f] is not None}
+
+
+def _badges(at) -> list[str]:
+    return [LEVEL[m.group(1)] for m in re.finditer(r"— (✓ agree|⚠ suspicious|✗ disagree)", _text(at))]
 
 
 def _click(at, preset: str):
@@ -41,12 +75,14 @@ def test_defaults_show_norms_bound_and_a_green_check():
     series = _series(at)
     assert any(s.startswith("‖∂L/∂h_l‖") for s in series)
     assert any(s.startswith("bound") for s in series), "sigmoid: the analytic bound is overlaid"
-    assert badges(at) == ["green"]
+    assert _badges(at) == ["green"]
     # one point per layer for the input-gradient series: layers 0..L
-    depth = at.slider(key=f"{K}depth").value
-    layers = [r["layer"] for r in _chart_rows(at) if r.get("series", "") == "‖∂L/∂h_l‖ (layer output)"]
-    assert sorted(layers) == list(range(depth + 1))
+    depth = _depth(at)
+    assert depth == 20 and len(series[INPUT]) == depth + 1
     assert _metric(at, "ratio") < 1e-3  # sigmoid, 20 layers: vanishing
+    data = _stepper(at).data
+    assert data["n"] == 50 and data["values"][0] == "1" and data["values"][-1] == "50"
+    assert len(json.dumps(data)) < 150_000, "the default page's payload stays small"
 
 
 def test_bound_is_only_drawn_for_sigmoid_and_not_with_residuals():
@@ -64,7 +100,7 @@ def test_bound_is_only_drawn_for_sigmoid_and_not_with_residuals():
 def test_each_preset_renders_and_sets_its_controls(preset):
     at = _click(open_page(PAGE), preset)
     kw = PRESETS[preset].kwargs
-    assert at.slider(key=f"{K}depth").value == kw["depth"]
+    assert _depth(at) == kw["depth"]
     assert at.slider(key=f"{K}width").value == kw["width"]
     assert at.selectbox(key=f"{K}activation").value == kw["activation"]
     assert at.selectbox(key=f"{K}init").value == kw["init"]
@@ -72,7 +108,7 @@ def test_each_preset_renders_and_sets_its_controls(preset):
     assert at.toggle(key=f"{K}clip").value == (kw["clip"] is not None)
     assert at.toggle(key=f"{K}batchnorm").value == bool(kw.get("batch_norm", False))
     assert any(PRESETS[preset].label in i.value for i in at.info), "the preset's explanation is shown"
-    assert badges(at) and badges(at)[0] in ("green", "orange", "red")
+    assert _badges(at) and _badges(at)[0] in ("green", "orange", "red")
     assert at.query_params["depth"] in (str(kw["depth"]), [str(kw["depth"])])  # the link follows the preset
 
 
@@ -86,21 +122,33 @@ def test_remedy_lifts_the_ratio_of_first_to_last_layer(remedy):
     assert fixed > 1e-2 and fixed > problem * 1e15
     # the remedy is drawn against the problem it fixes
     assert any("before the remedy" in s for s in _series(at))
-    delta = next(m.delta for m in at.metric if m.label.startswith("ratio"))
-    assert delta and "up from" in delta
+    ratio = next(line for line in _text(at).splitlines() if line.startswith("- ratio"))
+    assert "up from" in ratio
+
+
+def test_the_baseline_is_drawn_only_at_the_depth_where_the_remedy_is_on():
+    """The preset is on at one depth only (its own): the other frames show no baseline and no comparison."""
+    at = _click(open_page(PAGE), "relu")
+    depth = PRESETS["relu"].kwargs["depth"]
+    assert any("before the remedy" in s for s in _series(at, depth - 1))
+    assert not any("before the remedy" in s for s in _series(at, depth - 2))
+    assert not any("before the remedy" in s for s in _series(at, depth))
 
 
 def test_clipping_caps_the_global_norm_and_shows_before_after_bars():
     at = _click(open_page(PAGE), "exploding")
     before = _metric(at, "global norm ‖∂L/∂W‖")
     assert before > 1e10 and _metric(at, "ratio") > 1e10
-    assert any(":red[**Exploding" in m.value for m in at.markdown)
+    assert "**⚠ Exploding.**" in _text(at)
     _click(at, "clipping")
     after = _metric(at, "global norm after clipping")
     assert after == pytest.approx(1.0, rel=1e-6)
-    assert _metric(at, "global norm ‖∂L/∂W‖") == pytest.approx(before, rel=1e-6)
-    bars = {r["global norm"]: r["norm"] for r in _chart_rows(at) if "global norm" in r}
-    assert bars["before clipping"] > 1e10 and bars["after clipping"] == pytest.approx(1.0, rel=1e-6)
+    assert _metric(at, "global norm ‖∂L/∂W‖") == pytest.approx(before, rel=6e-3)
+    bars = next(b for b in _stepper(at).blocks("layerlog") if b["mode"] == "bars")
+    assert bars["labels"] == ["before clipping", "after clipping"]
+    shown = bars["values"][_stepper(at).value]
+    assert shown[0] > 1e10 and shown[1] == pytest.approx(1.0, rel=1e-6)
+    assert [r["value"] for r in bars["rules"]] == [1.0], "the threshold is drawn"
     assert any(s.endswith("after clipping") for s in _series(at))
 
 
@@ -111,16 +159,15 @@ def test_threshold_above_the_norm_leaves_gradients_unchanged():
     at.select_slider(key=f"{K}threshold").set_value(100.0).run()
     assert_ok(at)
     assert _metric(at, "global norm after clipping") == pytest.approx(_metric(at, "global norm ‖∂L/∂W‖"))
-    assert any("leaves the gradients unchanged" in m.value for m in at.markdown)
+    assert "leaves the gradients unchanged" in _text(at)
 
 
 def test_vanishing_check_is_honest_about_unresolvable_layers():
     at = _click(open_page(PAGE), "vanishing")
-    assert badges(at) == ["green"]
-    notes = " ".join(prose(at))
-    assert "below the round-off of the loss" in notes
+    assert _badges(at) == ["green"]
+    assert "below the round-off of the loss" in _text(at)
     # the badge names a layer above the first: the first layer's gradient (~1e-26) cannot be measured
-    badge = next(m.value for m in at.markdown if "-badge[" in m.value)
+    badge = next(line for line in _text(at).split("\n\n") if "Backprop vs central" in line)
     assert "∂L/∂W_1[" not in badge
 
 
@@ -135,27 +182,38 @@ def test_std_slider_only_for_fixed_inits():
 def test_deep_link_reproduces_a_setting():
     at = open_page(PAGE, {"depth": "50", "width": "64", "activation": "tanh", "init": "he", "residual": "1"})
     assert_ok(at)
-    assert at.slider(key=f"{K}depth").value == 50
+    assert _depth(at) == 50
     assert at.toggle(key=f"{K}residual").value is True
-    assert badges(at) and not at.error
+    assert _badges(at) and not at.error
+
+
+def test_the_link_keeps_the_depth_itself_and_a_bad_one_is_reported():
+    """Links in the wild say depth=L (as the slider's did), not the stepper's position L − 1."""
+    at = open_page(PAGE, {"depth": "7"})
+    assert _depth(at) == 7 and at.query_params["depth"] in ("7", ["7"])
+    _set_depth(at, 12)
+    assert at.query_params["depth"] in ("12", ["12"])
+    at = open_page(PAGE, {"depth": "99"})
+    assert_ok(at)
+    assert _depth(at) == 20 and any("depth" in n for n in notices(at)), "out of range: the default, said so"
 
 
 def test_the_preset_rows_show_which_preset_is_on_and_clicking_it_again_changes_nothing():
     at = _click(open_page(PAGE), "relu")
     assert at.button_group(key=f"{K}presets_remedy").value == "relu"
     assert at.button_group(key=f"{K}presets_problem").value is None
-    depth = at.slider(key=f"{K}depth").value
+    depth = _depth(at)
     at.button_group(key=f"{K}presets_remedy").set_value(None).run()  # the preset on, clicked again
     assert_ok(at)
-    assert at.slider(key=f"{K}depth").value == depth
+    assert _depth(at) == depth
     assert at.button_group(key=f"{K}presets_remedy").value == "relu", "its settings are still on"
-    at.slider(key=f"{K}depth").set_value(depth + 1).run()
+    _set_depth(at, depth + 1)
     assert at.button_group(key=f"{K}presets_remedy").value is None, "settings of no preset: none selected"
 
 
-def test_a_depth_step_reruns_only_what_the_depth_changes():
-    """`by_depth` (the fragment a depth step reruns) draws the depth slider and what it changes, not the
-    other sizes, the headings or the preset rows: those are re-sent only when they can change."""
+def test_a_depth_report_reruns_only_the_stepper():
+    """`by_depth` (the fragment the browser's report of a depth reruns) draws the stepper and nothing else:
+    the other sizes, the headings and the preset rows are re-sent only when they can change."""
     import ast
 
     from ui.navigation import ROOT
@@ -164,23 +222,52 @@ def test_a_depth_step_reruns_only_what_the_depth_changes():
     inner = next(f for f in tree.body if isinstance(f, ast.FunctionDef) and f.name == "by_depth")
     calls = [n.func for n in ast.walk(inner) if isinstance(n, ast.Call)]
     names = {f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "") for f in calls}
-    widgets = [
-        n.args[0].value
-        for n in ast.walk(inner)
-        if isinstance(n, ast.Call)
-        and isinstance(n.func, ast.Attribute)
-        and n.func.attr in ("slider", "log_slider")
-    ]
-    assert widgets == ["depth"]
-    assert not names & {"subheader", "pills", "_preset_row", "latex", "columns", "info"}, names
+    assert "stepper" in names
+    widgets = {"slider", "log_slider", "select", "toggle", "pills", "button", "selectbox"}
+    elements = {"subheader", "_preset_row", "latex", "columns", "info", "markdown", "caption", "metric"}
+    assert not names & (widgets | elements), names
 
 
 def test_depth_changes_what_reaches_the_first_layer():
     at = open_page(PAGE)
-    before = (_metric(at, "ratio"), badges(at))
-    at.slider(key=f"{K}depth").set_value(5).run()
-    assert_ok(at)
-    assert _metric(at, "ratio") > before[0] * 1e3, "fewer sigmoid layers: more reaches the first one"
-    layers = [r["layer"] for r in _chart_rows(at) if r.get("series", "") == "‖∂L/∂h_l‖ (layer output)"]
-    assert sorted(layers) == list(range(6))
+    before = _metric(at, "ratio")
+    _set_depth(at, 5)
+    assert _metric(at, "ratio") > before * 1e3, "fewer sigmoid layers: more reaches the first one"
+    assert len(_series(at)[INPUT]) == 6
     assert at.query_params["depth"] in ("5", ["5"])
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"activation": "relu", "init": "large", "std": "1.0", "clip": "1", "threshold": "1.0", "width": "16"},
+    ],
+)
+def test_every_depth_shows_what_core_computes_for_that_depth_alone(query):
+    """Each frame is its own stack (core's gradient_flow at that depth), not a slice of the deepest one."""
+    at = open_page(PAGE, query)
+    assert_ok(at)
+    kw = {
+        "width": at.slider(key=f"{K}width").value,
+        "activation": at.selectbox(key=f"{K}activation").value,
+        "init": at.selectbox(key=f"{K}init").value,
+        "std": float(query["std"]) if "std" in query else None,
+        "residual": False,
+        "clip": float(query["threshold"]) if "clip" in query else None,
+    }
+    chart = _chart(at)
+    inputs = next(s for s in chart["series"] if s["name"] == INPUT)
+    lo, hi = chart["y"]
+    for depth in range(1, 51):
+        flow = gf.gradient_flow(depth=depth, **kw)
+        shown = inputs["values"][depth - 1]
+        assert len(shown) == depth + 1
+        for got, want in zip(shown, flow.input_grad_norms, strict=True):
+            assert got == pytest.approx(want, rel=6e-3)  # 3 significant digits
+            assert 10**lo <= got <= 10**hi, "the fixed axis holds every frame"
+    for depth in (1, 17, 50):
+        _set_depth(at, depth)
+        flow = gf.gradient_flow(depth=depth, **kw)
+        assert _metric(at, "ratio") == pytest.approx(flow.attenuation, rel=6e-3)
+        assert _metric(at, "global norm ‖∂L/∂W‖") == pytest.approx(flow.global_norm_before, rel=6e-3)
