@@ -28,6 +28,7 @@ import argparse
 import asyncio
 import concurrent.futures
 import http.client
+import json
 import os
 import random
 import signal
@@ -47,7 +48,8 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 ROOT = Path(__file__).resolve().parent.parent
 FLOOR = "benchmarks/floor_app.py"
 
-# Deep link -> the slider a student moves there (the page's `ui.state` key, "<page>.<name>").
+# Deep link -> the slider a student moves there (the page's `ui.state` key, "<page>.<name>"; on a ui.stepper,
+# its report once the student stops stepping).
 PAGES = {
     "derivatives": "derivatives.x0",
     "gradients": "gradients.w1",
@@ -200,6 +202,7 @@ class Widget:
     is_int: bool
     value: float
     options: tuple[str, ...] = ()  # a select_slider's formatted options: it sends one of them, not its index
+    stepper: bool = False  # a ui.stepper: the browser steps alone and reports {"frame": k} once it stops
 
 
 @dataclass
@@ -266,7 +269,9 @@ class Student:
         if widget is not None:
             ws = cs.widget_states.widgets.add()
             ws.id = widget.id
-            if widget.options:
+            if widget.stepper:  # what setStateValue("frame", k) sends: the component's whole state, as JSON
+                ws.json_value = json.dumps({"frame": int(widget.value)})
+            elif widget.options:
                 ws.string_array_value.data.append(widget.options[int(widget.value)])
             else:
                 ws.double_array_value.data.append(widget.value)
@@ -322,6 +327,8 @@ class Student:
         self.elements[path] = kind
         if kind == "exception":
             self.exceptions.append(el.exception.message)
+        elif kind == "bidi_component" and self.key:
+            self._stepper(delta, el)
         elif (
             kind == "slider"
             and el.slider.id.endswith("-" + self.key)
@@ -343,6 +350,18 @@ class Student:
                 value,
                 tuple(s.options) if s.type == s.SELECT_SLIDER else (),
             )
+
+    def _stepper(self, delta, el) -> None:
+        """A ui.stepper under this page's key: a student's move there is many steps drawn by the browser and
+        one report once they stop (one rerun of the stepper's fragment): that report is what is sent."""
+        c = el.bidi_component
+        if not (f"-{self.key}." in c.id and c.id.endswith("._stepper")):
+            return
+        data = json.loads(c.json) if c.json else {}
+        n = int(data.get("n", 1))
+        self.widgets[self.key] = Widget(
+            c.id, delta.fragment_id, 0, max(0, n - 1), 1, True, int(data.get("frame", 0)), stepper=True
+        )
 
     async def move(self) -> float:
         w = self.widgets.get(self.key)

@@ -35,6 +35,7 @@ PAGES = [
     ("activations", "xmax", lambda f, text: text),
     ("jacobians", "m", lambda f, text: text),
     ("gradient_checking", "eps", lambda f, text: text),
+    ("vanishing_gradients", "depth", lambda f, text: text),
 ]
 
 
