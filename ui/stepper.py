@@ -1,13 +1,18 @@
 """The stepper: a slider whose every position the server computed at once, drawn by the browser.
 
-A page whose main slider has a few dozen positions (Autodiff's backward step) computes what every position
-shows, describes it as blocks (below) and mounts :func:`stepper` inside its stage fragment. The browser
+A page whose main slider has a few dozen positions computes what every position shows, describes it as
+blocks (below) and mounts :func:`stepper` in its stage (Autodiff's backward step, Derivatives' h,
+Activations' x range, Jacobians' m, Vanishing gradients' depth, Gradient checking's ε). The browser
 (ui/stepper/*.js, one `st.components.v2` component) draws a step without asking the server: no rerun, no
 message, no Streamlit element re-rendered. Once the learner stops (``REPORT_MS`` after the last move) the
-component reports the position; that reruns the fragment, which writes it into the page's link (the
-page's `UrlState` parameter ``name``, read back from links like any slider's).
+component reports the position; that reruns the fragment, which writes the value into the page's link (the
+page's `UrlState` parameter ``name``, read back from links, presets and Back like the slider's it
+replaces). Nothing else the server draws may depend on that value: it would lag the step by the report.
 
-Blocks (each field marked per frame is a list with one entry per position)::
+    stepper(key, url=state, name="h", label="Step size h", options=STEP_SIZES, default=1e-5, blocks=[...])
+
+Blocks (each field marked per frame is a list with one entry per position; colours travel as
+{"light", "dark"} pairs from ui/palette.py and the browser draws in the theme it shows)::
 
     heading(text)
     text(paras, border=False, small=False)                       # paras: per frame, or static
@@ -15,6 +20,10 @@ Blocks (each field marked per frame is a list with one entry per position)::
     bars(title, labels, series=[(name, colour_pair, values (F, k))], y_title=..., alt=...)
     graph(layout, looks, current, alt, palette)                  # ui.graphs' drawing, recoloured per step
     row(*blocks)                                                 # side by side, stacked on a phone
+    xy(title, lines, rules=..., points=..., bands=..., log_x=, log_y=, ...)   # line/point charts
+    heatmap(title, matrices, ...)                                # a matrix per position, diverging colours
+    logbars(title, names, values, levels, ...)                   # per-item bars on a log axis, graded
+    layerlog(...) / layerlog_bars(...)                           # values per layer on a log axis
 
 Text is data, never markup: a paragraph is ``{"runs": [[style, text], ...], "li": bool}`` with style
 letters b (bold), c (code), m (muted), set in the browser with ``textContent``. :func:`paragraphs` turns the
