@@ -5,7 +5,6 @@ from ui.shell import ensure_entry
 
 ensure_entry()
 
-from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
@@ -20,7 +19,7 @@ from ui.charts.spec import robust_domain
 from ui.layout import stage_chart, stage_control
 from ui.navigation import page_by_url
 from ui.shell import check_level, fmt, header, show_code, thresholds_caption
-from ui.state import Param, UrlState, follow_outside_fragment, stop_ends_the_page, stop_page
+from ui.state import UrlState, follow_outside_fragment, stop_ends_the_page, stop_page
 from ui.stepper import stepper
 
 ARTICLE_FIVE = ["sigmoid", "tanh", "relu", "leaky_relu", "gelu"]  # the article's plots, in its order
@@ -141,12 +140,11 @@ CLIPPED = "The f(x) axis stops at 3: ReLU-like curves keep rising beyond it."
 
 
 @cache.data(show_spinner=False, max_entries=32)
-def range_blocks(keys: tuple[str, ...], all_params: tuple, theme: str) -> list[dict]:
+def range_blocks(keys: tuple[str, ...], all_params: tuple) -> list[dict]:
     """Everything the x range changes, at every range of `RANGES` (ui.stepper blocks): f and f′ side by
     side with the saturated stretches and the peaks, what the chart shows, and the derivative check on
-    that range's grid. Computed once per set of activations and hyperparameters, for everyone (the theme
-    only keys the cache: colours travel as light/dark pairs)."""
-    del theme
+    that range's grid. Computed once per set of activations and hyperparameters, for everyone (colours
+    travel as light/dark pairs: the browser picks the theme it shows)."""
     per = [{k: analyse(k, half, items) for k, items in zip(keys, all_params, strict=True)} for half in RANGES]
     f_domains = [_f_domain(results) for results in per]
     df_domains = []
@@ -234,30 +232,6 @@ def range_blocks(keys: tuple[str, ...], all_params: tuple, theme: str) -> list[d
     ]
 
 
-@dataclass(frozen=True)
-class _RangeIndex(Param):
-    """The x range stepper's position (an index into RANGES) kept in session state, while the link keeps
-    the range itself, read and written exactly as `state.slider("xmax", ...)` did (`?xmax=8`; a value
-    that is not a whole number in [2, 20] falls back to the default with the same notice)."""
-
-    def format(self, value) -> str:
-        return str(RANGES[int(value)])
-
-    def parse(self, raw: str) -> tuple[int, str | None]:
-        value, problem = Param("int", RANGES[self.default], XMAX[0], XMAX[1]).parse(raw)
-        return (self.default, problem) if problem else (RANGES.index(int(value)), None)
-
-
-class _RangeLink:
-    """`state` as ui.stepper sees it, for xmax: an index for the stepper, the range in the link."""
-
-    def prepare_int(self, name: str, lo: int, hi: int, default: int) -> str:
-        return state._prepare(name, _RangeIndex("int", int(default), int(lo), int(hi)))
-
-    def keep(self, name: str, value: int) -> int:
-        return state._sync(name, value)
-
-
 @st.fragment
 @stop_ends_the_page("activations")
 def body():
@@ -288,20 +262,18 @@ def body():
     param_items = tuple(tuple(sorted(params[k].items())) for k in keys)
 
     # Every x range at once: the browser draws a step of it without asking the server (ui.stepper).
-    theme = "dark" if st.context.theme.type == "dark" else "light"
     with stage_control(), stage_chart():  # the stepper is both: the x range and the charts it draws
         stepper(
             "activations.ranges",
-            url=_RangeLink(),
+            url=state,
             name="xmax",
             label="x range ±",
-            n=len(RANGES),
-            default=RANGES.index(XMAX[2]),
+            options=RANGES,
+            default=XMAX[2],
             values=[str(half) for half in RANGES],
             help="The plotted (and checked) interval is [−x, x]. The article plots ±5. Arrow keys step; "
             "Home and End jump.",
-            blocks=range_blocks(tuple(keys), param_items, theme) if keys else [],
-            theme=theme,
+            blocks=range_blocks(tuple(keys), param_items) if keys else [],
         )
     if not keys:
         st.info("Pick at least one activation above.", icon=":material/touch_app:")

@@ -187,9 +187,9 @@ SERIES = ("backward(), so far", "central difference")
 
 
 @cache.data(show_spinner=False, max_entries=64)
-def step_blocks(preset: str, text: str, values: tuple[float, ...], points: int, theme: str) -> list[dict]:
+def step_blocks(preset: str, text: str, values: tuple[float, ...], points: int) -> list[dict]:
     """Everything the step slider changes, at every step (ui.stepper blocks): the graph, what the step does,
-    the inputs' grads so far next to central differences. Computed once per graph and theme, for everyone."""
+    the inputs' grads so far next to central differences. Computed once per graph, for everyone (both themes: the browser picks)."""
     result = analyse(preset, text, values, points)
     tr, report, names = result["trace"], result["report"], result["names"]
     nodes, steps, inputs = tr.nodes, tr.steps, set(tr.input_ids)
@@ -388,19 +388,18 @@ def body() -> tuple[str, ...]:
         st.markdown("**Nodes by operation:** " + " · ".join(f"{op}: **{count}**" for op, count in ops))
 
     # Every step at once: the browser draws a move of the slider without asking the server (ui.stepper).
-    theme = "dark" if st.context.theme.type == "dark" else "light"
     with stage_control(), stage_chart():  # the stepper is both: its slider and the graph it draws
         stepper(
             f"{PAGE}.steps",
             url=state,
             name="step",
             label=f"Backward step (0 = before backward(), {n_steps} = done)",
-            n=n_steps + 1,
+            options=list(range(n_steps + 1)),
             default=n_steps,
             values=[f"{k} of {n_steps}" for k in range(n_steps + 1)],
             help="backward() visits the nodes in reverse topological order: a node only after every node that "
             "uses it. Arrow keys step; Home and End jump.",
-            blocks=step_blocks(preset, text, values, points, theme),
+            blocks=step_blocks(preset, text, values, points),
         )
 
     def _inputs_check() -> None:

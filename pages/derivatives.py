@@ -5,7 +5,6 @@ from ui.shell import ensure_entry
 
 ensure_entry()
 
-from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
@@ -25,7 +24,7 @@ from ui.shell import (
     show_parse_error,
     typesets,
 )
-from ui.state import Param, UrlState, follow_outside_fragment, stop_ends_the_page, stop_page
+from ui.state import UrlState, follow_outside_fragment, stop_ends_the_page, stop_page
 from ui.stepper import stepper
 from ui.text import small
 
@@ -135,36 +134,6 @@ def curve_data(text: str, lo: float, hi: float) -> dict:
     )
 
 
-@dataclass(frozen=True)
-class _StepIndex(Param):
-    """The h stepper's position (an index into STEP_SIZES) kept in session state, while the link keeps
-    the value itself, read and written exactly as `state.log_slider` did (`?h=1e-05`; a link's value snaps
-    to the nearest step; a malformed one falls back to the default with the same notice)."""
-
-    def format(self, value) -> str:  # a position (int), or one of the options themselves (a float)
-        return f"{float(value if isinstance(value, float) else self.options[int(value)]):.12g}"
-
-    def parse(self, raw: str) -> tuple[int, str | None]:
-        as_value = Param(
-            "float", self.options[self.default], self.lo, self.hi, options=self.options, snap=True
-        )
-        value, problem = as_value.parse(raw)
-        return (self.default, problem) if problem else (self.options.index(value), None)
-
-
-class _StepLink:
-    """`state` as ui.stepper sees it, for the h parameter: an index for the stepper, a value in the link."""
-
-    def prepare_int(self, name: str, lo: int, hi: int, default: int) -> str:
-        param = _StepIndex(
-            "float", int(default), min(STEP_SIZES), max(STEP_SIZES), options=STEP_SIZES, snap=True
-        )
-        return state._prepare(name, param)
-
-    def keep(self, name: str, value: int) -> int:
-        return state._sync(name, value)
-
-
 _ICONS = {"green": "✓", "orange": "⚠", "red": "✗"}
 _WORDS = {"green": "agree", "orange": "suspicious", "red": "disagree"}
 _QUOTIENTS = {"forward": "(f(x₀+h) − f(x₀))/h", "central": "(f(x₀+h) − f(x₀−h))/2h"}
@@ -198,10 +167,10 @@ def _check_lines(d: dict, h: float) -> list[str]:
 
 
 @cache.data(show_spinner=False, max_entries=64)
-def step_blocks(text: str, x0: float, lo: float, hi: float, kink: bool, theme: str) -> list[dict]:
+def step_blocks(text: str, x0: float, lo: float, hi: float, kink: bool) -> list[dict]:
     """Everything the step size h changes, at every h of STEP_SIZES (ui.stepper blocks): the two differences
     against the symbolic slope (none at a kink) and the error-vs-h chart with "your h" on it. Computed once
-    per function, point and theme, for everyone."""
+    per function and point, for everyone (both themes: the browser picks)."""
     r = analyse(text, x0, lo, hi)
     if kink:  # the differences only, ungraded (a corner has no expected error to grade them by)
         e = parse(text, variables=("x",))
@@ -343,20 +312,18 @@ def body() -> str:
     sides = r["sides"]
 
     # Every step size at once: the browser draws a step of h without asking the server (ui.stepper).
-    theme = "dark" if st.context.theme.type == "dark" else "light"
     with stage_control(), stage_chart():  # the stepper is both: the h slider and the error chart it draws
         stepper(
             f"{PAGE}.steps",
-            url=_StepLink(),
+            url=state,
             name="h",
             label="Step size h",
-            n=len(STEP_SIZES),
-            default=STEP_SIZES.index(H_DEFAULT),
+            options=STEP_SIZES,
+            default=H_DEFAULT,
             values=[f"{h:g}" for h in STEP_SIZES],
             help="The finite-difference step. Smaller is not always better: see the chart below. Arrow keys "
             "step; Home and End jump.",
-            blocks=step_blocks(text, float(x0), float(domain[0]), float(domain[1]), bool(sides.kink), theme),
-            theme=theme,
+            blocks=step_blocks(text, float(x0), float(domain[0]), float(domain[1]), bool(sides.kink)),
         )
     if shown.clipped:
         domain = (shown.lo, shown.hi)

@@ -5,7 +5,6 @@ from ui.shell import ensure_entry
 
 ensure_entry()
 
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -22,7 +21,7 @@ from ui import stepper as sp
 from ui.charts.stable import stable_names
 from ui.layout import draw_chart, stage_chart, stage_control, titled
 from ui.shell import fmt, formula, header, show_code, show_parse_error, thresholds_caption
-from ui.state import Param, UrlState, follow_outside_fragment, stop_ends_the_page, stop_page
+from ui.state import UrlState, follow_outside_fragment, stop_ends_the_page, stop_page
 from ui.stepper import stepper
 from ui.text import small
 
@@ -170,34 +169,6 @@ def vee_spec(mode: str, args: tuple) -> dict:
         charts.error_bands(gc.GOOD, gc.SUSPICIOUS, labels=False), lines, charts.vrules(xs, labels, colors)
     ).resolve_scale(color="independent", strokeDash="independent")
     return titled(stable_names(charts.vega_spec(vee)), "Norm-wise error against step ε")
-
-
-# ---- ε as the stepper's position: the link keeps ε itself (?eps=1e-06), the stepper an index -----------
-@dataclass(frozen=True)
-class _EpsParam(Param):
-    """An index into EPSILONS read from and written to the link as the ε it stands for (as the log slider
-    did): ``eps=1e-04`` lands on that position, an invalid value gets the log slider's notice."""
-
-    def format(self, value) -> str:
-        return super().format(self.options[int(value)])
-
-    def parse(self, raw: str):
-        value, problem = super().parse(raw)  # a float snapped to an option, or the default (an index)
-        return (value if problem else self.options.index(value)), problem
-
-
-class _EpsLink:
-    """The `url` the stepper talks to: ε's parameter is an `_EpsParam` (see `ui.stepper.stepper`)."""
-
-    def __init__(self, url: UrlState, default: float):
-        self.url, self.default = url, EPSILONS.index(default)
-
-    def prepare_int(self, name: str, lo: int, hi: int, default: int) -> str:
-        param = _EpsParam("float", self.default, min(EPSILONS), max(EPSILONS), options=EPSILONS, snap=True)
-        return self.url._prepare(name, param)  # UrlState's own reading of a link (notices included)
-
-    def keep(self, name: str, value: int) -> int:
-        return self.url.keep(name, value)
 
 
 # ---- what every ε shows (stepper blocks) ---------------------------------------------------------------
@@ -505,19 +476,17 @@ def body() -> tuple[str, str]:
         """The ε stepper (beside the controls, over the bars it draws) and the ε sweep under them. The browser
         draws every step of ε itself (ui.stepper: all twelve were computed at once); this reruns only when
         the learner stops, to write ε into the link (nothing else on the page depends on ε)."""
-        theme = "dark" if st.context.theme.type == "dark" else "light"
         with bars_holder:
             stepper(
                 "gradient_checking.eps",
-                url=_EpsLink(state, 1e-6),
+                url=state,
                 name="eps",
                 label="Step ε",
-                n=len(EPSILONS),
-                default=EPSILONS.index(1e-6),
+                options=EPSILONS,
+                default=1e-6,
                 values=[f"{h:g}" for h in EPSILONS],
                 help=(eps_help + " " if eps_help else "") + "Arrow keys step; Home and End jump.",
                 blocks=eps_blocks(*problem, bug, analytic, not kinks_hit),
-                theme=theme,
             )
         _sweep(problem, bug, kinks_hit)
 

@@ -15,7 +15,7 @@ from ui import charts, timing
 from ui import stepper as sp
 from ui.layout import draw_chart, stage_chart, stage_control, titled
 from ui.shell import GOOD, check_badge, check_level, fmt, header, show_code, thresholds_caption
-from ui.state import Param, UrlState
+from ui.state import UrlState
 from ui.stepper import stepper
 from ui.text import md_table, small
 
@@ -213,10 +213,10 @@ def _alt(m: int, n: int, W: np.ndarray) -> str:
 
 
 @cache.data(show_spinner=False, max_entries=64)
-def m_blocks(n: int, seed: int, eps: float, theme: str) -> list[dict]:
+def m_blocks(n: int, seed: int, eps: float) -> list[dict]:
     """Everything the number of outputs m changes, at every m (ui.stepper blocks): the heatmap of J = W,
     its check against a numeric Jacobian, Δy against J·dx. Computed once per n, seed and ε, for everyone
-    (`theme` keys the cache: the payload carries the theme's ink)."""
+    (both themes' colours: the browser picks the one it shows)."""
     cases = [linear_case(m, n, seed, eps) for m in range(1, MAX_SIZE + 1)]
     heat = sp.heatmap(
         "J = W",
@@ -259,28 +259,6 @@ def m_blocks(n: int, seed: int, eps: float, theme: str) -> list[dict]:
     ]
 
 
-class _Outputs(Param):
-    """m in the link, as the old slider wrote it (1 … MAX_SIZE), while the stepper's position is m − 1:
-    a link's m is read (and refused with the same notice) as the slider's was; ``default`` is a position."""
-
-    def parse(self, raw: str) -> tuple[int, str | None]:
-        value, problem = Param("int", self.default + 1, self.lo, self.hi).parse(raw)
-        return int(value) - 1, problem
-
-    def format(self, value: int) -> str:
-        return str(int(value) + 1)
-
-
-class _OutputsLink:
-    """The page's URL state as ui.stepper uses it, with m in the link and m − 1 as the position."""
-
-    def prepare_int(self, name: str, lo: int, hi: int, default: int) -> str:
-        return state._prepare(name, _Outputs("int", int(default), int(lo) + 1, int(hi) + 1))
-
-    def keep(self, name: str, value: int) -> int:
-        return state.keep(name, value)
-
-
 @st.fragment
 def linear_stage() -> None:
     """Section 1: its controls and everything they change (a move reruns only this). The number of outputs
@@ -314,18 +292,16 @@ def by_m(n: int, seed: int, eps: float) -> None:
     """The number of outputs m and everything it changes (the heatmap of W, its check, Δy against J·dx), for
     every m at once: the browser draws a step; its report (once the learner stops) reruns only this, to
     write m into the link."""
-    theme = "dark" if st.context.theme.type == "dark" else "light"
     with stage_control(), stage_chart():  # the stepper is both: its slider and the heatmap it draws
         stepper(
             "jacobians.outputs",
-            url=_OutputsLink(),
+            url=state,
             name="m",
             label="Outputs m",
-            n=MAX_SIZE,
-            default=2,  # m = 3, the article's
-            values=[str(m) for m in range(1, MAX_SIZE + 1)],
+            options=list(range(1, MAX_SIZE + 1)),
+            default=3,  # the article's
             help="Rows of W: y has m entries. Arrow keys step; Home and End jump.",
-            blocks=m_blocks(n, seed, eps, theme),
+            blocks=m_blocks(n, seed, eps),
         )
 
 

@@ -408,28 +408,6 @@ def depth_blocks(rest: tuple) -> list[dict]:
     return blocks
 
 
-class _DepthLink:
-    """The link's `depth` for the stepper: its position k is depth k + 1, while the link, the presets and
-    the session keep the depth itself under `depth` (links in the wild keep working). The browser's report
-    (a position) arrives in `<key>.position`; it wins once, then the depth is the truth again."""
-
-    def __init__(self, url: UrlState):
-        self.url = url
-
-    def prepare_int(self, name: str, lo: int, hi: int, default: int) -> str:
-        key = self.url.key(name)
-        pos, sent = f"{key}.position", f"{key}.position_sent"
-        got = st.session_state.get(pos)
-        if got is not None and got != st.session_state.get(sent):  # the browser reported a position
-            st.session_state[key] = int(got) + DEPTHS[0]
-        key = self.url.prepare_int(name, lo + DEPTHS[0], hi + DEPTHS[0], default + DEPTHS[0])
-        st.session_state[pos] = st.session_state[sent] = int(st.session_state[key]) - DEPTHS[0]
-        return pos
-
-    def keep(self, name: str, value: int) -> int:
-        return int(self.url.keep(name, int(value) + DEPTHS[0])) - DEPTHS[0]
-
-
 @st.fragment
 def body() -> None:
     """The stack's settings, the presets and everything they change (a move reruns only this, not the
@@ -533,21 +511,18 @@ def by_depth(rest: tuple, seen: dict) -> str | None:
     It draws only in its own place, never into containers `body` made (Streamlit 1.67 refuses a nested
     fragment's write into its parent's containers when the outer fragment reruns), and it nests one
     level only (body → by_depth). Returns the preset whose settings are on (None if none)."""
-    theme = "dark" if st.context.theme.type == "dark" else "light"
     with stage_control(), stage_chart():  # the stepper is both: the depth and the chart it draws
-        position = stepper(
+        depth = stepper(
             "vanishing_gradients.depths",
-            url=_DepthLink(state),
+            url=state,
             name="depth",
             label="Depth L (layers)",
-            n=len(DEPTHS),
-            default=DEFAULT_DEPTH - DEPTHS[0],
-            values=[str(d) for d in DEPTHS],
+            options=list(DEPTHS),
+            default=DEFAULT_DEPTH,
             help="The number of dense layers in the stack. Arrow keys step; Home and End jump.",
-            theme=theme,
             blocks=depth_blocks(rest),
         )
-    active = _active((DEPTHS[0] + int(position), *rest))
+    active = _active((int(depth), *rest))
     if "active" in seen and seen["active"] != active:
         st.rerun()  # this depth turned a preset on or off: its explanation and the preset rows change too
     return active

@@ -226,8 +226,9 @@ class Stepper:
         return int(self.data["n"]) - 1
 
     def set_value(self, k: int) -> AppTest:
-        """What the browser's report of position k does (then `.run()`)."""
-        self.at.session_state[self.key] = int(k)
+        """What the browser's report of position k does: the control takes that position's value (then
+        `.run()`)."""
+        self.at.session_state[self.key] = self.data["options"][int(k)]
         return self.at
 
     def blocks(self, kind: str) -> list[dict]:

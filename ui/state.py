@@ -197,10 +197,10 @@ class UrlState:
     def get(self, name: str) -> Any:
         return st.session_state[self.key(name)]
 
-    def prepare_int(self, name: str, lo: int, hi: int, default: int) -> str:
-        """For a control drawn by a component (ui.stepper): its session key, holding the value a link,
-        the last run or the default gives (as a slider's `_prepare`); `keep` it once drawn."""
-        return self._prepare(name, Param("int", int(default), int(lo), int(hi)))
+    def prepare(self, name: str, param: Param) -> str:
+        """For a control drawn by a component (ui.stepper): its session key, holding the value a link, the
+        last run or the default gives, read and refused exactly as a widget's would be; `keep` it once drawn."""
+        return self._prepare(name, param)
 
     def keep(self, name: str, value: Any) -> Any:
         """A component-drawn control's value of this run: kept and written into the link like a widget's."""

@@ -1,13 +1,18 @@
 """The stepper: a slider whose every position the server computed at once, drawn by the browser.
 
-A page whose main slider has a few dozen positions (Autodiff's backward step) computes what every position
-shows, describes it as blocks (below) and mounts :func:`stepper` inside its stage fragment. The browser
+A page whose main slider has a few dozen positions computes what every position shows, describes it as
+blocks (below) and mounts :func:`stepper` in its stage (Autodiff's backward step, Derivatives' h,
+Activations' x range, Jacobians' m, Vanishing gradients' depth, Gradient checking's ε). The browser
 (ui/stepper/*.js, one `st.components.v2` component) draws a step without asking the server: no rerun, no
 message, no Streamlit element re-rendered. Once the learner stops (``REPORT_MS`` after the last move) the
-component reports the position; that reruns the fragment, which writes it into the page's link (the
-page's `UrlState` parameter ``name``, read back from links like any slider's).
+component reports the position; that reruns the fragment, which writes the value into the page's link (the
+page's `UrlState` parameter ``name``, read back from links, presets and Back like the slider's it
+replaces). Nothing else the server draws may depend on that value: it would lag the step by the report.
 
-Blocks (each field marked per frame is a list with one entry per position)::
+    stepper(key, url=state, name="h", label="Step size h", options=STEP_SIZES, default=1e-5, blocks=[...])
+
+Blocks (each field marked per frame is a list with one entry per position; colours travel as
+{"light", "dark"} pairs from ui/palette.py and the browser draws in the theme it shows)::
 
     heading(text)
     text(paras, border=False, small=False)                       # paras: per frame, or static
@@ -15,6 +20,10 @@ Blocks (each field marked per frame is a list with one entry per position)::
     bars(title, labels, series=[(name, colour_pair, values (F, k))], y_title=..., alt=...)
     graph(layout, looks, current, alt, palette)                  # ui.graphs' drawing, recoloured per step
     row(*blocks)                                                 # side by side, stacked on a phone
+    xy(title, lines, rules=..., points=..., bands=..., log_x=, log_y=, ...)   # line/point charts
+    heatmap(title, matrices, ...)                                # a matrix per position, diverging colours
+    logbars(title, names, values, levels, ...)                   # per-item bars on a log axis, graded
+    layerlog(...) / layerlog_bars(...)                           # values per layer on a log axis
 
 Text is data, never markup: a paragraph is ``{"runs": [[style, text], ...], "li": bool}`` with style
 letters b (bold), c (code), m (muted), set in the browser with ``textContent``. :func:`paragraphs` turns the
@@ -35,7 +44,7 @@ import numpy as np
 import streamlit as st
 
 from ui import palette
-from ui.state import UrlState
+from ui.state import Param, UrlState
 
 ASSETS = Path(__file__).with_name("stepper")
 GRAPH_CORE = Path(__file__).with_name("player") / "graph_core.js"
@@ -254,45 +263,68 @@ def row(*blocks: dict) -> dict:
 
 
 # -- the component -------------------------------------------------------------------------------------
+def option_param(options: Sequence[float], default: float) -> Param:
+    """How a link reads and writes a stepper's value: whole numbers in a row as an int slider's
+    (`?m=3`; outside the range: refused with a notice), anything else as a log slider's (`?h=1e-05`, a value
+    between two options snapped to the nearer)."""
+    opts = list(options)
+    ints = all(isinstance(o, int) and not isinstance(o, bool) for o in opts)
+    if ints and opts == list(range(opts[0], opts[0] + len(opts))):
+        return Param("int", int(default), opts[0], opts[-1])
+    kind = "int" if ints else "float"
+    return Param(kind, default, min(opts), max(opts), options=tuple(opts), snap=True)
+
+
+def nearest(options: Sequence[float], value: float) -> int:
+    """The position of the option nearest `value` (by ratio for positive options, as a log slider snaps)."""
+    v = float(value)
+    if all(o > 0 for o in options) and v > 0:
+        return min(range(len(options)), key=lambda i: abs(np.log(options[i] / v)))
+    return min(range(len(options)), key=lambda i: abs(options[i] - v))
+
+
 def stepper(
     key: str,
     *,
     url: UrlState,
     name: str,
     label: str,
-    n: int,
-    default: int,
+    options: Sequence[float],
+    default: float,
     blocks: Sequence[dict],
     values: Sequence[str] | None = None,
     help: str | None = None,
     buttons: Sequence[dict] = NAV,
-    theme: str = "light",  # "light" | "dark": st.context.theme.type
     report_ms: int = REPORT_MS,
-) -> int:
-    """Mount the stepper under ``key``; return the position the browser last reported (or the link's).
+) -> Any:
+    """Mount the stepper under ``key``; return the value of the position shown (the browser's last report,
+    or the link's, or ``default``).
 
-    The position is the page's URL parameter ``name`` (an int in 0..n-1, ``default`` for a fresh page):
-    links, Back and presets set it like any slider's; the browser moves it and reports it.
-    """
-    n = max(1, int(n))
-    skey = url.prepare_int(name, 0, n - 1, int(default))
+    The stepper steps through ``options`` (a frame per option, in that order; ``values`` are their labels,
+    ``str(option)`` by default). Its value is the page's URL parameter ``name`` and its session key
+    ``url.key(name)``, as the slider it stands for: a link, Back and presets set the value (``url.set``),
+    the browser moves the position and reports it. ``key`` names the component (``<key>._stepper``)."""
+    opts = list(options)
+    n = len(opts)
+    skey = url.prepare(name, option_param(opts, default))
     ckey = f"{skey}._stepper"
 
     def _reported() -> None:
         got = st.session_state.get(ckey)
         frame = got.get("frame") if isinstance(got, dict) else getattr(got, "frame", None)
         if isinstance(frame, int | float) and not isinstance(frame, bool) and np.isfinite(frame):
-            st.session_state[skey] = int(np.clip(int(frame), 0, n - 1))
+            st.session_state[skey] = opts[int(np.clip(int(frame), 0, n - 1))]
 
-    value = int(np.clip(int(st.session_state[skey]), 0, n - 1))
+    frame = nearest(opts, st.session_state[skey])
     data: dict[str, Any] = {
         "n": n,
         "label": label,
         "help": help or "",
-        "values": list(values) if values is not None else [str(i) for i in range(n)],
+        "values": list(values) if values is not None else [str(o) for o in opts],
+        "options": opts,
         "buttons": list(buttons),
         "blocks": list(blocks),
-        "theme": theme,  # a first guess: the browser draws in the theme it shows (data.theme, data.ink)
+        "theme": "light",  # the browser draws in the theme it shows (data.theme, data.ink)
         "inks": {
             t: {"text": palette.TEXT[t], "muted": palette.MUTED[t], "background": palette.BACKGROUND[t]}
             for t in ("light", "dark")
@@ -300,9 +332,9 @@ def stepper(
         "reportMs": int(report_ms),
     }
     data["id"] = hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
-    data["frame"] = value
-    _component()(key=ckey, data=data, default={"frame": value}, on_frame_change=_reported, height="content")
-    return int(url.keep(name, value))
+    data["frame"] = frame
+    _component()(key=ckey, data=data, default={"frame": frame}, on_frame_change=_reported, height="content")
+    return url.keep(name, opts[frame])
 
 
 # -- xy (derivatives) ----------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from ui.navigation import page_by_url
 pytestmark = pytest.mark.timeout(120)
 PAGE = page_by_url("vanishing_gradients")
 K = "vanishing_gradients."
-POSITION = f"{K}depth.position"  # the stepper's position k is depth k + 1; the link keeps the depth
+POSITION = f"{K}depth"  # the stepper's value (a depth), as the slider's was; the link keeps it too
 INPUT = "‖∂L/∂h_l‖ (layer output)"
 LEVEL = {"✓ agree": "green", "⚠ suspicious": "orange", "✗ disagree": "red"}
 

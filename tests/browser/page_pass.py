@@ -27,7 +27,9 @@ CHART_TEXT = """() => {
         opacity *= parseFloat(getComputedStyle(g).opacity || '1');
     const width = parseFloat(t.getAttribute('stroke-width') || '0');
     const stroke = t.getAttribute('stroke');
-    return {text: (t.textContent || '').trim(), size: parseFloat(style.fontSize), fill: style.fill, opacity,
+    // a text drawn on a coloured cell says so (data-on: a stepper heatmap's cell colour): it stands on that
+    const on = t.getAttribute('data-on');
+    return {text: (t.textContent || '').trim(), size: parseFloat(style.fontSize), fill: style.fill, opacity, on,
             stroke: stroke && stroke !== 'none' && width >= 2 ? style.stroke : null,
             key: (t.textContent || '').trim() + '|' + Math.round(box.x + box.width / 2) + '|'
                  + Math.round(box.y + box.height / 2), visible: box.width > 0 && box.height > 0};
@@ -37,7 +39,7 @@ CHART_TEXT = """() => {
   const halos = new Map(all.filter(t => t.stroke && t.stroke === t.fill).map(t => [t.key, t.stroke]));
   return all.filter(t => !(t.stroke && t.stroke === t.fill))
             .map(t => ({text: t.text, size: t.size, fill: t.fill, opacity: t.opacity,
-                        halo: t.stroke || halos.get(t.key) || null}));
+                        halo: t.stroke || t.on || halos.get(t.key) || null}));
 }"""
 
 

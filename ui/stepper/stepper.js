@@ -31,6 +31,7 @@ function render(root, S) {
   const range = root.querySelector(".gls-range");
   if (range.value !== String(f)) range.value = String(f);
   range.setAttribute("value", String(f));  // the attribute too: tests and benchmarks read it
+  range.style.setProperty("--p", `${S.n > 1 ? (100 * f) / (S.n - 1) : 0}%`);  // the track's filled part
   const text = d.values ? d.values[f] : String(f);
   root.querySelector(".gls-value").textContent = text;
   range.setAttribute("aria-valuetext", text);

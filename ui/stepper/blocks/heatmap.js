@@ -249,6 +249,7 @@ BLOCKS.heatmap = {
       r.setAttribute("stroke", ink.background);
       const onCell = finite ? fill : ink.background;
       t.setAttribute("fill", hmContrast(spec.ink.dark, onCell) >= hmContrast(spec.ink.light, onCell) ? spec.ink.dark : spec.ink.light);
+      t.setAttribute("data-on", onCell);  // what this text stands on (the accessibility audit reads it)
       t.textContent = hmCellText(v, S.digits);
       tip.textContent = `row ${hmLabel(spec.rowLabels, i)}, column ${hmLabel(spec.colLabels, j)}: ${spec.value || "value"} = ${hmFull(v)}`;
     }

@@ -40,11 +40,14 @@ function llDark(el, ctx) {
 
 // Legend rows for every entry (name + swatch), wrapped at W: the height reserved is the full legend's, so
 // a series coming and going with the frame never moves the plot.
+// Text at the page's scale: 14 px at a 16 px root (the charts' minimum), 1.5x in presentation mode.
+function llScale() { return Math.max(1, (parseFloat(getComputedStyle(document.documentElement).fontSize) || 16) / 16); }
+
 function llLegend(entries, W, x0) {
-  const items = [], rowH = 20;
+  const k = llScale(), items = [], rowH = 20 * k;
   let lx = x0, ly = 0;
   for (const e of entries) {
-    const need = 34 + 7.2 * e.name.length;
+    const need = (34 + 7.8 * e.name.length) * k;
     if (lx + need > W - 8 && lx > x0) { lx = x0; ly += rowH; }
     items.push({ x: lx, y: ly, e });
     lx += need + 16;
@@ -55,12 +58,13 @@ function llLegend(entries, W, x0) {
 function llLayout(S, spec, W, ctx) {
   const bars = spec.mode === "bars";
   const entries = bars ? [] : spec.series.map((s, j) => ({ name: s.name, j }));
-  const m = { l: 62, r: bars ? 120 : 14, t: 8, b: bars ? 34 : 46 };  // bars: the rules' labels at the right
+  const k = llScale();
+  const m = { l: 62 * k, r: (bars ? 120 : 14) * k, t: 8, b: (bars ? 34 : 46) * k };  // bars: rules' labels right
   const legend = llLegend(entries, W, 8);
-  m.t += legend.height + (legend.height ? 6 : 0) + (bars ? 0 : 16);  // lines: room for the marker's label
-  const H = (spec.height || 340) + legend.height;
+  m.t += legend.height + (legend.height ? 6 : 0) + (bars ? 0 : 16 * k);  // lines: room for the marker's label
+  const H = (spec.height || 340) * k + legend.height;
   S.holder.replaceChildren();
-  const svg = svgEl("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img", "font-size": 13 }, S.holder);
+  const svg = svgEl("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img", "font-size": 14 * k }, S.holder);
   svg.style.display = "block";
   const title = svgEl("title", {}, svg);
   const [d0, d1] = spec.y;
@@ -112,7 +116,7 @@ function llLayout(S, spec, W, ctx) {
   const xt = svgEl("text", { x: (m.l + W - m.r) / 2, y: H - 8, "text-anchor": "middle", "font-weight": 600, class: "gll-fgt" }, axis);
   xt.textContent = spec.xTitle || "";
   S.markerLine = svgEl("line", { y1: m.t - 2, y2: H - m.b, "stroke-dasharray": "3 4", "stroke-width": 1.5, class: "gll-mu" }, plot);
-  S.markerText = svgEl("text", { y: m.t - 5, "text-anchor": "end", class: "gll-mut", "font-size": 12 }, plot);
+  S.markerText = svgEl("text", { y: m.t - 5, "text-anchor": "end", class: "gll-mut", "font-size": 14 * k }, plot);
   const longest = Math.max(1, Math.round(x1 - x0) + 1);
   S.lines = spec.series.map((s) => {
     const g = svgEl("g", {}, plot);
@@ -202,7 +206,7 @@ BLOCKS.layerlog = {
       });
       for (const r of S.rules) {
         const colour = llColour(r.colour, dark);
-        r.l.setAttribute("stroke", colour); r.t.setAttribute("fill", colour);
+        r.l.setAttribute("stroke", colour); r.t.setAttribute("fill", fg);  // a series colour as text: < 4.5:1
       }
       return;
     }

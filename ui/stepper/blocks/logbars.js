@@ -29,8 +29,8 @@ function logbarsValue(v) {
 }
 
 function logbarsLayout(S, spec, W) {
-  // text at the page's scale: 13 px at a 16 px root, 1.5x that in presentation mode (html { font-size: 150% })
-  const k = (parseFloat(getComputedStyle(document.documentElement).fontSize) || 16) / 16, fs = 13 * k;
+  // text at the page's scale: 14 px at a 16 px root (the charts' minimum), 1.5x in presentation mode
+  const k = (parseFloat(getComputedStyle(document.documentElement).fontSize) || 16) / 16, fs = 14 * k;
   const H = Math.round((spec.height || 320) * Math.min(k, 1.2));
   const labels = spec.labels, n = labels.length;
   const longest = Math.max(1, ...labels.map((s) => s.length));
@@ -86,7 +86,7 @@ function logbarsLayout(S, spec, W) {
   for (const rule of spec.rules || []) {
     const ry = y(rule.value);
     const line = svgEl("line", { x1: m.l, x2: W - m.r, y1: ry, y2: ry, "stroke-width": 1.5, "stroke-dasharray": "6 4" }, svg);
-    const t = svgEl("text", { x: W - m.r - 4, y: ry - 4, "text-anchor": "end", "font-size": 12 * k, "font-weight": 600,
+    const t = svgEl("text", { x: W - m.r - 4, y: ry - 4, "text-anchor": "end", "font-size": 14 * k, "font-weight": 600,
       "stroke-width": 3, "paint-order": "stroke", "stroke-linejoin": "round" }, svg);  // a halo over the bars
     t.textContent = rule.text;
     parts.rules.push({ line, t, level: rule.level });
@@ -99,7 +99,7 @@ function logbarsLayout(S, spec, W) {
     t.textContent = spec.names[level];
     parts.legend.push({ sw, level });
     parts.fgt.push(t);
-    lx += (34 + 7 * spec.names[level].length) * k;
+    lx += (34 + 7.6 * spec.names[level].length) * k;
   }
   Object.assign(S, { svg, title, parts, y, W, base: H - m.b });
 }
@@ -135,7 +135,7 @@ BLOCKS.logbars = {
     for (const b of P.bands) b.e.setAttribute("fill", col(b.level));
     for (const r of P.rules) {
       r.line.setAttribute("stroke", col(r.level));
-      r.t.setAttribute("fill", col(r.level)); r.t.style.stroke = bg;
+      r.t.style.fill = fg; r.t.style.stroke = bg;  // the label in the text colour: a level's is < 4.5:1
     }
     for (const l of P.legend) l.sw.setAttribute("fill", col(l.level));
     const alt = at(spec, "alt", frame) || "";
