@@ -72,9 +72,12 @@ def _component() -> Callable[..., Any]:
 def blob(
     values: np.ndarray, *, dtype: str = "f32", delta: bool = False, compress: bool = True
 ) -> dict[str, Any]:
-    """An array as {b64, dtype, z, delta, size}: float32 ("f32") or uint8 ("u8"), row-major.
+    """An array as {b64, dtype, z, delta, size, h}: float32 ("f32") or uint8 ("u8"), row-major.
 
     ``delta`` (uint8, ≥ 2-D): frame 0 then differences mod 256 of each frame from the previous one.
+    ``h``: a short digest of the content; the browser keeps decoded arrays by it, so a history that comes
+    back (a setting moved back and forth) or a blob that did not change (a map's background for another start
+    point) is not decoded and inflated again.
     """
     arr = np.asarray(values)
     if dtype == "f32":
@@ -90,12 +93,15 @@ def blob(
         # Level 6, not 9: on a history's map differences (long runs of zeros) level 9 searched for
         # 0.82 s per new Backprop network against 0.07 s, for a payload only ~10 % smaller.
         raw = zlib.compress(raw, 6)
+    digest = hashlib.blake2b(raw, digest_size=8)
+    digest.update(f"{dtype}:{size}:{bool(delta and dtype == 'u8')}:{compress}".encode())
     return {
         "b64": base64.b64encode(raw).decode("ascii"),
         "dtype": dtype,
         "z": compress,
         "delta": bool(delta and dtype == "u8"),
         "size": size,
+        "h": digest.hexdigest(),
     }
 
 
