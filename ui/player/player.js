@@ -20,7 +20,7 @@ async function inflate(bytes) {
 // Decoded arrays by their content digest (blob.h), for every player in the tab: a history shown again (a
 // setting moved back and forth) or a blob that did not change is neither base64-decoded nor inflated again.
 // The least recently used go past a budget of bytes. Cached arrays are shared: nothing writes into them.
-const DECODED = (window.__glpDecoded = window.__glpDecoded || { map: new Map(), bytes: 0 });
+const DECODED = (window.__glpDecoded = window.__glpDecoded || { map: new Map(), bytes: 0, fresh: 0 });
 const DECODED_BUDGET = 64 * 1024 * 1024;
 
 function remember(h, arr) {
@@ -45,6 +45,7 @@ async function decode(blob) {
 }
 
 async function decodeFresh(blob) {
+  DECODED.fresh++;  // blobs decoded (not found by their digest): for tests
   let bytes = b64bytes(blob.b64);
   if (blob.z) bytes = await inflate(bytes);
   if (blob.dtype === "f32") return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
