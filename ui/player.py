@@ -56,6 +56,7 @@ __all__ = [
 
 ASSETS = Path(__file__).with_name("player")
 PALETTE: dict[str, Any] = palette.PLAYER  # the app's one palette (ui/palette.py)
+SMALL_BLOB = 4096  # bytes: smaller arrays are not compressed (see blob)
 FPS = 60  # frames of history per second at 1× (0.25×–4× from the speed menu)
 
 
@@ -70,11 +71,15 @@ def _component() -> Callable[..., Any]:
 
 
 def blob(
-    values: np.ndarray, *, dtype: str = "f32", delta: bool = False, compress: bool = True
+    values: np.ndarray, *, dtype: str = "f32", delta: bool = False, compress: bool | None = None
 ) -> dict[str, Any]:
-    """An array as {b64, dtype, z, delta, size}: float32 ("f32") or uint8 ("u8"), row-major.
+    """An array as {b64, dtype, z, delta, size, h}: float32 ("f32") or uint8 ("u8"), row-major.
 
+    ``compress``: zlib (the default: arrays of ``SMALL_BLOB`` bytes or more).
     ``delta`` (uint8, ≥ 2-D): frame 0 then differences mod 256 of each frame from the previous one.
+    ``h``: a short digest of the content; the browser keeps decoded arrays by it, so a history that comes
+    back (a setting moved back and forth) or a blob that did not change (a map's background for another start
+    point) is not decoded and inflated again.
     """
     arr = np.asarray(values)
     if dtype == "f32":
@@ -86,16 +91,21 @@ def blob(
         if delta and u8.ndim > 1:
             u8 = np.diff(u8.astype(np.int16), axis=0, prepend=0).astype(np.uint8)
         raw = u8.tobytes()
+    if compress is None:  # a small array is sent as it is: the browser decodes it at once, no inflate stream
+        compress = len(raw) >= SMALL_BLOB  # (whose answer comes tasks later, after the rerun's own redraw)
     if compress:
         # Level 6, not 9: on a history's map differences (long runs of zeros) level 9 searched for
         # 0.82 s per new Backprop network against 0.07 s, for a payload only ~10 % smaller.
         raw = zlib.compress(raw, 6)
+    digest = hashlib.blake2b(raw, digest_size=8)
+    digest.update(f"{dtype}:{size}:{bool(delta and dtype == 'u8')}:{compress}".encode())
     return {
         "b64": base64.b64encode(raw).decode("ascii"),
         "dtype": dtype,
         "z": compress,
         "delta": bool(delta and dtype == "u8"),
         "size": size,
+        "h": digest.hexdigest(),
     }
 
 

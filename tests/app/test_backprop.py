@@ -330,3 +330,13 @@ def test_player_blob_round_trips() -> None:
     assert np.array_equal(_decode(player.blob(maps, dtype="u8", delta=True)).reshape(maps.shape), maps)
     values = np.linspace(-1, 1, 12).reshape(3, 4)
     assert np.allclose(_decode(player.blob(values)).reshape(3, 4), values, atol=1e-7)
+
+
+def test_player_blob_digest_names_its_content_and_small_arrays_travel_uncompressed() -> None:
+    a = np.linspace(0, 1, 2000)
+    assert player.blob(a)["h"] == player.blob(a.copy())["h"]  # the browser finds a decoded array by it
+    assert player.blob(a)["h"] != player.blob(a + 1e-3)["h"]
+    assert player.blob(a)["h"] != player.blob(a, dtype="u8")["h"]
+    assert player.blob(np.zeros((3, 4), np.uint8), dtype="u8", delta=True)["z"] is False  # 12 bytes: as is
+    assert player.blob(np.zeros((100, 100), np.uint8), dtype="u8", delta=True)["z"] is True
+    assert np.allclose(_decode(player.blob(a[:10])), a[:10], atol=1e-7)

@@ -162,3 +162,27 @@ def test_article_defaults_brings_the_player_back_to_epoch_0(page, server) -> Non
     assert page.locator(PLAYER).get_attribute("data-epoch") == "0"
     assert "epoch=0" in page.url and "lr=1" in page.url
     assert not errors, errors
+
+
+def test_a_setting_moved_back_decodes_nothing_again_and_draws_the_same(page, server) -> None:
+    """Hidden units 3 → 4 → 3: the second history is decoded once; back on 3 every blob is found by its digest
+    (nothing decoded or inflated again) and the panels draw the same pixels on the same epoch."""
+    errors = _open(page, f"{server}/backprop?epoch=3000")
+    assert _state(page)[:2] == (300, False)
+    pixels = "() => window.__glPlayers[0].built.panels.map((p) => p.canvas.toDataURL())"
+    ids = "() => window.__glPlayers[0].id"
+    before, first_id = page.evaluate(pixels), page.evaluate(ids)
+    slider = page.locator("[data-testid=stSlider]", has_text="Hidden units").locator("input[type=range]")
+    slider.focus()
+    slider.press("ArrowRight")
+    page.wait_for_function(f"() => ({ids})() !== {first_id!r} && window.__glPlayers[0].built", timeout=60_000)
+    _wait_shown(page, 3000)
+    fresh = page.evaluate("() => window.__glpDecoded.fresh")
+    slider.press("ArrowLeft")
+    page.wait_for_function(f"() => ({ids})() === {first_id!r}", timeout=60_000)
+    _wait_shown(page, 3000)
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => window.__glpDecoded.fresh") == fresh
+    assert _state(page)[:2] == (300, False)
+    assert page.evaluate(pixels) == before
+    assert not errors, errors

@@ -17,9 +17,35 @@ async function inflate(bytes) {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-// A blob from ui/player.py: {b64, dtype: "u8" | "f32", z: zlib?, delta: frame-to-frame uint8 deltas?, size}
+// Decoded arrays by their content digest (blob.h), for every player in the tab: a history shown again (a
+// setting moved back and forth) or a blob that did not change is neither base64-decoded nor inflated again.
+// The least recently used go past a budget of bytes. Cached arrays are shared: nothing writes into them.
+const DECODED = (window.__glpDecoded = window.__glpDecoded || { map: new Map(), bytes: 0, fresh: 0 });
+const DECODED_BUDGET = 64 * 1024 * 1024;
+
+function remember(h, arr) {
+  const c = DECODED;
+  if (c.map.has(h)) return;
+  c.map.set(h, arr);
+  c.bytes += arr.byteLength;
+  for (const [k, v] of c.map) {
+    if (c.bytes <= DECODED_BUDGET || k === h) break;
+    c.map.delete(k); c.bytes -= v.byteLength;
+  }
+}
+
+// A blob from ui/player.py: {b64, dtype: "u8" | "f32", z: zlib?, delta: frame-to-frame uint8 deltas?, size, h}
 async function decode(blob) {
   if (!blob) return null;
+  const hit = blob.h ? DECODED.map.get(blob.h) : undefined;
+  if (hit) { DECODED.map.delete(blob.h); DECODED.map.set(blob.h, hit); return hit; }  // now the most recent
+  const arr = await decodeFresh(blob);
+  if (blob.h) remember(blob.h, arr);
+  return arr;
+}
+
+async function decodeFresh(blob) {
+  DECODED.fresh++;  // blobs decoded (not found by their digest): for tests
   let bytes = b64bytes(blob.b64);
   if (blob.z) bytes = await inflate(bytes);
   if (blob.dtype === "f32") return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
@@ -323,7 +349,14 @@ function barsPanel(spec, arrays, P) {
 
 // ---------------------------------------------------------------------------------------------
 
-async function build(root, data) {
+const DRAWERS = 24;  // panels' drawers kept per player (a few histories' worth)
+
+function panelKey(spec, data) {  // the spec with each blob named by its digest, and what a drawer reads besides
+  const named = JSON.stringify(spec, (k, v) => (v && typeof v === "object" && typeof v.b64 === "string" ? v.h || v.b64 : v));
+  return `${data.n}|${JSON.stringify(data.palette)}|${named}`;
+}
+
+async function build(root, data, S) {
   const P = data.palette;
   const panels = [];
   const all = (blobs) => Promise.all((blobs || []).map(decode));
@@ -350,11 +383,17 @@ async function build(root, data) {
     if (spec.type === "map") { arrays.maps = maps; arrays.paths = paths; }
     if (spec.type === "curve") arrays.series = series;
     if (spec.type === "bars") arrays.values = values;
-    let draw;
-    if (spec.type === "network") draw = networkPanel(spec, arrays, P);
+    // a panel seen before (same spec and arrays: another setting moved back) keeps its drawer, with its
+    // tiles, image and curve already drawn
+    const pkey = panelKey(spec, data);
+    let draw = S.drawers.get(pkey);
+    if (draw) S.drawers.delete(pkey);
+    else if (spec.type === "network") draw = networkPanel(spec, arrays, P);
     else if (spec.type === "map") draw = mapPanel(spec, arrays, P);
     else if (spec.type === "curve") draw = curvePanel(spec, arrays, P, data.n);
     else draw = barsPanel(spec, arrays, P);
+    S.drawers.set(pkey, draw);
+    while (S.drawers.size > DRAWERS) S.drawers.delete(S.drawers.keys().next().value);
     panels.push({ spec, draw });
   }
   const readout = await readoutP;
@@ -401,7 +440,8 @@ export default function (component) {
   if (!root || !data) return;
   let S = root.__glp;
   if (!S) {
-    S = root.__glp = { id: null, frame: 0, playing: false, speed: 1, raf: 0, draws: 0, built: null, seek: null };
+    S = root.__glp = { id: null, frame: 0, playing: false, speed: 1, raf: 0, draws: 0, built: null, seek: null,
+      drawers: new Map() };
     window.__glPlayers = window.__glPlayers || [];
     window.__glPlayers.push(S);
     wire(root, S);
@@ -417,7 +457,7 @@ export default function (component) {
   S.id = data.id; S.seek = data.seek;
   const token = {};
   S.token = token;
-  build(root, data).then((built) => {
+  build(root, data, S).then((built) => {
     if (S.token !== token) return;
     S.built = built;
     layout(root, data, built, S);
