@@ -197,6 +197,12 @@ class UrlState:
     def get(self, name: str) -> Any:
         return st.session_state[self.key(name)]
 
+    @property
+    def arrived(self) -> bool:
+        """This run draws the page afresh: the first run after another page (or the session's first). A
+        fragment's rerun never is one (its page is on screen)."""
+        return self._arrived and not _fragment_rerun()
+
     def prepare(self, name: str, param: Param) -> str:
         """For a control drawn by a component (ui.stepper): its session key, holding the value a link, the
         last run or the default gives, read and refused exactly as a widget's would be; `keep` it once drawn."""

@@ -309,11 +309,18 @@ def stepper(
     skey = url.prepare(name, option_param(opts, default))
     ckey = f"{skey}._stepper"
 
+    at_key, sent_key = (
+        f"{ckey}._at",
+        f"{ckey}._sent",
+    )  # the position the browser shows; (id, frame, seek) sent
+
     def _reported() -> None:
         got = st.session_state.get(ckey)
         frame = got.get("frame") if isinstance(got, dict) else getattr(got, "frame", None)
         if isinstance(frame, int | float) and not isinstance(frame, bool) and np.isfinite(frame):
-            st.session_state[skey] = opts[int(np.clip(int(frame), 0, n - 1))]
+            k = int(np.clip(int(frame), 0, n - 1))
+            st.session_state[skey] = opts[k]
+            st.session_state[at_key] = k  # the browser is there already: nothing to send it
 
     frame = nearest(opts, st.session_state[skey])
     data: dict[str, Any] = {
@@ -332,7 +339,15 @@ def stepper(
         "reportMs": int(report_ms),
     }
     data["id"] = hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
-    data["frame"] = frame
+    # The position goes to the browser only when it is news there: new frames (another id), a page drawn
+    # afresh, or a value set by the server (a link, Back, a preset). A report's rerun sends the element
+    # unchanged, so Streamlit sends a reference to it, not the payload again, and the browser does nothing.
+    sent_id, sent_frame, seek = st.session_state.get(sent_key, (None, frame, 0))
+    if sent_id != data["id"] or url.arrived or st.session_state.get(at_key) != frame:
+        sent_frame, seek = frame, seek + 1
+        st.session_state[at_key] = frame
+    st.session_state[sent_key] = (data["id"], sent_frame, seek)
+    data["frame"], data["seek"] = sent_frame, seek
     _component()(key=ckey, data=data, default={"frame": frame}, on_frame_change=_reported, height="content")
     return url.keep(name, opts[frame])
 

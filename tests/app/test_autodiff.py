@@ -344,3 +344,19 @@ def test_a_step_keeps_the_graphs_layout_and_describes_the_step():
     assert after["looks"] != before["looks"]
     assert "Step 5 of 8" in after["alt"] and "Computational graph of L" in after["alt"]
     assert [look["kind"] for look in after["looks"]].count("current") == 1
+
+
+def test_a_reported_step_reruns_with_the_stepper_unchanged_and_a_server_move_is_sent():
+    at = open_page(PAGE)
+    before = step_slider(at).data
+    # what the browser's report of step 3 does (ui.stepper's callback): the value, and where the browser is
+    at.session_state[STEP] = 3
+    at.session_state[f"{STEP}._stepper._at"] = 3
+    at.run()
+    assert_ok(at)
+    assert at.query_params["step"] in ("3", ["3"])  # the link follows
+    assert step_slider(at).data == before  # the same element: Streamlit sends a reference, the browser idles
+    # a value the server sets (a link, Back, a preset) is news: the browser is sent to it
+    step_slider(at).set_value(5).run()
+    after = step_slider(at).data
+    assert after["frame"] == 5 and after["seek"] == before["seek"] + 1

@@ -76,23 +76,23 @@ export default function (component) {
   if (!root || !data || !data.blocks) return;
   let S = root.__gls;
   if (!S) {
-    S = root.__gls = { id: null, frame: -1, shown: null, reported: null, timer: 0 };
+    S = root.__gls = { id: null, seek: null, frame: -1, shown: null, timer: 0 };
     wire(root, S);
   }
-  S.report = (f) => { S.reported = f; S.shown = f; setStateValue("frame", f); };
+  S.report = (f) => { S.shown = f; setStateValue("frame", f); };
   S.data = data;
   if (S.id !== data.id) {
-    S.id = data.id;
+    S.id = data.id; S.seek = data.seek;
     buildAll(root, S, data);
-    S.frame = -1; S.reported = null; S.shown = data.frame;
+    S.frame = -1; S.shown = data.frame;
     goto(root, S, data.frame, false);
     return;
   }
-  // The same frames: the server's position wins only when it is news (a link, Back, a preset), never
-  // when it is the echo of a position this browser reported (the learner may have moved on since).
-  if (data.frame !== S.shown) {
-    S.shown = data.frame;
-    if (data.frame !== S.reported) { clearTimeout(S.timer); goto(root, S, data.frame, false); return; }
+  // The same frames: the server moves the position only when it says it is news (a new seek: a link,
+  // Back, a preset), never to echo a position this browser reported (the learner may have moved on since).
+  if (data.seek !== S.seek) {
+    S.seek = data.seek; S.shown = data.frame;
+    clearTimeout(S.timer); goto(root, S, data.frame, false); return;
   }
   if (themeOf(root) !== S.data.theme) render(root, S);  // a rerun after a theme switch: recolour
 }
