@@ -85,6 +85,43 @@ formulas, in 65-67 ms (1.7-1.9x); with the charts as components and the rest as 
 Backprop (Hidden units changes everything it shows) and the Playground need their whole stage drawn as
 one component to get under 1.5x.
 
+Steppers (ui/stepper.py, 2026-12-02 afternoon): a slider whose every position the server computes at
+once is drawn by the browser, with no rerun: Autodiff's step, Derivatives' h, Activations' x range,
+Jacobians' m, Vanishing gradients' depth and Gradient checking's ε. Such a slider is timed the same way
+(key press → the frame after its last DOM change, shadow roots included) and marked "[drawn in the browser]";
+its step sends nothing, so 'sent' and the messages are nan. The row under it times its report, the one
+rerun once the learner stops (~0.7 s after the last step), and counts its DOM mutation records (the script
+state attribute: nothing on screen changes).
+
+slider steps measured on 2026-12-02 (14:34 UTC, after the steppers; quiet machine; floor median 46 ms):
+
+    load average at start: 0.51 2.44 4.06 (2-core machine: 2 CPUs seen)
+      page                   median ms   p90 ms  ratio  charts  touched  nodes  sent 1st msg last msg  idle  long tasks  slider
+      floor app (before)            42       52  0.91x       1        1    274     8      18       33    35           0  Frequency (not in the stage)
+          (1 of 10 runs never showed 'running' in the DOM: timed by the server's answers)
+      derivatives                    1        2  0.03x       1        0   1722   nan     nan      nan   nan           0  Step size h [drawn in the browser]
+          (report: 1 message(s) at +693 ms after the last step, rerun finished at +769 ms, 2 DOM mutation records (script state, status widget, link))
+      gradients                    149      182  3.25x       4        4   2754    11      19       63   140      10/112  Point w₁
+      gradient_descent              80       89  1.75x       0        0   1345    10      15       51    75           0  Start w₁ (not in the stage)
+      backprop                     141      151  3.07x       1        1   2071    10      20       67   119        5/78  Hidden units (not in the stage)
+      jacobians                      4        7  0.08x       3        0   2499   nan     nan      nan   nan           0  Outputs m [drawn in the browser]
+          (report: 1 message(s) at +687 ms after the last step, rerun finished at +750 ms, 2 DOM mutation records (script state, status widget, link))
+      playground                    95      104  2.08x       0        0   1567     8      17       62    91           0  Noise (not in the stage)
+      autodiff                       2        4  0.05x       0        0   1286   nan     nan      nan   nan           0  Backward step (0 = before backward(), 8 = done) [drawn in the browser]
+          (report: 1 message(s) at +694 ms after the last step, rerun finished at +764 ms, 2 DOM mutation records (script state, status widget, link))
+      activations                    4        4  0.08x       0        0   1990   nan     nan      nan   nan           0  x range ± [drawn in the browser]
+          (report: 1 message(s) at +691 ms after the last step, rerun finished at +772 ms, 5 DOM mutation records (script state, status widget, link))
+      losses                        94      108  2.04x       4        1   3600    12      18       49    88           0  Target y
+      vanishing_gradients            3        5  0.06x       0        0   1218   nan     nan      nan   nan           0  Depth L (layers) [drawn in the browser]
+          (report: 1 message(s) at +694 ms after the last step, rerun finished at +763 ms, 3 DOM mutation records (script state, status widget, link))
+      gradient_checking              2        4  0.05x       1        0   1164   nan     nan      nan   nan           0  Step ε [drawn in the browser]
+          (report: 1 message(s) at +693 ms after the last step, rerun finished at +791 ms, 2 DOM mutation records (script state, status widget, link))
+      component floor               32       36  0.70x       0        0    137    11      16       22    23           0  Frequency (not in the stage)
+          (3 of 10 runs never showed 'running' in the DOM: timed by the server's answers)
+      floor app (after)             47       59  1.03x       1        1    274    11      21       36    44           0  Frequency (not in the stage)
+          (1 of 10 runs never showed 'running' in the DOM: timed by the server's answers)
+    load average after the steps: 1.14 2.00 3.61
+
 slider steps measured on 2026-12-02 (12:16 UTC, after nested fragments on Derivatives, Gradient checking,
 Activations, Vanishing gradients and Jacobians; quiet machine; floor median 39 ms):
 
