@@ -378,6 +378,15 @@ def _num(v: Any, digits: int) -> float | None:
     return float(f"{x:.{digits}g}") if np.isfinite(x) else None
 
 
+def _stroke(colour: int, dash: int | None) -> dict:
+    """An item's colour ({light, dark}, CATEGORICAL[colour]) and dash (DASHES[dash], by default the colour's
+    index: series differ by more than colour)."""
+    return {
+        "colour": _colour(colour),
+        "dash": list(palette.DASHES[(colour if dash is None else dash) % len(palette.DASHES)]),
+    }
+
+
 def xy_line(
     name: str,
     x: Sequence[float],
@@ -404,8 +413,7 @@ def xy_line(
     return {
         "kind": "line",
         "name": str(name),
-        "colour": _colour(colour),
-        "dash": list(palette.DASHES[(colour if dash is None else dash) % len(palette.DASHES)]),
+        **_stroke(colour, dash),
         "x": [_num(v, digits) for v in xs],
         "y": [_num(v, digits) for v in ys],
         "dots": bool(dots),
@@ -429,8 +437,7 @@ def xy_rule(
     return {
         "kind": "rule",
         "name": str(name),
-        "colour": _colour(colour),
-        "dash": list(palette.DASHES[(colour if dash is None else dash) % len(palette.DASHES)]),
+        **_stroke(colour, dash),
         "x": [_num(v, digits) for v in xs],
         "label": [str(s) for s in labels],
     }
