@@ -276,6 +276,18 @@ def _check(r: dict) -> tuple[list[str], str | None]:
 
 
 @cache.data(show_spinner=False, max_entries=64)
+def _preset_note(active: str | None, clip_on: bool) -> list[str]:
+    """The preset these settings are (at this depth), explained: drawn by the stepper with the depth, so it
+    never lags a step (Markdown subset, ui.stepper.paragraphs)."""
+    if active is None:
+        return []
+    preset = gf.PRESETS[active]
+    lines = [f"{'⚠' if preset.role == 'problem' else '✚'} **{preset.label}.** {preset.explanation}"]
+    if not clip_on and active == "exploding":
+        lines.append("Try the **gradient clipping** remedy to cap this enormous update.")
+    return lines
+
+
 def depth_blocks(rest: tuple) -> list[dict]:
     """Everything the depth changes, at every depth 1..50 (ui.stepper blocks): the norms per layer, the
     readouts, the check, the clipping bars. Each depth is its own stack, computed by core exactly as one
@@ -284,7 +296,7 @@ def depth_blocks(rest: tuple) -> list[dict]:
     width, activation, init, std, residual, threshold, batch_norm = rest
     clip_on = threshold is not None
     series: dict[str, list] = {name: [] for name in STYLES}
-    dropped, alts, readouts, checks, clips, clip_alts = [], [], [], [], [], []
+    dropped, alts, readouts, checks, clips, clip_alts, notes_at = [], [], [], [], [], [], []
     for depth in DEPTHS:
         settings = (depth, *rest)
         r = analyse(*settings)
@@ -322,6 +334,7 @@ def depth_blocks(rest: tuple) -> list[dict]:
             f"{fmt(float(r['input'][0]), 3)} at the input (ratio {fmt(r['attenuation'], 3)})."
         )
         readouts.append(sp.paragraphs(_readouts(r, active, baseline, clip_on)))
+        notes_at.append(sp.paragraphs(_preset_note(active, clip_on)))
         checks.append(sp.paragraphs(_check(r)[0]))
         if clip_on:
             if r["scale"] < 1.0:
@@ -388,6 +401,7 @@ def depth_blocks(rest: tuple) -> list[dict]:
         sp.text(sp.paragraphs(READOUT_NOTE, small=True), per_frame=False, small=True),
         sp.text(checks, per_frame=True, border=True),
         sp.text(sp.paragraphs(thresholds_caption(), small=True), per_frame=False, small=True),
+        sp.text(notes_at, per_frame=True),  # the preset these settings are, at the depths where they are one
     ]
     if clip_on:
         bars = sp.layerlog_bars(
@@ -481,16 +495,11 @@ def body() -> None:
         None if threshold is None else float(threshold),
         bool(batch_norm),
     )
-    info_slot = st.container()  # the preset's explanation, once by_depth tells which preset is on
     # No heading of its own above the stepper: its chart is titled, and in presentation mode (text 1.5×)
     # a heading pushed the chart's top below a projector's first screen.
     seen: dict = {}  # the preset this run draws as on: by_depth's own reruns compare theirs with it
     active = by_depth(rest, seen)
     seen["active"] = active
-    if active is not None:
-        preset = gf.PRESETS[active]
-        icon = ":material/warning:" if preset.role == "problem" else ":material/healing:"
-        info_slot.info(f"**{preset.label}.** {preset.explanation}", icon=icon)
     # The presets sit under the chart they change (the stage above keeps the chart on the first screen).
     with st.container(border=True):  # two widgets, not a button and a column per preset
         _preset_row(
@@ -499,8 +508,6 @@ def body() -> None:
         _preset_row(
             "Remedy", REMEDIES, active, "A fix from the article's FAQ, applied to the problem it solves."
         )
-    if not clip_on and active == "exploding":
-        st.caption("Try the **gradient clipping** remedy to cap this enormous update.")
 
 
 @st.fragment

@@ -107,7 +107,7 @@ def test_each_preset_renders_and_sets_its_controls(preset):
     assert at.toggle(key=f"{K}residual").value == kw["residual"]
     assert at.toggle(key=f"{K}clip").value == (kw["clip"] is not None)
     assert at.toggle(key=f"{K}batchnorm").value == bool(kw.get("batch_norm", False))
-    assert any(PRESETS[preset].label in i.value for i in at.info), "the preset's explanation is shown"
+    assert f"**{PRESETS[preset].label}.**" in _text(at), "the preset's explanation is shown (by the stepper)"
     assert _badges(at) and _badges(at)[0] in ("green", "orange", "red")
     assert at.query_params["depth"] in (str(kw["depth"]), [str(kw["depth"])])  # the link follows the preset
 
@@ -271,3 +271,16 @@ def test_every_depth_shows_what_core_computes_for_that_depth_alone(query):
         flow = gf.gradient_flow(depth=depth, **kw)
         assert _metric(at, "ratio") == pytest.approx(flow.attenuation, rel=6e-3)
         assert _metric(at, "global norm ‖∂L/∂W‖") == pytest.approx(flow.global_norm_before, rel=6e-3)
+
+
+def test_a_presets_note_is_drawn_with_the_depth_it_belongs_to():
+    """The preset's note depends on the depth (every preset is at depth 30): the stepper draws it with each
+    step, at the depths where the settings are that preset, so it never lags a step by the report."""
+    at = _click(open_page(PAGE), "vanishing")
+    s = _stepper(at)
+    note = s.blocks("text")[-1]
+    at30 = Stepper.at_frame(note, "paras", 29)
+    assert PRESETS["vanishing"].label in "".join(t for para in at30 for _, t in para["runs"])  # depth 30
+    assert "**" + PRESETS["vanishing"].label + ".**" in s.text()
+    assert Stepper.at_frame(note, "paras", 19) == []  # at depth 20 these settings are no preset
+    assert not any(PRESETS["vanishing"].label in i.value for i in at.info)  # nothing server-drawn about it
