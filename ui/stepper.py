@@ -87,6 +87,7 @@ def runs(md: str) -> list[Run]:
     out: list[Run] = []
     buf: list[str] = []
     bold = code = muted = False
+    depth = 0  # brackets open inside a :gray[...]
 
     def style() -> str:
         return ("b" if bold else "") + ("c" if code else "") + ("m" if muted else "")
@@ -123,8 +124,16 @@ def runs(md: str) -> list[Run]:
             i += 1
         elif md.startswith(":gray[", i) and not muted:
             flush()
-            muted = True
+            muted, depth = True, 0
             i += 6
+        elif ch == "[" and muted:  # brackets inside (W[2,3]) nest, as in Streamlit's Markdown
+            depth += 1
+            buf.append(ch)
+            i += 1
+        elif ch == "]" and muted and depth:
+            depth -= 1
+            buf.append(ch)
+            i += 1
         elif ch == "]" and muted:
             flush()
             muted = False

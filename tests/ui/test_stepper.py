@@ -22,6 +22,11 @@ def test_runs_read_bold_code_muted_and_escapes():
     ]
     assert sp.runs("**a `b` c**") == [["b", "a "], ["bc", "b"], ["b", " c"]]
     assert sp.runs("`**not bold**`") == [["c", "**not bold**"]]  # code is literal
+    # brackets inside a muted span nest (a weight's name), as Streamlit's Markdown reads them
+    assert sp.runs(":gray[Perturbing W_25[23,5] by 1e-3.] Next") == [
+        ["m", "Perturbing W_25[23,5] by 1e-3."],
+        ["", " Next"],
+    ]
 
 
 def test_paragraphs_and_list_items():
