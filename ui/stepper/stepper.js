@@ -57,7 +57,9 @@ function goto(root, S, f, byUser) {
 function wire(root, S) {
   if (window.matchMedia) {  // the system's colour scheme changed: so may the page's theme
     const mq = window.matchMedia("(prefers-color-scheme: dark)");
-    mq.addEventListener && mq.addEventListener("change", () => S.blocks && render(root, S));
+    // Streamlit follows it without a rerun, setting its colours a moment later: repaint once they are set
+    const again = () => { if (S.blocks && root.isConnected) render(root, S); };
+    mq.addEventListener && mq.addEventListener("change", () => { setTimeout(again, 60); setTimeout(again, 500); });
   }
   const range = root.querySelector(".gls-range");
   range.addEventListener("input", () => goto(root, S, Number(range.value), true));
@@ -81,6 +83,8 @@ export default function (component) {
   }
   S.report = (f) => { S.shown = f; setStateValue("frame", f); };
   S.data = data;
+  data.theme = themeOf(root);  // the theme shown, before any block is built or painted
+  data.ink = data.inks[data.theme];
   if (S.id !== data.id) {
     S.id = data.id; S.seek = data.seek;
     buildAll(root, S, data);

@@ -68,6 +68,12 @@ function themeOf(el) {
   return lum < 0.5 ? "dark" : "light";
 }
 
+// How much larger than 16 px the page's text is: 1.5 in presentation mode (html { font-size: 150% }). Blocks
+// scale their chart text (14 px, the charts' minimum) and margins by it, as the Vega charts' text is.
+function textScale() {
+  return Math.max(1, (parseFloat(getComputedStyle(document.documentElement).fontSize) || 16) / 16);
+}
+
 // The value of a per-frame field: spec[name][frame] when the block lists one per frame, else spec[name].
 function at(spec, name, frame) {
   const v = spec[name];

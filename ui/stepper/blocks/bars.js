@@ -29,7 +29,7 @@ function fmtValue(v) {
 
 function barsLayout(S, spec, W) {
   // text and margins follow the root font: presentation mode's 1.5x, like the Vega charts' text
-  const k = Math.max(1, (parseFloat(getComputedStyle(document.documentElement).fontSize) || 16) / 16);
+  const k = textScale();
   let H = (spec.height || 300) * k;
   const slanted = spec.labels.length > 6 || W < 60 * spec.labels.length;
   // legend rows first (a swatch and a name per series, wrapped at the width): they set the top margin

@@ -40,18 +40,8 @@ function hmContrast(a, b) {
   return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
 }
 
-// The theme the page shows: Streamlit gives the component its text colour as --st-text-color (light text: the
-// dark theme). The payload's `theme` is only the server's guess (st.context.theme.type, "light" until the
-// browser has told it otherwise), so it is the fallback.
-function hmInk(el, spec, ctx) {
-  const c = getComputedStyle(el).getPropertyValue("--st-text-color").trim();
-  let rgb = null;
-  if (/^#[0-9a-f]{6}$/i.test(c)) rgb = hmRgb(c);
-  else if (c.startsWith("rgb")) rgb = (c.match(/[\d.]+/g) || []).slice(0, 3).map(Number);
-  const theme = rgb && rgb.length === 3 ? (0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2] > 127 ? "dark" : "light")
-    : ctx.data.theme;
-  return (spec.themes && spec.themes[theme]) || ctx.data.ink;
-}
+// The palette of the theme the page shows: the stepper's core reads it from the page (ctx.data.theme).
+function hmInk(el, spec, ctx) { return (spec.themes && spec.themes[ctx.data.theme]) || ctx.data.ink; }
 
 function hmMinus(text) { return text.replace(/^-/, "\u2212"); }
 
@@ -217,16 +207,6 @@ BLOCKS.heatmap = {
       BLOCKS.heatmap.paint(S, spec, S.frame, ctx);
     };
     new ResizeObserver(() => requestAnimationFrame(fit)).observe(wrap);
-    // The page may switch theme without a rerun (it follows the system's colour scheme): repaint then, once
-    // Streamlit has set its new colours.
-    const mq = window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)");
-    if (mq) {
-      const again = () => {
-        if (!wrap.isConnected) { mq.removeEventListener("change", again); return; }
-        for (const ms of [150, 700]) setTimeout(() => BLOCKS.heatmap.paint(S, spec, S.frame, ctx), ms);
-      };
-      mq.addEventListener("change", again);
-    }
     hmLayout(S, spec, frame, Math.floor(host.clientWidth || 480), ctx);
     return S;
   },

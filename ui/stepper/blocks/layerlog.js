@@ -28,23 +28,14 @@ function llFmt(v) {
 
 function llColour(c, dark) { return dark ? c.dark : c.light; }
 
-// The theme the learner sees, from the text colour this block inherits (Streamlit's --st-text-color): light
-// text means the dark theme. (The server's st.context.theme can still say "light" on a dark page's first
-// run.) The payload's own theme is the fallback.
-function llDark(el, ctx) {
-  const m = /(\d+(?:\.\d+)?)\D+(\d+(?:\.\d+)?)\D+(\d+(?:\.\d+)?)/.exec(getComputedStyle(el).color || "");
-  if (!m) return ctx.data.theme === "dark";
-  const [r, g, b] = m.slice(1, 4).map(Number);
-  return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255 > 0.5;
-}
+// The theme the learner sees: the stepper's core reads it from the page (ctx.data.theme, see themeOf).
+function llDark(el, ctx) { return ctx.data.theme === "dark"; }
 
 // Legend rows for every entry (name + swatch), wrapped at W: the height reserved is the full legend's, so
 // a series coming and going with the frame never moves the plot.
-// Text at the page's scale: 14 px at a 16 px root (the charts' minimum), 1.5x in presentation mode.
-function llScale() { return Math.max(1, (parseFloat(getComputedStyle(document.documentElement).fontSize) || 16) / 16); }
 
 function llLegend(entries, W, x0) {
-  const k = llScale(), items = [], rowH = 20 * k;
+  const k = textScale(), items = [], rowH = 20 * k;
   let lx = x0, ly = 0;
   for (const e of entries) {
     const need = (34 + 7.8 * e.name.length) * k;
@@ -58,7 +49,7 @@ function llLegend(entries, W, x0) {
 function llLayout(S, spec, W, ctx) {
   const bars = spec.mode === "bars";
   const entries = bars ? [] : spec.series.map((s, j) => ({ name: s.name, j }));
-  const k = llScale();
+  const k = textScale();
   const m = { l: 62 * k, r: (bars ? 120 : 14) * k, t: 8, b: (bars ? 34 : 46) * k };  // bars: rules' labels right
   const legend = llLegend(entries, W, 8);
   m.t += legend.height + (legend.height ? 6 : 0) + (bars ? 0 : 16 * k);  // lines: room for the marker's label
@@ -168,12 +159,6 @@ BLOCKS.layerlog = {
       BLOCKS.layerlog.paint(S, spec, S.frame, S.ctx);
     };
     new ResizeObserver(() => requestAnimationFrame(fit)).observe(wrap);
-    // Streamlit follows the system's colour scheme live, with no new payload: repaint in the new ink
-    const scheme = window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)");
-    if (scheme && scheme.addEventListener) {
-      const again = () => { if (wrap.isConnected) { S.legendKey = null; BLOCKS.layerlog.paint(S, spec, S.frame, S.ctx); } };
-      scheme.addEventListener("change", () => { setTimeout(again, 60); setTimeout(again, 500); });
-    }
     llLayout(S, spec, 520, ctx);
     return S;
   },

@@ -8,18 +8,8 @@
 //        verdict: [frame] {level, text} | null, alt: [frame], height, perFrame}
 // Colours only from the payload (ui/palette.py): spec.colours and ctx.data.ink.
 
-// The theme the page shows now: Streamlit's --st-background-color (it follows a switch of the viewer's
-// theme without a rerun), else the payload's (the server's st.context.theme at the last run).
-function logbarsTheme(el, ctx) {
-  const bg = getComputedStyle(el).getPropertyValue("--st-background-color").trim();
-  let rgb = null;
-  const hex = bg.match(/^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})/i);
-  if (hex) rgb = hex.slice(1, 4).map((x) => parseInt(x, 16));
-  const fn = bg.match(/^rgba?\(\s*(\d+)[\s,]+(\d+)[\s,]+(\d+)/i);
-  if (fn) rgb = fn.slice(1, 4).map(Number);
-  if (!rgb) return ctx.data.theme === "dark" ? "dark" : "light";
-  return rgb[0] + rgb[1] + rgb[2] < 384 ? "dark" : "light";
-}
+// The theme the page shows now: the stepper's core reads it from the page (ctx.data.theme, see themeOf).
+function logbarsTheme(el, ctx) { return ctx.data.theme === "dark" ? "dark" : "light"; }
 
 function logbarsTick(e) { return e === 0 ? "1" : `1e${e}`; }
 
@@ -30,7 +20,7 @@ function logbarsValue(v) {
 
 function logbarsLayout(S, spec, W) {
   // text at the page's scale: 14 px at a 16 px root (the charts' minimum), 1.5x in presentation mode
-  const k = (parseFloat(getComputedStyle(document.documentElement).fontSize) || 16) / 16, fs = 14 * k;
+  const k = textScale(), fs = 14 * k;
   const H = Math.round((spec.height || 320) * Math.min(k, 1.2));
   const labels = spec.labels, n = labels.length;
   const longest = Math.max(1, ...labels.map((s) => s.length));

@@ -68,7 +68,7 @@ function xyText(parent, attrs, text) {
 
 function xyLayout(S, spec, W) {
   // text scales with the page's root font (presentation mode sets it to 150 %), and the margins with it
-  const k = Math.max(1, (parseFloat(getComputedStyle(document.documentElement).fontSize) || 16) / 16);
+  const k = textScale();
   const H0 = (spec.height || 320) * Math.min(k, 1.25);
   // the legend first: a swatch and a name per item, wrapped at the width; it sets the top margin
   const legend = [], rowH = 20 * k;
