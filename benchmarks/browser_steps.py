@@ -417,7 +417,9 @@ def new_page(browser):
     return ctx, pg, errors
 
 
-def measure_steps(browser, url: str, name: str, n: int, warmup: int, landmark: str | None) -> Steps:
+def measure_steps(
+    browser, url: str, name: str, n: int, warmup: int, landmark: str | None, pick: str | None = None
+) -> Steps:
     out = Steps(name)
     ctx, pg, page_errors = new_page(browser)
     try:
@@ -428,6 +430,8 @@ def measure_steps(browser, url: str, name: str, n: int, warmup: int, landmark: s
         out.charts = pg.locator(CHARTS).count()
         out.nodes = pg.evaluate("() => document.getElementsByTagName('*').length")
         staged = pg.locator(STAGE_SLIDER)
+        if pick:  # a slider named on the command line (its label), wherever it is on the page
+            staged = pg.locator(f'{SLIDER}[aria-label="{pick}"], {STEPPER}[aria-label="{pick}"]')
         slider = staged.first if staged.count() else pg.locator(SLIDER).first
         if not pg.locator(f"{SLIDER}, {STEPPER}").count():
             out.skipped = "no slider"
@@ -667,6 +671,7 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=10, help="measured key presses per page")
     parser.add_argument("--warmup", type=int, default=2, help="key presses before measuring, per page")
     parser.add_argument("--pages", default="", help="comma-separated url paths (default: every page)")
+    parser.add_argument("--slider", default="", help="step this slider (its label) instead of the main one")
     parser.add_argument("--no-steps", action="store_true", help="skip the slider steps (issue 17)")
     parser.add_argument("--no-links", action="store_true", help="skip the heavy links (issue 11)")
     parser.add_argument("--loads", type=int, default=3, help="warm loads per link, after the cold one")
@@ -691,7 +696,9 @@ def main() -> None:
         if not args.no_steps:
             floors = [measure_steps(browser, floor_base, "floor app (before)", args.n, args.warmup, None)]
             rows = [
-                measure_steps(browser, f"{app}/{pg.url_path}", pg.url_path, args.n, args.warmup, "h1")
+                measure_steps(
+                    browser, f"{app}/{pg.url_path}", pg.url_path, args.n, args.warmup, "h1", args.slider or None
+                )
                 for pg in app_pages(names)
             ]
             floors.append(measure_steps(browser, floor_base, "floor app (after)", args.n, args.warmup, None))
