@@ -50,18 +50,24 @@ def _stroke(colour: int, dash: int | None) -> dict:
     }
 
 
-def _per_frame(values: Any, n: int, digits: int, what: str) -> Any:
-    """Per-frame polyline values, rounded: one list of ``n`` per frame, sent once per distinct list as
-    ``{"__pick": [index per frame], "__items": [distinct lists]}`` when some repeat (ui.stepper's picked form,
-    which the browser expands; xy.js expands it too). ``values`` may come in that form already."""
+def _picked_form(values: Any) -> tuple[list[int], list]:
+    """(index per frame, distinct items) of a per-frame field: a list per frame, or the picked form."""
     if isinstance(values, dict) and "__pick" in values:
-        pick, items = [int(i) for i in values["__pick"]], list(values["__items"])
-    else:
-        pick, items = list(range(len(values))), list(values)
+        return [int(i) for i in values["__pick"]], list(values["__items"])
+    return list(range(len(values))), list(values)
+
+
+def _per_frame(values: Any, lengths: Sequence[int], digits: int, what: str) -> Any:
+    """Per-frame polyline values, rounded: one list per frame (frame f's as long as ``lengths[f]``, or
+    ``lengths[0]`` for all), sent once per distinct list as ``{"__pick": [index per frame], "__items":
+    [distinct lists]}`` when some repeat (ui.stepper's picked form, which the browser expands; xy.js expands
+    it too). ``values`` may come in that form already."""
+    pick, items = _picked_form(values)
     rounded = [[_num(v, digits) for v in item] for item in items]
-    for item in rounded:
-        if len(item) != n:
-            raise ValueError(f"{what}: {n} x but a frame has {len(item)}")
+    for f, i in enumerate(pick):
+        n = lengths[min(f, len(lengths) - 1)]
+        if len(rounded[i]) != n:
+            raise ValueError(f"{what}: {n} x but frame {f} has {len(rounded[i])}")
     seen: dict[tuple, int] = {}
     distinct: list[list] = []
     where = []
@@ -85,7 +91,7 @@ def _frames_of(values: Any) -> list[list]:
 
 def xy_line(
     name: str,
-    x: Sequence[float],
+    x: Sequence[float] | Sequence[Sequence[float]] | dict,
     y: Sequence[float] | Sequence[Sequence[float]] | dict,
     *,
     colour: int = 0,
@@ -100,16 +106,26 @@ def xy_line(
     to the colour's index, so series differ by more than colour); ``dots`` marks every point too; ``slope``
     (dy/dx at each x, optional) draws a tangent where a hovering pointer is (``xy(..., hover=True)``).
 
-    ``per_frame``: the curve changes with the position. ``y`` (and ``slope``) then hold one list per frame
-    (each as long as ``x``, which stays shared), or that in ui.stepper's picked form
-    (``{"__pick", "__items"}``); frames with the same curve send it once. A step redraws the line."""
-    xs = list(x)
+    ``per_frame``: the curve changes with the position. ``y`` (and ``slope``) then hold one list per frame,
+    or that in ui.stepper's picked form (``{"__pick", "__items"}``); ``x`` stays shared, or is per frame too
+    (a list of lists, or picked: e.g. a short tangent around a moving point). Frames with the same list send
+    it once. A step redraws the line."""
     extra: dict[str, Any] = {}
+    moving_x = per_frame and (
+        (isinstance(x, dict) and "__pick" in x) or (len(x) > 0 and isinstance(x[0], Sequence | np.ndarray))
+    )
+    if moving_x:
+        pick, items = _picked_form(x)
+        lengths = [len(items[i]) for i in pick]
+        xs: Any = _per_frame(x, lengths, digits, f"xy_line {name!r} x")
+    else:
+        xs = [_num(v, digits) for v in x]
+        lengths = [len(xs)]
     if per_frame:
-        ys: Any = _per_frame(y, len(xs), digits, f"xy_line {name!r}")
-        extra["perFrame"] = ["y"]
+        ys: Any = _per_frame(y, lengths, digits, f"xy_line {name!r}")
+        extra["perFrame"] = ["x", "y"] if moving_x else ["y"]
         if slope is not None:
-            extra["slope"] = _per_frame(slope, len(xs), digits, f"xy_line {name!r} slopes")
+            extra["slope"] = _per_frame(slope, lengths, digits, f"xy_line {name!r} slopes")
             extra["perFrame"].append("slope")
     else:
         ys = list(y)
@@ -124,7 +140,7 @@ def xy_line(
         "kind": "line",
         "name": str(name),
         **_stroke(colour, dash),
-        "x": [_num(v, digits) for v in xs],
+        "x": xs,
         "y": ys,
         "dots": bool(dots),
         **extra,
@@ -259,7 +275,10 @@ def xy(
     xs: list[float] = []
     ys: list[float] = []
     for s in lines:
-        xs += s["x"]
+        if "x" in s.get("perFrame", ()):
+            xs += [v for frame in _frames_of(s["x"]) for v in frame]
+        else:
+            xs += s["x"]
         if "y" in s.get("perFrame", ()):
             ys += [v for frame in _frames_of(s["y"]) for v in frame]
         else:

@@ -101,6 +101,21 @@ def test_a_per_frame_line_without_repeats_is_a_plain_list_and_takes_the_picked_f
         sp.xy_line("bad", x, [[1, 2], [1]], per_frame=True)
 
 
+def test_a_per_frame_line_may_move_its_x_too_and_the_x_axis_covers_it():
+    """A short tangent around a moving point: its two x change with the position."""
+    xs = [[0.1, 0.3], [0.5, 0.7], [0.1, 0.3]]
+    ys = [[1, 2], [3, 4], [1, 2]]
+    line = sp.xy_line("tangent", xs, ys, per_frame=True)
+    assert line["perFrame"] == ["x", "y"]
+    assert line["x"] == {"__pick": [0, 1, 0], "__items": [[0.1, 0.3], [0.5, 0.7]]}
+    assert line["y"] == {"__pick": [0, 1, 0], "__items": [[1.0, 2.0], [3.0, 4.0]]}
+    block = sp.xy("t", [line, sp.xy_line("static", [0.2, 0.4], [0, 0])], x_title="x", y_title="y")
+    lo, hi = block["xDomain"]
+    assert lo <= 0.1 and hi >= 0.7  # every frame's x is on the axis
+    with pytest.raises(ValueError):
+        sp.xy_line("bad", xs, [[1, 2], [3], [1, 2]], per_frame=True)
+
+
 NODE_CHECK = r"""
 const fs = require("fs");
 const BLOCKS = {};

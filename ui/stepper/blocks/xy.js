@@ -15,8 +15,8 @@
 // plot's height or in lane i); points may carry labels?: [frame][] (text beside each) and shape?: "diamond";
 // lines may carry slope?: [] (dy/dx at each x, for the hover tangent).
 // Optional, additive (Losses, Gradients): a line whose curve changes with the position lists perFrame: ["y",
-// "slope"?] and carries y (and slope) as [frame][i] over its shared x, or in the picked form {__pick, __items}
-// (expanded here if the stepper has not already); a step redraws its path when the frame's curve differs.
+// "slope"?] (and "x" when its x moves too) and carries them as [frame][i], or in the picked form {__pick,
+// __items} (expanded here if the stepper has not already); a step redraws its path when the frame's differs.
 // Top-level names start with "xy" (every block file shares one module scope).
 
 let xyClipCount = 0;
@@ -36,7 +36,7 @@ function xyField(it, name, frame) {
   return it.perFrame && it.perFrame.includes(name) ? xyOf(v, frame) : v;
 }
 
-function xyMoving(it) { return !!(it.perFrame && it.perFrame.includes("y")); }
+function xyMoving(it) { return !!(it.perFrame && (it.perFrame.includes("y") || it.perFrame.includes("x"))); }
 
 // A dot at every drawable (xs[i], ys[i]), in g; returns them (the caller colours them).
 function xyDots(g, X, Y, xs, ys) {
@@ -297,6 +297,15 @@ function xyHover(S, spec, plot) {
   catcher.addEventListener("pointerleave", () => all(null));
 }
 
+function xySameAxes(spec, a, b) {
+  const same = (list) => {
+    if (!list) return true;
+    const p = xyOf(list, a), q = xyOf(list, b);
+    return p === q || (p && q && p[0] === q[0] && p[1] === q[1]);
+  };
+  return same(spec.xDomains) && same(spec.yDomains);
+}
+
 function xyColour(it, ctx) { return ctx.data.theme === "dark" ? it.colour.dark : it.colour.light; }
 
 BLOCKS.xy = {
@@ -317,9 +326,12 @@ BLOCKS.xy = {
   },
   paint(S, spec, frame, ctx, relaid) {
     if (!relaid && (spec.xDomains || spec.yDomains) && S.laidFrame !== frame) {  // per-frame axes: a new layout
-      S.frame = frame;
-      xyLayout(S, spec, S.W || 560);
-      relaid = true;
+      if (xySameAxes(spec, S.laidFrame, frame)) S.laidFrame = frame;  // unless this frame's are the same
+      else {
+        S.frame = frame;
+        xyLayout(S, spec, S.W || 560);
+        relaid = true;
+      }
     }
     S.frame = frame;
     const ink = ctx.data.ink;
@@ -335,15 +347,15 @@ BLOCKS.xy = {
       for (const { e, j, attr } of S.coloured) e.setAttribute(attr, xyColour(spec.items[j], ctx));
       for (const p of S.points) p.last = null;
       for (const b of S.bands || []) b.last = null;
-      for (const l of S.lines || []) l.last = null;
+      for (const l of S.lines || []) l.last = l.lastX = undefined;
     }
     let moved = false;
     for (const l of S.lines || []) {  // per-frame curves: a new path when this frame's differs
-      const ys = xyField(l.it, "y", frame);
-      if (l.last === ys) continue;
+      const ys = xyField(l.it, "y", frame), xs = xyField(l.it, "x", frame);
+      if (l.last === ys && l.lastX === xs) continue;
       l.last = ys;
+      l.lastX = xs;
       moved = true;
-      const xs = xyField(l.it, "x", frame);
       l.path.setAttribute("d", xyPath(S.X, S.Y, xs, ys));
       if (l.dots) {
         l.dots.replaceChildren();
