@@ -100,6 +100,7 @@ def xy_line(
     digits: int = 4,
     slope: Sequence[float] | Sequence[Sequence[float]] | dict | None = None,
     per_frame: bool = False,
+    hover: bool = True,
 ) -> dict:
     """A series: the polyline through (x[i], y[i]); a point that cannot be drawn (NaN, or ≤ 0 on a log
     axis) breaks the line there. ``colour``/``dash`` index ui/palette.py's CATEGORICAL/DASHES (dash defaults
@@ -109,8 +110,9 @@ def xy_line(
     ``per_frame``: the curve changes with the position. ``y`` (and ``slope``) then hold one list per frame,
     or that in ui.stepper's picked form (``{"__pick", "__items"}``); ``x`` stays shared, or is per frame too
     (a list of lists, or picked: e.g. a short tangent around a moving point). Frames with the same list send
-    it once. A step redraws the line."""
-    extra: dict[str, Any] = {}
+    it once. A step redraws the line. ``hover=False``: the hover passes it by (no dot, no value: e.g. that
+    tangent, which the hover would otherwise read as a curve)."""
+    extra: dict[str, Any] = {} if hover else {"noHover": True}
     moving_x = per_frame and (
         (isinstance(x, dict) and "__pick" in x) or (len(x) > 0 and isinstance(x[0], Sequence | np.ndarray))
     )

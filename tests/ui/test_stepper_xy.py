@@ -116,6 +116,11 @@ def test_a_per_frame_line_may_move_its_x_too_and_the_x_axis_covers_it():
         sp.xy_line("bad", xs, [[1, 2], [3], [1, 2]], per_frame=True)
 
 
+def test_a_line_the_hover_passes_by():
+    assert sp.xy_line("tangent", [0, 1], [0, 1], hover=False)["noHover"] is True
+    assert "noHover" not in sp.xy_line("curve", [0, 1], [0, 1])
+
+
 NODE_CHECK = r"""
 const fs = require("fs");
 const BLOCKS = {};

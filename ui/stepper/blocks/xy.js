@@ -17,6 +17,7 @@
 // Optional, additive (Losses, Gradients): a line whose curve changes with the position lists perFrame: ["y",
 // "slope"?] (and "x" when its x moves too) and carries them as [frame][i], or in the picked form {__pick,
 // __items} (expanded here if the stepper has not already); a step redraws its path when the frame's differs.
+// A line with noHover: true is passed by the hover (no dot, no value: e.g. a tangent drawn as a line).
 // Top-level names start with "xy" (every block file shares one module scope).
 
 let xyClipCount = 0;
@@ -234,7 +235,7 @@ const xyLinked = new Map();  // hover group name -> the drawings that follow one
 function xyHover(S, spec, plot) {
   const { m, W, H, X, Y, k } = S;
   const g = svgEl("g", { "pointer-events": "none" }, S.svg);
-  const lines = spec.items.map((it, j) => ({ it, j })).filter(({ it }) => it.kind === "line");
+  const lines = spec.items.map((it, j) => ({ it, j })).filter(({ it }) => it.kind === "line" && !it.noHover);
   const catcher = svgEl("rect", { x: m.l, y: m.t, width: W - m.l - m.r, height: H - m.t - m.b, fill: "transparent",
     "pointer-events": "all" }, S.svg);
   const clear = () => g.replaceChildren();
