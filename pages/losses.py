@@ -111,7 +111,8 @@ def point_views(key: str, y: float, preds: list[float]) -> list[dict]:
     """The loss and its slope at each ŷ₀ of `preds`, by the formula and by a central difference."""
     values, grads, numeric = loss_slope_check(LOSSES[key], y, preds, h=H)
     return [
-        {"v0": float(v), "g0": float(g), "n0": float(n)}
+        # + 0.0: a loss or slope of −0 (cross-entropy with y = 0) is shown as 0
+        {"v0": float(v) + 0.0, "g0": float(g) + 0.0, "n0": float(n) + 0.0}
         for v, g, n in zip(values, grads, numeric, strict=True)
     ]
 
@@ -159,6 +160,7 @@ def point_blocks(key: str, frames: tuple[tuple[int, int], ...]) -> list[dict]:
         colour=2,
         dash=0,
         digits=6,
+        hover=False,  # the hover reads the curves, not this segment
     )
     grad_line = sp.xy_line(
         "∂L/∂ŷ", PRED_GRID, sp.shared([curve[i]["grads"].tolist() for i in by_y]), per_frame=True, colour=3
