@@ -203,6 +203,7 @@ class Widget:
     value: float
     options: tuple[str, ...] = ()  # a select_slider's formatted options: it sends one of them, not its index
     stepper: bool = False  # a ui.stepper: the browser steps alone and reports {"frame": k} once it stops
+    at: tuple[int, ...] = ()  # a stepper over several sliders: the position; a move reports {"at": [k, ...]}
 
 
 @dataclass
@@ -269,7 +270,11 @@ class Student:
         if widget is not None:
             ws = cs.widget_states.widgets.add()
             ws.id = widget.id
-            if widget.stepper:  # what setStateValue("frame", k) sends: the component's whole state, as JSON
+            if (
+                widget.stepper and widget.at
+            ):  # several sliders: the first one moved, the others where they are
+                ws.json_value = json.dumps({"at": [int(widget.value), *widget.at[1:]]})
+            elif widget.stepper:  # what setStateValue("frame", k) sends: the component's whole state, as JSON
                 ws.json_value = json.dumps({"frame": int(widget.value)})
             elif widget.options:
                 ws.string_array_value.data.append(widget.options[int(widget.value)])
@@ -359,8 +364,10 @@ class Student:
             return
         data = json.loads(c.json) if c.json else {}
         n = int(data.get("n", 1))
+        at = tuple(int(k) for k in data.get("at") or ()) if len(data.get("axes") or ()) > 1 else ()
+        first = at[0] if at else int(data.get("frame", 0))
         self.widgets[self.key] = Widget(
-            c.id, delta.fragment_id, 0, max(0, n - 1), 1, True, int(data.get("frame", 0)), stepper=True
+            c.id, delta.fragment_id, 0, max(0, n - 1), 1, True, first, stepper=True, at=at
         )
 
     async def move(self) -> float:
