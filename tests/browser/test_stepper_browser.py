@@ -9,6 +9,7 @@ import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import wait_ready
 from ui.stepper import REPORT_MS
@@ -184,6 +185,22 @@ def test_losses_steps_either_axis_without_a_rerun_and_the_link_follows(browser, 
         pg.wait_for_function("() => new URL(location.href).searchParams.get('y') === '0.3'", timeout=15_000)
         wait_ready(pg, timeout=60_000)
         assert _param(pg, "p0") == "0.22"
+
+        # y then ŷ₀ at once: (0.25, 0.23) is off the window around (0.3, 0.22): shown waiting, then drawn from
+        # the window the server sends around it
+        y.focus()
+        pg.keyboard.press("ArrowLeft")
+        p0.focus()
+        pg.keyboard.press("ArrowRight")
+        expect(pg.locator(".gls").first).to_have_attribute("data-at", "5,22", timeout=15_000)
+        expect(pg.locator(".gls table").first).to_contain_text("L at ŷ₀ = 0.23", timeout=15_000)
+        expect(pg.locator(".gls.gls-wait")).to_have_count(0, timeout=15_000)
+        assert "Target y = 0.25." in pg.locator(".gls").first.inner_text()
+        pg.wait_for_function(
+            "() => { const q = new URL(location.href).searchParams; return q.get('y') === '0.25' && q.get('p0') === '0.23'; }",
+            timeout=15_000,
+        )
+        wait_ready(pg, timeout=60_000)
         assert pg.locator("[data-testid=stException]").count() == 0
         assert not errors, errors
     finally:
