@@ -58,7 +58,7 @@ PAGES = {
     "activations": "activations.xmax",
     "jacobians": "jacobians.m",
     "autodiff": "autodiff.step",
-    "losses": "losses.p0",
+    "losses": "losses.y",  # its stepper over y and ŷ₀ (the first axis names it)
     "vanishing_gradients": "vanishing_gradients.depth",
     "gradient_checking": "gradient_checking.eps",
 }

@@ -24,8 +24,9 @@ from core.losses import (
     softmax_cross_entropy_grad,
 )
 from ui import charts
-from ui.layout import MAIN_CONTROL, draw_chart, stage_chart, titled
-from ui.shell import check_badge, fmt, header, show_code, thresholds_caption
+from ui import stepper as sp
+from ui.layout import draw_chart, stage_chart, stage_control, titled
+from ui.shell import check_badge, check_level, fmt, header, show_code, thresholds_caption
 from ui.state import UrlState, follow_outside_fragment
 
 PRED_GRID = np.linspace(0.005, 0.995, 199)  # predictions ŷ plotted (probabilities: open interval)
@@ -52,6 +53,37 @@ state = UrlState("losses")
 # -- 1. a loss and its derivative -----------------------------------------------------------------
 st.subheader("A loss and its derivative")
 
+Y_GRID = tuple(float(np.round(0.05 * k, 10)) for k in range(21))  # the target y: 0 … 1, step 0.05
+P0_GRID = tuple(float(np.round(0.01 * k, 10)) for k in range(1, 100))  # the prediction ŷ₀: 0.01 … 0.99
+AXES = (
+    sp.Axis(
+        "y",
+        "Target y",
+        options=Y_GRID,
+        default=1.0,
+        values=[f"{v:g}" for v in Y_GRID],
+        help="The true value. Cross-entropies expect a probability: 0 or 1, or a soft label between.",
+    ),
+    sp.Axis(
+        "p0",
+        "Prediction ŷ₀",
+        options=P0_GRID,
+        default=0.7,
+        values=[f"{v:g}" for v in P0_GRID],
+        help="Where the tangent and the check are drawn (the article's example predicts 0.7). Arrow keys "
+        "step; Home and End jump.",
+    ),
+)
+TANGENT_W = charts.tangent_halfwidth(PRED_GRID[0], PRED_GRID[-1])
+CHART_HEIGHT = 300
+_ICONS = {"green": "✓", "orange": "⚠", "red": "✗"}  # check_badge's verdicts, as stepper text
+_WORDS = {"green": "agree", "orange": "suspicious", "red": "disagree"}
+CHECK_LABEL = f"∂L/∂ŷ: formula vs central differences (h = {H:g})"
+CHECK_NOTE = (
+    f"The relative error is over the whole curve ({len(PRED_GRID)} points, vector norms), so a slope of "
+    "exactly 0 at ŷ = y does not make it meaningless. " + thresholds_caption()
+)
+
 
 def _loss_label(key: str) -> str:
     return LOSSES[key].name
@@ -63,103 +95,183 @@ def loss_view(key: str, y: float) -> dict:
     return {"values": values, "grads": grads, "rel": finite_diff.relative_error(grads, numeric)}
 
 
-def point_view(key: str, y: float, p0: float) -> dict:
-    """The loss and its slope at ŷ₀, by the formula and by a central difference."""
-    (v0,), (g0,), (n0,) = loss_slope_check(LOSSES[key], y, [p0], h=H)
-    return {"v0": float(v0), "g0": float(g0), "n0": float(n0)}
-
-
-@cache.data(show_spinner=False)
-def loss_template() -> dict:
-    """The loss/derivative chart as a Vega-Lite template, the same for every loss, target and ŷ₀: the
-    curve, its axes and the tangent at ŷ₀ arrive as data, so a step of any slider updates it in place."""
-    return charts.vega_spec(
-        charts.function_and_derivative(
-            "curve",
-            fixed="point",
-            x_title="prediction ŷ",
-            f_title="loss L(y, ŷ)",
-            df_title="∂L/∂ŷ",
-            height=240,
-        )
+@cache.data(show_spinner=False, max_entries=64)
+def curve_view(key: str, y: float) -> dict:
+    """`loss_view` with the chart's y domains (robust: the loss's steep ends do not flatten the rest), once
+    per loss and target (every window at that target reuses it)."""
+    out = loss_view(key, y)
+    out["domains"] = (
+        charts.robust_domain(out["values"], trim=1.0),
+        charts.robust_domain(out["grads"], trim=3.0),
     )
+    return out
 
 
-@cache.data(show_spinner=False, max_entries=32)
-def loss_data(key: str, y: float) -> dict:
-    """The numbers of `loss_view` and the rows of the chart's curve slots, once per loss and target."""
-    lv = loss_view(key, y)
-    lv["slots"] = charts.curve_slots(
-        charts.curve_frame(PRED_GRID, lv["values"], lv["grads"]),
-        y_domain=charts.robust_domain(lv["values"], trim=1.0),
-        dy_domain=charts.robust_domain(lv["grads"], trim=3.0),
-        simplify=True,
+def point_views(key: str, y: float, preds: list[float]) -> list[dict]:
+    """The loss and its slope at each ŷ₀ of `preds`, by the formula and by a central difference."""
+    values, grads, numeric = loss_slope_check(LOSSES[key], y, preds, h=H)
+    return [
+        # + 0.0: a loss or slope of −0 (cross-entropy with y = 0) is shown as 0
+        {"v0": float(v) + 0.0, "g0": float(g) + 0.0, "n0": float(n) + 0.0}
+        for v, g, n in zip(values, grads, numeric, strict=True)
+    ]
+
+
+def _check_lines(g0: float, n0: float, rel: float) -> list[str]:
+    """check_badge's check as stepper text (Markdown subset: ui.stepper.paragraphs)."""
+    level = check_level(rel)
+    return [
+        f"**{CHECK_LABEL}** · **{_ICONS[level]} {_WORDS[level]}**",
+        f"formula at ŷ₀: `{fmt(g0)}` · difference at ŷ₀: `{fmt(n0)}` · relative error `{rel:.1e}`",
+    ]
+
+
+@cache.data(show_spinner=False, max_entries=64)
+def point_blocks(key: str, frames: tuple[tuple[int, int], ...]) -> list[dict]:
+    """Everything the target y and the prediction ŷ₀ change, at every position of `frames` (option indices
+    into Y_GRID, P0_GRID; ui.stepper blocks): the loss and its slope over ŷ with the tangent at ŷ₀, the
+    numbers at ŷ₀ and the formula-vs-differences check. The curves depend on y only: each is sent once
+    (ui.stepper.shared). Computed once per loss and window, for everyone (both themes: the browser picks)."""
+    name = LOSSES[key].name
+    ys = sorted({i for i, _ in frames})
+    curve = {i: curve_view(key, Y_GRID[i]) for i in ys}
+    wanted: dict[int, list[int]] = {}
+    for i, j in frames:
+        wanted.setdefault(i, []).append(j)
+    points = {
+        i: dict(zip(js, point_views(key, Y_GRID[i], [P0_GRID[j] for j in js]), strict=True))
+        for i, js in wanted.items()
+    }
+    at = [(Y_GRID[i], P0_GRID[j], curve[i], points[i][j]) for i, j in frames]
+    by_y = [i for i, _ in frames]
+    loss_line = sp.xy_line(
+        "L(y, ŷ)",
+        PRED_GRID,
+        sp.shared([curve[i]["values"].tolist() for i in by_y]),
+        slope=sp.shared([curve[i]["grads"].tolist() for i in by_y]),
+        per_frame=True,
+        colour=0,
     )
-    return lv
-
-
-TANGENT_W = charts.tangent_halfwidth(PRED_GRID[0], PRED_GRID[-1])
+    tangent = sp.xy_line(
+        "tangent at ŷ₀",
+        [[p0 - TANGENT_W, p0 + TANGENT_W] for _, p0, _, _ in at],
+        [[pt["v0"] - pt["g0"] * TANGENT_W, pt["v0"] + pt["g0"] * TANGENT_W] for _, _, _, pt in at],
+        per_frame=True,
+        colour=2,
+        dash=0,
+        digits=6,
+        hover=False,  # the hover reads the curves, not this segment
+    )
+    grad_line = sp.xy_line(
+        "∂L/∂ŷ", PRED_GRID, sp.shared([curve[i]["grads"].tolist() for i in by_y]), per_frame=True, colour=3
+    )
+    loss_chart = sp.xy(
+        f"{name}: the loss against the prediction ŷ",
+        [loss_line, tangent],
+        x_title="prediction ŷ",
+        y_title="loss L(y, ŷ)",
+        x_domain=(0.0, 1.0),
+        y_domains=[curve[i]["domains"][0] for i in by_y],
+        points=[
+            sp.xy_points(
+                "",
+                [[(p0, pt["v0"])] for _, p0, _, pt in at],
+                tips=[[f"ŷ₀ = {p0:g}: L = {fmt(pt['v0'], 4)}"] for _, p0, _, pt in at],
+                colour=2,
+            )
+        ],
+        alt=[
+            f"Line chart: the loss {name} over the prediction ŷ from 0 to 1, target y = {y:g}. At ŷ₀ = {p0:g}: "
+            f"L = {fmt(pt['v0'], 4)}, tangent slope {fmt(pt['g0'], 4)}."
+            for y, p0, _, pt in at
+        ],
+        height=CHART_HEIGHT,
+        hover="losses",
+    )
+    grad_chart = sp.xy(
+        "… and its derivative ∂L/∂ŷ",
+        [grad_line],
+        x_title="prediction ŷ",
+        y_title="∂L/∂ŷ",
+        x_domain=(0.0, 1.0),
+        y_domains=[curve[i]["domains"][1] for i in by_y],
+        points=[
+            sp.xy_points(
+                "",
+                [[(p0, pt["g0"])] for _, p0, _, pt in at],
+                tips=[[f"ŷ₀ = {p0:g}: ∂L/∂ŷ = {fmt(pt['g0'], 4)}"] for _, p0, _, pt in at],
+                colour=2,
+            )
+        ],
+        alt=[
+            f"Line chart: ∂L/∂ŷ of {name} over ŷ from 0 to 1, target y = {y:g}. At ŷ₀ = {p0:g}: "
+            f"{fmt(pt['g0'], 4)}."
+            for y, p0, _, pt in at
+        ],
+        height=CHART_HEIGHT,
+        hover="losses",
+    )
+    caption = sp.text(
+        sp.shared(
+            [
+                sp.paragraphs(
+                    f"Target y = {Y_GRID[i]:g}. Green: the tangent at ŷ₀, whose slope is ∂L/∂ŷ. Hover either "
+                    "chart to move a tangent along the curve (in the browser, no rerun). One prediction at a "
+                    "time (n = 1).",
+                    small=True,
+                )
+                for i in by_y
+            ]
+        ),
+        per_frame=True,
+        small=True,
+    )
+    numbers = sp.table(
+        ["At ŷ₀", "Value"],
+        [
+            [
+                [sp.plain(f"L at ŷ₀ = {p0:g}"), [["b", fmt(pt["v0"], 4)]]],
+                [sp.plain("∂L/∂ŷ at ŷ₀"), [["b", fmt(pt["g0"], 4)]]],
+            ]
+            for _, p0, _, pt in at
+        ],
+        align=["l", "r"],
+        width=260,
+    )
+    check = sp.text(
+        [sp.paragraphs(_check_lines(pt["g0"], pt["n0"], c["rel"])) for _, _, c, pt in at],
+        per_frame=True,
+        border=True,
+    )
+    check["live"] = True  # a screen reader hears the new verdict after a step (aria-live="polite")
+    note = sp.text(sp.paragraphs(CHECK_NOTE, small=True), per_frame=False, small=True)
+    return [sp.row(loss_chart, grad_chart), caption, sp.row(numbers, check), note]
 
 
 # Section 1's places, made here once per full run: the fragment below fills them (a container made outside
 # a fragment keeps its place, and the fragment's writes in it are redrawn in place). The loss's formulas
-# are drawn by the page into their own slot after it: a slider step does not re-typeset them.
-controls_slot = st.container()
-stage_left, stage_right = st.columns([3, 2], gap="large")
-formula_slot, numbers_slot = stage_right.container(), stage_right.container()
+# are drawn by the page into their own slot beside the Loss box: a step does not re-typeset them.
+controls_slot, formula_slot = st.columns([1, 2], gap="medium", vertical_alignment="center")
 
 
 @st.fragment
 def loss_stage() -> str:
-    """Section 1: the loss, y and ŷ₀ and everything they change (a move reruns only this)."""
-    # The controls in one row block (st.columns would be a row plus a block per column, all re-sent on
-    # every step of a slider).
-    controls = controls_slot.container(key=MAIN_CONTROL, horizontal=True, gap="medium")
-    loss_key = state.select("loss", "Loss", list(LOSSES), "bce", format_func=_loss_label, container=controls)
-    y = state.slider(
-        "y",
-        "Target y",
-        0.0,
-        1.0,
-        1.0,
-        step=0.05,
-        container=controls,
-        help="The true value. Cross-entropies expect a probability: 0 or 1, or a soft label between.",
-    )
-    p0 = state.slider(
-        "p0",
-        "Prediction ŷ₀",
-        0.01,
-        0.99,
-        0.7,
-        step=0.01,
-        container=controls,
-        help="Where the tangent and the check are drawn (the article's example predicts 0.7).",
+    """Section 1: the loss, and the stepper over y and ŷ₀ with everything they change (the browser draws a
+    step of either; its report reruns only this, to write the link)."""
+    loss_key = state.select(
+        "loss", "Loss", list(LOSSES), "bce", format_func=_loss_label, container=controls_slot
     )
     follow_outside_fragment("losses.loss", loss_key)  # its formulas and the note below are outside
-    lv = loss_data(loss_key, float(y))
-    pt = point_view(loss_key, float(y), float(p0))
-    point = charts.tangent_point(p0, pt["v0"], pt["g0"], TANGENT_W)
-    spec = charts.fill_slots(loss_template(), **lv["slots"], point=point)
-    with stage_left:
-        draw_chart(titled(spec, "The loss against the prediction ŷ"), container=stage_chart())
-        st.caption(
-            f"Target y = {y:g}. Green: the tangent at ŷ₀, whose slope is ∂L/∂ŷ. Hover to move a tangent "
-            "along the curve (in the browser, no rerun). One prediction at a time (n = 1)."
-        )
-    with numbers_slot:
-        metrics = st.container(horizontal=True)  # one block for the row of metrics
-        metrics.metric(f"L at ŷ₀ = {p0:g}", fmt(pt["v0"], 4))
-        metrics.metric("∂L/∂ŷ at ŷ₀", fmt(pt["g0"], 4))
-        check_badge(
-            f"∂L/∂ŷ: formula vs central differences (h = {H:g})",
-            pt["g0"],
-            pt["n0"],
-            lv["rel"],
-            a_name="formula at ŷ₀",
-            b_name="difference at ŷ₀",
-            note=f"The relative error is over the whole curve ({len(PRED_GRID)} points, vector norms), "
-            "so a slope of exactly 0 at ŷ = y does not make it meaningless.",
+    at = sp.locate(url=state, axes=AXES)
+    frames = sp.cross(at, AXES, radius=(None, None))  # every y at this ŷ₀ and every ŷ₀ at this y
+    with stage_control(), stage_chart():  # the stepper is both: the y and ŷ₀ sliders and the charts
+        sp.multi_stepper(
+            "losses.point",
+            url=state,
+            axes=AXES,
+            at=at,
+            frames=frames,
+            blocks=point_blocks(loss_key, tuple(tuple(int(k) for k in f) for f in frames)),
         )
     return loss_key
 

@@ -50,35 +50,100 @@ def _stroke(colour: int, dash: int | None) -> dict:
     }
 
 
+def _picked_form(values: Any) -> tuple[list[int], list]:
+    """(index per frame, distinct items) of a per-frame field: a list per frame, or the picked form."""
+    if isinstance(values, dict) and "__pick" in values:
+        return [int(i) for i in values["__pick"]], list(values["__items"])
+    return list(range(len(values))), list(values)
+
+
+def _per_frame(values: Any, lengths: Sequence[int], digits: int, what: str) -> Any:
+    """Per-frame polyline values, rounded: one list per frame (frame f's as long as ``lengths[f]``, or
+    ``lengths[0]`` for all), sent once per distinct list as ``{"__pick": [index per frame], "__items":
+    [distinct lists]}`` when some repeat (ui.stepper's picked form, which the browser expands; xy.js expands
+    it too). ``values`` may come in that form already."""
+    pick, items = _picked_form(values)
+    rounded = [[_num(v, digits) for v in item] for item in items]
+    for f, i in enumerate(pick):
+        n = lengths[min(f, len(lengths) - 1)]
+        if len(rounded[i]) != n:
+            raise ValueError(f"{what}: {n} x but frame {f} has {len(rounded[i])}")
+    seen: dict[tuple, int] = {}
+    distinct: list[list] = []
+    where = []
+    for item in rounded:
+        k = seen.setdefault(tuple(item), len(distinct))
+        if k == len(distinct):
+            distinct.append(item)
+        where.append(k)
+    picked = [where[i] for i in pick]
+    if len(distinct) == len(picked) and picked == list(range(len(picked))):
+        return distinct  # no repeats: a plain list per frame
+    return {"__pick": picked, "__items": distinct}
+
+
+def _frames_of(values: Any) -> list[list]:
+    """Every frame's list of a per-frame field (either form of `_per_frame`'s result)."""
+    if isinstance(values, dict) and "__pick" in values:
+        return list(values["__items"])
+    return list(values)
+
+
 def xy_line(
     name: str,
-    x: Sequence[float],
-    y: Sequence[float],
+    x: Sequence[float] | Sequence[Sequence[float]] | dict,
+    y: Sequence[float] | Sequence[Sequence[float]] | dict,
     *,
     colour: int = 0,
     dash: int | None = None,
     dots: bool = False,
     digits: int = 4,
-    slope: Sequence[float] | None = None,
+    slope: Sequence[float] | Sequence[Sequence[float]] | dict | None = None,
+    per_frame: bool = False,
+    hover: bool = True,
 ) -> dict:
-    """A static series: the polyline through (x[i], y[i]); a point that cannot be drawn (NaN, or ≤ 0 on a log
+    """A series: the polyline through (x[i], y[i]); a point that cannot be drawn (NaN, or ≤ 0 on a log
     axis) breaks the line there. ``colour``/``dash`` index ui/palette.py's CATEGORICAL/DASHES (dash defaults
     to the colour's index, so series differ by more than colour); ``dots`` marks every point too; ``slope``
-    (dy/dx at each x, optional) draws a tangent where a hovering pointer is (``xy(..., hover=True)``)."""
-    xs, ys = list(x), list(y)
-    if len(xs) != len(ys):
-        raise ValueError(f"xy_line {name!r}: {len(xs)} x but {len(ys)} y")
-    extra: dict[str, Any] = {}
-    if slope is not None:
-        if len(slope) != len(xs):
-            raise ValueError(f"xy_line {name!r}: {len(xs)} x but {len(slope)} slopes")
-        extra["slope"] = [_num(v, digits) for v in slope]
+    (dy/dx at each x, optional) draws a tangent where a hovering pointer is (``xy(..., hover=True)``).
+
+    ``per_frame``: the curve changes with the position. ``y`` (and ``slope``) then hold one list per frame,
+    or that in ui.stepper's picked form (``{"__pick", "__items"}``); ``x`` stays shared, or is per frame too
+    (a list of lists, or picked: e.g. a short tangent around a moving point). Frames with the same list send
+    it once. A step redraws the line. ``hover=False``: the hover passes it by (no dot, no value: e.g. that
+    tangent, which the hover would otherwise read as a curve)."""
+    extra: dict[str, Any] = {} if hover else {"noHover": True}
+    moving_x = per_frame and (
+        (isinstance(x, dict) and "__pick" in x) or (len(x) > 0 and isinstance(x[0], Sequence | np.ndarray))
+    )
+    if moving_x:
+        pick, items = _picked_form(x)
+        lengths = [len(items[i]) for i in pick]
+        xs: Any = _per_frame(x, lengths, digits, f"xy_line {name!r} x")
+    else:
+        xs = [_num(v, digits) for v in x]
+        lengths = [len(xs)]
+    if per_frame:
+        ys: Any = _per_frame(y, lengths, digits, f"xy_line {name!r}")
+        extra["perFrame"] = ["x", "y"] if moving_x else ["y"]
+        if slope is not None:
+            extra["slope"] = _per_frame(slope, lengths, digits, f"xy_line {name!r} slopes")
+            extra["perFrame"].append("slope")
+    else:
+        ys = list(y)
+        if len(xs) != len(ys):
+            raise ValueError(f"xy_line {name!r}: {len(xs)} x but {len(ys)} y")
+        ys = [_num(v, digits) for v in ys]
+        if slope is not None:
+            if len(slope) != len(xs):
+                raise ValueError(f"xy_line {name!r}: {len(xs)} x but {len(slope)} slopes")
+            extra["slope"] = [_num(v, digits) for v in slope]
     return {
         "kind": "line",
         "name": str(name),
         **_stroke(colour, dash),
-        "x": [_num(v, digits) for v in xs],
-        "y": [_num(v, digits) for v in ys],
+        "x": xs,
+        "y": ys,
         "dots": bool(dots),
         **extra,
     }
@@ -199,7 +264,7 @@ def xy(
     hover: bool | str = False,
 ) -> dict:
     """A line/point chart (block "xy", ui/stepper/blocks/xy.js) at the container's width: ``lines``
-    (:func:`xy_line`, static), ``rules`` (:func:`xy_rule`) and ``points`` (:func:`xy_points`), per frame or
+    (:func:`xy_line`, static or per frame), ``rules`` (:func:`xy_rule`) and ``points`` (:func:`xy_points`), per frame or
     static; linear or log axes (log: ticks at powers of ten); a legend of every named item; ``alt`` (per
     frame or static) is what a screen reader hears (role=img). Domains default to everything drawn
     (log axes: whole decades; the x axis ends where the data ends, the y axis leaves room).
@@ -212,8 +277,14 @@ def xy(
     xs: list[float] = []
     ys: list[float] = []
     for s in lines:
-        xs += s["x"]
-        ys += s["y"]
+        if "x" in s.get("perFrame", ()):
+            xs += [v for frame in _frames_of(s["x"]) for v in frame]
+        else:
+            xs += s["x"]
+        if "y" in s.get("perFrame", ()):
+            ys += [v for frame in _frames_of(s["y"]) for v in frame]
+        else:
+            ys += s["y"]
     for r in rules:
         xs += r["x"]
     for p in points:

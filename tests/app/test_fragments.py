@@ -61,7 +61,44 @@ def _widgets(node: ast.AST) -> list[str]:
             out += [
                 k.value.value for k in n.keywords if k.arg == "name" and isinstance(k.value, ast.Constant)
             ]
+        elif isinstance(n, ast.Call) and _name_of(n.func) == "multi_stepper":
+            # ui.stepper.multi_stepper: one slider per axis (`axes=AXES`, a tuple of sp.Axis("y", ...))
+            for k in n.keywords:
+                if k.arg == "axes":
+                    out += (
+                        _AXES.get(k.value.id, []) if isinstance(k.value, ast.Name) else _axis_names(k.value)
+                    )
     return out
+
+
+def _name_of(func: ast.expr) -> str | None:
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+
+
+def _axis_names(node: ast.AST) -> list[str]:
+    """The URL names of the `Axis("y", ...)` calls in a tuple or list of them."""
+    if not isinstance(node, ast.Tuple | ast.List):
+        return []
+    return [
+        e.args[0].value
+        for e in node.elts
+        if isinstance(e, ast.Call)
+        and _name_of(e.func) == "Axis"
+        and e.args
+        and isinstance(e.args[0], ast.Constant)
+    ]
+
+
+_AXES: dict[str, list[str]] = {}  # a page's `NAME = (sp.Axis(...), ...)` assignments: NAME -> axis names
+
+
+def _read_axes(tree: ast.AST) -> None:
+    _AXES.clear()
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name):
+            names = _axis_names(n.value)
+            if names:
+                _AXES[n.targets[0].id] = names
 
 
 def _called_names(node: ast.AST) -> set[str]:
@@ -71,6 +108,7 @@ def _called_names(node: ast.AST) -> set[str]:
 @pytest.mark.parametrize("page", list(MAIN_SLIDER))
 def test_the_controls_and_what_they_change_are_in_fragments(page):
     tree = ast.parse((ROOT / "pages" / f"{page}.py").read_text(encoding="utf-8"))
+    _read_axes(tree)
     functions = {f.name: f for f in tree.body if isinstance(f, ast.FunctionDef)}
     fragments = {name for name, f in functions.items() if any(_is_fragment(d) for d in f.decorator_list)}
     assert fragments, f"{page}: no function decorated with @st.fragment"

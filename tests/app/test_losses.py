@@ -7,15 +7,22 @@ import re
 import numpy as np
 import pytest
 
+from core import finite_diff
 from core.jacobians import softmax
-from core.losses import LOSS_TABLE, LOSSES
-from tests.support import assert_ok, badges, notices, open_page, page_tables
+from core.losses import LOSS_TABLE, LOSSES, loss_slope_check
+from tests.support import Stepper, assert_ok, badges, notices, open_page, page_tables
 from ui.navigation import page_by_url
+from ui.shell import check_level, fmt
 
 pytestmark = pytest.mark.timeout(300)
 
 PAGE = page_by_url("losses")
 LOSS_BADGE = "∂L/∂ŷ: formula vs central differences"
+VERDICTS = {"green": "✓ agree", "orange": "⚠ suspicious", "red": "✗ disagree"}
+Y_GRID = [round(0.05 * k, 10) for k in range(21)]
+P0_GRID = [round(0.01 * k, 10) for k in range(1, 100)]
+PRED_GRID = np.linspace(0.005, 0.995, 199)  # the page's curve grid (its check is over the whole curve)
+H = 1e-6  # the page's central-difference step
 SOFTMAX_BADGE = "∂L/∂z: chain rule through the softmax Jacobian"
 
 
@@ -34,6 +41,32 @@ def _badge(at, title: str) -> str:
 
 def _tables(at) -> list:
     return [table.to_pandas() for table in page_tables(at)]
+
+
+def _point(at) -> Stepper:
+    """Section 1's stepper over the target y and the prediction ŷ₀."""
+    return Stepper(at, "losses.y")
+
+
+def _frames(sp: Stepper) -> list[tuple[float, float, int]]:
+    """(y, ŷ₀, frame index) of every position the stepper's window holds."""
+    axes = sp.data["axes"]
+    return [(axes[0]["options"][i], axes[1]["options"][j], f) for f, (i, j) in enumerate(sp.data["frames"])]
+
+
+def _at(sp: Stepper, frame: int) -> tuple[list[list[str]], str]:
+    """A frame's table rows (cell texts) and its check's text (plain: no Markdown markers)."""
+    table = sp.blocks("table")[0]
+    rows = [["".join(text for _, text in c) for c in row] for row in sp.at_frame(table, "rows", frame)]
+    check = next(b for b in sp.blocks("text") if b.get("live"))
+    return rows, "\n".join("".join(text for _, text in p["runs"]) for p in sp.at_frame(check, "paras", frame))
+
+
+def _verdict(text: str) -> str:
+    assert LOSS_BADGE in text, text
+    found = [level for level, words in VERDICTS.items() if words in text]
+    assert len(found) == 1, text
+    return found[0]
 
 
 def _series_values(at, label: str) -> np.ndarray:
@@ -56,7 +89,11 @@ def _set_logits(at, values, cls: int) -> None:
 def test_defaults_show_the_articles_table_and_green_checks():
     at = open_page(PAGE)
     assert_ok(at)
-    assert badges(at) == ["green", "green"]
+    assert badges(at) == ["green"]  # the softmax check; the loss's check is drawn by the stepper
+    sp = _point(at)
+    assert sp.position == (Y_GRID.index(1.0), P0_GRID.index(0.7))
+    assert _verdict(_at(sp, sp.value)[1]) == "green"
+    assert "Target y = 1." in sp.text()
     text = _markdown(at)
     for row in LOSS_TABLE:
         assert f"| {row.loss} | ${row.formula}$ | ${row.derivative}$ |" in text
@@ -70,14 +107,70 @@ def test_defaults_show_the_articles_table_and_green_checks():
 def test_each_loss_derivative_checks_green_for_any_target(loss):
     at = open_page(PAGE)
     at.selectbox(key="losses.loss").select(loss).run()
-    for y in (0.0, 0.3, 0.7, 1.0):
-        for p0 in (0.01, 0.3, 0.7, 0.99):  # includes ŷ₀ = y, where MSE's and BCE's slope is exactly 0
-            at.slider(key="losses.y").set_value(y)
-            at.slider(key="losses.p0").set_value(p0)
-            at.run()
-            assert_ok(at)
-            assert _badge(at, LOSS_BADGE) == "green", (loss, y, p0)
     assert any(LOSSES[loss].formula in m.value for m in at.markdown)
+    for y in (0.0, 0.3, 0.7, 1.0):  # each window holds every ŷ₀ at its y, including ŷ₀ = y (slope exactly 0)
+        _point(at).set_position(y=Y_GRID.index(y)).run()
+        assert_ok(at)
+        sp = _point(at)
+        assert sp.position[0] == Y_GRID.index(y)
+        shown = [(p0, f) for yy, p0, f in _frames(sp) if yy == y]
+        assert len(shown) == len(P0_GRID)
+        for p0, f in shown:
+            assert _verdict(_at(sp, f)[1]) == "green", (loss, y, p0)
+
+
+@pytest.mark.parametrize("loss", list(LOSSES))
+def test_every_frame_shows_a_fresh_core_computation(loss):
+    """Each position of the window (every y at ŷ₀, every ŷ₀ at y): the numbers, the check and the curves are
+    core.losses' at that (y, ŷ₀), computed here afresh."""
+    at = open_page(PAGE, {"loss": loss, "y": "0.35", "p0": "0.2"})
+    assert_ok(at)
+    sp = _point(at)
+    frames = _frames(sp)
+    assert len(frames) == len(Y_GRID) + len(P0_GRID) - 1  # the cross: each axis whole, moved alone
+    curve_line, tangent = sp.blocks("xy")[0]["items"][:2]
+    grad_line = sp.blocks("xy")[1]["items"][0]
+    for y, p0, f in frames:
+        (v0,), (g0,), (n0,) = loss_slope_check(LOSSES[loss], y, [p0], h=H)
+        v0, g0, n0 = v0 + 0.0, g0 + 0.0, n0 + 0.0  # −0 (cross-entropy at y = 0) is shown as 0
+        values, grads, numeric = loss_slope_check(LOSSES[loss], y, PRED_GRID, h=H)
+        rel = finite_diff.relative_error(grads, numeric)
+        rows, check = _at(sp, f)
+        assert rows == [[f"L at ŷ₀ = {p0:g}", fmt(v0, 4)], ["∂L/∂ŷ at ŷ₀", fmt(g0, 4)]], (y, p0)
+        assert f"formula at ŷ₀: {fmt(g0)} · difference at ŷ₀: {fmt(n0)} · relative error {rel:.1e}" in check
+        assert _verdict(check) == check_level(rel)
+        drawn = np.array(sp.at_frame(curve_line, "y", f), dtype=float)
+        np.testing.assert_allclose(drawn, values, rtol=1e-3, atol=1e-4)
+        np.testing.assert_allclose(
+            np.array(sp.at_frame(grad_line, "y", f), dtype=float), grads, rtol=1e-3, atol=1e-4
+        )
+        (xa, xb), (ya, yb) = sp.at_frame(tangent, "x", f), sp.at_frame(tangent, "y", f)
+        assert (xa + xb) / 2 == pytest.approx(p0, abs=1e-6)
+        assert (ya + yb) / 2 == pytest.approx(v0, rel=1e-5, abs=1e-6)
+        assert (yb - ya) / (xb - xa) == pytest.approx(g0, rel=1e-4, abs=1e-6)
+
+
+def test_a_link_lands_on_its_position_and_a_report_writes_the_link():
+    at = open_page(PAGE, {"y": "0.35", "p0": "0.2"})
+    assert_ok(at)
+    assert not notices(at)
+    sp = _point(at)
+    assert sp.position == (Y_GRID.index(0.35), P0_GRID.index(0.2))
+    assert sp.data["frames"][sp.value] == list(sp.position)
+    rows, _ = _at(sp, sp.value)
+    assert rows[0][0] == "L at ŷ₀ = 0.2"
+    assert "Target y = 0.35." in sp.text()
+    # the learner steps ŷ₀ in the browser and stops at 0.55: the report writes the link, y stays
+    sp.set_position(p0=P0_GRID.index(0.55)).run()
+    assert_ok(at)
+    assert at.query_params["p0"] in ("0.55", ["0.55"]) and at.query_params["y"] in ("0.35", ["0.35"])
+    sp = _point(at)
+    assert sp.position == (Y_GRID.index(0.35), P0_GRID.index(0.55))
+    assert _at(sp, sp.value)[0][0][0] == "L at ŷ₀ = 0.55"
+    # a value between two options snaps to the nearer, as the slider's link did
+    at = open_page(PAGE, {"y": "0.36", "p0": "0.203"})
+    assert_ok(at)
+    assert _point(at).position == (Y_GRID.index(0.35), P0_GRID.index(0.2))
 
 
 def test_the_two_softmax_ce_gradients_agree_for_random_logits():

@@ -9,6 +9,7 @@ import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import wait_ready
 from ui.stepper import REPORT_MS
@@ -113,6 +114,90 @@ def test_a_step_is_drawn_without_a_rerun_and_the_link_follows(browser, server, p
         pg.wait_for_function(
             "([name, want]) => new URL(location.href).searchParams.get(name) === want",
             arg=[name, link(n - 1, pg.locator(".gls-value").first.text_content())],
+            timeout=15_000,
+        )
+        wait_ready(pg, timeout=60_000)
+        assert pg.locator("[data-testid=stException]").count() == 0
+        assert not errors, errors
+    finally:
+        ctx.close()
+
+
+def _at(pg) -> str:
+    return pg.locator(".gls").first.get_attribute("data-at")
+
+
+def _check(pg) -> str:
+    return pg.locator(".gls [aria-live=polite]").first.inner_text()
+
+
+def test_losses_steps_either_axis_without_a_rerun_and_the_link_follows(browser, server):
+    """Losses' stepper over the target y and the prediction ŷ₀: a link lands on its position; a step of
+    either axis (inside the window: every y at this ŷ₀, every ŷ₀ at this y) is drawn at once with nothing
+    sent, the check and the curve follow it, and the link follows once the learner stops."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    ctx.add_init_script(HOOK)
+    pg = ctx.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        pg.goto(f"{server}/losses?y=0.35&p0=0.2")
+        wait_ready(pg, timeout=90_000, settle_ms=800)
+        y, p0 = pg.locator(".gls-range").nth(0), pg.locator(".gls-range").nth(1)
+        y.wait_for(timeout=30_000)
+        assert (
+            y.get_attribute("aria-label") == "Target y" and p0.get_attribute("aria-label") == "Prediction ŷ₀"
+        )
+        assert _at(pg) == "7,19"  # y = 0.35 (0, 0.05, …), ŷ₀ = 0.2 (0.01, 0.02, …)
+        assert "L at ŷ₀ = 0.2" in pg.locator(".gls table").first.inner_text()
+        pg.wait_for_timeout(REPORT_MS + 500)
+        wait_ready(pg, timeout=60_000)
+        sent = _sent(pg)
+        curve = pg.locator(".gls svg path[stroke-width='2.5']").first
+        before = (curve.get_attribute("d"), _check(pg))
+
+        # ŷ₀: two steps right, drawn at once (the table and the check follow), nothing sent
+        p0.focus()
+        pg.keyboard.press("ArrowRight")
+        pg.keyboard.press("ArrowRight")
+        assert _at(pg) == "7,21" and p0.get_attribute("value") == "21"
+        assert "L at ŷ₀ = 0.22" in pg.locator(".gls table").first.inner_text()
+        assert _check(pg) != before[1] and "agree" in _check(pg)
+        assert curve.get_attribute("d") == before[0], "the loss curve depends on y only"
+        pg.wait_for_timeout(REPORT_MS // 2)
+        assert _sent(pg) == sent, "a step of ŷ₀ sent a message to the server (a rerun request)"
+        assert pg.locator(".gls.gls-wait").count() == 0
+        pg.wait_for_function("() => new URL(location.href).searchParams.get('p0') === '0.22'", timeout=15_000)
+        assert _param(pg, "y") == "0.35"
+        wait_ready(pg, timeout=60_000)
+        pg.wait_for_timeout(300)
+        assert _at(pg) == "7,21", "the report's rerun moved the stepper"
+
+        # y: one step left, inside the new window (every y at ŷ₀ = 0.22): the curve is redrawn, nothing sent
+        sent = _sent(pg)
+        y.focus()
+        pg.keyboard.press("ArrowLeft")
+        assert _at(pg) == "6,21" and y.get_attribute("value") == "6"
+        assert curve.get_attribute("d") != before[0], "the loss curve did not follow y"
+        assert "Target y = 0.3." in pg.locator(".gls").first.inner_text()
+        pg.wait_for_timeout(REPORT_MS // 2)
+        assert _sent(pg) == sent, "a step of y sent a message to the server (a rerun request)"
+        pg.wait_for_function("() => new URL(location.href).searchParams.get('y') === '0.3'", timeout=15_000)
+        wait_ready(pg, timeout=60_000)
+        assert _param(pg, "p0") == "0.22"
+
+        # y then ŷ₀ at once: (0.25, 0.23) is off the window around (0.3, 0.22): shown waiting, then drawn from
+        # the window the server sends around it
+        y.focus()
+        pg.keyboard.press("ArrowLeft")
+        p0.focus()
+        pg.keyboard.press("ArrowRight")
+        expect(pg.locator(".gls").first).to_have_attribute("data-at", "5,22", timeout=15_000)
+        expect(pg.locator(".gls table").first).to_contain_text("L at ŷ₀ = 0.23", timeout=15_000)
+        expect(pg.locator(".gls.gls-wait")).to_have_count(0, timeout=15_000)
+        assert "Target y = 0.25." in pg.locator(".gls").first.inner_text()
+        pg.wait_for_function(
+            "() => { const q = new URL(location.href).searchParams; return q.get('y') === '0.25' && q.get('p0') === '0.23'; }",
             timeout=15_000,
         )
         wait_ready(pg, timeout=60_000)
