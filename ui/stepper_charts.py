@@ -50,35 +50,82 @@ def _stroke(colour: int, dash: int | None) -> dict:
     }
 
 
+def _per_frame(values: Any, n: int, digits: int, what: str) -> Any:
+    """Per-frame polyline values, rounded: one list of ``n`` per frame, sent once per distinct list as
+    ``{"__pick": [index per frame], "__items": [distinct lists]}`` when some repeat (ui.stepper's picked form,
+    which the browser expands; xy.js expands it too). ``values`` may come in that form already."""
+    if isinstance(values, dict) and "__pick" in values:
+        pick, items = [int(i) for i in values["__pick"]], list(values["__items"])
+    else:
+        pick, items = list(range(len(values))), list(values)
+    rounded = [[_num(v, digits) for v in item] for item in items]
+    for item in rounded:
+        if len(item) != n:
+            raise ValueError(f"{what}: {n} x but a frame has {len(item)}")
+    seen: dict[tuple, int] = {}
+    distinct: list[list] = []
+    where = []
+    for item in rounded:
+        k = seen.setdefault(tuple(item), len(distinct))
+        if k == len(distinct):
+            distinct.append(item)
+        where.append(k)
+    picked = [where[i] for i in pick]
+    if len(distinct) == len(picked) and picked == list(range(len(picked))):
+        return distinct  # no repeats: a plain list per frame
+    return {"__pick": picked, "__items": distinct}
+
+
+def _frames_of(values: Any) -> list[list]:
+    """Every frame's list of a per-frame field (either form of `_per_frame`'s result)."""
+    if isinstance(values, dict) and "__pick" in values:
+        return list(values["__items"])
+    return list(values)
+
+
 def xy_line(
     name: str,
     x: Sequence[float],
-    y: Sequence[float],
+    y: Sequence[float] | Sequence[Sequence[float]] | dict,
     *,
     colour: int = 0,
     dash: int | None = None,
     dots: bool = False,
     digits: int = 4,
-    slope: Sequence[float] | None = None,
+    slope: Sequence[float] | Sequence[Sequence[float]] | dict | None = None,
+    per_frame: bool = False,
 ) -> dict:
-    """A static series: the polyline through (x[i], y[i]); a point that cannot be drawn (NaN, or ≤ 0 on a log
+    """A series: the polyline through (x[i], y[i]); a point that cannot be drawn (NaN, or ≤ 0 on a log
     axis) breaks the line there. ``colour``/``dash`` index ui/palette.py's CATEGORICAL/DASHES (dash defaults
     to the colour's index, so series differ by more than colour); ``dots`` marks every point too; ``slope``
-    (dy/dx at each x, optional) draws a tangent where a hovering pointer is (``xy(..., hover=True)``)."""
-    xs, ys = list(x), list(y)
-    if len(xs) != len(ys):
-        raise ValueError(f"xy_line {name!r}: {len(xs)} x but {len(ys)} y")
+    (dy/dx at each x, optional) draws a tangent where a hovering pointer is (``xy(..., hover=True)``).
+
+    ``per_frame``: the curve changes with the position. ``y`` (and ``slope``) then hold one list per frame
+    (each as long as ``x``, which stays shared), or that in ui.stepper's picked form
+    (``{"__pick", "__items"}``); frames with the same curve send it once. A step redraws the line."""
+    xs = list(x)
     extra: dict[str, Any] = {}
-    if slope is not None:
-        if len(slope) != len(xs):
-            raise ValueError(f"xy_line {name!r}: {len(xs)} x but {len(slope)} slopes")
-        extra["slope"] = [_num(v, digits) for v in slope]
+    if per_frame:
+        ys: Any = _per_frame(y, len(xs), digits, f"xy_line {name!r}")
+        extra["perFrame"] = ["y"]
+        if slope is not None:
+            extra["slope"] = _per_frame(slope, len(xs), digits, f"xy_line {name!r} slopes")
+            extra["perFrame"].append("slope")
+    else:
+        ys = list(y)
+        if len(xs) != len(ys):
+            raise ValueError(f"xy_line {name!r}: {len(xs)} x but {len(ys)} y")
+        ys = [_num(v, digits) for v in ys]
+        if slope is not None:
+            if len(slope) != len(xs):
+                raise ValueError(f"xy_line {name!r}: {len(xs)} x but {len(slope)} slopes")
+            extra["slope"] = [_num(v, digits) for v in slope]
     return {
         "kind": "line",
         "name": str(name),
         **_stroke(colour, dash),
         "x": [_num(v, digits) for v in xs],
-        "y": [_num(v, digits) for v in ys],
+        "y": ys,
         "dots": bool(dots),
         **extra,
     }
@@ -199,7 +246,7 @@ def xy(
     hover: bool | str = False,
 ) -> dict:
     """A line/point chart (block "xy", ui/stepper/blocks/xy.js) at the container's width: ``lines``
-    (:func:`xy_line`, static), ``rules`` (:func:`xy_rule`) and ``points`` (:func:`xy_points`), per frame or
+    (:func:`xy_line`, static or per frame), ``rules`` (:func:`xy_rule`) and ``points`` (:func:`xy_points`), per frame or
     static; linear or log axes (log: ticks at powers of ten); a legend of every named item; ``alt`` (per
     frame or static) is what a screen reader hears (role=img). Domains default to everything drawn
     (log axes: whole decades; the x axis ends where the data ends, the y axis leaves room).
@@ -213,7 +260,10 @@ def xy(
     ys: list[float] = []
     for s in lines:
         xs += s["x"]
-        ys += s["y"]
+        if "y" in s.get("perFrame", ()):
+            ys += [v for frame in _frames_of(s["y"]) for v in frame]
+        else:
+            ys += s["y"]
     for r in rules:
         xs += r["x"]
     for p in points:

@@ -14,11 +14,51 @@
 // items {kind: "band", name, colour, x: [frame][[x0, x1]], lane?: i, opacity?, tip?} (shaded x intervals, over the
 // plot's height or in lane i); points may carry labels?: [frame][] (text beside each) and shape?: "diamond";
 // lines may carry slope?: [] (dy/dx at each x, for the hover tangent).
+// Optional, additive (Losses, Gradients): a line whose curve changes with the position lists perFrame: ["y",
+// "slope"?] and carries y (and slope) as [frame][i] over its shared x, or in the picked form {__pick, __items}
+// (expanded here if the stepper has not already); a step redraws its path when the frame's curve differs.
 // Top-level names start with "xy" (every block file shares one module scope).
 
 let xyClipCount = 0;
 
 function xyOf(list, frame) { return list && list.length ? list[Math.min(frame, list.length - 1)] : null; }
+
+const xyExpanded = new WeakMap();  // a picked field -> its list per frame (built once: the same lists every time)
+
+// An item's field at a frame: it[name][frame] when the item lists it in perFrame, else it[name].
+function xyField(it, name, frame) {
+  let v = it[name];
+  if (v && !Array.isArray(v) && Array.isArray(v.__pick)) {
+    let e = xyExpanded.get(v);
+    if (!e) { e = v.__pick.map((i) => v.__items[i]); xyExpanded.set(v, e); }
+    v = e;
+  }
+  return it.perFrame && it.perFrame.includes(name) ? xyOf(v, frame) : v;
+}
+
+function xyMoving(it) { return !!(it.perFrame && it.perFrame.includes("y")); }
+
+// A dot at every drawable (xs[i], ys[i]), in g; returns them (the caller colours them).
+function xyDots(g, X, Y, xs, ys) {
+  const out = [];
+  (xs || []).forEach((xv, i) => {
+    const yv = ys ? ys[i] : null;
+    if (X.ok(xv) && Y.ok(yv)) out.push(svgEl("circle", { cx: X(xv), cy: Y(yv), r: 2.5 }, g));
+  });
+  return out;
+}
+
+// The SVG path through (xs[i], ys[i]); a point that cannot be drawn breaks it.
+function xyPath(X, Y, xs, ys) {
+  let d = "", pen = false;
+  (xs || []).forEach((xv, i) => {
+    const yv = ys ? ys[i] : null;
+    if (!X.ok(xv) || !Y.ok(yv)) { pen = false; return; }
+    d += `${pen ? "L" : "M"}${X(xv).toFixed(1)} ${Y(yv).toFixed(1)}`;
+    pen = true;
+  });
+  return d;
+}
 
 function xyScale(lo, hi, log, a, b) {
   if (log) {
@@ -123,27 +163,16 @@ function xyLayout(S, spec, W) {
   const plot = svgEl("g", { "clip-path": `url(#${clip})` }, svg);
   const shade = svgEl("g", {}, plot), strip = svgEl("g", {}, svg);  // bands: under the lines; in the strip
   const marks = svgEl("g", {}, svg);  // rules' labels and points: above the lines, not clipped
-  const coloured = [], rules = [], points = [], bands = [];
+  const coloured = [], rules = [], points = [], bands = [], lines = [];
   spec.items.forEach((it, j) => {
     const dash = (it.dash || []).join(" ");
     if (it.kind === "line") {
-      let d = "", pen = false;
-      it.x.forEach((xv, i) => {
-        const yv = it.y[i];
-        if (!X.ok(xv) || !Y.ok(yv)) { pen = false; return; }
-        d += `${pen ? "L" : "M"}${X(xv).toFixed(1)} ${Y(yv).toFixed(1)}`;
-        pen = true;
-      });
-      const p = svgEl("path", { d, fill: "none", "stroke-width": 2.5, "stroke-dasharray": dash,
-        "stroke-linejoin": "round" }, plot);
+      const moving = xyMoving(it);
+      const p = svgEl("path", { d: moving ? "" : xyPath(X, Y, it.x, it.y), fill: "none", "stroke-width": 2.5,
+        "stroke-dasharray": dash, "stroke-linejoin": "round" }, plot);
       coloured.push({ e: p, j, attr: "stroke" });
-      if (it.dots) {
-        it.x.forEach((xv, i) => {
-          if (!X.ok(xv) || !Y.ok(it.y[i])) return;
-          const c = svgEl("circle", { cx: X(xv), cy: Y(it.y[i]), r: 2.5 }, plot);
-          coloured.push({ e: c, j, attr: "fill" });
-        });
-      }
+      if (moving) lines.push({ it, j, path: p, dots: it.dots ? svgEl("g", {}, plot) : null, last: null });
+      else if (it.dots) for (const c of xyDots(plot, X, Y, it.x, it.y)) coloured.push({ e: c, j, attr: "fill" });
     } else if (it.kind === "rule") {
       const line = svgEl("line", { y1: m.t, y2: H - m.b, "stroke-width": 2, "stroke-dasharray": dash }, plot);
       // the label in the text colour (a series colour on the background can be < 4.5:1), on a halo
@@ -174,15 +203,16 @@ function xyLayout(S, spec, W) {
     }
     xyText(g, { x: x + 30 * k, y: y + 9 * k, "dominant-baseline": "central" }, it.name);
   }
-  Object.assign(S, { svg, title, X, Y, W, m, H, k, coloured, rules, points, bands,
+  Object.assign(S, { svg, title, X, Y, W, m, H, k, coloured, rules, points, bands, lines,
     lane: { top: H - m.b + laneGap, h: laneH } });
   if (spec.hover) xyHover(S, spec, plot);
 }
 
 // The hover (spec.hover): where the pointer is over the plot, a dashed rule, a dot on every line (linear
 // between its points), a tangent on lines with `slope`, and their values in the corner away from it.
-function xyAt(it, xv) {
-  const xs = it.x;
+function xyAt(it, xv, frame) {
+  const xs = xyField(it, "x", frame), ys = xyField(it, "y", frame), slope = xyField(it, "slope", frame);
+  if (!xs || !ys) return null;
   let lo = 0, hi = xs.length - 1;
   while (lo < hi && (xs[lo] === null)) lo++;
   while (hi > lo && (xs[hi] === null)) hi--;
@@ -191,11 +221,11 @@ function xyAt(it, xv) {
     const mid = (lo + hi) >> 1;
     if (xs[mid] !== null && xs[mid] <= xv) lo = mid; else hi = mid;
   }
-  const [a, b] = [xs[lo], xs[hi]], ya = it.y[lo], yb = it.y[hi];
+  const [a, b] = [xs[lo], xs[hi]], ya = ys[lo], yb = ys[hi];
   if (a === null || b === null || ya === null || yb === null) return null;
   const t = b > a ? (xv - a) / (b - a) : 0;
   const out = { y: ya + t * (yb - ya) };
-  if (it.slope && it.slope[lo] !== null && it.slope[hi] !== null) out.s = it.slope[lo] + t * (it.slope[hi] - it.slope[lo]);
+  if (slope && slope[lo] !== null && slope[hi] !== null) out.s = slope[lo] + t * (slope[hi] - slope[lo]);
   return out;
 }
 
@@ -210,6 +240,7 @@ function xyHover(S, spec, plot) {
   const clear = () => g.replaceChildren();
   const draw = (xv) => {
     clear();
+    S.hoverX = xv;  // a step under a still pointer redraws it (per-frame lines move)
     if (xv === null) return;
     const px = X(xv);
     if (!(px >= m.l && px <= W - m.r)) return;
@@ -218,7 +249,7 @@ function xyHover(S, spec, plot) {
     const half = (S.X.inv(W - m.r) - S.X.inv(m.l)) * 0.07;
     const rows = [];
     for (const { it } of lines) {
-      const got = xyAt(it, xv);
+      const got = xyAt(it, xv, S.frame);
       if (!got || !Y.ok(got.y)) continue;
       const colour = S.colourOf(it);
       if (got.s !== undefined && Number.isFinite(got.s)) {
@@ -246,6 +277,7 @@ function xyHover(S, spec, plot) {
   // spec.hover a group name: every chart of the group (still on the page) follows the pointer over any one
   const group = typeof spec.hover === "string" ? spec.hover : null;
   const me = { svg: S.svg, draw };
+  S.hoverDraw = draw;
   if (group) {
     const live = [...(xyLinked.get(group) || [])].filter((o) => o.svg.isConnected);
     xyLinked.set(group, [...live, me]);
@@ -303,7 +335,23 @@ BLOCKS.xy = {
       for (const { e, j, attr } of S.coloured) e.setAttribute(attr, xyColour(spec.items[j], ctx));
       for (const p of S.points) p.last = null;
       for (const b of S.bands || []) b.last = null;
+      for (const l of S.lines || []) l.last = null;
     }
+    let moved = false;
+    for (const l of S.lines || []) {  // per-frame curves: a new path when this frame's differs
+      const ys = xyField(l.it, "y", frame);
+      if (l.last === ys) continue;
+      l.last = ys;
+      moved = true;
+      const xs = xyField(l.it, "x", frame);
+      l.path.setAttribute("d", xyPath(S.X, S.Y, xs, ys));
+      if (l.dots) {
+        l.dots.replaceChildren();
+        const colour = xyColour(l.it, ctx);
+        for (const c of xyDots(l.dots, S.X, S.Y, xs, ys)) c.setAttribute("fill", colour);
+      }
+    }
+    if (moved && S.hoverDraw && S.hoverX !== null && S.hoverX !== undefined) S.hoverDraw(S.hoverX);
     const alt = at(spec, "alt", frame) || "";
     S.title.textContent = alt;
     S.svg.setAttribute("aria-label", alt);
