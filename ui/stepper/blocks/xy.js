@@ -17,11 +17,15 @@
 // Optional, additive (Losses, Gradients): a line whose curve changes with the position lists perFrame: ["y",
 // "slope"?] and carries y (and slope) as [frame][i] over its shared x, or in the picked form {__pick, __items}
 // (expanded here if the stepper has not already); a step redraws its path when the frame's curve differs.
+// Points (xy, tips, labels) may come in the picked form too (Gradients).
 // Top-level names start with "xy" (every block file shares one module scope).
 
 let xyClipCount = 0;
 
-function xyOf(list, frame) { return list && list.length ? list[Math.min(frame, list.length - 1)] : null; }
+function xyOf(list, frame) {
+  if (list && Array.isArray(list.__pick)) return list.__items[list.__pick[Math.min(frame, list.__pick.length - 1)]];
+  return list && list.length ? list[Math.min(frame, list.length - 1)] : null;
+}
 
 const xyExpanded = new WeakMap();  // a picked field -> its list per frame (built once: the same lists every time)
 
