@@ -697,7 +697,13 @@ def main() -> None:
             floors = [measure_steps(browser, floor_base, "floor app (before)", args.n, args.warmup, None)]
             rows = [
                 measure_steps(
-                    browser, f"{app}/{pg.url_path}", pg.url_path, args.n, args.warmup, "h1", args.slider or None
+                    browser,
+                    f"{app}/{pg.url_path}",
+                    pg.url_path,
+                    args.n,
+                    args.warmup,
+                    "h1",
+                    args.slider or None,
                 )
                 for pg in app_pages(names)
             ]

@@ -7,7 +7,8 @@ One Streamlit process runs scripts on one core (the GIL) and keeps each student'
 memory, so a bigger class needs more processes, each student pinned to one of them. This script
 starts the processes on ports port+1..port+N, waits until each says `ok` on /_stcore/health, writes
 nginx's configuration from deploy/nginx.conf.template into a private directory and runs nginx in
-the foreground. A process that dies is restarted. Ctrl+C (or SIGTERM) stops everything.
+the foreground. Before the proxy starts, every process is warmed (deploy/warm.py: each page opened once,
+so the first class does not queue behind the default pages' computations). A process that dies is restarted. Ctrl+C (or SIGTERM) stops everything.
 
 Needs nginx (Debian: `apt-get install nginx`; the binary is /usr/sbin/nginx). No root needed: nginx
 writes only into its private directory and listens on the given (unprivileged) port.
@@ -96,6 +97,11 @@ def main() -> None:
     ap.add_argument("--port", type=int, default=8500, help="the proxy's port; backends use the next N ports")
     ap.add_argument("--host", default="0.0.0.0", help="the proxy's address")
     ap.add_argument("--nginx", default=shutil.which("nginx") or "/usr/sbin/nginx")
+    ap.add_argument(
+        "--no-warm",
+        action="store_true",
+        help="let students in before every page was opened once (deploy/warm.py)",
+    )
     args = ap.parse_args()
 
     ports = [args.port + 1 + i for i in range(args.processes)]
@@ -115,6 +121,11 @@ def main() -> None:
     signal.signal(signal.SIGINT, stop)
     try:
         wait_healthy(ports, procs)
+        if not args.no_warm:  # before the proxy opens: the first class finds the default pages computed
+            sys.path.insert(0, str(ROOT))
+            from deploy.warm import warm_all
+
+            warm_all([f"http://127.0.0.1:{p}" for p in ports])
         conf = write_config(prefix, f"{args.host}:{args.port}", ports)
         nginx = subprocess.Popen([args.nginx, "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"])
         time.sleep(0.5)

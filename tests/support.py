@@ -241,9 +241,31 @@ class Stepper:
 
         return list(walk(self.data["blocks"]))
 
+    @property
+    def position(self) -> tuple[int, ...]:
+        """The position shown: an option index per axis."""
+        return tuple(self.data["at"])
+
+    def set_position(self, **values) -> AppTest:
+        """What the browser's report of a multi-axis position does: each named axis takes that option's
+        value, given as an option index (then `.run()`). The report's own bookkeeping (the position the
+        browser shows) is set too, so the run treats it as the browser's and not as news."""
+        d = self.data
+        page = self.key.rsplit(".", 1)[0]
+        pos = list(self.position)
+        for i, ax in enumerate(d["axes"]):
+            if ax["name"] in values:
+                pos[i] = int(values[ax["name"]])
+        for ax, k in zip(d["axes"], pos, strict=True):
+            self.at.session_state[f"{page}.{ax['name']}"] = ax["options"][k]
+        self.at.session_state[f"{self.key}._stepper._at"] = tuple(pos)
+        return self.at
+
     @staticmethod
     def at_frame(block: dict, field: str, frame: int):
         value = block[field]
+        if isinstance(value, dict) and "__pick" in value:  # ui.stepper.picked: expanded as the browser does
+            value = [value["__items"][i] for i in value["__pick"]]
         return value[min(frame, len(value) - 1)] if field in block.get("perFrame", []) else value
 
     def text(self) -> str:

@@ -36,6 +36,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -167,6 +168,14 @@ def plain(text: str) -> list[Run]:
 
 
 # -- blocks ------------------------------------------------------------------------------------------
+def _listed(x: Any, each: Callable[[Any], Any] | None = None) -> Any:
+    """A per-frame field: a :func:`picked` dict stays one (the browser expands it), else a list (of
+    ``each(entry)``)."""
+    if isinstance(x, dict):
+        return x
+    return [each(v) for v in x] if each else list(x)
+
+
 def heading(text: str) -> dict:
     return {"type": "heading", "text": str(text)}
 
@@ -178,7 +187,8 @@ def text(
     border: bool = False,
     small: bool = False,
 ) -> dict:
-    block: dict[str, Any] = {"type": "text", "paras": list(paras), "border": border, "small": small}
+    """Paragraphs: per frame (a list per frame, or :func:`picked`/:func:`shared`), or static."""
+    block: dict[str, Any] = {"type": "text", "paras": _listed(paras), "border": border, "small": small}
     if per_frame:
         block["perFrame"] = ["paras"]
     return block
@@ -196,13 +206,13 @@ def table(
     block: dict[str, Any] = {
         "type": "table",
         "header": list(header),
-        "rows": [[[list(c) for c in row] for row in frame] for frame in rows],
+        "rows": _listed(rows, lambda frame: [[list(c) for c in row] for row in frame]),
         "align": list(align or []),
         "perFrame": ["rows"],
         "note": [],
     }
     if note is not None:
-        block["note"] = [list(n) for n in note]
+        block["note"] = _listed(note, list)
         block["perFrame"].append("note")
     if width:
         block["width"] = int(width)
@@ -292,6 +302,64 @@ def nearest(options: Sequence[float], value: float) -> int:
     return min(range(len(options)), key=lambda i: abs(options[i] - v))
 
 
+@dataclass(frozen=True)
+class Axis:
+    """One slider of a stepper: the page's URL parameter ``name``, its ``label``, its positions ``options``
+    (numbers, in order) and their labels ``values`` (``str(option)`` by default)."""
+
+    name: str
+    label: str
+    options: Sequence[float]
+    default: float
+    values: Sequence[str] | None = None
+    help: str | None = None
+
+
+def locate(*, url: UrlState, axes: Sequence[Axis]) -> tuple[int, ...]:
+    """The position to show, an option index per axis: the browser's last report, a link's value (snapped to
+    the nearest option), a value the server set (a preset, a button) or the default. Call once per run, before
+    building the frames, and pass it to :func:`multi_stepper`."""
+    out = []
+    for ax in axes:
+        skey = url.prepare(ax.name, option_param(list(ax.options), ax.default))
+        out.append(nearest(list(ax.options), st.session_state[skey]))
+    return tuple(out)
+
+
+def cross(at: Sequence[int], axes: Sequence[Axis], radius: Sequence[int | None]) -> list[tuple[int, ...]]:
+    """A window of positions around ``at`` (first): each axis moved alone, up to ``radius[i]`` options either
+    way (None: the whole axis). Keyboard steps stay inside it; the browser asks for a new window when the
+    learner leaves it or stops."""
+    frames = [tuple(at)]
+    for i, (ax, r) in enumerate(zip(axes, radius, strict=True)):
+        n = len(ax.options)
+        lo, hi = (0, n - 1) if r is None else (max(0, at[i] - r), min(n - 1, at[i] + r))
+        for k in range(lo, hi + 1):
+            if k != at[i]:
+                frames.append(tuple(at[:i]) + (k,) + tuple(at[i + 1 :]))
+    return frames
+
+
+def picked(items: Sequence[Any], pick: Sequence[int]) -> dict:
+    """A per-frame field sent once per distinct value: frame f shows ``items[pick[f]]``. The browser expands
+    it before any block reads it, so a block indexes the field per frame as usual."""
+    return {"__items": list(items), "__pick": [int(i) for i in pick]}
+
+
+def shared(per_frame: Sequence[Any]) -> dict:
+    """:func:`picked` from a plain per-frame list: equal entries (as JSON) are sent once."""
+    items: list[Any] = []
+    index: dict[str, int] = {}
+    pick = []
+    for v in per_frame:
+        k = json.dumps(v, sort_keys=True)
+        if k not in index:
+            index[k] = len(items)
+            items.append(v)
+        pick.append(index[k])
+    return picked(items, pick)
+
+
 def stepper(
     key: str,
     *,
@@ -313,31 +381,81 @@ def stepper(
     ``str(option)`` by default). Its value is the page's URL parameter ``name`` and its session key
     ``url.key(name)``, as the slider it stands for: a link, Back and presets set the value (``url.set``),
     the browser moves the position and reports it. ``key`` names the component (``<key>._stepper``)."""
-    opts = list(options)
-    n = len(opts)
-    skey = url.prepare(name, option_param(opts, default))
-    ckey = f"{skey}._stepper"
+    axis = Axis(name, label, list(options), default, values, help)
+    at = locate(url=url, axes=[axis])
+    return _mount(url, [axis], at, None, blocks, buttons, report_ms)[0]
 
-    at_key, sent_key = (
-        f"{ckey}._at",
-        f"{ckey}._sent",
-    )  # the position the browser shows; (id, frame, seek) sent
+
+def multi_stepper(
+    key: str,
+    *,
+    url: UrlState,
+    axes: Sequence[Axis],
+    at: Sequence[int],
+    frames: Sequence[Sequence[int]],
+    blocks: Sequence[dict],
+    report_ms: int = REPORT_MS,
+) -> tuple:
+    """A stepper over several sliders (``axes``), each the page's URL parameter of its name. ``at`` is
+    :func:`locate`'s position; ``frames`` the positions sent (``at`` among them, e.g. :func:`cross`), and every
+    per-frame field of ``blocks`` has one entry per frame, in that order. A step to a position outside
+    ``frames`` is shown waiting and reported at once; the rerun sends the window around it. Returns the option
+    values at ``at``."""
+    fr = [tuple(int(i) for i in f) for f in frames]
+    if tuple(at) not in fr:
+        raise ValueError(f"multi_stepper {key!r}: the position {tuple(at)} is not among the frames")
+    return _mount(url, list(axes), tuple(at), fr, blocks, (), report_ms)
+
+
+def _mount(
+    url: UrlState,
+    axes: list[Axis],
+    at: tuple[int, ...],
+    frames: list[tuple[int, ...]] | None,
+    blocks: Sequence[dict],
+    buttons: Sequence[dict],
+    report_ms: int,
+) -> tuple:
+    opts = [list(ax.options) for ax in axes]
+    skeys = [url.key(ax.name) for ax in axes]
+    ckey = f"{skeys[0]}._stepper"
+    at_key, sent_key = f"{ckey}._at", f"{ckey}._sent"  # the position the browser shows; (frame, seek) sent
 
     def _reported() -> None:
         got = st.session_state.get(ckey)
-        frame = got.get("frame") if isinstance(got, dict) else getattr(got, "frame", None)
-        if isinstance(frame, int | float) and not isinstance(frame, bool) and np.isfinite(frame):
-            k = int(np.clip(int(frame), 0, n - 1))
-            st.session_state[skey] = opts[k]
-            st.session_state[at_key] = k  # the browser is there already: nothing to send it
+        pos = got.get("at") if isinstance(got, dict) else getattr(got, "at", None)
+        if pos is None:  # a one-axis stepper reports {"frame": k}
+            frame = got.get("frame") if isinstance(got, dict) else getattr(got, "frame", None)
+            pos = [frame]
+        if not isinstance(pos, list | tuple) or len(pos) != len(axes):
+            return
+        ks = []
+        for p, o in zip(pos, opts, strict=True):
+            if not isinstance(p, int | float) or isinstance(p, bool) or not np.isfinite(p):
+                return
+            ks.append(int(np.clip(int(p), 0, len(o) - 1)))
+        for sk, o, k in zip(skeys, opts, ks, strict=True):
+            st.session_state[sk] = o[k]
+        st.session_state[at_key] = tuple(ks)  # the browser is there already: nothing to send it
 
-    frame = nearest(opts, st.session_state[skey])
+    n = len(opts[0])
     data: dict[str, Any] = {
         "n": n,
-        "label": label,
-        "help": help or "",
-        "values": list(values) if values is not None else [str(o) for o in opts],
-        "options": opts,
+        "label": axes[0].label,
+        "help": axes[0].help or "",
+        "values": list(axes[0].values) if axes[0].values is not None else [str(o) for o in opts[0]],
+        "options": opts[0],
+        "axes": [
+            {
+                "name": ax.name,
+                "label": ax.label,
+                "help": ax.help or "",
+                "options": o_,
+                "values": list(ax.values) if ax.values is not None else [str(o) for o in o_],
+            }
+            for ax, o_ in zip(axes, opts, strict=True)
+        ],
+        "frames": [list(f) for f in frames] if frames is not None else None,
         "buttons": list(buttons),
         "blocks": list(blocks),
         "theme": "light",  # the browser draws in the theme it shows (data.theme, data.ink)
@@ -348,17 +466,28 @@ def stepper(
         "reportMs": int(report_ms),
     }
     data["id"] = hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
-    # The position goes to the browser only when it is news there: new frames (another id), a page drawn
-    # afresh, or a value set by the server (a link, Back, a preset). A report's rerun sends the element
-    # unchanged, so Streamlit sends a reference to it, not the payload again, and the browser does nothing.
-    sent_id, sent_frame, seek = st.session_state.get(sent_key, (None, frame, 0))
-    if sent_id != data["id"] or url.arrived or st.session_state.get(at_key) != frame:
-        sent_frame, seek = frame, seek + 1
-        st.session_state[at_key] = frame
-    st.session_state[sent_key] = (data["id"], sent_frame, seek)
-    data["frame"], data["seek"] = sent_frame, seek
-    _component()(key=ckey, data=data, default={"frame": frame}, on_frame_change=_reported, height="content")
-    return url.keep(name, opts[frame])
+    # The position goes to the browser only when it is news there: a page drawn afresh, or a value set by the
+    # server (a link, Back, a preset), i.e. not the position the browser last reported. A report's rerun sends
+    # the element unchanged (a one-axis stepper) or a new window around it, with the same seek: the browser
+    # keeps showing where the learner is now. New frames with no news keep the browser's position too.
+    sent_at, seek = st.session_state.get(sent_key, (at, 0))
+    if url.arrived or st.session_state.get(at_key) != at:
+        sent_at, seek = at, seek + 1
+        st.session_state[at_key] = at
+    elif frames is not None:  # a new window: it says where the server is (the browser keeps its place)
+        sent_at = at
+    st.session_state[sent_key] = (sent_at, seek)
+    frame = frames.index(tuple(sent_at)) if frames is not None and tuple(sent_at) in frames else sent_at[0]
+    data["frame"], data["at"], data["seek"] = frame, list(sent_at), seek
+    _component()(
+        key=ckey,
+        data=data,
+        default={"frame": at[0]},
+        on_frame_change=_reported,
+        on_at_change=_reported,
+        height="content",
+    )
+    return tuple(url.keep(ax.name, o[k]) for ax, o, k in zip(axes, opts, at, strict=True))
 
 
 # The chart blocks live in ui/stepper_charts.py; pages use them as `sp.xy(...)` etc.
@@ -375,7 +504,13 @@ from ui.stepper_charts import (  # noqa: E402
 )
 
 __all__ = [
+    "Axis",
     "bars",
+    "cross",
+    "locate",
+    "multi_stepper",
+    "picked",
+    "shared",
     "graph",
     "heading",
     "paragraphs",

@@ -351,7 +351,7 @@ def test_a_reported_step_reruns_with_the_stepper_unchanged_and_a_server_move_is_
     before = step_slider(at).data
     # what the browser's report of step 3 does (ui.stepper's callback): the value, and where the browser is
     at.session_state[STEP] = 3
-    at.session_state[f"{STEP}._stepper._at"] = 3
+    at.session_state[f"{STEP}._stepper._at"] = (3,)  # a position: an option index per axis
     at.run()
     assert_ok(at)
     assert at.query_params["step"] in ("3", ["3"])  # the link follows

@@ -29,3 +29,19 @@ def test_generated_config_passes_nginx_t(tmp_path):
         [NGINX, "-t", "-p", str(tmp_path), "-c", str(conf)], capture_output=True, text=True, timeout=30
     )
     assert out.returncode == 0, out.stderr
+
+
+def test_warm_opens_every_page_once_over_the_websocket():
+    """deploy/warm.py, as cluster.py runs it on a fresh process: every page of the navigation opens and its
+    script finishes without an exception (Student.open raises otherwise). How much it saves is measured by
+    `benchmarks/classroom.py --url` against a cluster started with and without `--no-warm`."""
+    import asyncio
+
+    from benchmarks.serve import streamlit_server
+    from deploy.warm import warm
+    from ui.navigation import available_pages
+
+    with streamlit_server("warm-test") as base:
+        took = asyncio.run(warm(base))
+    assert set(took) == {p.url_path or "home" for p in available_pages()}
+    assert all(t > 0 for t in took.values())

@@ -1,21 +1,73 @@
 // The stepper's mount: stepper_core.js and the block files come first in the same module.
+// A stepper has one or more axes (sliders). Its frames are either every position of its one axis
+// (data.frames null: frame k is position k) or the positions listed in data.frames (a window around the
+// current one, see ui/stepper.py's `cross`). A step to a position the payload holds is drawn here and
+// reported once the learner stops; a step outside it is shown waiting and reported at once, and the
+// server's rerun sends the frames around it.
 
-function clampFrame(S, f) { return Math.max(0, Math.min(S.n - 1, Math.round(Number(f) || 0))); }
+const MISS_MS = 120;  // a step outside the frames is reported this long after it (key repeats collapse)
+
+const keyOf = (at) => at.join(",");
+
+function clampAt(S, at) {
+  return S.sizes.map((n, i) => Math.max(0, Math.min(n - 1, Math.round(Number(at[i]) || 0))));
+}
+
+function frameOf(S, at) {
+  if (!S.index) return at[0];
+  const f = S.index.get(keyOf(at));
+  return f === undefined ? -1 : f;
+}
+
+// {"__items": [...], "__pick": [...]}: a per-frame field sent once per distinct value (ui/stepper.py's
+// `picked`), expanded here into one entry per frame (shared references) before any block reads it.
+function expandPicks(x) {
+  if (Array.isArray(x)) { for (let i = 0; i < x.length; i++) x[i] = expandPicks(x[i]); return x; }
+  if (x && typeof x === "object") {
+    if (Array.isArray(x.__pick) && Array.isArray(x.__items)) return x.__pick.map((i) => x.__items[i]);
+    for (const k of Object.keys(x)) x[k] = expandPicks(x[k]);
+  }
+  return x;
+}
+
+function axisRow(bar, ax, first) {
+  // The first axis uses the template's label (tests and benchmarks know its classes); others are copies.
+  const label = first || h("label", "gls-label", null);
+  if (!first) {
+    h("span", "gls-name", label);
+    const v = h("span", "gls-value", label); v.setAttribute("aria-hidden", "true");
+    const r = h("input", "gls-range", label);
+    Object.assign(r, { type: "range", min: "0", step: "1" });
+    bar.insertBefore(label, bar.querySelector(".gls-buttons"));
+  }
+  const name = label.querySelector(".gls-name");
+  name.replaceChildren(document.createTextNode(ax.label));
+  const range = label.querySelector(".gls-range");
+  range.max = String(ax.values.length - 1);
+  range.setAttribute("aria-label", ax.label);
+  if (ax.help) label.title = ax.help; else label.removeAttribute("title");
+  return { label, range, value: label.querySelector(".gls-value") };
+}
 
 function buildAll(root, S, data) {
-  S.n = data.n;
-  const range = root.querySelector(".gls-range");
-  range.max = String(data.n - 1);
-  range.setAttribute("aria-label", data.label);
-  root.setAttribute("aria-label", data.label);
-  root.querySelector(".gls-name").firstChild || root.querySelector(".gls-name").appendChild(document.createTextNode(""));
-  root.querySelector(".gls-name").firstChild.textContent = data.label;
-  const label = root.querySelector(".gls-label");
-  if (data.help) label.title = data.help; else label.removeAttribute("title");
-  const bar = root.querySelector(".gls-buttons");
-  bar.replaceChildren();
-  S.buttons = (data.buttons || []).map((b) => {
-    const btn = h("button", null, bar, b.text);
+  const axes = data.axes || [{ label: data.label, help: data.help, values: data.values }];
+  S.sizes = axes.map((ax) => ax.values.length);
+  S.n = S.sizes[0];
+  S.index = null;
+  if (data.frames) {
+    S.index = new Map();
+    data.frames.forEach((at, f) => S.index.set(keyOf(at), f));
+  }
+  const bar = root.querySelector(".gls-bar");
+  const labels = [...bar.querySelectorAll(".gls-label")];
+  labels.slice(1).forEach((l) => l.remove());
+  S.axes = axes.map((ax, i) => ({ ...axisRow(bar, ax, i === 0 ? labels[0] : null), ax }));
+  S.axes.forEach((a, i) => { if (!a.range.__gls) { a.range.__gls = true; a.range.addEventListener("input", () => stepAxis(root, S, i)); } });
+  root.setAttribute("aria-label", axes.map((ax) => ax.label).join(", "));
+  const buttons = root.querySelector(".gls-buttons");
+  buttons.replaceChildren();
+  S.buttons = (axes.length === 1 ? data.buttons || [] : []).map((b) => {
+    const btn = h("button", null, buttons, b.text);
     btn.type = "button";
     btn.dataset.to = b.to;
     if (b.title) { btn.title = b.title; btn.setAttribute("aria-label", b.title); }
@@ -24,34 +76,59 @@ function buildAll(root, S, data) {
   const host = root.querySelector(".gls-blocks");
   host.replaceChildren();
   S.blocks = data.blocks.map((spec) => ({ spec, S: BLOCKS[spec.type].build(host, spec, 0, S) }));
+  S.painted = -1;
 }
 
-function render(root, S) {
-  const f = S.frame, d = S.data;
-  const range = root.querySelector(".gls-range");
-  if (range.value !== String(f)) range.value = String(f);
-  range.setAttribute("value", String(f));  // the attribute too: tests and benchmarks read it
-  range.style.setProperty("--p", `${S.n > 1 ? (100 * f) / (S.n - 1) : 0}%`);  // the track's filled part
-  const text = d.values ? d.values[f] : String(f);
-  root.querySelector(".gls-value").textContent = text;
-  range.setAttribute("aria-valuetext", text);
-  root.dataset.frame = String(f);
+function renderBar(root, S) {
+  S.axes.forEach((a, i) => {
+    const k = S.at[i], n = S.sizes[i];
+    if (a.range.value !== String(k)) a.range.value = String(k);
+    a.range.setAttribute("value", String(k));  // the attribute too: tests and benchmarks read it
+    a.range.style.setProperty("--p", `${n > 1 ? (100 * k) / (n - 1) : 0}%`);  // the track's filled part
+    const text = a.ax.values[k];
+    a.value.textContent = text;
+    a.range.setAttribute("aria-valuetext", text);
+  });
+  root.dataset.frame = String(S.frame);
+  root.dataset.at = keyOf(S.at);
+  const f = S.at[0];
   for (const b of S.buttons) {
     const to = b.dataset.to;
     b.disabled = (to === "first" || to === "prev") ? f === 0 : f === S.n - 1;
   }
+}
+
+function render(root, S) {
+  renderBar(root, S);
+  const waiting = S.frame < 0;
+  root.classList.toggle("gls-wait", waiting);
+  root.setAttribute("aria-busy", waiting ? "true" : "false");
+  if (waiting) return;  // the last frame stays on screen, dimmed, until the server's frames arrive
+  const d = S.data;
   d.theme = themeOf(root);  // blocks read ctx.data.theme and ctx.data.ink (ui/palette.py's, for that theme)
   d.ink = d.inks[d.theme];
-  for (const b of S.blocks) BLOCKS[b.spec.type].paint(b.S, b.spec, f, S);
+  for (const b of S.blocks) BLOCKS[b.spec.type].paint(b.S, b.spec, S.frame, S);
+  S.painted = S.frame;
   S.draws = (S.draws || 0) + 1;
 }
 
-function goto(root, S, f, byUser) {
-  const g = clampFrame(S, f);
-  if (g !== S.frame || themeOf(root) !== S.data.theme) { S.frame = g; render(root, S); }
-  if (!byUser) return;
+function schedule(S, ms) {
   clearTimeout(S.timer);
-  S.timer = setTimeout(() => { if (S.frame !== S.shown) S.report(S.frame); }, S.data.reportMs || 700);
+  S.timer = setTimeout(() => { if (keyOf(S.at) !== S.shown) S.report(S.at); }, ms);
+}
+
+function goto(root, S, at, byUser) {
+  const target = clampAt(S, at);
+  const f = frameOf(S, target);
+  const moved = keyOf(target) !== keyOf(S.at || []);
+  if (moved || f !== S.painted || themeOf(root) !== S.data.theme) { S.at = target; S.frame = f; render(root, S); }
+  if (byUser) schedule(S, f < 0 ? MISS_MS : S.data.reportMs || 700);
+}
+
+function stepAxis(root, S, i) {
+  const at = S.at.slice();
+  at[i] = Number(S.axes[i].range.value);
+  goto(root, S, at, true);
 }
 
 function wire(root, S) {
@@ -61,14 +138,12 @@ function wire(root, S) {
     const again = () => { if (S.blocks && root.isConnected) render(root, S); };
     mq.addEventListener && mq.addEventListener("change", () => { setTimeout(again, 60); setTimeout(again, 500); });
   }
-  const range = root.querySelector(".gls-range");
-  range.addEventListener("input", () => goto(root, S, Number(range.value), true));
   root.querySelector(".gls-buttons").addEventListener("click", (ev) => {
     const b = ev.target.closest("button");
     if (!b) return;
-    const to = b.dataset.to;
-    const f = to === "first" ? 0 : to === "last" ? S.n - 1 : to === "prev" ? S.frame - 1 : S.frame + 1;
-    goto(root, S, f, true);
+    const to = b.dataset.to, k = S.at[0];
+    const f = to === "first" ? 0 : to === "last" ? S.n - 1 : to === "prev" ? k - 1 : k + 1;
+    goto(root, S, [f], true);
   });
 }
 
@@ -78,25 +153,36 @@ export default function (component) {
   if (!root || !data || !data.blocks) return;
   let S = root.__gls;
   if (!S) {
-    S = root.__gls = { id: null, seek: null, frame: -1, shown: null, timer: 0 };
+    S = root.__gls = { id: null, seek: null, at: null, frame: -1, painted: -1, shown: null, timer: 0 };
     wire(root, S);
   }
-  S.report = (f) => { S.shown = f; setStateValue("frame", f); };
-  S.data = data;
-  data.theme = themeOf(root);  // the theme shown, before any block is built or painted
-  data.ink = data.inks[data.theme];
+  S.report = (at) => {
+    S.shown = keyOf(at);
+    if (S.axes.length === 1) setStateValue("frame", at[0]); else setStateValue("at", at.slice());
+  };
+  const serverAt = data.at || [data.frame];
   if (S.id !== data.id) {
-    S.id = data.id; S.seek = data.seek;
+    expandPicks(data.blocks);
+    data.theme = themeOf(root);  // the theme shown, before any block is built or painted
+    data.ink = data.inks[data.theme];
+    S.id = data.id; S.data = data;
     buildAll(root, S, data);
-    S.frame = -1; S.shown = data.frame;
-    goto(root, S, data.frame, false);
+    // News from the server (a page drawn afresh, a link, Back, a preset) moves the position; otherwise the
+    // browser stays where the learner is (it may have moved on while the server computed these frames).
+    const news = data.seek !== S.seek || !S.at || S.at.length !== S.sizes.length;
+    if (news) { S.seek = data.seek; clearTimeout(S.timer); }
+    S.shown = keyOf(serverAt);
+    const target = clampAt(S, news ? serverAt : S.at);
+    S.at = null; S.painted = -1;
+    goto(root, S, target, false);
+    if (keyOf(S.at) !== S.shown) schedule(S, S.frame < 0 ? MISS_MS : S.data.reportMs || 700);
     return;
   }
   // The same frames: the server moves the position only when it says it is news (a new seek: a link,
   // Back, a preset), never to echo a position this browser reported (the learner may have moved on since).
   if (data.seek !== S.seek) {
-    S.seek = data.seek; S.shown = data.frame;
-    clearTimeout(S.timer); goto(root, S, data.frame, false); return;
+    S.seek = data.seek; S.shown = keyOf(serverAt);
+    clearTimeout(S.timer); goto(root, S, serverAt, false); return;
   }
   if (themeOf(root) !== S.data.theme) render(root, S);  // a rerun after a theme switch: recolour
 }
