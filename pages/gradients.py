@@ -11,11 +11,21 @@ from core.surfaces import SURFACES
 from ui import gradients_view as gv
 from ui import stepper as sp
 from ui.layout import stage_chart, stage_control
-from ui.shell import show_code
+from ui.shell import header, show_code
 from ui.state import UrlState, follow_outside_fragment
 
 PAGE = "gradients"
 RADIUS = 8  # positions either side of the point, per point axis, in each window the browser holds
+
+header(
+    "Gradients",
+    "A loss with two parameters has a **partial derivative** for each: the slope of the loss when you "
+    "nudge one parameter and hold the other still. Put side by side they form the **gradient** ∇L, a "
+    "vector that points where the loss climbs fastest — so training steps the opposite way. Pick a "
+    "surface and a point; everything below is computed at that point.",
+    r"\nabla L(w_1, w_2) = \left( \frac{\partial L}{\partial w_1},\; \frac{\partial L}{\partial w_2} \right)"
+    r"\qquad D_{\mathbf u} L = \nabla L \cdot \mathbf u = \lVert \nabla L \rVert \cos\varphi",
+)
 
 state = UrlState(PAGE)
 
@@ -37,7 +47,7 @@ def _set_angle(angle: float) -> None:
 # The point and the direction are one stepper (ui.stepper): the browser holds every position of a window
 # around the point (each axis moved alone) and draws a step without asking the server.
 c1, c2 = stage_control().columns([2.2, 2.8], gap="medium")
-formula_slot = c2.empty()  # the surface's formulas (a surface change reruns the whole page)
+formula_slot = c2.container()  # the surface's formulas (a surface change reruns the whole page)
 st.subheader("The surface from above, and which way is downhill")
 stage = st.container()
 
@@ -126,7 +136,8 @@ key = body()
 # What depends on the surface alone (a surface change reruns the whole page).
 surface = SURFACES[key]
 c1.caption(surface.description)
-formula_slot.latex(surface.formula + r"\qquad " + surface.grad_formula)
+formula_slot.latex(surface.formula)
+formula_slot.latex(surface.grad_formula)
 (lo1, hi1), (lo2, hi2) = surface.domain
 if (hi1 - lo1) / (hi2 - lo2) > 2 or (hi2 - lo2) / (hi1 - lo1) > 2:
     st.caption(
