@@ -46,10 +46,11 @@ def _set_angle(angle: float) -> None:
 # -- the page: static text is drawn here, once per full run; the fragment below holds every control --------
 # The point and the direction are one stepper (ui.stepper): the browser holds every position of a window
 # around the point (each axis moved alone) and draws a step without asking the server.
-c1, c2 = stage_control().columns([2.2, 2.8], gap="medium")
+top = stage_control()  # the surface picker and the stepper (the point, the direction and the map)
+c1, c2 = top.columns([2.2, 2.8], gap="medium")
 formula_slot = c2.container()  # the surface's formulas (a surface change reruns the whole page)
-st.subheader("The surface from above, and which way is downhill")
-stage = st.container()
+top.subheader("The surface from above, and which way is downhill")
+stage = top.container()
 
 
 @st.fragment
