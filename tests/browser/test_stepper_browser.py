@@ -174,6 +174,19 @@ def test_gradients_steps_each_of_its_three_axes_without_a_rerun(browser, server)
         wait_ready(pg, timeout=60_000)
         assert (_param(pg, "w1"), _param(pg, "w2")) == ("1", "1")
         assert "D_u L at θ = 46°" in shown(), "the report's rerun moved the stepper"
+
+        # after a report, a server-set θ (the "Along ∇L" button) is news: the stepper shows it
+        w1.focus()
+        pg.keyboard.press("ArrowRight")
+        pg.wait_for_function("() => new URL(location.href).searchParams.get('w1') === '1.05'", timeout=15_000)
+        wait_ready(pg, timeout=60_000)
+        pg.get_by_role("button", name="Along ∇L").click()
+        pg.wait_for_function(
+            "() => new URL(location.href).searchParams.get('angle') === '253'", timeout=15_000
+        )
+        wait_ready(pg, timeout=60_000)
+        assert "D_u L at θ = 253°" in shown() and angle.get_attribute("value") == "253"
+        assert _param(pg, "w1") == "1.05"
         assert pg.locator("[data-testid=stException]").count() == 0
         assert not errors, errors
     finally:
