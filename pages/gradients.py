@@ -139,12 +139,6 @@ surface = SURFACES[key]
 c1.caption(surface.description)
 formula_slot.latex(surface.formula)
 formula_slot.latex(surface.grad_formula)
-(lo1, hi1), (lo2, hi2) = surface.domain
-if (hi1 - lo1) / (hi2 - lo2) > 2 or (hi2 - lo2) / (hi1 - lo1) > 2:
-    st.caption(
-        f"The axes have very different ranges (w₁ spans {hi1 - lo1:g}, w₂ spans {hi2 - lo2:g}), so the "
-        "map stretches angles: an arrow at 45° does not look like 45° there."
-    )
 st.caption(
     f"The numeric estimate of D_u L never uses the gradient: it is the slope at t = 0 of the slice "
     f"t ↦ L(w + t·u), by central differences (h = {gv.H:g}) — like the partial derivatives above, which "

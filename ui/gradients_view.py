@@ -430,8 +430,15 @@ def blocks(key: str, frames: tuple[tuple[int, int, int], ...]) -> list[dict]:
     rows = frame_numbers(key, frames)
     pts = [(r["w1"], r["w2"]) for r in rows]
     domain = SURFACES[key].domain
+    (lo1, hi1), (lo2, hi2) = domain
+    notes = FIELD_NOTES
+    if (hi1 - lo1) / (hi2 - lo2) > 2 or (hi2 - lo2) / (hi1 - lo1) > 2:
+        notes += (
+            f"\n\n:gray[The axes have very different ranges (w₁ spans {hi1 - lo1:g}, w₂ spans {hi2 - lo2:g}), so "
+            "the map stretches angles: an arrow at 45° does not look like 45° there.]"
+        )
     return [
-        sp.row(_map_block(key, rows, pts), sp.text(sp.paragraphs(FIELD_NOTES), per_frame=False)),
+        sp.row(_map_block(key, rows, pts), sp.text(sp.paragraphs(notes), per_frame=False)),
         _numbers_block(key, rows, pts),
         sp.heading("Partial derivatives are slopes of slices"),
         sp.text(sp.paragraphs(SLICES_TEXT), per_frame=False),
