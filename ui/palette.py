@@ -67,6 +67,20 @@ DIVERGING_SCHEME = "blueorange"  # Vega scheme: blue < 0 < orange
 CLASS = ["#762A83", "#1B7837"]  # class 0 purple, class 1 green: points on the map, white-ringed (both themes)
 CLASS_SCHEME = "purplegreen"  # Vega scheme for a classifier's output 0 … 1
 SEQUENTIAL_SCHEME = "viridis"  # magnitudes (loss surfaces, heatmaps); "cividis" is the alternative
+# The same scale as stops, for what the browser draws itself (ui/stepper/blocks/surfacemap.js): Vega's
+# viridis, low to high, interpolated linearly between these ten.
+SEQUENTIAL = [
+    "#440154",
+    "#482878",
+    "#3e4989",
+    "#31688e",
+    "#26828e",
+    "#1f9e89",
+    "#35b779",
+    "#6ece58",
+    "#b5de2b",
+    "#fde725",
+]
 
 # Gradient-check verdicts (also told apart by a label on each bar).
 LEVELS = {

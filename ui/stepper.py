@@ -482,7 +482,9 @@ def _mount(
     _component()(
         key=ckey,
         data=data,
-        default={"frame": at[0]},
+        # a multi-axis stepper's default never changes: a changed default reaches the server as a changed
+        # state with the next rerun (a button's), firing the callback with the browser's last, stale "at"
+        default={"frame": at[0]} if frames is None else {"at": None},
         on_frame_change=_reported,
         on_at_change=_reported,
         height="content",

@@ -185,12 +185,18 @@ def xy_points(
     same at every position); ``tips[f][i]`` is point i's tooltip (default: its coordinates); ``labels[f][i]``
     (optional) is written beside it; ``shape`` "diamond" (optional) instead of a dot. An empty ``name``
     keeps the points out of the legend."""
-    frames = [[[_num(px, digits), _num(py, digits)] for px, py in frame] for frame in points]
+
+    def each(v: Any, conv) -> Any:  # the picked form (Gradients): convert its distinct items only
+        return (
+            {**v, "__items": [conv(f) for f in v["__items"]]} if isinstance(v, dict) else [conv(f) for f in v]
+        )
+
+    frames = each(points, lambda frame: [[_num(px, digits), _num(py, digits)] for px, py in frame])
     out: dict[str, Any] = {"kind": "points", "name": str(name), "colour": _colour(colour), "xy": frames}
     if tips is not None:
-        out["tips"] = [[str(t) for t in frame] for frame in tips]
+        out["tips"] = each(tips, lambda frame: [str(t) for t in frame])
     if labels is not None:
-        out["labels"] = [[str(t) for t in frame] for frame in labels]
+        out["labels"] = each(labels, lambda frame: [str(t) for t in frame])
     if shape is not None:
         out["shape"] = str(shape)
     return out
@@ -288,7 +294,7 @@ def xy(
     for r in rules:
         xs += r["x"]
     for p in points:
-        for frame in p["xy"]:
+        for frame in _frames_of(p["xy"]):
             xs += [q[0] for q in frame]
             ys += [q[1] for q in frame]
     per_x = [[float(a), float(b)] for a, b in x_domains] if x_domains is not None else None

@@ -205,3 +205,74 @@ def test_losses_steps_either_axis_without_a_rerun_and_the_link_follows(browser, 
         assert not errors, errors
     finally:
         ctx.close()
+
+
+def test_gradients_steps_each_of_its_three_axes_without_a_rerun(browser, server):
+    """Gradients' stepper has three axes (w₁, w₂, θ) over one window around the point: a key step of each is
+    drawn at once (the numbers, the checks) with nothing sent; the link follows once the learner stops."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    ctx.add_init_script(HOOK)
+    pg = ctx.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        pg.goto(f"{server}/gradients")
+        wait_ready(pg, timeout=90_000, settle_ms=800)
+        ranges = pg.locator(".gls-range")
+        ranges.first.wait_for(timeout=30_000)
+        assert ranges.count() == 3
+        w1, w2, angle = (ranges.nth(i) for i in range(3))
+        assert [r.get_attribute("aria-label") for r in (w1, w2, angle)] == [
+            "Point w₁",
+            "Point w₂",
+            "Direction θ (degrees, from the +w₁ axis)",
+        ]
+        pg.wait_for_timeout(REPORT_MS + 500)
+        wait_ready(pg, timeout=60_000)
+        assert (_param(pg, "w1"), _param(pg, "w2"), _param(pg, "angle")) == ("1", "1", "45")
+        shown = lambda: pg.locator(".gls").first.inner_text()  # noqa: E731
+        sent = _sent(pg)
+        moved_at = time.monotonic()
+
+        # each point axis one step and back (the window is a cross: each axis moved alone), then θ
+        for rng, there in ((w1, "(1.05, 1)"), (w2, "(1, 1.05)")):
+            rng.focus()
+            pg.keyboard.press("ArrowRight")
+            assert there in shown()
+            pg.keyboard.press("ArrowLeft")
+            assert "(1, 1)" in shown()
+        angle.focus()
+        pg.keyboard.press("ArrowRight")
+        moved_at = time.monotonic()
+        assert "D_u L at θ = 46°" in shown()
+        assert pg.locator(".gls.gls-wait").count() == 0, "a step inside the window was shown waiting"
+        pg.wait_for_timeout(REPORT_MS // 2)
+        assert _sent(pg) == sent, "a step sent a message to the server (a rerun request)"
+        assert _param(pg, "angle") == "45", "the link changed before the learner stopped"
+
+        # the position is reported once the learner stops, and the link follows
+        pg.wait_for_function(
+            "() => new URL(location.href).searchParams.get('angle') === '46'", timeout=15_000
+        )
+        waited = time.monotonic() - moved_at
+        assert waited >= REPORT_MS / 1000 * 0.9, f"the link followed after {waited:.2f} s: before the report"
+        wait_ready(pg, timeout=60_000)
+        assert (_param(pg, "w1"), _param(pg, "w2")) == ("1", "1")
+        assert "D_u L at θ = 46°" in shown(), "the report's rerun moved the stepper"
+
+        # after a report, a server-set θ (the "Along ∇L" button) is news: the stepper shows it
+        w1.focus()
+        pg.keyboard.press("ArrowRight")
+        pg.wait_for_function("() => new URL(location.href).searchParams.get('w1') === '1.05'", timeout=15_000)
+        wait_ready(pg, timeout=60_000)
+        pg.get_by_role("button", name="Along ∇L").click()
+        pg.wait_for_function(
+            "() => new URL(location.href).searchParams.get('angle') === '253'", timeout=15_000
+        )
+        wait_ready(pg, timeout=60_000)
+        assert "D_u L at θ = 253°" in shown() and angle.get_attribute("value") == "253"
+        assert _param(pg, "w1") == "1.05"
+        assert pg.locator("[data-testid=stException]").count() == 0
+        assert not errors, errors
+    finally:
+        ctx.close()

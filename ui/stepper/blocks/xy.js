@@ -18,11 +18,52 @@
 // "slope"?] (and "x" when its x moves too) and carries them as [frame][i], or in the picked form {__pick,
 // __items} (expanded here if the stepper has not already); a step redraws its path when the frame's differs.
 // A line with noHover: true is passed by the hover (no dot, no value: e.g. a tangent drawn as a line).
+// Points (xy, tips, labels) may come in the picked form too (Gradients).
 // Top-level names start with "xy" (every block file shares one module scope).
 
 let xyClipCount = 0;
 
-function xyOf(list, frame) { return list && list.length ? list[Math.min(frame, list.length - 1)] : null; }
+function xyOf(list, frame) {
+  if (list && Array.isArray(list.__pick)) return list.__items[list.__pick[Math.min(frame, list.__pick.length - 1)]];
+  return list && list.length ? list[Math.min(frame, list.length - 1)] : null;
+}
+
+const xyExpanded = new WeakMap();  // a picked field -> its list per frame (built once: the same lists every time)
+
+// An item's field at a frame: it[name][frame] when the item lists it in perFrame, else it[name].
+function xyField(it, name, frame) {
+  let v = it[name];
+  if (v && !Array.isArray(v) && Array.isArray(v.__pick)) {
+    let e = xyExpanded.get(v);
+    if (!e) { e = v.__pick.map((i) => v.__items[i]); xyExpanded.set(v, e); }
+    v = e;
+  }
+  return it.perFrame && it.perFrame.includes(name) ? xyOf(v, frame) : v;
+}
+
+function xyMoving(it) { return !!(it.perFrame && it.perFrame.includes("y")); }
+
+// A dot at every drawable (xs[i], ys[i]), in g; returns them (the caller colours them).
+function xyDots(g, X, Y, xs, ys) {
+  const out = [];
+  (xs || []).forEach((xv, i) => {
+    const yv = ys ? ys[i] : null;
+    if (X.ok(xv) && Y.ok(yv)) out.push(svgEl("circle", { cx: X(xv), cy: Y(yv), r: 2.5 }, g));
+  });
+  return out;
+}
+
+// The SVG path through (xs[i], ys[i]); a point that cannot be drawn breaks it.
+function xyPath(X, Y, xs, ys) {
+  let d = "", pen = false;
+  (xs || []).forEach((xv, i) => {
+    const yv = ys ? ys[i] : null;
+    if (!X.ok(xv) || !Y.ok(yv)) { pen = false; return; }
+    d += `${pen ? "L" : "M"}${X(xv).toFixed(1)} ${Y(yv).toFixed(1)}`;
+    pen = true;
+  });
+  return d;
+}
 
 const xyExpanded = new WeakMap();  // a picked field -> its list per frame (built once: the same lists every time)
 
