@@ -56,14 +56,6 @@ def _widgets(node: ast.AST) -> list[str]:
         ):
             first = n.args[0]
             out.append(first.value if isinstance(first, ast.Constant) else ast.unparse(first))
-        elif (
-            isinstance(n, ast.Call)
-            and getattr(n.func, "attr", getattr(n.func, "id", None)) == "Axis"
-            and n.args
-        ):
-            # an axis of ui.stepper's multi_stepper (Gradients): a slider the browser draws, its URL parameter
-            first = n.args[0]
-            out.append(first.value if isinstance(first, ast.Constant) else ast.unparse(first))
         elif isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "stepper":
             # ui.stepper: a slider the browser draws, its position the page's URL parameter `name`
             out += [

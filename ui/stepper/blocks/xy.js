@@ -65,18 +65,6 @@ function xyPath(X, Y, xs, ys) {
   return d;
 }
 
-const xyExpanded = new WeakMap();  // a picked field -> its list per frame (built once: the same lists every time)
-
-// An item's field at a frame: it[name][frame] when the item lists it in perFrame, else it[name].
-function xyField(it, name, frame) {
-  let v = it[name];
-  if (v && !Array.isArray(v) && Array.isArray(v.__pick)) {
-    let e = xyExpanded.get(v);
-    if (!e) { e = v.__pick.map((i) => v.__items[i]); xyExpanded.set(v, e); }
-    v = e;
-  }
-  return it.perFrame && it.perFrame.includes(name) ? xyOf(v, frame) : v;
-}
 
 function xyMoving(it) { return !!(it.perFrame && (it.perFrame.includes("y") || it.perFrame.includes("x"))); }
 
