@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -64,3 +65,32 @@ def test_bars_keep_one_axis_over_every_frame():
     lo, hi = block["domain"]
     assert lo < -3.0 and hi > 2.0  # the extremes of all frames, padded; NaN ignored
     assert block["series"][0]["values"][2] == [0.0, 0.5]  # a NaN is drawn as nothing (0 height)
+
+
+_UI = Path(__file__).resolve().parents[2] / "ui"
+_MODULES = ["stepper (assembled)"] + sorted(
+    str(p.relative_to(_UI)) for p in _UI.rglob("*.js") if p.parent.name not in ("stepper", "blocks")
+)
+
+
+@pytest.mark.parametrize("which", _MODULES)
+def test_each_component_module_parses(which, tmp_path):
+    """The browser gets a component's JS as ONE module (the stepper's: its core, every block file and its
+    mount, concatenated): two files, or a bad merge, declaring the same top-level name make the whole
+    component a SyntaxError, and nothing is drawn. Node parses each module as the browser would."""
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if not node:
+        pytest.skip("node is not installed (.ci/run installs it)")
+    if which.startswith("stepper"):
+        from ui.stepper import _js
+
+        code = _js()
+    else:
+        code = (_UI / which).read_text(encoding="utf-8")
+    path = tmp_path / "module.mjs"
+    path.write_text(code, encoding="utf-8")
+    out = subprocess.run([node, "--check", str(path)], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr[-2000:]

@@ -41,31 +41,6 @@ function xyField(it, name, frame) {
   return it.perFrame && it.perFrame.includes(name) ? xyOf(v, frame) : v;
 }
 
-function xyMoving(it) { return !!(it.perFrame && it.perFrame.includes("y")); }
-
-// A dot at every drawable (xs[i], ys[i]), in g; returns them (the caller colours them).
-function xyDots(g, X, Y, xs, ys) {
-  const out = [];
-  (xs || []).forEach((xv, i) => {
-    const yv = ys ? ys[i] : null;
-    if (X.ok(xv) && Y.ok(yv)) out.push(svgEl("circle", { cx: X(xv), cy: Y(yv), r: 2.5 }, g));
-  });
-  return out;
-}
-
-// The SVG path through (xs[i], ys[i]); a point that cannot be drawn breaks it.
-function xyPath(X, Y, xs, ys) {
-  let d = "", pen = false;
-  (xs || []).forEach((xv, i) => {
-    const yv = ys ? ys[i] : null;
-    if (!X.ok(xv) || !Y.ok(yv)) { pen = false; return; }
-    d += `${pen ? "L" : "M"}${X(xv).toFixed(1)} ${Y(yv).toFixed(1)}`;
-    pen = true;
-  });
-  return d;
-}
-
-
 function xyMoving(it) { return !!(it.perFrame && (it.perFrame.includes("y") || it.perFrame.includes("x"))); }
 
 // A dot at every drawable (xs[i], ys[i]), in g; returns them (the caller colours them).
