@@ -36,12 +36,15 @@ def test_warm_opens_every_page_once_over_the_websocket():
     script finishes without an exception (Student.open raises otherwise). How much it saves is measured by
     `benchmarks/classroom.py --url` against a cluster started with and without `--no-warm`."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     from benchmarks.serve import streamlit_server
     from deploy.warm import warm
     from ui.navigation import available_pages
 
     with streamlit_server("warm-test") as base:
-        took = asyncio.run(warm(base))
+        # its own thread: a pytest worker that ran Playwright's sync API has an event loop in this one
+        with ThreadPoolExecutor(1) as pool:
+            took = pool.submit(lambda: asyncio.run(warm(base))).result()
     assert set(took) == {p.url_path or "home" for p in available_pages()}
     assert all(t > 0 for t in took.values())
