@@ -23,10 +23,8 @@ header(
     "nudge one parameter and hold the other still. Put side by side they form the **gradient** ∇L, a "
     "vector that points where the loss climbs fastest — so training steps the opposite way. Pick a "
     "surface and a point; everything below is computed at that point.",
-    # two lines: side by side they were cut off on a phone
-    r"\begin{gathered}\nabla L(w_1, w_2) = \left( \frac{\partial L}{\partial w_1},\; \frac{\partial L}"
-    r"{\partial w_2} \right) \\ D_{\mathbf u} L = \nabla L \cdot \mathbf u = \lVert \nabla L \rVert \cos\varphi"
-    r"\end{gathered}",
+    r"\nabla L(w_1, w_2) = \left( \frac{\partial L}{\partial w_1},\; \frac{\partial L}{\partial w_2} \right)"
+    r"\qquad D_{\mathbf u} L = \nabla L \cdot \mathbf u = \lVert \nabla L \rVert \cos\varphi",
 )
 
 state = UrlState(PAGE)
@@ -140,12 +138,14 @@ key = body()
 surface = SURFACES[key]
 c1.caption(surface.description)
 formula_slot.latex(surface.formula)
-# the two partials one under the other (side by side they were cut off on a phone)
-formula_slot.latex(
-    r"\begin{gathered}"
-    + r" \\ ".join(part.strip().rstrip(",") for part in surface.grad_formula.split(r"\qquad"))
-    + r"\end{gathered}"
-)
+# The two partials: short ones in two columns (side by side on a projector, one under the other on a phone;
+# one formula with both was cut off at 390 px), long ones (Rosenbrock, Himmelblau) one under the other.
+partials = [part.strip().rstrip(",") for part in surface.grad_formula.split(r"\qquad")]
+if max(len(p) for p in partials) <= 60:
+    for col, part in zip(formula_slot.columns(len(partials), gap="small"), partials, strict=True):
+        col.latex(part)
+else:
+    formula_slot.latex(r"\begin{gathered}" + r" \\ ".join(partials) + r"\end{gathered}")
 st.caption(
     f"The numeric estimate of D_u L never uses the gradient: it is the slope at t = 0 of the slice "
     f"t ↦ L(w + t·u), by central differences (h = {gv.H:g}) — like the partial derivatives above, which "
