@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -83,8 +84,13 @@ def _component() -> Callable[..., Any]:
 
 
 # -- text -------------------------------------------------------------------------------------------
+_TOKEN = re.compile(r"(\\.|\*\*|`|:gray\[|\[|\])", re.S)  # escapes, bold, code, muted and its brackets
+
+
 def runs(md: str) -> list[Run]:
     """One line of the Markdown subset as runs: **bold**, `code`, :gray[muted], backslash escapes."""
+    if not _TOKEN.search(md):  # plain text: the common case of a label or a number
+        return [["", md]] if md else []
     out: list[Run] = []
     buf: list[str] = []
     bold = code = muted = False
@@ -102,46 +108,41 @@ def runs(md: str) -> list[Run]:
                 out.append([style(), text])
             buf.clear()
 
-    i = 0
-    while i < len(md):
-        ch = md[i]
-        if code:
-            if ch == "`":
+    for i, tok in enumerate(_TOKEN.split(md)):
+        if not tok:
+            continue
+        if i % 2 == 0:  # text between tokens
+            buf.append(tok)
+        elif code:  # inside `code` only a backtick means something (an escape's backslash is literal)
+            if tok == "`" or (tok[0] == "\\" and tok[1:] == "`"):
+                if tok != "`":
+                    buf.append("\\")
                 flush()
                 code = False
             else:
-                buf.append(ch)
-            i += 1
-        elif ch == "\\" and i + 1 < len(md):
-            buf.append(md[i + 1])
-            i += 2
-        elif md.startswith("**", i):
+                buf.append(tok)
+        elif tok[0] == "\\":
+            buf.append(tok[1:])
+        elif tok == "**":
             flush()
             bold = not bold
-            i += 2
-        elif ch == "`":
+        elif tok == "`":
             flush()
             code = True
-            i += 1
-        elif md.startswith(":gray[", i) and not muted:
+        elif tok == ":gray[" and not muted:
             flush()
             muted, depth = True, 0
-            i += 6
-        elif ch == "[" and muted:  # brackets inside (W[2,3]) nest, as in Streamlit's Markdown
+        elif tok in (":gray[", "[") and muted:  # brackets inside (W[2,3]) nest, as in Streamlit's Markdown
             depth += 1
-            buf.append(ch)
-            i += 1
-        elif ch == "]" and muted and depth:
+            buf.append(tok)
+        elif tok == "]" and muted and depth:
             depth -= 1
-            buf.append(ch)
-            i += 1
-        elif ch == "]" and muted:
+            buf.append(tok)
+        elif tok == "]" and muted:
             flush()
             muted = False
-            i += 1
         else:
-            buf.append(ch)
-            i += 1
+            buf.append(tok)
     flush()
     return out
 
@@ -470,13 +471,13 @@ def _mount(
     # server (a link, Back, a preset), i.e. not the position the browser last reported. A report's rerun sends
     # the element unchanged (a one-axis stepper) or a new window around it, with the same seek: the browser
     # keeps showing where the learner is now. New frames with no news keep the browser's position too.
-    sent_at, seek = st.session_state.get(sent_key, (at, 0))
+    sent_at, seek, sent_id = st.session_state.get(sent_key, (at, 0, None))
     if url.arrived or st.session_state.get(at_key) != at:
         sent_at, seek = at, seek + 1
         st.session_state[at_key] = at
-    elif frames is not None:  # a new window: it says where the server is (the browser keeps its place)
-        sent_at = at
-    st.session_state[sent_key] = (sent_at, seek)
+    elif frames is not None and sent_id != data["id"]:  # a new window: it says where the server is (the
+        sent_at = at  # browser keeps its place); the same window is sent unchanged (a reference)
+    st.session_state[sent_key] = (sent_at, seek, data["id"])
     frame = frames.index(tuple(sent_at)) if frames is not None and tuple(sent_at) in frames else sent_at[0]
     data["frame"], data["at"], data["seek"] = frame, list(sent_at), seek
     _component()(
