@@ -16,6 +16,9 @@ from ui.state import UrlState, follow_outside_fragment
 
 PAGE = "gradients"
 RADIUS = 8  # positions either side of the point, per point axis, in each window the browser holds
+# directions either side of θ in each window, 45° each way: the whole circle cost the server 361 directional
+# checks per new window (240 ms of CPU) and doubled the payload; a step beyond it is fetched
+ANGLE_RADIUS = 45
 
 header(
     "Gradients",
@@ -99,7 +102,7 @@ def body():
         ),
     )
     at = sp.locate(url=state, axes=AXES)
-    frames = sp.cross(at, AXES, radius=(RADIUS, RADIUS, None))
+    frames = sp.cross(at, AXES, radius=(RADIUS, RADIUS, ANGLE_RADIUS))
     with stage_chart(stage):  # the stepper is the controls and the map they move
         w1, w2, _ = sp.multi_stepper(
             "gradients.point",

@@ -7,6 +7,7 @@ on the point and not on θ is sent once per point (``sp.picked``), not once per 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -139,15 +140,17 @@ def at_point(key: str, w1: float, w2: float) -> dict:
     }
 
 
-@cache.data(show_spinner=False, max_entries=512)
+@functools.lru_cache(maxsize=20_000)  # ~6 MB; a process-wide memo, as cheap to look up as a dict
+def _directional_at(key: str, w1: float, w2: float, angle: int) -> dict:
+    c = gradient_check.directional_check(SURFACES[key], np.array([w1, w2]), float(angle), h=H)
+    return {"analytic": c.analytic, "numeric": c.numeric, "rel": c.rel_error}
+
+
 def directional(key: str, w1: float, w2: float, angles: tuple[int, ...]) -> list[dict]:
-    """D_u L at each angle: ∇L·u against the central difference along u (core.gradient_check)."""
-    s = SURFACES[key]
-    out = []
-    for a in angles:
-        c = gradient_check.directional_check(s, np.array([w1, w2]), float(a), h=H)
-        out.append({"analytic": c.analytic, "numeric": c.numeric, "rel": c.rel_error})
-    return out
+    """D_u L at each angle: ∇L·u against the central difference along u (core.gradient_check). Kept per
+    (point, angle): a window moved along θ recomputes only the angles it did not hold (st.cache_data keyed by
+    the whole tuple recomputed all of them, and its hashing cost as much as one check)."""
+    return [_directional_at(key, float(w1), float(w2), int(a)) for a in angles]
 
 
 def _arrow(w: tuple[float, float], v: np.ndarray, length: float, cell, domain) -> list[float]:
@@ -189,10 +192,11 @@ def frame_numbers(key: str, frames: Sequence[tuple[int, int, int]]) -> list[dict
     for (w1, w2), a in angles.items():
         todo = tuple(sorted(set(a)))
         checks.update({(w1, w2, t): c for t, c in zip(todo, directional(key, w1, w2, todo), strict=True)})
+    points = {w: at_point(key, *w) for w in angles}  # one cached lookup per point, not one per frame
     out = []
     for i1, i2, ia in frames:
         w1, w2, a = g1[i1], g2[i2], ANGLES[ia]
-        out.append({"w1": w1, "w2": w2, "angle": a, "r": at_point(key, w1, w2), "d": checks[(w1, w2, a)]})
+        out.append({"w1": w1, "w2": w2, "angle": a, "r": points[(w1, w2)], "d": checks[(w1, w2, a)]})
     return out
 
 
