@@ -15,10 +15,12 @@ from ui.shell import header, show_code
 from ui.state import UrlState, follow_outside_fragment
 
 PAGE = "gradients"
-RADIUS = 8  # positions either side of the point, per point axis, in each window the browser holds
-# directions either side of θ in each window, 45° each way: the whole circle cost the server 361 directional
-# checks per new window (240 ms of CPU) and doubled the payload; a step beyond it is fetched
-ANGLE_RADIUS = 45
+# Each window the browser holds: 4 positions either side of the point per point axis, θ ±30°; a step beyond
+# is fetched (~0.1 s). Every window is computed afresh when the learner stops at a new point: with ±8
+# positions and the whole circle of θ (393 frames) that cost 303 ms of server CPU, and 12 students on this
+# page saturated a core (benchmarks/classroom.py); this window (77 frames) costs a fraction of it.
+RADIUS = 4
+ANGLE_RADIUS = 30
 
 header(
     "Gradients",
