@@ -363,6 +363,7 @@ class Student:
         if not (f"-{self.key}." in c.id and c.id.endswith("._stepper")):
             return
         data = json.loads(c.json) if c.json else {}
+        data = json.loads(data) if isinstance(data, str) else data  # the stepper sends one JSON string
         n = int(data.get("n", 1))
         at = tuple(int(k) for k in data.get("at") or ()) if len(data.get("axes") or ()) > 1 else ()
         first = at[0] if at else int(data.get("frame", 0))

@@ -203,6 +203,15 @@ def runs_text(runs) -> str:
     return "".join(out)
 
 
+def stepper_payload(proto_json: str) -> dict:
+    """A ui.stepper element's data: a JSON string (the payload, encoded once by the stepper) inside the
+    element's JSON."""
+    import json
+
+    data = json.loads(proto_json)
+    return json.loads(data) if isinstance(data, str) else data
+
+
 class Stepper:
     """A `ui.stepper` under the page's URL parameter key (e.g. "autodiff.step"): its payload, its position
     (what the browser last reported, or the link's), and the blocks of that position."""
@@ -212,10 +221,9 @@ class Stepper:
 
     @property
     def data(self) -> dict | None:
-        import json
 
         found = [e for e in components(self.at) if e.key == f"{self.key}._stepper"]
-        return json.loads(found[0].proto.json) if found else None
+        return stepper_payload(found[0].proto.json) if found else None
 
     @property
     def value(self) -> int:

@@ -408,6 +408,17 @@ def multi_stepper(
     return _mount(url, list(axes), tuple(at), fr, blocks, (), report_ms)
 
 
+def _finite(x: Any) -> Any:
+    """x with every non-finite float replaced by None (drawn as a gap, as the builders' own rounding does)."""
+    if isinstance(x, float):
+        return x if np.isfinite(x) else None
+    if isinstance(x, dict):
+        return {k: _finite(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_finite(v) for v in x]
+    return x
+
+
 def _mount(
     url: UrlState,
     axes: list[Axis],
@@ -466,7 +477,14 @@ def _mount(
         },
         "reportMs": int(report_ms),
     }
-    data["id"] = hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+    # The payload goes to the browser as ONE JSON string, encoded once here: its hash names it, and Streamlit
+    # neither walks it for dataframes nor encodes it again (the two cost a third of a Gradients window's
+    # server time). The browser parses it once per new string.
+    try:
+        body = json.dumps(data, separators=(",", ":"), allow_nan=False)
+    except ValueError:  # a NaN or an infinity left in a block: JSON has none (JSON.parse would refuse it)
+        body = json.dumps(_finite(data), separators=(",", ":"), allow_nan=False)
+    data_id = hashlib.sha1(body.encode()).hexdigest()[:16]
     # The position goes to the browser only when it is news there: a page drawn afresh, or a value set by the
     # server (a link, Back, a preset), i.e. not the position the browser last reported. A report's rerun sends
     # the element unchanged (a one-axis stepper) or a new window around it, with the same seek: the browser
@@ -475,14 +493,17 @@ def _mount(
     if url.arrived or st.session_state.get(at_key) != at:
         sent_at, seek = at, seek + 1
         st.session_state[at_key] = at
-    elif frames is not None and sent_id != data["id"]:  # a new window: it says where the server is (the
+    elif frames is not None and sent_id != data_id:  # a new window: it says where the server is (the
         sent_at = at  # browser keeps its place); the same window is sent unchanged (a reference)
-    st.session_state[sent_key] = (sent_at, seek, data["id"])
+    st.session_state[sent_key] = (sent_at, seek, data_id)
     frame = frames.index(tuple(sent_at)) if frames is not None and tuple(sent_at) in frames else sent_at[0]
-    data["frame"], data["at"], data["seek"] = frame, list(sent_at), seek
+    tail = json.dumps(
+        {"id": data_id, "frame": frame, "at": list(sent_at), "seek": seek}, separators=(",", ":")
+    )
+    payload = body[:-1] + "," + tail[1:]  # one object: the frames and where to show them
     _component()(
         key=ckey,
-        data=data,
+        data=payload,
         # a multi-axis stepper's default never changes: a changed default reaches the server as a changed
         # state with the next rerun (a button's), firing the callback with the browser's last, stale "at"
         default={"frame": at[0]} if frames is None else {"at": None},

@@ -15,7 +15,7 @@ import pytest
 from core import gradient_check, surfaces
 from core.formatting import short_number
 from core.surfaces import SURFACES
-from tests.support import assert_ok, components, notices, open_page, runs_text
+from tests.support import assert_ok, components, notices, open_page, runs_text, stepper_payload
 from ui import gradients_view as gv
 from ui import palette
 from ui.navigation import page_by_url
@@ -38,7 +38,7 @@ def _data(at) -> dict:
         e for e in components(at) if e.key and e.key.startswith("gradients.") and e.key.endswith("_stepper")
     ]
     assert found, "no stepper on the page"
-    return json.loads(found[0].proto.json)
+    return stepper_payload(found[0].proto.json)
 
 
 def _walk(blocks):

@@ -3,13 +3,12 @@ browser's report, driven through AppTest on tests/apps/two_axis_stepper.py."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.support import components
+from tests.support import components, stepper_payload
 from ui import stepper as sp
 
 APP = str(Path(__file__).parents[1] / "apps" / "two_axis_stepper.py")
@@ -29,7 +28,7 @@ def _open(query: dict | None = None) -> AppTest:
 
 def _data(at: AppTest) -> dict:
     (el,) = [e for e in components(at) if e.key == "axes.a._stepper"]
-    return json.loads(el.proto.json)
+    return stepper_payload(el.proto.json)
 
 
 def test_cross_moves_each_axis_alone_around_the_position_first():

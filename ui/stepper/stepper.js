@@ -148,12 +148,20 @@ function wire(root, S) {
 }
 
 export default function (component) {
-  const { data, parentElement, setStateValue } = component;
+  const { parentElement, setStateValue } = component;
   const root = parentElement.querySelector(".gls");
-  if (!root || !data || !data.blocks) return;
+  if (!root) return;
   let S = root.__gls;
+  // The payload arrives as one JSON string (ui/stepper.py encodes it once): parsed once per new string.
+  const raw = component.data;
+  let data = raw;
+  if (typeof raw === "string") {
+    if (S && S.raw === raw) data = S.parsed;
+    else { data = JSON.parse(raw); if (S) { S.raw = raw; S.parsed = data; } }
+  }
+  if (!data || !data.blocks) return;
   if (!S) {
-    S = root.__gls = { id: null, seek: null, at: null, frame: -1, painted: -1, shown: null, timer: 0 };
+    S = root.__gls = { id: null, seek: null, at: null, frame: -1, painted: -1, shown: null, timer: 0, raw, parsed: data };
     wire(root, S);
   }
   S.report = (at) => {
