@@ -15,12 +15,12 @@ from ui.shell import header, show_code
 from ui.state import UrlState, follow_outside_fragment
 
 PAGE = "gradients"
-# Each window the browser holds: 4 positions either side of the point per point axis, θ ±30°; a step beyond
-# is fetched (~0.1 s). Every window is computed afresh when the learner stops at a new point: with ±8
-# positions and the whole circle of θ (393 frames) that cost 303 ms of server CPU, and 12 students on this
-# page saturated a core (benchmarks/classroom.py); this window (77 frames) costs a fraction of it.
-RADIUS = 4
-ANGLE_RADIUS = 30
+# Each window the browser holds: 3 positions either side of the point per point axis, θ ±20°; a step beyond
+# is fetched (~0.1 s on a quiet server). Every stop at a new point computes the window around it: with ±8
+# positions and the whole circle of θ (393 frames) that cost 303 ms of server CPU and 12 students on this
+# page saturated a core (benchmarks/classroom.py); this window (53 frames) costs a fraction of it.
+RADIUS = 3
+ANGLE_RADIUS = 20
 
 header(
     "Gradients",
