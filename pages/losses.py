@@ -165,51 +165,51 @@ def point_blocks(key: str, frames: tuple[tuple[int, int], ...]) -> list[dict]:
     grad_line = sp.xy_line(
         "∂L/∂ŷ", PRED_GRID, sp.shared([curve[i]["grads"].tolist() for i in by_y]), per_frame=True, colour=3
     )
-    loss_chart = sp.xy(
+
+    def panel(title: str, lines: list, y_title: str, which: int, value: str, word: str, alt: str) -> dict:
+        """One of the two charts: the curve(s), the point at ŷ₀ on it, per-target axes (``which``: 0 the loss,
+        1 its slope; ``value``: the point's field, "v0" or "g0")."""
+        return sp.xy(
+            title,
+            lines,
+            x_title="prediction ŷ",
+            y_title=y_title,
+            x_domain=(0.0, 1.0),
+            y_domains=[curve[i]["domains"][which] for i in by_y],
+            points=[
+                sp.xy_points(
+                    "",
+                    [[(p0, pt[value])] for _, p0, _, pt in at],
+                    tips=[[f"ŷ₀ = {p0:g}: {word} = {fmt(pt[value], 4)}"] for _, p0, _, pt in at],
+                    colour=2,
+                )
+            ],
+            alt=[
+                alt.format(y=f"{y:g}", p0=f"{p0:g}", v=fmt(pt["v0"], 4), g=fmt(pt["g0"], 4))
+                for y, p0, _, pt in at
+            ],
+            height=CHART_HEIGHT,
+            hover="losses",
+        )
+
+    loss_chart = panel(
         f"{name}: the loss against the prediction ŷ",
         [loss_line, tangent],
-        x_title="prediction ŷ",
-        y_title="loss L(y, ŷ)",
-        x_domain=(0.0, 1.0),
-        y_domains=[curve[i]["domains"][0] for i in by_y],
-        points=[
-            sp.xy_points(
-                "",
-                [[(p0, pt["v0"])] for _, p0, _, pt in at],
-                tips=[[f"ŷ₀ = {p0:g}: L = {fmt(pt['v0'], 4)}"] for _, p0, _, pt in at],
-                colour=2,
-            )
-        ],
-        alt=[
-            f"Line chart: the loss {name} over the prediction ŷ from 0 to 1, target y = {y:g}. At ŷ₀ = {p0:g}: "
-            f"L = {fmt(pt['v0'], 4)}, tangent slope {fmt(pt['g0'], 4)}."
-            for y, p0, _, pt in at
-        ],
-        height=CHART_HEIGHT,
-        hover="losses",
+        "loss L(y, ŷ)",
+        0,
+        "v0",
+        "L",
+        f"Line chart: the loss {name} over the prediction ŷ from 0 to 1, target y = {{y}}. At ŷ₀ = {{p0}}: "
+        "L = {v}, tangent slope {g}.",
     )
-    grad_chart = sp.xy(
+    grad_chart = panel(
         "… and its derivative ∂L/∂ŷ",
         [grad_line],
-        x_title="prediction ŷ",
-        y_title="∂L/∂ŷ",
-        x_domain=(0.0, 1.0),
-        y_domains=[curve[i]["domains"][1] for i in by_y],
-        points=[
-            sp.xy_points(
-                "",
-                [[(p0, pt["g0"])] for _, p0, _, pt in at],
-                tips=[[f"ŷ₀ = {p0:g}: ∂L/∂ŷ = {fmt(pt['g0'], 4)}"] for _, p0, _, pt in at],
-                colour=2,
-            )
-        ],
-        alt=[
-            f"Line chart: ∂L/∂ŷ of {name} over ŷ from 0 to 1, target y = {y:g}. At ŷ₀ = {p0:g}: "
-            f"{fmt(pt['g0'], 4)}."
-            for y, p0, _, pt in at
-        ],
-        height=CHART_HEIGHT,
-        hover="losses",
+        "∂L/∂ŷ",
+        1,
+        "g0",
+        "∂L/∂ŷ",
+        f"Line chart: ∂L/∂ŷ of {name} over ŷ from 0 to 1, target y = {{y}}. At ŷ₀ = {{p0}}: {{g}}.",
     )
     caption = sp.text(
         sp.shared(
