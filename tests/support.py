@@ -293,3 +293,32 @@ class Stepper:
             header = [c if isinstance(c, str) else runs_text(c) for c in b["header"]]
             out.append([header] + [[runs_text(c) for c in row] for row in self.at_frame(b, "rows", f)])
         return out
+
+
+def player_data(at: AppTest, key: str) -> dict | None:
+    """The data of the ui.player mounted under ``key`` (e.g. "gradient_descent.player")."""
+    import json
+
+    found = [e for e in components(at) if e.key == key]
+    return json.loads(found[0].proto.json) if found else None
+
+
+def player_blob(b: dict, refs: dict | None = None):
+    """A ui.player blob decoded as the browser does (base64, zlib, uint8 frame differences); ``refs``: the
+    blobs by digest, for a {"ref": digest} sent in place of a repeated one."""
+    import base64
+    import zlib
+
+    import numpy as np
+
+    if "ref" in b:
+        b = (refs or {})[b["ref"]]
+    raw = base64.b64decode(b["b64"])
+    if b["z"]:
+        raw = zlib.decompress(raw)
+    if b["dtype"] == "f32":
+        return np.frombuffer(raw, dtype="<f4")
+    arr = np.frombuffer(raw, dtype=np.uint8).copy()
+    if b["delta"]:
+        arr = np.cumsum(arr.reshape(-1, b["size"]).astype(np.int64), axis=0).astype(np.uint8).ravel()
+    return arr

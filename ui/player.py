@@ -31,7 +31,7 @@ import base64
 import hashlib
 import json
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,7 @@ __all__ = [
     "seek",
     "shade",
     "url_frame",
+    "variant",
 ]
 
 ASSETS = Path(__file__).with_name("player")
@@ -284,6 +285,60 @@ def url_frame(param: str, to_frame: Callable[[int], int | None]) -> int | None:
     return to_frame(int(raw))
 
 
+def variant(
+    *,
+    n_frames: int,
+    panels: Sequence[dict[str, Any]],
+    readout: tuple[str, np.ndarray] | None = None,
+    legend: str | None = None,
+    history_id: str | None = None,
+) -> dict[str, Any]:
+    """Another history the player holds for a position of the stepper it follows (see :func:`player`'s
+    ``variants``): shown in the browser, with no rerun, when the stepper moves there. ``history_id``: the id
+    :func:`player` is given when that position is the centre (None in both: an id from the content)."""
+    out: dict[str, Any] = {"n": int(n_frames), "panels": list(panels)}
+    if readout is not None:
+        out["readout"] = {"label": readout[0], "values": blob(readout[1]), "digits": 6}
+    if legend is not None:
+        out["legend"] = legend
+    out["id"] = history_id or _content_id(out)
+    return out
+
+
+def _content_id(history: dict[str, Any]) -> str:
+    """A history's id from what it draws: the same history has the same id as the centre or as a variant."""
+    keys = ("n", "panels", "readout")
+    body = json.dumps({k: history.get(k) for k in keys}, sort_keys=True)
+    return hashlib.sha1(body.encode()).hexdigest()[:16]
+
+
+def _pos(at: Sequence[int]) -> str:
+    """A stepper position as the browser names it (ui/stepper/stepper.js's keyOf)."""
+    return ",".join(str(int(i)) for i in at)
+
+
+def _dedupe(data: dict[str, Any]) -> None:
+    """Each blob sent once: a later blob with a digest already seen (a map background shared by every
+    variant) becomes {"ref": digest}; the browser links it back to the first."""
+    seen: set[str] = set()
+
+    def walk(x: Any) -> Any:
+        if isinstance(x, dict):
+            if isinstance(x.get("b64"), str) and x.get("h"):
+                if x["h"] in seen:
+                    return {"ref": x["h"]}
+                seen.add(x["h"])
+                return x
+            return {k: walk(v) for k, v in x.items()}
+        if isinstance(x, list):
+            return [walk(v) for v in x]
+        return x
+
+    for k in ("panels", "readout", "lead"):
+        if k in data:
+            data[k] = walk(data[k])
+
+
 def seek(key: str, frame: int) -> None:
     """Move the player under ``key`` to ``frame`` on its next run (call from a callback, e.g. a preset)."""
     token = int(st.session_state.get(f"{key}._seek", (0, 0))[0]) + 1
@@ -309,6 +364,9 @@ def player(
     fps: int = FPS,
     history_id: str | None = None,
     follow_end: bool = False,
+    follow: str | None = None,
+    at: Sequence[int] | None = None,
+    variants: Mapping[tuple[int, ...], dict[str, Any]] | None = None,
 ) -> int:
     """Mount the player under ``key`` and return the frame the learner is on (last Pause/Step/scrub).
 
@@ -317,6 +375,12 @@ def player(
     inside an ``@st.fragment``. ``pause_at`` (an epoch) shows the "pause at" box with that default.
     When the history changes the player stays on the same epoch (clamped); with ``follow_end`` a player
     that was on the last frame moves to the new last frame.
+
+    ``follow``: the component key of a stepper (ui.stepper.component_key) whose settings the history depends
+    on; the panels given are the history at its position ``at``, and ``variants`` (position → :func:`variant`)
+    the histories at the other positions of its window. The browser shows the variant of the position the
+    stepper shows, with no rerun (the epoch kept); at a position without one the player waits, dimmed, for the
+    stepper's report to bring the next window.
     """
     n_frames = int(n_frames)
     # the browser's frameOf: Math.round (halves up), clamped
@@ -357,7 +421,15 @@ def player(
         data["pauseAt"] = int(pause_at)
     if readout is not None:
         data["readout"] = {"label": readout[0], "values": blob(readout[1]), "digits": 6}
-    data["id"] = history_id or hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+    data["id"] = history_id or _content_id(data)
+    if follow is not None:
+        here = tuple(int(i) for i in (at or ()))
+        data["lead"] = {
+            "leader": follow,
+            "at": _pos(here),
+            "variants": {_pos(p): v for p, v in (variants or {}).items() if tuple(p) != here},
+        }
+        _dedupe(data)
     result = _component()(
         key=key,
         data=data,

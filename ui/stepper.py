@@ -408,6 +408,12 @@ def multi_stepper(
     return _mount(url, list(axes), tuple(at), fr, blocks, (), report_ms)
 
 
+def component_key(url: UrlState, name: str) -> str:
+    """The component key of the stepper whose first axis is ``name``: what a follower (ui.player's ``follow``)
+    names it by."""
+    return f"{url.key(name)}._stepper"
+
+
 def _finite(x: Any) -> Any:
     """x with every non-finite float replaced by None (drawn as a gap, as the builders' own rounding does)."""
     if isinstance(x, float):
@@ -430,7 +436,7 @@ def _mount(
 ) -> tuple:
     opts = [list(ax.options) for ax in axes]
     skeys = [url.key(ax.name) for ax in axes]
-    ckey = f"{skeys[0]}._stepper"
+    ckey = component_key(url, axes[0].name)
     at_key, sent_key = f"{ckey}._at", f"{ckey}._sent"  # the position the browser shows; (frame, seek) sent
 
     def _reported() -> None:
@@ -476,6 +482,7 @@ def _mount(
             for t in ("light", "dark")
         },
         "reportMs": int(report_ms),
+        "key": ckey,  # followers (a player's variants) listen for this stepper's positions by it
     }
     # The payload goes to the browser as ONE JSON string, encoded once here: its hash names it, and Streamlit
     # neither walks it for dataframes nor encodes it again (the two cost a third of a Gradients window's
@@ -530,6 +537,7 @@ from ui.stepper_charts import (  # noqa: E402
 __all__ = [
     "Axis",
     "bars",
+    "component_key",
     "cross",
     "locate",
     "multi_stepper",

@@ -39,9 +39,11 @@ async function decode(blob) {
   if (!blob) return null;
   const hit = blob.h ? DECODED.map.get(blob.h) : undefined;
   if (hit) { DECODED.map.delete(blob.h); DECODED.map.set(blob.h, hit); return hit; }  // now the most recent
-  const arr = await decodeFresh(blob);
-  if (blob.h) remember(blob.h, arr);
-  return arr;
+  const busy = DECODED.busy = DECODED.busy || new Map();  // a blob being decoded (a variant's, in advance)
+  if (blob.h && busy.has(blob.h)) return busy.get(blob.h);
+  const p = decodeFresh(blob).then((arr) => { if (blob.h) { remember(blob.h, arr); busy.delete(blob.h); } return arr; });
+  if (blob.h) busy.set(blob.h, p);
+  return p;
 }
 
 async function decodeFresh(blob) {
@@ -434,6 +436,53 @@ function layout(root, data, built, S) {
   root.querySelector(".glp-legend").textContent = data.legend || "";
 }
 
+// A player that follows a stepper (data.lead, ui/player.py's `follow`): {leader, at, variants: {pos: history}}.
+// A blob repeated across histories comes once; the others are {ref: digest}, linked back here.
+function linkRefs(data) {
+  const byHash = new Map();
+  const walk = (x) => {
+    if (Array.isArray(x)) { for (let i = 0; i < x.length; i++) x[i] = walk(x[i]); return x; }
+    if (x && typeof x === "object") {
+      if (typeof x.b64 === "string") { if (x.h) byHash.set(x.h, x); return x; }
+      if (typeof x.ref === "string" && Object.keys(x).length === 1) return byHash.get(x.ref) || x;
+      for (const k of Object.keys(x)) x[k] = walk(x[k]);
+    }
+    return x;
+  };
+  walk(data.panels); walk(data.readout); walk(data.lead);
+}
+
+function blobsOf(x, out) {
+  if (Array.isArray(x)) x.forEach((v) => blobsOf(v, out));
+  else if (x && typeof x === "object") {
+    if (typeof x.b64 === "string") out.push(x);
+    else Object.values(x).forEach((v) => blobsOf(v, out));
+  }
+  return out;
+}
+
+// The history to show: the variant of the position the leader shows ([null, true]: none yet, wait).
+function chosen(S) {
+  const d = S.base, L = d.lead;
+  if (!L) return [d, false];
+  const pos = (window.__glsAt || {})[L.leader];
+  if (!pos || pos.at === L.at) return [d, false];
+  const v = L.variants[pos.at];
+  if (!v) return [null, true];
+  let merged = S.merged.get(pos.at);
+  if (!merged) { merged = Object.assign({}, d, v); S.merged.set(pos.at, merged); }
+  return [merged, false];
+}
+
+function show(root, S) {
+  const [data, waiting] = chosen(S);
+  if (root.classList.contains("glp-wait") !== waiting) {
+    root.classList.toggle("glp-wait", waiting);
+    root.setAttribute("aria-busy", waiting ? "true" : "false");
+  }
+  if (data) ingest(root, S, data);
+}
+
 export default function (component) {
   const { data, parentElement, setStateValue } = component;
   const root = parentElement.querySelector(".glp");
@@ -441,12 +490,24 @@ export default function (component) {
   let S = root.__glp;
   if (!S) {
     S = root.__glp = { id: null, frame: 0, playing: false, speed: 1, raf: 0, draws: 0, built: null, seek: null,
-      drawers: new Map() };
+      drawers: new Map(), base: null, merged: new Map() };
     window.__glPlayers = window.__glPlayers || [];
     window.__glPlayers.push(S);
     wire(root, S);
   }
   S.report = (f) => setStateValue("frame", f);
+  if (S.base !== data) {
+    S.base = data; S.merged = new Map();
+    if (data.lead) {
+      linkRefs(data);
+      // every variant's arrays decoded now, while the learner reads: a step to one is then a redraw
+      for (const b of blobsOf(data.lead.variants, [])) decode(b);
+    }
+  }
+  show(root, S);
+}
+
+function ingest(root, S, data) {
   S.data = data;
   if (S.id === data.id && S.seek === data.seek) { S.redraw && S.redraw(); return; }
   const sought = S.id !== null && S.seek !== data.seek;
@@ -498,9 +559,12 @@ function render(root, S) {
   for (const p of b.panels) if (p.canvas) p.draw(p.canvas, S.frame, th, P);
   S.draws++;
   root.dataset.frame = String(S.frame);
+  if (root.dataset.history !== S.id) root.dataset.history = S.id;
   root.dataset.epoch = String(S.epochOf(S.frame));
   root.querySelector(".glp-epoch").textContent = S.epochOf(S.frame).toLocaleString("en-US");
   root.querySelector(".glp-scrub").value = String(S.frame);
+  const legend = root.querySelector(".glp-legend");
+  if (legend.textContent !== (d.legend || "")) legend.textContent = d.legend || "";
   if (b.readout) {
     root.querySelector(".glp-extra").textContent = `${d.readout.label} ${fmtNum(b.readout[S.frame], d.readout.digits || 6)}`;
   }
@@ -552,6 +616,12 @@ function goto(root, S, f, report) {
 
 function wire(root, S) {
   S.root = root;
+  const onPosition = (ev) => {
+    if (!root.isConnected) { document.removeEventListener("gls-position", onPosition); return; }
+    const L = S.base && S.base.lead;
+    if (L && ev.detail && ev.detail.key === L.leader) show(root, S);
+  };
+  document.addEventListener("gls-position", onPosition);
   S.redraw = () => render(root, S);
   S.play = () => play(root, S);  // for benchmarks and tests: the same as pressing Play
   S.pause = () => { if (S.playing) stop(S, true); };

@@ -98,11 +98,26 @@ function renderBar(root, S) {
   }
 }
 
+// Every position shown is announced, for the components that follow this stepper (ui/player.py's `follow`):
+// window.__glsAt[key] holds the latest (a follower drawn later reads it), and a "gls-position" event tells
+// the followers already on the page.
+function announce(S, waiting) {
+  const key = S.data && S.data.key;
+  if (!key) return;
+  const pos = { key, at: keyOf(S.at), waiting };
+  const all = (window.__glsAt = window.__glsAt || {});
+  const old = all[key];
+  if (old && old.at === pos.at && old.waiting === waiting) return;
+  all[key] = pos;
+  document.dispatchEvent(new CustomEvent("gls-position", { detail: pos }));
+}
+
 function render(root, S) {
   renderBar(root, S);
   const waiting = S.frame < 0;
   root.classList.toggle("gls-wait", waiting);
   root.setAttribute("aria-busy", waiting ? "true" : "false");
+  announce(S, waiting);
   if (waiting) return;  // the last frame stays on screen, dimmed, until the server's frames arrive
   const d = S.data;
   d.theme = themeOf(root);  // blocks read ctx.data.theme and ctx.data.ink (ui/palette.py's, for that theme)
