@@ -577,13 +577,16 @@ def by_page_table(rows: list[Row]) -> None:
 
 async def per_page(base: str, pages: dict[str, str], pids: list[int], moves: int, seed: int) -> dict:
     """Per page: (CPU ms per move to values never seen, CPU ms per move when a second student makes the same
-    moves — cached results, as in a class on one link —, median latency of the first pass)."""
+    moves — cached results, as in a class on one link —, median latency of the first pass, CPU ms of the
+    second student's page load — the page already opened once)."""
     out = {}
     for page, key in pages.items():
         cpu = []
         for _pass in range(2):  # the same seed: the second student sends the first one's values
             s = Student(base, page, key, random.Random(seed))
+            c0 = cpu_seconds(pids)
             await s.open()
+            load = 1000 * (cpu_seconds(pids) - c0)
             for _ in range(3):  # warm the page's caches
                 await s.move()
             c0 = cpu_seconds(pids)
@@ -592,7 +595,7 @@ async def per_page(base: str, pages: dict[str, str], pids: list[int], moves: int
             if _pass == 0:
                 median = statistics.median(lat) * 1000
             await s.close()
-        out[page or "floor"] = (cpu[0], cpu[1], median)
+        out[page or "floor"] = (cpu[0], cpu[1], median, load)
     return out
 
 
@@ -890,12 +893,16 @@ def main() -> None:
                 for _name, base, pids, pg, _ in targets:
                     if pids:
                         results.update(await per_page(base, pg, pids, args.moves, args.seed))
-                floor_new, floor_same, _ = results.get("floor", (float("nan"),) * 3)
-                print(f"  {'page':18} {'new values':>22}  {'same values again':>26}  median latency")
-                for page, (new, same, lat) in results.items():
+                floor_new, floor_same, _, floor_load = results.get("floor", (float("nan"),) * 4)
+                print(
+                    f"  {'page':18} {'new values':>22}  {'same values again':>26}  median latency  "
+                    f"{'page load (2nd student)':>26}"
+                )
+                for page, (new, same, lat, load) in results.items():
                     print(
                         f"  {page:18} {new:7.1f} ms ({new / floor_new:4.1f}x floor)  "
-                        f"{same:11.1f} ms ({same / floor_same:4.1f}x floor)  {lat:9.0f} ms"
+                        f"{same:11.1f} ms ({same / floor_same:4.1f}x floor)  {lat:9.0f} ms  "
+                        f"{load:11.1f} ms ({load / floor_load:4.1f}x floor)"
                     )
             if args.memory:
                 name, base, pids, pg, _ = targets[0]
