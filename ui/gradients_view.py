@@ -7,7 +7,8 @@ on the point and not on θ is sent once per point (``sp.picked``), not once per 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -69,11 +70,13 @@ def step_of(lo: float, hi: float) -> float:
     return 0.05 if hi - lo <= 10 else 0.1
 
 
-def grid_of(lo: float, hi: float) -> list[float]:
-    """A point slider's positions: today's grid (step 0.05 over a span ≤ 10, else 0.1)."""
+@functools.cache
+def grid_of(lo: float, hi: float) -> tuple[float, ...]:
+    """A point slider's positions: today's grid (step 0.05 over a span ≤ 10, else 0.1). Made once per
+    surface (every run and every window reads it)."""
     step = step_of(lo, hi)
     n = int(round((hi - lo) / step))
-    return [float(np.round(lo + step * k, 10)) for k in range(n + 1)]
+    return tuple(float(np.round(lo + step * k, 10)) for k in range(n + 1))
 
 
 def _packed(values: list, keys: list) -> Any:
@@ -89,6 +92,21 @@ def _packed(values: list, keys: list) -> Any:
     if hasattr(sp, "picked"):
         return sp.picked(items, pick)
     return {"__pick": pick, "__items": items}
+
+
+def _by_point(rows: list[dict], pts: list, build: Callable[[dict], Any]) -> Any:
+    """``build(row)`` for a field that depends on the point only: built once per point of the window (its θ
+    frames share it) and sent once per point — :func:`_packed` of the per-frame list, without building the
+    ~40 copies first."""
+    index: dict = {}
+    items: list = []
+    pick: list[int] = []
+    for r, k in zip(rows, pts, strict=True):
+        if k not in index:
+            index[k] = len(items)
+            items.append(build(r))
+        pick.append(index[k])
+    return sp.picked(items, pick)
 
 
 @cache.data(show_spinner=False, max_entries=16)
@@ -200,53 +218,56 @@ def _map_block(key: str, rows: list[dict], pts: list) -> dict:
     s = SURFACES[key]
     pic = picture(key)
     cell, dom = pic["cell"], s.domain
-    grads, tips = [], []
-    for r in rows:
-        w = (r["w1"], r["w2"])
-        grads.append(_arrow(w, r["r"]["g"], GRAD_LEN, cell, dom) if r["r"]["norm"] > 0 else None)
-        tips.append(f"({r['w1']:g}, {r['w2']:g}): L = {num(r['r']['L'])}")
     us = [_arrow((r["w1"], r["w2"]), surfaces.unit_vector(r["angle"]), U_LEN, cell, dom) for r in rows]
-    alts = [
-        f"{s.name} from above, with the downhill arrows. Your point ({r['w1']:g}, {r['w2']:g}), L = "
-        f"{num(r['r']['L'])}; ∇L = ({num(r['r']['g'][0])}, {num(r['r']['g'][1])}), and the direction u."
-        for r in rows
-    ]
     return surfacemap(
         "L(w₁, w₂) from above, −∇L arrows",
         pic["Z"],
         domain=dom,
         field=pic["arrows"],
-        point=_packed([[r["w1"], r["w2"]] for r in rows], pts),
-        tip=_packed(tips, pts),
-        grad=_packed(grads, pts),
+        point=_by_point(rows, pts, lambda r: [r["w1"], r["w2"]]),
+        tip=_by_point(rows, pts, lambda r: f"({r['w1']:g}, {r['w2']:g}): L = {num(r['r']['L'])}"),
+        grad=_by_point(
+            rows,
+            pts,
+            lambda r: (
+                _arrow((r["w1"], r["w2"]), r["r"]["g"], GRAD_LEN, cell, dom) if r["r"]["norm"] > 0 else None
+            ),
+        ),
         u=us,
-        alt=_packed(alts, pts),
+        alt=_by_point(
+            rows,
+            pts,
+            lambda r: (
+                f"{s.name} from above, with the downhill arrows. Your point ({r['w1']:g}, {r['w2']:g}), "
+                f"L = {num(r['r']['L'])}; ∇L = ({num(r['r']['g'][0])}, {num(r['r']['g'][1])}), and the direction u."
+            ),
+        ),
     )
 
 
 def _numbers_block(key: str, rows: list[dict], pts: list) -> dict:
-    cells, notes = [], []
-    for r in rows:
+    def cells(r: dict) -> list:
         p = r["r"]
-        cells.append(
-            [
-                [sp.plain(f"({r['w1']:g}, {r['w2']:g})")]
-                + [sp.plain(num(v)) for v in (p["L"], p["g"][0], p["g"][1], p["norm"])]
-            ]
-        )
-        note = []
+        return [
+            [sp.plain(f"({r['w1']:g}, {r['w2']:g})")]
+            + [sp.plain(num(v)) for v in (p["L"], p["g"][0], p["g"][1], p["norm"])]
+        ]
+
+    def note(r: dict) -> list:
+        out = []
         if key == "coupled" and (r["w1"], r["w2"]) == (1.0, 1.0):
-            note += sp.paragraphs(ARTICLE, small=True)
-        if p["norm"] == 0:
-            note += sp.paragraphs(f"**{STATIONARY}**")
-        notes.append(note)
+            out += sp.paragraphs(ARTICLE, small=True)
+        if r["r"]["norm"] == 0:
+            out += sp.paragraphs(f"**{STATIONARY}**")
+        return out
+
     block = sp.table(
         ["point (w₁, w₂)", "L", "∂L/∂w₁", "∂L/∂w₂", "‖∇L‖ (steepest slope)"],
         [[]],
         align=["l", "r", "r", "r", "r"],
         note=[[]],
     )
-    block["rows"], block["note"] = _packed(cells, pts), _packed(notes, pts)
+    block["rows"], block["note"] = _by_point(rows, pts, cells), _by_point(rows, pts, note)
     return block
 
 
@@ -257,16 +278,20 @@ def _slice_blocks(i: int, rows: list[dict], pts: list, domain) -> dict:
     fixed = [r["w2"] if i == 0 else r["w1"] for r in rows]  # what the curve depends on
     xs = rows[0]["r"][xs_key]
     ends = [float(xs[0]), float(xs[-1])]  # the tangent at the point, across the plot (clipped to its y range)
-    x0 = [r["w1"] if i == 0 else r["w2"] for r in rows]
-    tangent_y, pt_f, pt_df = [], [], []
-    for r, x in zip(rows, x0, strict=True):
-        p = r["r"]
-        s = float(p["g"][i])
-        tangent_y.append([p["L"] + s * (e - x) for e in ends])
-        pt_f.append([(x, p["L"])])
-        pt_df.append([(x, s)])
-    f_all = np.concatenate([r["r"][f_key] for r in rows])
-    df_all = np.concatenate([r["r"][df_key] for r in rows])
+
+    def x_of(r: dict) -> float:
+        return r["w1"] if i == 0 else r["w2"]
+
+    def o_of(r: dict) -> float:
+        return r["w2"] if i == 0 else r["w1"]
+
+    def tangent(r: dict) -> list[float]:
+        p, x = r["r"], x_of(r)
+        return [p["L"] + float(p["g"][i]) * (e - x) for e in ends]
+
+    once = list({k: r for k, r in zip(pts, rows, strict=True)}.values())  # a row per point
+    f_all = np.concatenate([r["r"][f_key] for r in once])
+    df_all = np.concatenate([r["r"][df_key] for r in once])
     group = f"gradients.slice{i + 1}"
     f_chart = sp.xy(
         "",
@@ -282,24 +307,24 @@ def _slice_blocks(i: int, rows: list[dict], pts: list, domain) -> dict:
             sp.xy_line(
                 "tangent at the point",
                 ends,
-                _packed(tangent_y, pts),
+                _by_point(rows, pts, tangent),
                 per_frame=True,
                 colour=C_TANGENT,
                 digits=6,
             ),
         ],
-        points=[sp.xy_points("", _packed(pt_f, pts), colour=C_TANGENT)],
+        points=[sp.xy_points("", _by_point(rows, pts, lambda r: [(x_of(r), r["r"]["L"])]), colour=C_TANGENT)],
         x_title=name,
         y_title=f"L along {name}",
         x_domain=domain,
         y_domain=_robust(f_all),
-        alt=_packed(
-            [
-                f"L along {name} with {other} = {o:g}: at {name} = {x:g}, L = {num(r['r']['L'])}, slope "
-                f"∂L/∂{name} = {num(r['r']['g'][i])}."
-                for r, x, o in zip(rows, x0, fixed, strict=True)
-            ],
+        alt=_by_point(
+            rows,
             pts,
+            lambda r: (
+                f"L along {name} with {other} = {o_of(r):g}: at {name} = {x_of(r):g}, L = "
+                f"{num(r['r']['L'])}, slope ∂L/∂{name} = {num(r['r']['g'][i])}."
+            ),
         ),
         height=230,
         hover=group,
@@ -311,7 +336,9 @@ def _slice_blocks(i: int, rows: list[dict], pts: list, domain) -> dict:
                 f"∂L/∂{name}", xs, _packed([r["r"][df_key] for r in rows], fixed), per_frame=True, colour=3
             )
         ],
-        points=[sp.xy_points("", _packed(pt_df, pts), colour=3)],
+        points=[
+            sp.xy_points("", _by_point(rows, pts, lambda r: [(x_of(r), float(r["r"]["g"][i]))]), colour=3)
+        ],
         x_title=name,
         y_title=f"∂L/∂{name}",
         x_domain=domain,
@@ -320,8 +347,11 @@ def _slice_blocks(i: int, rows: list[dict], pts: list, domain) -> dict:
         height=170,
         hover=group,
     )
-    checks = [
-        sp.paragraphs(
+    text = sp.text([[]], per_frame=True, border=True)
+    text["paras"] = _by_point(
+        rows,
+        pts,
+        lambda r: sp.paragraphs(
             check_lines(
                 f"∂L/∂{name} at ({r['w1']:g}, {r['w2']:g})",
                 float(r["r"]["g"][i]),
@@ -330,11 +360,8 @@ def _slice_blocks(i: int, rows: list[dict], pts: list, domain) -> dict:
                 "analytic",
                 f"central difference (h = {H:g})",
             )
-        )
-        for r in rows
-    ]
-    text = sp.text([[]], per_frame=True, border=True)
-    text["paras"] = _packed(checks, pts)
+        ),
+    )
     title = sp.text(
         sp.paragraphs(f"**L along {name}, with {other} fixed** — its slope is ∂L/∂{name}"), per_frame=False
     )
@@ -371,42 +398,46 @@ def _directional_blocks(rows: list[dict], pts: list) -> dict:
                 "measures round-off.]"
             )
         paras.append([{"runs": q["runs"]} for q in sp.paragraphs(lines)])
-    marks, labels, tips, extremes = [], [], [], []
-    for r in rows:
+
+    def extreme(r: dict) -> tuple[list, list, list, list]:
+        """The max and min of D_u L at the point: (marks, labels, tips, the line under the text)."""
         p = r["r"]
-        if p["norm"] > 0:
-            low = (p["theta"] + 180) % 360
-            marks.append([(p["theta"], p["norm"]), (low, -p["norm"])])
-            words = [
-                f"max = ‖∇L‖ = {num(p['norm'])} at θ* = {p['theta']:.1f}°",
-                f"min = −‖∇L‖ at {low:.1f}° (steepest descent)",
-            ]
-            labels.append(["max", "min"])
-            tips.append(words)
-            extremes.append(sp.paragraphs(" · ".join(words), small=True))
-        else:
-            marks.append([])
-            labels.append([])
-            tips.append([])
-            extremes.append(sp.paragraphs("∇L = 0: every direction is flat to first order.", small=True))
+        if p["norm"] <= 0:
+            return [], [], [], sp.paragraphs("∇L = 0: every direction is flat to first order.", small=True)
+        low = (p["theta"] + 180) % 360
+        words = [
+            f"max = ‖∇L‖ = {num(p['norm'])} at θ* = {p['theta']:.1f}°",
+            f"min = −‖∇L‖ at {low:.1f}° (steepest descent)",
+        ]
+        return (
+            [(p["theta"], p["norm"]), (low, -p["norm"])],
+            ["max", "min"],
+            words,
+            sp.paragraphs(" · ".join(words), small=True),
+        )
+
+    ext = _by_point(rows, pts, extreme)
+    marks, labels, tips, extremes = (
+        sp.picked([e[j] for e in ext["__items"]], ext["__pick"]) for j in range(4)
+    )
     where = sp.text([[]], per_frame=True, small=True)
-    where["paras"] = _packed(extremes, pts)
+    where["paras"] = extremes
     text = stack(
         sp.text(sp.paragraphs("**D_u L = ∇L·u = ∂L/∂w₁ cos θ + ∂L/∂w₂ sin θ**"), per_frame=False),
         sp.text(paras, per_frame=True, border=True),
         where,
     )
-    sweeps = [r["r"]["sweep"] for r in rows]
-    top = max(float(np.nanmax(np.abs(s))) for s in sweeps) or 1.0
+    sweeps = _by_point(rows, pts, lambda r: r["r"]["sweep"])
+    top = max(float(np.nanmax(np.abs(s))) for s in sweeps["__items"]) or 1.0
     chart = sp.xy(
         "Slope in every direction — the dot is your θ, its height D_u L",
-        [sp.xy_line("D_u L = ∇L·u", SWEEP, _packed(sweeps, pts), per_frame=True, colour=C_CURVE)],
+        [sp.xy_line("D_u L = ∇L·u", SWEEP, sweeps, per_frame=True, colour=C_CURVE)],
         points=[
             sp.xy_points(
                 "max / min (steepest ascent / descent)",
-                _packed(marks, pts),
-                labels=_packed(labels, pts),
-                tips=_packed(tips, pts),
+                marks,
+                labels=labels,
+                tips=tips,
                 colour=C_MAX,
             ),
             sp.xy_points("your θ", [[(r["angle"], r["d"]["analytic"])] for r in rows], colour=C_U),
@@ -415,8 +446,8 @@ def _directional_blocks(rows: list[dict], pts: list) -> dict:
         y_title="D_u L = ∇L·u",
         x_domain=(0, 360),
         y_domain=(-1.25 * top, 1.25 * top),
-        alt=_packed(
-            [f"D_u L against θ from 0° to 360°: a cosine between ±{num(r['r']['norm'])}." for r in rows], pts
+        alt=_by_point(
+            rows, pts, lambda r: f"D_u L against θ from 0° to 360°: a cosine between ±{num(r['r']['norm'])}."
         ),
         height=300,
     )

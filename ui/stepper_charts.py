@@ -5,6 +5,7 @@ ui/palette.py as {"light", "dark"} pairs (the browser draws in the theme it show
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -38,7 +39,22 @@ def _num(v: Any, digits: int) -> float | None:
         x = float(v)
     except (TypeError, ValueError):
         return None
-    return float(f"{x:.{digits}g}") if np.isfinite(x) else None
+    return float(f"{x:.{digits}g}") if math.isfinite(x) else None
+
+
+def _nums(values: Any, digits: int) -> list[float | None]:
+    """:func:`_num` of each value (the same numbers), without a call per value: a window's curves are
+    thousands of them."""
+    spec = f".{digits}g"
+    out: list[float | None] = []
+    for v in values.tolist() if isinstance(values, np.ndarray) else values:
+        try:
+            x = float(v)
+        except (TypeError, ValueError):
+            out.append(None)
+            continue
+        out.append(float(format(x, spec)) if math.isfinite(x) else None)
+    return out
 
 
 def _stroke(colour: int, dash: int | None) -> dict:
@@ -63,7 +79,7 @@ def _per_frame(values: Any, lengths: Sequence[int], digits: int, what: str) -> A
     [distinct lists]}`` when some repeat (ui.stepper's picked form, which the browser expands; xy.js expands
     it too). ``values`` may come in that form already."""
     pick, items = _picked_form(values)
-    rounded = [[_num(v, digits) for v in item] for item in items]
+    rounded = [_nums(item, digits) for item in items]
     for f, i in enumerate(pick):
         n = lengths[min(f, len(lengths) - 1)]
         if len(rounded[i]) != n:
@@ -121,7 +137,7 @@ def xy_line(
         lengths = [len(items[i]) for i in pick]
         xs: Any = _per_frame(x, lengths, digits, f"xy_line {name!r} x")
     else:
-        xs = [_num(v, digits) for v in x]
+        xs = _nums(x, digits)
         lengths = [len(xs)]
     if per_frame:
         ys: Any = _per_frame(y, lengths, digits, f"xy_line {name!r}")
@@ -133,11 +149,11 @@ def xy_line(
         ys = list(y)
         if len(xs) != len(ys):
             raise ValueError(f"xy_line {name!r}: {len(xs)} x but {len(ys)} y")
-        ys = [_num(v, digits) for v in ys]
+        ys = _nums(ys, digits)
         if slope is not None:
             if len(slope) != len(xs):
                 raise ValueError(f"xy_line {name!r}: {len(xs)} x but {len(slope)} slopes")
-            extra["slope"] = [_num(v, digits) for v in slope]
+            extra["slope"] = _nums(slope, digits)
     return {
         "kind": "line",
         "name": str(name),
@@ -166,7 +182,7 @@ def xy_rule(
         "kind": "rule",
         "name": str(name),
         **_stroke(colour, dash),
-        "x": [_num(v, digits) for v in xs],
+        "x": _nums(xs, digits),
         "label": [str(s) for s in labels],
     }
 

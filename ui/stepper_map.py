@@ -4,6 +4,7 @@ sequential scale; a field of arrows), with a point and two arrows from it (∇L 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,7 +15,16 @@ from ui import palette
 
 def _r(v: float, digits: int = 5) -> float | None:
     x = float(v)
-    return float(f"{x:.{digits}g}") if np.isfinite(x) else None
+    return float(f"{x:.{digits}g}") if math.isfinite(x) else None
+
+
+def _rs(values: np.ndarray, digits: int) -> list[float | None]:
+    """:func:`_r` of each value of an array (the same numbers, without a call per value)."""
+    spec = f".{digits}g"
+    return [
+        float(format(x, spec)) if math.isfinite(x) else None
+        for x in np.asarray(values, float).ravel().tolist()
+    ]
 
 
 def log_shade(Z: np.ndarray) -> np.ndarray:
@@ -65,10 +75,10 @@ def surfacemap(
         "legendTitle": "log₁₀\n(L − min)",
         "domain": [[float(a), float(b)] for a, b in domain],
         "n": [int(nx), int(ny)],
-        "shade": [_r(v, 3) for v in shade.ravel()],
+        "shade": _rs(shade, 3),
         "shadeDomain": [_r(lo, 4), _r(hi, 4)],
         "stops": list(palette.SEQUENTIAL),
-        "field": {k: [_r(v, 4) for v in np.asarray(field[k], float)] for k in ("x", "y", "x2", "y2", "norm")},
+        "field": {k: _rs(field[k], 4) for k in ("x", "y", "x2", "y2", "norm")},
         "colours": {k: palette.ON_MAP[k] for k in ("arrow", "outline", "gradient", "direction", "point")},
         "height": int(height),
         "point": frames(point, lambda p: [_r(p[0], 6), _r(p[1], 6)]),
