@@ -379,10 +379,11 @@ def _piece(depth: int, width: int, rest: tuple) -> dict:
     return out
 
 
-@cache.data(show_spinner=False, max_entries=32)
+@cache.shared(show_spinner=False, max_entries=32)
 def column(width: int, rest: tuple) -> list[dict]:
     """Every depth at one width (`_piece`), once per width and setting of the other controls, for everyone:
-    every window at this width reuses it (a depth move computes only the other widths at the new depth)."""
+    every window at this width reuses it (a depth move computes only the other widths at the new depth).
+    Shared, not copied: the windows only read it."""
     return [_piece(depth, width, rest) for depth in DEPTHS]
 
 
@@ -409,14 +410,14 @@ def _notes(rest: tuple) -> list[str]:
     return notes
 
 
-@cache.data(show_spinner=False, max_entries=32)
+@cache.shared(show_spinner=False, max_entries=32)
 def stack_blocks(rest: tuple, frames: tuple[tuple[int, int], ...]) -> list[dict]:
     """Everything the depth and the width change, at every position of `frames` (option indices into
     DEPTHS, WIDTHS; ui.stepper blocks): the norms per layer, the readouts, the check, the clipping bars.
     Each position is its own stack, computed by core exactly as that depth and width alone would be
     (`analyse`); the positions at the window's width come from `column` (cached per width). Cached per
     window and setting of the other controls, for everyone (the charts carry both themes' colours: the
-    browser picks the one it shows)."""
+    browser picks the one it shows); shared, not copied (the stepper only encodes it)."""
     threshold = rest[4]
     width_at = frames[0][1]
     col = column(WIDTHS[width_at], rest)
