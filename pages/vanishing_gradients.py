@@ -18,7 +18,6 @@ from ui.layout import stage_chart, stage_control
 from ui.palette import CATEGORICAL, DASHES
 from ui.shell import check_level, fmt, header, show_code, thresholds_caption
 from ui.state import UrlState
-from ui.stepper import stepper
 
 STDS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0)
 CLIPS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
@@ -165,8 +164,30 @@ def _settings_of(kw) -> tuple:
 
 
 # ---- what every depth shows (ui.stepper blocks) ---------------------------------------------------
-DEPTHS = range(1, 51)  # the stepper's positions: position k is depth k + 1
-DEFAULT_DEPTH = 20
+DEPTHS = range(1, 51)  # the stepper's first axis: option k is depth k + 1
+WIDTHS = range(4, 65)  # its second: option k is width k + 4
+DEFAULT_DEPTH, DEFAULT_WIDTH = 20, 32
+AXES = (
+    sp.Axis(
+        "depth",
+        "Depth L (layers)",
+        options=list(DEPTHS),
+        default=DEFAULT_DEPTH,
+        help="The number of dense layers in the stack. Arrow keys step; Home and End jump.",
+    ),
+    sp.Axis(
+        "width",
+        "Width (units per layer)",
+        options=list(WIDTHS),
+        default=DEFAULT_WIDTH,
+        help="The units of every layer: each W_k is width × width. Arrow keys step; Home and End jump.",
+    ),
+)
+# A window: every depth at the shown width, and the widths up to WIDTH_RADIUS either side at the shown depth
+# (a step further is reported at once; the rerun sends the window around it). Each width beside costs a new
+# stack per depth move (core: ~10-30 ms each) and ~2.5 kB of payload; a whole width column costs 50 stacks,
+# computed once per width (`column`).
+WIDTH_RADIUS = 2
 STYLES = {
     SERIES_INPUT: 0,
     SERIES_WEIGHT: 1,
@@ -288,77 +309,92 @@ def _preset_note(active: str | None, clip_on: bool) -> list[str]:
     return lines
 
 
-def depth_blocks(rest: tuple) -> list[dict]:
-    """Everything the depth changes, at every depth 1..50 (ui.stepper blocks): the norms per layer, the
-    readouts, the check, the clipping bars. Each depth is its own stack, computed by core exactly as one
-    depth alone would be (`analyse`); cached per setting of the other controls, for everyone (the charts
-    carry both themes' colours: the browser picks the one it shows)."""
-    width, activation, init, std, residual, threshold, batch_norm = rest
+def _piece(depth: int, width: int, rest: tuple) -> dict:
+    """What one (depth, width) shows, formatted (core computes it: `analyse`, cached per stack): the
+    chart's series, the values it cannot draw, its alt text, the readouts, the preset's note, the check and
+    the clipping bars. ``rest``: the other controls (activation, init, std, residual, threshold, batch norm)."""
+    activation, _, _, residual, threshold, _ = rest
     clip_on = threshold is not None
-    series: dict[str, list] = {name: [] for name in STYLES}
-    dropped, alts, readouts, checks, clips, clip_alts, notes_at = [], [], [], [], [], [], []
-    for depth in DEPTHS:
-        settings = (depth, *rest)
-        r = analyse(*settings)
-        active = _active(settings)
-        preset = gf.PRESETS[active] if active else None
-        baseline = None
-        if preset is not None and preset.role == "remedy" and preset.baseline:
-            baseline = analyse(*_settings_of(gf.PRESETS[preset.baseline].kwargs))
-        frame = {
-            SERIES_INPUT: r["input"],
-            SERIES_WEIGHT: r["weight"],
-            SERIES_CLIPPED: r["clipped"] if clip_on and r["scale"] < 1.0 else None,
-            SERIES_BOUND: r["bound"] if activation == "sigmoid" and r["bound"] is not None else None,
-            SERIES_BASE: (
-                baseline["input"]
-                if baseline is not None and active != "clipping" and baseline["input"].size == depth + 1
-                else None
-            ),
-        }
-        gone = []
-        for name, values in frame.items():
-            series[name].append(None if values is None else [float(v) for v in values])
-            if values is not None and not np.all(np.isfinite(values) & (np.asarray(values) > 0)):
-                gone.append(name)
-        dropped.append(
+    settings = (depth, width, *rest)
+    r = analyse(*settings)
+    active = _active(settings)
+    preset = gf.PRESETS[active] if active else None
+    baseline = None
+    if preset is not None and preset.role == "remedy" and preset.baseline:
+        baseline = analyse(*_settings_of(gf.PRESETS[preset.baseline].kwargs))
+    frame = {
+        SERIES_INPUT: r["input"],
+        SERIES_WEIGHT: r["weight"],
+        SERIES_CLIPPED: r["clipped"] if clip_on and r["scale"] < 1.0 else None,
+        SERIES_BOUND: r["bound"] if activation == "sigmoid" and r["bound"] is not None else None,
+        SERIES_BASE: (
+            baseline["input"]
+            if baseline is not None and active != "clipping" and baseline["input"].size == depth + 1
+            else None
+        ),
+    }
+    series, gone = {}, []
+    for name, values in frame.items():
+        series[name] = None if values is None else [float(v) for v in values]
+        if values is not None and not np.all(np.isfinite(values) & (np.asarray(values) > 0)):
+            gone.append(name)
+    out = {
+        "series": series,
+        "dropped": (
             sp.paragraphs(
                 "Not drawn on the log axis (exactly zero or overflowed): " + ", ".join(gone) + ".", small=True
             )
             if gone
             else []
-        )
-        alts.append(
-            f"Line chart, log scale: gradient norm at every layer of a {depth}-layer stack, layer 0 (input) to "
-            f"{depth} (output). ‖∂L/∂h‖ goes from {fmt(float(r['input'][-1]), 3)} at the output to "
-            f"{fmt(float(r['input'][0]), 3)} at the input (ratio {fmt(r['attenuation'], 3)})."
-        )
-        readouts.append(sp.paragraphs(_readouts(r, active, baseline, clip_on)))
-        notes_at.append(sp.paragraphs(_preset_note(active, clip_on)))
-        checks.append(sp.paragraphs(_check(r)[0]))
-        if clip_on:
-            if r["scale"] < 1.0:
-                reading = (
-                    f"All weight gradients were multiplied by **{fmt(r['scale'], 3)}** = c / ‖g‖, so the "
-                    f"global norm went from `{fmt(r['before'])}` to `{fmt(r['after'])}`."
-                )
-            else:
-                reading = (
-                    f"The global norm `{fmt(r['before'])}` is already below c = {threshold:g}: "
-                    "clipping leaves the gradients unchanged."
-                )
-            clips.append((reading, [r["before"], r["after"]]))
-            clip_alts.append(
+        ),
+        "alt": (
+            f"Line chart, log scale: gradient norm at every layer of a {depth}-layer stack of width {width}, "
+            f"layer 0 (input) to {depth} (output). ‖∂L/∂h‖ goes from {fmt(float(r['input'][-1]), 3)} at the "
+            f"output to {fmt(float(r['input'][0]), 3)} at the input (ratio {fmt(r['attenuation'], 3)})."
+        ),
+        "readouts": sp.paragraphs(_readouts(r, active, baseline, clip_on)),
+        "note": sp.paragraphs(_preset_note(active, clip_on)),
+        "check": sp.paragraphs(_check(r)[0]),
+        "clip": None,
+    }
+    if clip_on:
+        if r["scale"] < 1.0:
+            reading = (
+                f"All weight gradients were multiplied by **{fmt(r['scale'], 3)}** = c / ‖g‖, so the "
+                f"global norm went from `{fmt(r['before'])}` to `{fmt(r['after'])}`."
+            )
+        else:
+            reading = (
+                f"The global norm `{fmt(r['before'])}` is already below c = {threshold:g}: "
+                "clipping leaves the gradients unchanged."
+            )
+        out["clip"] = {
+            "reading": sp.paragraphs(reading),
+            "values": [r["before"], r["after"]],
+            "alt": (
                 f"Bars, log scale: global gradient norm {fmt(r['before'], 3)} before clipping, "
                 f"{fmt(r['after'], 3)} after, threshold c = {threshold:g}."
-            )
+            ),
+        }
+    return out
 
+
+@cache.shared(show_spinner=False, max_entries=32)
+def column(width: int, rest: tuple) -> list[dict]:
+    """Every depth at one width (`_piece`), once per width and setting of the other controls, for everyone:
+    every window at this width reuses it (a depth move computes only the other widths at the new depth).
+    Shared, not copied: the windows only read it."""
+    return [_piece(depth, width, rest) for depth in DEPTHS]
+
+
+def _notes(rest: tuple) -> list[str]:
+    """What the chart's lines mean for this kind of stack (the same at every depth and width)."""
+    activation, _, _, residual, _, batch_norm = rest
     notes = [CHART_NOTE]
-    peak = analyse(1, *rest)["peak"]
     if activation != "sigmoid" and not residual:
         notes.append(
             f"The analytic bound is drawn for the sigmoid; for {ACTIVATIONS[activation].name} "
-            f"max|f′| = {peak:.3g}, so it is no tighter than the product of the weight norms."
+            f"max|f′| = {gf.peak_grad(activation):.3g}, so it is no tighter than the product of the weight norms."
         )
     if residual:
         notes.append(
@@ -371,7 +407,23 @@ def depth_blocks(rest: tuple) -> list[dict]:
             "batch (then γ, β): the sigmoid works in its steep middle, and the backward pass through "
             "1/√(σ² + ε) divides out the small weights' scale — the bound for plain stacks does not apply."
         )
-    shown = [name for name in STYLES if any(v is not None for v in series[name])]
+    return notes
+
+
+@cache.shared(show_spinner=False, max_entries=32)
+def stack_blocks(rest: tuple, frames: tuple[tuple[int, int], ...]) -> list[dict]:
+    """Everything the depth and the width change, at every position of `frames` (option indices into
+    DEPTHS, WIDTHS; ui.stepper blocks): the norms per layer, the readouts, the check, the clipping bars.
+    Each position is its own stack, computed by core exactly as that depth and width alone would be
+    (`analyse`); the positions at the window's width come from `column` (cached per width). Cached per
+    window and setting of the other controls, for everyone (the charts carry both themes' colours: the
+    browser picks the one it shows); shared, not copied (the stepper only encodes it)."""
+    threshold = rest[4]
+    width_at = frames[0][1]
+    col = column(WIDTHS[width_at], rest)
+    pieces = [col[i] if j == width_at else _piece(DEPTHS[i], WIDTHS[j], rest) for i, j in frames]
+    depths = [DEPTHS[i] for i, _ in frames]
+    shown = [name for name in STYLES if any(p["series"][name] is not None for p in pieces)]
     chart = sp.layerlog(
         "Gradient norm per layer (log scale)",
         [
@@ -381,39 +433,40 @@ def depth_blocks(rest: tuple) -> list[dict]:
                 "dash": DASHES[STYLES[name] % len(DASHES)],
                 "width": 2 if name in THIN else 3,
                 "start": 1 if name in (SERIES_WEIGHT, SERIES_CLIPPED) else 0,
-                "values": series[name],
+                "values": [p["series"][name] for p in pieces],
             }
             for name in shown
         ],
         x_domain=(0, DEPTHS[-1]),
         x_title="layer l  (0 = network input, L = output)",
         y_title="Frobenius norm (log scale)",
-        alt=alts,
-        notes=sp.paragraphs(notes, small=True),
-        dropped=dropped,
-        marker=list(DEPTHS),
-        marker_label=[f"output, L = {d}" for d in DEPTHS],
+        alt=[p["alt"] for p in pieces],
+        notes=sp.paragraphs(_notes(rest), small=True),
+        dropped=[p["dropped"] for p in pieces],
+        marker=depths,
+        marker_label=[f"output, L = {d}" for d in depths],
         height=340,
         flex="3 1 420px",  # the wider side of its row, as the old [3, 2] columns
     )
     blocks = [
-        sp.row(chart, sp.text(readouts, per_frame=True)),
+        sp.row(chart, sp.text([p["readouts"] for p in pieces], per_frame=True)),
         sp.text(sp.paragraphs(READOUT_NOTE, small=True), per_frame=False, small=True),
-        sp.text(checks, per_frame=True, border=True),
+        sp.text([p["check"] for p in pieces], per_frame=True, border=True),
         sp.text(sp.paragraphs(thresholds_caption(), small=True), per_frame=False, small=True),
-        sp.text(notes_at, per_frame=True),  # the preset these settings are, at the depths where they are one
+        # the preset these settings are, at the positions where they are one
+        sp.text(sp.shared([p["note"] for p in pieces]), per_frame=True),
     ]
-    if clip_on:
+    if threshold is not None:
         bars = sp.layerlog_bars(
             "Gradient norms before and after clipping",
             ["before clipping", "after clipping"],
             [_colour(1), _colour(2)],
-            [v for _, v in clips],
+            [p["clip"]["values"] for p in pieces],
             y_title="global norm ‖∂L/∂W‖ (log)",
-            alt=clip_alts,
+            alt=[p["clip"]["alt"] for p in pieces],
             rules=[(threshold, f"threshold c = {threshold:g}", _colour(1))],
         )
-        reading = sp.text([sp.paragraphs(text) for text, _ in clips], per_frame=True)
+        reading = sp.text([p["clip"]["reading"] for p in pieces], per_frame=True)
         blocks += [
             sp.heading("Gradient clipping: before and after"),
             sp.row(bars, reading),
@@ -426,8 +479,9 @@ def depth_blocks(rest: tuple) -> list[dict]:
 def body() -> None:
     """The stack's settings, the presets and everything they change (a move reruns only this, not the
     header, the code or the challenge). The network's kind (activation, initialisation, the remedies'
-    toggles) and its sizes other than the depth are ordinary widgets here; the depth is a stepper
-    (`by_depth`, a fragment of its own): every depth is drawn by the browser from one payload."""
+    toggles, σ, the clipping threshold) are ordinary widgets here; the depth and the width are a stepper
+    (`by_depth`, a fragment of its own): every position of a window is drawn by the browser from one
+    payload."""
     # The network's kind: one row.
     kind = st.container(horizontal=True, gap="small", vertical_alignment="center")
     activation = state.select(
@@ -466,9 +520,8 @@ def body() -> None:
         container=kind,
         help="Rescale all weight gradients together so their global norm is at most the threshold.",
     )
-    # The sizes other than the depth: one row (one block, not a block per column).
+    # The weights' scale and the clipping threshold: one row (one block, not a block per column).
     sizes = st.container(horizontal=True, gap="small")
-    width = state.slider("width", "Width (units per layer)", 4, 64, 32, container=sizes)
     if scheme.fixed:
         std = state.log_slider(
             "std",
@@ -487,7 +540,6 @@ def body() -> None:
         else None
     )
     rest = (
-        int(width),
         activation,
         init,
         None if std is None else float(std),
@@ -512,26 +564,28 @@ def body() -> None:
 
 @st.fragment
 def by_depth(rest: tuple, seen: dict) -> str | None:
-    """The depth stepper: every depth's chart, readouts, check and clipping bars in one payload, drawn by
-    the browser (a step sends nothing). The browser's report of a depth reruns only this, to write the link
-    (and the whole body when the depth turns a preset on or off: its explanation and rows change too).
-    It draws only in its own place, never into containers `body` made (Streamlit 1.67 refuses a nested
-    fragment's write into its parent's containers when the outer fragment reruns), and it nests one
-    level only (body → by_depth). Returns the preset whose settings are on (None if none)."""
-    with stage_control(), stage_chart():  # the stepper is both: the depth and the chart it draws
-        depth = stepper(
-            "vanishing_gradients.depths",
+    """The stack's stepper over its depth and width: every depth at this width and the widths beside it at
+    this depth (chart, readouts, check and clipping bars) in one payload, drawn by the browser (a step sends
+    nothing). The browser's report of a position reruns only this, to write the link and send the window
+    around it (and the whole body when the position turns a preset on or off: its explanation and rows
+    change too). It draws only in its own place, never into containers `body` made (Streamlit 1.67 refuses a
+    nested fragment's write into its parent's containers when the outer fragment reruns), and it nests one
+    level only (body → by_depth). ``rest``: the other controls. Returns the preset whose settings are on
+    (None if none)."""
+    at = sp.locate(url=state, axes=AXES)
+    frames = sp.cross(at, AXES, radius=(None, WIDTH_RADIUS))
+    with stage_control(), stage_chart():  # the stepper is both: the sizes and the chart they draw
+        depth, width = sp.multi_stepper(
+            "vanishing_gradients.stack",
             url=state,
-            name="depth",
-            label="Depth L (layers)",
-            options=list(DEPTHS),
-            default=DEFAULT_DEPTH,
-            help="The number of dense layers in the stack. Arrow keys step; Home and End jump.",
-            blocks=depth_blocks(rest),
+            axes=AXES,
+            at=at,
+            frames=frames,
+            blocks=stack_blocks(rest, tuple(frames)),
         )
-    active = _active((int(depth), *rest))
+    active = _active((int(depth), int(width), *rest))
     if "active" in seen and seen["active"] != active:
-        st.rerun()  # this depth turned a preset on or off: its explanation and the preset rows change too
+        st.rerun()  # this position turned a preset on or off: its explanation and the preset rows change too
     return active
 
 

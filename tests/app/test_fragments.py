@@ -138,6 +138,7 @@ def test_the_controls_and_what_they_change_are_in_fragments(page):
 @pytest.mark.parametrize("page", list(NESTED))
 def test_a_slider_that_changes_little_reruns_only_a_nested_fragment(page):
     tree = ast.parse((ROOT / "pages" / f"{page}.py").read_text(encoding="utf-8"))
+    _read_axes(tree)  # a multi_stepper's axes (`axes=AXES`)
     functions = {f.name: f for f in tree.body if isinstance(f, ast.FunctionDef)}
     slider, inner = NESTED[page]
     assert any(_is_fragment(d) for d in functions[inner].decorator_list), f"{page}: {inner} is not a fragment"

@@ -5,6 +5,7 @@ No page error, no Streamlit exception."""
 
 from __future__ import annotations
 
+import re
 import time
 from urllib.parse import parse_qs, urlparse
 
@@ -36,7 +37,6 @@ PAGES = [
     ("activations", "xmax", lambda f, text: text),
     ("jacobians", "m", lambda f, text: text),
     ("gradient_checking", "eps", lambda f, text: text),
-    ("vanishing_gradients", "depth", lambda f, text: text),
 ]
 
 
@@ -272,6 +272,86 @@ def test_gradients_steps_each_of_its_three_axes_without_a_rerun(browser, server)
         wait_ready(pg, timeout=60_000)
         assert "D_u L at θ = 253°" in shown() and angle.get_attribute("value") == "253"
         assert _param(pg, "w1") == "1.05"
+        assert pg.locator("[data-testid=stException]").count() == 0
+        assert not errors, errors
+    finally:
+        ctx.close()
+
+
+def test_vanishing_gradients_steps_depth_and_width_without_a_rerun(browser, server):
+    """Vanishing gradients' stepper over the depth and the width: a link lands on its position; a step of
+    either axis inside the window (every depth at this width, the widths beside it at this depth) is drawn at
+    once (the chart's description, the readouts) with nothing sent; the link follows once the learner stops;
+    a width step past the window is shown waiting, then drawn from the window the server sends around it."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    ctx.add_init_script(HOOK)
+    pg = ctx.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        pg.goto(f"{server}/vanishing_gradients?depth=7&width=10")
+        wait_ready(pg, timeout=90_000, settle_ms=800)
+        depth, width = pg.locator(".gls-range").nth(0), pg.locator(".gls-range").nth(1)
+        width.wait_for(timeout=30_000)
+        assert [depth.get_attribute("aria-label"), width.get_attribute("aria-label")] == [
+            "Depth L (layers)",
+            "Width (units per layer)",
+        ]
+        assert _at(pg) == "6,6"  # depth 7 (1, 2, …), width 10 (4, 5, …)
+        chart = pg.locator(".gls [role=img]").first
+        assert "7-layer stack of width 10," in chart.get_attribute("aria-label")
+        pg.wait_for_timeout(REPORT_MS + 500)
+        wait_ready(pg, timeout=60_000)
+        sent = _sent(pg)
+        readouts = pg.locator(".gls").first.inner_text()
+
+        # the width: two steps right, drawn at once, nothing sent
+        width.focus()
+        pg.keyboard.press("ArrowRight")
+        pg.keyboard.press("ArrowRight")
+        moved_at = time.monotonic()
+        assert _at(pg) == "6,8" and width.get_attribute("value") == "8"
+        assert "7-layer stack of width 12," in chart.get_attribute("aria-label")
+        assert pg.locator(".gls").first.inner_text() != readouts, "the readouts did not follow the width"
+        assert pg.locator(".gls.gls-wait").count() == 0, "a step inside the window was shown waiting"
+        pg.wait_for_timeout(REPORT_MS // 2)
+        assert _sent(pg) == sent, "a width step sent a message to the server (a rerun request)"
+        assert _param(pg, "width") == "10", "the link changed before the learner stopped"
+        pg.wait_for_function(
+            "() => new URL(location.href).searchParams.get('width') === '12'", timeout=15_000
+        )
+        waited = time.monotonic() - moved_at
+        assert waited >= REPORT_MS / 1000 * 0.9, f"the link followed after {waited:.2f} s: before the report"
+        wait_ready(pg, timeout=60_000)
+        pg.wait_for_timeout(300)
+        assert _at(pg) == "6,8", "the report's rerun moved the stepper"
+        assert _param(pg, "depth") == "7"
+
+        # the depth: one step left, inside the new window (every depth at width 12), nothing sent
+        sent = _sent(pg)
+        depth.focus()
+        pg.keyboard.press("ArrowLeft")
+        assert _at(pg) == "5,8" and "6-layer stack of width 12," in chart.get_attribute("aria-label")
+        pg.wait_for_timeout(REPORT_MS // 2)
+        assert _sent(pg) == sent, "a depth step sent a message to the server (a rerun request)"
+        pg.wait_for_function("() => new URL(location.href).searchParams.get('depth') === '6'", timeout=15_000)
+        wait_ready(pg, timeout=60_000)
+        assert _param(pg, "width") == "12"
+
+        # the width three steps right: past the window (widths 10-14 at depth 6), drawn once the server's
+        # window around it arrives
+        width.focus()
+        for _ in range(3):
+            pg.keyboard.press("ArrowRight")
+        expect(pg.locator(".gls").first).to_have_attribute("data-at", "5,11", timeout=15_000)
+        expect(pg.locator(".gls.gls-wait")).to_have_count(0, timeout=15_000)
+        expect(chart).to_have_attribute(
+            "aria-label", re.compile("6-layer stack of width 15,"), timeout=15_000
+        )
+        pg.wait_for_function(
+            "() => new URL(location.href).searchParams.get('width') === '15'", timeout=15_000
+        )
+        wait_ready(pg, timeout=60_000)
         assert pg.locator("[data-testid=stException]").count() == 0
         assert not errors, errors
     finally:
