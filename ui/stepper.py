@@ -408,6 +408,41 @@ def multi_stepper(
     return _mount(url, list(axes), tuple(at), fr, blocks, (), report_ms)
 
 
+def follower(
+    key: str,
+    *,
+    lead: str,
+    at: Sequence[int],
+    frames: Sequence[Sequence[int]],
+    blocks: Sequence[dict],
+    label: str = "",
+) -> None:
+    """Blocks that follow a stepper from elsewhere on the page (e.g. numbers under a player): no sliders; the
+    browser shows the frame of the position the stepper ``lead`` (:func:`component_key`) shows. ``frames``
+    and ``at`` as the leader's (every per-frame field of ``blocks`` has one entry per frame); a position
+    it does not hold is shown waiting until the leader's report brings the next payload. ``key`` names the
+    component."""
+    fr = [[int(i) for i in f] for f in frames]
+    data = {
+        "lead": lead,
+        "here": ",".join(str(int(i)) for i in at),
+        "frames": fr,
+        "blocks": list(blocks),
+        "label": label,
+        "theme": "light",
+        "inks": {
+            t: {"text": palette.TEXT[t], "muted": palette.MUTED[t], "background": palette.BACKGROUND[t]}
+            for t in ("light", "dark")
+        },
+    }
+    try:
+        body = json.dumps(data, separators=(",", ":"), allow_nan=False)
+    except ValueError:
+        body = json.dumps(_finite(data), separators=(",", ":"), allow_nan=False)
+    data_id = hashlib.sha1(body.encode()).hexdigest()[:16]
+    _component()(key=key, data=body[:-1] + f',"id":"{data_id}"}}', height="content")
+
+
 def component_key(url: UrlState, name: str) -> str:
     """The component key of the stepper whose first axis is ``name``: what a follower (ui.player's ``follow``)
     names it by."""
@@ -539,6 +574,7 @@ __all__ = [
     "bars",
     "component_key",
     "cross",
+    "follower",
     "locate",
     "multi_stepper",
     "picked",

@@ -1,4 +1,4 @@
-"""A replay player that follows a two-axis stepper (tests/browser/test_player_follows_browser.py,
+"""A replay player and a follower's text that follow a two-axis stepper (tests/browser/test_player_follows_browser.py,
 tests/ui/test_player_variants.py): the player's history is y = a·sin(t) + b over 40 frames; it holds one
 history per position of the stepper's window (a ±1, every b) and shows the one the stepper shows."""
 
@@ -53,6 +53,21 @@ def stage() -> None:
         at=at,
         variants={p: player.variant(**history(p)) for p in frames if p != at},
         **here,
+    )
+    sp.follower(
+        "follow.below",
+        lead=sp.component_key(state, "a"),
+        at=at,
+        frames=frames,
+        blocks=[
+            sp.text(
+                [
+                    sp.paragraphs(f"below: a = {AXES[0].options[i]}, b = {AXES[1].options[j]}, frame {frame}")
+                    for i, j in frames
+                ],
+                per_frame=True,
+            )
+        ],
     )
     st.session_state["follow.runs"] = st.session_state.get("follow.runs", 0) + 1
     st.text(f"server: at={at} frame={frame} frames={len(frames)}")

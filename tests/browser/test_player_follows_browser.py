@@ -40,12 +40,16 @@ def test_a_stepper_step_switches_the_players_history_in_the_browser(browser, fol
         a.focus()
         pg.keyboard.press("ArrowRight")  # a = 3: in the window (±1)
         assert glp.get_attribute("data-history") == "follow:3:0", "the player did not follow the step"
+        below = pg.locator(".gls").nth(1)
+        assert below.locator(".gls-text").first.inner_text().strip() == "below: a = 3, b = 0, frame 5"
+        assert below.locator(".gls-range").count() == 0 or not below.locator(".gls-bar").is_visible()
         assert glp.get_attribute("data-frame") == "5", "the player lost its frame"
         assert pg.evaluate("() => window.__glPlayers[0].draws") > draws
         assert pg.locator(".glp.glp-wait").count() == 0
         b.focus()
         pg.keyboard.press("ArrowRight")  # (3, 1): off the cross around (2, 0): waits, dimmed
         assert pg.locator(".glp.glp-wait").count() == 1, "a position with no history is not shown waiting"
+        assert pg.locator(".gls.gls-wait").count() == 2, "the stepper and its follower are not both waiting"
         assert glp.get_attribute("data-history") == "follow:3:0"
         expect(glp).to_have_attribute("data-history", "follow:3:1", timeout=15_000)
         expect(pg.locator(".glp.glp-wait")).to_have_count(0)
@@ -59,6 +63,7 @@ def test_a_stepper_step_switches_the_players_history_in_the_browser(browser, fol
         b.focus()
         pg.keyboard.press("ArrowRight")
         assert glp.get_attribute("data-history") == "follow:3:2"
+        assert below.locator(".gls-text").first.inner_text().strip() == "below: a = 3, b = 2, frame 5"
         pg.wait_for_timeout(REPORT_MS // 2)
         assert pg.evaluate("() => window.__sent.length") == sent, "a step inside the window sent a message"
         assert errors == []

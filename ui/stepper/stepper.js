@@ -162,6 +162,54 @@ function wire(root, S) {
   });
 }
 
+// A follower (ui/stepper.py's `follower`): no sliders of its own; it shows the frame of the position its leader
+// stepper shows (data.lead: the leader's key; data.frames: the positions it holds; data.here: the server's),
+// so a page can put a stepper's numbers below another component (e.g. a player) and still step them in the
+// browser. A position it does not hold dims it until the leader's report brings the next payload.
+function showLead(root, S) {
+  const d = S.data;
+  const pos = (window.__glsAt || {})[d.lead];
+  const f = S.index.get(pos ? pos.at : d.here);
+  const waiting = f === undefined;
+  if (root.classList.contains("gls-wait") !== waiting) {
+    root.classList.toggle("gls-wait", waiting);
+    root.setAttribute("aria-busy", waiting ? "true" : "false");
+  }
+  root.dataset.at = pos ? pos.at : d.here;
+  if (waiting || (f === S.painted && themeOf(root) === d.theme)) return;
+  d.theme = themeOf(root);
+  d.ink = d.inks[d.theme];
+  for (const b of S.blocks) BLOCKS[b.spec.type].paint(b.S, b.spec, f, S);
+  S.painted = f; S.frame = f;
+  S.draws = (S.draws || 0) + 1;
+}
+
+function follow(root, S, data) {
+  if (S.id !== data.id) {
+    expandPicks(data.blocks);
+    data.theme = themeOf(root);
+    data.ink = data.inks[data.theme];
+    S.id = data.id; S.data = data;
+    S.index = new Map();
+    data.frames.forEach((at, f) => S.index.set(keyOf(at), f));
+    root.querySelector(".gls-bar").style.display = "none";
+    root.setAttribute("aria-label", data.label || "");
+    const host = root.querySelector(".gls-blocks");
+    host.replaceChildren();
+    S.blocks = data.blocks.map((spec) => ({ spec, S: BLOCKS[spec.type].build(host, spec, 0, S) }));
+    S.painted = -1;
+  }
+  if (!S.listening) {
+    S.listening = true;
+    const on = (ev) => {
+      if (!root.isConnected) { document.removeEventListener("gls-position", on); return; }
+      if (S.data && ev.detail && ev.detail.key === S.data.lead) showLead(root, S);
+    };
+    document.addEventListener("gls-position", on);
+  }
+  showLead(root, S);
+}
+
 export default function (component) {
   const { parentElement, setStateValue } = component;
   const root = parentElement.querySelector(".gls");
@@ -175,6 +223,11 @@ export default function (component) {
     else { data = JSON.parse(raw); if (S) { S.raw = raw; S.parsed = data; } }
   }
   if (!data || !data.blocks) return;
+  if (data.lead) {  // a follower
+    if (!S) S = root.__gls = { id: null, painted: -1, frame: -1, raw, parsed: data };
+    follow(root, S, data);
+    return;
+  }
   if (!S) {
     S = root.__gls = { id: null, seek: null, at: null, frame: -1, painted: -1, shown: null, timer: 0, raw, parsed: data };
     wire(root, S);
