@@ -224,8 +224,9 @@ class Stats:
 class Student:
     """One browser tab: a websocket session on one page, keeping the element tree it was sent."""
 
-    def __init__(self, base: str, page: str, key: str, rng: random.Random):
+    def __init__(self, base: str, page: str, key: str, rng: random.Random, query: str = ""):
         self.base, self.page, self.key, self.rng = base, page, key, rng
+        self.query = query  # a link's query string ("hidden=5"): the page opens on it, as the browser would
         self.ws = None
         self.elements: dict[tuple[int, ...], str] = {}  # delta path -> element type, this run
         self.widgets: dict[str, Widget] = {}
@@ -264,7 +265,7 @@ class Student:
     async def _rerun(self, widget: Widget | None = None, page_name: str = "") -> None:
         msg = BackMsg()
         cs = msg.rerun_script
-        cs.query_string = ""
+        cs.query_string = self.query if widget is None else ""
         cs.page_script_hash = self.page_hash
         cs.page_name = page_name
         if widget is not None:
