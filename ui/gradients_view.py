@@ -81,20 +81,10 @@ def grid_of(lo: float, hi: float) -> tuple[float, ...]:
 
 def _packed(values: list, keys: list) -> Any:
     """values[f] sent once per distinct keys[f] (``sp.picked``)."""
-    index: dict = {}
-    items: list = []
-    pick: list[int] = []
-    for v, k in zip(values, keys, strict=True):
-        if k not in index:
-            index[k] = len(items)
-            items.append(v)
-        pick.append(index[k])
-    if hasattr(sp, "picked"):
-        return sp.picked(items, pick)
-    return {"__pick": pick, "__items": items}
+    return _by_point(values, keys, lambda v: v)
 
 
-def _by_point(rows: list[dict], pts: list, build: Callable[[dict], Any]) -> Any:
+def _by_point(rows: list, pts: list, build: Callable[[Any], Any]) -> Any:
     """``build(row)`` for a field that depends on the point only: built once per point of the window (its θ
     frames share it) and sent once per point — :func:`_packed` of the per-frame list, without building the
     ~40 copies first."""
